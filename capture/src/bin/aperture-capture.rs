@@ -1,0 +1,3 @@
+//! `aperture-capture`.
+
+fn main() {}

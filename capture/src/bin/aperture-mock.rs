@@ -1,0 +1,3 @@
+//! `aperture-mock`.
+
+fn main() {}

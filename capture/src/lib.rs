@@ -1,0 +1,1 @@
+//! Capture of Log Events API events.

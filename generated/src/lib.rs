@@ -1,0 +1,1 @@
+//! Types for the Log Events API events, generated from `schema/`.

@@ -1,0 +1,3 @@
+//! `aperture-validate`.
+
+fn main() {}
