@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: the Rust workspace, then the other
+# languages' conformance checks. On a fresh machine it installs what it needs
+# itself (Python and Node packages, pinned, into tests/conformance/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo test --workspace"
+cargo test --workspace --locked
+
+if [ -f tests/conformance/run.sh ]; then
+  echo "== conformance: Python and TypeScript tools on the exported schemas"
+  bash tests/conformance/run.sh
+fi
+
+if [ -f tests/fuzz/run.sh ]; then
+  echo "== fuzzing, bounded"
+  bash tests/fuzz/run.sh
+fi
