@@ -1,1 +1,315 @@
-//! Self-contained exports of the schemas for other languages (filled in by the export issue).
+//! Self-contained exports of the schemas, for other languages' tools.
+//!
+//! Python and TypeScript generators (datamodel-code-generator,
+//! json-schema-to-typescript) and validators (jsonschema, ajv) each resolve
+//! cross-file `$ref`s their own way, or not at all. The export gives them one
+//! file per event type and one for the union `log_event`, in which no
+//! reference leaves the file: everything a file needs is copied into its own
+//! `$defs`. A `manifest.json` lists the files with their SHA-256.
+//!
+//! Only with the `export` feature (the `aperture-codegen` command line turns
+//! it on): it brings the `sha2` crate, which build scripts that only generate
+//! Rust types do not need.
+//!
+//! # Design
+//! [`Options::export`] is a pure function from schema texts to file texts: no
+//! file is read or written, the output depends on nothing but its input and
+//! the options (keys keep the schemas' order, see `tree`), so a test can
+//! regenerate it in memory and compare. [`write`] is the thin part that puts
+//! an export on disk, touching only files whose bytes changed.
+//!
+//! What each exported file keeps and changes:
+//! - `$schema` is draft 2020-12; `$id` is versioned:
+//!   `{base_uri}{version}/{file name}`;
+//! - titles, descriptions, examples and every `x-` keyword are kept (the `x-`
+//!   keywords are annotations to standard tools);
+//! - every `$ref` points into the file's own `$defs` (see `bundle` for names);
+//! - a `$comment` says the file is generated and from what.
+//!
+//! Files that only hold definitions (nothing but `$schema`, `$id`, `title`,
+//! `description`, `$comment` and `$defs`, like `common.schema.json`) are not
+//! exported on their own: their definitions live on in the files using them.
+#![cfg(feature = "export")]
+
+mod bundle;
+mod manifest;
+mod tree;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use bundle::Doc;
+use tree::Node;
+
+pub use manifest::sha256_hex;
+
+/// The `$schema` of every exported file.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+/// Where exported `$id`s live by default; the version and file name follow.
+pub const DEFAULT_BASE_URI: &str = "https://schemas.aperture-events.dev/v1/export/";
+/// The name of the manifest file.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Keywords that make a file a definitions-only file when they are all it has.
+const DEFINITIONS_ONLY: &[&str] = &["$schema", "$id", "title", "description", "$comment", "$defs"];
+
+/// One problem found while exporting, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The schema file (or directory) at fault.
+    pub file: String,
+    /// The JSON pointer of the schema object at fault, when there is one.
+    pub pointer: Option<String>,
+    /// What is wrong: lowercase, no trailing period.
+    pub message: String,
+}
+
+impl Problem {
+    fn at(file: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Problem { file: file.to_owned(), pointer: Some(pointer.to_owned()), message: message.into() }
+    }
+
+    fn file(file: &str, message: impl Into<String>) -> Self {
+        Problem { file: file.to_owned(), pointer: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.pointer {
+            Some(pointer) => write!(f, "{}#{}: {}", self.file, pointer, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Every problem of one export run; never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportError {
+    /// The problems, in the order they were found, without repeats.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
+        f.write_str(&lines.join("\n"))
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// One file of an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedFile {
+    /// File name inside the export directory, for example `incident.schema.json`.
+    pub name: String,
+    /// The file's text: pretty JSON ending in a newline.
+    pub text: String,
+}
+
+/// A whole export: the schema files in input order, then `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// Every file, the manifest last.
+    pub files: Vec<ExportedFile>,
+}
+
+impl Export {
+    /// The file named `name`, if the export has one.
+    pub fn get(&self, name: &str) -> Option<&ExportedFile> {
+        self.files.iter().find(|file| file.name == name)
+    }
+}
+
+/// How to export: where `$id`s point and which version they carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    base_uri: String,
+    version: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { base_uri: DEFAULT_BASE_URI.to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() }
+    }
+}
+
+impl Options {
+    /// The defaults: [`DEFAULT_BASE_URI`] and this crate's version.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the base of the exported `$id`s (a trailing `/` is added if missing).
+    ///
+    /// ```
+    /// let mut options = aperture_events_codegen::export::Options::new();
+    /// options.base_uri("https://example.com/schemas").version("2.0.0");
+    /// ```
+    pub fn base_uri(&mut self, base_uri: &str) -> &mut Self {
+        self.base_uri = base_uri.to_owned();
+        if !self.base_uri.ends_with('/') {
+            self.base_uri.push('/');
+        }
+        self
+    }
+
+    /// Sets the version put into the exported `$id`s and the manifest.
+    ///
+    /// ```
+    /// let mut options = aperture_events_codegen::export::Options::new();
+    /// options.version("0.2.0");
+    /// ```
+    pub fn version(&mut self, version: &str) -> &mut Self {
+        self.version = version.to_owned();
+        self
+    }
+
+    /// Exports the schema files given as (file name, JSON text) pairs.
+    ///
+    /// ```
+    /// use aperture_events_codegen::export::{Options, embedded};
+    /// let export = Options::new().export(embedded()).unwrap();
+    /// let incident = export.get("incident.schema.json").unwrap();
+    /// assert!(!incident.text.contains("common.schema.json#"));
+    /// ```
+    pub fn export<'a>(
+        &self,
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Export, ExportError> {
+        let mut problems = Vec::new();
+        let mut docs = Vec::new();
+        for (name, text) in files {
+            match serde_json::from_str::<Node>(text) {
+                Ok(root) => {
+                    let id = root.get("$id").and_then(Node::as_str).unwrap_or(name).to_owned();
+                    if let Some(other) = docs.iter().find(|d: &&Doc| d.id == id) {
+                        problems.push(Problem::file(name, format!("same $id `{id}` as {}", other.name)));
+                    }
+                    docs.push(Doc { name: name.to_owned(), id, root });
+                }
+                Err(e) => problems.push(Problem::file(
+                    name,
+                    format!("not JSON at line {} column {}: {e}", e.line(), e.column()),
+                )),
+            }
+        }
+        let mut entries = Vec::new();
+        for (index, doc) in docs.iter().enumerate() {
+            let Node::Object(keywords) = &doc.root else {
+                problems.push(Problem::at(&doc.name, "", "a schema file must hold a JSON object"));
+                continue;
+            };
+            if keywords.iter().all(|(k, _)| DEFINITIONS_ONLY.contains(&k.as_str())) {
+                continue;
+            }
+            let bundled = bundle::bundle(&docs, index, &mut problems);
+            entries.push(self.entry(doc, bundled));
+        }
+        dedup(&mut problems);
+        if !problems.is_empty() {
+            return Err(ExportError { problems });
+        }
+        let manifest = manifest::render(&self.version, &entries);
+        let mut files: Vec<ExportedFile> =
+            entries.into_iter().map(|entry| ExportedFile { name: entry.name, text: entry.text }).collect();
+        files.push(ExportedFile { name: MANIFEST.to_owned(), text: manifest });
+        Ok(Export { files })
+    }
+
+    /// Lays out one exported file and its manifest entry.
+    fn entry(&self, doc: &Doc, bundled: bundle::Bundle) -> manifest::Entry {
+        let id = format!("{}{}/{}", self.base_uri, self.version, doc.name);
+        let string = |s: &str| Node::String(s.to_owned());
+        let mut keywords = vec![
+            ("$schema".to_owned(), string(DRAFT_2020_12)),
+            ("$id".to_owned(), string(&id)),
+            (
+                "$comment".to_owned(),
+                string(&format!(
+                    "Generated by `aperture-codegen export` from schema/{} ({}), with every $ref \
+                     copied into $defs; do not edit.",
+                    doc.name, doc.id
+                )),
+            ),
+        ];
+        keywords.extend(bundled.body.into_iter().filter(|(k, _)| k != "$comment"));
+        if !bundled.defs.is_empty() {
+            keywords.push(("$defs".to_owned(), Node::Object(bundled.defs.into_iter().collect())));
+        }
+        let root = Node::Object(keywords);
+        let title = root.get("title").and_then(Node::as_str).map(str::to_owned);
+        let log_type = root
+            .pointer("/properties/log_type/const")
+            .and_then(Node::as_str)
+            .map(str::to_owned);
+        manifest::Entry { name: doc.name.clone(), id, title, log_type, text: root.to_pretty() }
+    }
+}
+
+/// Removes repeated problems (one bad `$ref` is met by every file using it).
+fn dedup(problems: &mut Vec<Problem>) {
+    let mut seen = Vec::new();
+    problems.retain(|problem| {
+        let new = !seen.contains(problem);
+        if new {
+            seen.push(problem.clone());
+        }
+        new
+    });
+}
+
+/// The repository's own schemas, as (file name, text) pairs for [`Options::export`].
+pub fn embedded() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::embedded::SCHEMA_FILES.iter().map(|file| (file.name, file.text))
+}
+
+/// Reads every top-level `*.schema.json` file of `dir`, sorted by name, as
+/// (file name, text) pairs.
+pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, ExportError> {
+    let place = dir.display().to_string();
+    let fail = |e: std::io::Error| ExportError {
+        problems: vec![Problem::file(&place, format!("cannot read schema directory: {e}"))],
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(fail)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file() && path.to_string_lossy().ends_with(".schema.json"))
+        .collect();
+    paths.sort();
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push((name, text)),
+            Err(e) => problems.push(Problem::file(&path.display().to_string(), format!("cannot read: {e}"))),
+        }
+    }
+    match (problems.is_empty(), files.is_empty()) {
+        (false, _) => Err(ExportError { problems }),
+        (true, true) => Err(ExportError { problems: vec![Problem::file(&place, "no *.schema.json file")] }),
+        (true, false) => Ok(files),
+    }
+}
+
+/// Writes `export` into `dir` (created if missing), rewriting only the files
+/// whose bytes differ, and returns the paths it wrote. Files in `dir` that the
+/// export does not name are left alone.
+pub fn write(export: &Export, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for file in &export.files {
+        let path = dir.join(&file.name);
+        let unchanged = std::fs::read(&path).is_ok_and(|bytes| bytes == file.text.as_bytes());
+        if !unchanged {
+            std::fs::write(&path, &file.text)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests;
