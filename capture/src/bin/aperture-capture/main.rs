@@ -1,3 +1,117 @@
-//! `aperture-capture`.
+//! `aperture-capture`: the thin binary over the capture library.
+//!
+//! Parses and checks flags, loads credentials, opens the output, installs
+//! the signal handlers, runs the loop and turns the outcome into an exit
+//! code: 0 done (max events, drained, or stopped by a signal), 1 a runtime
+//! error, 2 a usage or setup error.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
-fn main() {}
+mod flags;
+mod report;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use aperture_events_capture::api::Client;
+use aperture_events_capture::credentials::Credentials;
+use aperture_events_capture::journal::Journal;
+use aperture_events_capture::output::Output;
+use aperture_events_capture::rejects::Rejects;
+use aperture_events_capture::runner::{self, StopReason};
+use clap::Parser;
+
+use crate::flags::{OutTarget, RawFlags, Settings};
+use crate::report::Reporter;
+
+fn main() -> ExitCode {
+    let raw = RawFlags::parse();
+    let settings = match Settings::from_raw(raw) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(settings) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((code, msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(settings: Settings) -> Result<(), (u8, String)> {
+    let credentials = match &settings.credentials {
+        Some(path) => Credentials::from_file(path),
+        None => Credentials::from_env(),
+    }
+    .map_err(|e| (2, e.to_string()))?;
+
+    let reporter = Reporter::new(settings.progress, settings.quiet);
+    let mut output = match &settings.out {
+        OutTarget::Stdout => Output::Stdout,
+        OutTarget::File(path) => {
+            let (journal, repair) =
+                Journal::open(path, settings.journal).map_err(|e| (2, e.to_string()))?;
+            if let Some(r) = repair {
+                if !settings.quiet {
+                    reporter.say(&format!(
+                        "note: cut an incomplete last line ({} bytes, from a write a crash interrupted) off {}; saved it to {}",
+                        r.truncated_bytes,
+                        path.display(),
+                        r.saved_to.display()
+                    ));
+                }
+            }
+            Output::Journal(journal)
+        }
+    };
+    let mut rejects = Rejects::new(&settings.rejects, settings.journal.fsync);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // The first signal sets the flag; a second one, with the flag set, exits at once.
+        signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&stop))
+            .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&stop)))
+            .map_err(|e| (2, format!("installing signal handlers: {e}")))?;
+    }
+
+    let mut client = Client::new(&settings.capture, credentials);
+    let mut reporter = reporter;
+    let result = runner::run(
+        &settings.capture,
+        &mut client,
+        &mut output,
+        &mut rejects,
+        &stop,
+        &mut reporter,
+    );
+    reporter.finish();
+    let summary = result.map_err(|e| (1, e.to_string()))?;
+    if !settings.quiet {
+        let why = match summary.stopped {
+            StopReason::MaxEvents => "reached --max-events",
+            StopReason::Drained => "drained",
+            StopReason::Signal => "stopped by signal",
+        };
+        let to = match &settings.out {
+            OutTarget::Stdout => "stdout".to_owned(),
+            OutTarget::File(p) => p.display().to_string(),
+        };
+        let mut line = format!(
+            "captured {} events in {} responses to {to} ({why})",
+            summary.events, summary.responses
+        );
+        if summary.rejected > 0 {
+            line.push_str(&format!(
+                "; {} bodies saved to {}",
+                summary.rejected,
+                rejects.dir().display()
+            ));
+        }
+        reporter.say(&line);
+    }
+    Ok(())
+}

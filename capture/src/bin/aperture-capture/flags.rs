@@ -1,0 +1,288 @@
+//! Command-line flags, raw (as clap parses them) and then checked.
+//!
+//! Two steps, in the manner of ripgrep: [`RawFlags`] is what the user typed;
+//! [`Settings::from_raw`] checks it and builds the library's configuration,
+//! with errors naming the flag. Credentials have no flag on purpose: a
+//! command line is visible to every user of the machine.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use aperture_events_capture::config::{CaptureConfig, ConfigError, Endpoint, Target};
+use aperture_events_capture::credentials::{CLIENT_ID_VAR, CLIENT_SECRET_VAR};
+use aperture_events_capture::journal::JournalOptions;
+use aperture_events_capture::region::Region;
+use aperture_events_capture::retry::RetryPolicy;
+use clap::Parser;
+
+/// Pull events from the Log Events API into an NDJSON journal without losing one.
+#[derive(Debug, Parser)]
+#[command(name = "aperture-capture", version, after_help = after_help())]
+pub struct RawFlags {
+    /// Vendor region: us, eu, apac or uk.
+    #[arg(
+        long,
+        value_name = "REGION",
+        conflicts_with = "base_url",
+        required_unless_present = "base_url"
+    )]
+    pub region: Option<String>,
+    /// API base URL instead of a region (plain http only to loopback, e.g. the mock).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// File with APERTURE_CLIENT_ID=... and APERTURE_CLIENT_SECRET=... lines (default: the environment).
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// Use the single-event long poll (GET /api/v1/log_events) instead of the bulk endpoint.
+    #[arg(long)]
+    pub single: bool,
+    /// Events per bulk request, 1 to 100.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100,
+        conflicts_with = "single"
+    )]
+    pub size: u32,
+    /// Journal file (NDJSON, one event a line), or `-` for stdout.
+    #[arg(short, long, value_name = "FILE|-")]
+    pub out: String,
+    /// Rotate the journal when it reaches this size (e.g. 500M, 2G, 1048576).
+    #[arg(long, value_name = "SIZE")]
+    pub rotate_size: Option<String>,
+    /// Gzip rotated journal files.
+    #[arg(long, requires = "rotate_size")]
+    pub gzip: bool,
+    /// Directory for bodies that could not be split into events [default: <out>.rejects].
+    #[arg(long, value_name = "DIR")]
+    pub rejects: Option<PathBuf>,
+    /// Stop after this many events.
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<u64>,
+    /// Stop at the first 204 (nothing left to hand out) instead of polling on.
+    #[arg(long)]
+    pub until_drained: bool,
+    /// Wait after a 204 before polling again, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub poll_wait_ms: u64,
+    /// Longest wait for a response (and again for its body), in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout_secs: u64,
+    /// Consecutive failed requests before giving up (0: never give up).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_failures: u32,
+    /// First retry delay in milliseconds (doubles per failure, with jitter).
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub retry_base_ms: u64,
+    /// Longest retry delay in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 60_000)]
+    pub retry_cap_ms: u64,
+    /// No progress line on stderr (it is shown only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Do not sync the journal after each response. For measuring the cost of
+    /// durability only: a crash may then lose events.
+    #[arg(long, hide = true)]
+    pub no_fsync: bool,
+}
+
+fn after_help() -> String {
+    format!(
+        "Credentials come from {CLIENT_ID_VAR} and {CLIENT_SECRET_VAR} or --credentials FILE, never from the command line.\n\
+         Each response is written and synced before the next request. SIGINT/SIGTERM stop after the response in flight\n\
+         is stored; a second signal stops at once."
+    )
+}
+
+/// Where events go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutTarget {
+    /// A journal file.
+    File(PathBuf),
+    /// Standard output.
+    Stdout,
+}
+
+/// Checked settings of one run.
+#[derive(Debug)]
+pub struct Settings {
+    pub capture: CaptureConfig,
+    pub out: OutTarget,
+    pub journal: JournalOptions,
+    pub rejects: PathBuf,
+    pub credentials: Option<PathBuf>,
+    pub progress: bool,
+    pub quiet: bool,
+}
+
+impl Settings {
+    /// Checks raw flags.
+    pub fn from_raw(raw: RawFlags) -> Result<Self, ConfigError> {
+        let target = match (&raw.region, &raw.base_url) {
+            (Some(r), _) => Target::Region(r.parse::<Region>().map_err(|message| ConfigError {
+                flag: "--region",
+                message,
+            })?),
+            (None, Some(u)) => Target::BaseUrl(u.clone()),
+            (None, None) => {
+                return Err(ConfigError {
+                    flag: "--region",
+                    message: "give --region or --base-url".into(),
+                });
+            }
+        };
+        let mut capture = CaptureConfig::new(&target)?;
+        if raw.single {
+            capture.endpoint = Endpoint::Single;
+        } else {
+            capture.bulk_size(raw.size)?;
+        }
+        if raw.max_events == Some(0) {
+            return Err(ConfigError {
+                flag: "--max-events",
+                message: "must be at least 1".into(),
+            });
+        }
+        capture.max_events = raw.max_events;
+        capture.until_drained = raw.until_drained;
+        capture.poll_wait = Duration::from_millis(raw.poll_wait_ms);
+        if raw.timeout_secs == 0 {
+            return Err(ConfigError {
+                flag: "--timeout-secs",
+                message: "must be at least 1".into(),
+            });
+        }
+        capture.timeout = Duration::from_secs(raw.timeout_secs);
+        capture.retry = RetryPolicy {
+            base: Duration::from_millis(raw.retry_base_ms),
+            cap: Duration::from_millis(raw.retry_cap_ms.max(raw.retry_base_ms)),
+            max_failures: raw.max_failures,
+            ..RetryPolicy::default()
+        };
+        let out = if raw.out == "-" {
+            OutTarget::Stdout
+        } else {
+            OutTarget::File(PathBuf::from(&raw.out))
+        };
+        let rotate_bytes = raw.rotate_size.as_deref().map(parse_size).transpose()?;
+        if rotate_bytes.is_some() && out == OutTarget::Stdout {
+            return Err(ConfigError {
+                flag: "--rotate-size",
+                message: "needs a file for --out, not stdout".into(),
+            });
+        }
+        let rejects = match (&raw.rejects, &out) {
+            (Some(dir), _) => dir.clone(),
+            (None, OutTarget::File(path)) => {
+                aperture_events_capture::journal::side_path(path, "rejects")
+            }
+            (None, OutTarget::Stdout) => PathBuf::from("aperture-capture.rejects"),
+        };
+        Ok(Settings {
+            capture,
+            out,
+            journal: JournalOptions {
+                rotate_bytes,
+                gzip: raw.gzip,
+                fsync: !raw.no_fsync,
+            },
+            rejects,
+            credentials: raw.credentials,
+            progress: !raw.no_progress && !raw.quiet,
+            quiet: raw.quiet,
+        })
+    }
+}
+
+/// Parses `500M`, `2G`, `64K` or a plain byte count.
+fn parse_size(text: &str) -> Result<u64, ConfigError> {
+    let err = || ConfigError {
+        flag: "--rotate-size",
+        message: format!("`{text}` is not a size like 500M, 2G or 1048576"),
+    };
+    let t = text.trim();
+    let (digits, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: u64 = digits.parse().map_err(|_| err())?;
+    let bytes = n.checked_mul(mult).ok_or_else(err)?;
+    if bytes == 0 {
+        return Err(err());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(args: &[&str]) -> Result<Settings, String> {
+        let mut argv = vec!["aperture-capture"];
+        argv.extend_from_slice(args);
+        let raw = RawFlags::try_parse_from(argv).map_err(|e| e.to_string())?;
+        Settings::from_raw(raw).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64K").unwrap(), 65536);
+        assert_eq!(parse_size("2g").unwrap(), 2 << 30);
+        assert_eq!(parse_size("123").unwrap(), 123);
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn defaults_and_checks() {
+        let s = settings(&["--region", "eu", "-o", "j.ndjson"]).unwrap();
+        assert_eq!(
+            s.capture.base_url,
+            "https://api.aperture-eu.paloaltonetworks.com"
+        );
+        assert_eq!(s.capture.endpoint, Endpoint::Bulk { size: 100 });
+        assert_eq!(s.rejects, PathBuf::from("j.ndjson.rejects"));
+        assert!(s.journal.fsync);
+        assert_eq!(
+            settings(&["--region", "mars", "-o", "x"]).unwrap_err(),
+            "--region: unknown region `mars` (expected one of us, eu, apac, uk)"
+        );
+        assert!(
+            settings(&["--region", "us", "--size", "101", "-o", "x"])
+                .unwrap_err()
+                .starts_with("--size:")
+        );
+        assert!(
+            settings(&["--region", "us", "-o", "-", "--rotate-size", "1M"])
+                .unwrap_err()
+                .starts_with("--rotate-size:")
+        );
+        assert!(
+            settings(&[
+                "--region",
+                "us",
+                "--base-url",
+                "http://127.0.0.1:1",
+                "-o",
+                "x"
+            ])
+            .is_err()
+        );
+        assert!(settings(&["-o", "x"]).is_err());
+        let s = settings(&["--base-url", "http://127.0.0.1:9", "--single", "-o", "-"]).unwrap();
+        assert_eq!(s.capture.endpoint, Endpoint::Single);
+        assert_eq!(s.out, OutTarget::Stdout);
+    }
+
+    #[test]
+    fn no_flag_takes_a_secret() {
+        let err = settings(&["--region", "us", "-o", "x", "--client-secret", "s"]).unwrap_err();
+        assert!(err.contains("unexpected argument"), "{err}");
+    }
+}

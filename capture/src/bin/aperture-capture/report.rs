@@ -1,0 +1,114 @@
+//! What the user sees while capturing: a progress line and notices on stderr.
+//!
+//! The progress line (events captured, rate, time since the last event) is
+//! drawn only when stderr is a terminal; notices (retries, rejected bodies)
+//! are printed above it, or plainly when there is no terminal.
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use aperture_events_capture::rejects::RejectKind;
+use aperture_events_capture::runner::{Notice, Observer};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+
+/// Prints notices and drives the progress line.
+#[derive(Debug)]
+pub struct Reporter {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    last_event_ms: Arc<AtomicU64>,
+    started: Instant,
+}
+
+impl Reporter {
+    pub fn new(progress: bool, quiet: bool) -> Self {
+        let started = Instant::now();
+        let last_event_ms = Arc::new(AtomicU64::new(u64::MAX));
+        let bar = (progress && std::io::stderr().is_terminal()).then(|| {
+            let last = Arc::clone(&last_event_ms);
+            let since = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let ms = last.load(Ordering::Relaxed);
+                let _ = if ms == u64::MAX {
+                    write!(w, "never")
+                } else {
+                    let ago = started.elapsed().saturating_sub(Duration::from_millis(ms));
+                    write!(w, "{}s ago", ago.as_secs())
+                };
+            };
+            let style = ProgressStyle::with_template(
+                "{spinner} {pos} events captured · {per_sec} · last event {since_last} · {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner())
+            .with_key("since_last", since);
+            let bar =
+                ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(style);
+            bar.enable_steady_tick(Duration::from_millis(250));
+            bar
+        });
+        Self {
+            bar,
+            quiet,
+            last_event_ms,
+            started,
+        }
+    }
+
+    /// Prints a line above the progress bar (or plainly).
+    pub fn say(&self, line: &str) {
+        // Not eprintln!: a closed stderr must not panic the capture.
+        let print = || {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Reporter {
+    fn on_batch(&mut self, lines: &[Vec<u8>]) {
+        if !lines.is_empty() {
+            let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
+            self.last_event_ms.store(ms, Ordering::Relaxed);
+        }
+        if let Some(bar) = &self.bar {
+            bar.inc(lines.len() as u64);
+        }
+    }
+
+    fn on_notice(&mut self, notice: Notice<'_>) {
+        if self.quiet {
+            return;
+        }
+        match notice {
+            Notice::Retrying {
+                failures,
+                delay,
+                cause,
+            } => {
+                self.say(&format!(
+                    "warning: {cause}; retry {failures} in {:.1}s",
+                    delay.as_secs_f64()
+                ));
+            }
+            Notice::Rejected { kind, path, reason } => {
+                let what = match kind {
+                    RejectKind::Malformed => "a body that does not parse",
+                    RejectKind::Partial => "the received part of a cut-off body",
+                    RejectKind::Unwritten => "events stdout refused",
+                };
+                let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
+                self.say(&format!("warning: saved {what}{why} to {}", path.display()));
+            }
+            Notice::Drained => {}
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The errors of one request, sorted by what the capture loop does next.
+
+use std::time::Duration;
+
+/// A failed request: retry it, or stop with a clear message.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Worth another try after a wait (`429`, `5xx`, timeouts, dropped connections).
+    #[error("{cause}")]
+    Transient {
+        /// What happened, with the request's place.
+        cause: String,
+        /// The server's `Retry-After`, if it sent one.
+        retry_after: Option<Duration>,
+        /// Bytes of a body cut off mid-way, to be saved before retrying.
+        partial: Option<Vec<u8>>,
+    },
+    /// Retrying cannot help (bad host, bad credentials, missing scope, bad request).
+    #[error("{0}")]
+    Fatal(String),
+}
+
+impl ApiError {
+    pub(crate) fn transient(cause: String) -> Self {
+        ApiError::Transient {
+            cause,
+            retry_after: None,
+            partial: None,
+        }
+    }
+}
+
+/// Classifies a transport error of a request to `place` (method and URL).
+pub(crate) fn from_ureq(place: &str, err: ureq::Error) -> ApiError {
+    match err {
+        ureq::Error::HostNotFound => {
+            ApiError::Fatal(format!("{place}: bad host: the host name does not resolve"))
+        }
+        ureq::Error::Timeout(t) => ApiError::transient(format!("{place}: timed out ({t})")),
+        ureq::Error::Io(e) => ApiError::transient(format!("{place}: {e}")),
+        ureq::Error::Protocol(e) => {
+            ApiError::transient(format!("{place}: http protocol error: {e}"))
+        }
+        ureq::Error::ConnectionFailed => ApiError::transient(format!("{place}: connection failed")),
+        other => ApiError::Fatal(format!("{place}: {other}")),
+    }
+}
+
+/// At most `max` characters of a server's body, for an error message.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,217 @@
+//! The capture loop: request, store durably, then (and only then) request again.
+//!
+//! One request is in flight at a time. Each response is handled completely
+//! before the next request is sent: its events are written and synced to the
+//! output (or, if the body does not parse, the body is saved whole to the
+//! rejects directory), and only then is the observer told. So at any instant
+//! at most one response is not yet on disk: the one in flight.
+//!
+//! A stop request (SIGINT/SIGTERM sets the flag) is honoured between
+//! requests, never in the middle of one: the response in hand is stored
+//! first. Waits (backoff, polling after a `204`) check the flag every 50 ms.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::api::{Client, Fetched};
+use crate::batch;
+use crate::config::CaptureConfig;
+use crate::error::ApiError;
+use crate::output::{Output, OutputError};
+use crate::rejects::{RejectKind, Rejects, RejectsError};
+
+/// Something worth telling the user about, as it happens.
+#[derive(Debug)]
+pub enum Notice<'a> {
+    /// A request failed and will be retried after `delay`.
+    Retrying {
+        /// Consecutive failures so far.
+        failures: u32,
+        /// The wait before the next attempt.
+        delay: Duration,
+        /// What went wrong.
+        cause: &'a str,
+    },
+    /// A body was saved to the rejects directory instead of the output.
+    Rejected {
+        /// Why.
+        kind: RejectKind,
+        /// Where it is.
+        path: &'a std::path::Path,
+        /// The parse error, for a malformed body.
+        reason: Option<&'a str>,
+    },
+    /// The server had nothing to hand out (`204`).
+    Drained,
+}
+
+/// Receives what the capture loop does (progress, validation, messages).
+pub trait Observer {
+    /// A response's events were durably written.
+    fn on_batch(&mut self, _lines: &[Vec<u8>]) {}
+    /// A malformed or partial body was saved (called after [`Observer::on_notice`]).
+    fn on_rejected_body(&mut self, _kind: RejectKind, _body: &[u8]) {}
+    /// Something to report.
+    fn on_notice(&mut self, _notice: Notice<'_>) {}
+    /// Called about every 200 ms while waiting.
+    fn on_idle(&mut self) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default)]
+pub struct Quiet;
+impl Observer for Quiet {}
+
+/// Why a capture stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// `--max-events` reached.
+    MaxEvents,
+    /// A `204` with `--until-drained`.
+    Drained,
+    /// SIGINT or SIGTERM.
+    Signal,
+}
+
+/// What a capture did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Events written to the output.
+    pub events: u64,
+    /// Responses with a `200` body.
+    pub responses: u64,
+    /// Bodies saved to the rejects directory.
+    pub rejected: u64,
+    /// Why it stopped.
+    pub stopped: StopReason,
+}
+
+/// A capture that stopped on an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The API said no in a way retrying cannot fix.
+    #[error("{0}")]
+    Api(String),
+    /// Transient failures went on too long.
+    #[error("giving up after {failures} consecutive failures; last: {cause}")]
+    GaveUp {
+        /// Consecutive failures.
+        failures: u32,
+        /// The last one.
+        cause: String,
+    },
+    /// Writing events failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Saving a rejected body failed.
+    #[error(transparent)]
+    Rejects(#[from] RejectsError),
+}
+
+/// Runs the capture loop until a stop reason or an error.
+pub fn run(
+    config: &CaptureConfig,
+    client: &mut Client,
+    output: &mut Output,
+    rejects: &mut Rejects,
+    stop: &Arc<AtomicBool>,
+    observer: &mut dyn Observer,
+) -> Result<Summary, RunError> {
+    let mut summary = Summary {
+        events: 0,
+        responses: 0,
+        rejected: 0,
+        stopped: StopReason::Signal,
+    };
+    let kind = client.body_kind();
+    let mut failures = 0u32;
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            summary.stopped = StopReason::Signal;
+            return Ok(summary);
+        }
+        let size = config.next_size(summary.events);
+        if size == 0 {
+            summary.stopped = StopReason::MaxEvents;
+            return Ok(summary);
+        }
+        match client.fetch(size) {
+            Ok(Fetched::Body(body)) => {
+                failures = 0;
+                summary.responses += 1;
+                match batch::split(kind, &body) {
+                    Ok(lines) => {
+                        output.write_batch(&lines, rejects)?;
+                        summary.events += lines.len() as u64;
+                        observer.on_batch(&lines);
+                    }
+                    Err(reason) => {
+                        let path = rejects.save(RejectKind::Malformed, &body)?;
+                        summary.rejected += 1;
+                        observer.on_notice(Notice::Rejected {
+                            kind: RejectKind::Malformed,
+                            path: &path,
+                            reason: Some(&reason),
+                        });
+                        observer.on_rejected_body(RejectKind::Malformed, &body);
+                    }
+                }
+            }
+            Ok(Fetched::Drained) => {
+                failures = 0;
+                observer.on_notice(Notice::Drained);
+                if config.until_drained {
+                    summary.stopped = StopReason::Drained;
+                    return Ok(summary);
+                }
+                wait(config.poll_wait, stop, observer);
+            }
+            Err(ApiError::Fatal(msg)) => return Err(RunError::Api(msg)),
+            Err(ApiError::Transient {
+                cause,
+                retry_after,
+                partial,
+            }) => {
+                if let Some(bytes) = partial {
+                    let path = rejects.save(RejectKind::Partial, &bytes)?;
+                    summary.rejected += 1;
+                    observer.on_notice(Notice::Rejected {
+                        kind: RejectKind::Partial,
+                        path: &path,
+                        reason: None,
+                    });
+                    observer.on_rejected_body(RejectKind::Partial, &bytes);
+                }
+                failures += 1;
+                if config.retry.exhausted(failures) {
+                    return Err(RunError::GaveUp { failures, cause });
+                }
+                let delay = config.retry.delay(failures, retry_after);
+                observer.on_notice(Notice::Retrying {
+                    failures,
+                    delay,
+                    cause: &cause,
+                });
+                wait(delay, stop, observer);
+            }
+        }
+    }
+}
+
+/// Sleeps for `total`, returning early when `stop` is set.
+fn wait(total: Duration, stop: &AtomicBool, observer: &mut dyn Observer) {
+    let end = Instant::now() + total;
+    let mut last_idle = Instant::now();
+    loop {
+        let now = Instant::now();
+        if now >= end || stop.load(Ordering::SeqCst) {
+            return;
+        }
+        std::thread::sleep((end - now).min(Duration::from_millis(50)));
+        if last_idle.elapsed() >= Duration::from_millis(200) {
+            observer.on_idle();
+            last_idle = Instant::now();
+        }
+    }
+}
