@@ -1,1 +1,46 @@
-//! Validation of captured payloads.
+//! Validates captured Log Events API payloads against the aperture-events
+//! schemas, and reports how real traffic drifts from the documented contract.
+//!
+//! The library does the work; the `aperture-validate` binary parses flags,
+//! picks the output and the exit code. Other tools (the capture tool) use the
+//! library directly:
+//!
+//! ```
+//! use aperture_events_validator::{Class, Options, Place, Report, Validator, render};
+//! let validator = Validator::embedded(Options::default()).unwrap();
+//! let mut report = Report::new(validator.options().reading);
+//! let event = br#"{"log_type": "incident", "timestamp": "2017-08-14T23:20:57Z", "incident_id": "x"}"#;
+//! let verdict = report.observe(&validator, Place::new("live", Default::default()), event);
+//! assert_eq!(verdict.class, Class::Valid);
+//! report.finish(&validator);
+//! let mut out = Vec::new();
+//! render::text(&report, &mut out, &render::TextOptions::default()).unwrap();
+//! ```
+//!
+//! Modules, each with one job: [`input`] finds records in files of any shape,
+//! [`parse`] turns a record into JSON, [`classify`] puts it in its class,
+//! [`problem`] says what is wrong, [`drift`] counts departures from the
+//! contract, [`report`] accumulates all of it, [`run`] does a whole run on
+//! all cores, [`render`] prints a report in each output format.
+
+pub mod classify;
+pub mod datetime;
+pub mod drift;
+pub mod fields;
+pub mod input;
+pub mod mask;
+pub mod parse;
+pub mod place;
+pub mod problem;
+pub mod render;
+pub mod report;
+pub mod run;
+pub mod schemas;
+
+pub use aperture_events_codegen::reading::Reading;
+pub use classify::{Class, Options, Validator, Verdict};
+pub use place::{Locus, Place};
+pub use problem::Problem;
+pub use report::Report;
+pub use run::{RunOptions, run};
+pub use schemas::{SchemaError, SchemaSet};

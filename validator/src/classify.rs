@@ -1,0 +1,250 @@
+//! Putting one record in exactly one class.
+//!
+//! [`Validator`] is the library's entry point for a single record: give it
+//! the bytes of one event as they arrived, get back its [`Class`] and, when
+//! it is not valid, the problems found. It is compiled once and shared by
+//! every thread (`&Validator` is `Sync`).
+
+use aperture_events_codegen::reading::Reading;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::mask::{describe, truncate};
+use crate::parse::{ParseError, parse};
+use crate::problem::{Problem, log_type_problem};
+use crate::schemas::{Compiled, SchemaError, SchemaSet};
+
+/// The class of a record. Every record read ends in exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// An event of a documented type that its schema accepts.
+    Valid,
+    /// An event its schema rejects, or an object without a string `log_type`, or with a repeated key.
+    Invalid,
+    /// Not JSON, or JSON but not an object.
+    Malformed,
+    /// An object whose `log_type` names no documented type.
+    UnknownType,
+}
+
+impl Class {
+    /// The class's name as printed (`unknown_type`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Valid => "valid",
+            Class::Invalid => "invalid",
+            Class::Malformed => "malformed",
+            Class::UnknownType => "unknown_type",
+        }
+    }
+
+    /// Whether a record of this class is accepted in `reading`: valid records
+    /// always, unknown types only in the tolerant reading.
+    pub fn is_accepted(self, reading: Reading) -> bool {
+        match self {
+            Class::Valid => true,
+            Class::UnknownType => reading == Reading::Tolerant,
+            Class::Invalid | Class::Malformed => false,
+        }
+    }
+}
+
+/// The verdict on one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The record's class.
+    pub class: Class,
+    /// The record's `log_type`, when it has a string one.
+    pub log_type: Option<String>,
+    /// What is wrong (empty for a valid record and a tolerated unknown type).
+    pub problems: Vec<Problem>,
+    /// For a JSON syntax error: line and column within the record, 1-based.
+    pub syntax_position: Option<(u64, u64)>,
+}
+
+/// How to validate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Which reading of the schemas to apply.
+    pub reading: Reading,
+    /// Quote payload values in messages instead of describing them.
+    pub show_values: bool,
+}
+
+/// The schemas compiled for one run, ready to classify records.
+#[derive(Debug)]
+pub struct Validator {
+    compiled: Compiled,
+    options: Options,
+}
+
+/// A verdict, with the parsed event kept for the drift report.
+#[derive(Debug)]
+pub(crate) struct Examined {
+    pub verdict: Verdict,
+    /// The event object, when the record is one.
+    pub event: Option<Map<String, Value>>,
+    /// The index of the event's documented type.
+    pub type_index: Option<usize>,
+}
+
+impl Validator {
+    /// Compiles `schemas` with `options`.
+    pub fn new(schemas: &SchemaSet, options: Options) -> Result<Self, SchemaError> {
+        Ok(Validator {
+            compiled: Compiled::new(schemas, options.reading)?,
+            options,
+        })
+    }
+
+    /// Compiles the schemas embedded in this program.
+    pub fn embedded(options: Options) -> Result<Self, SchemaError> {
+        Validator::new(&SchemaSet::embedded()?, options)
+    }
+
+    /// The options this validator was built with.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    /// The compiled schemas.
+    pub fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+
+    /// Classifies the bytes of one record (one event, as JSON text).
+    ///
+    /// ```
+    /// use aperture_events_validator::{Class, Options, Validator};
+    /// let validator = Validator::embedded(Options::default()).unwrap();
+    /// let verdict = validator.classify(br#"{"log_type": "activity_monitoring", "timestamp": "2017-08-14T23:20:57Z"}"#);
+    /// assert_eq!(verdict.class, Class::Valid);
+    /// assert_eq!(validator.classify(b"{oops").class, Class::Malformed);
+    /// ```
+    pub fn classify(&self, bytes: &[u8]) -> Verdict {
+        self.examine(bytes).verdict
+    }
+
+    pub(crate) fn examine(&self, bytes: &[u8]) -> Examined {
+        let show = self.options.show_values;
+        let value = match parse(bytes) {
+            Ok(value) => value,
+            Err(ParseError::Syntax {
+                message,
+                line,
+                column,
+            }) => {
+                let mut verdict = verdict(
+                    Class::Malformed,
+                    None,
+                    vec![Problem::new("", "syntax", message)],
+                );
+                verdict.syntax_position = Some((line, column));
+                return Examined {
+                    verdict,
+                    event: None,
+                    type_index: None,
+                };
+            }
+            Err(ParseError::DuplicateKey { pointer }) => {
+                let problem = Problem::new(
+                    pointer,
+                    "duplicate-key",
+                    "the key appears twice in one object (the generated types reject this)",
+                );
+                return Examined {
+                    verdict: verdict(Class::Invalid, None, vec![problem]),
+                    event: None,
+                    type_index: None,
+                };
+            }
+        };
+        let event = match value {
+            Value::Object(map) => map,
+            other => {
+                let problem = Problem::new(
+                    "",
+                    "type",
+                    format!("must be an event object, found {}", describe(&other, show)),
+                );
+                return Examined {
+                    verdict: verdict(Class::Malformed, None, vec![problem]),
+                    event: None,
+                    type_index: None,
+                };
+            }
+        };
+        let Some(log_type) = event
+            .get("log_type")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            let problem = log_type_problem(&event, show);
+            return Examined {
+                verdict: verdict(Class::Invalid, None, vec![problem]),
+                event: Some(event),
+                type_index: None,
+            };
+        };
+        let Some(index) = self.compiled.find(&log_type) else {
+            let problems = match self.options.reading {
+                Reading::Tolerant => Vec::new(),
+                Reading::Strict => vec![Problem::new(
+                    "/log_type",
+                    "log_type",
+                    format!(
+                        "unknown event type `{}` (the strict reading knows only {})",
+                        truncate(&log_type, 60),
+                        self.known_types()
+                    ),
+                )],
+            };
+            return Examined {
+                verdict: verdict(Class::UnknownType, Some(log_type), problems),
+                event: Some(event),
+                type_index: None,
+            };
+        };
+        let validator = &self.compiled.types[index].validator;
+        // The common case first: `is_valid` stops at the first failure and builds no error.
+        let instance = Value::Object(event);
+        let verdict = if validator.is_valid(&instance) {
+            verdict(Class::Valid, Some(log_type), Vec::new())
+        } else {
+            let problems = validator
+                .iter_errors(&instance)
+                .flat_map(|error| Problem::from_validation(&error, show))
+                .collect();
+            verdict(Class::Invalid, Some(log_type), problems)
+        };
+        let event = match instance {
+            Value::Object(event) => Some(event),
+            _ => None,
+        };
+        Examined {
+            verdict,
+            event,
+            type_index: Some(index),
+        }
+    }
+
+    fn known_types(&self) -> String {
+        let names: Vec<&str> = self
+            .compiled
+            .types
+            .iter()
+            .map(|t| t.log_type.as_str())
+            .collect();
+        names.join(", ")
+    }
+}
+
+fn verdict(class: Class, log_type: Option<String>, problems: Vec<Problem>) -> Verdict {
+    Verdict {
+        class,
+        log_type,
+        problems,
+        syntax_position: None,
+    }
+}

@@ -1,0 +1,134 @@
+//! Flags, then a checked configuration (ripgrep's two steps): clap parses
+//! the raw flags, [`Config::new`] turns them into what the run needs and
+//! reports a usage error in words, before any input is read.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use aperture_events_validator::input::{Source, expand};
+use aperture_events_validator::{Options, Reading, RunOptions, SchemaSet};
+use clap::{Parser, ValueEnum};
+
+/// Validates captured Log Events API payloads (NDJSON, JSON, bulk bodies,
+/// HTTP transcripts, HAR files, any of them gzipped) against the
+/// aperture-events schemas, and reports drift from the documented contract.
+///
+/// Exit status: 0 when every record is accepted; 1 when a record is invalid
+/// or malformed (or there is drift, with --fail-on-drift; or an unknown event
+/// type, with --strict); 2 on a usage error or an unreadable input.
+#[derive(Debug, Parser)]
+#[command(name = "aperture-validate", version)]
+pub struct Args {
+    /// Files, directories (read recursively) and `-` for standard input.
+    #[arg(value_name = "PATH|-", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Apply the documented contract: no undocumented fields, no quirk forms, no unknown event types.
+    #[arg(long)]
+    pub strict: bool,
+    /// Use the top-level *.schema.json files of DIR instead of the embedded schemas.
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Quote payload values in messages (they are described, not shown, by default: they hold personal data).
+    #[arg(long)]
+    pub show_values: bool,
+    /// Fail (exit 1) when there is drift: undocumented fields, unknown values, quirk forms, unknown event types.
+    #[arg(long)]
+    pub fail_on_drift: bool,
+    /// List at most N records not accepted (all are counted).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_errors: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Text output: print the null and absent rates of every field, not only of fields ever null or absent.
+    #[arg(long)]
+    pub all_rates: bool,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+    Junit,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The checked configuration of a run.
+#[derive(Debug)]
+pub struct Config {
+    pub sources: Vec<Source>,
+    /// Paths that could not be listed: reported as unreadable inputs.
+    pub unlistable: Vec<(String, String)>,
+    pub schemas: SchemaSet,
+    pub options: Options,
+    pub run: RunOptions,
+    pub format: Format,
+    pub color: bool,
+    pub all_rates: bool,
+    pub fail_on_drift: bool,
+    pub progress: bool,
+}
+
+impl Config {
+    /// Checks the flags. An error here is a usage error (exit 2).
+    pub fn new(args: Args) -> Result<Config> {
+        let schemas = match &args.schema_dir {
+            Some(dir) => SchemaSet::from_dir(dir).context("--schema-dir")?,
+            None => SchemaSet::embedded().context("embedded schemas")?,
+        };
+        if args.max_errors == 0 && args.format == Format::Junit {
+            // Not an error: JUnit then shows counts only.
+        }
+        let stdin_count = args.paths.iter().filter(|p| p.as_os_str() == "-").count();
+        anyhow::ensure!(
+            stdin_count <= 1,
+            "`-` (standard input) can be given only once"
+        );
+        let (sources, unlistable) = expand(&args.paths);
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        Ok(Config {
+            sources,
+            unlistable,
+            schemas,
+            options: Options {
+                reading: if args.strict {
+                    Reading::Strict
+                } else {
+                    Reading::Tolerant
+                },
+                show_values: args.show_values,
+            },
+            run: RunOptions {
+                jobs: args.jobs,
+                max_errors: args.max_errors,
+            },
+            format: args.format,
+            color,
+            all_rates: args.all_rates,
+            fail_on_drift: args.fail_on_drift,
+            progress: std::io::stderr().is_terminal(),
+        })
+    }
+}

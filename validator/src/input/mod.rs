@@ -1,0 +1,104 @@
+//! Reading inputs: finding the records in whatever shape they come.
+//!
+//! The shape of an input is detected from its content, never from its name:
+//! gzip by its magic bytes (then detected again inside), HTTP transcripts by
+//! their status line, NDJSON when the first line is a whole JSON value, and
+//! otherwise a JSON document (one event, an array of events, a bulk body
+//! `{"events": [...]}` or a HAR file). Readers stream: they hold one record
+//! (or one HTTP body, or one HAR entry) at a time, never a whole file.
+//!
+//! Readers hand what they find to a [`Sink`], each with its [`Locus`].
+
+mod har;
+mod http;
+mod lines;
+mod scan;
+mod sources;
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use flate2::read::MultiGzDecoder;
+
+use crate::place::Locus;
+
+pub use sources::{Source, expand};
+
+/// Buffer size of the readers: large enough to see a whole first line of NDJSON.
+const BUFFER: usize = 64 * 1024;
+
+/// Receives what a reader finds, in input order.
+pub trait Sink {
+    /// The bytes of one record (to be classified) and where it starts.
+    fn record(&mut self, locus: Locus, bytes: &[u8]);
+    /// Something the reader itself found not to be an event (counted as a malformed record).
+    fn malformed(&mut self, locus: Locus, message: String);
+    /// An HTTP response without an event (204).
+    fn no_event(&mut self, locus: Locus);
+    /// An HTTP response with an error status.
+    fn error_response(&mut self, locus: Locus, status: u16);
+}
+
+/// The shape of an input, as detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One JSON value per line.
+    Lines,
+    /// JSON values spanning lines: an event, an array, a bulk body, a HAR file.
+    Document,
+    /// HTTP response transcripts.
+    Http,
+}
+
+/// Reads all records of `input` into `sink`, whatever its shape.
+pub fn read(input: impl Read, sink: &mut dyn Sink) -> io::Result<()> {
+    read_nested(Box::new(input), sink, 0)
+}
+
+fn read_nested(input: Box<dyn Read + '_>, sink: &mut dyn Sink, depth: u8) -> io::Result<()> {
+    let mut reader = BufReader::with_capacity(BUFFER, input);
+    let head = reader.fill_buf()?;
+    if head.starts_with(&[0x1f, 0x8b]) && depth < 2 {
+        return read_nested(Box::new(MultiGzDecoder::new(reader)), sink, depth + 1);
+    }
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    match detect(reader.fill_buf()?) {
+        Shape::Lines => lines::read(reader, sink),
+        Shape::Http => http::read(reader, sink),
+        Shape::Document => scan::Scanner::new(reader, Locus::at_line(1)).document(sink),
+    }
+}
+
+/// Detects the shape from the first bytes of an input (after any BOM).
+pub fn detect(head: &[u8]) -> Shape {
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let head = &head[start..];
+    if head.starts_with(b"HTTP/") {
+        return Shape::Http;
+    }
+    match head.first() {
+        Some(b'[') => Shape::Document,
+        Some(b'{') if scan::ends_on_its_line(head) => Shape::Lines,
+        Some(b'{') => Shape::Document,
+        _ => Shape::Lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_detected_from_content() {
+        assert_eq!(detect(b"HTTP/1.1 204 No Content\r\n"), Shape::Http);
+        assert_eq!(detect(b"{\"a\": 1}\n{\"b\": 2}\n"), Shape::Lines);
+        assert_eq!(detect(b"\n\n  {\"a\": 1}"), Shape::Lines);
+        assert_eq!(detect(b"{\n \"a\": 1\n}\n"), Shape::Document);
+        assert_eq!(detect(b"[{\"a\": 1}]"), Shape::Document);
+        assert_eq!(detect(b"not json at all\n"), Shape::Lines);
+    }
+}

@@ -1,0 +1,69 @@
+//! The inputs named on the command line: files, directories (walked
+//! recursively, in name order, hidden entries skipped) and `-` for stdin.
+
+use std::path::{Path, PathBuf};
+
+/// One input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input, named `-`.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// The name used in places: the path as given, or `<stdin>`.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".to_owned(),
+            Source::File(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// Expands command-line paths into sources. Paths that cannot be listed are
+/// returned as `(name, error)` so the run can report them and go on.
+pub fn expand(paths: &[PathBuf]) -> (Vec<Source>, Vec<(String, String)>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            sources.push(Source::Stdin);
+        } else if path.is_dir() {
+            walk(path, &mut sources, &mut errors);
+        } else {
+            // Missing or unreadable files are reported when opened.
+            sources.push(Source::File(path.clone()));
+        }
+    }
+    (sources, errors)
+}
+
+fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, String)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push((
+                dir.display().to_string(),
+                format!("cannot list directory: {e}"),
+            ));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, sources, errors);
+        } else {
+            sources.push(Source::File(path));
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! `--format text`: for people at a terminal or reading a CI log.
+
+use std::io::{self, Write};
+
+use super::count;
+use crate::classify::Class;
+use crate::report::Report;
+
+/// How to print text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Use ANSI colours (only when printing to a terminal).
+    pub color: bool,
+    /// Also print the null and absent rates of every field.
+    pub all_rates: bool,
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn red(&self, t: &str) -> String {
+        self.wrap("1;31", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.wrap("33", t)
+    }
+    fn green(&self, t: &str) -> String {
+        self.wrap("32", t)
+    }
+    fn bold(&self, t: &str) -> String {
+        self.wrap("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.wrap("2", t)
+    }
+}
+
+/// Writes `report` as text: errors, notes, drift, then the summary and verdict.
+pub fn text(report: &Report, out: &mut dyn Write, options: &TextOptions) -> io::Result<()> {
+    let p = Paint { on: options.color };
+    for error in &report.errors {
+        let class = match error.class {
+            Class::Malformed | Class::Invalid => p.red(error.class.name()),
+            _ => p.yellow(error.class.name()),
+        };
+        let log_type = error
+            .log_type
+            .as_deref()
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}: {class}{log_type}",
+            p.bold(&error.place.to_string())
+        )?;
+        for problem in &error.problems {
+            let pointer = match (problem.pointer.as_str(), problem.keyword.as_str()) {
+                ("", "syntax") => "not JSON",
+                ("", "input") => "not an event",
+                ("", _) => "(event)",
+                (pointer, _) => pointer,
+            };
+            let schema = problem
+                .schema
+                .as_deref()
+                .map(|s| p.dim(&format!("  [{s}]")))
+                .unwrap_or_default();
+            writeln!(out, "  {pointer}: {}{schema}", problem.message)?;
+        }
+    }
+    if report.errors_omitted > 0 {
+        writeln!(
+            out,
+            "... and {} more not listed (see --max-errors)",
+            count(report.errors_omitted, "record")
+        )?;
+    }
+    for input in &report.inputs {
+        writeln!(
+            out,
+            "{}: {} {}",
+            p.bold(&input.source),
+            p.red("unreadable:"),
+            input.message
+        )?;
+    }
+    for note in &report.notes {
+        writeln!(out, "{}: {}", p.bold(&note.place.to_string()), note.message)?;
+    }
+    drift(report, out, &p, options)?;
+    summary(report, out, &p)
+}
+
+fn drift(report: &Report, out: &mut dyn Write, p: &Paint, options: &TextOptions) -> io::Result<()> {
+    let d = &report.drift;
+    let rates: Vec<_> = d
+        .fields
+        .iter()
+        .filter(|f| options.all_rates || f.absent > 0 || f.null > 0)
+        .collect();
+    if !d.has_drift() && rates.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", p.bold("drift"))?;
+    if !d.undocumented_fields.is_empty() {
+        writeln!(out, "  undocumented fields:")?;
+        for f in &d.undocumented_fields {
+            writeln!(
+                out,
+                "    {}.{}: {}, first at {}",
+                f.log_type,
+                p.yellow(&f.field),
+                count(f.count, "event"),
+                f.first
+            )?;
+        }
+    }
+    if !d.unknown_values.is_empty() {
+        writeln!(out, "  values outside the known lists:")?;
+        for v in &d.unknown_values {
+            let value = p.yellow(&format!("{:?}", v.value));
+            writeln!(
+                out,
+                "    {}.{} = {value}: {}, first at {}",
+                v.log_type,
+                v.field,
+                count(v.count, "event"),
+                v.first
+            )?;
+        }
+    }
+    if !d.quirk_forms.is_empty() {
+        writeln!(
+            out,
+            "  quirk forms (accepted only by the tolerant reading, or undocumented spellings):"
+        )?;
+        for q in &d.quirk_forms {
+            writeln!(
+                out,
+                "    {}.{}: {}: {}, first at {}",
+                q.log_type,
+                q.field,
+                p.yellow(&q.form),
+                count(q.count, "event"),
+                q.first
+            )?;
+        }
+    }
+    if !d.unknown_types.is_empty() {
+        writeln!(out, "  unknown event types:")?;
+        for t in &d.unknown_types {
+            writeln!(
+                out,
+                "    {}: {}, first at {}",
+                p.yellow(&t.log_type),
+                count(t.count, "event"),
+                t.first
+            )?;
+        }
+    }
+    if d.dropped > 0 {
+        writeln!(
+            out,
+            "  ({} not listed: too many distinct entries)",
+            count(d.dropped, "occurrence")
+        )?;
+    }
+    if !rates.is_empty() {
+        writeln!(
+            out,
+            "  absent and null rates{}:",
+            if options.all_rates {
+                ""
+            } else {
+                " (fields ever absent or null)"
+            }
+        )?;
+        let mut current = "";
+        for f in rates {
+            if f.log_type != current {
+                current = &f.log_type;
+                writeln!(out, "    {} ({}):", f.log_type, count(f.events, "event"))?;
+            }
+            writeln!(
+                out,
+                "      {:<22} absent {:>6}  null {:>6}",
+                f.field,
+                percent(f.absent_rate),
+                percent(f.null_rate)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
+
+fn summary(report: &Report, out: &mut dyn Write, p: &Paint) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} ({} reading): {}: {} valid, {} invalid, {} malformed, {} unknown_type",
+        p.bold("summary"),
+        s.reading,
+        count(s.total, "record"),
+        s.valid,
+        s.invalid,
+        s.malformed,
+        s.unknown_type
+    )?;
+    for (log_type, c) in &s.by_log_type {
+        let mut parts = Vec::new();
+        for (n, name) in [
+            (c.valid, "valid"),
+            (c.invalid, "invalid"),
+            (c.unknown_type, "unknown_type"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {name}"));
+            }
+        }
+        writeln!(
+            out,
+            "  {log_type:<22} {:>8}  ({})",
+            c.total,
+            parts.join(", ")
+        )?;
+    }
+    if s.no_event_responses > 0 {
+        writeln!(
+            out,
+            "  responses without an event (204): {}",
+            s.no_event_responses
+        )?;
+    }
+    if s.error_responses > 0 {
+        writeln!(
+            out,
+            "  responses with an error status: {}",
+            s.error_responses
+        )?;
+    }
+    if s.unreadable_inputs > 0 {
+        writeln!(out, "  unreadable inputs: {}", s.unreadable_inputs)?;
+    }
+    let verdict = if s.unreadable_inputs > 0 {
+        p.red("error: some inputs could not be read")
+    } else if report.all_accepted() {
+        p.green("ok: every record is accepted")
+    } else {
+        let rejected = s.total
+            - s.valid
+            - if report.reading() == crate::Reading::Tolerant {
+                s.unknown_type
+            } else {
+                0
+            };
+        p.red(&format!(
+            "failed: {} not accepted",
+            count(rejected, "record")
+        ))
+    };
+    writeln!(out, "{verdict}")
+}

@@ -1,0 +1,348 @@
+//! The report of a run: counts, errors, drift; accumulated, merged, printed.
+//!
+//! A [`Report`] accumulates verdicts record by record ([`Report::observe`]),
+//! merges with the reports of other threads, and is finished once
+//! ([`Report::finish`]) before it is rendered. It is plain data and
+//! serializes to the `--format json` document.
+//!
+//! # Design
+//! Memory stays bounded whatever the input: at most `max_errors` record
+//! errors are kept (the first ones, by input order; the rest are counted in
+//! `errors_omitted`) and the drift tables are capped (see [`crate::drift`]).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aperture_events_codegen::reading::Reading;
+use serde::Serialize;
+
+use crate::classify::{Class, Validator, Verdict};
+use crate::drift::{DriftAcc, DriftReport};
+use crate::place::{Locus, Place};
+use crate::problem::Problem;
+
+/// Record errors kept by default.
+pub const DEFAULT_MAX_ERRORS: usize = 1000;
+/// Notes (non-event HTTP responses) kept.
+const MAX_NOTES: usize = 100;
+
+/// Counts of one event type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TypeCounts {
+    pub total: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub unknown_type: u64,
+}
+
+/// The counts of a run. `valid + invalid + malformed + unknown_type == total`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// `tolerant` or `strict`.
+    pub reading: &'static str,
+    /// Records read.
+    pub total: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub malformed: u64,
+    pub unknown_type: u64,
+    /// Counts per `log_type`, for records with a string `log_type`.
+    pub by_log_type: BTreeMap<String, TypeCounts>,
+    /// HTTP responses without an event (`204 No Content`): not records.
+    pub no_event_responses: u64,
+    /// HTTP responses with an error status (4xx, 5xx): not records.
+    pub error_responses: u64,
+    /// Inputs that could not be read (in whole or in part).
+    pub unreadable_inputs: u64,
+}
+
+/// A record that is not accepted, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordError {
+    pub place: Place,
+    pub class: Class,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_type: Option<String>,
+    pub problems: Vec<Problem>,
+    #[serde(skip)]
+    seq: u64,
+}
+
+/// Something worth saying about an input that is not a record (an error response).
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub place: Place,
+    pub message: String,
+}
+
+/// An input that could not be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputError {
+    pub source: String,
+    pub message: String,
+}
+
+/// The report of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub summary: Summary,
+    /// The first `max_errors` records not accepted, in input order.
+    pub errors: Vec<RecordError>,
+    /// Records not accepted beyond those listed.
+    pub errors_omitted: u64,
+    /// Filled by [`Report::finish`].
+    pub drift: DriftReport,
+    pub notes: Vec<Note>,
+    pub inputs: Vec<InputError>,
+    #[serde(skip)]
+    acc: DriftAcc,
+    #[serde(skip)]
+    max_errors: usize,
+    #[serde(skip)]
+    reading: Reading,
+}
+
+impl Report {
+    /// An empty report for a run in `reading`.
+    pub fn new(reading: Reading) -> Self {
+        Report {
+            summary: Summary {
+                reading: match reading {
+                    Reading::Tolerant => "tolerant",
+                    Reading::Strict => "strict",
+                },
+                ..Summary::default()
+            },
+            errors: Vec::new(),
+            errors_omitted: 0,
+            drift: DriftReport::default(),
+            notes: Vec::new(),
+            inputs: Vec::new(),
+            acc: DriftAcc::default(),
+            max_errors: DEFAULT_MAX_ERRORS,
+            reading,
+        }
+    }
+
+    /// Keeps at most `max` record errors.
+    pub fn with_max_errors(mut self, max: usize) -> Self {
+        self.max_errors = max;
+        self
+    }
+
+    /// The reading of the run.
+    pub fn reading(&self) -> Reading {
+        self.reading
+    }
+
+    /// Classifies one record, counts it and its drift, and returns the verdict.
+    /// Records are numbered in the order they are observed.
+    pub fn observe(&mut self, validator: &Validator, place: Place, bytes: &[u8]) -> Verdict {
+        let seq = self.summary.total;
+        self.observe_at(validator, seq, &place.source, place.locus, bytes)
+    }
+
+    /// [`Report::observe`] for record number `seq` (input order across threads).
+    pub(crate) fn observe_at(
+        &mut self,
+        validator: &Validator,
+        seq: u64,
+        source: &Arc<str>,
+        locus: Locus,
+        bytes: &[u8],
+    ) -> Verdict {
+        let examined = validator.examine(bytes);
+        let verdict = examined.verdict;
+        // Columns locate syntax errors; other places are a line (and item) only.
+        let place = || {
+            Place::new(
+                source.clone(),
+                Locus {
+                    column: None,
+                    ..locus
+                },
+            )
+        };
+        if let Some(event) = &examined.event {
+            match (examined.type_index, &verdict.log_type) {
+                (Some(t), _) => self.acc.event(validator.compiled(), t, event, seq, &place),
+                (None, Some(log_type)) => self.acc.unknown_type(log_type, seq, &place),
+                (None, None) => {}
+            }
+        }
+        self.count(&verdict);
+        if !verdict.class.is_accepted(self.reading) || !verdict.problems.is_empty() {
+            let mut problems = verdict.problems.clone();
+            let mut locus = locus;
+            if let Some((line, column)) = verdict.syntax_position {
+                match locus.line {
+                    Some(start) => {
+                        locus.column = Some(match line {
+                            1 => locus.column.unwrap_or(1) + column - 1,
+                            _ => column,
+                        });
+                        locus.line = Some(start + line - 1);
+                    }
+                    None => {
+                        for p in &mut problems {
+                            p.message =
+                                format!("{} (line {line}, column {column} of the body)", p.message);
+                        }
+                    }
+                }
+            } else {
+                locus.column = None;
+            }
+            self.push_error(
+                seq,
+                Place::new(source.clone(), locus),
+                verdict.class,
+                verdict.log_type.clone(),
+                problems,
+            );
+        }
+        verdict
+    }
+
+    fn count(&mut self, verdict: &Verdict) {
+        let s = &mut self.summary;
+        s.total += 1;
+        match verdict.class {
+            Class::Valid => s.valid += 1,
+            Class::Invalid => s.invalid += 1,
+            Class::Malformed => s.malformed += 1,
+            Class::UnknownType => s.unknown_type += 1,
+        }
+        if let Some(log_type) = &verdict.log_type {
+            let counts = match s.by_log_type.get_mut(log_type.as_str()) {
+                Some(counts) => counts,
+                None => s.by_log_type.entry(log_type.clone()).or_default(),
+            };
+            counts.total += 1;
+            match verdict.class {
+                Class::Valid => counts.valid += 1,
+                Class::Invalid => counts.invalid += 1,
+                Class::UnknownType => counts.unknown_type += 1,
+                Class::Malformed => {}
+            }
+        }
+    }
+
+    fn push_error(
+        &mut self,
+        seq: u64,
+        place: Place,
+        class: Class,
+        log_type: Option<String>,
+        problems: Vec<Problem>,
+    ) {
+        // Records arrive in increasing `seq` within one report, so the first
+        // `max_errors` kept here include the first `max_errors` overall.
+        if self.errors.len() < self.max_errors {
+            self.errors.push(RecordError {
+                place,
+                class,
+                log_type,
+                problems,
+                seq,
+            });
+        } else {
+            self.errors_omitted += 1;
+        }
+    }
+
+    /// Counts a record that a reader found malformed before parsing (a body
+    /// whose content type is not JSON, a broken JSON array).
+    pub fn malformed(&mut self, seq: u64, place: Place, message: String) {
+        self.summary.total += 1;
+        self.summary.malformed += 1;
+        self.push_error(
+            seq,
+            place,
+            Class::Malformed,
+            None,
+            vec![Problem::new("", "input", message)],
+        );
+    }
+
+    /// Counts an HTTP response without an event (204).
+    pub fn no_event(&mut self) {
+        self.summary.no_event_responses += 1;
+    }
+
+    /// Notes an HTTP response with an error status.
+    pub fn error_response(&mut self, place: Place, status: u16) {
+        self.summary.error_responses += 1;
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push(Note {
+                place,
+                message: format!("HTTP status {status}: a response without an event"),
+            });
+        }
+    }
+
+    /// Notes an input that could not be read.
+    pub fn unreadable(&mut self, source: &str, message: String) {
+        self.summary.unreadable_inputs += 1;
+        self.inputs.push(InputError {
+            source: source.to_owned(),
+            message,
+        });
+    }
+
+    /// Adds the counts of another report of the same run.
+    pub fn merge(&mut self, other: Report) {
+        let (s, o) = (&mut self.summary, other.summary);
+        s.total += o.total;
+        s.valid += o.valid;
+        s.invalid += o.invalid;
+        s.malformed += o.malformed;
+        s.unknown_type += o.unknown_type;
+        s.no_event_responses += o.no_event_responses;
+        s.error_responses += o.error_responses;
+        s.unreadable_inputs += o.unreadable_inputs;
+        for (log_type, c) in o.by_log_type {
+            let mine = s.by_log_type.entry(log_type).or_default();
+            mine.total += c.total;
+            mine.valid += c.valid;
+            mine.invalid += c.invalid;
+            mine.unknown_type += c.unknown_type;
+        }
+        self.errors.extend(other.errors);
+        self.errors_omitted += other.errors_omitted;
+        self.notes.extend(other.notes);
+        self.inputs.extend(other.inputs);
+        self.acc.merge(other.acc);
+    }
+
+    /// Puts errors in input order, keeps the first `max_errors`, and computes the drift report.
+    pub fn finish(&mut self, validator: &Validator) {
+        self.errors.sort_by_key(|e| e.seq);
+        if self.errors.len() > self.max_errors {
+            self.errors_omitted += (self.errors.len() - self.max_errors) as u64;
+            self.errors.truncate(self.max_errors);
+        }
+        self.notes.truncate(MAX_NOTES);
+        self.drift = self.acc.report(validator.compiled());
+    }
+
+    /// Whether every record is accepted (unknown types only in the tolerant reading).
+    pub fn all_accepted(&self) -> bool {
+        let s = &self.summary;
+        s.invalid == 0
+            && s.malformed == 0
+            && (self.reading == Reading::Tolerant || s.unknown_type == 0)
+    }
+
+    /// The exit code: 2 when an input could not be read, 1 when a record is not
+    /// accepted (or, with `fail_on_drift`, when there is drift), else 0.
+    pub fn exit_code(&self, fail_on_drift: bool) -> u8 {
+        if self.summary.unreadable_inputs > 0 {
+            2
+        } else if !self.all_accepted() || (fail_on_drift && self.drift.has_drift()) {
+            1
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! A whole run: reading every input and classifying every record on all cores.
+//!
+//! One thread reads the inputs in order and cuts them into batches of
+//! records; a rayon pool classifies the batches as they come, each worker
+//! accumulating its own [`Report`]; the reports are merged at the end.
+//!
+//! # Design
+//! The channel between the reader and the workers is bounded, so memory
+//! holds a few batches, never a file: peak memory does not grow with input
+//! size. Records are numbered in input order so that the merged report lists
+//! errors in the order they appear, whatever thread saw them.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+use crate::classify::Validator;
+use crate::input::{self, Sink, Source};
+use crate::place::{Locus, Place};
+use crate::report::{DEFAULT_MAX_ERRORS, Report};
+
+/// Records per batch handed to a worker.
+const BATCH_RECORDS: usize = 512;
+/// Bytes per batch, whichever limit comes first.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// Record errors kept in the report.
+    pub max_errors: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            jobs: 0,
+            max_errors: DEFAULT_MAX_ERRORS,
+        }
+    }
+}
+
+/// Records of one source, stored back to back.
+struct Batch {
+    source: Arc<str>,
+    data: Vec<u8>,
+    records: Vec<(u64, Locus, Range<usize>)>,
+}
+
+impl Batch {
+    fn new(source: Arc<str>) -> Self {
+        Batch {
+            source,
+            data: Vec::new(),
+            records: Vec::new(),
+        }
+    }
+}
+
+/// The reader's side: batches records, and counts what is not a record itself.
+struct Batcher {
+    batch: Batch,
+    tx: SyncSender<Batch>,
+    seq: u64,
+    report: Report,
+}
+
+impl Batcher {
+    fn flush(&mut self) {
+        if !self.batch.records.is_empty() {
+            let next = Batch::new(self.batch.source.clone());
+            // A send fails only when every worker is gone; nothing is left to do then.
+            let _ = self.tx.send(std::mem::replace(&mut self.batch, next));
+        }
+    }
+
+    fn place(&self, locus: Locus) -> Place {
+        Place::new(self.batch.source.clone(), locus)
+    }
+}
+
+impl Sink for Batcher {
+    fn record(&mut self, locus: Locus, bytes: &[u8]) {
+        let start = self.batch.data.len();
+        self.batch.data.extend_from_slice(bytes);
+        self.batch
+            .records
+            .push((self.seq, locus, start..self.batch.data.len()));
+        self.seq += 1;
+        if self.batch.records.len() >= BATCH_RECORDS || self.batch.data.len() >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    fn malformed(&mut self, locus: Locus, message: String) {
+        let place = self.place(locus);
+        self.report.malformed(self.seq, place, message);
+        self.seq += 1;
+    }
+
+    fn no_event(&mut self, _locus: Locus) {
+        self.report.no_event();
+    }
+
+    fn error_response(&mut self, locus: Locus, status: u16) {
+        let place = self.place(locus);
+        self.report.error_response(place, status);
+    }
+}
+
+/// Counts bytes read, for a progress bar.
+struct Counting<'a, R> {
+    inner: R,
+    bytes: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Reads every source, classifies every record and returns the finished report.
+/// `progress` counts the input bytes read so far.
+pub fn run(
+    validator: &Validator,
+    sources: &[Source],
+    options: &RunOptions,
+    progress: &AtomicU64,
+) -> Report {
+    let reading = validator.options().reading;
+    let fresh = || Report::new(reading).with_max_errors(options.max_errors);
+    let (tx, rx) = sync_channel::<Batch>(options.jobs.max(2) * 2);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build();
+    let mut report = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batcher = Batcher {
+                batch: Batch::new(Arc::from("")),
+                tx,
+                seq: 0,
+                report: fresh(),
+            };
+            for source in sources {
+                read_source(source, &mut batcher, progress);
+            }
+            batcher.report
+        });
+        let classify = || {
+            rx.into_iter()
+                .par_bridge()
+                .fold(fresh, |mut report, batch| {
+                    for (seq, locus, range) in batch.records {
+                        report.observe_at(validator, seq, &batch.source, locus, &batch.data[range]);
+                    }
+                    report
+                })
+                .reduce(fresh, |mut a, b| {
+                    a.merge(b);
+                    a
+                })
+        };
+        let workers = match &pool {
+            Ok(pool) => pool.install(classify),
+            Err(_) => classify(),
+        };
+        let mut report = match reader.join() {
+            Ok(report) => report,
+            Err(_) => {
+                let mut report = fresh();
+                report.unreadable(
+                    "<reader>",
+                    "the input reader stopped unexpectedly".to_owned(),
+                );
+                report
+            }
+        };
+        report.merge(workers);
+        report
+    });
+    report.finish(validator);
+    report
+}
+
+fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64) {
+    let name: Arc<str> = Arc::from(source.name());
+    batcher.flush();
+    batcher.batch = Batch::new(name.clone());
+    let result = match source {
+        Source::Stdin => input::read(
+            Counting {
+                inner: io::stdin().lock(),
+                bytes: progress,
+            },
+            batcher,
+        ),
+        Source::File(path) => match File::open(path) {
+            Ok(file) => input::read(
+                Counting {
+                    inner: file,
+                    bytes: progress,
+                },
+                batcher,
+            ),
+            Err(e) => Err(e),
+        },
+    };
+    batcher.flush();
+    if let Err(e) = result {
+        batcher
+            .report
+            .unreadable(&name, format!("cannot read: {}", io_message(&e)));
+    }
+}
+
+/// An io error's message, lowercase first letter, without the OS error number.
+fn io_message(error: &io::Error) -> String {
+    let text = match error.kind() {
+        io::ErrorKind::NotFound => "no such file".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::IsADirectory => "is a directory".to_owned(),
+        io::ErrorKind::InvalidData => format!("invalid data: {error}"),
+        _ => error.to_string(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
