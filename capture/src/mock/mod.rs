@@ -14,6 +14,10 @@
 //! its first half (hyper then aborts the connection, as a real server would
 //! when it dies), and slow responses are timers, not blocked threads.
 //!
+//! A request whose client hangs up while the mock is still waiting (a slow
+//! response, a long poll) is dropped by hyper before anything is popped: its
+//! log entry keeps status 0 and no events, like a real server that noticed.
+//!
 //! "Completed" means the whole body was handed to the HTTP stack; the mock
 //! cannot see what the client's kernel received. Tests that kill the client
 //! therefore judge by the next request instead (see `capture/tests`).

@@ -156,7 +156,7 @@ async fn events(
         },
         _ => 1,
     };
-    let fault = state.next_fault();
+    let fault = state.next_fault(idx);
     match fault {
         Some(Fault::ExpiredToken) => {
             state.expire_token(&token);

@@ -176,11 +176,13 @@ impl State {
         self.lock().tokens.remove(token);
     }
 
-    /// Counts an events request and picks the fault for it, if any.
-    pub(crate) fn next_fault(&self) -> Option<Fault> {
+    /// Counts events request `idx` and picks (and logs) the fault for it, if any.
+    pub(crate) fn next_fault(&self, idx: usize) -> Option<Fault> {
         let mut inner = self.lock();
         inner.events_requests += 1;
-        pick_fault(&self.config.faults, inner.events_requests)
+        let fault = pick_fault(&self.config.faults, inner.events_requests);
+        inner.log[idx].fault = fault;
+        fault
     }
 
     /// Pops up to `n` events.

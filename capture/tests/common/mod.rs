@@ -1,0 +1,148 @@
+//! Helpers shared by the capture tests: a mock on loopback, the capture
+//! binary as a child process with bounded run time, and checks on journals.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use aperture_events_capture::mock::{LogEntry, MockConfig, MockServer, RequestKind, generate};
+
+pub const CLIENT_ID: &str = "test-client-7f3a";
+pub const CLIENT_SECRET: &str = "Sup3r-S3cret-9d41c0ffee";
+
+/// A mock config for tests: loopback, our credentials, a short 204 wait.
+pub fn mock_config() -> MockConfig {
+    MockConfig {
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        empty_wait: Duration::from_millis(50),
+        ..MockConfig::default()
+    }
+}
+
+pub fn start(config: MockConfig, events: u64) -> MockServer {
+    MockServer::start(config, generate(1, events)).expect("mock starts on loopback")
+}
+
+/// The capture command against `mock`, with credentials in the environment
+/// and fast retries.
+pub fn capture(mock: &MockServer, out: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aperture-capture"));
+    cmd.args([
+        "--base-url",
+        &mock.base_url(),
+        "--out",
+        out,
+        "--retry-base-ms",
+        "5",
+        "--retry-cap-ms",
+        "50",
+    ])
+    .env("APERTURE_CLIENT_ID", CLIENT_ID)
+    .env("APERTURE_CLIENT_SECRET", CLIENT_SECRET)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs a command to its end, killing it (and failing) after 60 s.
+pub fn run(cmd: &mut Command) -> Output {
+    let child = cmd.spawn().expect("capture binary starts");
+    wait(child, Duration::from_secs(60))
+}
+
+pub fn wait(mut child: Child, limit: Duration) -> Output {
+    let start = Instant::now();
+    loop {
+        match child.try_wait().expect("wait for child") {
+            Some(_) => return child.wait_with_output().expect("child output"),
+            None if start.elapsed() > limit => {
+                let _ = child.kill();
+                let out = child.wait_with_output().expect("child output");
+                panic!(
+                    "capture did not finish in {limit:?}; stderr:\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "capture failed ({:?}); stderr:\n{}",
+        out.status,
+        stderr(out)
+    );
+}
+
+/// The lines of a journal (without their `\n`); panics unless the file is whole lines.
+pub fn lines(path: &Path) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    split_lines(&bytes)
+}
+
+pub fn split_lines(bytes: &[u8]) -> Vec<Vec<u8>> {
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    assert_eq!(
+        bytes.last(),
+        Some(&b'\n'),
+        "journal does not end with a whole line"
+    );
+    bytes[..bytes.len() - 1]
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// Events responses (bulk or single) in arrival order.
+pub fn events_responses(log: &[LogEntry]) -> Vec<&LogEntry> {
+    log.iter()
+        .filter(|e| matches!(e.kind, RequestKind::Bulk | RequestKind::Single))
+        .collect()
+}
+
+/// Events of completed `200` responses whose body parses, in order.
+pub fn delivered(log: &[LogEntry]) -> Vec<Vec<u8>> {
+    events_responses(log)
+        .into_iter()
+        .filter(|e| {
+            e.status == 200
+                && e.completed
+                && e.fault != Some(aperture_events_capture::mock::Fault::Malformed)
+        })
+        .flat_map(|e| e.events.clone())
+        .collect()
+}
+
+pub fn assert_no_duplicates(lines: &[Vec<u8>]) {
+    let mut seen = HashSet::new();
+    for l in lines {
+        assert!(
+            seen.insert(l),
+            "duplicate line {}",
+            String::from_utf8_lossy(l)
+        );
+    }
+}
+
+/// Files in a directory, sorted by name.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.map(|e| e.expect("dir entry").path()).collect(),
+        Err(_) => Vec::new(),
+    };
+    v.sort();
+    v
+}

@@ -1,0 +1,302 @@
+//! End to end on loopback: the capture binary against the mock, under each
+//! fault the mock can inject. Every event handed out in a completed response
+//! must be in the journal exactly once, byte for byte, in order; bodies that
+//! do not parse must be in the rejects directory byte for byte; events of a
+//! response cut off mid-body are the only ones allowed to miss, and the bytes
+//! that did arrive must be saved.
+
+mod common;
+
+use std::time::Duration;
+
+use aperture_events_capture::mock::{Fault, Faults, MockServer};
+use common::*;
+
+fn drain(
+    mock: &MockServer,
+    extra: &[&str],
+) -> (tempfile::TempDir, Vec<Vec<u8>>, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("events.ndjson");
+    let out = run(capture(mock, journal.to_str().unwrap())
+        .arg("--until-drained")
+        .args(extra));
+    assert_success(&out);
+    let got = lines(&journal);
+    (dir, got, out)
+}
+
+/// Checks the journal against the mock's log and returns the log.
+fn check_accounting(mock: &MockServer, dir: &tempfile::TempDir, got: &[Vec<u8>], seeded: usize) {
+    let log = mock.log();
+    assert_eq!(
+        got,
+        delivered(&log).as_slice(),
+        "journal differs from the events of completed responses"
+    );
+    assert_no_duplicates(got);
+    let rejects = files(&dir.path().join("events.ndjson.rejects"));
+    let mut accounted = got.len();
+    let mut malformed = 0;
+    let mut partial = 0;
+    for e in events_responses(&log) {
+        match e.fault {
+            Some(Fault::Malformed) if e.status == 200 => {
+                malformed += 1;
+                accounted += e.events.len();
+                let body = e.body.as_ref().unwrap();
+                assert!(
+                    rejects.iter().any(|p| std::fs::read(p).unwrap() == *body),
+                    "malformed body not saved byte for byte"
+                );
+            }
+            Some(Fault::DropMidBody) if e.status == 200 => {
+                partial += 1;
+                accounted += e.events.len();
+                let body = e.body.as_ref().unwrap();
+                assert!(!e.completed);
+                assert!(
+                    rejects.iter().any(|p| {
+                        let saved = std::fs::read(p).unwrap();
+                        p.to_string_lossy().ends_with(".partial")
+                            && !saved.is_empty()
+                            && body.starts_with(&saved)
+                    }),
+                    "received part of a cut-off body not saved"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        rejects.len(),
+        malformed + partial,
+        "unexpected files in rejects: {rejects:?}"
+    );
+    assert_eq!(
+        accounted, seeded,
+        "every seeded event is in the journal or a saved body"
+    );
+    assert_eq!(mock.remaining(), 0);
+}
+
+#[test]
+fn bulk_capture_keeps_every_event_once_byte_for_byte() {
+    let mock = start(mock_config(), 1_000);
+    let (dir, got, _) = drain(&mock, &["--size", "64"]);
+    assert_eq!(got, aperture_events_capture::mock::generate(1, 1_000));
+    check_accounting(&mock, &dir, &got, 1_000);
+    // Bulk requests asked for the size given.
+    let log = mock.log();
+    assert!(events_responses(&log).iter().all(|e| e.events.len() <= 64));
+}
+
+#[test]
+fn single_endpoint_one_event_per_request() {
+    let mock = start(mock_config(), 25);
+    let (dir, got, _) = drain(&mock, &["--single"]);
+    check_accounting(&mock, &dir, &got, 25);
+    let log = mock.log();
+    assert!(
+        events_responses(&log)
+            .iter()
+            .all(|e| e.kind == aperture_events_capture::mock::RequestKind::Single)
+    );
+    assert_eq!(
+        events_responses(&log)
+            .iter()
+            .filter(|e| e.status == 200)
+            .count(),
+        25
+    );
+}
+
+#[test]
+fn fixture_capture_with_exact_duplicates_is_kept_as_sent() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/captures/events.ndjson"
+    );
+    let text = std::fs::read(path).expect("fixture captures/events.ndjson");
+    let events = split_lines(&text);
+    let mock = MockServer::start(mock_config(), events.clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("events.ndjson");
+    let out =
+        run(capture(&mock, journal.to_str().unwrap()).args(["--until-drained", "--size", "5"]));
+    assert_success(&out);
+    // Real captures hold exact duplicates: each is kept as many times as it was sent.
+    assert_eq!(lines(&journal), events);
+}
+
+fn with_faults(faults: Faults) -> MockServer {
+    start(
+        aperture_events_capture::mock::MockConfig {
+            faults,
+            ..mock_config()
+        },
+        600,
+    )
+}
+
+#[test]
+fn expired_token_is_refreshed_once_and_capture_goes_on() {
+    let mock = with_faults(Faults {
+        expired_token_every: Some(3),
+        ..Faults::default()
+    });
+    let (dir, got, _) = drain(&mock, &["--size", "50"]);
+    check_accounting(&mock, &dir, &got, 600);
+    let log = mock.log();
+    let expired = events_responses(&log)
+        .iter()
+        .filter(|e| e.fault == Some(Fault::ExpiredToken))
+        .count();
+    assert!(expired >= 3);
+    assert_eq!(
+        mock.tokens_issued(),
+        1 + expired as u64,
+        "one new token per 401"
+    );
+}
+
+#[test]
+fn too_many_requests_waits_for_retry_after() {
+    let mock = with_faults(Faults {
+        too_many_requests_every: Some(4),
+        retry_after_secs: 1,
+        ..Faults::default()
+    });
+    let (dir, got, _) = drain(&mock, &["--size", "100"]);
+    check_accounting(&mock, &dir, &got, 600);
+    let log = mock.log();
+    let events = events_responses(&log);
+    let mut checked = 0;
+    for pair in events.windows(2) {
+        if pair[0].fault == Some(Fault::TooManyRequests) {
+            let gap = pair[1].at.duration_since(pair[0].at);
+            assert!(
+                gap >= Duration::from_secs(1),
+                "retried after {gap:?}, before Retry-After"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1);
+}
+
+#[test]
+fn server_errors_are_retried() {
+    let mock = with_faults(Faults {
+        server_error_every: Some(2),
+        ..Faults::default()
+    });
+    let (dir, got, _) = drain(&mock, &["--size", "30"]);
+    check_accounting(&mock, &dir, &got, 600);
+    assert!(
+        events_responses(&mock.log())
+            .iter()
+            .any(|e| e.status == 500)
+    );
+}
+
+#[test]
+fn slow_responses_within_the_timeout_are_waited_for() {
+    let mock = with_faults(Faults {
+        slow_every: Some(2),
+        slow_delay: Duration::from_millis(150),
+        ..Faults::default()
+    });
+    let (dir, got, _) = drain(&mock, &["--size", "100"]);
+    check_accounting(&mock, &dir, &got, 600);
+}
+
+#[test]
+fn a_response_slower_than_the_timeout_is_retried() {
+    let mock = with_faults(Faults {
+        slow_every: Some(3),
+        slow_delay: Duration::from_millis(1_500),
+        ..Faults::default()
+    });
+    let (dir, got, out) = drain(&mock, &["--size", "100", "--timeout-secs", "1"]);
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+    // If the mock popped a slow response's events after the client had gone,
+    // those would be the API's loss by design; hyper drops the request when
+    // the client hangs up, so nothing is popped. Everything else arrives.
+    let log = mock.log();
+    let slow: Vec<_> = events_responses(&log)
+        .into_iter()
+        .filter(|e| e.fault == Some(Fault::Slow))
+        .collect();
+    assert!(!slow.is_empty());
+    assert!(
+        slow.iter().all(|e| e.status == 0 && e.events.is_empty()),
+        "a timed-out request was answered"
+    );
+    let expected: Vec<Vec<u8>> = events_responses(&log)
+        .into_iter()
+        .filter(|e| e.status == 200 && e.fault != Some(Fault::Slow))
+        .flat_map(|e| e.events.clone())
+        .collect();
+    assert_eq!(got, expected);
+    assert_no_duplicates(&got);
+    assert!(files(&dir.path().join("events.ndjson.rejects")).is_empty());
+}
+
+#[test]
+fn a_connection_dropped_mid_body_is_retried_and_its_bytes_saved() {
+    let mock = with_faults(Faults {
+        drop_mid_body_every: Some(3),
+        ..Faults::default()
+    });
+    let (dir, got, out) = drain(&mock, &["--size", "40"]);
+    assert!(
+        stderr(&out).contains("connection lost mid-body"),
+        "{}",
+        stderr(&out)
+    );
+    check_accounting(&mock, &dir, &got, 600);
+}
+
+#[test]
+fn malformed_bodies_are_saved_whole_and_capture_goes_on() {
+    let mock = with_faults(Faults {
+        malformed_every: Some(2),
+        ..Faults::default()
+    });
+    let (dir, got, out) = drain(&mock, &["--size", "70"]);
+    assert!(stderr(&out).contains("does not parse"), "{}", stderr(&out));
+    check_accounting(&mock, &dir, &got, 600);
+}
+
+#[test]
+fn malformed_single_bodies_are_saved_too() {
+    let mock = start(
+        aperture_events_capture::mock::MockConfig {
+            faults: Faults {
+                malformed_every: Some(3),
+                ..Faults::default()
+            },
+            ..mock_config()
+        },
+        20,
+    );
+    let (dir, got, _) = drain(&mock, &["--single"]);
+    check_accounting(&mock, &dir, &got, 20);
+}
+
+#[test]
+fn all_faults_at_once() {
+    let mock = with_faults(Faults {
+        expired_token_every: Some(7),
+        too_many_requests_every: Some(11),
+        retry_after_secs: 0,
+        server_error_every: Some(5),
+        drop_mid_body_every: Some(4),
+        malformed_every: Some(6),
+        slow_every: Some(3),
+        slow_delay: Duration::from_millis(20),
+    });
+    let (dir, got, _) = drain(&mock, &["--size", "25", "--max-failures", "0"]);
+    check_accounting(&mock, &dir, &got, 600);
+}
