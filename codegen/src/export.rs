@@ -24,7 +24,10 @@
 //! - titles, descriptions, examples and every `x-` keyword are kept (the `x-`
 //!   keywords are annotations to standard tools);
 //! - every `$ref` points into the file's own `$defs` (see `bundle` for names);
-//! - a `$comment` says the file is generated and from what.
+//! - a `$comment` says the file is generated and from what;
+//! - keywords other tools need to read the schemas as meant are added (see
+//!   `compat`: an RFC 3339 `pattern` beside `format: date-time`, and
+//!   `type: "object"` beside a `discriminator`).
 //!
 //! Files that only hold definitions (nothing but `$schema`, `$id`, `title`,
 //! `description`, `$comment` and `$defs`, like `common.schema.json`) are not
@@ -32,6 +35,7 @@
 #![cfg(feature = "export")]
 
 mod bundle;
+mod compat;
 mod manifest;
 mod tree;
 
@@ -238,7 +242,8 @@ impl Options {
         if !bundled.defs.is_empty() {
             keywords.push(("$defs".to_owned(), Node::Object(bundled.defs.into_iter().collect())));
         }
-        let root = Node::Object(keywords);
+        let mut root = Node::Object(keywords);
+        compat::adjust(&mut root);
         let title = root.get("title").and_then(Node::as_str).map(str::to_owned);
         let log_type = root
             .pointer("/properties/log_type/const")

@@ -39,7 +39,7 @@ impl Doc {
 }
 
 /// Keywords whose values are instances, not schemas: never searched for `$ref`.
-const INSTANCE_KEYWORDS: &[&str] =
+pub const INSTANCE_KEYWORDS: &[&str] =
     &["examples", "const", "enum", "default", "x-known-values", "x-quirk-values"];
 
 /// Keywords a copied definition does not keep: they would change its base URI

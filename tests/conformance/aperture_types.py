@@ -1,0 +1,46 @@
+"""Python types for the two definitions pydantic's defaults read differently from JSON Schema.
+
+datamodel-code-generator is told to use these in place of the models it would
+generate for `Timestamp` and `Severity` (its `--type-overrides` option):
+
+- `Timestamp` (`type: string, format: date-time`): by default it becomes
+  pydantic's `AwareDatetime`, whose parser accepts more than RFC 3339 (a space
+  instead of `T`, a Unix time given as a number) and which writes the value
+  back in its own spelling (`.961Z` becomes `.961000Z`). `Rfc3339` is the
+  string as sent, checked with the same RFC 3339 check `jsonschema` uses.
+- `Severity` (`type: integer`, 0..5): pydantic's lax `int` accepts `"3"` and
+  `true`, and its strict `int` rejects `1.0`, which JSON Schema (and the API)
+  count as the integer 1. `JsonInteger` takes JSON numbers with no fractional
+  part, and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BeforeValidator
+from rfc3339_validator import validate_rfc3339
+
+
+def _rfc3339(value: str) -> str:
+    if not validate_rfc3339(value):
+        raise ValueError("not an RFC 3339 date-time")
+    return value
+
+
+def _json_integer(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("not a JSON number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("not an integral number")
+        return int(value)
+    return value
+
+
+Rfc3339 = Annotated[str, AfterValidator(_rfc3339)]
+JsonInteger = Annotated[int, BeforeValidator(_json_integer)]
+
+Timestamp = Rfc3339
+Severity = Annotated[JsonInteger, Ge(0), Le(5)]
