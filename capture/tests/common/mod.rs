@@ -48,6 +48,17 @@ pub fn capture(mock: &MockServer, out: &str) -> Command {
     cmd
 }
 
+/// The capture command with credentials and nothing else set.
+pub fn bare() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aperture-capture"));
+    cmd.env("APERTURE_CLIENT_ID", CLIENT_ID)
+        .env("APERTURE_CLIENT_SECRET", CLIENT_SECRET)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
 /// Runs a command to its end, killing it (and failing) after 60 s.
 pub fn run(cmd: &mut Command) -> Output {
     let child = cmd.spawn().expect("capture binary starts");
