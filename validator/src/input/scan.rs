@@ -312,7 +312,8 @@ impl<R: Read> Scanner<R> {
                 return self.rest(1);
             }
             self.bump()?;
-            if key == b"\"entries\"" && self.skip_ws()? == Some(b'[') {
+            let next = self.skip_ws()?;
+            if key == b"\"entries\"" && next == Some(b'[') {
                 self.bump()?; // [
                 let mut entry = 0u64;
                 loop {

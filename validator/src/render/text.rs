@@ -105,7 +105,7 @@ fn drift(report: &Report, out: &mut dyn Write, p: &Paint, options: &TextOptions)
     let rates: Vec<_> = d
         .fields
         .iter()
-        .filter(|f| options.all_rates || f.absent > 0 || f.null > 0)
+        .filter(|f| options.all_rates || f.null > 0)
         .collect();
     if !d.has_drift() && rates.is_empty() {
         return Ok(());
