@@ -2,7 +2,37 @@
 //!
 //! Downstream crates call this from `build.rs`; `aperture-events` is the crate
 //! of types it produces for the schemas in this repository.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     aperture_events_codegen::Config::new().schema_dir("schema").compile()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/aperture_events.rs"));`
+//! The generated code needs `serde`, `serde_json` and (for date-times) `chrono`.
+//!
+//! The stages, each its own module, data flowing one way: [`load`] (read
+//! files, resolve `$ref`s offline) → `lower` (schemas to the plain-data
+//! [`ir`]) → `emit` (tokens) → `render` (formatted text with a header). The
+//! `names` module decides every Rust name.
 
 pub mod embedded;
-pub mod reading;
 pub mod export;
+pub mod reading;
+
+mod config;
+mod emit;
+mod error;
+pub mod ir;
+pub mod load;
+mod lower;
+pub mod names;
+mod ordered;
+mod render;
+
+pub use config::{Config, DateTimeMapping, Output, write_if_changed};
+pub use error::{Diagnostic, Error, Result};
+pub use load::SchemaSource;

@@ -1,0 +1,80 @@
+//! `aperture-codegen`: the generator as a command line.
+//!
+//! `aperture-codegen generate [--schema-dir DIR]` prints the generated Rust
+//! code for a directory of schemas (the built-in schemas without one). Each
+//! subcommand is one variant of [`Command`] with its own function, so adding
+//! one (such as `export`) touches nothing else.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use aperture_events_codegen::{Config, SchemaSource};
+use clap::{Parser, Subcommand};
+
+/// Generates code from the aperture-events JSON Schemas.
+#[derive(Debug, Parser)]
+#[command(name = "aperture-codegen", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the Rust types generated from the schemas.
+    Generate(GenerateArgs),
+}
+
+/// Flags of `generate`.
+#[derive(Debug, clap::Args)]
+struct GenerateArgs {
+    /// Directory of `*.schema.json` files (default: the schemas built into this tool).
+    #[arg(long, value_name = "DIR")]
+    schema_dir: Option<PathBuf>,
+    /// Name of the union type (default: the union schema's title).
+    #[arg(long, value_name = "NAME")]
+    union_name: Option<String>,
+    /// Command to print in the generated header as the way to regenerate.
+    #[arg(long, value_name = "TEXT")]
+    regenerate_command: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `generate`: print the code.
+fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
+    let mut config = Config::new();
+    if let Some(name) = &args.union_name {
+        config.union_name(name);
+    }
+    let command = match &args.regenerate_command {
+        Some(command) => command.clone(),
+        None => match &args.schema_dir {
+            Some(dir) => format!("aperture-codegen generate --schema-dir {}", dir.display()),
+            None => "aperture-codegen generate".to_owned(),
+        },
+    };
+    config.regenerate_command(&command);
+    let sources = match &args.schema_dir {
+        Some(dir) => SchemaSource::read_dir(dir)?,
+        None => SchemaSource::embedded(),
+    };
+    let output = config.generate(&sources)?;
+    std::io::stdout().write_all(output.code.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,383 @@
+//! The public entry point: a `Config` builder in the prost-build manner.
+//!
+//! [`Config::generate`] is the side-effect-free core: schema texts in, code
+//! out, no file touched. [`Config::compile`] is the one call for `build.rs`: it
+//! reads the configured schema files, generates, writes into `OUT_DIR` only
+//! when the bytes changed (so an unchanged schema never triggers a rebuild),
+//! and tells cargo to rerun when any schema file changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::emit::{self, Additions};
+use crate::error::{Collector, Diagnostic, Result};
+use crate::ir::{DateTimeRepr, Module};
+use crate::load::{SchemaSource, Schemas};
+use crate::lower::{self, Options};
+use crate::render;
+
+/// Which Rust type `format: date-time` strings become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateTimeMapping {
+    /// A generated `DateTime` type keeping the exact text and a
+    /// `chrono::DateTime<FixedOffset>`; the generated code then needs `chrono`.
+    /// Invalid date-times are rejected, as a validator asserting formats does.
+    #[default]
+    Chrono,
+    /// A plain `String`. The format is not checked, so the types accept
+    /// strings a validator asserting formats rejects.
+    String,
+}
+
+/// What [`Config::generate`] produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The generated Rust source, header included.
+    pub code: String,
+    /// The names of the schema files it was generated from, sorted.
+    pub sources: Vec<String>,
+}
+
+/// Settings of one generation; see the crate docs for a `build.rs` example.
+#[derive(Debug, Clone)]
+pub struct Config {
+    date_time: DateTimeMapping,
+    derives: Vec<String>,
+    derives_for: Vec<(String, String)>,
+    attributes: Vec<String>,
+    attributes_for: Vec<(String, String)>,
+    union_name: Option<String>,
+    keep_unknown_fields: bool,
+    regenerate_command: Option<String>,
+    schema_dirs: Vec<PathBuf>,
+    schema_files: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    file_name: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            date_time: DateTimeMapping::default(),
+            derives: Vec::new(),
+            derives_for: Vec::new(),
+            attributes: Vec::new(),
+            attributes_for: Vec::new(),
+            union_name: None,
+            keep_unknown_fields: true,
+            regenerate_command: None,
+            schema_dirs: Vec::new(),
+            schema_files: Vec::new(),
+            out_dir: None,
+            file_name: "aperture_events.rs".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// Default settings: chrono date-times, unknown fields kept, the union
+    /// named after its schema's title, the repository's own schemas unless
+    /// [`schema_dir`](Self::schema_dir) or [`schema_file`](Self::schema_file) say otherwise.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Chooses the Rust type of `format: date-time` strings.
+    ///
+    /// ```
+    /// use aperture_events_codegen::{Config, DateTimeMapping};
+    /// Config::new().date_time(DateTimeMapping::String);
+    /// ```
+    pub fn date_time(&mut self, mapping: DateTimeMapping) -> &mut Self {
+        self.date_time = mapping;
+        self
+    }
+
+    /// Adds a derive to every generated type (skipped where the type already has it).
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().derive("Eq").derive("serde_with::SerializeDisplay");
+    /// ```
+    pub fn derive(&mut self, path: &str) -> &mut Self {
+        self.derives.push(path.to_owned());
+        self
+    }
+
+    /// Adds a derive to one generated type, by its Rust name.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().derive_for("Severity", "Default");
+    /// ```
+    pub fn derive_for(&mut self, type_name: &str, path: &str) -> &mut Self {
+        self.derives_for.push((type_name.to_owned(), path.to_owned()));
+        self
+    }
+
+    /// Adds an attribute to every generated type.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().attribute("#[non_exhaustive]");
+    /// ```
+    pub fn attribute(&mut self, attribute: &str) -> &mut Self {
+        self.attributes.push(attribute.to_owned());
+        self
+    }
+
+    /// Adds an attribute to one generated type, by its Rust name.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().attribute_for("Incident", "#[must_use]");
+    /// ```
+    pub fn attribute_for(&mut self, type_name: &str, attribute: &str) -> &mut Self {
+        self.attributes_for.push((type_name.to_owned(), attribute.to_owned()));
+        self
+    }
+
+    /// Names the union type (by default its schema's `title`, `LogEvent`).
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().union_name("Event");
+    /// ```
+    pub fn union_name(&mut self, name: &str) -> &mut Self {
+        self.union_name = Some(name.to_owned());
+        self
+    }
+
+    /// Whether structs keep properties their schema does not list, in an
+    /// `extras` map (the default, so that nothing received is dropped).
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().keep_unknown_fields(false);
+    /// ```
+    pub fn keep_unknown_fields(&mut self, keep: bool) -> &mut Self {
+        self.keep_unknown_fields = keep;
+        self
+    }
+
+    /// The command the generated header gives for regenerating the file.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().regenerate_command("cargo xtask codegen");
+    /// ```
+    pub fn regenerate_command(&mut self, command: &str) -> &mut Self {
+        self.regenerate_command = Some(command.to_owned());
+        self
+    }
+
+    /// Adds every top-level `*.schema.json` file of a directory.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().schema_dir("schema");
+    /// ```
+    pub fn schema_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.schema_dirs.push(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Adds one schema file; it replaces a file of the same name from a
+    /// directory (an edited copy of one stock schema, say).
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().schema_dir("schema").schema_file("my/incident.schema.json");
+    /// ```
+    pub fn schema_file(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.schema_files.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Where [`compile`](Self::compile) writes (by default `OUT_DIR`).
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().out_dir("src/generated");
+    /// ```
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// The name of the file [`compile`](Self::compile) writes (by default `aperture_events.rs`).
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().file_name("events.rs");
+    /// ```
+    pub fn file_name(&mut self, name: &str) -> &mut Self {
+        self.file_name = name.to_owned();
+        self
+    }
+
+    /// Reads the configured schema files: the directories' files, then the
+    /// single files (replacing same-named ones); the repository's own schemas
+    /// when none is configured.
+    pub fn read_sources(&self) -> Result<Vec<SchemaSource>> {
+        if self.schema_dirs.is_empty() && self.schema_files.is_empty() {
+            return Ok(SchemaSource::embedded());
+        }
+        let mut errors = Collector::default();
+        let mut sources = Vec::new();
+        let reads = self.schema_dirs.iter().map(|d| SchemaSource::read_dir(d));
+        let reads = reads.chain(self.schema_files.iter().map(|f| SchemaSource::read_file(f).map(|s| vec![s])));
+        for read in reads {
+            match read {
+                Ok(read) => sources.extend(read),
+                Err(e) => e.diagnostics().iter().cloned().for_each(|d| errors.push(d)),
+            }
+        }
+        errors.finish(sources)
+    }
+
+    /// Generates the code for `sources`; touches no file. Every problem in the
+    /// schemas is reported at once, each with its file and JSON pointer.
+    pub fn generate(&self, sources: &[SchemaSource]) -> Result<Output> {
+        let schemas = Schemas::load(sources)?;
+        let options = Options {
+            date_time: match self.date_time {
+                DateTimeMapping::Chrono => DateTimeRepr::Chrono,
+                DateTimeMapping::String => DateTimeRepr::String,
+            },
+            keep_unknown: self.keep_unknown_fields,
+            union_name: self.union_name.clone(),
+        };
+        let module = lower::lower(&schemas, &options)?;
+        let additions = self.additions(&module)?;
+        let tokens = emit::module(&module, &additions);
+        let regenerate = self.regenerate_command.as_deref().unwrap_or(
+            "cargo build (a build script runs aperture-events-codegen; edit the schemas, never this file)",
+        );
+        let code = render::render(tokens, &module.sources, regenerate)?;
+        Ok(Output { code, sources: module.sources })
+    }
+
+    /// Parses the requested derives and attributes, checking type names.
+    fn additions(&self, module: &Module) -> Result<Additions> {
+        let mut errors = Collector::default();
+        let mut known: Vec<&str> = module.items.iter().map(|i| i.name()).collect();
+        if module.date_time == Some(DateTimeRepr::Chrono) {
+            known.push(&module.date_time_name);
+        }
+        let check = |errors: &mut Collector, name: &str| {
+            if !known.contains(&name) {
+                errors.push(Diagnostic::file("Config", format!("no generated type is named `{name}`")));
+            }
+        };
+        let parse_path = |errors: &mut Collector, text: &str| match syn::parse_str::<syn::Path>(text) {
+            Ok(path) => {
+                let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                Some((last, quote::ToTokens::into_token_stream(path)))
+            }
+            Err(e) => {
+                errors.push(Diagnostic::file("Config", format!("`{text}` is not a derive path: {e}")));
+                None
+            }
+        };
+        let parse_attribute = |errors: &mut Collector, text: &str| {
+            let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, text);
+            match parsed {
+                Ok(attributes) => attributes.into_iter().map(quote::ToTokens::into_token_stream).collect(),
+                Err(e) => {
+                    errors.push(Diagnostic::file("Config", format!("`{text}` is not an outer attribute: {e}")));
+                    Vec::new()
+                }
+            }
+        };
+        let mut additions = Additions::default();
+        for derive in &self.derives {
+            additions.derives.extend(parse_path(&mut errors, derive));
+        }
+        let mut derives_for: BTreeMap<String, Vec<(String, proc_macro2::TokenStream)>> = BTreeMap::new();
+        for (name, derive) in &self.derives_for {
+            check(&mut errors, name);
+            derives_for.entry(name.clone()).or_default().extend(parse_path(&mut errors, derive));
+        }
+        additions.derives_for = derives_for;
+        for attribute in &self.attributes {
+            additions.attributes.extend(parse_attribute(&mut errors, attribute));
+        }
+        for (name, attribute) in &self.attributes_for {
+            check(&mut errors, name);
+            additions.attributes_for.entry(name.clone()).or_default().extend(parse_attribute(&mut errors, attribute));
+        }
+        errors.finish(additions)
+    }
+
+    /// The one call for `build.rs`: reads the schemas, generates, writes
+    /// `OUT_DIR/aperture_events.rs` (or the configured place) if its bytes
+    /// changed, and prints `cargo:rerun-if-changed` for every schema file and
+    /// directory read. Gives the path written.
+    pub fn compile(&self) -> Result<PathBuf> {
+        let sources = self.read_sources()?;
+        let output = self.generate(&sources)?;
+        let dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                Diagnostic::file("OUT_DIR", "not set: call compile() from a build script, or set out_dir")
+            })?,
+        };
+        let path = dir.join(&self.file_name);
+        write_if_changed(&path, output.code.as_bytes())
+            .map_err(|e| Diagnostic::file(&path.display().to_string(), format!("cannot write generated code: {e}")))?;
+        let watched = self.schema_dirs.iter().chain(&self.schema_files);
+        let read = sources.iter().filter_map(|s| s.path.as_ref());
+        rerun_if_changed(watched.chain(read));
+        Ok(path)
+    }
+}
+
+/// Writes `bytes` to `path` unless it already holds exactly them; gives
+/// whether it wrote.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)?;
+    Ok(true)
+}
+
+/// Tells cargo which paths the build script read.
+#[allow(clippy::print_stdout, reason = "cargo reads build script instructions from stdout")]
+fn rerun_if_changed<'a>(paths: impl Iterator<Item = &'a PathBuf>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for path in paths {
+        if seen.insert(path) {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_only_when_bytes_change() {
+        let dir = std::env::temp_dir().join(format!("aperture-codegen-{}", std::process::id()));
+        let path = dir.join("out.rs");
+        assert!(write_if_changed(&path, b"a").expect("first write"));
+        assert!(!write_if_changed(&path, b"a").expect("same bytes"));
+        assert!(write_if_changed(&path, b"b").expect("new bytes"));
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[test]
+    fn unknown_type_names_and_bad_derives_are_reported_together() {
+        let err = Config::new()
+            .derive_for("NoSuchType", "Eq")
+            .derive("not a path")
+            .generate(&SchemaSource::embedded())
+            .expect_err("bad config");
+        let text = err.to_string();
+        assert!(text.contains("no generated type is named `NoSuchType`"), "{text}");
+        assert!(text.contains("`not a path` is not a derive path"), "{text}");
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let a = Config::new().generate(&SchemaSource::embedded()).expect("generate");
+        let mut reversed = SchemaSource::embedded();
+        reversed.reverse();
+        let b = Config::new().generate(&reversed).expect("generate");
+        assert_eq!(a, b);
+    }
+}

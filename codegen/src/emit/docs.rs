@@ -1,0 +1,173 @@
+//! Doc comments from schema docs, escaped so that rustdoc and doctests cannot
+//! break on schema text.
+//!
+//! Schema descriptions are Markdown-ish prose written for people, not for
+//! rustdoc: an indented line would become a code block (and a doctest), a
+//! `[word]` a broken intra-doc link, a `<tag>` an HTML tag. Each line is
+//! trimmed, and brackets and angle brackets outside code spans are escaped.
+//! Examples go in fenced ```` ```json ```` blocks, which rustdoc never runs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Docs;
+
+/// `#[doc]` attributes for a schema item: description (or title), quirk
+/// notes, examples, and the schema location it came from.
+pub(super) fn attrs(docs: &Docs, lead: Option<&str>) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    let paragraph = |lines: &mut Vec<String>, text: Vec<String>| {
+        if text.is_empty() {
+            return;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(text);
+    };
+    if let Some(lead) = lead {
+        paragraph(&mut lines, escape(lead));
+    }
+    match (&docs.description, &docs.title) {
+        (Some(description), _) => paragraph(&mut lines, escape(description)),
+        (None, Some(title)) => paragraph(&mut lines, escape(title)),
+        (None, None) => {}
+    }
+    for quirk in &docs.quirks {
+        paragraph(&mut lines, escape(&format!("Quirk: {quirk}")));
+    }
+    if !docs.quirk_values.is_empty() {
+        let values: Vec<String> = docs.quirk_values.iter().map(|v| code_span(v)).collect();
+        paragraph(&mut lines, vec![format!("Quirk values (sent, not documented): {}.", values.join(", "))]);
+    }
+    if !docs.examples.is_empty() {
+        let mut block = vec![if docs.examples.len() == 1 { "Example:" } else { "Examples:" }.to_owned()];
+        for example in &docs.examples {
+            let fence = "`".repeat(longest_backtick_run(example).max(2) + 1);
+            block.push(String::new());
+            block.push(format!("{fence}json"));
+            block.extend(example.lines().map(str::to_owned));
+            block.push(fence);
+        }
+        paragraph(&mut lines, block);
+    }
+    if !docs.source.is_empty() {
+        paragraph(&mut lines, vec![format!("Schema: {}", code_span(&docs.source))]);
+    }
+    lines_to_attrs(&lines)
+}
+
+/// `#[doc]` attributes for a plain sentence written by the generator.
+pub(super) fn text(text: &str) -> TokenStream {
+    lines_to_attrs(&escape(text))
+}
+
+/// One `#[doc = " line"]` per line (the leading space is rustdoc's convention).
+fn lines_to_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #(#[doc = #lines])* }
+}
+
+/// Escapes prose for rustdoc, line by line.
+pub(crate) fn escape(text: &str) -> Vec<String> {
+    text.lines().map(|line| escape_line(line.trim())).collect()
+}
+
+/// Escapes one trimmed line: `[`, `]`, `<`, `>` and runs of three or more
+/// backticks outside code spans; a leading `#`, `>`, `-`, `+`, `*` or
+/// `1.` keeps its meaning (headings and lists are harmless).
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+            // A code span: the same run of backticks closes it.
+            let closing = (run < 3).then(|| find_run(&chars, i + run, run)).flatten();
+            match closing {
+                Some(end) => {
+                    out.extend(&chars[i..end + run]);
+                    i = end + run;
+                }
+                None => {
+                    for _ in 0..run {
+                        out.push_str("\\`");
+                    }
+                    i += run;
+                }
+            }
+            continue;
+        }
+        if matches!(c, '[' | ']' | '<' | '>' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The index where a run of exactly `len` backticks starts at or after `from`.
+fn find_run(chars: &[char], from: usize, len: usize) -> Option<usize> {
+    let mut i = from;
+    while i < chars.len() {
+        if chars[i] == '`' {
+            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+            if run == len {
+                return Some(i);
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The longest run of backticks in text.
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// Text as a Markdown code span, whatever backticks it holds.
+pub(super) fn code_span(text: &str) -> String {
+    let fence = "`".repeat(longest_backtick_run(text) + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_and_tags_are_escaped_outside_code_spans() {
+        assert_eq!(escape_line("see [here] <b>"), "see \\[here\\] \\<b\\>");
+        assert_eq!(escape_line("keep `[x]` as is"), "keep `[x]` as is");
+        assert_eq!(escape_line("a \\ b"), "a \\\\ b");
+    }
+
+    #[test]
+    fn fences_and_indentation_cannot_start_a_doctest() {
+        assert_eq!(escape("    let x = 1;"), ["let x = 1;"]);
+        assert_eq!(escape("```\nfn main() {}\n```"), ["\\`\\`\\`", "fn main() {}", "\\`\\`\\`"]);
+        assert_eq!(escape_line("an `unclosed span"), "an \\`unclosed span");
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code_span("a"), "`a`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span(""), "`  `");
+        assert_eq!(code_span("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn example_fences_outgrow_backticks_in_the_example() {
+        let docs = Docs { examples: vec!["\"````\"".into()], ..Docs::default() };
+        let text = attrs(&docs, None).to_string();
+        assert!(text.contains("`````json"), "{text}");
+    }
+}

@@ -1,0 +1,152 @@
+//! Stage three: turn the IR into Rust tokens. The only stage that calls `quote!`.
+//!
+//! Public items come first (unions, structs, then the types they use), each
+//! with its `Serialize`/`Deserialize` impls beside it. The builders and
+//! visitors behind the impls live in one private module, `__codegen`, so the
+//! public namespace holds only the schema's types.
+//!
+//! # Design
+//! The (de)serializers are written out rather than derived: serde's derive
+//! cannot check an integer written as `1.0`, keep absent apart from `null`,
+//! reject duplicate unknown keys, or dispatch a union on `log_type` without
+//! buffering the whole event (`#[serde(tag)]` and `flatten` go through serde's
+//! private `Content` buffer, several times slower). The struct deserializers
+//! are builders fed one property at a time, generic over the deserializer, so
+//! the union can stream an event straight into the right builder once it has
+//! seen the tag.
+
+mod date_time;
+mod docs;
+mod runtime;
+mod structs;
+mod union;
+mod values;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens as _, format_ident, quote};
+
+use crate::ir::{DateTimeRepr, Item, Module, TypeRef};
+use crate::names;
+
+/// Derives and attributes the user asked for.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Additions {
+    /// Extra derives on every generated type: (last path segment, path).
+    pub derives: Vec<(String, TokenStream)>,
+    /// Extra derives on named types.
+    pub derives_for: BTreeMap<String, Vec<(String, TokenStream)>>,
+    /// Extra attributes on every generated type.
+    pub attributes: Vec<TokenStream>,
+    /// Extra attributes on named types.
+    pub attributes_for: BTreeMap<String, Vec<TokenStream>>,
+}
+
+/// Emits the whole module.
+pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
+    let ctx = Ctx { module, additions };
+    let mut public = TokenStream::new();
+    let mut private = TokenStream::new();
+    for item in &module.items {
+        let (item_tokens, support) = match item {
+            Item::Struct(s) => structs::emit(&ctx, s),
+            Item::Union(u) => union::emit(&ctx, u),
+            Item::OpenEnum(e) => values::open_enum(&ctx, e),
+            Item::ClosedEnum(e) => values::closed_enum(&ctx, e),
+            Item::Integer(i) => values::integer(&ctx, i),
+            Item::Multi(m) => values::multi(&ctx, m),
+        };
+        public.extend(item_tokens);
+        private.extend(support);
+    }
+    if module.date_time == Some(DateTimeRepr::Chrono) {
+        public.extend(date_time::emit(&ctx));
+    }
+    let runtime = runtime::emit(module);
+    quote! {
+        #public
+
+        /// Support code of the generated (de)serializers: builders and visitors. Not part of the API.
+        mod __codegen {
+            #runtime
+            #private
+        }
+    }
+}
+
+/// What every emitter needs.
+pub(crate) struct Ctx<'a> {
+    module: &'a Module,
+    additions: &'a Additions,
+}
+
+impl Ctx<'_> {
+    /// The derive list and attributes of a public type: its own derives, then
+    /// the user's (skipping any it already has).
+    fn derives(&self, name: &str, own: &[&str]) -> TokenStream {
+        let mut names: Vec<String> = own.iter().map(|d| (*d).to_owned()).collect();
+        let mut paths: Vec<TokenStream> = own.iter().map(|d| ident(d).into_token_stream()).collect();
+        let extra = self.additions.derives.iter().chain(self.additions.derives_for.get(name).into_iter().flatten());
+        for (last, path) in extra {
+            if !names.contains(last) {
+                names.push(last.clone());
+                paths.push(path.clone());
+            }
+        }
+        let attributes =
+            self.additions.attributes.iter().chain(self.additions.attributes_for.get(name).into_iter().flatten());
+        quote! {
+            #[derive(#(#paths),*)]
+            #(#attributes)*
+        }
+    }
+
+    /// The Rust type of a field value (without nullability); `private` when
+    /// written inside `__codegen`, where the public types are `super::` items.
+    fn type_ref(&self, ty: &TypeRef, private: bool) -> TokenStream {
+        let prefix = private.then(|| quote!(super::));
+        match ty {
+            TypeRef::String => quote!(String),
+            TypeRef::Bool => quote!(bool),
+            TypeRef::Number(_) => quote!(serde_json::Number),
+            TypeRef::Any => quote!(serde_json::Value),
+            TypeRef::DateTime => {
+                let name = ident(&self.module.date_time_name);
+                quote!(#prefix #name)
+            }
+            TypeRef::Named(name) => {
+                let name = ident(name);
+                quote!(#prefix #name)
+            }
+        }
+    }
+
+    /// Whether a type can derive `Eq` and `Hash` (no floating-point number inside).
+    fn is_eq(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Number(_) | TypeRef::Any => false,
+            TypeRef::Named(name) => self.module.items.iter().find(|i| i.name() == name).is_some_and(|item| match item {
+                Item::Integer(_) | Item::OpenEnum(_) | Item::ClosedEnum(_) => true,
+                Item::Multi(m) => !m.branches.iter().any(|b| matches!(b, crate::ir::Branch::Number(_))),
+                Item::Struct(_) | Item::Union(_) => false,
+            }),
+            TypeRef::String | TypeRef::Bool | TypeRef::DateTime => true,
+        }
+    }
+}
+
+/// An identifier from a name the `names` module produced (always valid).
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// A field identifier, raw when it is a keyword.
+pub(crate) fn field_ident(name: &names::Ident) -> Ident {
+    if name.raw { Ident::new_raw(&name.name, Span::call_site()) } else { ident(&name.name) }
+}
+
+/// The name of a private helper item for a public type (`IncidentBuilder`).
+pub(crate) fn helper(name: &str, suffix: &str) -> Ident {
+    format_ident!("{}{}", name, suffix)
+}

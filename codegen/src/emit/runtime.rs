@@ -1,0 +1,333 @@
+//! The generic support code every generated module carries (inside its
+//! private `__codegen` module): the builder protocol, key and value seeds,
+//! and the visitors shared by enumerations and integers.
+//!
+//! Only the pieces the module uses are emitted, so generated code has no
+//! dead code to silence.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Branch, Item, Module, Unknown};
+
+/// The support code `module` needs.
+pub(super) fn emit(module: &Module) -> TokenStream {
+    let has = |f: &dyn Fn(&Item) -> bool| module.items.iter().any(f);
+    let structs = has(&|i| matches!(i, Item::Struct(_)));
+    let keeps = has(&|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep));
+    let consts = has(&|i| matches!(i, Item::Struct(s) if !s.consts.is_empty()));
+    let unions = has(&|i| matches!(i, Item::Union(_)));
+    let open = has(&|i| matches!(i, Item::OpenEnum(_)));
+    let closed = has(&|i| matches!(i, Item::ClosedEnum(_)));
+    let integers = has(&|i| matches!(i, Item::Integer(_)));
+    let integral = integers
+        || has(&|i| matches!(i, Item::Multi(m) if m.branches.iter().any(|b| matches!(b, Branch::Integer(..)))));
+    let mut out = TokenStream::new();
+    if structs {
+        out.extend(quote! {
+            /// Accumulates one object's properties, whichever deserializer they come from.
+            pub(super) trait Builder<'de>: Default {
+                /// The finished value.
+                type Output;
+                /// Takes one property.
+                fn take<D: serde::Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error>;
+                /// Finishes, reporting missing required properties.
+                fn finish<E: serde::de::Error>(self) -> Result<Self::Output, E>;
+            }
+
+            /// Reads an object key, borrowing it when the input allows.
+            pub(super) struct KeySeed;
+
+            impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
+                type Value = std::borrow::Cow<'de, str>;
+                fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+                    deserializer.deserialize_str(self)
+                }
+            }
+
+            impl<'de> serde::de::Visitor<'de> for KeySeed {
+                type Value = std::borrow::Cow<'de, str>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a property name")
+                }
+                fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                    Ok(std::borrow::Cow::Borrowed(v))
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                    Ok(std::borrow::Cow::Owned(v.to_owned()))
+                }
+                fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                    Ok(std::borrow::Cow::Owned(v))
+                }
+            }
+
+            /// Hands one property's value to a builder.
+            pub(super) struct FieldSeed<'a, B> {
+                /// The builder.
+                pub(super) builder: &'a mut B,
+                /// The property name.
+                pub(super) key: &'a str,
+            }
+
+            impl<'de, B: Builder<'de>> serde::de::DeserializeSeed<'de> for FieldSeed<'_, B> {
+                type Value = ();
+                fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                    self.builder.take(self.key, deserializer)
+                }
+            }
+
+            /// Deserializes an object through its builder.
+            pub(super) struct ObjectVisitor<B> {
+                /// What was expected, for error messages.
+                pub(super) expecting: &'static str,
+                /// The builder type.
+                pub(super) builder: std::marker::PhantomData<B>,
+            }
+
+            impl<'de, B: Builder<'de>> serde::de::Visitor<'de> for ObjectVisitor<B> {
+                type Value = B::Output;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.expecting)
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                    let mut builder = B::default();
+                    while let Some(key) = map.next_key_seed(KeySeed)? {
+                        map.next_value_seed(FieldSeed { builder: &mut builder, key: &key })?;
+                    }
+                    builder.finish()
+                }
+            }
+
+            /// Deserializes a property's value, naming the property in any error.
+            pub(super) fn field<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+                value: D,
+                name: &str,
+            ) -> Result<T, D::Error> {
+                T::deserialize(value).map_err(|e| serde::de::Error::custom(format_args!("invalid `{name}`: {e}")))
+            }
+
+            /// The error for a property given twice.
+            pub(super) fn duplicate<E: serde::de::Error>(name: &str) -> E {
+                E::custom(format_args!("duplicate field `{name}`"))
+            }
+        });
+    }
+    if keeps {
+        out.extend(quote! {
+            /// Keeps an unknown property, refusing a second one of the same name.
+            pub(super) fn extra<'de, D: serde::Deserializer<'de>>(
+                extras: &mut serde_json::Map<String, serde_json::Value>,
+                key: &str,
+                value: D,
+            ) -> Result<(), D::Error> {
+                if extras.contains_key(key) {
+                    return Err(duplicate(key));
+                }
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(value)?;
+                extras.insert(key.to_owned(), value);
+                Ok(())
+            }
+        });
+    }
+    if consts {
+        out.extend(quote! {
+            /// Checks a property whose value is a fixed string.
+            pub(super) fn expect_const<'de, D: serde::Deserializer<'de>>(
+                value: D,
+                name: &str,
+                expected: &'static str,
+            ) -> Result<(), D::Error> {
+                /// Accepts exactly one string.
+                struct Const(&'static str);
+                impl serde::de::Visitor<'_> for Const {
+                    type Value = ();
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(f, "the string `{}`", self.0)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+                        if v == self.0 { Ok(()) } else { Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)) }
+                    }
+                }
+                value
+                    .deserialize_str(Const(expected))
+                    .map_err(|e| serde::de::Error::custom(format_args!("invalid `{name}`: {e}")))
+            }
+        });
+    }
+    if unions {
+        out.extend(union_runtime());
+    }
+    if open {
+        out.extend(quote! {
+            /// Deserializes an open enumeration from any string.
+            pub(super) struct OpenVisitor<T>(pub(super) std::marker::PhantomData<T>);
+
+            impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for OpenVisitor<T> {
+                type Value = T;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+                    Ok(T::from(v))
+                }
+                fn visit_string<E: serde::de::Error>(self, v: String) -> Result<T, E> {
+                    Ok(T::from(v))
+                }
+            }
+        });
+    }
+    if closed {
+        out.extend(quote! {
+            /// Deserializes a closed enumeration from one of its strings.
+            pub(super) struct ClosedVisitor<T> {
+                /// The accepted strings.
+                pub(super) values: &'static [&'static str],
+                /// The value of a string, if accepted.
+                pub(super) parse: fn(&str) -> Option<T>,
+            }
+
+            impl<T> serde::de::Visitor<'_> for ClosedVisitor<T> {
+                type Value = T;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    write!(f, "one of {:?}", self.values)
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+                    (self.parse)(v).ok_or_else(|| E::unknown_variant(v, self.values))
+                }
+            }
+        });
+    }
+    if integral {
+        out.extend(quote! {
+            /// An integral JSON number as `i128` (`1.0` is the integer 1, as in JSON Schema).
+            pub(super) fn integral(v: f64) -> Option<i128> {
+                (v.is_finite() && v.fract() == 0.0 && v.abs() < 1e30).then_some(v as i128)
+            }
+        });
+    }
+    if integers {
+        out.extend(quote! {
+            /// Deserializes a bounded integer written as an integer or an integral float.
+            pub(super) struct IntVisitor<T> {
+                /// What was expected, for error messages.
+                pub(super) expecting: &'static str,
+                /// The value if in range.
+                pub(super) check: fn(i128) -> Option<T>,
+            }
+
+            impl<T> serde::de::Visitor<'_> for IntVisitor<T> {
+                type Value = T;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.expecting)
+                }
+                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+                    (self.check)(i128::from(v)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+                }
+                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+                    (self.check)(i128::from(v)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+                }
+                fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+                    integral(v)
+                        .and_then(self.check)
+                        .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The union's tag-first reading.
+fn union_runtime() -> TokenStream {
+    quote! {
+        /// Reads a union's tag, borrowing it when the input allows.
+        pub(super) struct TagSeed;
+
+        impl<'de> serde::de::DeserializeSeed<'de> for TagSeed {
+            type Value = std::borrow::Cow<'de, str>;
+            fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+
+        impl<'de> serde::de::Visitor<'de> for TagSeed {
+            type Value = std::borrow::Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(std::borrow::Cow::Borrowed(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(std::borrow::Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(std::borrow::Cow::Owned(v))
+            }
+        }
+
+        /// Properties read before the tag, as JSON values.
+        pub(super) type Before = Vec<(String, serde_json::Value)>;
+
+        /// Reads properties up to the tag, keeping them as JSON values; gives
+        /// them and the tag's string.
+        pub(super) fn read_until_tag<'de, A: serde::de::MapAccess<'de>>(
+            map: &mut A,
+            tag: &'static str,
+        ) -> Result<(Before, std::borrow::Cow<'de, str>), A::Error> {
+            let mut before = Before::new();
+            while let Some(key) = map.next_key_seed(KeySeed)? {
+                if key == tag {
+                    let value = map
+                        .next_value_seed(TagSeed)
+                        .map_err(|e| serde::de::Error::custom(format_args!("invalid `{tag}`: {e}")))?;
+                    return Ok((before, value));
+                }
+                if before.iter().any(|(k, _)| *k == *key) {
+                    return Err(duplicate(&key));
+                }
+                let value: serde_json::Value = map.next_value()?;
+                before.push((key.into_owned(), value));
+            }
+            Err(serde::de::Error::missing_field(tag))
+        }
+
+        /// Finishes a union member: the properties read before the tag, the
+        /// tag, then the rest streamed straight into the builder.
+        pub(super) fn finish_tagged<'de, B: Builder<'de>, A: serde::de::MapAccess<'de>>(
+            tag: &'static str,
+            value: &'static str,
+            before: Before,
+            mut map: A,
+        ) -> Result<B::Output, A::Error> {
+            let mut builder = B::default();
+            for (key, v) in before {
+                builder.take(&key, v).map_err(serde::de::Error::custom)?;
+            }
+            builder.take(tag, serde::de::value::StrDeserializer::<A::Error>::new(value))?;
+            while let Some(key) = map.next_key_seed(KeySeed)? {
+                map.next_value_seed(FieldSeed { builder: &mut builder, key: &key })?;
+            }
+            builder.finish()
+        }
+
+        /// Keeps a whole object whose tag is none of the known ones.
+        pub(super) fn finish_unknown<'de, A: serde::de::MapAccess<'de>>(
+            tag: &'static str,
+            value: String,
+            before: Before,
+            mut map: A,
+        ) -> Result<serde_json::Map<String, serde_json::Value>, A::Error> {
+            let mut out: serde_json::Map<String, serde_json::Value> = before.into_iter().collect();
+            out.insert(tag.to_owned(), serde_json::Value::String(value));
+            while let Some(key) = map.next_key_seed(KeySeed)? {
+                if out.contains_key(&*key) {
+                    return Err(duplicate(&key));
+                }
+                let v: serde_json::Value = map.next_value()?;
+                out.insert(key.into_owned(), v);
+            }
+            Ok(out)
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! A struct per object schema, its `Serialize` impl, and the builder its
+//! `Deserialize` impl (and any union holding it) feeds.
+//!
+//! Field shapes, so that absent and `null` both survive a round trip:
+//! required → `T`; required and nullable → `Option<T>`, always written;
+//! optional → `Option<T>`, skipped when `None`; optional and nullable →
+//! `Option<Option<T>>`, skipped when `None`, `null` when `Some(None)`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Ctx, docs, field_ident, helper, ident};
+use crate::ir::{Field, Struct, Unknown};
+
+/// The struct and its impls (public), and its builder (private).
+pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
+    let name = ident(&s.name);
+    let builder = helper(&s.name, "Builder");
+    let doc = docs::attrs(&s.docs, None);
+    let eq = s.fields.iter().all(|f| ctx.is_eq(&f.ty)) && s.unknown != Unknown::Keep;
+    let own: &[&str] = if eq { &["Debug", "Clone", "PartialEq", "Eq"] } else { &["Debug", "Clone", "PartialEq"] };
+    let derives = ctx.derives(&s.name, own);
+
+    let mut fields = Vec::new();
+    for c in s.consts.iter().filter(|c| !c.required) {
+        let id = field_ident(&c.ident);
+        let d = docs::text(&format!("Whether `{}` (always `{}`) was present.", c.json_name, c.value));
+        fields.push(quote! { #d pub #id: bool, });
+    }
+    for f in &s.fields {
+        let id = field_ident(&f.ident);
+        let ty = field_type(ctx, f, false);
+        let d = docs::attrs(&f.docs, None);
+        fields.push(quote! { #d pub #id: #ty, });
+    }
+    let extras = field_ident(&s.extras);
+    if s.unknown == Unknown::Keep {
+        let d = docs::text("Properties the schema does not list, kept as received.");
+        fields.push(quote! { #d pub #extras: serde_json::Map<String, serde_json::Value>, });
+    }
+
+    let consts = s.consts.iter().map(|c| {
+        let const_name = ident(&c.const_name);
+        let value = &c.value;
+        let d = docs::text(&format!("The value of `{}` in every `{}`.", c.json_name, s.name));
+        quote! { #d pub const #const_name: &'static str = #value; }
+    });
+    let consts_impl = (!s.consts.is_empty()).then(|| quote! { impl #name { #(#consts)* } });
+
+    let serialize = serialize(ctx, s);
+    let expecting = &s.expecting;
+    let public = quote! {
+        #doc
+        #derives
+        pub struct #name { #(#fields)* }
+
+        #consts_impl
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_map(__codegen::ObjectVisitor::<__codegen::#builder> {
+                    expecting: #expecting,
+                    builder: std::marker::PhantomData,
+                })
+            }
+        }
+    };
+    (public, builder_tokens(ctx, s))
+}
+
+/// The Rust type of a field, with its `Option`s.
+fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
+    let ty = ctx.type_ref(&f.ty, private);
+    match (f.required, f.nullable) {
+        (true, false) => ty,
+        (true, true) | (false, false) => quote!(Option<#ty>),
+        (false, true) => quote!(Option<Option<#ty>>),
+    }
+}
+
+/// The body of `Serialize::serialize`: a map, in schema order, extras last.
+fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
+    let mut entries = Vec::new();
+    for c in &s.consts {
+        let key = &c.json_name;
+        let const_name = ident(&c.const_name);
+        if c.required {
+            entries.push(quote! { map.serialize_entry(#key, Self::#const_name)?; });
+        } else {
+            let id = field_ident(&c.ident);
+            entries.push(quote! { if self.#id { map.serialize_entry(#key, Self::#const_name)?; } });
+        }
+    }
+    for f in &s.fields {
+        let key = &f.json_name;
+        let id = field_ident(&f.ident);
+        entries.push(if f.required {
+            quote! { map.serialize_entry(#key, &self.#id)?; }
+        } else {
+            quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } }
+        });
+    }
+    if s.unknown == Unknown::Keep {
+        let extras = field_ident(&s.extras);
+        entries.push(quote! { for (key, value) in &self.#extras { map.serialize_entry(key, value)?; } });
+    }
+    quote! {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        #(#entries)*
+        map.end()
+    }
+}
+
+/// The private builder: one slot per property, `take` and `finish`.
+fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let builder = helper(&s.name, "Builder");
+    let mut slots = Vec::new();
+    let mut arms = Vec::new();
+    let mut finish_checks = Vec::new();
+    let mut finish_fields = Vec::new();
+    for c in &s.consts {
+        let id = field_ident(&c.ident);
+        let key = &c.json_name;
+        let const_name = ident(&c.const_name);
+        slots.push(quote! { #id: bool, });
+        arms.push(quote! {
+            #key => {
+                if self.#id { return Err(duplicate(#key)); }
+                expect_const(value, #key, super::#name::#const_name)?;
+                self.#id = true;
+            }
+        });
+        if c.required {
+            finish_checks.push(quote! { if !self.#id { return Err(E::missing_field(#key)); } });
+        } else {
+            finish_fields.push(quote! { #id: self.#id, });
+        }
+    }
+    for f in &s.fields {
+        let id = field_ident(&f.ident);
+        let key = &f.json_name;
+        let mut stored = ctx.type_ref(&f.ty, true);
+        if f.nullable {
+            stored = quote!(Option<#stored>);
+        }
+        slots.push(quote! { #id: Option<#stored>, });
+        arms.push(quote! {
+            #key => {
+                if self.#id.is_some() { return Err(duplicate(#key)); }
+                self.#id = Some(field(value, #key)?);
+            }
+        });
+        finish_fields.push(if f.required {
+            quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, }
+        } else {
+            quote! { #id: self.#id, }
+        });
+    }
+    let extras = field_ident(&s.extras);
+    let fallback = match s.unknown {
+        Unknown::Keep => {
+            slots.push(quote! { #extras: serde_json::Map<String, serde_json::Value>, });
+            finish_fields.push(quote! { #extras: self.#extras, });
+            quote! { _ => extra(&mut self.#extras, key, value)?, }
+        }
+        Unknown::Ignore => quote! { _ => { value.deserialize_ignored_any(serde::de::IgnoredAny)?; } },
+        Unknown::Deny => {
+            let names = s.consts.iter().map(|c| &c.json_name).chain(s.fields.iter().map(|f| &f.json_name));
+            quote! { _ => return Err(serde::de::Error::unknown_field(key, &[#(#names),*])), }
+        }
+    };
+    let doc = docs::text(&format!("Collects the properties of a `{}`.", s.name));
+    quote! {
+        #doc
+        #[derive(Default)]
+        pub(super) struct #builder { #(#slots)* }
+
+        impl<'de> Builder<'de> for #builder {
+            type Output = super::#name;
+
+            fn take<D: serde::Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error> {
+                match key {
+                    #(#arms)*
+                    #fallback
+                }
+                Ok(())
+            }
+
+            fn finish<E: serde::de::Error>(self) -> Result<super::#name, E> {
+                #(#finish_checks)*
+                Ok(super::#name { #(#finish_fields)* })
+            }
+        }
+    }
+}

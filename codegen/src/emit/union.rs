@@ -1,0 +1,138 @@
+//! The union of object types told apart by a tag property (`LogEvent`).
+//!
+//! Deserialization reads properties until the tag, keeping any before it as
+//! JSON values (real events usually start with `log_type`, so there are
+//! rarely any), then streams the rest straight into the right struct's
+//! builder. An object whose tag is a string the union does not know is kept
+//! whole in the fallback variant; a missing or non-string tag is an error.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Ctx, docs, helper, ident};
+use crate::ir::Union;
+use crate::names::{screaming_snake_case, snake_case};
+
+/// The enum and its impls (public), and its visitor (private).
+pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
+    let name = ident(&u.name);
+    let unknown = ident(&u.unknown);
+    let visitor = helper(&u.name, "Visitor");
+    let doc = docs::attrs(&u.docs, None);
+    let derives = ctx.derives(&u.name, &["Debug", "Clone", "PartialEq"]);
+    let tag = &u.tag;
+    let tags_const = ident(&format!("{}S", screaming_snake_case(tag).unwrap_or_else(|| "TAG".to_owned())));
+    let accessor = match snake_case(tag).unwrap_or_else(|| "tag".to_owned()) {
+        name if crate::names::is_keyword(&name) => ident(&format!("{name}_value")),
+        name => ident(&name),
+    };
+    let tag_values: Vec<&str> = u.variants.iter().map(|v| v.tag_value.as_str()).collect();
+
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = ident(&v.ty);
+        let d = docs::text(&format!("`{tag}` is `{}`.", v.tag_value));
+        quote! { #d #variant(#ty), }
+    });
+    let unknown_doc = docs::text(&format!(
+        "An object whose `{tag}` is none of the known values, kept whole, exactly as received."
+    ));
+    let tag_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = ident(&v.ty);
+        let const_name = ident(&screaming_snake_case(tag).unwrap_or_else(|| "TAG".to_owned()));
+        quote! { Self::#variant(_) => #ty::#const_name, }
+    });
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote! { Self::#variant(value) => serde::Serialize::serialize(value, serializer), }
+    });
+    let from_impls = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = ident(&v.ty);
+        let d = docs::text(&format!("Wraps the `{}`.", v.ty));
+        quote! {
+            impl From<#ty> for #name {
+                #d
+                fn from(value: #ty) -> Self { Self::#variant(value) }
+            }
+        }
+    });
+    let tags_doc = docs::text(&format!("The `{tag}` values with a variant of their own, in schema order."));
+    let accessor_doc = docs::text(&format!(
+        "The object's `{tag}` (for the fallback variant, its `{tag}` string, or `\"\"` if it has none)."
+    ));
+    let expecting = format!("a {} object", u.name);
+
+    let public = quote! {
+        #doc
+        #[allow(clippy::large_enum_variant, reason = "events are handled one at a time; boxing would cost an allocation per event")]
+        #derives
+        pub enum #name {
+            #(#variants)*
+            #unknown_doc
+            #unknown(serde_json::Map<String, serde_json::Value>),
+        }
+
+        impl #name {
+            #tags_doc
+            pub const #tags_const: &'static [&'static str] = &[#(#tag_values),*];
+
+            #accessor_doc
+            pub fn #accessor(&self) -> &str {
+                match self {
+                    #(#tag_arms)*
+                    Self::#unknown(map) => map.get(#tag).and_then(serde_json::Value::as_str).unwrap_or_default(),
+                }
+            }
+        }
+
+        #(#from_impls)*
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::#unknown(map) => serde::Serialize::serialize(map, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_map(__codegen::#visitor)
+            }
+        }
+    };
+
+    let dispatch = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let builder = helper(&v.ty, "Builder");
+        let value = &v.tag_value;
+        quote! {
+            #value => finish_tagged::<#builder, A>(#tag, #value, before, map).map(super::#name::#variant),
+        }
+    });
+    let visitor_doc = docs::text(&format!("Reads a `{}`: tag first, then the right builder.", u.name));
+    let private = quote! {
+        #visitor_doc
+        pub(super) struct #visitor;
+
+        impl<'de> serde::de::Visitor<'de> for #visitor {
+            type Value = super::#name;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(#expecting)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let (before, tag) = read_until_tag(&mut map, #tag)?;
+                match &*tag {
+                    #(#dispatch)*
+                    _ => finish_unknown(#tag, tag.into_owned(), before, map).map(super::#name::#unknown),
+                }
+            }
+        }
+    };
+    (public, private)
+}

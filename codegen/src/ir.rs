@@ -1,0 +1,278 @@
+//! Stage two's output: a plain-data model of the Rust items to generate.
+//!
+//! The lowering step (`lower`) turns the loaded schemas into this model; the
+//! emitter (`emit`) turns the model into tokens. The model holds names, types,
+//! docs and quirk notes only: no tokens, no schema JSON, so each side can be
+//! read and tested on its own (serde_derive's `internals::ast` plays this role).
+//! Collections are `Vec`s in schema order, so output order is the schema's.
+
+use crate::names::Ident;
+
+/// Everything one run generates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    /// Names of the schema files the module was generated from, sorted.
+    pub sources: Vec<String>,
+    /// The items, unions first, then event structs, then the types they use.
+    pub items: Vec<Item>,
+    /// How `format: date-time` strings are represented, if any field uses one.
+    pub date_time: Option<DateTimeRepr>,
+    /// The name of the generated date-time type (when `date_time` is `Chrono`).
+    pub date_time_name: String,
+}
+
+/// How `format: date-time` strings are represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateTimeRepr {
+    /// A generated type keeping the exact text and a `chrono::DateTime<FixedOffset>`.
+    Chrono,
+    /// A plain `String`; the format is not checked.
+    String,
+}
+
+/// Documentation gathered from a schema object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `x-quirk` notes.
+    pub quirks: Vec<String>,
+    /// `x-quirk-values`: the known values real traffic uses but the doc does not.
+    pub quirk_values: Vec<String>,
+    /// `examples`, each as compact JSON text.
+    pub examples: Vec<String>,
+    /// `file#pointer` of the schema object.
+    pub source: String,
+}
+
+/// One generated item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A struct for an object schema.
+    Struct(Struct),
+    /// An enum over object schemas told apart by a constant property.
+    Union(Union),
+    /// A string enumeration with a catch-all (`x-known-values`).
+    OpenEnum(ValueEnum),
+    /// A closed string enumeration (`enum`).
+    ClosedEnum(ValueEnum),
+    /// A bounded integer newtype.
+    Integer(Integer),
+    /// A value of one of several JSON types (`type: ["string", "integer"]`).
+    Multi(Multi),
+}
+
+impl Item {
+    /// The Rust name of the item.
+    pub fn name(&self) -> &str {
+        match self {
+            Item::Struct(s) => &s.name,
+            Item::Union(u) => &u.name,
+            Item::OpenEnum(e) | Item::ClosedEnum(e) => &e.name,
+            Item::Integer(i) => &i.name,
+            Item::Multi(m) => &m.name,
+        }
+    }
+}
+
+/// The Rust type of a field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `serde_json::Number` (any JSON number, kept exactly), with bounds.
+    Number(Bounds<f64>),
+    /// Any JSON value, `serde_json::Value`.
+    Any,
+    /// A `format: date-time` string.
+    DateTime,
+    /// A generated item, by name.
+    Named(String),
+}
+
+/// Inclusive `minimum` / `maximum`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Bounds<T> {
+    /// `minimum`.
+    pub min: Option<T>,
+    /// `maximum`.
+    pub max: Option<T>,
+}
+
+/// How an object treats properties its schema does not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unknown {
+    /// Keep them in a map field.
+    Keep,
+    /// Accept and drop them.
+    Ignore,
+    /// Reject them (`additionalProperties: false`).
+    Deny,
+}
+
+/// A struct for an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Rust name.
+    pub name: String,
+    /// Docs.
+    pub docs: Docs,
+    /// Properties with a schema other than `const`, in schema order.
+    pub fields: Vec<Field>,
+    /// Properties whose schema is a string `const`.
+    pub consts: Vec<ConstField>,
+    /// Unknown properties.
+    pub unknown: Unknown,
+    /// The field holding unknown properties (when `unknown` is `Keep`).
+    pub extras: Ident,
+    /// What a deserializer expected, for error messages (`an incident object`).
+    pub expecting: String,
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The JSON property name.
+    pub json_name: String,
+    /// The Rust field name.
+    pub ident: Ident,
+    /// The value's type, without nullability.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `null` is one of its types.
+    pub nullable: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// A property whose value is fixed by a string `const`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstField {
+    /// The JSON property name.
+    pub json_name: String,
+    /// The one accepted value.
+    pub value: String,
+    /// Listed in `required`; an optional one becomes a `bool` field saying whether it was present.
+    pub required: bool,
+    /// The Rust field name (used when it is optional).
+    pub ident: Ident,
+    /// The associated constant holding the value (`LOG_TYPE`).
+    pub const_name: String,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// An enum over object schemas told apart by a constant property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// Rust name.
+    pub name: String,
+    /// Docs.
+    pub docs: Docs,
+    /// The JSON property telling the branches apart (`log_type`).
+    pub tag: String,
+    /// One per branch, in `oneOf` order.
+    pub variants: Vec<UnionVariant>,
+    /// The variant keeping objects whose tag is none of the known values.
+    pub unknown: String,
+}
+
+/// One branch of a union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionVariant {
+    /// Variant name.
+    pub name: String,
+    /// The tag value selecting it.
+    pub tag_value: String,
+    /// The struct it holds.
+    pub ty: String,
+}
+
+/// A string enumeration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueEnum {
+    /// Rust name.
+    pub name: String,
+    /// Docs.
+    pub docs: Docs,
+    /// The known values, in schema order.
+    pub variants: Vec<Variant>,
+    /// The catch-all variant (open enums only).
+    pub other: String,
+}
+
+/// One known value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// Variant name.
+    pub name: String,
+    /// The exact JSON spelling.
+    pub value: String,
+    /// Listed in `x-quirk-values`.
+    pub quirk: bool,
+}
+
+/// The Rust integer type holding a bounded integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntRepr {
+    /// `u8` (bounds within 0..=255).
+    U8,
+    /// `u64` (minimum ≥ 0).
+    U64,
+    /// `i64`.
+    I64,
+}
+
+/// A bounded integer newtype.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Integer {
+    /// Rust name.
+    pub name: String,
+    /// Docs.
+    pub docs: Docs,
+    /// Representation.
+    pub repr: IntRepr,
+    /// Inclusive bounds, already rounded inwards to integers.
+    pub bounds: Bounds<i128>,
+}
+
+/// A value of one of several JSON types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Multi {
+    /// Rust name.
+    pub name: String,
+    /// Docs.
+    pub docs: Docs,
+    /// One per JSON type, in the schema's `type` order.
+    pub branches: Vec<Branch>,
+}
+
+/// One JSON type of a [`Multi`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Branch {
+    /// A string.
+    String,
+    /// A boolean.
+    Boolean,
+    /// An integer with its representation and bounds.
+    Integer(IntRepr, Bounds<i128>),
+    /// Any number, with bounds.
+    Number(Bounds<f64>),
+}
+
+impl Branch {
+    /// The variant name of the branch: the JSON type's name.
+    pub fn variant(&self) -> &'static str {
+        match self {
+            Branch::String => "String",
+            Branch::Boolean => "Boolean",
+            Branch::Integer(..) => "Integer",
+            Branch::Number(_) => "Number",
+        }
+    }
+}

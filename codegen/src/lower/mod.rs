@@ -1,0 +1,195 @@
+//! Stage two: turn the loaded schemas into the IR.
+//!
+//! Walks every file: a root with `oneOf` becomes a union, a root object a
+//! struct, and each `$defs` entry that needs a Rust type of its own (objects,
+//! enumerations, bounded integers, multi-type values) a named item. Plain
+//! strings, booleans and date-times map to existing Rust types.
+//!
+//! # Design
+//! Every keyword the generator does not understand is an error naming file and
+//! JSON pointer (`x-` keywords and annotations excepted). This is what makes
+//! "the generated types accept exactly what the schema accepts" hold: a
+//! constraint the types could not check is refused up front, never dropped.
+//! Errors are collected and the walk carries on, so one run reports them all.
+
+mod docs;
+mod keywords;
+mod objects;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Collector, Diagnostic, Result};
+use crate::ir::{DateTimeRepr, Item, Module};
+use crate::load::{Location, Schemas};
+use crate::names::TypeNames;
+use crate::ordered::escape_token;
+
+/// What the lowering needs to know from the configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    /// Representation of `format: date-time`.
+    pub date_time: DateTimeRepr,
+    /// Keep unknown properties in an extras map.
+    pub keep_unknown: bool,
+    /// Name of the union type, instead of the union schema's title.
+    pub union_name: Option<String>,
+}
+
+/// The name of the generated date-time type.
+pub(crate) const DATE_TIME_NAME: &str = "DateTime";
+
+/// Lowers every loaded schema into one module.
+pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
+    let mut lowerer = Lowerer {
+        schemas,
+        options,
+        errors: Collector::default(),
+        names: TypeNames::new(&[DATE_TIME_NAME]),
+        items: Vec::new(),
+        named: BTreeMap::new(),
+        ref_stack: BTreeSet::new(),
+        uses_date_time: false,
+    };
+    let roots: Vec<Location> =
+        (0..schemas.documents().len()).map(|doc| Location { doc, pointer: String::new() }).collect();
+    // Unions first, so they claim their names before anything else.
+    for root in &roots {
+        if lowerer.object(root).is_some_and(|o| o.contains_key("oneOf")) {
+            lowerer.lower_union(root);
+        }
+    }
+    for root in &roots {
+        lowerer.lower_root(root);
+    }
+    for root in &roots {
+        lowerer.lower_defs(root);
+    }
+    let mut items = std::mem::take(&mut lowerer.items);
+    items.sort_by_key(|(rank, _)| *rank);
+    let module = Module {
+        sources: schemas.documents().iter().map(|d| d.name.clone()).collect(),
+        items: items.into_iter().map(|(_, item)| item).collect(),
+        date_time: lowerer.uses_date_time.then_some(options.date_time),
+        date_time_name: DATE_TIME_NAME.to_owned(),
+    };
+    lowerer.errors.finish(module)
+}
+
+/// What a name is derived from when a schema has no `title`.
+#[derive(Debug, Clone)]
+struct Hint {
+    /// The property name or `$defs` key.
+    name: String,
+    /// The enclosing type or file, to qualify a colliding name.
+    scope: String,
+}
+
+struct Lowerer<'a> {
+    schemas: &'a Schemas,
+    options: &'a Options,
+    errors: Collector,
+    names: TypeNames,
+    /// Items with their output rank (unions 0, root structs 1, the rest 2).
+    items: Vec<(u8, Item)>,
+    /// Locations already given a named item.
+    named: BTreeMap<Location, String>,
+    /// `$ref` targets being followed, to refuse cycles.
+    ref_stack: BTreeSet<Location>,
+    uses_date_time: bool,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Records a problem at `location` (or `location/child` when given).
+    fn error(&mut self, location: &Location, child: Option<&str>, message: impl Into<String>) {
+        let file = self.schemas.file_name(location).to_owned();
+        let pointer = match child {
+            Some(child) => format!("{}/{}", location.pointer, escape_token(child)),
+            None => location.pointer.clone(),
+        };
+        self.errors.push(Diagnostic::at(&file, &pointer, message));
+    }
+
+    /// The schema object at `location`, if it is an object.
+    fn object(&self, location: &Location) -> Option<&'a Map<String, Value>> {
+        self.schemas.get(location).and_then(Value::as_object)
+    }
+
+    /// `file#pointer` of a location, for docs.
+    fn place(&self, location: &Location) -> String {
+        format!("{}#{}", self.schemas.file_name(location), location.pointer)
+    }
+
+    /// A file's name without `.schema.json`, for hints.
+    fn stem(&self, location: &Location) -> String {
+        let name = self.schemas.file_name(location);
+        name.strip_suffix(".schema.json").or_else(|| name.strip_suffix(".json")).unwrap_or(name).to_owned()
+    }
+
+    /// A root that is not a union: lowered like any schema, for the items it makes.
+    fn lower_root(&mut self, root: &Location) {
+        let Some(object) = self.object(root) else {
+            self.error(root, None, "a schema file must hold a json object");
+            return;
+        };
+        if object.contains_key("oneOf") {
+            return;
+        }
+        let makes_a_type = ["type", "enum", "$ref", "properties", "const", "x-known-values"]
+            .iter()
+            .any(|k| object.contains_key(*k));
+        if makes_a_type {
+            let hint = Hint { name: self.stem(root), scope: String::new() };
+            self.schema_type(root, &hint);
+        } else {
+            self.check_keywords(root, object);
+        }
+    }
+
+    /// Every `$defs` entry of a root, in file order.
+    fn lower_defs(&mut self, root: &Location) {
+        let Some(object) = self.object(root) else { return };
+        match object.get("$defs") {
+            None => return,
+            Some(Value::Object(_)) => {}
+            Some(_) => {
+                self.error(root, Some("$defs"), "`$defs` must be an object");
+                return;
+            }
+        }
+        let scope = self.stem(root);
+        for key in self.schemas.keys(root, "$defs") {
+            let location = Location { doc: root.doc, pointer: format!("/$defs/{}", escape_token(&key)) };
+            let hint = Hint { name: key, scope: scope.clone() };
+            self.schema_type(&location, &hint);
+        }
+    }
+
+    /// Gives `location` a named item once: the name is claimed from the
+    /// schema's title, its `$defs` key, or the hint, and `build` makes the item.
+    fn named(
+        &mut self,
+        location: &Location,
+        hint: &Hint,
+        build: impl FnOnce(&mut Self, &str) -> Option<Item>,
+    ) -> Option<String> {
+        if let Some(name) = self.named.get(location) {
+            return Some(name.clone());
+        }
+        let object = self.object(location);
+        let title = object.and_then(|o| o.get("title")).and_then(Value::as_str).unwrap_or_default();
+        let key = location.pointer.rsplit_once("/$defs/").map(|(_, k)| k.to_owned()).unwrap_or_default();
+        let name = self.names.claim(&[title, &key, &hint.name], &hint.scope);
+        self.named.insert(location.clone(), name.clone());
+        let item = build(self, &name)?;
+        let rank = match &item {
+            Item::Union(_) => 0,
+            Item::Struct(_) if location.pointer.is_empty() => 1,
+            _ => 2,
+        };
+        self.items.push((rank, item));
+        Some(name)
+    }
+}
