@@ -42,5 +42,9 @@ def _json_integer(value: object) -> object:
 Rfc3339 = Annotated[str, AfterValidator(_rfc3339)]
 JsonInteger = Annotated[int, BeforeValidator(_json_integer)]
 
+# The schema's bounds restated (check_models.py fails when they differ from the export's).
+SEVERITY_MINIMUM = 0
+SEVERITY_MAXIMUM = 5
+
 Timestamp = Rfc3339
-Severity = Annotated[JsonInteger, Ge(0), Le(5)]
+Severity = Annotated[JsonInteger, Ge(SEVERITY_MINIMUM), Le(SEVERITY_MAXIMUM)]
