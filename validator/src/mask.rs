@@ -25,7 +25,8 @@ pub fn describe(value: &Value, show: bool) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) if n.is_i64() || n.is_u64() => "an integer".to_owned(),
         Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 => "a number".to_owned(),
+            // `7.0` is an integer to JSON Schema; say so, as the schema's messages do.
+            Some(f) if f.fract() == 0.0 => "an integer".to_owned(),
             _ => "a number with a fraction".to_owned(),
         },
         Value::String(s) if s.is_empty() => "an empty string".to_owned(),
@@ -82,6 +83,7 @@ mod tests {
         assert_eq!(describe(&json!(""), false), "an empty string");
         assert_eq!(describe(&json!(7), false), "an integer");
         assert_eq!(describe(&json!(2.5), false), "a number with a fraction");
+        assert_eq!(describe(&json!(7.0), false), "an integer");
         assert_eq!(describe(&json!(["a", "b"]), false), "an array of 2 items");
         assert_eq!(describe(&json!({"a": 1}), false), "an object with 1 field");
         assert_eq!(describe(&json!(null), false), "null");

@@ -186,7 +186,7 @@ pub struct CompiledType {
 pub struct Compiled {
     /// The reading the validators apply.
     pub reading: Reading,
-    /// The event types, in schema load order.
+    /// The event types, sorted by `log_type`.
     pub types: Vec<CompiledType>,
 }
 
@@ -217,6 +217,8 @@ impl Compiled {
                 fields,
             });
         }
+        // Reports list event types in name order, whatever order the files were loaded in.
+        types.sort_by(|a, b| a.log_type.cmp(&b.log_type));
         Ok(Compiled { reading, types })
     }
 
