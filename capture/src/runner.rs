@@ -50,8 +50,8 @@ pub enum Notice<'a> {
 pub trait Observer {
     /// A response's events were durably written.
     fn on_batch(&mut self, _lines: &[Vec<u8>]) {}
-    /// A malformed or partial body was saved (called after [`Observer::on_notice`]).
-    fn on_rejected_body(&mut self, _kind: RejectKind, _body: &[u8]) {}
+    /// A malformed or partial body was saved to `path` (called after [`Observer::on_notice`]).
+    fn on_rejected_body(&mut self, _kind: RejectKind, _path: &std::path::Path, _body: &[u8]) {}
     /// Something to report.
     fn on_notice(&mut self, _notice: Notice<'_>) {}
     /// Called about every 200 ms while waiting.
@@ -141,6 +141,15 @@ pub fn run(
                 failures = 0;
                 summary.responses += 1;
                 match batch::split(kind, &body) {
+                    // A 200 without events is nothing to store: wait as for a 204.
+                    Ok(lines) if lines.is_empty() => {
+                        observer.on_notice(Notice::Drained);
+                        if config.until_drained {
+                            summary.stopped = StopReason::Drained;
+                            return Ok(summary);
+                        }
+                        wait(config.poll_wait, stop, observer);
+                    }
                     Ok(lines) => {
                         output.write_batch(&lines, rejects)?;
                         summary.events += lines.len() as u64;
@@ -154,7 +163,7 @@ pub fn run(
                             path: &path,
                             reason: Some(&reason),
                         });
-                        observer.on_rejected_body(RejectKind::Malformed, &body);
+                        observer.on_rejected_body(RejectKind::Malformed, &path, &body);
                     }
                 }
             }
@@ -181,7 +190,7 @@ pub fn run(
                         path: &path,
                         reason: None,
                     });
-                    observer.on_rejected_body(RejectKind::Partial, &bytes);
+                    observer.on_rejected_body(RejectKind::Partial, &path, &bytes);
                 }
                 failures += 1;
                 if config.retry.exhausted(failures) {

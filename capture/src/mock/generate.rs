@@ -27,7 +27,7 @@ fn event(n: u64) -> Vec<u8> {
             ip = n % 250 + 1
         ),
         2 => format!(
-            r#"{{"log_type":"incident","incident_id":"{id}","asset_id":"{id}","severity":{sev}.0,"exposure":"INTERNAL","item_type":"File","item_name":"contract-{n}.pdf","item_owner":"owner{u}@example.com","collaborators":"","policy_name":"PII","occurrences_by_rule":{occ},"serial":null,"cloud_app_instance":"Google Drive","timestamp":"{ts}","incident_category":null,"incident_owner":null}}"#,
+            r#"{{"log_type":"incident","incident_id":"{id}","asset_id":"{id}","severity":{sev}.0,"exposure":"INTERNAL","item_type":"File","item_name":"contract-{n}.pdf","item_owner":"owner{u}@example.com","collaborators":"","policy_rule_name":"PII","occurrences_by_rule":{occ},"serial":null,"cloud_app_instance":"Google Drive","timestamp":"{ts}","incident_category":null,"incident_owner":null}}"#,
             sev = n % 6,
             u = n % 31,
             occ = n % 9 + 1

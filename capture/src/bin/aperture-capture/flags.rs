@@ -77,6 +77,16 @@ pub struct RawFlags {
     /// Longest retry delay in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 60_000)]
     pub retry_cap_ms: u64,
+    /// Classify each event as it arrives (valid, invalid, malformed, unknown type)
+    /// and print the validator's summary and drift report on stderr at exit.
+    #[arg(long)]
+    pub validate: bool,
+    /// With --validate: apply the strict reading of the schemas.
+    #[arg(long, requires = "validate")]
+    pub strict: bool,
+    /// With --validate: quote payload values in the report instead of describing them.
+    #[arg(long, requires = "validate")]
+    pub show_values: bool,
     /// No progress line on stderr (it is shown only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -116,6 +126,8 @@ pub struct Settings {
     pub credentials: Option<PathBuf>,
     pub progress: bool,
     pub quiet: bool,
+    /// `--validate`, and with it `(strict, show_values)`.
+    pub validate: Option<(bool, bool)>,
 }
 
 impl Settings {
@@ -193,6 +205,7 @@ impl Settings {
             credentials: raw.credentials,
             progress: !raw.no_progress && !raw.quiet,
             quiet: raw.quiet,
+            validate: raw.validate.then_some((raw.strict, raw.show_values)),
         })
     }
 }

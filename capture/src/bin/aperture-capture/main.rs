@@ -8,6 +8,7 @@
 
 mod flags;
 mod report;
+mod validate;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -49,7 +50,12 @@ fn run(settings: Settings) -> Result<(), (u8, String)> {
     }
     .map_err(|e| (2, e.to_string()))?;
 
-    let reporter = Reporter::new(settings.progress, settings.quiet);
+    let mut reporter = Reporter::new(settings.progress, settings.quiet);
+    if let Some((strict, show_values)) = settings.validate {
+        let v = validate::Validation::new(strict, show_values)
+            .map_err(|e| (2, format!("--validate: {e}")))?;
+        reporter.validation = Some(v);
+    }
     let mut output = match &settings.out {
         OutTarget::Stdout => Output::Stdout,
         OutTarget::File(path) => {
@@ -79,7 +85,6 @@ fn run(settings: Settings) -> Result<(), (u8, String)> {
     }
 
     let mut client = Client::new(&settings.capture, credentials);
-    let mut reporter = reporter;
     let result = runner::run(
         &settings.capture,
         &mut client,
@@ -89,6 +94,12 @@ fn run(settings: Settings) -> Result<(), (u8, String)> {
         &mut reporter,
     );
     reporter.finish();
+    // The report covers what was captured, even when the capture then failed.
+    if let Some(v) = reporter.validation.take() {
+        let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let text = v.render(color);
+        reporter.say(text.trim_end());
+    }
     let summary = result.map_err(|e| (1, e.to_string()))?;
     if !settings.quiet {
         let why = match summary.stopped {

@@ -12,9 +12,13 @@ use aperture_events_capture::rejects::RejectKind;
 use aperture_events_capture::runner::{Notice, Observer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
+use crate::validate::Validation;
+
 /// Prints notices and drives the progress line.
 #[derive(Debug)]
 pub struct Reporter {
+    /// `--validate`: classifies what is captured.
+    pub validation: Option<Validation>,
     bar: Option<ProgressBar>,
     quiet: bool,
     last_event_ms: Arc<AtomicU64>,
@@ -47,6 +51,7 @@ impl Reporter {
             bar
         });
         Self {
+            validation: None,
             bar,
             quiet,
             last_event_ms,
@@ -81,6 +86,15 @@ impl Observer for Reporter {
         }
         if let Some(bar) = &self.bar {
             bar.inc(lines.len() as u64);
+        }
+        if let Some(v) = &mut self.validation {
+            v.events(lines);
+        }
+    }
+
+    fn on_rejected_body(&mut self, kind: RejectKind, path: &std::path::Path, _body: &[u8]) {
+        if let Some(v) = &mut self.validation {
+            v.rejected(kind, path);
         }
     }
 
