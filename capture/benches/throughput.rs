@@ -1,1 +1,134 @@
-fn main() {}
+//! Capture throughput against the mock on loopback, and what durability costs.
+//!
+//! Runs the real `aperture-capture` binary (release build) against an
+//! in-process mock holding generated events, until drained, and prints
+//! events per second for: the bulk endpoint with a sync per response (the
+//! default), the same without syncing (the hidden `--no-fsync`, for this
+//! measurement only), the bulk endpoint with `--validate`, and the single
+//! endpoint. Each figure is the median of a few runs; the journal lives in
+//! the target directory (a real disk, not a tmpfs, so syncs cost what they
+//! cost).
+//!
+//! Run: `cargo bench -p aperture-events-capture --bench throughput`
+//! (`APERTURE_BENCH_EVENTS=N` changes the number of events per run).
+#![allow(clippy::print_stdout)]
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aperture_events_capture::mock::{MockConfig, MockServer, RequestKind, generate};
+
+const RUNS: usize = 3;
+
+struct Scenario {
+    name: &'static str,
+    args: &'static [&'static str],
+    events: u64,
+}
+
+fn run_once(events: &[Vec<u8>], args: &[&str], dir: &Path) -> (Duration, u64) {
+    let config = MockConfig {
+        empty_wait: Duration::from_millis(10),
+        ..MockConfig::default()
+    };
+    let mock = MockServer::start(config, events.to_vec()).expect("mock starts");
+    let journal = dir.join("bench.ndjson");
+    let _ = std::fs::remove_file(&journal);
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_aperture-capture"))
+        .args([
+            "--base-url",
+            &mock.base_url(),
+            "--out",
+            journal.to_str().expect("utf-8 path"),
+            "--until-drained",
+            "--quiet",
+        ])
+        .args(args)
+        .env("APERTURE_CLIENT_ID", "mock-client")
+        .env("APERTURE_CLIENT_SECRET", "mock-secret")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("capture runs");
+    let elapsed = start.elapsed();
+    assert!(
+        out.status.success(),
+        "capture failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let responses = mock
+        .log()
+        .iter()
+        .filter(|e| e.status == 200 && matches!(e.kind, RequestKind::Bulk | RequestKind::Single))
+        .count() as u64;
+    let written = std::fs::read(&journal)
+        .expect("journal")
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    assert_eq!(written, events.len(), "every event captured");
+    (elapsed, responses)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not: then run tiny.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let n: u64 = std::env::var("APERTURE_BENCH_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if benching { 100_000 } else { 500 });
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("capture-bench");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let scenarios = [
+        Scenario {
+            name: "bulk size=100, fsync per response",
+            args: &["--size", "100"],
+            events: n,
+        },
+        Scenario {
+            name: "bulk size=100, no fsync",
+            args: &["--size", "100", "--no-fsync"],
+            events: n,
+        },
+        Scenario {
+            name: "bulk size=100, fsync, --validate",
+            args: &["--size", "100", "--validate"],
+            events: n,
+        },
+        Scenario {
+            name: "bulk size=10, fsync per response",
+            args: &["--size", "10"],
+            events: n / 4,
+        },
+        Scenario {
+            name: "bulk size=10, no fsync",
+            args: &["--size", "10", "--no-fsync"],
+            events: n / 4,
+        },
+        Scenario {
+            name: "single endpoint, fsync per response",
+            args: &["--single"],
+            events: n / 20,
+        },
+    ];
+    println!("capture throughput on loopback ({RUNS} runs each, median)");
+    for s in &scenarios {
+        let events = generate(1, s.events);
+        let mut runs: Vec<(Duration, u64)> =
+            (0..RUNS).map(|_| run_once(&events, s.args, &dir)).collect();
+        runs.sort();
+        let (time, responses) = runs[RUNS / 2];
+        let secs = time.as_secs_f64();
+        println!(
+            "{:<40} {:>8} events {:>7.2} s {:>10.0} events/s {:>8.3} ms/response",
+            s.name,
+            s.events,
+            secs,
+            s.events as f64 / secs,
+            secs * 1000.0 / responses.max(1) as f64
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
