@@ -88,9 +88,12 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
-    /// Records a problem and carries on.
+    /// Records a problem and carries on; a problem already recorded (the
+    /// same schema reached by two paths) is recorded once.
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        if !self.diagnostics.contains(&diagnostic) {
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     /// Fails with every recorded problem, or gives `value` when there was none.

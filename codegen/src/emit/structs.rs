@@ -11,6 +11,7 @@ use quote::quote;
 
 use super::{Ctx, docs, field_ident, helper, ident};
 use crate::ir::{Field, Struct, Unknown};
+use crate::names;
 
 /// The struct and its impls (public), and its builder (private).
 pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
@@ -30,7 +31,8 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     for f in &s.fields {
         let id = field_ident(&f.ident);
         let ty = field_type(ctx, f, false);
-        let d = docs::attrs(&f.docs, None);
+        let rename = names::needs_rename(&f.json_name, &f.ident).then(|| format!("JSON name: {}.", docs::code_span(&f.json_name)));
+        let d = docs::attrs(&f.docs, rename.as_deref());
         fields.push(quote! { #d pub #id: #ty, });
     }
     let extras = field_ident(&s.extras);
