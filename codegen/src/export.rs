@@ -55,7 +55,14 @@ pub const DEFAULT_BASE_URI: &str = "https://schemas.aperture-events.dev/v1/expor
 pub const MANIFEST: &str = "manifest.json";
 
 /// Keywords that make a file a definitions-only file when they are all it has.
-const DEFINITIONS_ONLY: &[&str] = &["$schema", "$id", "title", "description", "$comment", "$defs"];
+const DEFINITIONS_ONLY: &[&str] = &[
+    "$schema",
+    "$id",
+    "title",
+    "description",
+    "$comment",
+    "$defs",
+];
 
 /// One problem found while exporting, with its place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +77,19 @@ pub struct Problem {
 
 impl Problem {
     fn at(file: &str, pointer: &str, message: impl Into<String>) -> Self {
-        Problem { file: file.to_owned(), pointer: Some(pointer.to_owned()), message: message.into() }
+        Problem {
+            file: file.to_owned(),
+            pointer: Some(pointer.to_owned()),
+            message: message.into(),
+        }
     }
 
     fn file(file: &str, message: impl Into<String>) -> Self {
-        Problem { file: file.to_owned(), pointer: None, message: message.into() }
+        Problem {
+            file: file.to_owned(),
+            pointer: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -112,7 +127,7 @@ pub struct ExportedFile {
     pub text: String,
 }
 
-/// A whole export: the schema files in input order, then `manifest.json`.
+/// A whole export: the schema files sorted by name, then `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Export {
     /// Every file, the manifest last.
@@ -135,7 +150,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { base_uri: DEFAULT_BASE_URI.to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() }
+        Options {
+            base_uri: DEFAULT_BASE_URI.to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
     }
 }
 
@@ -187,11 +205,22 @@ impl Options {
         for (name, text) in files {
             match serde_json::from_str::<Node>(text) {
                 Ok(root) => {
-                    let id = root.get("$id").and_then(Node::as_str).unwrap_or(name).to_owned();
+                    let id = root
+                        .get("$id")
+                        .and_then(Node::as_str)
+                        .unwrap_or(name)
+                        .to_owned();
                     if let Some(other) = docs.iter().find(|d: &&Doc| d.id == id) {
-                        problems.push(Problem::file(name, format!("same $id `{id}` as {}", other.name)));
+                        problems.push(Problem::file(
+                            name,
+                            format!("same $id `{id}` as {}", other.name),
+                        ));
                     }
-                    docs.push(Doc { name: name.to_owned(), id, root });
+                    docs.push(Doc {
+                        name: name.to_owned(),
+                        id,
+                        root,
+                    });
                 }
                 Err(e) => problems.push(Problem::file(
                     name,
@@ -202,10 +231,17 @@ impl Options {
         let mut entries = Vec::new();
         for (index, doc) in docs.iter().enumerate() {
             let Node::Object(keywords) = &doc.root else {
-                problems.push(Problem::at(&doc.name, "", "a schema file must hold a JSON object"));
+                problems.push(Problem::at(
+                    &doc.name,
+                    "",
+                    "a schema file must hold a JSON object",
+                ));
                 continue;
             };
-            if keywords.iter().all(|(k, _)| DEFINITIONS_ONLY.contains(&k.as_str())) {
+            if keywords
+                .iter()
+                .all(|(k, _)| DEFINITIONS_ONLY.contains(&k.as_str()))
+            {
                 continue;
             }
             let bundled = bundle::bundle(&docs, index, &mut problems);
@@ -215,10 +251,20 @@ impl Options {
         if !problems.is_empty() {
             return Err(ExportError { problems });
         }
+        // By file name, so the manifest does not depend on the order files were given in.
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
         let manifest = manifest::render(&self.version, &entries);
-        let mut files: Vec<ExportedFile> =
-            entries.into_iter().map(|entry| ExportedFile { name: entry.name, text: entry.text }).collect();
-        files.push(ExportedFile { name: MANIFEST.to_owned(), text: manifest });
+        let mut files: Vec<ExportedFile> = entries
+            .into_iter()
+            .map(|entry| ExportedFile {
+                name: entry.name,
+                text: entry.text,
+            })
+            .collect();
+        files.push(ExportedFile {
+            name: MANIFEST.to_owned(),
+            text: manifest,
+        });
         Ok(Export { files })
     }
 
@@ -240,7 +286,10 @@ impl Options {
         ];
         keywords.extend(bundled.body.into_iter().filter(|(k, _)| k != "$comment"));
         if !bundled.defs.is_empty() {
-            keywords.push(("$defs".to_owned(), Node::Object(bundled.defs.into_iter().collect())));
+            keywords.push((
+                "$defs".to_owned(),
+                Node::Object(bundled.defs.into_iter().collect()),
+            ));
         }
         let mut root = Node::Object(keywords);
         compat::adjust(&mut root);
@@ -249,7 +298,13 @@ impl Options {
             .pointer("/properties/log_type/const")
             .and_then(Node::as_str)
             .map(str::to_owned);
-        manifest::Entry { name: doc.name.clone(), id, title, log_type, text: root.to_pretty() }
+        manifest::Entry {
+            name: doc.name.clone(),
+            id,
+            title,
+            log_type,
+            text: root.to_pretty(),
+        }
     }
 }
 
@@ -267,7 +322,9 @@ fn dedup(problems: &mut Vec<Problem>) {
 
 /// The repository's own schemas, as (file name, text) pairs for [`Options::export`].
 pub fn embedded() -> impl Iterator<Item = (&'static str, &'static str)> {
-    crate::embedded::SCHEMA_FILES.iter().map(|file| (file.name, file.text))
+    crate::embedded::SCHEMA_FILES
+        .iter()
+        .map(|file| (file.name, file.text))
 }
 
 /// Reads every top-level `*.schema.json` file of `dir`, sorted by name, as
@@ -275,7 +332,10 @@ pub fn embedded() -> impl Iterator<Item = (&'static str, &'static str)> {
 pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, ExportError> {
     let place = dir.display().to_string();
     let fail = |e: std::io::Error| ExportError {
-        problems: vec![Problem::file(&place, format!("cannot read schema directory: {e}"))],
+        problems: vec![Problem::file(
+            &place,
+            format!("cannot read schema directory: {e}"),
+        )],
     };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(fail)?
@@ -286,15 +346,23 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, ExportError> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match std::fs::read_to_string(&path) {
             Ok(text) => files.push((name, text)),
-            Err(e) => problems.push(Problem::file(&path.display().to_string(), format!("cannot read: {e}"))),
+            Err(e) => problems.push(Problem::file(
+                &path.display().to_string(),
+                format!("cannot read: {e}"),
+            )),
         }
     }
     match (problems.is_empty(), files.is_empty()) {
         (false, _) => Err(ExportError { problems }),
-        (true, true) => Err(ExportError { problems: vec![Problem::file(&place, "no *.schema.json file")] }),
+        (true, true) => Err(ExportError {
+            problems: vec![Problem::file(&place, "no *.schema.json file")],
+        }),
         (true, false) => Ok(files),
     }
 }

@@ -15,14 +15,17 @@ use aperture_events_codegen::reading::{self, Reading};
 use aperture_events_tests::{Compiled, all_json, fixtures, repo_root};
 use serde_json::Value;
 
-const FIX: &str = "cargo run -p aperture-events-codegen --features cli -- export --out schema/export";
+const FIX: &str =
+    "cargo run -p aperture-events-codegen --features cli -- export --out schema/export";
 
 fn export_dir() -> PathBuf {
     repo_root().join("schema").join("export")
 }
 
 fn fresh() -> Export {
-    Options::new().export(export::embedded()).expect("the repository's schemas export")
+    Options::new()
+        .export(export::embedded())
+        .expect("the repository's schemas export")
 }
 
 #[test]
@@ -42,9 +45,15 @@ fn the_checked_in_export_is_up_to_date() {
     }
     let listed: Vec<&str> = export.files.iter().map(|f| f.name.as_str()).collect();
     for entry in std::fs::read_dir(&dir).expect("schema/export exists") {
-        let name = entry.expect("directory entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("directory entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if name.ends_with(".json") && !listed.contains(&name.as_str()) {
-            stale.push(format!("{name} is not part of the export any more: delete it"));
+            stale.push(format!(
+                "{name} is not part of the export any more: delete it"
+            ));
         }
     }
     assert!(
@@ -64,14 +73,24 @@ fn every_event() -> Vec<(String, Value)> {
     }
     let captures = fixtures("captures");
     let ndjson = std::fs::read_to_string(captures.join("events.ndjson")).expect("events.ndjson");
-    for (index, line) in ndjson.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (index, line) in ndjson
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let event = serde_json::from_str(line).expect("events.ndjson line is JSON");
         events.push((format!("captures/events.ndjson:{}", index + 1), event));
     }
-    let bulk: Value =
-        serde_json::from_str(&std::fs::read_to_string(captures.join("bulk.json")).expect("bulk.json"))
-            .expect("bulk.json is JSON");
-    for (index, event) in bulk["events"].as_array().expect("bulk.json has events").iter().enumerate() {
+    let bulk: Value = serde_json::from_str(
+        &std::fs::read_to_string(captures.join("bulk.json")).expect("bulk.json"),
+    )
+    .expect("bulk.json is JSON");
+    for (index, event) in bulk["events"]
+        .as_array()
+        .expect("bulk.json has events")
+        .iter()
+        .enumerate()
+    {
         events.push((format!("captures/bulk.json#/events/{index}"), event.clone()));
     }
     let transcripts =
@@ -129,7 +148,11 @@ fn exported_files_pass_the_2020_12_meta_schema() {
     for file in fresh().files.iter().filter(|f| f.name != MANIFEST) {
         let value: Value = serde_json::from_str(&file.text).unwrap();
         if let Err(error) = jsonschema::meta::validate(&value) {
-            panic!("{} fails the meta-schema at {}: {error}", file.name, error.instance_path());
+            panic!(
+                "{} fails the meta-schema at {}: {error}",
+                file.name,
+                error.instance_path()
+            );
         }
     }
 }

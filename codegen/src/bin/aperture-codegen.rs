@@ -1,7 +1,9 @@
 //! `aperture-codegen`: the generator as a command line.
 //!
 //! `aperture-codegen generate [--schema-dir DIR]` prints the generated Rust
-//! code for a directory of schemas (the built-in schemas without one). Each
+//! code for a directory of schemas (the built-in schemas without one);
+//! `aperture-codegen export --out DIR` writes the self-contained schemas for
+//! other languages (see `aperture_events_codegen::export`). Each
 //! subcommand is one variant of [`Command`] with its own function, so adding
 //! one (such as `export`) touches nothing else.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -26,6 +28,8 @@ struct Cli {
 enum Command {
     /// Print the Rust types generated from the schemas.
     Generate(GenerateArgs),
+    /// Write self-contained schemas for other languages' tools, and a manifest.
+    Export(ExportArgs),
 }
 
 /// Flags of `generate`.
@@ -42,10 +46,25 @@ struct GenerateArgs {
     regenerate_command: Option<String>,
 }
 
+/// Flags of `export`.
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// Directory to write the export into (created if missing; only changed files are rewritten).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Directory of `*.schema.json` files (default: the schemas built into this tool).
+    #[arg(long, value_name = "DIR")]
+    schema_dir: Option<PathBuf>,
+    /// Write nothing; fail if DIR does not already hold this export.
+    #[arg(long)]
+    check: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate(&args),
+        Command::Export(args) => export(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,5 +95,49 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
     };
     let output = config.generate(&sources)?;
     std::io::stdout().write_all(output.code.as_bytes())?;
+    Ok(())
+}
+
+/// `export`: write (or check) the self-contained schemas and their manifest.
+fn export(args: &ExportArgs) -> anyhow::Result<()> {
+    use aperture_events_codegen::export;
+    let options = export::Options::new();
+    let exported = match &args.schema_dir {
+        Some(dir) => {
+            let files = export::read_dir(dir)?;
+            options.export(
+                files
+                    .iter()
+                    .map(|(name, text)| (name.as_str(), text.as_str())),
+            )?
+        }
+        None => options.export(export::embedded())?,
+    };
+    if args.check {
+        let stale: Vec<&str> = exported
+            .files
+            .iter()
+            .filter(|file| {
+                std::fs::read(args.out.join(&file.name)).ok().as_deref()
+                    != Some(file.text.as_bytes())
+            })
+            .map(|file| file.name.as_str())
+            .collect();
+        anyhow::ensure!(
+            stale.is_empty(),
+            "{} is stale ({}); regenerate it with: aperture-codegen export --out {}",
+            args.out.display(),
+            stale.join(", "),
+            args.out.display()
+        );
+        return Ok(());
+    }
+    let written = export::write(&exported, &args.out)?;
+    eprintln!(
+        "exported {} files to {} ({} changed)",
+        exported.files.len(),
+        args.out.display(),
+        written.len()
+    );
     Ok(())
 }

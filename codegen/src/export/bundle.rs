@@ -34,13 +34,21 @@ impl Doc {
     /// The file name without `.schema.json` / `.json`: `incident`.
     pub fn stem(&self) -> &str {
         let name = self.name.as_str();
-        name.strip_suffix(".schema.json").or_else(|| name.strip_suffix(".json")).unwrap_or(name)
+        name.strip_suffix(".schema.json")
+            .or_else(|| name.strip_suffix(".json"))
+            .unwrap_or(name)
     }
 }
 
 /// Keywords whose values are instances, not schemas: never searched for `$ref`.
-pub const INSTANCE_KEYWORDS: &[&str] =
-    &["examples", "const", "enum", "default", "x-known-values", "x-quirk-values"];
+pub const INSTANCE_KEYWORDS: &[&str] = &[
+    "examples",
+    "const",
+    "enum",
+    "default",
+    "x-known-values",
+    "x-quirk-values",
+];
 
 /// Keywords a copied definition does not keep: they would change its base URI
 /// or duplicate definitions that are copied on their own.
@@ -57,7 +65,9 @@ pub fn resolve(docs: &[Doc], from: usize, reference: &str) -> Result<Key, String
     };
     let pointer = percent_decode(fragment);
     if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Err(format!("$ref `{reference}` uses an anchor; only JSON pointers are supported"));
+        return Err(format!(
+            "$ref `{reference}` uses an anchor; only JSON pointers are supported"
+        ));
     }
     let target = if address.is_empty() {
         from
@@ -117,7 +127,9 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -143,7 +155,12 @@ pub struct Bundle {
 
 /// Bundles `docs[root]`; problems are appended to `problems`.
 pub fn bundle(docs: &[Doc], root: usize, problems: &mut Vec<Problem>) -> Bundle {
-    let mut closure = Closure { docs, root, keys: Vec::new(), problems };
+    let mut closure = Closure {
+        docs,
+        root,
+        keys: Vec::new(),
+        problems,
+    };
     let root_body = strip(&docs[root].root, &["$schema", "$id", "$defs"]);
     closure.collect(root, &root_body, "");
     if let Some(Node::Object(own)) = docs[root].root.get("$defs") {
@@ -161,7 +178,11 @@ pub fn bundle(docs: &[Doc], root: usize, problems: &mut Vec<Problem>) -> Bundle 
     }
     let keys = closure.keys;
     let names = name_keys(docs, &keys);
-    let rewriter = Rewriter { docs, root, names: &names };
+    let rewriter = Rewriter {
+        docs,
+        root,
+        names: &names,
+    };
     let body = match rewriter.rewrite(root, &root_body) {
         Node::Object(entries) => entries,
         _ => Vec::new(),
@@ -181,7 +202,11 @@ pub fn bundle(docs: &[Doc], root: usize, problems: &mut Vec<Problem>) -> Bundle 
 fn strip(node: &Node, keywords: &[&str]) -> Node {
     match node {
         Node::Object(entries) => Node::Object(
-            entries.iter().filter(|(k, _)| !keywords.contains(&k.as_str())).cloned().collect(),
+            entries
+                .iter()
+                .filter(|(k, _)| !keywords.contains(&k.as_str()))
+                .cloned()
+                .collect(),
         ),
         other => other.clone(),
     }
@@ -209,8 +234,15 @@ impl Closure<'_, '_> {
                 if let Some(reference) = node.get("$ref") {
                     match reference.as_str().map(|r| resolve(self.docs, doc, r)) {
                         Some(Ok(key)) => self.add(key),
-                        Some(Err(message)) => self.problems.push(Problem::at(&self.docs[doc].name, pointer, message)),
-                        None => self.problems.push(Problem::at(&self.docs[doc].name, pointer, "$ref is not a string")),
+                        Some(Err(message)) => {
+                            self.problems
+                                .push(Problem::at(&self.docs[doc].name, pointer, message))
+                        }
+                        None => self.problems.push(Problem::at(
+                            &self.docs[doc].name,
+                            pointer,
+                            "$ref is not a string",
+                        )),
                     }
                 }
                 for (key, value) in entries {
@@ -233,7 +265,10 @@ impl Closure<'_, '_> {
 fn name_keys(docs: &[Doc], keys: &[Key]) -> BTreeMap<Key, String> {
     let preferred = |(doc, pointer): &Key| -> String {
         let doc = &docs[*doc];
-        let raw = match pointer.strip_prefix("/$defs/").or_else(|| pointer.strip_prefix("/definitions/")) {
+        let raw = match pointer
+            .strip_prefix("/$defs/")
+            .or_else(|| pointer.strip_prefix("/definitions/"))
+        {
             Some(name) if !name.contains('/') => name.replace("~1", "/").replace("~0", "~"),
             _ if pointer.is_empty() => doc.stem().to_owned(),
             _ => format!("{}{}", doc.stem(), pointer.replace('/', "_")),
@@ -265,8 +300,16 @@ fn name_keys(docs: &[Doc], keys: &[Key]) -> BTreeMap<Key, String> {
 
 /// A plain identifier: ASCII letters, digits and `_`, not starting with a digit.
 fn sanitize(raw: &str) -> String {
-    let mut name: String =
-        raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mut name: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
@@ -297,7 +340,9 @@ impl Rewriter<'_> {
                     })
                     .collect(),
             ),
-            Node::Array(items) => Node::Array(items.iter().map(|item| self.rewrite(doc, item)).collect()),
+            Node::Array(items) => {
+                Node::Array(items.iter().map(|item| self.rewrite(doc, item)).collect())
+            }
             other => other.clone(),
         }
     }
@@ -325,12 +370,24 @@ mod tests {
     #[test]
     fn join_resolves_the_forms_schemas_use() {
         let base = "https://example.com/v1/incident.schema.json";
-        assert_eq!(join(base, "common.schema.json"), "https://example.com/v1/common.schema.json");
-        assert_eq!(join(base, "./common.schema.json"), "https://example.com/v1/common.schema.json");
+        assert_eq!(
+            join(base, "common.schema.json"),
+            "https://example.com/v1/common.schema.json"
+        );
+        assert_eq!(
+            join(base, "./common.schema.json"),
+            "https://example.com/v1/common.schema.json"
+        );
         assert_eq!(join(base, "../v2/a.json"), "https://example.com/v2/a.json");
         assert_eq!(join(base, "/x.json"), "https://example.com/x.json");
-        assert_eq!(join(base, "https://other.org/a.json"), "https://other.org/a.json");
-        assert_eq!(join("incident.schema.json", "common.schema.json"), "common.schema.json");
+        assert_eq!(
+            join(base, "https://other.org/a.json"),
+            "https://other.org/a.json"
+        );
+        assert_eq!(
+            join("incident.schema.json", "common.schema.json"),
+            "common.schema.json"
+        );
     }
 
     #[test]

@@ -18,8 +18,7 @@ use super::tree::Node;
 
 /// The RFC 3339 `date-time` production, ASCII digits only (`\d` would take
 /// any Unicode digit in Python's `re`).
-pub const DATE_TIME_PATTERN: &str =
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
+pub const DATE_TIME_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
 
 /// Applies every adjustment to `node` and everything under it.
 pub fn adjust(node: &mut Node) {
@@ -35,11 +34,23 @@ pub fn adjust(node: &mut Node) {
                 .iter()
                 .any(|(k, v)| k == "format" && v.as_str() == Some("date-time"));
             if is_date_time && !has(entries, "pattern") {
-                let at = entries.iter().position(|(k, _)| k == "format").map_or(entries.len(), |i| i + 1);
-                entries.insert(at, ("pattern".to_owned(), Node::String(DATE_TIME_PATTERN.to_owned())));
+                let at = entries
+                    .iter()
+                    .position(|(k, _)| k == "format")
+                    .map_or(entries.len(), |i| i + 1);
+                entries.insert(
+                    at,
+                    (
+                        "pattern".to_owned(),
+                        Node::String(DATE_TIME_PATTERN.to_owned()),
+                    ),
+                );
             }
             if has(entries, "discriminator") && has(entries, "oneOf") && !has(entries, "type") {
-                let at = entries.iter().position(|(k, _)| k == "oneOf").unwrap_or(entries.len());
+                let at = entries
+                    .iter()
+                    .position(|(k, _)| k == "oneOf")
+                    .unwrap_or(entries.len());
                 entries.insert(at, ("type".to_owned(), Node::String("object".to_owned())));
             }
         }
@@ -60,18 +71,25 @@ mod tests {
 
     #[test]
     fn date_times_get_the_rfc_3339_pattern_after_their_format() {
-        let out = adjusted(r#"{"properties": {"t": {"type": "string", "format": "date-time", "title": "T"}}}"#);
+        let out = adjusted(
+            r#"{"properties": {"t": {"type": "string", "format": "date-time", "title": "T"}}}"#,
+        );
         let pattern = serde_json::to_string(DATE_TIME_PATTERN).unwrap();
         assert_eq!(
             out,
-            format!(r#"{{"properties":{{"t":{{"type":"string","format":"date-time","pattern":{pattern},"title":"T"}}}}}}"#)
+            format!(
+                r#"{{"properties":{{"t":{{"type":"string","format":"date-time","pattern":{pattern},"title":"T"}}}}}}"#
+            )
         );
     }
 
     #[test]
     fn an_existing_pattern_other_formats_and_examples_are_left_alone() {
         let text = r#"{"a": {"format": "date-time", "pattern": "^x$"}, "b": {"format": "date"}, "examples": [{"format": "date-time"}]}"#;
-        assert_eq!(adjusted(text), serde_json::to_string(&serde_json::from_str::<Node>(text).unwrap()).unwrap());
+        assert_eq!(
+            adjusted(text),
+            serde_json::to_string(&serde_json::from_str::<Node>(text).unwrap()).unwrap()
+        );
     }
 
     #[test]

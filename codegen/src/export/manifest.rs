@@ -13,7 +13,10 @@ use super::tree::Node;
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// What the manifest says of one exported schema file.
@@ -37,14 +40,20 @@ pub fn render(version: &str, entries: &[Entry]) -> String {
     let files = entries
         .iter()
         .map(|entry| {
-            let mut fields = vec![("name".to_owned(), string(&entry.name)), ("$id".to_owned(), string(&entry.id))];
+            let mut fields = vec![
+                ("name".to_owned(), string(&entry.name)),
+                ("$id".to_owned(), string(&entry.id)),
+            ];
             if let Some(title) = &entry.title {
                 fields.push(("title".to_owned(), string(title)));
             }
             if let Some(log_type) = &entry.log_type {
                 fields.push(("log_type".to_owned(), string(log_type)));
             }
-            fields.push(("sha256".to_owned(), string(&sha256_hex(entry.text.as_bytes()))));
+            fields.push((
+                "sha256".to_owned(),
+                string(&sha256_hex(entry.text.as_bytes())),
+            ));
             Node::Object(fields)
         })
         .collect();
