@@ -62,11 +62,10 @@ impl Lowerer<'_> {
             return Some((TypeRef::Named(name), nullable));
         }
         let format = object.get("format");
-        if format.is_some() && non_null != ["string"] {
-            if non_null.contains(&"string") {
-                self.error(location, Some("format"), "`format` is supported only on a schema of type string alone");
-                return None;
-            }
+        // `format` constrains strings only; beside other types it is inert.
+        if format.is_some() && non_null != ["string"] && non_null.contains(&"string") {
+            self.error(location, Some("format"), "`format` is supported only on a schema of type string alone");
+            return None;
         }
         let ty = match non_null.as_slice() {
             [] => {
