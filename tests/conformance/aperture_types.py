@@ -1,17 +1,19 @@
 """Python types for the two definitions pydantic's defaults read differently from JSON Schema.
 
-datamodel-code-generator is told to use these in place of the models it would
-generate for `Timestamp` and `Severity` (its `--type-overrides` option):
+datamodel-code-generator is told to use these in place of the types it would
+generate for `Timestamp`, `Severity`, `ItemSize` and the field
+`Incident.occurrences_by_rule` (its `--type-overrides` option):
 
 - `Timestamp` (`type: string, format: date-time`): by default it becomes
   pydantic's `AwareDatetime`, whose parser accepts more than RFC 3339 (a space
   instead of `T`, a Unix time given as a number) and which writes the value
   back in its own spelling (`.961Z` becomes `.961000Z`). `Rfc3339` is the
   string as sent, checked with the same RFC 3339 check `jsonschema` uses.
-- `Severity` (`type: integer`, 0..5): pydantic's lax `int` accepts `"3"` and
-  `true`, and its strict `int` rejects `1.0`, which JSON Schema (and the API)
-  count as the integer 1. `JsonInteger` takes JSON numbers with no fractional
-  part, and nothing else.
+- the integers (`Severity`, the integer side of `ItemSize`,
+  `occurrences_by_rule`): pydantic's lax `int` accepts `"3"` and `true`, and
+  its strict `int` rejects `1.0`, which JSON Schema (and the API) count as the
+  integer 1. `JsonInteger` takes JSON numbers with no fractional part, and
+  nothing else.
 """
 
 from __future__ import annotations
@@ -48,3 +50,7 @@ SEVERITY_MAXIMUM = 5
 
 Timestamp = Rfc3339
 Severity = Annotated[JsonInteger, Ge(SEVERITY_MINIMUM), Le(SEVERITY_MAXIMUM)]
+# `type: [string, integer], minimum: 0`: the minimum applies to numbers only.
+ItemSize = str | Annotated[JsonInteger, Ge(0)]
+# For an inline `type: [integer, null]` field: the generator keeps `| None` and the bounds.
+Count = JsonInteger
