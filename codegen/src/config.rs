@@ -109,7 +109,8 @@ impl Config {
     /// aperture_events_codegen::Config::new().derive_for("Severity", "Default");
     /// ```
     pub fn derive_for(&mut self, type_name: &str, path: &str) -> &mut Self {
-        self.derives_for.push((type_name.to_owned(), path.to_owned()));
+        self.derives_for
+            .push((type_name.to_owned(), path.to_owned()));
         self
     }
 
@@ -129,7 +130,8 @@ impl Config {
     /// aperture_events_codegen::Config::new().attribute_for("Incident", "#[must_use]");
     /// ```
     pub fn attribute_for(&mut self, type_name: &str, attribute: &str) -> &mut Self {
-        self.attributes_for.push((type_name.to_owned(), attribute.to_owned()));
+        self.attributes_for
+            .push((type_name.to_owned(), attribute.to_owned()));
         self
     }
 
@@ -215,7 +217,11 @@ impl Config {
         let mut errors = Collector::default();
         let mut sources = Vec::new();
         let reads = self.schema_dirs.iter().map(|d| SchemaSource::read_dir(d));
-        let reads = reads.chain(self.schema_files.iter().map(|f| SchemaSource::read_file(f).map(|s| vec![s])));
+        let reads = reads.chain(
+            self.schema_files
+                .iter()
+                .map(|f| SchemaSource::read_file(f).map(|s| vec![s])),
+        );
         for read in reads {
             match read {
                 Ok(read) => sources.extend(read),
@@ -244,7 +250,10 @@ impl Config {
             "cargo build (a build script runs aperture-events-codegen; edit the schemas, never this file)",
         );
         let code = render::render(tokens, &module.sources, regenerate)?;
-        Ok(Output { code, sources: module.sources })
+        Ok(Output {
+            code,
+            sources: module.sources,
+        })
     }
 
     /// Parses the requested derives and attributes, checking type names.
@@ -256,25 +265,42 @@ impl Config {
         }
         let check = |errors: &mut Collector, name: &str| {
             if !known.contains(&name) {
-                errors.push(Diagnostic::file("Config", format!("no generated type is named `{name}`")));
+                errors.push(Diagnostic::file(
+                    "Config",
+                    format!("no generated type is named `{name}`"),
+                ));
             }
         };
-        let parse_path = |errors: &mut Collector, text: &str| match syn::parse_str::<syn::Path>(text) {
-            Ok(path) => {
-                let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-                Some((last, quote::ToTokens::into_token_stream(path)))
-            }
-            Err(e) => {
-                errors.push(Diagnostic::file("Config", format!("`{text}` is not a derive path: {e}")));
-                None
-            }
-        };
+        let parse_path =
+            |errors: &mut Collector, text: &str| match syn::parse_str::<syn::Path>(text) {
+                Ok(path) => {
+                    let last = path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default();
+                    Some((last, quote::ToTokens::into_token_stream(path)))
+                }
+                Err(e) => {
+                    errors.push(Diagnostic::file(
+                        "Config",
+                        format!("`{text}` is not a derive path: {e}"),
+                    ));
+                    None
+                }
+            };
         let parse_attribute = |errors: &mut Collector, text: &str| {
             let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, text);
             match parsed {
-                Ok(attributes) => attributes.into_iter().map(quote::ToTokens::into_token_stream).collect(),
+                Ok(attributes) => attributes
+                    .into_iter()
+                    .map(quote::ToTokens::into_token_stream)
+                    .collect(),
                 Err(e) => {
-                    errors.push(Diagnostic::file("Config", format!("`{text}` is not an outer attribute: {e}")));
+                    errors.push(Diagnostic::file(
+                        "Config",
+                        format!("`{text}` is not an outer attribute: {e}"),
+                    ));
                     Vec::new()
                 }
             }
@@ -283,18 +309,28 @@ impl Config {
         for derive in &self.derives {
             additions.derives.extend(parse_path(&mut errors, derive));
         }
-        let mut derives_for: BTreeMap<String, Vec<(String, proc_macro2::TokenStream)>> = BTreeMap::new();
+        let mut derives_for: BTreeMap<String, Vec<(String, proc_macro2::TokenStream)>> =
+            BTreeMap::new();
         for (name, derive) in &self.derives_for {
             check(&mut errors, name);
-            derives_for.entry(name.clone()).or_default().extend(parse_path(&mut errors, derive));
+            derives_for
+                .entry(name.clone())
+                .or_default()
+                .extend(parse_path(&mut errors, derive));
         }
         additions.derives_for = derives_for;
         for attribute in &self.attributes {
-            additions.attributes.extend(parse_attribute(&mut errors, attribute));
+            additions
+                .attributes
+                .extend(parse_attribute(&mut errors, attribute));
         }
         for (name, attribute) in &self.attributes_for {
             check(&mut errors, name);
-            additions.attributes_for.entry(name.clone()).or_default().extend(parse_attribute(&mut errors, attribute));
+            additions
+                .attributes_for
+                .entry(name.clone())
+                .or_default()
+                .extend(parse_attribute(&mut errors, attribute));
         }
         errors.finish(additions)
     }
@@ -308,13 +344,22 @@ impl Config {
         let output = self.generate(&sources)?;
         let dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
-                Diagnostic::file("OUT_DIR", "not set: call compile() from a build script, or set out_dir")
-            })?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    Diagnostic::file(
+                        "OUT_DIR",
+                        "not set: call compile() from a build script, or set out_dir",
+                    )
+                })?,
         };
         let path = dir.join(&self.file_name);
-        write_if_changed(&path, output.code.as_bytes())
-            .map_err(|e| Diagnostic::file(&path.display().to_string(), format!("cannot write generated code: {e}")))?;
+        write_if_changed(&path, output.code.as_bytes()).map_err(|e| {
+            Diagnostic::file(
+                &path.display().to_string(),
+                format!("cannot write generated code: {e}"),
+            )
+        })?;
         let watched = self.schema_dirs.iter().chain(&self.schema_files);
         let read = sources.iter().filter_map(|s| s.path.as_ref());
         rerun_if_changed(watched.chain(read));
@@ -336,7 +381,10 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 }
 
 /// Tells cargo which paths the build script read.
-#[allow(clippy::print_stdout, reason = "cargo reads build script instructions from stdout")]
+#[allow(
+    clippy::print_stdout,
+    reason = "cargo reads build script instructions from stdout"
+)]
 fn rerun_if_changed<'a>(paths: impl Iterator<Item = &'a PathBuf>) {
     let mut seen = std::collections::BTreeSet::new();
     for path in paths {
@@ -368,13 +416,18 @@ mod tests {
             .generate(&SchemaSource::embedded())
             .expect_err("bad config");
         let text = err.to_string();
-        assert!(text.contains("no generated type is named `NoSuchType`"), "{text}");
+        assert!(
+            text.contains("no generated type is named `NoSuchType`"),
+            "{text}"
+        );
         assert!(text.contains("`not a path` is not a derive path"), "{text}");
     }
 
     #[test]
     fn generation_is_deterministic() {
-        let a = Config::new().generate(&SchemaSource::embedded()).expect("generate");
+        let a = Config::new()
+            .generate(&SchemaSource::embedded())
+            .expect("generate");
         let mut reversed = SchemaSource::embedded();
         reversed.reverse();
         let b = Config::new().generate(&reversed).expect("generate");

@@ -22,12 +22,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at `pointer` inside `file`.
     pub fn at(file: &str, pointer: &str, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.to_owned(), pointer: Some(pointer.to_owned()), message: message.into() }
+        Diagnostic {
+            file: file.to_owned(),
+            pointer: Some(pointer.to_owned()),
+            message: message.into(),
+        }
     }
 
     /// A problem with `file` as a whole.
     pub fn file(file: &str, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.to_owned(), pointer: None, message: message.into() }
+        Diagnostic {
+            file: file.to_owned(),
+            pointer: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -49,7 +57,11 @@ pub struct Error {
 impl Error {
     /// Wraps the problems of a run; `None` when there are none.
     pub fn from_diagnostics(diagnostics: Vec<Diagnostic>) -> Option<Self> {
-        if diagnostics.is_empty() { None } else { Some(Error { diagnostics }) }
+        if diagnostics.is_empty() {
+            None
+        } else {
+            Some(Error { diagnostics })
+        }
     }
 
     /// The problems, in the order they were found.
@@ -60,7 +72,9 @@ impl Error {
 
 impl From<Diagnostic> for Error {
     fn from(diagnostic: Diagnostic) -> Self {
-        Error { diagnostics: vec![diagnostic] }
+        Error {
+            diagnostics: vec![diagnostic],
+        }
     }
 }
 
@@ -111,8 +125,15 @@ mod tests {
 
     #[test]
     fn display_names_file_and_pointer() {
-        let d = Diagnostic::at("a.schema.json", "/properties/x", "unsupported keyword `pattern`");
-        assert_eq!(d.to_string(), "a.schema.json#/properties/x: unsupported keyword `pattern`");
+        let d = Diagnostic::at(
+            "a.schema.json",
+            "/properties/x",
+            "unsupported keyword `pattern`",
+        );
+        assert_eq!(
+            d.to_string(),
+            "a.schema.json#/properties/x: unsupported keyword `pattern`"
+        );
         let d = Diagnostic::file("b.schema.json", "not json");
         assert_eq!(d.to_string(), "b.schema.json: not json");
     }

@@ -32,12 +32,19 @@ pub struct SchemaSource {
 impl SchemaSource {
     /// A schema given as text, with no file behind it.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        SchemaSource { name: name.into(), text: text.into(), path: None }
+        SchemaSource {
+            name: name.into(),
+            text: text.into(),
+            path: None,
+        }
     }
 
     /// The repository's own schemas, compiled into this crate.
     pub fn embedded() -> Vec<SchemaSource> {
-        SCHEMA_FILES.iter().map(|f| SchemaSource::new(f.name, f.text)).collect()
+        SCHEMA_FILES
+            .iter()
+            .map(|f| SchemaSource::new(f.name, f.text))
+            .collect()
     }
 
     /// Reads one schema file; it is named after its file name.
@@ -47,9 +54,16 @@ impl SchemaSource {
             |name| name.to_string_lossy().into_owned(),
         );
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::file(&path.display().to_string(), format!("cannot read schema file: {e}"))
+            Diagnostic::file(
+                &path.display().to_string(),
+                format!("cannot read schema file: {e}"),
+            )
         })?;
-        Ok(SchemaSource { name, text, path: Some(path.to_owned()) })
+        Ok(SchemaSource {
+            name,
+            text,
+            path: Some(path.to_owned()),
+        })
     }
 
     /// Reads every top-level `*.schema.json` file of `dir`, sorted by name.
@@ -59,8 +73,9 @@ impl SchemaSource {
             .map_err(|e| Diagnostic::file(&place, format!("cannot read schema directory: {e}")))?;
         let mut paths = Vec::new();
         for entry in entries {
-            let entry = entry
-                .map_err(|e| Diagnostic::file(&place, format!("cannot read schema directory: {e}")))?;
+            let entry = entry.map_err(|e| {
+                Diagnostic::file(&place, format!("cannot read schema directory: {e}"))
+            })?;
             let path = entry.path();
             let is_schema = path
                 .file_name()
@@ -72,7 +87,9 @@ impl SchemaSource {
         }
         paths.sort();
         if paths.is_empty() {
-            return Err(Diagnostic::file(&place, "no *.schema.json file in the schema directory").into());
+            return Err(
+                Diagnostic::file(&place, "no *.schema.json file in the schema directory").into(),
+            );
         }
         let mut errors = Collector::default();
         let mut sources = Vec::new();
@@ -130,13 +147,22 @@ impl Schemas {
                 Err(e) => {
                     errors.push(Diagnostic::file(
                         name,
-                        format!("not json (line {}, column {}): {}", e.line(), e.column(), strip_position(&e)),
+                        format!(
+                            "not json (line {}, column {}): {}",
+                            e.line(),
+                            e.column(),
+                            strip_position(&e)
+                        ),
                     ));
                     continue;
                 }
             };
             if !root.is_object() {
-                errors.push(Diagnostic::at(name, "", "a schema file must hold a json object"));
+                errors.push(Diagnostic::at(
+                    name,
+                    "",
+                    "a schema file must hold a json object",
+                ));
                 continue;
             }
             let id = match root.get("$id") {
@@ -155,7 +181,12 @@ impl Schemas {
                 ));
                 continue;
             }
-            documents.push(Document { name: name.to_owned(), id, root, order });
+            documents.push(Document {
+                name: name.to_owned(),
+                id,
+                root,
+                order,
+            });
         }
         errors.finish(Schemas { documents })
     }
@@ -167,12 +198,19 @@ impl Schemas {
 
     /// The schema object at `location`, if there is one.
     pub fn get(&self, location: &Location) -> Option<&Value> {
-        self.documents.get(location.doc)?.root.pointer(&location.pointer)
+        self.documents
+            .get(location.doc)?
+            .root
+            .pointer(&location.pointer)
     }
 
     /// The keys of the object at `location` + `/keyword`, in file order.
     pub fn keys(&self, location: &Location, keyword: &str) -> Vec<String> {
-        let pointer = format!("{}/{}", location.pointer, crate::ordered::escape_token(keyword));
+        let pointer = format!(
+            "{}/{}",
+            location.pointer,
+            crate::ordered::escape_token(keyword)
+        );
         self.documents
             .get(location.doc)
             .and_then(|d| d.order.get(&pointer))
@@ -182,13 +220,19 @@ impl Schemas {
 
     /// The file name of a location's document.
     pub fn file_name(&self, location: &Location) -> &str {
-        self.documents.get(location.doc).map_or("", |d| d.name.as_str())
+        self.documents
+            .get(location.doc)
+            .map_or("", |d| d.name.as_str())
     }
 
     /// Resolves `reference`, written in the document of `from`, to a location.
     /// The error is the message only; the caller knows the place.
     pub fn resolve(&self, from: &Location, reference: &str) -> Result<Location, String> {
-        let base = self.documents.get(from.doc).map(|d| d.id.as_str()).unwrap_or_default();
+        let base = self
+            .documents
+            .get(from.doc)
+            .map(|d| d.id.as_str())
+            .unwrap_or_default();
         let (target, fragment) = match reference.split_once('#') {
             Some((target, fragment)) => (target, fragment),
             None => (reference, ""),
@@ -202,7 +246,9 @@ impl Schemas {
             })?
         };
         if !fragment.is_empty() && !fragment.starts_with('/') {
-            return Err(format!("`$ref` `{reference}` uses an anchor; only json pointer fragments are supported"));
+            return Err(format!(
+                "`$ref` `{reference}` uses an anchor; only json pointer fragments are supported"
+            ));
         }
         let pointer = percent_decode(fragment);
         let location = Location { doc, pointer };
@@ -226,9 +272,14 @@ fn join_uri(base: &str, reference: &str) -> String {
     if let Some(path) = reference.strip_prefix('/') {
         return format!("{}/{}", &base[..authority_end], path);
     }
-    let directory_end = base.rfind('/').filter(|&i| i >= authority_end).unwrap_or(authority_end);
-    let mut segments: Vec<&str> =
-        base[authority_end..directory_end].split('/').filter(|s| !s.is_empty()).collect();
+    let directory_end = base
+        .rfind('/')
+        .filter(|&i| i >= authority_end)
+        .unwrap_or(authority_end);
+    let mut segments: Vec<&str> = base[authority_end..directory_end]
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut rest = reference;
     loop {
         if let Some(r) = rest.strip_prefix("./") {
@@ -293,8 +344,14 @@ mod tests {
             join_uri(base, "common.schema.json"),
             "https://schemas.aperture-events.dev/v1/common.schema.json"
         );
-        assert_eq!(join_uri(base, "../v2/x.json"), "https://schemas.aperture-events.dev/v2/x.json");
-        assert_eq!(join_uri(base, "/x.json"), "https://schemas.aperture-events.dev/x.json");
+        assert_eq!(
+            join_uri(base, "../v2/x.json"),
+            "https://schemas.aperture-events.dev/v2/x.json"
+        );
+        assert_eq!(
+            join_uri(base, "/x.json"),
+            "https://schemas.aperture-events.dev/x.json"
+        );
         assert_eq!(join_uri("a.schema.json", "b.schema.json"), "b.schema.json");
         assert_eq!(join_uri(base, "https://other/x"), "https://other/x");
     }
@@ -308,19 +365,39 @@ mod tests {
     #[test]
     fn embedded_schemas_load_and_cross_file_refs_resolve() {
         let schemas = Schemas::load(&SchemaSource::embedded()).expect("load");
-        let incident = schemas.documents().iter().position(|d| d.name == "incident.schema.json").expect("incident");
-        let from = Location { doc: incident, pointer: "/properties/severity".into() };
-        let to = schemas.resolve(&from, "common.schema.json#/$defs/severity").expect("resolve");
+        let incident = schemas
+            .documents()
+            .iter()
+            .position(|d| d.name == "incident.schema.json")
+            .expect("incident");
+        let from = Location {
+            doc: incident,
+            pointer: "/properties/severity".into(),
+        };
+        let to = schemas
+            .resolve(&from, "common.schema.json#/$defs/severity")
+            .expect("resolve");
         assert_eq!(schemas.file_name(&to), "common.schema.json");
-        assert_eq!(schemas.get(&to).and_then(|v| v["title"].as_str()), Some("Severity"));
+        assert_eq!(
+            schemas.get(&to).and_then(|v| v["title"].as_str()),
+            Some("Severity")
+        );
     }
 
     #[test]
     fn missing_targets_are_errors_not_fetches() {
-        let schemas = Schemas::load(&[SchemaSource::new("a.schema.json", r#"{"$id": "https://x/a.schema.json"}"#)])
-            .expect("load");
-        let from = Location { doc: 0, pointer: String::new() };
-        let err = schemas.resolve(&from, "b.schema.json#/x").expect_err("unresolved");
+        let schemas = Schemas::load(&[SchemaSource::new(
+            "a.schema.json",
+            r#"{"$id": "https://x/a.schema.json"}"#,
+        )])
+        .expect("load");
+        let from = Location {
+            doc: 0,
+            pointer: String::new(),
+        };
+        let err = schemas
+            .resolve(&from, "b.schema.json#/x")
+            .expect_err("unresolved");
         assert!(err.contains("https://x/b.schema.json"), "{err}");
         assert!(schemas.resolve(&from, "#/nothing").is_err());
         assert!(schemas.resolve(&from, "#anchor").is_err());
@@ -328,9 +405,13 @@ mod tests {
 
     #[test]
     fn bad_json_names_file_and_line() {
-        let err = Schemas::load(&[SchemaSource::new("bad.schema.json", "{\n  \"a\": ,\n}")]).expect_err("bad");
+        let err = Schemas::load(&[SchemaSource::new("bad.schema.json", "{\n  \"a\": ,\n}")])
+            .expect_err("bad");
         let text = err.to_string();
-        assert!(text.starts_with("bad.schema.json: not json (line 2"), "{text}");
+        assert!(
+            text.starts_with("bad.schema.json: not json (line 2"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -15,11 +15,11 @@ use std::collections::BTreeSet;
 
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be written as raw identifiers (`r#self` is not allowed).
@@ -28,10 +28,45 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Names from the prelude and `std` that generated code uses unqualified; a
 /// schema type must not shadow them.
 const PRELUDE_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "ToOwned",
-    "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce",
-    "Iterator", "IntoIterator", "Extend", "Eq", "PartialEq", "Ord", "PartialOrd", "AsRef", "AsMut",
-    "Into", "From", "TryFrom", "TryInto", "Debug", "Hash", "Serialize", "Deserialize", "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "Debug",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Self",
 ];
 
 /// A Rust identifier for a field: its text and whether it must be written raw (`r#type`).
@@ -46,7 +81,10 @@ pub struct Ident {
 impl Ident {
     /// An identifier that needs no escaping.
     pub fn plain(name: impl Into<String>) -> Self {
-        Ident { name: name.into(), raw: false }
+        Ident {
+            name: name.into(),
+            raw: false,
+        }
     }
 }
 
@@ -55,14 +93,19 @@ impl Ident {
 /// `HTTP`, `Server`).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|c| !c.is_empty()) {
+    for chunk in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|c| !c.is_empty())
+    {
         let chars: Vec<char> = chunk.chars().collect();
         let mut word = String::new();
         for (i, &c) in chars.iter().enumerate() {
             let boundary = i > 0 && c.is_ascii_uppercase() && {
                 let prev = chars[i - 1];
                 let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-                prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower)
+                prev.is_ascii_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_ascii_uppercase() && next_lower)
             };
             if boundary && !word.is_empty() {
                 out.push(std::mem::take(&mut word));
@@ -99,7 +142,11 @@ pub fn pascal_case(text: &str) -> Option<String> {
 /// `snake_case` of text, for field names; `None` when the text has no ASCII
 /// letter or digit.
 pub fn snake_case(text: &str) -> Option<String> {
-    let out = words(text).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    let out = words(text)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
     if out.is_empty() {
         return None;
     }
@@ -186,7 +233,11 @@ impl TypeNames {
     /// An allocator where `reserved` (names the generated runtime uses) are
     /// already taken, as are the prelude's types.
     pub fn new(reserved: &[&str]) -> Self {
-        let taken = PRELUDE_TYPES.iter().chain(reserved).map(|s| (*s).to_owned()).collect();
+        let taken = PRELUDE_TYPES
+            .iter()
+            .chain(reserved)
+            .map(|s| (*s).to_owned())
+            .collect();
         TypeNames { taken }
     }
 
@@ -194,7 +245,10 @@ impl TypeNames {
     /// then key); on a collision, prefixed with `scope` (the enclosing type
     /// or file), then numbered.
     pub fn claim(&mut self, candidates: &[&str], scope: &str) -> String {
-        let base = candidates.iter().find_map(|c| pascal_case(c)).unwrap_or_else(|| "Type".to_owned());
+        let base = candidates
+            .iter()
+            .find_map(|c| pascal_case(c))
+            .unwrap_or_else(|| "Type".to_owned());
         let mut candidate = base.clone();
         if self.taken.contains(&candidate) {
             candidate = format!("{}{base}", pascal_case(scope).unwrap_or_default());
@@ -246,9 +300,12 @@ pub fn variant_names(values: &[&str], reserved: &[&str]) -> Vec<String> {
         let mut candidate = base.clone();
         if taken.contains(&candidate) {
             let letters = value.chars().filter(|c| c.is_ascii_alphabetic());
-            let suffix = if letters.clone().count() > 0 && letters.clone().all(|c| c.is_ascii_uppercase()) {
+            let suffix = if letters.clone().count() > 0
+                && letters.clone().all(|c| c.is_ascii_uppercase())
+            {
                 "Upper"
-            } else if letters.clone().count() > 0 && letters.clone().all(|c| c.is_ascii_lowercase()) {
+            } else if letters.clone().count() > 0 && letters.clone().all(|c| c.is_ascii_lowercase())
+            {
                 "Lower"
             } else if letters.clone().count() > 0 {
                 "Value"
@@ -285,8 +342,14 @@ mod tests {
 
     #[test]
     fn pascal_case_of_titles_and_values() {
-        assert_eq!(pascal_case("ActivityMonitoring").as_deref(), Some("ActivityMonitoring"));
-        assert_eq!(pascal_case("not available").as_deref(), Some("NotAvailable"));
+        assert_eq!(
+            pascal_case("ActivityMonitoring").as_deref(),
+            Some("ActivityMonitoring")
+        );
+        assert_eq!(
+            pascal_case("not available").as_deref(),
+            Some("NotAvailable")
+        );
         assert_eq!(pascal_case("COMPANY").as_deref(), Some("Company"));
         assert_eq!(pascal_case("sign_in").as_deref(), Some("SignIn"));
         assert_eq!(pascal_case("3d").as_deref(), Some("V3d"));
@@ -300,13 +363,22 @@ mod tests {
         assert_eq!(snake_case("itemSize").as_deref(), Some("item_size"));
         assert_eq!(snake_case("item-size").as_deref(), Some("item_size"));
         assert_eq!(snake_case("2fa").as_deref(), Some("n2fa"));
-        assert_eq!(screaming_snake_case("log_type").as_deref(), Some("LOG_TYPE"));
+        assert_eq!(
+            screaming_snake_case("log_type").as_deref(),
+            Some("LOG_TYPE")
+        );
     }
 
     #[test]
     fn keywords_become_raw_or_get_an_underscore() {
         let mut names = FieldNames::default();
-        assert_eq!(names.field("type"), Ident { name: "type".into(), raw: true });
+        assert_eq!(
+            names.field("type"),
+            Ident {
+                name: "type".into(),
+                raw: true
+            }
+        );
         assert_eq!(names.field("self"), Ident::plain("self_"));
         assert_eq!(names.field("Self"), Ident::plain("self_2"));
         assert_eq!(names.field("crate"), Ident::plain("crate_"));
@@ -332,7 +404,13 @@ mod tests {
     fn rename_needed_only_when_names_differ() {
         assert!(!needs_rename("log_type", &Ident::plain("log_type")));
         assert!(needs_rename("itemSize", &Ident::plain("item_size")));
-        assert!(!needs_rename("type", &Ident { name: "type".into(), raw: true }));
+        assert!(!needs_rename(
+            "type",
+            &Ident {
+                name: "type".into(),
+                raw: true
+            }
+        ));
     }
 
     #[test]
@@ -359,13 +437,25 @@ mod tests {
             ["FileLower", "File", "FileUpper"]
         );
         assert_eq!(variant_names(&["file", "FILE"], &[]), ["File", "FileUpper"]);
-        assert_eq!(variant_names(&["super_admin", "not available"], &[]), ["SuperAdmin", "NotAvailable"]);
+        assert_eq!(
+            variant_names(&["super_admin", "not available"], &[]),
+            ["SuperAdmin", "NotAvailable"]
+        );
     }
 
     #[test]
     fn variants_step_aside_for_the_catch_all_and_odd_values() {
-        assert_eq!(variant_names(&["Other", "other"], &["Other"]), ["OtherValue", "OtherLower"]);
-        assert_eq!(variant_names(&["", "é", "ü"], &[]), ["Empty", "Value", "Value2"]);
-        assert_eq!(variant_names(&["a-b", "a_b", "A B"], &[]), ["AB", "ABLower", "ABUpper"]);
+        assert_eq!(
+            variant_names(&["Other", "other"], &["Other"]),
+            ["OtherValue", "OtherLower"]
+        );
+        assert_eq!(
+            variant_names(&["", "é", "ü"], &[]),
+            ["Empty", "Value", "Value2"]
+        );
+        assert_eq!(
+            variant_names(&["a-b", "a_b", "A B"], &[]),
+            ["AB", "ABLower", "ABUpper"]
+        );
     }
 }

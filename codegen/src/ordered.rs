@@ -20,7 +20,11 @@ pub type KeyOrder = BTreeMap<String, Vec<String>>;
 pub fn parse(text: &str) -> Result<(Value, KeyOrder), serde_json::Error> {
     let mut order = KeyOrder::new();
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Seed { pointer: String::new(), order: &mut order }.deserialize(&mut deserializer)?;
+    let value = Seed {
+        pointer: String::new(),
+        order: &mut order,
+    }
+    .deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok((value, order))
 }
@@ -85,7 +89,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let seed = Seed { pointer: format!("{}/{}", self.pointer, items.len()), order: self.order };
+            let seed = Seed {
+                pointer: format!("{}/{}", self.pointer, items.len()),
+                order: self.order,
+            };
             match seq.next_element_seed(seed)? {
                 Some(item) => items.push(item),
                 None => return Ok(Value::Array(items)),
@@ -100,7 +107,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
             if out.contains_key(&key) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
             }
-            let seed = Seed { pointer: format!("{}/{}", self.pointer, escape_token(&key)), order: self.order };
+            let seed = Seed {
+                pointer: format!("{}/{}", self.pointer, escape_token(&key)),
+                order: self.order,
+            };
             let value = map.next_value_seed(seed)?;
             keys.push(key.clone());
             out.insert(key, value);
@@ -116,7 +126,8 @@ mod tests {
 
     #[test]
     fn key_order_is_recorded_per_pointer() {
-        let (value, order) = parse(r#"{"z": 1, "a": {"y/x": [{"q": 1, "b": 2}], "c": null}}"#).expect("parse");
+        let (value, order) =
+            parse(r#"{"z": 1, "a": {"y/x": [{"q": 1, "b": 2}], "c": null}}"#).expect("parse");
         assert_eq!(value["a"]["c"], Value::Null);
         assert_eq!(order[""], ["z", "a"]);
         assert_eq!(order["/a"], ["y/x", "c"]);

@@ -11,7 +11,10 @@ use crate::error::{Diagnostic, Result};
 /// Formats `tokens` and puts the header on top.
 pub(crate) fn render(tokens: TokenStream, sources: &[String], regenerate: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Diagnostic::file("<generated code>", format!("the generator produced invalid rust (a generator bug): {e}"))
+        Diagnostic::file(
+            "<generated code>",
+            format!("the generator produced invalid rust (a generator bug): {e}"),
+        )
     })?;
     let body = prettyplease::unparse(&file);
     let mut out = String::new();

@@ -10,7 +10,9 @@ use aperture_events_codegen::{Config, SchemaSource};
 /// The public part of the generated code (everything before the private
 /// support module, which is the same generic code in every output).
 fn public_part(code: &str) -> &str {
-    let end = code.find("/// Support code of the generated").unwrap_or(code.len());
+    let end = code
+        .find("/// Support code of the generated")
+        .unwrap_or(code.len());
     &code[..end]
 }
 
@@ -21,8 +23,14 @@ fn generate(schema: &str) -> String {
 
 /// Generates from several schema files.
 fn generate_files(files: &[(&str, &str)]) -> String {
-    let sources: Vec<SchemaSource> = files.iter().map(|(n, t)| SchemaSource::new(*n, *t)).collect();
-    match Config::new().regenerate_command("(snapshot)").generate(&sources) {
+    let sources: Vec<SchemaSource> = files
+        .iter()
+        .map(|(n, t)| SchemaSource::new(*n, *t))
+        .collect();
+    match Config::new()
+        .regenerate_command("(snapshot)")
+        .generate(&sources)
+    {
         Ok(output) => public_part(&output.code).to_owned(),
         Err(e) => panic!("generation failed:\n{e}"),
     }
@@ -206,7 +214,10 @@ fn unsupported_keywords_are_errors_with_their_place() {
         r#"{"type": "object", "properties": {"a": {"type": "string", "x-known-values": "x"}}}"#,
         "{\n  \"type\": \"object\",\n  \"properties\": ,\n}",
     ];
-    let report: Vec<String> = cases.iter().map(|c| format!("{c}\n  => {}", error(c).replace('\n', "\n  => "))).collect();
+    let report: Vec<String> = cases
+        .iter()
+        .map(|c| format!("{c}\n  => {}", error(c).replace('\n', "\n  => ")))
+        .collect();
     insta::assert_snapshot!(report.join("\n\n"));
 }
 

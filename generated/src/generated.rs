@@ -9,7 +9,7 @@
 //   policy_violation.schema.json
 //   remediation.schema.json
 // Regenerate with:
-//   aperture-codegen generate --schema-dir schema
+//   UPDATE_GENERATED=1 cargo test -p aperture-events --test regenerate
 
 /// One event of the Log Events API, of any of the five documented types, told apart by `log_type`. Events of other types are not listed here: the generated types keep them whole and the validator reports them as `unknown_type`.
 ///

@@ -16,7 +16,9 @@ impl ItemSize {
     pub fn bytes(&self) -> Option<u64> {
         match self {
             ItemSize::Integer(bytes) => Some(*bytes),
-            ItemSize::String(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+            ItemSize::String(text)
+                if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 text.parse().ok()
             }
             ItemSize::String(_) => None,

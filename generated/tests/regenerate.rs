@@ -11,7 +11,9 @@ const REGENERATE: &str = "UPDATE_GENERATED=1 cargo test -p aperture-events --tes
 fn generated_code_matches_the_schemas() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut config = aperture_events_codegen::Config::new();
-    config.schema_dir(root.join("../schema")).regenerate_command(REGENERATE);
+    config
+        .schema_dir(root.join("../schema"))
+        .regenerate_command(REGENERATE);
     let sources = config.read_sources().expect("read schema/");
     let output = config.generate(&sources).expect("generate from schema/");
     let path = root.join("src/generated.rs");
@@ -27,7 +29,10 @@ fn generated_code_matches_the_schemas() {
         .lines()
         .zip(output.code.lines())
         .position(|(a, b)| a != b)
-        .map_or_else(|| current.lines().count().min(output.code.lines().count()) + 1, |i| i + 1);
+        .map_or_else(
+            || current.lines().count().min(output.code.lines().count()) + 1,
+            |i| i + 1,
+        );
     panic!(
         "generated/src/generated.rs is out of date with schema/ (first difference at line {first_difference}); \
          regenerate it with:\n\n    {REGENERATE}\n"

@@ -19,7 +19,10 @@ use super::{Ctx, ident};
 /// The date-time type and `is_valid_date_time`.
 pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(&ctx.module.date_time_name);
-    let derives = ctx.derives(&ctx.module.date_time_name, &["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
+    let derives = ctx.derives(
+        &ctx.module.date_time_name,
+        &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
+    );
     quote! {
         /// An RFC 3339 date-time (`format: date-time`), kept exactly as received
         /// together with its parsed value.

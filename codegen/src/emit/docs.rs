@@ -38,10 +38,23 @@ pub(super) fn attrs(docs: &Docs, lead: Option<&str>) -> TokenStream {
     }
     if !docs.quirk_values.is_empty() {
         let values: Vec<String> = docs.quirk_values.iter().map(|v| code_span(v)).collect();
-        paragraph(&mut lines, vec![format!("Quirk values (sent, not documented): {}.", values.join(", "))]);
+        paragraph(
+            &mut lines,
+            vec![format!(
+                "Quirk values (sent, not documented): {}.",
+                values.join(", ")
+            )],
+        );
     }
     if !docs.examples.is_empty() {
-        let mut block = vec![if docs.examples.len() == 1 { "Example:" } else { "Examples:" }.to_owned()];
+        let mut block = vec![
+            if docs.examples.len() == 1 {
+                "Example:"
+            } else {
+                "Examples:"
+            }
+            .to_owned(),
+        ];
         for example in &docs.examples {
             let fence = "`".repeat(longest_backtick_run(example).max(2) + 1);
             block.push(String::new());
@@ -52,7 +65,10 @@ pub(super) fn attrs(docs: &Docs, lead: Option<&str>) -> TokenStream {
         paragraph(&mut lines, block);
     }
     if !docs.source.is_empty() {
-        paragraph(&mut lines, vec![format!("Schema: {}", code_span(&docs.source))]);
+        paragraph(
+            &mut lines,
+            vec![format!("Schema: {}", code_span(&docs.source))],
+        );
     }
     lines_to_attrs(&lines)
 }
@@ -64,7 +80,13 @@ pub(super) fn text(text: &str) -> TokenStream {
 
 /// One `#[doc = " line"]` per line (the leading space is rustdoc's convention).
 fn lines_to_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = lines.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #(#[doc = #lines])* }
 }
 
@@ -134,7 +156,11 @@ fn longest_backtick_run(text: &str) -> usize {
 /// Text as a Markdown code span, whatever backticks it holds.
 pub(super) fn code_span(text: &str) -> String {
     let fence = "`".repeat(longest_backtick_run(text) + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
@@ -152,7 +178,10 @@ mod tests {
     #[test]
     fn fences_and_indentation_cannot_start_a_doctest() {
         assert_eq!(escape("    let x = 1;"), ["let x = 1;"]);
-        assert_eq!(escape("```\nfn main() {}\n```"), ["\\`\\`\\`", "fn main() {}", "\\`\\`\\`"]);
+        assert_eq!(
+            escape("```\nfn main() {}\n```"),
+            ["\\`\\`\\`", "fn main() {}", "\\`\\`\\`"]
+        );
         assert_eq!(escape_line("an `unclosed span"), "an \\`unclosed span");
     }
 
@@ -166,7 +195,10 @@ mod tests {
 
     #[test]
     fn example_fences_outgrow_backticks_in_the_example() {
-        let docs = Docs { examples: vec!["\"````\"".into()], ..Docs::default() };
+        let docs = Docs {
+            examples: vec!["\"````\"".into()],
+            ..Docs::default()
+        };
         let text = attrs(&docs, None).to_string();
         assert!(text.contains("`````json"), "{text}");
     }

@@ -86,16 +86,26 @@ impl Ctx<'_> {
     /// the user's (skipping any it already has).
     fn derives(&self, name: &str, own: &[&str]) -> TokenStream {
         let mut names: Vec<String> = own.iter().map(|d| (*d).to_owned()).collect();
-        let mut paths: Vec<TokenStream> = own.iter().map(|d| ident(d).into_token_stream()).collect();
-        let extra = self.additions.derives.iter().chain(self.additions.derives_for.get(name).into_iter().flatten());
+        let mut paths: Vec<TokenStream> =
+            own.iter().map(|d| ident(d).into_token_stream()).collect();
+        let extra = self
+            .additions
+            .derives
+            .iter()
+            .chain(self.additions.derives_for.get(name).into_iter().flatten());
         for (last, path) in extra {
             if !names.contains(last) {
                 names.push(last.clone());
                 paths.push(path.clone());
             }
         }
-        let attributes =
-            self.additions.attributes.iter().chain(self.additions.attributes_for.get(name).into_iter().flatten());
+        let attributes = self.additions.attributes.iter().chain(
+            self.additions
+                .attributes_for
+                .get(name)
+                .into_iter()
+                .flatten(),
+        );
         quote! {
             #[derive(#(#paths),*)]
             #(#attributes)*
@@ -126,11 +136,19 @@ impl Ctx<'_> {
     fn is_eq(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Number(_) | TypeRef::Any => false,
-            TypeRef::Named(name) => self.module.items.iter().find(|i| i.name() == name).is_some_and(|item| match item {
-                Item::Integer(_) | Item::OpenEnum(_) | Item::ClosedEnum(_) => true,
-                Item::Multi(m) => !m.branches.iter().any(|b| matches!(b, crate::ir::Branch::Number(_))),
-                Item::Struct(_) | Item::Union(_) => false,
-            }),
+            TypeRef::Named(name) => self
+                .module
+                .items
+                .iter()
+                .find(|i| i.name() == name)
+                .is_some_and(|item| match item {
+                    Item::Integer(_) | Item::OpenEnum(_) | Item::ClosedEnum(_) => true,
+                    Item::Multi(m) => !m
+                        .branches
+                        .iter()
+                        .any(|b| matches!(b, crate::ir::Branch::Number(_))),
+                    Item::Struct(_) | Item::Union(_) => false,
+                }),
             TypeRef::String | TypeRef::Bool | TypeRef::DateTime => true,
         }
     }
@@ -143,7 +161,11 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// A field identifier, raw when it is a keyword.
 pub(crate) fn field_ident(name: &names::Ident) -> Ident {
-    if name.raw { Ident::new_raw(&name.name, Span::call_site()) } else { ident(&name.name) }
+    if name.raw {
+        Ident::new_raw(&name.name, Span::call_site())
+    } else {
+        ident(&name.name)
+    }
 }
 
 /// The name of a private helper item for a public type (`IncidentBuilder`).

@@ -21,7 +21,9 @@ pub(super) fn emit(module: &Module) -> TokenStream {
     let closed = has(&|i| matches!(i, Item::ClosedEnum(_)));
     let integers = has(&|i| matches!(i, Item::Integer(_)));
     let integral = integers
-        || has(&|i| matches!(i, Item::Multi(m) if m.branches.iter().any(|b| matches!(b, Branch::Integer(..)))));
+        || has(
+            &|i| matches!(i, Item::Multi(m) if m.branches.iter().any(|b| matches!(b, Branch::Integer(..)))),
+        );
     let mut out = TokenStream::new();
     if structs {
         out.extend(quote! {

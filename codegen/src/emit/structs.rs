@@ -19,19 +19,27 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     let builder = helper(&s.name, "Builder");
     let doc = docs::attrs(&s.docs, None);
     let eq = s.fields.iter().all(|f| ctx.is_eq(&f.ty)) && s.unknown != Unknown::Keep;
-    let own: &[&str] = if eq { &["Debug", "Clone", "PartialEq", "Eq"] } else { &["Debug", "Clone", "PartialEq"] };
+    let own: &[&str] = if eq {
+        &["Debug", "Clone", "PartialEq", "Eq"]
+    } else {
+        &["Debug", "Clone", "PartialEq"]
+    };
     let derives = ctx.derives(&s.name, own);
 
     let mut fields = Vec::new();
     for c in s.consts.iter().filter(|c| !c.required) {
         let id = field_ident(&c.ident);
-        let d = docs::text(&format!("Whether `{}` (always `{}`) was present.", c.json_name, c.value));
+        let d = docs::text(&format!(
+            "Whether `{}` (always `{}`) was present.",
+            c.json_name, c.value
+        ));
         fields.push(quote! { #d pub #id: bool, });
     }
     for f in &s.fields {
         let id = field_ident(&f.ident);
         let ty = field_type(ctx, f, false);
-        let rename = names::needs_rename(&f.json_name, &f.ident).then(|| format!("JSON name: {}.", docs::code_span(&f.json_name)));
+        let rename = names::needs_rename(&f.json_name, &f.ident)
+            .then(|| format!("JSON name: {}.", docs::code_span(&f.json_name)));
         let d = docs::attrs(&f.docs, rename.as_deref());
         fields.push(quote! { #d pub #id: #ty, });
     }
@@ -44,7 +52,10 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     let consts = s.consts.iter().map(|c| {
         let const_name = ident(&c.const_name);
         let value = &c.value;
-        let d = docs::text(&format!("The value of `{}` in every `{}`.", c.json_name, s.name));
+        let d = docs::text(&format!(
+            "The value of `{}` in every `{}`.",
+            c.json_name, s.name
+        ));
         quote! { #d pub const #const_name: &'static str = #value; }
     });
     let consts_impl = (!s.consts.is_empty()).then(|| quote! { impl #name { #(#consts)* } });
@@ -110,7 +121,9 @@ fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
     }
     if s.unknown == Unknown::Keep {
         let extras = field_ident(&s.extras);
-        entries.push(quote! { for (key, value) in &self.#extras { map.serialize_entry(key, value)?; } });
+        entries.push(
+            quote! { for (key, value) in &self.#extras { map.serialize_entry(key, value)?; } },
+        );
     }
     quote! {
         use serde::ser::SerializeMap as _;
@@ -173,9 +186,15 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
             finish_fields.push(quote! { #extras: self.#extras, });
             quote! { _ => extra(&mut self.#extras, key, value)?, }
         }
-        Unknown::Ignore => quote! { _ => { value.deserialize_ignored_any(serde::de::IgnoredAny)?; } },
+        Unknown::Ignore => {
+            quote! { _ => { value.deserialize_ignored_any(serde::de::IgnoredAny)?; } }
+        }
         Unknown::Deny => {
-            let names = s.consts.iter().map(|c| &c.json_name).chain(s.fields.iter().map(|f| &f.json_name));
+            let names = s
+                .consts
+                .iter()
+                .map(|c| &c.json_name)
+                .chain(s.fields.iter().map(|f| &f.json_name));
             quote! { _ => return Err(serde::de::Error::unknown_field(key, &[#(#names),*])), }
         }
     };

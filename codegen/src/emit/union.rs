@@ -21,7 +21,10 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
     let doc = docs::attrs(&u.docs, None);
     let derives = ctx.derives(&u.name, &["Debug", "Clone", "PartialEq"]);
     let tag = &u.tag;
-    let tags_const = ident(&format!("{}S", screaming_snake_case(tag).unwrap_or_else(|| "TAG".to_owned())));
+    let tags_const = ident(&format!(
+        "{}S",
+        screaming_snake_case(tag).unwrap_or_else(|| "TAG".to_owned())
+    ));
     let accessor = match snake_case(tag).unwrap_or_else(|| "tag".to_owned()) {
         name if crate::names::is_keyword(&name) => ident(&format!("{name}_value")),
         name => ident(&name),
@@ -58,7 +61,9 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
             }
         }
     });
-    let tags_doc = docs::text(&format!("The `{tag}` values with a variant of their own, in schema order."));
+    let tags_doc = docs::text(&format!(
+        "The `{tag}` values with a variant of their own, in schema order."
+    ));
     let accessor_doc = docs::text(&format!(
         "The object's `{tag}` (for the fallback variant, its `{tag}` string, or `\"\"` if it has none)."
     ));
@@ -113,7 +118,10 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
             #value => finish_tagged::<#builder, A>(#tag, #value, before, map).map(super::#name::#variant),
         }
     });
-    let visitor_doc = docs::text(&format!("Reads a `{}`: tag first, then the right builder.", u.name));
+    let visitor_doc = docs::text(&format!(
+        "Reads a `{}`: tag first, then the right builder.",
+        u.name
+    ));
     let private = quote! {
         #visitor_doc
         pub(super) struct #visitor;

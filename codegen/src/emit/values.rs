@@ -15,7 +15,11 @@ pub(super) fn open_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStre
     let derives = ctx.derives(&e.name, &["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let note = if v.quirk { " (a quirk spelling: sent, not documented)" } else { "" };
+        let note = if v.quirk {
+            " (a quirk spelling: sent, not documented)"
+        } else {
+            ""
+        };
         let d = docs::text(&format!("{}{note}.", docs::code_span(&v.value)));
         quote! { #d #variant, }
     });
@@ -33,7 +37,12 @@ pub(super) fn open_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStre
             quote! { #value => Self::#variant, }
         })
         .collect();
-    let quirks: Vec<_> = e.variants.iter().filter(|v| v.quirk).map(|v| ident(&v.name)).collect();
+    let quirks: Vec<_> = e
+        .variants
+        .iter()
+        .filter(|v| v.quirk)
+        .map(|v| ident(&v.name))
+        .collect();
     let is_quirk = (!quirks.is_empty()).then(|| {
         quote! {
             /// Whether the value is a known spelling that real traffic uses but the doc does not.
@@ -114,7 +123,10 @@ pub(super) fn open_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStre
 pub(super) fn closed_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStream) {
     let name = ident(&e.name);
     let doc = docs::attrs(&e.docs, None);
-    let derives = ctx.derives(&e.name, &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"]);
+    let derives = ctx.derives(
+        &e.name,
+        &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"],
+    );
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let d = docs::text(&format!("{}.", docs::code_span(&v.value)));
@@ -210,10 +222,26 @@ pub(super) fn integer(ctx: &Ctx<'_>, i: &Integer) -> (TokenStream, TokenStream) 
     let name = ident(&i.name);
     let repr = repr_type(i.repr);
     let doc = docs::attrs(&i.docs, None);
-    let derives = ctx.derives(&i.name, &["Debug", "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash"]);
+    let derives = ctx.derives(
+        &i.name,
+        &[
+            "Debug",
+            "Clone",
+            "Copy",
+            "PartialEq",
+            "Eq",
+            "PartialOrd",
+            "Ord",
+            "Hash",
+        ],
+    );
     let check = bounds_check(&i.bounds);
     let expecting = describe(&i.bounds);
-    let limits = [("MIN", i.bounds.min, "smallest"), ("MAX", i.bounds.max, "largest")].map(|(n, v, word)| {
+    let limits = [
+        ("MIN", i.bounds.min, "smallest"),
+        ("MAX", i.bounds.max, "largest"),
+    ]
+    .map(|(n, v, word)| {
         v.map(|v| {
             let n = ident(n);
             let literal = proc_macro2::Literal::i128_unsuffixed(v);
@@ -278,7 +306,11 @@ pub(super) fn multi(ctx: &Ctx<'_>, m: &Multi) -> (TokenStream, TokenStream) {
     let visitor = helper(&m.name, "Visitor");
     let doc = docs::attrs(&m.docs, None);
     let eq = !m.branches.iter().any(|b| matches!(b, Branch::Number(_)));
-    let own: &[&str] = if eq { &["Debug", "Clone", "PartialEq", "Eq", "Hash"] } else { &["Debug", "Clone", "PartialEq"] };
+    let own: &[&str] = if eq {
+        &["Debug", "Clone", "PartialEq", "Eq", "Hash"]
+    } else {
+        &["Debug", "Clone", "PartialEq"]
+    };
     let derives = ctx.derives(&m.name, own);
     let mut variants = Vec::new();
     let mut visits = Vec::new();
@@ -290,7 +322,7 @@ pub(super) fn multi(ctx: &Ctx<'_>, m: &Multi) -> (TokenStream, TokenStream) {
             Branch::String => {
                 kinds.push("a string".to_owned());
                 variants.push(quote! { /// Sent as a JSON string, kept exactly.
-                    #variant(String), });
+                #variant(String), });
                 visits.push(quote! {
                     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
                         Ok(super::#name::#variant(v.to_owned()))
@@ -303,7 +335,7 @@ pub(super) fn multi(ctx: &Ctx<'_>, m: &Multi) -> (TokenStream, TokenStream) {
             Branch::Boolean => {
                 kinds.push("a boolean".to_owned());
                 variants.push(quote! { /// Sent as a JSON boolean.
-                    #variant(bool), });
+                #variant(bool), });
                 visits.push(quote! {
                     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
                         Ok(super::#name::#variant(v))
@@ -314,8 +346,10 @@ pub(super) fn multi(ctx: &Ctx<'_>, m: &Multi) -> (TokenStream, TokenStream) {
                 kinds.push(describe(bounds));
                 let ty = repr_type(*repr);
                 let check = bounds_check(bounds);
-                variants.push(quote! { /// Sent as a JSON number (an integer; `1.0` counts as 1).
-                    #variant(#ty), });
+                variants.push(
+                    quote! { /// Sent as a JSON number (an integer; `1.0` counts as 1).
+                    #variant(#ty), },
+                );
                 visits.push(quote! {
                     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
                         Self::integer(i128::from(v)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
@@ -337,7 +371,7 @@ pub(super) fn multi(ctx: &Ctx<'_>, m: &Multi) -> (TokenStream, TokenStream) {
             Branch::Number(_) => {
                 kinds.push("a number".to_owned());
                 variants.push(quote! { /// Sent as a JSON number, kept exactly.
-                    #variant(serde_json::Number), });
+                #variant(serde_json::Number), });
                 visits.push(quote! {
                     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
                         Ok(super::#name::#variant(v.into()))
@@ -359,7 +393,10 @@ pub(super) fn multi(ctx: &Ctx<'_>, m: &Multi) -> (TokenStream, TokenStream) {
         quote! { Self::#variant(value) => serde::Serialize::serialize(value, serializer), }
     });
     let expecting = kinds.join(" or ");
-    let visitor_doc = docs::text(&format!("Reads a `{}` in whichever JSON type it arrived.", m.name));
+    let visitor_doc = docs::text(&format!(
+        "Reads a `{}` in whichever JSON type it arrived.",
+        m.name
+    ));
     let inherent_impl = quote! { impl #visitor { #(#inherent)* } };
     let public = quote! {
         #doc

@@ -10,11 +10,25 @@ use crate::load::Location;
 impl Lowerer<'_> {
     /// The docs of the schema object at `location` itself.
     pub(super) fn docs(&self, location: &Location) -> Docs {
-        let mut docs = Docs { source: self.place(location), ..Docs::default() };
+        let mut docs = Docs {
+            source: self.place(location),
+            ..Docs::default()
+        };
         if let Some(object) = self.object(location) {
-            docs.title = object.get("title").and_then(Value::as_str).map(str::to_owned);
-            docs.description = object.get("description").and_then(Value::as_str).map(str::to_owned);
-            docs.quirks.extend(object.get("x-quirk").and_then(Value::as_str).map(str::to_owned));
+            docs.title = object
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            docs.description = object
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            docs.quirks.extend(
+                object
+                    .get("x-quirk")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            );
             docs.quirk_values = strings(object.get("x-quirk-values"));
             docs.examples = examples(object.get("examples"));
         }
@@ -24,13 +38,21 @@ impl Lowerer<'_> {
     /// The docs of a property: its own description and examples, or those of
     /// the schema its `$ref` leads to; quirk notes from the whole chain.
     pub(super) fn field_docs(&self, location: &Location) -> Docs {
-        let mut docs = Docs { source: self.place(location), ..Docs::default() };
+        let mut docs = Docs {
+            source: self.place(location),
+            ..Docs::default()
+        };
         let mut current = location.clone();
         // A bounded walk: cycles are reported elsewhere.
         for _ in 0..16 {
-            let Some(object) = self.object(&current) else { break };
+            let Some(object) = self.object(&current) else {
+                break;
+            };
             if docs.description.is_none() {
-                docs.description = object.get("description").and_then(Value::as_str).map(str::to_owned);
+                docs.description = object
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
             }
             if let Some(quirk) = object.get("x-quirk").and_then(Value::as_str) {
                 if !docs.quirks.iter().any(|q| q == quirk) {
@@ -40,7 +62,10 @@ impl Lowerer<'_> {
             if docs.examples.is_empty() {
                 docs.examples = examples(object.get("examples"));
             }
-            let next = object.get("$ref").and_then(Value::as_str).and_then(|r| self.schemas.resolve(&current, r).ok());
+            let next = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.schemas.resolve(&current, r).ok());
             match next {
                 Some(next) => current = next,
                 None => break,
@@ -54,11 +79,25 @@ impl Lowerer<'_> {
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Each example as compact JSON text.
 fn examples(value: Option<&Value>) -> Vec<String> {
-    value.and_then(Value::as_array).map(|items| items.iter().map(|v| serde_json::to_string_pretty(v).unwrap_or_default()).collect()).unwrap_or_default()
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -10,13 +10,30 @@ use super::Lowerer;
 use crate::load::Location;
 
 /// Keywords that only document: they constrain nothing.
-pub(super) const ANNOTATIONS: &[&str] =
-    &["title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly", "$comment"];
+pub(super) const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+];
 
 /// Keywords the generator turns into types or checks.
 const UNDERSTOOD: &[&str] = &[
-    "$defs", "type", "properties", "required", "additionalProperties", "const", "enum", "$ref",
-    "format", "minimum", "maximum",
+    "$defs",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "const",
+    "enum",
+    "$ref",
+    "format",
+    "minimum",
+    "maximum",
 ];
 
 /// The JSON types the generator can represent.
@@ -53,24 +70,47 @@ impl Lowerer<'_> {
     }
 
     /// The values of an array-of-strings keyword; reports and gives `None` otherwise.
-    pub(super) fn strings(&mut self, location: &Location, key: &str, value: &Value) -> Option<Vec<String>> {
-        let strings: Option<Vec<String>> =
-            value.as_array().and_then(|items| items.iter().map(|v| v.as_str().map(str::to_owned)).collect());
+    pub(super) fn strings(
+        &mut self,
+        location: &Location,
+        key: &str,
+        value: &Value,
+    ) -> Option<Vec<String>> {
+        let strings: Option<Vec<String>> = value.as_array().and_then(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        });
         if strings.is_none() {
-            self.error(location, Some(key), format!("`{key}` must be an array of strings"));
+            self.error(
+                location,
+                Some(key),
+                format!("`{key}` must be an array of strings"),
+            );
         }
         strings
     }
 
     /// The `type` keyword as a list: `Some(None)` when absent, `None` after
     /// reporting a problem.
-    pub(super) fn json_types(&mut self, location: &Location, object: &Map<String, Value>) -> Option<Option<Vec<String>>> {
-        let Some(value) = object.get("type") else { return Some(None) };
+    pub(super) fn json_types(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+    ) -> Option<Option<Vec<String>>> {
+        let Some(value) = object.get("type") else {
+            return Some(None);
+        };
         let types = match value {
             Value::String(t) => vec![t.clone()],
             Value::Array(_) => self.strings(location, "type", value)?,
             _ => {
-                self.error(location, Some("type"), "`type` must be a string or an array of strings");
+                self.error(
+                    location,
+                    Some("type"),
+                    "`type` must be a string or an array of strings",
+                );
                 return None;
             }
         };
@@ -85,14 +125,23 @@ impl Lowerer<'_> {
             }
         }
         if types.is_empty() {
-            self.error(location, Some("type"), "`type` lists no type: no value is valid");
+            self.error(
+                location,
+                Some("type"),
+                "`type` lists no type: no value is valid",
+            );
             ok = false;
         }
         ok.then_some(Some(types))
     }
 
     /// A numeric keyword (`minimum`, `maximum`) as `f64`; reports non-numbers.
-    pub(super) fn number(&mut self, location: &Location, object: &Map<String, Value>, key: &str) -> Option<f64> {
+    pub(super) fn number(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        key: &str,
+    ) -> Option<f64> {
         let value = object.get(key)?;
         match value.as_f64() {
             Some(n) => Some(n),

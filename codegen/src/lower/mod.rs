@@ -53,11 +53,18 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         ref_stack: BTreeSet::new(),
         uses_date_time: false,
     };
-    let roots: Vec<Location> =
-        (0..schemas.documents().len()).map(|doc| Location { doc, pointer: String::new() }).collect();
+    let roots: Vec<Location> = (0..schemas.documents().len())
+        .map(|doc| Location {
+            doc,
+            pointer: String::new(),
+        })
+        .collect();
     // Unions first, so they claim their names before anything else.
     for root in &roots {
-        if lowerer.object(root).is_some_and(|o| o.contains_key("oneOf")) {
+        if lowerer
+            .object(root)
+            .is_some_and(|o| o.contains_key("oneOf"))
+        {
             lowerer.lower_union(root);
         }
     }
@@ -125,7 +132,10 @@ impl<'a> Lowerer<'a> {
     /// A file's name without `.schema.json`, for hints.
     fn stem(&self, location: &Location) -> String {
         let name = self.schemas.file_name(location);
-        name.strip_suffix(".schema.json").or_else(|| name.strip_suffix(".json")).unwrap_or(name).to_owned()
+        name.strip_suffix(".schema.json")
+            .or_else(|| name.strip_suffix(".json"))
+            .unwrap_or(name)
+            .to_owned()
     }
 
     /// A root that is not a union: lowered like any schema, for the items it makes.
@@ -137,11 +147,21 @@ impl<'a> Lowerer<'a> {
         if object.contains_key("oneOf") {
             return;
         }
-        let makes_a_type = ["type", "enum", "$ref", "properties", "const", "x-known-values"]
-            .iter()
-            .any(|k| object.contains_key(*k));
+        let makes_a_type = [
+            "type",
+            "enum",
+            "$ref",
+            "properties",
+            "const",
+            "x-known-values",
+        ]
+        .iter()
+        .any(|k| object.contains_key(*k));
         if makes_a_type {
-            let hint = Hint { name: self.stem(root), scope: String::new() };
+            let hint = Hint {
+                name: self.stem(root),
+                scope: String::new(),
+            };
             self.schema_type(root, &hint);
         } else {
             self.check_keywords(root, object);
@@ -150,7 +170,9 @@ impl<'a> Lowerer<'a> {
 
     /// Every `$defs` entry of a root, in file order.
     fn lower_defs(&mut self, root: &Location) {
-        let Some(object) = self.object(root) else { return };
+        let Some(object) = self.object(root) else {
+            return;
+        };
         match object.get("$defs") {
             None => return,
             Some(Value::Object(_)) => {}
@@ -161,8 +183,14 @@ impl<'a> Lowerer<'a> {
         }
         let scope = self.stem(root);
         for key in self.schemas.keys(root, "$defs") {
-            let location = Location { doc: root.doc, pointer: format!("/$defs/{}", escape_token(&key)) };
-            let hint = Hint { name: key, scope: scope.clone() };
+            let location = Location {
+                doc: root.doc,
+                pointer: format!("/$defs/{}", escape_token(&key)),
+            };
+            let hint = Hint {
+                name: key,
+                scope: scope.clone(),
+            };
             self.schema_type(&location, &hint);
         }
     }
@@ -179,8 +207,15 @@ impl<'a> Lowerer<'a> {
             return Some(name.clone());
         }
         let object = self.object(location);
-        let title = object.and_then(|o| o.get("title")).and_then(Value::as_str).unwrap_or_default();
-        let key = location.pointer.rsplit_once("/$defs/").map(|(_, k)| k.to_owned()).unwrap_or_default();
+        let title = object
+            .and_then(|o| o.get("title"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let key = location
+            .pointer
+            .rsplit_once("/$defs/")
+            .map(|(_, k)| k.to_owned())
+            .unwrap_or_default();
         let name = self.names.claim(&[title, &key, &hint.name], &hint.scope);
         self.named.insert(location.clone(), name.clone());
         let item = build(self, &name)?;

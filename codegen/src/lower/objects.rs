@@ -12,13 +12,22 @@ use crate::ordered::escape_token;
 
 impl Lowerer<'_> {
     /// A struct for the object schema at `location`.
-    pub(super) fn lower_struct(&mut self, location: &Location, object: &Map<String, Value>, name: &str) -> Option<Item> {
+    pub(super) fn lower_struct(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+    ) -> Option<Item> {
         let empty = Map::new();
         let properties = match object.get("properties") {
             None => &empty,
             Some(Value::Object(properties)) => properties,
             Some(_) => {
-                self.error(location, Some("properties"), "`properties` must be an object");
+                self.error(
+                    location,
+                    Some("properties"),
+                    "`properties` must be an object",
+                );
                 return None;
             }
         };
@@ -28,7 +37,11 @@ impl Lowerer<'_> {
         };
         for key in &required {
             if !properties.contains_key(key) {
-                self.error(location, Some("required"), format!("required property `{key}` has no schema in `properties`"));
+                self.error(
+                    location,
+                    Some("required"),
+                    format!("required property `{key}` has no schema in `properties`"),
+                );
             }
         }
         let unknown = match object.get("additionalProperties") {
@@ -36,7 +49,11 @@ impl Lowerer<'_> {
             None | Some(Value::Bool(true)) => Unknown::Ignore,
             Some(Value::Bool(false)) => Unknown::Deny,
             Some(_) => {
-                self.error(location, Some("additionalProperties"), "only `additionalProperties: true` or `false` is supported");
+                self.error(
+                    location,
+                    Some("additionalProperties"),
+                    "only `additionalProperties: true` or `false` is supported",
+                );
                 return None;
             }
         };
@@ -53,7 +70,8 @@ impl Lowerer<'_> {
             if let Some(Value::Object(p)) = properties.get(&key) {
                 if p.contains_key("const") {
                     if let Some(value) = self.const_value(&property, p) {
-                        let mut const_name = screaming_snake_case(&key).unwrap_or_else(|| "VALUE".to_owned());
+                        let mut const_name =
+                            screaming_snake_case(&key).unwrap_or_else(|| "VALUE".to_owned());
                         while !const_names.insert(const_name.clone()) {
                             const_name.push('_');
                         }
@@ -69,10 +87,22 @@ impl Lowerer<'_> {
                     continue;
                 }
             }
-            let hint = Hint { name: key.clone(), scope: name.to_owned() };
-            let Some((ty, nullable)) = self.schema_type(&property, &hint) else { continue };
+            let hint = Hint {
+                name: key.clone(),
+                scope: name.to_owned(),
+            };
+            let Some((ty, nullable)) = self.schema_type(&property, &hint) else {
+                continue;
+            };
             let docs = self.field_docs(&property);
-            fields.push(Field { ident: names.field(&key), json_name: key, ty, required: is_required, nullable, docs });
+            fields.push(Field {
+                ident: names.field(&key),
+                json_name: key,
+                ty,
+                required: is_required,
+                nullable,
+                docs,
+            });
         }
         let docs = self.docs(location);
         let noun = docs.title.clone().unwrap_or_else(|| name.to_owned());
@@ -91,17 +121,27 @@ impl Lowerer<'_> {
     fn const_value(&mut self, location: &Location, object: &Map<String, Value>) -> Option<String> {
         self.check_keywords(location, object);
         for key in object.keys() {
-            let fine = ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "const";
-            let string_type = key == "type" && object.get("type").and_then(Value::as_str) == Some("string");
+            let fine =
+                ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "const";
+            let string_type =
+                key == "type" && object.get("type").and_then(Value::as_str) == Some("string");
             if !fine && !string_type {
-                self.error(location, Some(key), format!("keyword `{key}` beside `const` is not supported"));
+                self.error(
+                    location,
+                    Some(key),
+                    format!("keyword `{key}` beside `const` is not supported"),
+                );
                 return None;
             }
         }
         match object.get("const") {
             Some(Value::String(value)) => Some(value.clone()),
             _ => {
-                self.error(location, Some("const"), "`const` values other than strings are not supported");
+                self.error(
+                    location,
+                    Some("const"),
+                    "`const` values other than strings are not supported",
+                );
                 None
             }
         }
@@ -110,24 +150,37 @@ impl Lowerer<'_> {
     /// A root `oneOf`: every branch a `$ref` to an object schema with a
     /// required string `const` on the same property.
     pub(super) fn lower_union(&mut self, root: &Location) {
-        let Some(object) = self.object(root) else { return };
+        let Some(object) = self.object(root) else {
+            return;
+        };
         for key in object.keys() {
             let fine = ANNOTATIONS.contains(&key.as_str())
                 || key.starts_with("x-")
                 || ["$schema", "$id", "$defs", "oneOf", "discriminator"].contains(&key.as_str())
                 || (key == "type" && object.get("type").and_then(Value::as_str) == Some("object"));
             if !fine {
-                self.error(root, Some(key), format!("keyword `{key}` beside a union's `oneOf` is not supported"));
+                self.error(
+                    root,
+                    Some(key),
+                    format!("keyword `{key}` beside a union's `oneOf` is not supported"),
+                );
             }
         }
-        let Some(branches) = object.get("oneOf").and_then(Value::as_array).filter(|b| !b.is_empty()) else {
+        let Some(branches) = object
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .filter(|b| !b.is_empty())
+        else {
             self.error(root, Some("oneOf"), "`oneOf` must be a non-empty array");
             return;
         };
         let mut arms: Vec<(String, String, String)> = Vec::new();
         let mut ok = true;
         for index in 0..branches.len() {
-            let branch = Location { doc: root.doc, pointer: format!("/oneOf/{index}") };
+            let branch = Location {
+                doc: root.doc,
+                pointer: format!("/oneOf/{index}"),
+            };
             match self.union_arm(&branch) {
                 Some(arm) => arms.push(arm),
                 None => ok = false,
@@ -144,11 +197,19 @@ impl Lowerer<'_> {
         let mut seen = std::collections::BTreeSet::new();
         for (_, value, _) in &arms {
             if !seen.insert(value.clone()) {
-                self.error(root, Some("oneOf"), format!("two branches share the tag value `{value}`"));
+                self.error(
+                    root,
+                    Some("oneOf"),
+                    format!("two branches share the tag value `{value}`"),
+                );
                 return;
             }
         }
-        let title = object.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let title = object
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let stem = self.stem(root);
         let wanted = self.options.union_name.clone().unwrap_or(title);
         let name = self.names.claim(&[&wanted, &stem], "");
@@ -156,20 +217,40 @@ impl Lowerer<'_> {
         let unknown = variant_names(&["Unknown"], &structs).remove(0);
         let variants = arms
             .iter()
-            .map(|(_, value, ty)| UnionVariant { name: ty.clone(), tag_value: value.clone(), ty: ty.clone() })
+            .map(|(_, value, ty)| UnionVariant {
+                name: ty.clone(),
+                tag_value: value.clone(),
+                ty: ty.clone(),
+            })
             .collect();
         let docs = self.docs(root);
         self.named.insert(root.clone(), name.clone());
-        self.items.push((0, Item::Union(Union { name, docs, tag, variants, unknown })));
+        self.items.push((
+            0,
+            Item::Union(Union {
+                name,
+                docs,
+                tag,
+                variants,
+                unknown,
+            }),
+        ));
     }
 
     /// One branch of a union: (tag property, tag value, struct name).
     fn union_arm(&mut self, branch: &Location) -> Option<(String, String, String)> {
         let object = self.object(branch);
         let reference = object.and_then(|o| o.get("$ref")).and_then(Value::as_str);
-        let only_ref = object.is_some_and(|o| o.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str())));
+        let only_ref = object.is_some_and(|o| {
+            o.keys()
+                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+        });
         let (Some(reference), true) = (reference, only_ref) else {
-            self.error(branch, None, "a union branch must be a `$ref` to an object schema, and nothing else");
+            self.error(
+                branch,
+                None,
+                "a union branch must be a `$ref` to an object schema, and nothing else",
+            );
             return None;
         };
         let target = match self.schemas.resolve(branch, reference) {
@@ -179,18 +260,29 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        let hint = Hint { name: self.stem(&target), scope: String::new() };
+        let hint = Hint {
+            name: self.stem(&target),
+            scope: String::new(),
+        };
         let (ty, nullable) = self.schema_type(&target, &hint)?;
         let item = self.items.iter().find_map(|(_, item)| match (item, &ty) {
             (Item::Struct(s), crate::ir::TypeRef::Named(n)) if s.name == *n => Some(s.clone()),
             _ => None,
         });
         let Some(item) = item.filter(|_| !nullable) else {
-            self.error(branch, Some("$ref"), "a union branch must be an object schema");
+            self.error(
+                branch,
+                Some("$ref"),
+                "a union branch must be an object schema",
+            );
             return None;
         };
         let Some(tag) = item.consts.iter().find(|c| c.required) else {
-            self.error(branch, Some("$ref"), "a union branch needs a required property with a string `const` (like `log_type`)");
+            self.error(
+                branch,
+                Some("$ref"),
+                "a union branch needs a required property with a string `const` (like `log_type`)",
+            );
             return None;
         };
         Some((tag.json_name.clone(), tag.value.clone(), item.name.clone()))

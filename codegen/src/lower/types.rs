@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
-use crate::ir::{Bounds, Branch, DateTimeRepr, IntRepr, Integer, Item, Multi, TypeRef, ValueEnum, Variant};
+use crate::ir::{
+    Bounds, Branch, DateTimeRepr, IntRepr, Integer, Item, Multi, TypeRef, ValueEnum, Variant,
+};
 use crate::load::Location;
 use crate::names::variant_names;
 
@@ -15,7 +17,11 @@ pub(super) const OTHER: &str = "Other";
 impl Lowerer<'_> {
     /// The Rust type of the schema at `location` and whether `null` is
     /// accepted; `None` after reporting why there is none.
-    pub(super) fn schema_type(&mut self, location: &Location, hint: &Hint) -> Option<(TypeRef, bool)> {
+    pub(super) fn schema_type(
+        &mut self,
+        location: &Location,
+        hint: &Hint,
+    ) -> Option<(TypeRef, bool)> {
         let object = match self.schemas.get(location) {
             Some(Value::Object(object)) => object,
             Some(Value::Bool(true)) => return Some((TypeRef::Any, false)),
@@ -33,7 +39,11 @@ impl Lowerer<'_> {
             return self.follow_ref(location, object, reference, hint);
         }
         if object.contains_key("const") {
-            self.error(location, Some("const"), "`const` is supported only on a property of an object");
+            self.error(
+                location,
+                Some("const"),
+                "`const` is supported only on a property of an object",
+            );
             return None;
         }
         let types = self.json_types(location, object)?;
@@ -42,29 +52,51 @@ impl Lowerer<'_> {
         }
         let Some(types) = types else {
             if object.contains_key("properties") || object.contains_key("required") {
-                self.error(location, None, "an object schema needs `\"type\": \"object\"`");
+                self.error(
+                    location,
+                    None,
+                    "an object schema needs `\"type\": \"object\"`",
+                );
                 return None;
             }
             if object.contains_key("x-known-values") {
-                self.error(location, Some("x-known-values"), "`x-known-values` needs `\"type\": \"string\"`");
+                self.error(
+                    location,
+                    Some("x-known-values"),
+                    "`x-known-values` needs `\"type\": \"string\"`",
+                );
                 return None;
             }
             return Some((TypeRef::Any, false));
         };
         let nullable = types.iter().any(|t| t == "null");
-        let non_null: Vec<&str> = types.iter().map(String::as_str).filter(|t| *t != "null").collect();
+        let non_null: Vec<&str> = types
+            .iter()
+            .map(String::as_str)
+            .filter(|t| *t != "null")
+            .collect();
         if object.contains_key("x-known-values") {
             if non_null != ["string"] {
-                self.error(location, Some("x-known-values"), "`x-known-values` needs `\"type\": \"string\"` (or string and null)");
+                self.error(
+                    location,
+                    Some("x-known-values"),
+                    "`x-known-values` needs `\"type\": \"string\"` (or string and null)",
+                );
                 return None;
             }
-            let name = self.named(location, hint, |this, name| this.open_enum(location, object, name))?;
+            let name = self.named(location, hint, |this, name| {
+                this.open_enum(location, object, name)
+            })?;
             return Some((TypeRef::Named(name), nullable));
         }
         let format = object.get("format");
         // `format` constrains strings only; beside other types it is inert.
         if format.is_some() && non_null != ["string"] && non_null.contains(&"string") {
-            self.error(location, Some("format"), "`format` is supported only on a schema of type string alone");
+            self.error(
+                location,
+                Some("format"),
+                "`format` is supported only on a schema of type string alone",
+            );
             return None;
         }
         let ty = match non_null.as_slice() {
@@ -82,7 +114,11 @@ impl Lowerer<'_> {
                     }
                 }
                 Some(other) => {
-                    self.error(location, Some("format"), format!("unsupported format {other}"));
+                    self.error(
+                        location,
+                        Some("format"),
+                        format!("unsupported format {other}"),
+                    );
                     return None;
                 }
             },
@@ -92,17 +128,26 @@ impl Lowerer<'_> {
                 let name = self.named(location, hint, |this, name| {
                     let (repr, bounds) = this.int_bounds(location, object)?;
                     let docs = this.docs(location);
-                    Some(Item::Integer(Integer { name: name.to_owned(), docs, repr, bounds }))
+                    Some(Item::Integer(Integer {
+                        name: name.to_owned(),
+                        docs,
+                        repr,
+                        bounds,
+                    }))
                 })?;
                 TypeRef::Named(name)
             }
             ["object"] => {
-                let name = self.named(location, hint, |this, name| this.lower_struct(location, object, name))?;
+                let name = self.named(location, hint, |this, name| {
+                    this.lower_struct(location, object, name)
+                })?;
                 TypeRef::Named(name)
             }
             several => {
                 let several: Vec<String> = several.iter().map(|s| (*s).to_owned()).collect();
-                let name = self.named(location, hint, |this, name| this.multi(location, object, &several, name))?;
+                let name = self.named(location, hint, |this, name| {
+                    this.multi(location, object, &several, name)
+                })?;
                 TypeRef::Named(name)
             }
         };
@@ -123,8 +168,12 @@ impl Lowerer<'_> {
         };
         let mut ok = true;
         for key in object.keys() {
-            let annotation = ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref";
-            if !annotation && !(location.pointer.is_empty() && (key == "$schema" || key == "$id" || key == "$defs")) {
+            let annotation =
+                ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref";
+            if !annotation
+                && !(location.pointer.is_empty()
+                    && (key == "$schema" || key == "$id" || key == "$defs"))
+            {
                 self.error(location, Some(key), format!("keyword `{key}` beside `$ref` is not supported: move it into the referenced schema"));
                 ok = false;
             }
@@ -140,11 +189,21 @@ impl Lowerer<'_> {
             return None;
         }
         if !self.ref_stack.insert(target.clone()) {
-            self.error(location, Some("$ref"), format!("recursive `$ref` `{reference}` is not supported"));
+            self.error(
+                location,
+                Some("$ref"),
+                format!("recursive `$ref` `{reference}` is not supported"),
+            );
             return None;
         }
-        let key = target.pointer.rsplit_once("/$defs/").map(|(_, k)| k.to_owned());
-        let hint = Hint { name: key.unwrap_or_else(|| hint.name.clone()), scope: self.stem(&target) };
+        let key = target
+            .pointer
+            .rsplit_once("/$defs/")
+            .map(|(_, k)| k.to_owned());
+        let hint = Hint {
+            name: key.unwrap_or_else(|| hint.name.clone()),
+            scope: self.stem(&target),
+        };
         let result = self.schema_type(&target, &hint);
         self.ref_stack.remove(&target);
         result
@@ -163,15 +222,26 @@ impl Lowerer<'_> {
             return None;
         };
         let has_null = values.iter().any(Value::is_null);
-        let strings: Option<Vec<String>> =
-            values.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_owned)).collect();
+        let strings: Option<Vec<String>> = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect();
         let Some(strings) = strings else {
-            self.error(location, Some("enum"), "`enum` values other than strings and null are not supported");
+            self.error(
+                location,
+                Some("enum"),
+                "`enum` values other than strings and null are not supported",
+            );
             return None;
         };
         if let Some(types) = types {
             if types.iter().any(|t| t != "string" && t != "null") {
-                self.error(location, Some("type"), "`enum` is supported only with type string (and null)");
+                self.error(
+                    location,
+                    Some("type"),
+                    "`enum` is supported only with type string (and null)",
+                );
                 return None;
             }
         }
@@ -180,7 +250,11 @@ impl Lowerer<'_> {
         let type_allows_string = types.is_none_or(|t| t.iter().any(|t| t == "string"));
         if strings.is_empty() || !type_allows_string {
             if nullable {
-                self.error(location, Some("enum"), "an `enum` of `null` alone is not supported");
+                self.error(
+                    location,
+                    Some("enum"),
+                    "an `enum` of `null` alone is not supported",
+                );
             } else {
                 self.error(location, Some("enum"), "`enum` allows no value");
             }
@@ -192,15 +266,29 @@ impl Lowerer<'_> {
             let variants = variant_names(&refs, &[])
                 .into_iter()
                 .zip(&strings)
-                .map(|(name, value)| Variant { name, value: value.clone(), quirk: false })
+                .map(|(name, value)| Variant {
+                    name,
+                    value: value.clone(),
+                    quirk: false,
+                })
                 .collect();
-            Some(Item::ClosedEnum(ValueEnum { name: name.to_owned(), docs, variants, other: String::new() }))
+            Some(Item::ClosedEnum(ValueEnum {
+                name: name.to_owned(),
+                docs,
+                variants,
+                other: String::new(),
+            }))
         })?;
         Some((TypeRef::Named(name), nullable))
     }
 
     /// `x-known-values`: an open enumeration.
-    fn open_enum(&mut self, location: &Location, object: &Map<String, Value>, name: &str) -> Option<Item> {
+    fn open_enum(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+    ) -> Option<Item> {
         let known = self.strings(location, "x-known-values", object.get("x-known-values")?)?;
         let quirk_values = match object.get("x-quirk-values") {
             Some(value) => self.strings(location, "x-quirk-values", value)?,
@@ -208,13 +296,21 @@ impl Lowerer<'_> {
         };
         for value in &quirk_values {
             if !known.contains(value) {
-                self.error(location, Some("x-quirk-values"), format!("quirk value `{value}` is not in `x-known-values`"));
+                self.error(
+                    location,
+                    Some("x-quirk-values"),
+                    format!("quirk value `{value}` is not in `x-known-values`"),
+                );
             }
         }
         let mut seen = std::collections::BTreeSet::new();
         for value in &known {
             if !seen.insert(value) {
-                self.error(location, Some("x-known-values"), format!("`{value}` is listed twice"));
+                self.error(
+                    location,
+                    Some("x-known-values"),
+                    format!("`{value}` is listed twice"),
+                );
                 return None;
             }
         }
@@ -222,16 +318,35 @@ impl Lowerer<'_> {
         let variants = variant_names(&refs, &[OTHER])
             .into_iter()
             .zip(&known)
-            .map(|(variant, value)| Variant { name: variant, value: value.clone(), quirk: quirk_values.contains(value) })
+            .map(|(variant, value)| Variant {
+                name: variant,
+                value: value.clone(),
+                quirk: quirk_values.contains(value),
+            })
             .collect();
         let docs = self.docs(location);
-        Some(Item::OpenEnum(ValueEnum { name: name.to_owned(), docs, variants, other: OTHER.to_owned() }))
+        Some(Item::OpenEnum(ValueEnum {
+            name: name.to_owned(),
+            docs,
+            variants,
+            other: OTHER.to_owned(),
+        }))
     }
 
     /// A value of several JSON types.
-    fn multi(&mut self, location: &Location, object: &Map<String, Value>, types: &[String], name: &str) -> Option<Item> {
+    fn multi(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        types: &[String],
+        name: &str,
+    ) -> Option<Item> {
         if types.iter().any(|t| t == "integer") && types.iter().any(|t| t == "number") {
-            self.error(location, Some("type"), "`integer` and `number` together are not supported: `number` alone accepts both");
+            self.error(
+                location,
+                Some("type"),
+                "`integer` and `number` together are not supported: `number` alone accepts both",
+            );
             return None;
         }
         let mut branches = Vec::new();
@@ -245,27 +360,52 @@ impl Lowerer<'_> {
                 }
                 "number" => Branch::Number(self.number_bounds(location, object)?),
                 other => {
-                    self.error(location, Some("type"), format!("type `{other}` is supported only alone (or with null)"));
+                    self.error(
+                        location,
+                        Some("type"),
+                        format!("type `{other}` is supported only alone (or with null)"),
+                    );
                     return None;
                 }
             });
         }
         let docs = self.docs(location);
-        Some(Item::Multi(Multi { name: name.to_owned(), docs, branches }))
+        Some(Item::Multi(Multi {
+            name: name.to_owned(),
+            docs,
+            branches,
+        }))
     }
 
     /// `minimum`/`maximum` of an integer, rounded inwards, and the Rust type holding it.
-    pub(super) fn int_bounds(&mut self, location: &Location, object: &Map<String, Value>) -> Option<(IntRepr, Bounds<i128>)> {
+    pub(super) fn int_bounds(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+    ) -> Option<(IntRepr, Bounds<i128>)> {
         let bounds = self.float_bounds(location, object)?;
         let limit = 1e30;
-        if bounds.min.is_some_and(|m| m.abs() > limit) || bounds.max.is_some_and(|m| m.abs() > limit) {
-            self.error(location, None, "integer bounds beyond ±1e30 are not supported");
+        if bounds.min.is_some_and(|m| m.abs() > limit)
+            || bounds.max.is_some_and(|m| m.abs() > limit)
+        {
+            self.error(
+                location,
+                None,
+                "integer bounds beyond ±1e30 are not supported",
+            );
             return None;
         }
-        let bounds = Bounds { min: bounds.min.map(|m| m.ceil() as i128), max: bounds.max.map(|m| m.floor() as i128) };
+        let bounds = Bounds {
+            min: bounds.min.map(|m| m.ceil() as i128),
+            max: bounds.max.map(|m| m.floor() as i128),
+        };
         if let (Some(min), Some(max)) = (bounds.min, bounds.max) {
             if min > max {
-                self.error(location, None, "no integer lies between `minimum` and `maximum`");
+                self.error(
+                    location,
+                    None,
+                    "no integer lies between `minimum` and `maximum`",
+                );
                 return None;
             }
         }
@@ -278,20 +418,33 @@ impl Lowerer<'_> {
     }
 
     /// Bounds of a `number`: refused for now, as no generated type checks them.
-    fn number_bounds(&mut self, location: &Location, object: &Map<String, Value>) -> Option<Bounds<f64>> {
+    fn number_bounds(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+    ) -> Option<Bounds<f64>> {
         let bounds = self.float_bounds(location, object)?;
         if bounds.min.is_some() || bounds.max.is_some() {
-            self.error(location, None, "`minimum`/`maximum` on type number are not supported (they are on integer)");
+            self.error(
+                location,
+                None,
+                "`minimum`/`maximum` on type number are not supported (they are on integer)",
+            );
             return None;
         }
         Some(bounds)
     }
 
     /// `minimum`/`maximum` as numbers.
-    fn float_bounds(&mut self, location: &Location, object: &Map<String, Value>) -> Option<Bounds<f64>> {
+    fn float_bounds(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+    ) -> Option<Bounds<f64>> {
         let min = self.number(location, object, "minimum");
         let max = self.number(location, object, "maximum");
-        let bad = (object.contains_key("minimum") && min.is_none()) || (object.contains_key("maximum") && max.is_none());
+        let bad = (object.contains_key("minimum") && min.is_none())
+            || (object.contains_key("maximum") && max.is_none());
         (!bad).then_some(Bounds { min, max })
     }
 }

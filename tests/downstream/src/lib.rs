@@ -20,8 +20,11 @@ use events::{Incident, ItemVerdict, LogEvent};
 pub fn grayware_tickets(ndjson: &str) -> Result<Vec<String>, serde_json::Error> {
     let mut tickets = Vec::new();
     for line in ndjson.lines().filter(|l| !l.trim().is_empty()) {
-        if let LogEvent::Incident(Incident { item_verdict: Some(ItemVerdict::Grayware), ticket_id: Some(ticket), .. }) =
-            serde_json::from_str(line)?
+        if let LogEvent::Incident(Incident {
+            item_verdict: Some(ItemVerdict::Grayware),
+            ticket_id: Some(ticket),
+            ..
+        }) = serde_json::from_str(line)?
         {
             tickets.push(ticket);
         }

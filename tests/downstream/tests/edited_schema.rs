@@ -20,10 +20,17 @@ fn event() -> serde_json::Value {
 #[test]
 fn edited_types_know_the_extra_field_and_value() {
     let parsed: LogEvent = serde_json::from_value(event()).expect("accepted");
-    let LogEvent::Incident(incident) = &parsed else { panic!("an incident: {parsed:?}") };
+    let LogEvent::Incident(incident) = &parsed else {
+        panic!("an incident: {parsed:?}")
+    };
     assert_eq!(incident.ticket_id.as_deref(), Some("T-42"));
     assert_eq!(incident.item_verdict, Some(ItemVerdict::Grayware));
-    assert!(incident.item_verdict.as_ref().is_some_and(ItemVerdict::is_known));
+    assert!(
+        incident
+            .item_verdict
+            .as_ref()
+            .is_some_and(ItemVerdict::is_known)
+    );
     assert_eq!(incident.extras.keys().collect::<Vec<_>>(), ["unlisted"]);
     let back = serde_json::to_value(&parsed).expect("serialize");
     assert_eq!(back["ticket_id"], "T-42");
@@ -42,12 +49,18 @@ fn the_extra_field_is_typed_in_the_edited_types() {
 #[test]
 fn stock_types_keep_the_same_event_as_unknown_field_and_value() {
     let stock: aperture_events::LogEvent = serde_json::from_value(event()).expect("accepted");
-    let aperture_events::LogEvent::Incident(incident) = &stock else { panic!("an incident") };
+    let aperture_events::LogEvent::Incident(incident) = &stock else {
+        panic!("an incident")
+    };
     assert_eq!(incident.extras.get("ticket_id"), Some(&json!("T-42")));
-    assert_eq!(incident.item_verdict, Some(aperture_events::ItemVerdict::Other("grayware".into())));
+    assert_eq!(
+        incident.item_verdict,
+        Some(aperture_events::ItemVerdict::Other("grayware".into()))
+    );
     assert_eq!(
         serde_json::to_value(&stock).expect("stock"),
-        serde_json::to_value(serde_json::from_value::<LogEvent>(event()).expect("edited")).expect("edited"),
+        serde_json::to_value(serde_json::from_value::<LogEvent>(event()).expect("edited"))
+            .expect("edited"),
         "both sets of types give back the same JSON"
     );
 }
