@@ -1,4 +1,5 @@
-// ajv verdicts: every event against the exported union schema.
+// ajv verdicts: every event against the exported union schema (after compiling
+// every exported file on its own).
 //
 // Ajv2020 (draft 2020-12) with ajv-formats, so `format: date-time` is asserted.
 // Strict mode stays on, since turning it off would also hide real mistakes
@@ -13,7 +14,7 @@
 //
 // Usage: node check_ajv.mjs EXPORT_DIR EVENTS_JSON OUT_JSON
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -22,11 +23,20 @@ const [exportDir, eventsPath, outPath] = process.argv.slice(2);
 const schema = JSON.parse(readFileSync(join(exportDir, "log_event.schema.json"), "utf8"));
 const events = JSON.parse(readFileSync(eventsPath, "utf8"));
 
-const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, discriminator: true });
-addFormats(ajv);
-for (const keyword of ["x-strict", "x-quirk", "x-known-values", "x-quirk-values"]) {
-  ajv.addKeyword({ keyword, schemaType: ["object", "string", "array"] });
+function newAjv() {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, discriminator: true });
+  addFormats(ajv);
+  for (const keyword of ["x-strict", "x-quirk", "x-known-values", "x-quirk-values"]) {
+    ajv.addKeyword({ keyword, schemaType: ["object", "string", "array"] });
+  }
+  return ajv;
 }
+
+// Every exported file compiles on its own in strict mode, not only the union.
+for (const name of readdirSync(exportDir).filter((n) => n.endsWith(".schema.json")).sort()) {
+  newAjv().compile(JSON.parse(readFileSync(join(exportDir, name), "utf8")));
+}
+const ajv = newAjv();
 const validate = ajv.compile(schema);
 
 // Fail loudly rather than pass every timestamp if formats were not asserted.
@@ -44,4 +54,4 @@ for (const record of events) {
     verdicts[record.name] = { verdict: "reject", detail: `${first.instancePath || "/"}: ${first.keyword}` };
   }
 }
-writeFileSync(outPath, JSON.stringify({ tool: "ajv", verdicts }, null, 1));
+writeFileSync(outPath, JSON.stringify({ tool: "node-ajv", verdicts }, null, 1));

@@ -1,4 +1,5 @@
-"""Python `jsonschema` verdicts: every event against the exported union schema.
+"""Python `jsonschema` verdicts: every event against the exported union schema
+(after checking every exported file against the 2020-12 meta-schema).
 
 Draft202012Validator with a FormatChecker, so `format: date-time` is asserted
 (checked by rfc3339-validator, which jsonschema uses when it is installed; the
@@ -20,8 +21,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 def main() -> int:
     export_dir, events_path, out_path = map(Path, sys.argv[1:4])
+    for path in sorted(export_dir.glob("*.schema.json")):
+        Draft202012Validator.check_schema(json.loads(path.read_text("utf-8")))
     schema = json.loads((export_dir / "log_event.schema.json").read_text("utf-8"))
-    Draft202012Validator.check_schema(schema)
     checker = FormatChecker()
     if checker.conforms("2017-02-30T00:00:00Z", "date-time"):
         print("jsonschema does not check date-time: rfc3339-validator is missing", file=sys.stderr)
@@ -36,7 +38,7 @@ def main() -> int:
             verdicts[record["name"]] = {"verdict": "reject", "detail": f"{place}: {first.validator}"}
         else:
             verdicts[record["name"]] = {"verdict": "accept", "detail": ""}
-    Path(out_path).write_text(json.dumps({"tool": "jsonschema", "verdicts": verdicts}, indent=1), "utf-8")
+    Path(out_path).write_text(json.dumps({"tool": "python-jsonschema", "verdicts": verdicts}, indent=1), "utf-8")
     return 0
 
 

@@ -166,7 +166,7 @@ def main() -> int:
             "detail": "; ".join(changed),
             "round_trip": not changed,
         }
-    Path(out_path).write_text(json.dumps({"tool": "pydantic", "verdicts": verdicts}, indent=1), "utf-8")
+    Path(out_path).write_text(json.dumps({"tool": "python-pydantic", "verdicts": verdicts}, indent=1), "utf-8")
     disagreements = probe(models, json.loads((export_dir / "log_event.schema.json").read_text("utf-8")))
     for line in disagreements:
         print(f"probe {line}", file=sys.stderr)

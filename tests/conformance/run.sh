@@ -94,11 +94,15 @@ aperture_validate() {
 }
 verdict_table() { "$PY" "$HERE/compare.py" "$WORK/events.json" "${verdicts[@]}"; }
 typescript_types() {
+  # Every exported file gets its module (log_event.ts is the one handle.ts uses).
   mkdir -p "$WORK/ts"
-  "$HERE/node_modules/.bin/json2ts" --unknownAny -i "$EXPORT/log_event.schema.json" -o "$WORK/ts/log_event.ts" || return 1
+  local schema
+  for schema in "$EXPORT"/*.schema.json; do
+    "$HERE/node_modules/.bin/json2ts" --unknownAny --no-format -i "$schema" -o "$WORK/ts/$(basename "$schema" .schema.json).ts" || return 1
+  done
   cp "$HERE/ts/handle.ts" "$WORK/ts/handle.ts"
   "$HERE/node_modules/.bin/tsc" --strict --noEmit --target es2022 --module esnext --moduleResolution bundler \
-    "$WORK/ts/handle.ts" "$WORK/ts/log_event.ts"
+    "$WORK"/ts/*.ts
 }
 
 check "python jsonschema verdicts" python_jsonschema
