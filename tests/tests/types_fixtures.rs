@@ -22,7 +22,9 @@ fn normalize(value: Value) -> Value {
             _ => Value::Number(n),
         },
         Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+        }
         other => other,
     }
 }
@@ -35,15 +37,29 @@ fn text(kind: &str, name: &str) -> String {
 #[test]
 fn every_valid_fixture_round_trips_losslessly() {
     let valid = all_json("valid");
-    assert!(valid.len() >= 10, "expected the valid fixtures, found {}", valid.len());
+    assert!(
+        valid.len() >= 10,
+        "expected the valid fixtures, found {}",
+        valid.len()
+    );
     for (name, value) in valid {
         let streamed: LogEvent = serde_json::from_str(&text("valid", &name))
             .unwrap_or_else(|e| panic!("{name}: rejected by LogEvent: {e}"));
-        let from_value: LogEvent =
-            serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{name}: rejected from a Value: {e}"));
-        assert_eq!(streamed, from_value, "{name}: both ways in give the same event");
-        assert!(!matches!(streamed, LogEvent::Unknown(_)), "{name}: a documented type, not Unknown");
-        assert_eq!(Some(streamed.log_type()), value["log_type"].as_str(), "{name}");
+        let from_value: LogEvent = serde_json::from_value(value.clone())
+            .unwrap_or_else(|e| panic!("{name}: rejected from a Value: {e}"));
+        assert_eq!(
+            streamed, from_value,
+            "{name}: both ways in give the same event"
+        );
+        assert!(
+            !matches!(streamed, LogEvent::Unknown(_)),
+            "{name}: a documented type, not Unknown"
+        );
+        assert_eq!(
+            Some(streamed.log_type()),
+            value["log_type"].as_str(),
+            "{name}"
+        );
         let back = serde_json::to_value(&streamed).expect("serialize");
         assert_eq!(normalize(back), normalize(value), "{name}: not lossless");
     }
@@ -53,14 +69,21 @@ fn every_valid_fixture_round_trips_losslessly() {
 fn every_invalid_fixture_is_rejected_naming_the_field() {
     let entries = index::<InvalidEntry>("invalid");
     let invalid = all_json("invalid");
-    assert_eq!(entries.len(), invalid.len(), "index.json lists every invalid fixture");
+    assert_eq!(
+        entries.len(),
+        invalid.len(),
+        "index.json lists every invalid fixture"
+    );
     for (name, value) in invalid {
         let entry = &entries[&name];
         let streamed = serde_json::from_str::<LogEvent>(&text("invalid", &name));
         let from_value = serde_json::from_value::<LogEvent>(value);
         for (way, result) in [("from_str", streamed), ("from_value", from_value)] {
             let error = match result {
-                Ok(event) => panic!("{name} ({}): accepted by LogEvent ({way}): {event:?}", entry.why),
+                Ok(event) => panic!(
+                    "{name} ({}): accepted by LogEvent ({way}): {event:?}",
+                    entry.why
+                ),
                 Err(error) => error.to_string(),
             };
             // The field at fault: the first token of the pointer, or (for a
@@ -69,7 +92,10 @@ fn every_invalid_fixture_is_rejected_naming_the_field() {
                 Some(field) => format!("`{field}`"),
                 None => "missing field".to_owned(),
             };
-            assert!(error.contains(&expected), "{name} ({way}): error {error:?} does not name {expected}");
+            assert!(
+                error.contains(&expected),
+                "{name} ({way}): error {error:?} does not name {expected}"
+            );
         }
     }
 }
@@ -81,23 +107,41 @@ fn events_of_unknown_types_are_kept_whole() {
     for (name, value) in unknown {
         let event: LogEvent = serde_json::from_str(&text("unknown_type", &name))
             .unwrap_or_else(|e| panic!("{name}: rejected: {e}"));
-        let LogEvent::Unknown(map) = &event else { panic!("{name}: not kept as Unknown: {event:?}") };
+        let LogEvent::Unknown(map) = &event else {
+            panic!("{name}: not kept as Unknown: {event:?}")
+        };
         assert_eq!(&Value::Object(map.clone()), &value, "{name}: kept whole");
         assert_eq!(Some(event.log_type()), value["log_type"].as_str());
-        assert_eq!(serde_json::to_value(&event).expect("serialize"), value, "{name}: round trip");
+        assert_eq!(
+            serde_json::to_value(&event).expect("serialize"),
+            value,
+            "{name}: round trip"
+        );
     }
 }
 
 #[test]
 fn the_capture_corpus_round_trips() {
-    let corpus = std::fs::read_to_string(fixtures("captures").join("events.ndjson")).expect("events.ndjson");
+    let corpus =
+        std::fs::read_to_string(fixtures("captures").join("events.ndjson")).expect("events.ndjson");
     let mut count = 0;
-    for (number, line) in corpus.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (number, line) in corpus
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let value: Value = serde_json::from_str(line).expect("captures are JSON");
-        let Ok(event) = serde_json::from_str::<LogEvent>(line) else { continue };
+        let Ok(event) = serde_json::from_str::<LogEvent>(line) else {
+            continue;
+        };
         count += 1;
         let back = serde_json::to_value(&event).expect("serialize");
-        assert_eq!(normalize(back), normalize(value), "events.ndjson line {}: not lossless", number + 1);
+        assert_eq!(
+            normalize(back),
+            normalize(value),
+            "events.ndjson line {}: not lossless",
+            number + 1
+        );
     }
     assert!(count > 0, "some captured events are accepted");
 }
