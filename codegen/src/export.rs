@@ -39,11 +39,12 @@ mod compat;
 mod manifest;
 mod tree;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use bundle::Doc;
 use tree::Node;
+
+use crate::error::{Collector, Diagnostic, Result};
 
 pub use manifest::sha256_hex;
 
@@ -63,60 +64,6 @@ const DEFINITIONS_ONLY: &[&str] = &[
     "$comment",
     "$defs",
 ];
-
-/// One problem found while exporting, with its place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The schema file (or directory) at fault.
-    pub file: String,
-    /// The JSON pointer of the schema object at fault, when there is one.
-    pub pointer: Option<String>,
-    /// What is wrong: lowercase, no trailing period.
-    pub message: String,
-}
-
-impl Problem {
-    fn at(file: &str, pointer: &str, message: impl Into<String>) -> Self {
-        Problem {
-            file: file.to_owned(),
-            pointer: Some(pointer.to_owned()),
-            message: message.into(),
-        }
-    }
-
-    fn file(file: &str, message: impl Into<String>) -> Self {
-        Problem {
-            file: file.to_owned(),
-            pointer: None,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.pointer {
-            Some(pointer) => write!(f, "{}#{}: {}", self.file, pointer, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-/// Every problem of one export run; never empty.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportError {
-    /// The problems, in the order they were found, without repeats.
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for ExportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
-        f.write_str(&lines.join("\n"))
-    }
-}
-
-impl std::error::Error for ExportError {}
 
 /// One file of an export.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,7 +135,10 @@ impl Options {
         self
     }
 
-    /// Exports the schema files given as (file name, JSON text) pairs.
+    /// Exports the schema files given as (file name, JSON text) pairs: the
+    /// repository's with [`embedded`], a directory's with
+    /// [`SchemaSource::read_dir`](crate::SchemaSource::read_dir). Every problem
+    /// is reported (file and JSON pointer), not only the first.
     ///
     /// ```
     /// use aperture_events_codegen::export::{Options, embedded};
@@ -199,8 +149,8 @@ impl Options {
     pub fn export<'a>(
         &self,
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Export, ExportError> {
-        let mut problems = Vec::new();
+    ) -> Result<Export> {
+        let mut problems = Collector::default();
         let mut docs = Vec::new();
         for (name, text) in files {
             match serde_json::from_str::<Node>(text) {
@@ -211,7 +161,7 @@ impl Options {
                         .unwrap_or(name)
                         .to_owned();
                     if let Some(other) = docs.iter().find(|d: &&Doc| d.id == id) {
-                        problems.push(Problem::file(
+                        problems.push(Diagnostic::file(
                             name,
                             format!("same $id `{id}` as {}", other.name),
                         ));
@@ -222,7 +172,7 @@ impl Options {
                         root,
                     });
                 }
-                Err(e) => problems.push(Problem::file(
+                Err(e) => problems.push(Diagnostic::file(
                     name,
                     format!("not JSON at line {} column {}: {e}", e.line(), e.column()),
                 )),
@@ -231,7 +181,7 @@ impl Options {
         let mut entries = Vec::new();
         for (index, doc) in docs.iter().enumerate() {
             let Node::Object(keywords) = &doc.root else {
-                problems.push(Problem::at(
+                problems.push(Diagnostic::at(
                     &doc.name,
                     "",
                     "a schema file must hold a JSON object",
@@ -247,10 +197,7 @@ impl Options {
             let bundled = bundle::bundle(&docs, index, &mut problems);
             entries.push(self.entry(doc, bundled));
         }
-        dedup(&mut problems);
-        if !problems.is_empty() {
-            return Err(ExportError { problems });
-        }
+        problems.finish(())?;
         // By file name, so the manifest does not depend on the order files were given in.
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         let manifest = manifest::render(&self.version, &entries);
@@ -308,63 +255,11 @@ impl Options {
     }
 }
 
-/// Removes repeated problems (one bad `$ref` is met by every file using it).
-fn dedup(problems: &mut Vec<Problem>) {
-    let mut seen = Vec::new();
-    problems.retain(|problem| {
-        let new = !seen.contains(problem);
-        if new {
-            seen.push(problem.clone());
-        }
-        new
-    });
-}
-
 /// The repository's own schemas, as (file name, text) pairs for [`Options::export`].
 pub fn embedded() -> impl Iterator<Item = (&'static str, &'static str)> {
     crate::embedded::SCHEMA_FILES
         .iter()
         .map(|file| (file.name, file.text))
-}
-
-/// Reads every top-level `*.schema.json` file of `dir`, sorted by name, as
-/// (file name, text) pairs.
-pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, ExportError> {
-    let place = dir.display().to_string();
-    let fail = |e: std::io::Error| ExportError {
-        problems: vec![Problem::file(
-            &place,
-            format!("cannot read schema directory: {e}"),
-        )],
-    };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(fail)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_file() && path.to_string_lossy().ends_with(".schema.json"))
-        .collect();
-    paths.sort();
-    let mut problems = Vec::new();
-    let mut files = Vec::new();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => files.push((name, text)),
-            Err(e) => problems.push(Problem::file(
-                &path.display().to_string(),
-                format!("cannot read: {e}"),
-            )),
-        }
-    }
-    match (problems.is_empty(), files.is_empty()) {
-        (false, _) => Err(ExportError { problems }),
-        (true, true) => Err(ExportError {
-            problems: vec![Problem::file(&place, "no *.schema.json file")],
-        }),
-        (true, false) => Ok(files),
-    }
 }
 
 /// Writes `export` into `dir` (created if missing), rewriting only the files
@@ -375,9 +270,7 @@ pub fn write(export: &Export, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for file in &export.files {
         let path = dir.join(&file.name);
-        let unchanged = std::fs::read(&path).is_ok_and(|bytes| bytes == file.text.as_bytes());
-        if !unchanged {
-            std::fs::write(&path, &file.text)?;
+        if crate::write_if_changed(&path, file.text.as_bytes())? {
             written.push(path);
         }
     }

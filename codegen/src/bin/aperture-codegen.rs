@@ -104,11 +104,11 @@ fn export(args: &ExportArgs) -> anyhow::Result<()> {
     let options = export::Options::new();
     let exported = match &args.schema_dir {
         Some(dir) => {
-            let files = export::read_dir(dir)?;
+            let files = SchemaSource::read_dir(dir)?;
             options.export(
                 files
                     .iter()
-                    .map(|(name, text)| (name.as_str(), text.as_str())),
+                    .map(|file| (file.name.as_str(), file.text.as_str())),
             )?
         }
         None => options.export(export::embedded())?,

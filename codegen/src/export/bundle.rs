@@ -16,8 +16,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Problem;
 use super::tree::{Node, escape_token};
+use crate::error::{Collector, Diagnostic};
 
 /// A parsed schema file.
 #[derive(Debug, Clone)]
@@ -154,7 +154,7 @@ pub struct Bundle {
 }
 
 /// Bundles `docs[root]`; problems are appended to `problems`.
-pub fn bundle(docs: &[Doc], root: usize, problems: &mut Vec<Problem>) -> Bundle {
+pub fn bundle(docs: &[Doc], root: usize, problems: &mut Collector) -> Bundle {
     let mut closure = Closure {
         docs,
         root,
@@ -216,7 +216,7 @@ struct Closure<'a, 'p> {
     docs: &'a [Doc],
     root: usize,
     keys: Vec<Key>,
-    problems: &'p mut Vec<Problem>,
+    problems: &'p mut Collector,
 }
 
 impl Closure<'_, '_> {
@@ -234,11 +234,12 @@ impl Closure<'_, '_> {
                 if let Some(reference) = node.get("$ref") {
                     match reference.as_str().map(|r| resolve(self.docs, doc, r)) {
                         Some(Ok(key)) => self.add(key),
-                        Some(Err(message)) => {
-                            self.problems
-                                .push(Problem::at(&self.docs[doc].name, pointer, message))
-                        }
-                        None => self.problems.push(Problem::at(
+                        Some(Err(message)) => self.problems.push(Diagnostic::at(
+                            &self.docs[doc].name,
+                            pointer,
+                            message,
+                        )),
+                        None => self.problems.push(Diagnostic::at(
                             &self.docs[doc].name,
                             pointer,
                             "$ref is not a string",

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::*;
 
-fn export_of(files: &[(&str, Value)]) -> Result<Export, ExportError> {
+fn export_of(files: &[(&str, Value)]) -> crate::Result<Export> {
     let texts: Vec<(String, String)> = files
         .iter()
         .map(|(name, value)| ((*name).to_owned(), value.to_string()))
@@ -231,7 +231,7 @@ fn refs_inside_examples_and_const_are_data_not_references() {
 fn problems(files: &[(&str, Value)]) -> Vec<String> {
     export_of(files)
         .unwrap_err()
-        .problems
+        .diagnostics()
         .iter()
         .map(ToString::to_string)
         .collect()
@@ -285,7 +285,11 @@ fn a_problem_met_from_several_files_is_reported_once_and_bad_json_gives_its_line
         ("bad.schema.json", "{\n  \"type\": \n}"),
     ];
     let error = Options::new().export(texts).unwrap_err();
-    let found: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+    let found: Vec<String> = error
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(
         found[0].starts_with("bad.schema.json: not JSON at line 3"),
@@ -314,7 +318,7 @@ fn write_rewrites_only_changed_files() {
         write(&export, &dir).unwrap(),
         [dir.join("incident.schema.json")]
     );
-    let from_disk = read_dir(&dir).unwrap();
+    let from_disk = crate::SchemaSource::read_dir(&dir).unwrap();
     assert_eq!(
         from_disk.len(),
         6,
