@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// Why a record's bytes are not a JSON value we accept.
@@ -48,15 +49,21 @@ impl fmt::Display for ParseError {
 /// Parses `bytes` as exactly one JSON value, rejecting duplicate keys.
 pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     let duplicate = RefCell::new(None);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result = Seed {
+    let seed = Seed {
         duplicate: &duplicate,
-    }
-    .deserialize(&mut de)
-    .and_then(|v| {
-        de.end()?;
-        Ok(v)
-    });
+    };
+    // Checking UTF-8 once for the whole record is cheaper than string by
+    // string; invalid UTF-8 takes the slice path, which says where it is.
+    let result = match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+        }
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+        }
+    };
     match result {
         Ok(value) => Ok(value),
         Err(error) => match duplicate.into_inner() {
@@ -173,17 +180,21 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            if map.contains_key(&key) {
-                *self.duplicate.borrow_mut() = Some(vec![key]);
-                return Err(de::Error::custom("duplicate key"));
-            }
-            match access.next_value_seed(self) {
-                Ok(value) => {
-                    map.insert(key, value);
-                }
+            let value = match access.next_value_seed(self) {
+                Ok(value) => value,
                 Err(error) => {
                     self.push(|| key);
                     return Err(error);
+                }
+            };
+            // One search of the map both detects a duplicate and inserts.
+            match map.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(slot) => {
+                    *self.duplicate.borrow_mut() = Some(vec![slot.key().clone()]);
+                    return Err(de::Error::custom("duplicate key"));
                 }
             }
         }

@@ -1,0 +1,486 @@
+//! Hostile inputs against the `aperture-validate` binary: each one beside a
+//! good file, checking that the run says what is wrong and where, exits with
+//! the right code, keeps its memory bounded, and still counts the good file.
+//!
+//! # Design
+//! The binary is spawned (`CARGO_BIN_EXE_aperture-validate`) with
+//! `--format json`, so the checks read the report's fields instead of text.
+//! Peak memory is the child's `VmHWM` (its resident high-water mark), read
+//! from `/proc/<pid>/status` every millisecond while it runs: the mark only
+//! rises, so any read after the peak sees it. The bounds are generous
+//! multiples of what the input needs, tight enough to catch memory that grows
+//! with the input (a file read whole, a record copied many times).
+//!
+//! Unreadable files: the tests run as root in CI, and root reads a file whose
+//! mode is 000. So the unreadable input is a file whose `read` fails for
+//! everyone: `/proc/self/mem` (reading the first page of one's own address
+//! space fails with EIO); a mode-000 file is added when the test is not root.
+
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_aperture-validate");
+
+/// One valid event on one line.
+const GOOD_EVENT: &str = r#"{"log_type": "incident", "timestamp": "2020-05-08T23:50:55Z", "incident_id": "5eb5ed492021c32b37588a6c", "severity": 1.0}"#;
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    report: Value,
+    stderr: String,
+    peak_kb: u64,
+}
+
+impl Run {
+    fn count(&self, field: &str) -> u64 {
+        self.report["summary"][field]
+            .as_u64()
+            .unwrap_or_else(|| panic!("summary.{field} in {:#}", self.report))
+    }
+
+    /// The record errors whose place is in `source` (a path ending).
+    fn errors_in(&self, source: &str) -> Vec<&Value> {
+        self.report["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter(|e| e["source"].as_str().is_some_and(|s| s.ends_with(source)))
+            .collect()
+    }
+
+    /// The unreadable-input messages for `source` (a path ending).
+    fn input_errors(&self, source: &str) -> Vec<String> {
+        self.report["inputs"]
+            .as_array()
+            .expect("inputs")
+            .iter()
+            .filter(|e| e["source"].as_str().is_some_and(|s| s.ends_with(source)))
+            .map(|e| e["message"].as_str().expect("message").to_owned())
+            .collect()
+    }
+}
+
+/// Runs the validator on `paths` (with `--format json`), measuring its peak memory.
+fn validate(paths: &[&Path], extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_path = dir.path().join("stdout");
+    let err_path = dir.path().join("stderr");
+    let mut args: Vec<OsString> = vec!["--format".into(), "json".into(), "-j".into(), "2".into()];
+    args.extend(extra.iter().map(OsString::from));
+    args.extend(paths.iter().map(|p| p.as_os_str().to_owned()));
+    let mut child = Command::new(BIN)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(File::create(&out_path).expect("stdout file"))
+        .stderr(File::create(&err_path).expect("stderr file"))
+        .spawn()
+        .expect("spawn aperture-validate");
+    let status_file = format!("/proc/{}/status", child.id());
+    let started = Instant::now();
+    let mut peak_kb = 0;
+    let status = loop {
+        if let Ok(status) = fs::read_to_string(&status_file) {
+            peak_kb = peak_kb.max(vm_hwm_kb(&status));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("aperture-validate ran for more than 120 s on {paths:?}");
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let stdout = fs::read_to_string(&out_path).expect("stdout");
+    let stderr = fs::read_to_string(&err_path).expect("stderr");
+    let report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("the report is not JSON ({e}): {stdout}\nstderr: {stderr}"));
+    Run {
+        code: status.code().expect("exited, not killed by a signal"),
+        report,
+        stderr,
+        peak_kb,
+    }
+}
+
+/// `VmHWM` of a `/proc/<pid>/status` text, in kB (0 when absent: a zombie).
+fn vm_hwm_kb(status: &str) -> u64 {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A directory holding `good.ndjson` (one valid event).
+fn with_good_file() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("good.ndjson");
+    fs::write(&good, format!("{GOOD_EVENT}\n")).expect("write good file");
+    (dir, good)
+}
+
+/// Runs `bad` beside the good file and checks the good file is still counted as valid.
+fn run_beside_good(name: &str, bad: &[u8]) -> Run {
+    let (dir, good) = with_good_file();
+    let path = dir.path().join(name);
+    fs::write(&path, bad).expect("write bad file");
+    let run = validate(&[&path, &good], &[]);
+    assert_good_counted(&run);
+    run
+}
+
+fn assert_good_counted(run: &Run) {
+    assert!(
+        run.count("valid") >= 1,
+        "the good file is not counted: {:#}",
+        run.report
+    );
+    assert!(run.errors_in("good.ndjson").is_empty(), "{:#}", run.report);
+    let s = &run.report["summary"];
+    let sum: u64 = ["valid", "invalid", "malformed", "unknown_type"]
+        .iter()
+        .map(|k| s[k].as_u64().expect("count"))
+        .sum();
+    assert_eq!(sum, run.count("total"), "the classes add up: {s:#}");
+}
+
+/// The single record error of `source`, with its problems' text joined.
+fn only_error<'a>(run: &'a Run, source: &str) -> (&'a Value, String) {
+    let errors = run.errors_in(source);
+    assert_eq!(errors.len(), 1, "{:#}", run.report);
+    let text = errors[0]["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| format!("{} {}: {}", p["pointer"], p["keyword"], p["message"]))
+        .collect::<Vec<_>>()
+        .join("; ");
+    (errors[0], text)
+}
+
+const MB: u64 = 1024;
+
+#[test]
+fn deep_nesting_is_a_malformed_record_with_its_place() {
+    let depth = 100_000;
+    // As a whole document (an array nested 100,000 deep), as an NDJSON line
+    // after a good one, and inside an event's field.
+    let array = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let objects = format!(
+        "{GOOD_EVENT}\n{}1{}\n",
+        r#"{"a":"#.repeat(depth),
+        "}".repeat(depth)
+    );
+    let field = format!(
+        r#"{{"log_type": "incident", "timestamp": "2020-05-08T23:50:55Z", "incident_id": "x", "extra": {}{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let (dir, good) = with_good_file();
+    let files = [
+        ("array.json", array),
+        ("objects.ndjson", objects),
+        ("field.json", field),
+    ];
+    let mut paths = vec![good.clone()];
+    for (name, text) in &files {
+        let path = dir.path().join(name);
+        fs::write(&path, text).expect("write");
+        paths.push(path);
+    }
+    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let run = validate(&refs, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_good_counted(&run);
+    assert_eq!(
+        run.count("valid"),
+        2,
+        "good.ndjson and the first line of objects.ndjson"
+    );
+    for (name, _) in &files {
+        let (error, text) = only_error(&run, name);
+        assert_eq!(error["class"], "malformed", "{name}: {error:#}");
+        assert!(text.contains("recursion limit"), "{name}: {text}");
+        assert!(
+            error["line"].as_u64().is_some(),
+            "{name} has no line: {error:#}"
+        );
+    }
+    assert_eq!(run.errors_in("objects.ndjson")[0]["line"], 2);
+    assert!(run.peak_kb < 200 * MB, "peak memory {} kB", run.peak_kb);
+}
+
+#[test]
+fn a_60_mb_record_is_read_in_bounded_memory() {
+    let big = "x".repeat(60 << 20);
+    let event = format!(
+        r#"{{"log_type": "incident", "timestamp": "2020-05-08T23:50:55Z", "incident_id": "x", "item_name": "{big}"}}"#
+    );
+    let (dir, good) = with_good_file();
+    let path = dir.path().join("big.ndjson");
+    fs::write(&path, format!("{event}\n{GOOD_EVENT}\n")).expect("write");
+    let run = validate(&[&path, &good], &[]);
+    assert_eq!(run.code, 0, "{}\n{:#}", run.stderr, run.report);
+    assert_eq!(run.count("valid"), 3);
+    // The record is held a few times (read buffer, batch, parsed value); not
+    // the file many times over.
+    assert!(
+        run.peak_kb < 600 * MB,
+        "peak memory {} kB for a 60 MB record",
+        run.peak_kb
+    );
+}
+
+#[test]
+fn invalid_utf8_is_malformed_at_its_line_and_column() {
+    let mut bad = format!("{GOOD_EVENT}\n").into_bytes();
+    bad.extend_from_slice(br#"{"log_type": "incident", "item_name": "caf"#);
+    bad.extend_from_slice(&[0xE9, 0xFF]);
+    bad.extend_from_slice(b"\"}\n");
+    let run = run_beside_good("latin1.ndjson", &bad);
+    assert_eq!(run.code, 1);
+    let (error, text) = only_error(&run, "latin1.ndjson");
+    assert_eq!(error["class"], "malformed");
+    assert_eq!(error["line"], 2, "{error:#}");
+    assert!(
+        error["column"].as_u64().is_some_and(|c| c > 40),
+        "{error:#}"
+    );
+    assert!(text.contains("UTF-8"), "{text}");
+}
+
+#[test]
+fn nul_bytes_are_malformed_not_fatal() {
+    let mut bad = Vec::new();
+    bad.extend_from_slice(b"\0\0\0\n");
+    bad.extend_from_slice(br#"{"log_type": "incident", "item_name": "a"#);
+    bad.push(0);
+    bad.extend_from_slice(b"b\"}\n");
+    bad.extend_from_slice(GOOD_EVENT.as_bytes());
+    bad.push(b'\n');
+    let run = run_beside_good("nul.ndjson", &bad);
+    assert_eq!(run.code, 1);
+    let errors = run.errors_in("nul.ndjson");
+    assert_eq!(errors.len(), 2, "{:#}", run.report);
+    assert_eq!(errors[0]["line"], 1);
+    assert_eq!(errors[1]["line"], 2);
+    assert!(errors.iter().all(|e| e["class"] == "malformed"));
+    assert_eq!(run.count("valid"), 2);
+    // A file of NULs only: one malformed record, no crash.
+    let run = run_beside_good("zeros.bin", &[0u8; 4096]);
+    assert_eq!(run.code, 1);
+    assert_eq!(only_error(&run, "zeros.bin").0["class"], "malformed");
+}
+
+#[test]
+fn huge_and_negative_zero_numbers() {
+    let event = |severity: &str| {
+        format!(
+            r#"{{"log_type": "incident", "timestamp": "2020-05-08T23:50:55Z", "incident_id": "x", "severity": {severity}}}"#
+        )
+    };
+    let text = [
+        event("1e400"),
+        event("-0"),
+        event("-0.0"),
+        event("1e-400"),
+        event("5e0"),
+    ]
+    .join("\n");
+    let run = run_beside_good("numbers.ndjson", text.as_bytes());
+    assert_eq!(run.code, 1);
+    let (error, message) = only_error(&run, "numbers.ndjson");
+    assert_eq!(error["line"], 1, "only 1e400 is refused: {:#}", run.report);
+    assert_eq!(error["class"], "malformed");
+    assert!(message.contains("number out of range"), "{message}");
+    // -0, -0.0, 1e-400 (which is 0) and 5e0 are integers 0..5 in JSON Schema's sense.
+    assert_eq!(run.count("valid"), 5);
+}
+
+#[test]
+fn duplicate_keys_are_invalid_at_the_key() {
+    let bad = r#"{"log_type": "incident", "timestamp": "2020-05-08T23:50:55Z", "incident_id": "x", "serial": "a", "serial": null}"#;
+    let run = run_beside_good("dup.json", bad.as_bytes());
+    assert_eq!(run.code, 1);
+    let (error, text) = only_error(&run, "dup.json");
+    assert_eq!(error["class"], "invalid");
+    assert!(text.contains("\"/serial\""), "{text}");
+    assert!(text.contains("duplicate"), "{text}");
+}
+
+#[test]
+fn empty_whitespace_and_lone_bom_files_hold_no_record() {
+    let (dir, good) = with_good_file();
+    let mut paths = vec![good.clone()];
+    for (name, bytes) in [
+        ("empty.json", &b""[..]),
+        ("spaces.ndjson", &b" \n\t\r\n   \n"[..]),
+        ("bom.json", &b"\xEF\xBB\xBF"[..]),
+        ("bom-spaces.json", &b"\xEF\xBB\xBF\n \n"[..]),
+    ] {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).expect("write");
+        paths.push(path);
+    }
+    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let run = validate(&refs, &[]);
+    assert_eq!(run.code, 0, "{:#}", run.report);
+    assert_eq!(run.count("total"), 1);
+    assert_eq!(run.count("valid"), 1);
+    assert!(run.report["inputs"].as_array().expect("inputs").is_empty());
+}
+
+#[test]
+fn truncated_gzip_is_an_unreadable_input_after_its_whole_records() {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for _ in 0..2000 {
+        writeln!(encoder, "{GOOD_EVENT}").expect("gzip");
+    }
+    let gz = encoder.finish().expect("gzip");
+    let truncated = &gz[..gz.len() / 2];
+    let run = run_beside_good("cut.ndjson.gz", truncated);
+    assert_eq!(
+        run.code, 2,
+        "an input that cannot be read to its end: {:#}",
+        run.report
+    );
+    let messages = run.input_errors("cut.ndjson.gz");
+    assert_eq!(messages.len(), 1, "{:#}", run.report);
+    assert!(messages[0].starts_with("cannot read"), "{}", messages[0]);
+    assert!(
+        messages[0].contains("eof") || messages[0].contains("end"),
+        "{}",
+        messages[0]
+    );
+    // What came before the cut is counted; the good file too.
+    let valid = run.count("valid");
+    assert!(valid > 1 && valid < 2001, "{valid}");
+    // A gzip header alone.
+    let run = run_beside_good("header.gz", &gz[..10]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.input_errors("header.gz").len(), 1);
+}
+
+#[test]
+fn unreadable_and_missing_files_are_input_errors_and_the_run_goes_on() {
+    let (dir, good) = with_good_file();
+    let missing = dir.path().join("missing.json");
+    let dangling = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("symlink");
+    let under_file = good.join("child.json");
+    let mem = Path::new("/proc/self/mem");
+    let mut paths: Vec<&Path> = vec![&missing, &dangling, &under_file, mem, &good];
+    // Mode 000 only stops a process without CAP_DAC_OVERRIDE (not root).
+    let locked = dir.path().join("locked.json");
+    fs::write(&locked, GOOD_EVENT).expect("write");
+    fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000))
+        .expect("chmod");
+    let root = File::open(&locked).is_ok();
+    if !root {
+        paths.push(&locked);
+    }
+    let run = validate(&paths, &[]);
+    assert_eq!(run.code, 2, "{:#}", run.report);
+    assert_good_counted(&run);
+    assert_eq!(run.count("total"), 1);
+    assert_eq!(
+        run.input_errors("missing.json"),
+        ["cannot read: no such file"]
+    );
+    assert_eq!(
+        run.input_errors("dangling.json"),
+        ["cannot read: no such file"]
+    );
+    assert_eq!(run.input_errors("child.json").len(), 1, "{:#}", run.report);
+    let mem = run.input_errors("/proc/self/mem");
+    assert_eq!(mem.len(), 1, "{:#}", run.report);
+    assert!(mem[0].starts_with("cannot read: "), "{}", mem[0]);
+    if !root {
+        assert_eq!(
+            run.input_errors("locked.json"),
+            ["cannot read: permission denied"]
+        );
+    }
+}
+
+#[test]
+fn a_directory_symlink_loop_is_reported_and_each_file_counted_once() {
+    let (dir, _good) = with_good_file();
+    let inner = dir.path().join("inner");
+    fs::create_dir(&inner).expect("mkdir");
+    fs::write(inner.join("event.ndjson"), format!("{GOOD_EVENT}\n")).expect("write");
+    // inner/loop -> .. : walking follows it back to the top, again and again.
+    std::os::unix::fs::symlink("..", inner.join("loop")).expect("symlink");
+    // Two symlinks to each other: no directory at all.
+    std::os::unix::fs::symlink("b.json", dir.path().join("a.json")).expect("symlink");
+    std::os::unix::fs::symlink("a.json", dir.path().join("b.json")).expect("symlink");
+    let run = validate(&[dir.path()], &[]);
+    assert_eq!(
+        run.count("valid"),
+        2,
+        "good.ndjson and inner/event.ndjson, once each: {:#}",
+        run.report
+    );
+    assert_eq!(run.count("total"), 2);
+    let inputs = run.report["inputs"].as_array().expect("inputs");
+    let text = serde_json::to_string(inputs).expect("json");
+    assert!(text.contains("loop"), "the loop is named: {text}");
+    assert!(text.contains("a.json") && text.contains("b.json"), "{text}");
+    assert_eq!(
+        run.code, 2,
+        "an input that cannot be read: {:#}",
+        run.report
+    );
+}
+
+#[test]
+fn a_file_growing_while_read_is_read_without_losing_count() {
+    let (dir, good) = with_good_file();
+    let path = dir.path().join("growing.ndjson");
+    let initial = 20_000;
+    let mut file = File::create(&path).expect("create");
+    for _ in 0..initial {
+        writeln!(file, "{GOOD_EVENT}").expect("write");
+    }
+    file.flush().expect("flush");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            // Whole lines, one write each, for at most 2 s or until the run ends.
+            let line = format!("{GOOD_EVENT}\n");
+            let started = Instant::now();
+            let mut written = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed)
+                && started.elapsed() < Duration::from_secs(2)
+            {
+                file.write_all(line.as_bytes()).expect("append");
+                written += 1;
+            }
+            written
+        })
+    };
+    let run = validate(&[&path, &good], &[]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let appended = writer.join().expect("writer");
+    assert_good_counted(&run);
+    let total = run.count("total");
+    assert!(total > initial, "{total}");
+    assert!(
+        total <= initial + appended + 1,
+        "{total} > {}",
+        initial + appended + 1
+    );
+    // A line cut by the writer may be read half-written: then it alone is malformed.
+    assert!(run.count("malformed") <= 1, "{:#}", run.report);
+    assert!(run.code == 0 || run.code == 1, "{}", run.code);
+}
