@@ -24,7 +24,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 
@@ -33,11 +36,19 @@ impl Lcg {
     }
 
     fn hex(&mut self, len: usize) -> String {
-        (0..len).map(|_| char::from(b"0123456789abcdef"[usize::try_from(self.next() % 16).unwrap_or(0)])).collect()
+        (0..len)
+            .map(|_| {
+                char::from(b"0123456789abcdef"[usize::try_from(self.next() % 16).unwrap_or(0)])
+            })
+            .collect()
     }
 
     fn timestamp(&mut self) -> String {
-        let fraction = if self.next() % 2 == 0 { format!(".{:03}", self.next() % 1000) } else { String::new() };
+        let fraction = if self.next() % 2 == 0 {
+            format!(".{:03}", self.next() % 1000)
+        } else {
+            String::new()
+        };
         format!(
             "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
             17 + self.next() % 8,
@@ -94,7 +105,9 @@ fn event(rng: &mut Lcg) -> Value {
             "item_name": "My Setting", "field": null, "action": rng.pick(&["edit", "sign_in"]),
             "resource_value_old": null, "resource_value_new": "on", "timestamp": rng.timestamp(), "serial": "mySerial"
         }),
-        _ => json!({"log_type": "dlp_scan", "timestamp": rng.timestamp(), "scan_id": rng.hex(8), "matches": [{"rule": "PCI", "count": 2}]}),
+        _ => {
+            json!({"log_type": "dlp_scan", "timestamp": rng.timestamp(), "scan_id": rng.hex(8), "matches": [{"rule": "PCI", "count": 2}]})
+        }
     }
 }
 
@@ -102,7 +115,11 @@ fn event(rng: &mut Lcg) -> Value {
 fn tag_last(event: &Value) -> String {
     let map = event.as_object().expect("object");
     let mut out = String::from("{");
-    for (key, value) in map.iter().filter(|(k, _)| *k != "log_type").chain(map.get_key_value("log_type")) {
+    for (key, value) in map
+        .iter()
+        .filter(|(k, _)| *k != "log_type")
+        .chain(map.get_key_value("log_type"))
+    {
         if out.len() > 1 {
             out.push(',');
         }
@@ -118,7 +135,11 @@ fn tag_last(event: &Value) -> String {
 fn tag_first(event: &Value) -> String {
     let map = event.as_object().expect("object");
     let mut out = String::from("{");
-    for (key, value) in map.get_key_value("log_type").into_iter().chain(map.iter().filter(|(k, _)| *k != "log_type")) {
+    for (key, value) in map
+        .get_key_value("log_type")
+        .into_iter()
+        .chain(map.iter().filter(|(k, _)| *k != "log_type"))
+    {
         if out.len() > 1 {
             out.push(',');
         }
@@ -148,10 +169,18 @@ fn best(lines: &[&str], parse: impl Fn(&str) -> bool) -> Duration {
 
 fn measure(name: &str, corpus: &str) {
     let lines: Vec<&str> = corpus.lines().collect();
-    let value = best(&lines, |l| serde_json::from_str::<Value>(l).map(black_box).is_ok());
-    let typed = best(&lines, |l| serde_json::from_str::<LogEvent>(l).map(black_box).is_ok());
+    let value = best(&lines, |l| {
+        serde_json::from_str::<Value>(l).map(black_box).is_ok()
+    });
+    let typed = best(&lines, |l| {
+        serde_json::from_str::<LogEvent>(l).map(black_box).is_ok()
+    });
     let rate = |d: Duration| lines.len() as f64 / d.as_secs_f64();
-    println!("{name}: {} events, {:.1} MB", lines.len(), corpus.len() as f64 / 1e6);
+    println!(
+        "{name}: {} events, {:.1} MB",
+        lines.len(),
+        corpus.len() as f64 / 1e6
+    );
     println!("  serde_json::Value   {:>12.0} events/s", rate(value));
     println!("  LogEvent            {:>12.0} events/s", rate(typed));
     println!("  ratio               {:>12.2}x", rate(typed) / rate(value));

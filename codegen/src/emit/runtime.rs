@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Branch, Item, Module, Unknown};
+use crate::ir::{Branch, Item, Module, TypeRef, Unknown};
 
 /// The support code `module` needs.
 pub(super) fn emit(module: &Module) -> TokenStream {
@@ -16,6 +16,8 @@ pub(super) fn emit(module: &Module) -> TokenStream {
     let structs = has(&|i| matches!(i, Item::Struct(_)));
     let keeps = has(&|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep));
     let consts = has(&|i| matches!(i, Item::Struct(s) if !s.consts.is_empty()));
+    let any_field =
+        has(&|i| matches!(i, Item::Struct(s) if s.fields.iter().any(|f| f.ty == TypeRef::Any)));
     let unions = has(&|i| matches!(i, Item::Union(_)));
     let open = has(&|i| matches!(i, Item::OpenEnum(_)));
     let closed = has(&|i| matches!(i, Item::ClosedEnum(_)));
@@ -114,6 +116,21 @@ pub(super) fn emit(module: &Module) -> TokenStream {
             }
         });
     }
+    if keeps || unions || any_field {
+        out.extend(unique_value());
+    }
+    if any_field {
+        out.extend(quote! {
+            /// Deserializes a property holding any JSON value, naming the property in any error.
+            pub(super) fn any_field<'de, D: serde::Deserializer<'de>>(
+                value: D,
+                name: &str,
+            ) -> Result<serde_json::Value, D::Error> {
+                serde::de::DeserializeSeed::deserialize(ValueSeed, value)
+                    .map_err(|e| serde::de::Error::custom(format_args!("invalid `{name}`: {e}")))
+            }
+        });
+    }
     if keeps {
         out.extend(quote! {
             /// Keeps an unknown property, refusing a second one of the same name.
@@ -125,7 +142,7 @@ pub(super) fn emit(module: &Module) -> TokenStream {
                 if extras.contains_key(key) {
                     return Err(duplicate(key));
                 }
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(value)?;
+                let value = serde::de::DeserializeSeed::deserialize(ValueSeed, value)?;
                 extras.insert(key.to_owned(), value);
                 Ok(())
             }
@@ -239,6 +256,74 @@ pub(super) fn emit(module: &Module) -> TokenStream {
     out
 }
 
+/// A JSON value reader that refuses duplicate keys at every depth, as the
+/// validator does (`serde_json::Value`'s own keeps the last of them).
+fn unique_value() -> TokenStream {
+    quote! {
+        /// Reads any JSON value, refusing duplicate keys at every depth.
+        pub(super) struct ValueSeed;
+
+        impl<'de> serde::de::DeserializeSeed<'de> for ValueSeed {
+            type Value = serde_json::Value;
+            fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+        }
+
+        impl<'de> serde::de::Visitor<'de> for ValueSeed {
+            type Value = serde_json::Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any json value")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(serde_json::Value::Bool(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(serde_json::Value::from(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(serde_json::Value::from(v))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(serde_json::Value::String(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(serde_json::Value::String(v))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(serde_json::Value::Null)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(serde_json::Value::Null)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element_seed(ValueSeed)? {
+                    items.push(item);
+                }
+                Ok(serde_json::Value::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(duplicate(&key));
+                    }
+                    let value = map.next_value_seed(ValueSeed)?;
+                    out.insert(key, value);
+                }
+                Ok(serde_json::Value::Object(out))
+            }
+        }
+    }
+}
+
 /// The union's tag-first reading.
 fn union_runtime() -> TokenStream {
     quote! {
@@ -288,7 +373,7 @@ fn union_runtime() -> TokenStream {
                 if before.iter().any(|(k, _)| *k == *key) {
                     return Err(duplicate(&key));
                 }
-                let value: serde_json::Value = map.next_value()?;
+                let value = map.next_value_seed(ValueSeed)?;
                 before.push((key.into_owned(), value));
             }
             Err(serde::de::Error::missing_field(tag))
@@ -326,7 +411,7 @@ fn union_runtime() -> TokenStream {
                 if out.contains_key(&*key) {
                     return Err(duplicate(&key));
                 }
-                let v: serde_json::Value = map.next_value()?;
+                let v = map.next_value_seed(ValueSeed)?;
                 out.insert(key.into_owned(), v);
             }
             Ok(out)

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Ctx, docs, field_ident, helper, ident};
-use crate::ir::{Field, Struct, Unknown};
+use crate::ir::{Field, Struct, TypeRef, Unknown};
 use crate::names;
 
 /// The struct and its impls (public), and its builder (private).
@@ -167,10 +167,15 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
             stored = quote!(Option<#stored>);
         }
         slots.push(quote! { #id: Option<#stored>, });
+        let read = if f.ty == TypeRef::Any {
+            quote!(any_field)
+        } else {
+            quote!(field)
+        };
         arms.push(quote! {
             #key => {
                 if self.#id.is_some() { return Err(duplicate(#key)); }
-                self.#id = Some(field(value, #key)?);
+                self.#id = Some(#read(value, #key)?);
             }
         });
         finish_fields.push(if f.required {

@@ -133,3 +133,20 @@ fn changed_settings_take_effect() {
     );
     let _default = changed::Cat::default();
 }
+
+#[test]
+fn duplicate_keys_nested_in_kept_values_are_rejected() {
+    let born = r#""born": "2020-01-01T00:00:00Z", "name": "a""#;
+    for text in [
+        format!(r#"{{"kind": "cat", {born}, "tag": {{"a": 1, "a": 2}}}}"#),
+        format!(r#"{{"kind": "cat", {born}, "x": [{{"a": 1, "a": 2}}]}}"#),
+        format!(r#"{{"x": {{"a": 1, "a": 2}}, "kind": "cat", {born}}}"#),
+        r#"{"kind": "cow", "x": {"b": {"a": 1, "a": 2}}}"#.to_owned(),
+    ] {
+        let error = serde_json::from_str::<defaults::Pet>(&text).expect_err(&text);
+        assert!(
+            error.to_string().contains("duplicate field `a`"),
+            "{text}: {error}"
+        );
+    }
+}
