@@ -1731,6 +1731,8 @@ impl<'de> serde::Deserialize<'de> for Exposure {
         deserializer.deserialize_str(__codegen::OpenVisitor(std::marker::PhantomData))
     }
 }
+/// Held as a `u64`: an integer beyond its range is rejected, although the schema sets no bound there.
+///
 /// Number of times the asset violated the policy: a count, so an integer. Null in the vendor's own example.
 ///
 /// Quirk: null in the vendor's own example; documented as a Number

@@ -221,7 +221,11 @@ fn describe(bounds: &Bounds<i128>) -> String {
 pub(super) fn integer(ctx: &Ctx<'_>, i: &Integer) -> (TokenStream, TokenStream) {
     let name = ident(&i.name);
     let repr = repr_type(i.repr);
-    let doc = docs::attrs(&i.docs, None);
+    let repr_name = repr.to_string();
+    let limit = (i.bounds.min.is_none() || i.bounds.max.is_none()).then(|| {
+        format!("Held as a `{repr_name}`: an integer beyond its range is rejected, although the schema sets no bound there.")
+    });
+    let doc = docs::attrs(&i.docs, limit.as_deref());
     let derives = ctx.derives(
         &i.name,
         &[
