@@ -145,3 +145,48 @@ fn the_capture_corpus_round_trips() {
     }
     assert!(count > 0, "some captured events are accepted");
 }
+
+#[test]
+fn duplicate_keys_are_rejected_at_any_depth() {
+    let base = r#""log_type": "incident", "incident_id": "a", "timestamp": "2020-05-08T23:50:55Z""#;
+    for (text, key) in [
+        (
+            format!(r#"{{{base}, "severity": 1, "severity": 2}}"#),
+            "severity",
+        ),
+        (format!(r#"{{{base}, "x": 1, "x": 1}}"#), "x"),
+        (format!(r#"{{{base}, "x": {{"y": 1, "y": 1}}}}"#), "y"),
+        (format!(r#"{{"x": [{{"y": 1, "y": 1}}], {base}}}"#), "y"),
+        (format!(r#"{{{base}, "log_type": "incident"}}"#), "log_type"),
+        (
+            r#"{"log_type": "dlp_scan", "x": 1, "x": 2}"#.to_owned(),
+            "x",
+        ),
+    ] {
+        let error = serde_json::from_str::<LogEvent>(&text).expect_err(&text);
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("duplicate field `{key}`")),
+            "{text}: {error}"
+        );
+    }
+}
+
+#[test]
+fn non_objects_and_bad_tags_are_rejected() {
+    for (text, expected) in [
+        ("[]", "expected a LogEvent object"),
+        ("\"incident\"", "expected a LogEvent object"),
+        ("null", "expected a LogEvent object"),
+        (r#"{"log_type": null}"#, "invalid `log_type`"),
+        (r#"{"log_type": ["incident"]}"#, "invalid `log_type`"),
+        (
+            r#"{"timestamp": "2020-05-08T23:50:55Z"}"#,
+            "missing field `log_type`",
+        ),
+    ] {
+        let error = serde_json::from_str::<LogEvent>(text).expect_err(text);
+        assert!(error.to_string().contains(expected), "{text}: {error}");
+    }
+}
