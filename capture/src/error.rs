@@ -56,3 +56,40 @@ pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transport_errors_are_sorted_by_what_to_do() {
+        let place = "GET https://api.example/api/v1/log_events";
+        match from_ureq(place, ureq::Error::HostNotFound) {
+            ApiError::Fatal(m) => assert_eq!(
+                m,
+                format!("{place}: bad host: the host name does not resolve")
+            ),
+            other => panic!("{other:?}"),
+        }
+        let refused = ureq::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        assert!(matches!(
+            from_ureq(place, refused),
+            ApiError::Transient { .. }
+        ));
+        let timeout = ureq::Error::Timeout(ureq::Timeout::RecvResponse);
+        assert!(matches!(
+            from_ureq(place, timeout),
+            ApiError::Transient { .. }
+        ));
+        assert!(matches!(
+            from_ureq(place, ureq::Error::BadUri("x".into())),
+            ApiError::Fatal(_)
+        ));
+    }
+
+    #[test]
+    fn excerpts_are_bounded() {
+        assert_eq!(excerpt(b"  short \n", 10), "short");
+        assert_eq!(excerpt("ééééé".as_bytes(), 3), "ééé…");
+    }
+}

