@@ -141,15 +141,7 @@ pub struct ActivityMonitoring {
     ///
     /// Quirk: activity and admin events send the item type in lower case (`file`, `user`); documented as File, Folder or User
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "File"
-    /// ```
-    ///
-    /// ```json
-    /// "file"
-    /// ```
+    /// Examples: `"File"`, `"file"`.
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/item_type`
     pub item_type: Option<ItemType>,
@@ -159,21 +151,13 @@ pub struct ActivityMonitoring {
     pub item_name: Option<String>,
     /// Unique ID of the asset's related asset. Absent from older events.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/item_unique_id`
     pub item_unique_id: Option<String>,
     /// Cloud app user that performed the action, usually an email address (personal data).
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
+    /// Example: `"owner@emaildomain.com"`.
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/user`
     pub user: Option<String>,
@@ -205,43 +189,19 @@ pub struct ActivityMonitoring {
     ///
     /// Quirk: null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "mySerial"
-    /// ```
-    ///
-    /// ```json
-    /// "1234567890"
-    /// ```
+    /// Examples: `"mySerial"`, `"1234567890"`.
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/serial`
     pub serial: Option<Option<String>>,
     /// Cloud app name (not cloud app type).
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "My Cloud App"
-    /// ```
-    ///
-    /// ```json
-    /// "Office 365 8"
-    /// ```
+    /// Examples: `"My Cloud App"`, `"Office 365 8"`.
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/cloud_app_instance`
     pub cloud_app_instance: Option<String>,
     /// When the event occurred.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "2017-08-14T23:20:57Z"
-    /// ```
-    ///
-    /// ```json
-    /// "2017-02-17T00:18:58.961Z"
-    /// ```
+    /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/timestamp`
     pub timestamp: DateTime,
@@ -352,15 +312,7 @@ impl<'de> serde::Deserialize<'de> for ActivityMonitoring {
 pub struct Incident {
     /// Incident severity, 0 to 5. Absent from older events.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// 1
-    /// ```
-    ///
-    /// ```json
-    /// 3
-    /// ```
+    /// Examples: `1`, `3`.
     ///
     /// Schema: `incident.schema.json#/properties/severity`
     pub severity: Option<Severity>,
@@ -368,15 +320,7 @@ pub struct Incident {
     ///
     /// Quirk: activity and admin events send the item type in lower case (`file`, `user`); documented as File, Folder or User
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "File"
-    /// ```
-    ///
-    /// ```json
-    /// "file"
-    /// ```
+    /// Examples: `"File"`, `"file"`.
     ///
     /// Schema: `incident.schema.json#/properties/item_type`
     pub item_type: Option<ItemType>,
@@ -386,21 +330,13 @@ pub struct Incident {
     pub item_name: Option<String>,
     /// Unique ID of the asset's related asset.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `incident.schema.json#/properties/item_unique_id`
     pub item_unique_id: Option<String>,
     /// Unique ID of the asset identified as a risk.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `incident.schema.json#/properties/asset_id`
     pub asset_id: Option<String>,
@@ -410,15 +346,7 @@ pub struct Incident {
     pub item_owner: Option<String>,
     /// Bucket name for AWS S3, Google Cloud Platform and Microsoft Azure assets; null for the remaining apps.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "test-container"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"test-container"`, `null`.
     ///
     /// Schema: `incident.schema.json#/properties/container_name`
     pub container_name: Option<Option<String>>,
@@ -430,15 +358,7 @@ pub struct Incident {
     ///
     /// Quirk: sent in upper case (`COMPANY`); documented as Public, External, Company or Internal
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "COMPANY"
-    /// ```
-    ///
-    /// ```json
-    /// "Public"
-    /// ```
+    /// Examples: `"COMPANY"`, `"Public"`.
     ///
     /// Schema: `incident.schema.json#/properties/exposure`
     pub exposure: Option<Exposure>,
@@ -452,15 +372,7 @@ pub struct Incident {
     ///
     /// Quirk: null like its policy-violation namesake, which is documented as "null for now"; documented as a String here
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"owner@emaildomain.com"`, `null`.
     ///
     /// Schema: `incident.schema.json#/properties/item_owner_email`
     pub item_owner_email: Option<Option<String>>,
@@ -468,15 +380,7 @@ pub struct Incident {
     ///
     /// Quirk: null like its policy-violation namesake, which is documented as "null for now"; documented as a String here
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"owner@emaildomain.com"`, `null`.
     ///
     /// Schema: `incident.schema.json#/properties/item_creator_email`
     pub item_creator_email: Option<Option<String>>,
@@ -484,63 +388,31 @@ pub struct Incident {
     ///
     /// Quirk: null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "mySerial"
-    /// ```
-    ///
-    /// ```json
-    /// "1234567890"
-    /// ```
+    /// Examples: `"mySerial"`, `"1234567890"`.
     ///
     /// Schema: `incident.schema.json#/properties/serial`
     pub serial: Option<Option<String>>,
     /// Cloud app name (not cloud app type).
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "My Cloud App"
-    /// ```
-    ///
-    /// ```json
-    /// "Office 365 8"
-    /// ```
+    /// Examples: `"My Cloud App"`, `"Office 365 8"`.
     ///
     /// Schema: `incident.schema.json#/properties/cloud_app_instance`
     pub cloud_app_instance: Option<String>,
     /// When the event occurred.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "2017-08-14T23:20:57Z"
-    /// ```
-    ///
-    /// ```json
-    /// "2017-02-17T00:18:58.961Z"
-    /// ```
+    /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `incident.schema.json#/properties/timestamp`
     pub timestamp: DateTime,
     /// Unique ID of the incident. Required: consumers key incidents on it.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `incident.schema.json#/properties/incident_id`
     pub incident_id: String,
     /// Names of one or more policy rules (not policy types) that were matched.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "PCI Policy"
-    /// ```
+    /// Example: `"PCI Policy"`.
     ///
     /// Schema: `incident.schema.json#/properties/policy_rule_name`
     pub policy_rule_name: Option<String>,
@@ -562,15 +434,7 @@ pub struct Incident {
     pub collaborators: Option<String>,
     /// Last time the file was edited.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "2017-08-14T23:20:57Z"
-    /// ```
-    ///
-    /// ```json
-    /// "2017-02-17T00:18:58.961Z"
-    /// ```
+    /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `incident.schema.json#/properties/datetime_edited`
     pub datetime_edited: Option<DateTime>,
@@ -733,15 +597,7 @@ pub struct Remediation {
     ///
     /// Quirk: activity and admin events send the item type in lower case (`file`, `user`); documented as File, Folder or User
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "File"
-    /// ```
-    ///
-    /// ```json
-    /// "file"
-    /// ```
+    /// Examples: `"File"`, `"file"`.
     ///
     /// Schema: `remediation.schema.json#/properties/item_type`
     pub item_type: Option<ItemType>,
@@ -753,63 +609,31 @@ pub struct Remediation {
     ///
     /// Quirk: null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "mySerial"
-    /// ```
-    ///
-    /// ```json
-    /// "1234567890"
-    /// ```
+    /// Examples: `"mySerial"`, `"1234567890"`.
     ///
     /// Schema: `remediation.schema.json#/properties/serial`
     pub serial: Option<Option<String>>,
     /// Cloud app name (not cloud app type).
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "My Cloud App"
-    /// ```
-    ///
-    /// ```json
-    /// "Office 365 8"
-    /// ```
+    /// Examples: `"My Cloud App"`, `"Office 365 8"`.
     ///
     /// Schema: `remediation.schema.json#/properties/cloud_app_instance`
     pub cloud_app_instance: Option<String>,
     /// When the remediation occurred.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "2017-08-14T23:20:57Z"
-    /// ```
-    ///
-    /// ```json
-    /// "2017-02-17T00:18:58.961Z"
-    /// ```
+    /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `remediation.schema.json#/properties/timestamp`
     pub timestamp: DateTime,
     /// Unique ID of the remediated incident (risk). Required: consumers key remediations on it.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `remediation.schema.json#/properties/incident_id`
     pub incident_id: String,
     /// Unique ID of the remediated asset.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `remediation.schema.json#/properties/asset_id`
     pub asset_id: Option<String>,
@@ -819,15 +643,7 @@ pub struct Remediation {
     pub item_owner: Option<String>,
     /// Bucket name for AWS S3, Google Cloud Platform and Microsoft Azure assets; null for the remaining apps.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "test-container"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"test-container"`, `null`.
     ///
     /// Schema: `remediation.schema.json#/properties/container_name`
     pub container_name: Option<Option<String>>,
@@ -837,11 +653,7 @@ pub struct Remediation {
     pub item_creator: Option<String>,
     /// Names of one or more policy rules (not policy types) that were matched.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "PCI Policy"
-    /// ```
+    /// Example: `"PCI Policy"`.
     ///
     /// Schema: `remediation.schema.json#/properties/policy_rule_name`
     pub policy_rule_name: Option<String>,
@@ -857,15 +669,7 @@ pub struct Remediation {
     ///
     /// Quirk: null like its policy-violation namesake, which is documented as "null for now"; documented as a String here
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"owner@emaildomain.com"`, `null`.
     ///
     /// Schema: `remediation.schema.json#/properties/item_owner_email`
     pub item_owner_email: Option<Option<String>>,
@@ -873,15 +677,7 @@ pub struct Remediation {
     ///
     /// Quirk: null like its policy-violation namesake, which is documented as "null for now"; documented as a String here
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"owner@emaildomain.com"`, `null`.
     ///
     /// Schema: `remediation.schema.json#/properties/item_creator_email`
     pub item_creator_email: Option<Option<String>>,
@@ -989,15 +785,7 @@ pub struct PolicyViolation {
     ///
     /// Quirk: activity and admin events send the item type in lower case (`file`, `user`); documented as File, Folder or User
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "File"
-    /// ```
-    ///
-    /// ```json
-    /// "file"
-    /// ```
+    /// Examples: `"File"`, `"file"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/item_type`
     pub item_type: Option<ItemType>,
@@ -1009,63 +797,31 @@ pub struct PolicyViolation {
     ///
     /// Quirk: null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "mySerial"
-    /// ```
-    ///
-    /// ```json
-    /// "1234567890"
-    /// ```
+    /// Examples: `"mySerial"`, `"1234567890"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/serial`
     pub serial: Option<Option<String>>,
     /// Cloud app name (not cloud app type).
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "My Cloud App"
-    /// ```
-    ///
-    /// ```json
-    /// "Office 365 8"
-    /// ```
+    /// Examples: `"My Cloud App"`, `"Office 365 8"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/cloud_app_instance`
     pub cloud_app_instance: Option<String>,
     /// When the policy violation occurred.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "2017-08-14T23:20:57Z"
-    /// ```
-    ///
-    /// ```json
-    /// "2017-02-17T00:18:58.961Z"
-    /// ```
+    /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/timestamp`
     pub timestamp: DateTime,
     /// Unique ID of the policy violation incident (risk). Required: consumers key violations on it.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/incident_id`
     pub incident_id: String,
     /// Unique ID of the asset which violated the policy.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "5eb5ed492021c32b37588a6c"
-    /// ```
+    /// Example: `"5eb5ed492021c32b37588a6c"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/asset_id`
     pub asset_id: Option<String>,
@@ -1079,11 +835,7 @@ pub struct PolicyViolation {
     pub item_creator: Option<String>,
     /// Names of one or more policy rules (not policy types) that were matched.
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "PCI Policy"
-    /// ```
+    /// Example: `"PCI Policy"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/policy_rule_name`
     pub policy_rule_name: Option<String>,
@@ -1097,43 +849,19 @@ pub struct PolicyViolation {
     pub action_taken_by: Option<String>,
     /// Incident severity, 0 to 5.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// 1
-    /// ```
-    ///
-    /// ```json
-    /// 3
-    /// ```
+    /// Examples: `1`, `3`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/severity`
     pub severity: Option<Severity>,
     /// Email address of the item owner (personal data). Documented as null for now.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"owner@emaildomain.com"`, `null`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/item_owner_email`
     pub item_owner_email: Option<Option<String>>,
     /// Email address of the item creator (personal data). Documented as null for now.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
-    ///
-    /// ```json
-    /// null
-    /// ```
+    /// Examples: `"owner@emaildomain.com"`, `null`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/item_creator_email`
     pub item_creator_email: Option<Option<String>>,
@@ -1238,15 +966,7 @@ impl<'de> serde::Deserialize<'de> for PolicyViolation {
 pub struct AdminAudit {
     /// When the event occurred.
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "2017-08-14T23:20:57Z"
-    /// ```
-    ///
-    /// ```json
-    /// "2017-02-17T00:18:58.961Z"
-    /// ```
+    /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `admin_audit.schema.json#/properties/timestamp`
     pub timestamp: DateTime,
@@ -1254,25 +974,13 @@ pub struct AdminAudit {
     ///
     /// Quirk: null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String
     ///
-    /// Examples:
-    ///
-    /// ```json
-    /// "mySerial"
-    /// ```
-    ///
-    /// ```json
-    /// "1234567890"
-    /// ```
+    /// Examples: `"mySerial"`, `"1234567890"`.
     ///
     /// Schema: `admin_audit.schema.json#/properties/serial`
     pub serial: Option<Option<String>>,
     /// Email account of the administrative user (personal data).
     ///
-    /// Example:
-    ///
-    /// ```json
-    /// "owner@emaildomain.com"
-    /// ```
+    /// Example: `"owner@emaildomain.com"`.
     ///
     /// Schema: `admin_audit.schema.json#/properties/admin_id`
     pub admin_id: Option<String>,
@@ -1387,15 +1095,7 @@ impl<'de> serde::Deserialize<'de> for AdminAudit {
 ///
 /// Quirk values (sent, not documented): `file`, `folder`, `user`.
 ///
-/// Examples:
-///
-/// ```json
-/// "File"
-/// ```
-///
-/// ```json
-/// "file"
-/// ```
+/// Examples: `"File"`, `"file"`.
 ///
 /// Schema: `common.schema.json#/$defs/item_type`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
@@ -1559,15 +1259,7 @@ impl<'de> serde::Deserialize<'de> for ActivityAction {
 }
 /// Incident severity, an integral number from 0 to 5. Documented as a Number and sent written as a float (`1.0`, `3.0`): `1` and `1.0` are the same value and both are the documented form, while `2.5`, `7`, `-1` and `"3"` are rejected.
 ///
-/// Examples:
-///
-/// ```json
-/// 1
-/// ```
-///
-/// ```json
-/// 3
-/// ```
+/// Examples: `1`, `3`.
 ///
 /// Schema: `common.schema.json#/$defs/severity`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1622,15 +1314,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
 ///
 /// Quirk values (sent, not documented): `PUBLIC`, `EXTERNAL`, `COMPANY`, `INTERNAL`.
 ///
-/// Examples:
-///
-/// ```json
-/// "COMPANY"
-/// ```
-///
-/// ```json
-/// "Public"
-/// ```
+/// Examples: `"COMPANY"`, `"Public"`.
 ///
 /// Schema: `common.schema.json#/$defs/exposure`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]

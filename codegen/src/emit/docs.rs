@@ -46,7 +46,11 @@ pub(super) fn attrs(docs: &Docs, lead: Option<&str>) -> TokenStream {
             )],
         );
     }
-    if !docs.examples.is_empty() {
+    if !docs.examples.is_empty() && docs.examples.iter().all(|e| !e.contains('\n')) {
+        let spans: Vec<String> = docs.examples.iter().map(|e| code_span(e)).collect();
+        let label = if spans.len() == 1 { "Example" } else { "Examples" };
+        paragraph(&mut lines, vec![format!("{label}: {}.", spans.join(", "))]);
+    } else if !docs.examples.is_empty() {
         let mut block = vec![
             if docs.examples.len() == 1 {
                 "Example:"
@@ -196,7 +200,7 @@ mod tests {
     #[test]
     fn example_fences_outgrow_backticks_in_the_example() {
         let docs = Docs {
-            examples: vec!["\"````\"".into()],
+            examples: vec!["{\n  \"a\": \"````\"\n}".into()],
             ..Docs::default()
         };
         let text = attrs(&docs, None).to_string();
