@@ -98,6 +98,11 @@ fn main() {
             events: n,
         },
         Scenario {
+            name: "bulk size=100, no fsync, --validate",
+            args: &["--size", "100", "--no-fsync", "--validate"],
+            events: n,
+        },
+        Scenario {
             name: "bulk size=10, fsync per response",
             args: &["--size", "10"],
             events: n / 4,

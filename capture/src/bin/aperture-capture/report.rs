@@ -29,27 +29,31 @@ impl Reporter {
     pub fn new(progress: bool, quiet: bool) -> Self {
         let started = Instant::now();
         let last_event_ms = Arc::new(AtomicU64::new(u64::MAX));
-        let bar = (progress && std::io::stderr().is_terminal()).then(|| {
-            let last = Arc::clone(&last_event_ms);
-            let since = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let ms = last.load(Ordering::Relaxed);
-                let _ = if ms == u64::MAX {
-                    write!(w, "never")
-                } else {
-                    let ago = started.elapsed().saturating_sub(Duration::from_millis(ms));
-                    write!(w, "{}s ago", ago.as_secs())
+        let bar =
+            (progress && std::io::stderr().is_terminal()).then(|| {
+                let last = Arc::clone(&last_event_ms);
+                let since = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let ms = last.load(Ordering::Relaxed);
+                    let _ = if ms == u64::MAX {
+                        write!(w, "never")
+                    } else {
+                        let ago = started.elapsed().saturating_sub(Duration::from_millis(ms));
+                        write!(w, "{}s ago", ago.as_secs())
+                    };
                 };
-            };
-            let style = ProgressStyle::with_template(
-                "{spinner} {pos} events captured · {per_sec} · last event {since_last} · {elapsed}",
+                let style = ProgressStyle::with_template(
+                "{spinner} {pos} events captured · {rate} · last event {since_last} · {elapsed}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_spinner())
-            .with_key("since_last", since);
-            let bar =
-                ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(style);
-            bar.enable_steady_tick(Duration::from_millis(250));
-            bar
-        });
+            .with_key("since_last", since)
+            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} events/s", state.per_sec());
+            });
+                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+                    .with_style(style);
+                bar.enable_steady_tick(Duration::from_millis(250));
+                bar
+            });
         Self {
             validation: None,
             bar,
