@@ -48,7 +48,11 @@ pub(super) fn attrs(docs: &Docs, lead: Option<&str>) -> TokenStream {
     }
     if !docs.examples.is_empty() && docs.examples.iter().all(|e| !e.contains('\n')) {
         let spans: Vec<String> = docs.examples.iter().map(|e| code_span(e)).collect();
-        let label = if spans.len() == 1 { "Example" } else { "Examples" };
+        let label = if spans.len() == 1 {
+            "Example"
+        } else {
+            "Examples"
+        };
         paragraph(&mut lines, vec![format!("{label}: {}.", spans.join(", "))]);
     } else if !docs.examples.is_empty() {
         let mut block = vec![
