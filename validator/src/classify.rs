@@ -7,7 +7,9 @@
 
 use aperture_events_codegen::reading::Reading;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::doc::Doc;
 
 use crate::mask::{describe, truncate};
 use crate::parse::{ParseError, parse};
@@ -81,10 +83,10 @@ pub struct Validator {
 
 /// A verdict, with the parsed event kept for the drift report.
 #[derive(Debug)]
-pub(crate) struct Examined {
+pub(crate) struct Examined<'a> {
     pub verdict: Verdict,
-    /// The event object, when the record is one.
-    pub event: Option<Map<String, Value>>,
+    /// The record, when it is an object.
+    pub event: Option<Doc<'a>>,
     /// The index of the event's documented type.
     pub type_index: Option<usize>,
 }
@@ -126,10 +128,15 @@ impl Validator {
         self.examine(bytes).verdict
     }
 
-    pub(crate) fn examine(&self, bytes: &[u8]) -> Examined {
+    pub(crate) fn examine<'a>(&self, bytes: &'a [u8]) -> Examined<'a> {
         let show = self.options.show_values;
-        let value = match parse(bytes) {
-            Ok(value) => value,
+        let done = |verdict, event, type_index| Examined {
+            verdict,
+            event,
+            type_index,
+        };
+        let doc = match parse(bytes) {
+            Ok(doc) => doc,
             Err(ParseError::Syntax {
                 message,
                 line,
@@ -141,11 +148,7 @@ impl Validator {
                     vec![Problem::new("", "syntax", message)],
                 );
                 verdict.syntax_position = Some((line, column));
-                return Examined {
-                    verdict,
-                    event: None,
-                    type_index: None,
-                };
+                return done(verdict, None, None);
             }
             Err(ParseError::DuplicateKey { pointer }) => {
                 let problem = Problem::new(
@@ -153,39 +156,25 @@ impl Validator {
                     "duplicate-key",
                     "the key appears twice in one object (the generated types reject this)",
                 );
-                return Examined {
-                    verdict: verdict(Class::Invalid, None, vec![problem]),
-                    event: None,
-                    type_index: None,
-                };
+                return done(verdict(Class::Invalid, None, vec![problem]), None, None);
             }
         };
-        let event = match value {
-            Value::Object(map) => map,
-            other => {
-                let problem = Problem::new(
-                    "",
-                    "type",
-                    format!("must be an event object, found {}", describe(&other, show)),
-                );
-                return Examined {
-                    verdict: verdict(Class::Malformed, None, vec![problem]),
-                    event: None,
-                    type_index: None,
-                };
-            }
-        };
-        let Some(log_type) = event
-            .get("log_type")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-        else {
-            let problem = log_type_problem(&event, show);
-            return Examined {
-                verdict: verdict(Class::Invalid, None, vec![problem]),
-                event: Some(event),
-                type_index: None,
-            };
+        if !matches!(doc, Doc::Object(_)) {
+            let found = describe(&doc.to_value(), show);
+            let problem = Problem::new(
+                "",
+                "type",
+                format!("must be an event object, found {found}"),
+            );
+            return done(verdict(Class::Malformed, None, vec![problem]), None, None);
+        }
+        let Some(log_type) = doc.get("log_type").and_then(Doc::as_str).map(str::to_owned) else {
+            let problem = log_type_problem(doc.get("log_type").map(Doc::to_value).as_ref(), show);
+            return done(
+                verdict(Class::Invalid, None, vec![problem]),
+                Some(doc),
+                None,
+            );
         };
         let Some(index) = self.compiled.find(&log_type) else {
             let problems = match self.options.reading {
@@ -200,33 +189,35 @@ impl Validator {
                     ),
                 )],
             };
-            return Examined {
-                verdict: verdict(Class::UnknownType, Some(log_type), problems),
-                event: Some(event),
-                type_index: None,
-            };
+            return done(
+                verdict(Class::UnknownType, Some(log_type), problems),
+                Some(doc),
+                None,
+            );
         };
-        let validator = &self.compiled.types[index].validator;
-        // The common case first: `is_valid` stops at the first failure and builds no error.
-        let instance = Value::Object(event);
-        let verdict = if validator.is_valid(&instance) {
-            verdict(Class::Valid, Some(log_type), Vec::new())
-        } else {
-            let problems = validator
+        let ty = &self.compiled.types[index];
+        // The common case first, on the borrowed document: no `Value`, no error built.
+        if ty.fast.is_valid(&doc) {
+            return done(
+                verdict(Class::Valid, Some(log_type), Vec::new()),
+                Some(doc),
+                Some(index),
+            );
+        }
+        // A failing record is parsed again into a `Value` for jsonschema's detailed errors.
+        let problems = match serde_json::from_slice::<Value>(bytes) {
+            Ok(instance) => ty
+                .validator
                 .iter_errors(&instance)
                 .flat_map(|error| Problem::from_validation(&error, show))
-                .collect();
-            verdict(Class::Invalid, Some(log_type), problems)
+                .collect(),
+            Err(e) => vec![Problem::new("", "syntax", e.to_string())],
         };
-        let event = match instance {
-            Value::Object(event) => Some(event),
-            _ => None,
-        };
-        Examined {
-            verdict,
-            event,
-            type_index: Some(index),
-        }
+        done(
+            verdict(Class::Invalid, Some(log_type), problems),
+            Some(doc),
+            Some(index),
+        )
     }
 
     fn known_types(&self) -> String {

@@ -17,8 +17,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
+use crate::doc::Doc;
 use crate::mask::truncate;
 use crate::place::Place;
 use crate::schemas::Compiled;
@@ -123,7 +123,7 @@ impl DriftAcc {
         &mut self,
         compiled: &Compiled,
         type_index: usize,
-        event: &Map<String, Value>,
+        event: &Doc<'_>,
         seq: u64,
         place: &dyn Fn() -> Place,
     ) {
@@ -140,14 +140,15 @@ impl DriftAcc {
             acc.null.resize(table.len(), 0);
         }
         acc.events += 1;
-        for (key, value) in event {
+        let Doc::Object(members) = event else { return };
+        for (key, value) in members {
             let Some(i) = table.position(key) else {
-                match acc.undocumented.get_mut(key.as_str()) {
+                match acc.undocumented.get_mut(key.as_ref()) {
                     Some(seen) => seen.count += 1,
                     None => bump(
                         &mut acc.undocumented,
                         &mut self.dropped,
-                        key.clone(),
+                        key.to_string(),
                         seq,
                         place,
                     ),

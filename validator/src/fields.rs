@@ -8,6 +8,7 @@
 use aperture_events_codegen::reading::{KNOWN_VALUES, QUIRK_VALUES, Reading, STRICT};
 use serde_json::Value;
 
+use crate::doc::{Doc, Fast};
 use crate::parse::pointer;
 use crate::schemas::{SchemaError, SchemaFile, SchemaSet};
 
@@ -28,24 +29,24 @@ pub struct Field {
 #[derive(Debug)]
 pub struct QuirkCheck {
     /// The documented contract.
-    pub strict: jsonschema::Validator,
+    pub strict: jsonschema::Validator<Fast>,
     /// What traffic really sends.
-    pub tolerant: jsonschema::Validator,
+    pub tolerant: jsonschema::Validator<Fast>,
 }
 
 impl Field {
     /// The quirk form `value` takes in this field, if any: a value only the
     /// tolerant reading accepts (described by its JSON type), or a quirk spelling.
-    pub fn quirk_form(&self, value: &Value) -> Option<String> {
-        if let Value::String(s) = value {
+    pub fn quirk_form(&self, value: &Doc<'_>) -> Option<String> {
+        if let Doc::String(s) = value {
             if self.quirk_values.iter().any(|q| q == s) {
                 return Some(format!("spelling {s}"));
             }
         }
         let check = self.quirk_check.as_ref()?;
         if !check.strict.is_valid(value) && check.tolerant.is_valid(value) {
-            let name = crate::mask::type_name(value);
-            return Some(if matches!(value, Value::String(s) if s.is_empty()) {
+            let name = value.type_name();
+            return Some(if matches!(value, Doc::String(s) if s.is_empty()) {
                 "empty string".to_owned()
             } else {
                 name.to_owned()
@@ -55,9 +56,9 @@ impl Field {
     }
 
     /// Whether `value` is a string outside the known values of an open set.
-    pub fn is_unknown_value(&self, value: &Value) -> bool {
+    pub fn is_unknown_value(&self, value: &Doc<'_>) -> bool {
         match (&self.known_values, value) {
-            (Some(known), Value::String(s)) => !known.iter().any(|k| k == s),
+            (Some(known), Doc::String(s)) => !known.iter().any(|k| k == s),
             _ => false,
         }
     }
@@ -99,7 +100,7 @@ fn slot_of(name: &[u8]) -> usize {
 
 /// Compiles a field reference (`{"$ref": "<id>#/properties/<field>"}`) in a reading.
 pub(crate) type BuildField<'a> =
-    dyn Fn(&Value, Reading) -> Result<jsonschema::Validator, SchemaError> + 'a;
+    dyn Fn(&Value, Reading) -> Result<jsonschema::Validator<Fast>, SchemaError> + 'a;
 
 impl FieldTable {
     /// The table of `file`'s `properties`.

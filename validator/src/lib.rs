@@ -25,6 +25,7 @@
 
 pub mod classify;
 pub mod datetime;
+pub mod doc;
 pub mod drift;
 pub mod fields;
 pub mod input;

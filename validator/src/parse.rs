@@ -1,9 +1,8 @@
-//! Parsing one record's bytes into a JSON value, refusing duplicate keys.
+//! Parsing one record's bytes into a [`Doc`], refusing duplicate keys.
 //!
 //! `serde_json::Value` silently keeps the last of two equal keys; the
 //! generated types reject such an object. To agree with them, records are
-//! parsed with a seed that builds the same `Value` but fails on a repeated
-//! key and says where it is.
+//! parsed with a seed that fails on a repeated key and says where it is.
 //!
 //! # Design
 //! A duplicate key is reported as an *invalid* record (not malformed): the
@@ -11,12 +10,14 @@
 //! of the contract, like a wrong type. The error's pointer is the duplicated
 //! key's (`/serial`, or `/a/b` when nested).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::map::Entry;
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
+
+use crate::doc::Doc;
 
 /// Why a record's bytes are not a JSON value we accept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,23 +48,30 @@ impl fmt::Display for ParseError {
 }
 
 /// Parses `bytes` as exactly one JSON value, rejecting duplicate keys.
-pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
+pub fn parse(bytes: &[u8]) -> Result<Doc<'_>, ParseError> {
     let duplicate = RefCell::new(None);
     let seed = Seed {
         duplicate: &duplicate,
     };
     // Checking UTF-8 once for the whole record is cheaper than string by
-    // string; invalid UTF-8 takes the slice path, which says where it is.
-    let result = match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
-        }
-        Err(_) => {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+    // string, and says where the first bad byte is.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let column = (valid.len() - line_start) as u64 + 1;
+            let message = "not valid UTF-8 text".to_owned();
+            return Err(ParseError::Syntax {
+                message,
+                line,
+                column,
+            });
         }
     };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     match result {
         Ok(value) => Ok(value),
         Err(error) => match duplicate.into_inner() {
@@ -101,7 +109,7 @@ pub fn pointer(segments: &[String]) -> String {
     out
 }
 
-/// Builds a `Value`; on a duplicate key, records the path (innermost first) in `duplicate`.
+/// Builds a [`Doc`]; on a duplicate key, records the path (innermost first) in `duplicate`.
 #[derive(Clone, Copy)]
 struct Seed<'a> {
     duplicate: &'a RefCell<Option<Vec<String>>>,
@@ -116,58 +124,62 @@ impl Seed<'_> {
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
-    type Value = Value;
+    type Value = Doc<'de>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Doc<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Seed<'_> {
-    type Value = Value;
+    type Value = Doc<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Doc<'de>, E> {
+        Ok(Doc::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_i64<E>(self, v: i64) -> Result<Doc<'de>, E> {
+        Ok(Doc::Number(v.into()))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_u64<E>(self, v: u64) -> Result<Doc<'de>, E> {
+        Ok(Doc::Number(v.into()))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E>(self, v: f64) -> Result<Doc<'de>, E> {
+        Ok(Number::from_f64(v).map_or(Doc::Null, Doc::Number))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Doc<'de>, E> {
+        Ok(Doc::String(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<Doc<'de>, E> {
+        Ok(Doc::String(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_string<E>(self, v: String) -> Result<Doc<'de>, E> {
+        Ok(Doc::String(Cow::Owned(v)))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_none<E>(self) -> Result<Doc<'de>, E> {
+        Ok(Doc::Null)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_unit<E>(self) -> Result<Doc<'de>, E> {
+        Ok(Doc::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         loop {
             match seq.next_element_seed(self) {
                 Ok(Some(item)) => items.push(item),
-                Ok(None) => return Ok(Value::Array(items)),
+                Ok(None) => return Ok(Doc::Array(items)),
                 Err(error) => {
                     let index = items.len();
                     self.push(|| index.to_string());
@@ -177,41 +189,67 @@ impl<'de> Visitor<'de> for Seed<'_> {
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
-            let value = match access.next_value_seed(self) {
-                Ok(value) => value,
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Doc<'de>, A::Error> {
+        let mut members: Vec<(Cow<'de, str>, Doc<'de>)> = Vec::with_capacity(16);
+        while let Some(key) = access.next_key_seed(Key)? {
+            // Events have a few dozen members at most: a scan is cheaper than hashing.
+            if members.iter().any(|(k, _)| *k == key) {
+                *self.duplicate.borrow_mut() = Some(vec![key.into_owned()]);
+                return Err(de::Error::custom("duplicate key"));
+            }
+            match access.next_value_seed(self) {
+                Ok(value) => members.push((key, value)),
                 Err(error) => {
-                    self.push(|| key);
+                    self.push(|| key.into_owned());
                     return Err(error);
-                }
-            };
-            // One search of the map both detects a duplicate and inserts.
-            match map.entry(key) {
-                Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                Entry::Occupied(slot) => {
-                    *self.duplicate.borrow_mut() = Some(vec![slot.key().clone()]);
-                    return Err(de::Error::custom("duplicate key"));
                 }
             }
         }
-        Ok(Value::Object(map))
+        Ok(Doc::Object(members))
+    }
+}
+
+/// An object key, borrowed when it has no escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn parses_like_serde_json() {
-        let text = br#"{"a": [1, -2, 2.5, "x", null, true], "b": {"c": {}}}"#;
+        let text = br#"{"a": [1, -2, 2.5, "x\\u00e9", null, true], "b": {"c": {}}}"#;
         let expected: Value = serde_json::from_slice(text).unwrap();
-        assert_eq!(parse(text).unwrap(), expected);
+        assert_eq!(parse(text).unwrap().to_value(), expected);
     }
 
     #[test]
@@ -244,12 +282,24 @@ mod tests {
         assert_eq!(message, "trailing comma");
         assert!(matches!(parse(b"{} {}"), Err(ParseError::Syntax { .. })));
         assert!(matches!(parse(b""), Err(ParseError::Syntax { .. })));
+        let Err(ParseError::Syntax {
+            message,
+            line,
+            column,
+        }) = parse(b"{\n\"a\": \"caf\xE9\"}")
+        else {
+            panic!("expected a syntax error");
+        };
+        assert_eq!(
+            (message.as_str(), line, column),
+            ("not valid UTF-8 text", 2, 10)
+        );
     }
 
     #[test]
     fn equal_keys_in_different_objects_are_fine() {
         assert_eq!(
-            parse(br#"{"a": {"a": 1}}"#).unwrap(),
+            parse(br#"{"a": {"a": 1}}"#).unwrap().to_value(),
             json!({"a": {"a": 1}})
         );
     }

@@ -155,8 +155,8 @@ fn expected_types(kind: &TypeKind) -> String {
 }
 
 /// The problem of an event whose `log_type` is missing or not a string.
-pub(crate) fn log_type_problem(event: &serde_json::Map<String, Value>, show: bool) -> Problem {
-    match event.get("log_type") {
+pub(crate) fn log_type_problem(log_type: Option<&Value>, show: bool) -> Problem {
+    match log_type {
         None => Problem::new(
             "/log_type",
             "log_type",

@@ -59,6 +59,8 @@ pub struct Summary {
 /// A record that is not accepted, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordError {
+    /// Where: `source`, `line`, `column`, `response`, `entry`, `index` (flattened into the error).
+    #[serde(flatten)]
     pub place: Place,
     pub class: Class,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +73,7 @@ pub struct RecordError {
 /// Something worth saying about an input that is not a record (an error response).
 #[derive(Debug, Clone, Serialize)]
 pub struct Note {
+    #[serde(flatten)]
     pub place: Place,
     pub message: String,
 }

@@ -229,7 +229,11 @@ fn io_message(error: &io::Error) -> String {
         io::ErrorKind::NotFound => "no such file".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         io::ErrorKind::IsADirectory => "is a directory".to_owned(),
-        io::ErrorKind::InvalidData => format!("invalid data: {error}"),
+        io::ErrorKind::UnexpectedEof => "unexpected end of the input".to_owned(),
+        // A decompressor's errors (`incomplete deflate stream`, `corrupt deflate stream`).
+        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::Other => {
+            format!("{error}: the input ends early or is corrupt")
+        }
         _ => error.to_string(),
     };
     let mut chars = text.chars();

@@ -16,10 +16,14 @@ use std::path::{Path, PathBuf};
 
 use aperture_events_codegen::embedded::SCHEMA_FILES;
 use aperture_events_codegen::reading::{self, Reading};
-use jsonschema::{Draft, Registry};
+use std::sync::Arc;
+
+use jsonschema::json::Json;
+use jsonschema::{Draft, Registry, ValidationOptions};
 use serde_json::Value;
 
 use crate::datetime::is_valid_date_time;
+use crate::doc::Fast;
 use crate::fields::FieldTable;
 
 /// Why the schemas could not be loaded or compiled. Each names its file.
@@ -175,7 +179,9 @@ pub struct CompiledType {
     pub log_type: String,
     /// The schema file name.
     pub file: String,
-    /// The validator of the chosen reading.
+    /// The validator of the chosen reading, on the fast representation (every record).
+    pub fast: jsonschema::Validator<Fast>,
+    /// The same on `serde_json::Value`, for the detailed errors of a failing record.
     pub validator: jsonschema::Validator,
     /// The documented fields, for drift.
     pub fields: FieldTable,
@@ -203,6 +209,7 @@ impl Compiled {
         for (log_type, file) in set.event_types() {
             let schema = reading::apply(reading, &file.value);
             let validator = build(chosen, &schema, &file.name)?;
+            let fast = build(chosen, &schema, &file.name)?;
             let fields = FieldTable::new(set, file, &|field_ref: &Value, which: Reading| {
                 let registry = match which {
                     Reading::Tolerant => &tolerant,
@@ -213,6 +220,7 @@ impl Compiled {
             types.push(CompiledType {
                 log_type,
                 file: file.name.clone(),
+                fast,
                 validator,
                 fields,
             });
@@ -240,13 +248,14 @@ fn prepare(set: &SchemaSet, reading: Reading) -> Result<Registry<'static>, Schem
         .map_err(|e| SchemaError::Registry(e.to_string()))
 }
 
-/// Compiles `schema` against `registry`: offline, draft 2020-12, formats asserted with our `date-time`.
-fn build(
+/// Compiles `schema` against `registry` for representation `F`: offline,
+/// draft 2020-12, formats asserted with our `date-time`.
+fn build<F: Json>(
     registry: &Registry<'_>,
     schema: &Value,
     file: &str,
-) -> Result<jsonschema::Validator, SchemaError> {
-    jsonschema::options()
+) -> Result<jsonschema::Validator<F>, SchemaError> {
+    ValidationOptions::<'_, Arc<dyn jsonschema::Retrieve>, F>::default()
         .with_draft(Draft::Draft202012)
         .offline()
         .with_registry(registry)

@@ -1,6 +1,7 @@
 //! The inputs named on the command line: files, directories (walked
 //! recursively, in name order, hidden entries skipped) and `-` for stdin.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// One input.
@@ -31,7 +32,8 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Source>, Vec<(String, String)>) {
         if path.as_os_str() == "-" {
             sources.push(Source::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut sources, &mut errors);
+            let mut visited = HashSet::new();
+            walk(path, &mut sources, &mut errors, &mut visited);
         } else {
             // Missing or unreadable files are reported when opened.
             sources.push(Source::File(path.clone()));
@@ -40,7 +42,31 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Source>, Vec<(String, String)>) {
     (sources, errors)
 }
 
-fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, String)>) {
+fn walk(
+    dir: &Path,
+    sources: &mut Vec<Source>,
+    errors: &mut Vec<(String, String)>,
+    visited: &mut HashSet<PathBuf>,
+) {
+    // A symbolic link back up the tree would make the walk endless: each
+    // directory is entered once, by its canonical path.
+    match std::fs::canonicalize(dir) {
+        Ok(canonical) if visited.contains(&canonical) => {
+            let message = "a directory already read (a symbolic link loop), skipped".to_owned();
+            errors.push((dir.display().to_string(), message));
+            return;
+        }
+        Ok(canonical) => {
+            visited.insert(canonical);
+        }
+        Err(e) => {
+            errors.push((
+                dir.display().to_string(),
+                format!("cannot list directory: {e}"),
+            ));
+            return;
+        }
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -61,7 +87,7 @@ fn walk(dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, String)
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            walk(&path, sources, errors);
+            walk(&path, sources, errors, visited);
         } else {
             sources.push(Source::File(path));
         }
