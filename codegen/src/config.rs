@@ -4,7 +4,7 @@
 //! out, no file touched. [`Config::compile`] is the one call for `build.rs`: it
 //! reads the configured schema files, generates, writes into `OUT_DIR` only
 //! when the bytes changed (so an unchanged schema never triggers a rebuild),
-//! and tells cargo to rerun when any schema file changes.
+//! and tells cargo to rerun when any schema file changes (see `compile`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,10 @@ use crate::ir::{DateTimeRepr, Module};
 use crate::load::{SchemaSource, Schemas};
 use crate::lower::{self, Options};
 use crate::render;
+
+mod compile;
+
+pub use compile::write_if_changed;
 
 /// Which Rust type `format: date-time` strings become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -334,79 +338,11 @@ impl Config {
         }
         errors.finish(additions)
     }
-
-    /// The one call for `build.rs`: reads the schemas, generates, writes
-    /// `OUT_DIR/aperture_events.rs` (or the configured place) if its bytes
-    /// changed, and prints `cargo:rerun-if-changed` for every schema file and
-    /// directory read. Gives the path written.
-    pub fn compile(&self) -> Result<PathBuf> {
-        let sources = self.read_sources()?;
-        let output = self.generate(&sources)?;
-        let dir = match &self.out_dir {
-            Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or_else(|| {
-                    Diagnostic::file(
-                        "OUT_DIR",
-                        "not set: call compile() from a build script, or set out_dir",
-                    )
-                })?,
-        };
-        let path = dir.join(&self.file_name);
-        write_if_changed(&path, output.code.as_bytes()).map_err(|e| {
-            Diagnostic::file(
-                &path.display().to_string(),
-                format!("cannot write generated code: {e}"),
-            )
-        })?;
-        let watched = self.schema_dirs.iter().chain(&self.schema_files);
-        let read = sources.iter().filter_map(|s| s.path.as_ref());
-        rerun_if_changed(watched.chain(read));
-        Ok(path)
-    }
-}
-
-/// Writes `bytes` to `path` unless it already holds exactly them; gives
-/// whether it wrote.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, bytes)?;
-    Ok(true)
-}
-
-/// Tells cargo which paths the build script read.
-#[allow(
-    clippy::print_stdout,
-    reason = "cargo reads build script instructions from stdout"
-)]
-fn rerun_if_changed<'a>(paths: impl Iterator<Item = &'a PathBuf>) {
-    let mut seen = std::collections::BTreeSet::new();
-    for path in paths {
-        if seen.insert(path) {
-            println!("cargo:rerun-if-changed={}", path.display());
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn writes_only_when_bytes_change() {
-        let dir = std::env::temp_dir().join(format!("aperture-codegen-{}", std::process::id()));
-        let path = dir.join("out.rs");
-        assert!(write_if_changed(&path, b"a").expect("first write"));
-        assert!(!write_if_changed(&path, b"a").expect("same bytes"));
-        assert!(write_if_changed(&path, b"b").expect("new bytes"));
-        std::fs::remove_dir_all(&dir).expect("cleanup");
-    }
 
     #[test]
     fn unknown_type_names_and_bad_derives_are_reported_together() {

@@ -17,6 +17,7 @@
 
 mod date_time;
 mod docs;
+mod numbers;
 mod runtime;
 mod structs;
 mod union;
@@ -54,8 +55,8 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
             Item::Union(u) => union::emit(&ctx, u),
             Item::OpenEnum(e) => values::open_enum(&ctx, e),
             Item::ClosedEnum(e) => values::closed_enum(&ctx, e),
-            Item::Integer(i) => values::integer(&ctx, i),
-            Item::Multi(m) => values::multi(&ctx, m),
+            Item::Integer(i) => numbers::integer(&ctx, i),
+            Item::Multi(m) => numbers::multi(&ctx, m),
         };
         public.extend(item_tokens);
         private.extend(support);

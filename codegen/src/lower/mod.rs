@@ -13,6 +13,7 @@
 //! Errors are collected and the walk carries on, so one run reports them all.
 
 mod docs;
+mod enums;
 mod keywords;
 mod objects;
 mod types;

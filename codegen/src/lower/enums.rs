@@ -1,0 +1,138 @@
+//! String enumerations: `enum` (closed) and `x-known-values` (open, with a
+//! catch-all for any other string).
+
+use serde_json::{Map, Value};
+
+use super::{Hint, Lowerer};
+use crate::ir::{Item, TypeRef, ValueEnum, Variant};
+use crate::load::Location;
+use crate::names::variant_names;
+
+/// The catch-all variant of open enumerations.
+pub(super) const OTHER: &str = "Other";
+
+impl Lowerer<'_> {
+    /// `enum`: a closed enumeration of strings (plus `null`).
+    pub(super) fn closed_enum(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        types: Option<&[String]>,
+        hint: &Hint,
+    ) -> Option<(TypeRef, bool)> {
+        let Some(values) = object.get("enum").and_then(Value::as_array) else {
+            self.error(location, Some("enum"), "`enum` must be an array");
+            return None;
+        };
+        let has_null = values.iter().any(Value::is_null);
+        let strings: Option<Vec<String>> = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        let Some(strings) = strings else {
+            self.error(
+                location,
+                Some("enum"),
+                "`enum` values other than strings and null are not supported",
+            );
+            return None;
+        };
+        if let Some(types) = types {
+            if types.iter().any(|t| t != "string" && t != "null") {
+                self.error(
+                    location,
+                    Some("type"),
+                    "`enum` is supported only with type string (and null)",
+                );
+                return None;
+            }
+        }
+        let type_allows_null = types.is_none_or(|t| t.iter().any(|t| t == "null"));
+        let nullable = has_null && type_allows_null;
+        let type_allows_string = types.is_none_or(|t| t.iter().any(|t| t == "string"));
+        if strings.is_empty() || !type_allows_string {
+            if nullable {
+                self.error(
+                    location,
+                    Some("enum"),
+                    "an `enum` of `null` alone is not supported",
+                );
+            } else {
+                self.error(location, Some("enum"), "`enum` allows no value");
+            }
+            return None;
+        }
+        let name = self.named(location, hint, |this, name| {
+            let docs = this.docs(location);
+            let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+            let variants = variant_names(&refs, &[])
+                .into_iter()
+                .zip(&strings)
+                .map(|(name, value)| Variant {
+                    name,
+                    value: value.clone(),
+                    quirk: false,
+                })
+                .collect();
+            Some(Item::ClosedEnum(ValueEnum {
+                name: name.to_owned(),
+                docs,
+                variants,
+                other: String::new(),
+            }))
+        })?;
+        Some((TypeRef::Named(name), nullable))
+    }
+
+    /// `x-known-values`: an open enumeration.
+    pub(super) fn open_enum(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+    ) -> Option<Item> {
+        let known = self.strings(location, "x-known-values", object.get("x-known-values")?)?;
+        let quirk_values = match object.get("x-quirk-values") {
+            Some(value) => self.strings(location, "x-quirk-values", value)?,
+            None => Vec::new(),
+        };
+        for value in &quirk_values {
+            if !known.contains(value) {
+                self.error(
+                    location,
+                    Some("x-quirk-values"),
+                    format!("quirk value `{value}` is not in `x-known-values`"),
+                );
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for value in &known {
+            if !seen.insert(value) {
+                self.error(
+                    location,
+                    Some("x-known-values"),
+                    format!("`{value}` is listed twice"),
+                );
+                return None;
+            }
+        }
+        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let variants = variant_names(&refs, &[OTHER])
+            .into_iter()
+            .zip(&known)
+            .map(|(variant, value)| Variant {
+                name: variant,
+                value: value.clone(),
+                quirk: quirk_values.contains(value),
+            })
+            .collect();
+        let docs = self.docs(location);
+        Some(Item::OpenEnum(ValueEnum {
+            name: name.to_owned(),
+            docs,
+            variants,
+            other: OTHER.to_owned(),
+        }))
+    }
+}
