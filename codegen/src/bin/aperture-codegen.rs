@@ -94,8 +94,11 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
         None => SchemaSource::embedded(),
     };
     let output = config.generate(&sources)?;
-    std::io::stdout().write_all(output.code.as_bytes())?;
-    Ok(())
+    match std::io::stdout().write_all(output.code.as_bytes()) {
+        // A reader that stopped early (`| head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// `export`: write (or check) the self-contained schemas and their manifest.
