@@ -401,3 +401,33 @@ fn secrets_never_reach_any_output() {
     }
     assert!(mock.log().iter().any(|e| e.kind == RequestKind::Token));
 }
+
+#[test]
+fn a_closed_stdout_saves_the_batch_and_fails_clearly() {
+    let mock = start(mock_config(), 40);
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("rejects");
+    let mut child = capture(&mock, "-")
+        .args([
+            "--until-drained",
+            "--size",
+            "40",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    // The reader goes away before anything is written.
+    drop(child.stdout.take());
+    let out = wait(child, Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("stdout:") && err.contains("the 40 events of the last response were saved to"),
+        "{err}"
+    );
+    let saved = files(&rejects);
+    assert_eq!(saved.len(), 1);
+    assert!(saved[0].to_string_lossy().ends_with(".unwritten.ndjson"));
+    assert_eq!(lines(&saved[0]), generate(1, 40));
+}

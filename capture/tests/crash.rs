@@ -6,6 +6,8 @@
 //! for more. Each process fetches its own token, so the mock's log tells the
 //! processes apart: a response is "followed" when a later request carried the
 //! same token. Only the one response in flight at a kill may be missing.
+//! The journal rotates (with gzip) throughout, so kills also land in the
+//! middle of rotations and compressions.
 
 #![allow(clippy::print_stderr)]
 
@@ -47,6 +49,7 @@ fn sigkill_at_random_moments_loses_only_the_response_in_flight() {
         let size = rng.u32(1..=50).to_string();
         let mut child = capture(&mock, &journal_arg)
             .args(["--until-drained", "--size", &size, "--quiet"])
+            .args(["--rotate-size", "256K", "--gzip"])
             .spawn()
             .expect("capture starts");
         std::thread::sleep(Duration::from_millis(rng.u64(5..60)));
@@ -61,14 +64,22 @@ fn sigkill_at_random_moments_loses_only_the_response_in_flight() {
         }
     }
     // A last run drains the rest.
-    let out = run(capture(&mock, &journal_arg).args(["--until-drained", "--size", "100"]));
+    let out = run(capture(&mock, &journal_arg)
+        .args(["--until-drained", "--size", "100"])
+        .args(["--rotate-size", "256K", "--gzip"]));
     assert_success(&out);
     assert!(
         kills >= 10,
         "too few kills landed while the capture ran ({kills})"
     );
 
-    let got = lines(&journal);
+    // Rotation (with gzip) runs during the kills too: read every file.
+    let got = all_lines(dir.path(), "events.ndjson");
+    let rotated = files(dir.path())
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".gz"))
+        .count();
+    assert!(rotated >= 3, "rotation happened ({rotated} files)");
     assert_no_duplicates(&got);
     for l in &got {
         serde_json::from_slice::<serde_json::Value>(l)

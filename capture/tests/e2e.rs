@@ -300,3 +300,28 @@ fn all_faults_at_once() {
     let (dir, got, _) = drain(&mock, &["--size", "25", "--max-failures", "0"]);
     check_accounting(&mock, &dir, &got, 600);
 }
+
+#[test]
+fn a_pretty_printed_event_becomes_one_line_with_only_its_newlines_changed() {
+    let pretty =
+        b"{\n  \"log_type\": \"incident\",\r\n  \"note\": \"two\\nlines\",\n  \"severity\": 3.0\n}"
+            .to_vec();
+    let plain =
+        br#"{"log_type":"activity_monitoring","timestamp":"2017-08-14T23:20:57Z"}"#.to_vec();
+    let mock = MockServer::start(mock_config(), vec![plain.clone(), pretty.clone()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("events.ndjson");
+    let out = run(capture(&mock, journal.to_str().unwrap()).arg("--until-drained"));
+    assert_success(&out);
+    let got = lines(&journal);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0], plain);
+    // Raw newlines (whitespace between tokens) become spaces, one for one;
+    // the escaped `\n` inside the string is untouched.
+    let expected: Vec<u8> = pretty
+        .iter()
+        .map(|&b| if b == b'\n' || b == b'\r' { b' ' } else { b })
+        .collect();
+    assert_eq!(got[1], expected);
+    assert_eq!(got[1].len(), pretty.len());
+}

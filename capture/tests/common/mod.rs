@@ -164,3 +164,32 @@ pub fn signal(child: &Child, signal: rustix::process::Signal) {
     let pid = rustix::process::Pid::from_raw(child.id() as i32).expect("child pid");
     rustix::process::kill_process(pid, signal).expect("signal sent");
 }
+
+/// Every line of a rotated journal: `<name>.N[.gz]` in number order, then `<name>`.
+pub fn all_lines(dir: &Path, name: &str) -> Vec<Vec<u8>> {
+    use std::io::Read;
+    let mut rotated: Vec<(u64, PathBuf)> = files(dir)
+        .into_iter()
+        .filter_map(|p| {
+            let file = p.file_name()?.to_str()?.to_owned();
+            let rest = file.strip_prefix(&format!("{name}."))?;
+            let n = rest.strip_suffix(".gz").unwrap_or(rest).parse().ok()?;
+            Some((n, p))
+        })
+        .collect();
+    rotated.sort();
+    let mut all = Vec::new();
+    for (_, p) in rotated {
+        let mut bytes = Vec::new();
+        if p.extension().is_some_and(|e| e == "gz") {
+            flate2::read::GzDecoder::new(std::fs::File::open(&p).unwrap())
+                .read_to_end(&mut bytes)
+                .unwrap();
+        } else {
+            bytes = std::fs::read(&p).unwrap();
+        }
+        all.extend(split_lines(&bytes));
+    }
+    all.extend(lines(&dir.join(name)));
+    all
+}
