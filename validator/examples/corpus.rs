@@ -5,7 +5,7 @@
 //! Events of the five types in the proportions of real traffic, with the
 //! quirks real traffic has (nulls, upper-case exposure, numeric sizes), all
 //! valid in the tolerant reading; with a second argument N, every Nth event
-//! is made invalid (severity 7). Deterministic: the same arguments give the
+//! is made invalid (its timestamp is not a date-time). Deterministic: the same arguments give the
 //! same bytes.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -172,7 +172,7 @@ fn main() -> io::Result<()> {
     for i in 0..count {
         let mut event = event(&mut rng);
         if invalid_every.is_some_and(|n| i % n == 0) {
-            event["severity"] = json!(7);
+            event["timestamp"] = json!("2017-02-30 25:00:00");
         }
         serde_json::to_writer(&mut out, &event)?;
         out.write_all(b"\n")?;

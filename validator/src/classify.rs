@@ -125,10 +125,12 @@ impl Validator {
     /// assert_eq!(validator.classify(b"{oops").class, Class::Malformed);
     /// ```
     pub fn classify(&self, bytes: &[u8]) -> Verdict {
-        self.examine(bytes).verdict
+        self.examine(bytes, true).verdict
     }
 
-    pub(crate) fn examine<'a>(&self, bytes: &'a [u8]) -> Examined<'a> {
+    /// Classifies a record; with `details` false, an invalid record's schema
+    /// errors are not worked out (a report that lists no more errors needs only the class).
+    pub(crate) fn examine<'a>(&self, bytes: &'a [u8], details: bool) -> Examined<'a> {
         let show = self.options.show_values;
         let done = |verdict, event, type_index| Examined {
             verdict,
@@ -205,6 +207,13 @@ impl Validator {
             );
         }
         // A failing record is parsed again into a `Value` for jsonschema's detailed errors.
+        if !details {
+            return done(
+                verdict(Class::Invalid, Some(log_type), Vec::new()),
+                Some(doc),
+                Some(index),
+            );
+        }
         let problems = match serde_json::from_slice::<Value>(bytes) {
             Ok(instance) => ty
                 .validator

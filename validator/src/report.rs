@@ -154,7 +154,8 @@ impl Report {
         locus: Locus,
         bytes: &[u8],
     ) -> Verdict {
-        let examined = validator.examine(bytes);
+        // Errors past `max_errors` are counted, not listed: their details are not needed.
+        let examined = validator.examine(bytes, self.errors.len() < self.max_errors);
         let verdict = examined.verdict;
         // Columns locate syntax errors; other places are a line (and item) only.
         let place = || {
