@@ -55,7 +55,11 @@ mod tests {
             let value: serde_json::Value = serde_json::from_str(file.text)
                 .unwrap_or_else(|e| panic!("{} is not JSON: {e}", file.name));
             let id = value["$id"].as_str().expect("$id");
-            assert!(id.ends_with(file.name), "{id} does not end with {}", file.name);
+            assert!(
+                id.ends_with(file.name),
+                "{id} does not end with {}",
+                file.name
+            );
         }
     }
 }

@@ -50,7 +50,11 @@ pub fn strict(schema: &Value) -> Value {
                 .map(|(key, value)| {
                     // An `x-strict` object is itself a schema fragment: leave it
                     // as written; everything else is walked.
-                    let value = if key == STRICT { value.clone() } else { strict(value) };
+                    let value = if key == STRICT {
+                        value.clone()
+                    } else {
+                        strict(value)
+                    };
                     (key.clone(), value)
                 })
                 .collect();
