@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 echo "== cargo test --workspace"
 cargo test --workspace --locked
 
+echo "== cargo test: the code generator's command line"
+cargo test --locked -p aperture-events-codegen --features cli
+
 if [ -f tests/conformance/run.sh ]; then
   echo "== conformance: Python and TypeScript tools on the exported schemas"
   bash tests/conformance/run.sh
