@@ -213,7 +213,8 @@ fn sigterm_stops_after_storing_the_response_in_flight() {
     let out = wait(child, Duration::from_secs(20));
     assert_success(&out);
     assert!(
-        stderr(&out).contains("stopped by signal"),
+        stderr(&out).contains("stopped by signal")
+            && stderr(&out).contains("stopping once the response in flight is stored"),
         "{}",
         stderr(&out)
     );

@@ -10,6 +10,7 @@ mod flags;
 mod report;
 mod validate;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -82,6 +83,20 @@ fn run(settings: Settings) -> Result<(), (u8, String)> {
         signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&stop))
             .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&stop)))
             .map_err(|e| (2, format!("installing signal handlers: {e}")))?;
+    }
+
+    if !settings.quiet {
+        // Say why the capture has not stopped yet: it finishes the request in flight.
+        let flag = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            let _ = writeln!(
+                std::io::stderr(),
+                "stopping once the response in flight is stored (signal again to stop at once)"
+            );
+        });
     }
 
     let mut client = Client::new(&settings.capture, credentials);
