@@ -75,12 +75,21 @@ pub fn parse(bytes: &[u8]) -> Result<Doc<'_>, ParseError> {
     match result {
         Ok(value) => Ok(value),
         Err(error) => match duplicate.into_inner() {
-            Some(mut path) => {
-                path.reverse();
-                Err(ParseError::DuplicateKey {
-                    pointer: pointer(&path),
-                })
-            }
+            // The parse stops at a repeated key: the rest must be JSON too for
+            // the record to be an invalid event rather than malformed text.
+            Some(mut path) => match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => {
+                    path.reverse();
+                    Err(ParseError::DuplicateKey {
+                        pointer: pointer(&path),
+                    })
+                }
+                Err(error) => Err(ParseError::Syntax {
+                    message: message_of(&error),
+                    line: error.line() as u64,
+                    column: error.column() as u64,
+                }),
+            },
             None => Err(ParseError::Syntax {
                 message: message_of(&error),
                 line: error.line() as u64,
