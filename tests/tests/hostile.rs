@@ -1,0 +1,290 @@
+//! Hostile input against the libraries: the validator's classifier, the
+//! generated `LogEvent`, and the code generator. Each must answer with an
+//! error that says what is wrong, never panic, never overflow the stack, and
+//! agree with the others. (The binary, with files, memory and exit codes, is
+//! tested in `validator/tests/hostile.rs`.)
+//!
+//! Crashes or disagreements the fuzz targets (`tests/fuzz/`) find are added
+//! here as regression cases, each with a comment naming what it found.
+
+use aperture_events::LogEvent;
+use aperture_events_codegen::embedded::SCHEMA_FILES;
+use aperture_events_codegen::{Config, DateTimeMapping, SchemaSource};
+use aperture_events_validator::{Class, Options, Reading, Validator};
+use serde_json::Value;
+
+fn validator(reading: Reading) -> Validator {
+    Validator::embedded(Options {
+        reading,
+        show_values: false,
+    })
+    .expect("embedded schemas compile")
+}
+
+const EVENT_HEAD: &str =
+    r#"{"log_type": "incident", "timestamp": "2020-05-08T23:50:55Z", "incident_id": "x""#;
+
+/// An incident whose extra field `field` holds `raw` (JSON text, or not).
+fn incident_with(field: &str, raw: &str) -> Vec<u8> {
+    format!(r#"{EVENT_HEAD}, "{field}": {raw}}}"#).into_bytes()
+}
+
+/// The verdicts on `bytes`: tolerant class, strict class, and whether `LogEvent` accepts it.
+fn verdicts(bytes: &[u8]) -> (Class, Class, Result<LogEvent, String>) {
+    let tolerant = validator(Reading::Tolerant).classify(bytes);
+    let strict = validator(Reading::Strict).classify(bytes);
+    let typed = serde_json::from_slice::<LogEvent>(bytes).map_err(|e| e.to_string());
+    assert_eq!(
+        typed.is_ok(),
+        tolerant.class.is_accepted(Reading::Tolerant),
+        "agreement on {:?}: LogEvent {:?}, validator {:?} {:?}",
+        String::from_utf8_lossy(bytes),
+        typed.as_ref().err(),
+        tolerant.class,
+        tolerant.problems
+    );
+    if !tolerant.class.is_accepted(Reading::Tolerant) {
+        assert!(!tolerant.problems.is_empty(), "a rejection says why");
+    }
+    (tolerant.class, strict.class, typed)
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing_the_stack() {
+    let depth = 100_000;
+    for text in [
+        format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+        format!("{}{}", r#"{"a":"#.repeat(depth), "}".repeat(depth)),
+        String::from_utf8(incident_with(
+            "extra",
+            &format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+        ))
+        .expect("utf-8"),
+        // Unclosed: the input ends 100,000 levels down.
+        "[".repeat(depth),
+    ] {
+        let (class, _, _) = verdicts(text.as_bytes());
+        assert_eq!(class, Class::Malformed);
+        let problems = validator(Reading::Tolerant).classify(text.as_bytes()).problems;
+        assert!(
+            problems[0].message.contains("recursion limit")
+                || problems[0].message.contains("EOF"),
+            "{problems:?}"
+        );
+    }
+    // Nesting that serde_json's limit (128) allows is an ordinary value.
+    let nested = incident_with("extra", &format!("{}1{}", "[".repeat(100), "]".repeat(100)));
+    let (class, strict, typed) = verdicts(&nested);
+    assert_eq!((class, strict), (Class::Valid, Class::Invalid));
+    let back = serde_json::to_value(typed.expect("accepted")).expect("serialize");
+    assert_eq!(back, serde_json::from_slice::<Value>(&nested).expect("json"));
+}
+
+#[test]
+fn numbers_at_the_edges_of_json() {
+    // 1e400 does not fit an f64: serde_json refuses it, so it is not JSON we can hold.
+    let (class, _, _) = verdicts(&incident_with("severity", "1e400"));
+    assert_eq!(class, Class::Malformed);
+    let message = &validator(Reading::Tolerant)
+        .classify(&incident_with("severity", "1e400"))
+        .problems[0]
+        .message;
+    assert!(message.contains("number out of range"), "{message}");
+    // -0, -0.0, 5e0 and 1e-400 (0) are integers 0..5 in JSON Schema's sense.
+    for raw in ["-0", "-0.0", "5e0", "1e-400", "0.0", "1.0"] {
+        let (class, strict, typed) = verdicts(&incident_with("severity", raw));
+        assert_eq!((class, strict), (Class::Valid, Class::Valid), "severity {raw}");
+        let LogEvent::Incident(incident) = typed.expect("accepted") else {
+            panic!("an incident");
+        };
+        let expected = raw.parse::<f64>().expect("a number");
+        let got = incident.severity.map(|s| f64::from(s.get()));
+        assert_eq!(got, Some(expected), "severity {raw}");
+    }
+    for raw in ["5.5", "6", "-1", "1e308", "18446744073709551616", "-9223372036854775809"] {
+        let (class, _, _) = verdicts(&incident_with("severity", raw));
+        assert_eq!(class, Class::Invalid, "severity {raw}");
+    }
+    // Unknown fields keep huge and tiny numbers as JSON does.
+    for raw in ["1e308", "-1.7976931348623157e308", "5e-324", "18446744073709551615", "-9223372036854775808"] {
+        let text = incident_with("x_number", raw);
+        let (class, _, typed) = verdicts(&text);
+        assert_eq!(class, Class::Valid, "{raw}");
+        let back = serde_json::to_value(typed.expect("accepted")).expect("serialize");
+        assert_eq!(back, serde_json::from_slice::<Value>(&text).expect("json"), "{raw}");
+    }
+}
+
+#[test]
+fn duplicate_keys_are_refused_by_both() {
+    for text in [
+        format!(r#"{EVENT_HEAD}, "serial": "a", "serial": null}}"#),
+        format!(r#"{EVENT_HEAD}, "log_type": "incident"}}"#),
+        format!(r#"{EVENT_HEAD}, "x_extra": 1, "x_extra": 1}}"#),
+        r#"{"log_type": "dlp_scan", "a": 1, "a": 2}"#.to_owned(),
+    ] {
+        let (class, strict, _) = verdicts(text.as_bytes());
+        assert_eq!((class, strict), (Class::Invalid, Class::Invalid), "{text}");
+    }
+}
+
+#[test]
+fn bytes_that_are_not_json_text() {
+    let cases: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"   \n\t ".to_vec(),
+        b"\xEF\xBB\xBF".to_vec(),
+        [&b"\xEF\xBB\xBF"[..], EVENT_HEAD.as_bytes(), b"}"].concat(),
+        b"\0".to_vec(),
+        incident_with("item_name", "\"a\0b\""),
+        [EVENT_HEAD.as_bytes(), b", \"item_name\": \"caf\xE9\"}"].concat(),
+        [EVENT_HEAD.as_bytes(), b", \"item_name\": \"\xFF\xFE\"}"].concat(),
+        incident_with("item_name", r#""\ud800""#),
+        incident_with("item_name", r#""\udc00\ud800""#),
+        incident_with("item_name", "NaN"),
+        incident_with("item_name", "Infinity"),
+        [EVENT_HEAD.as_bytes(), b"}", b"\0"].concat(),
+        [EVENT_HEAD.as_bytes(), b"} {}"].concat(),
+        EVENT_HEAD.as_bytes().to_vec(),
+        // Found by the validate_input fuzz target: a repeated key, then a
+        // syntax error further on. Not JSON, so malformed (it was `invalid`,
+        // the parser stopping at the repeated key).
+        incident_with("x", r#"{"y": 1, "y":s 2}"#),
+        [EVENT_HEAD.as_bytes(), br#", "log_type": "incident""#].concat(),
+    ];
+    for bytes in cases {
+        let (class, strict, _) = verdicts(&bytes);
+        assert_eq!((class, strict), (Class::Malformed, Class::Malformed), "{:?}", String::from_utf8_lossy(&bytes));
+    }
+    // JSON, but not an event object.
+    for text in ["null", "0", "\"incident\"", "[]", "[{}]", "true"] {
+        let (class, _, _) = verdicts(text.as_bytes());
+        assert_eq!(class, Class::Malformed, "{text}");
+    }
+    // Escaped NULs and surrogate pairs are ordinary strings.
+    for raw in [r#""a\u0000b""#, r#""\ud83d\ude00""#, "\"\u{10FFFF}\""] {
+        let text = incident_with("item_name", raw);
+        let (class, _, typed) = verdicts(&text);
+        assert_eq!(class, Class::Valid, "{raw}");
+        let back = serde_json::to_value(typed.expect("accepted")).expect("serialize");
+        assert_eq!(back, serde_json::from_slice::<Value>(&text).expect("json"));
+    }
+}
+
+#[test]
+fn odd_log_types() {
+    for (raw, expected) in [
+        (r#""""#, Class::UnknownType),
+        (r#""incident ""#, Class::UnknownType),
+        (r#""\u0000""#, Class::UnknownType),
+        ("null", Class::Invalid),
+        ("1", Class::Invalid),
+        (r#"["incident"]"#, Class::Invalid),
+        (r#"{"log_type": "incident"}"#, Class::Invalid),
+    ] {
+        let text = format!(r#"{{"log_type": {raw}, "timestamp": "2020-05-08T23:50:55Z"}}"#);
+        let (class, strict, typed) = verdicts(text.as_bytes());
+        assert_eq!(class, expected, "{raw}");
+        if class == Class::UnknownType {
+            assert!(matches!(typed, Ok(LogEvent::Unknown(_))));
+            assert_eq!(strict, Class::UnknownType);
+            assert!(!strict.is_accepted(Reading::Strict));
+        }
+    }
+}
+
+/// Generates code for `sources`; panics if the code does not parse as Rust.
+fn generate(sources: &[SchemaSource], mapping: DateTimeMapping) -> Result<String, String> {
+    match Config::new().date_time(mapping).generate(sources) {
+        Ok(output) => {
+            if let Err(e) = syn::parse_file(&output.code) {
+                panic!("generated code does not parse: {e}\n{}", output.code);
+            }
+            Ok(output.code)
+        }
+        Err(error) => {
+            let text = error.to_string();
+            assert!(!text.is_empty(), "an error without a message");
+            Err(text)
+        }
+    }
+}
+
+/// The stock schemas with `name` replaced by `schema`.
+fn with_replaced(name: &str, schema: &Value) -> Vec<SchemaSource> {
+    SCHEMA_FILES
+        .iter()
+        .map(|f| {
+            let text = if f.name == name {
+                serde_json::to_string_pretty(schema).expect("json")
+            } else {
+                f.text.to_owned()
+            };
+            SchemaSource::new(f.name, text)
+        })
+        .collect()
+}
+
+fn stock(name: &str) -> Value {
+    let file = SCHEMA_FILES.iter().find(|f| f.name == name).expect("stock file");
+    serde_json::from_str(file.text).expect("json")
+}
+
+#[test]
+fn the_generator_answers_any_json_with_an_error_or_parsable_code() {
+    let mut cases: Vec<(String, Vec<SchemaSource>)> = Vec::new();
+    for raw in [
+        "null", "true", "false", "0", "-0", "1e308", "\"\"", "[]", "{}", "[{}]",
+        r##"{"$ref": "#"}"##,
+        r##"{"$id": "https://schemas.aperture-events.dev/v1/x.schema.json", "$ref": "#"}"##,
+        r#"{"$ref": "https://example.com/remote.schema.json"}"#,
+        r#"{"type": "object", "properties": {"": {}, "type": {}, "self": {"type": "string"}, "1a": {"type": "integer"}, "é": {"type": "null"}}}"#,
+        r#"{"type": "object", "title": "", "properties": {"a-b": {"type": "string"}, "a_b": {"type": "string"}, "A B": {"type": "string"}}}"#,
+        r#"{"type": "string", "x-known-values": ["a", "A", "a b", "", "*/", "\u0000"]}"#,
+        r#"{"type": "integer", "minimum": 1e400}"#,
+        r#"{"type": "integer", "minimum": 5, "maximum": 1}"#,
+        r#"{"type": "integer", "minimum": -1e30, "maximum": 1e30}"#,
+        r#"{"description": "*/ ``` #[doc = \"x\"] \u0000 \\ /*", "type": "object"}"#,
+        "{\"type\": [\"string\", \"integer\", \"null\", \"object\", \"array\", \"boolean\", \"number\"]}",
+        r#"{"oneOf": []}"#,
+        r##"{"oneOf": [{"$ref": "#"}, {"$ref": "#"}]}"##,
+        r#"{"x-strict": {"type": 7}, "x-quirk": 3}"#,
+        "not json",
+        "",
+    ] {
+        cases.push((format!("alone: {raw}"), vec![SchemaSource::new("fuzz.schema.json", raw)]));
+        for file in ["incident.schema.json", "common.schema.json", "log_event.schema.json"] {
+            let sources = SCHEMA_FILES
+                .iter()
+                .map(|f| SchemaSource::new(f.name, if f.name == file { raw } else { f.text }))
+                .collect();
+            cases.push((format!("{file} replaced by {raw}"), sources));
+        }
+    }
+    // Edits of a stock schema: a property referring to itself, a $ref cycle
+    // across files, a title that is a Rust keyword, a log_type const that is
+    // not a string, two event types with the same log_type.
+    let mut incident = stock("incident.schema.json");
+    incident["properties"]["severity"] = serde_json::json!({"$ref": "#/properties/severity"});
+    cases.push(("self ref".into(), with_replaced("incident.schema.json", &incident)));
+    let mut incident = stock("incident.schema.json");
+    incident["title"] = "Self".into();
+    cases.push(("title Self".into(), with_replaced("incident.schema.json", &incident)));
+    let mut incident = stock("incident.schema.json");
+    incident["properties"]["log_type"]["const"] = serde_json::json!(3);
+    cases.push(("const 3".into(), with_replaced("incident.schema.json", &incident)));
+    let mut incident = stock("incident.schema.json");
+    incident["properties"]["log_type"]["const"] = "remediation".into();
+    cases.push(("duplicate log_type".into(), with_replaced("incident.schema.json", &incident)));
+    let mut common = stock("common.schema.json");
+    common["$defs"]["severity"] = serde_json::json!({"$ref": "incident.schema.json#/properties/severity"});
+    cases.push(("cycle across files".into(), with_replaced("common.schema.json", &common)));
+    for (name, sources) in &cases {
+        for mapping in [DateTimeMapping::Chrono, DateTimeMapping::String] {
+            let result = std::panic::catch_unwind(|| generate(sources, mapping));
+            assert!(result.is_ok(), "the generator panicked on: {name}");
+        }
+    }
+    // The stock schemas still generate.
+    generate(&SchemaSource::embedded(), DateTimeMapping::Chrono).expect("stock schemas generate");
+}
