@@ -2,8 +2,9 @@
 //!
 //! Stdout is flushed after each response; it is not synced, since a pipe
 //! cannot be, so in stdout mode durability is the reading program's job. If
-//! stdout refuses a batch (the reader went away), the batch is saved to the
-//! rejects directory before the error is reported, so it is not lost.
+//! stdout (or the journal) refuses a batch (the reader went away, the disk
+//! is full), the batch is saved to the rejects directory if at all possible
+//! before the error is reported and the capture stops.
 
 use std::io::Write;
 
@@ -22,9 +23,17 @@ pub enum Output {
 /// An error writing events.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    /// The journal failed.
-    #[error(transparent)]
-    Journal(#[from] JournalError),
+    /// The journal failed; the batch was saved to the rejects directory if possible.
+    #[error("{source}; {}", match saved {
+        Some(path) => format!("the events of the last response were saved to {path}"),
+        None => "saving the events of the last response to the rejects directory failed too".to_owned(),
+    })]
+    Journal {
+        /// The cause.
+        source: JournalError,
+        /// Where the batch was saved.
+        saved: Option<String>,
+    },
     /// Stdout failed; the batch was saved to the rejects directory.
     #[error("stdout: {source}; the {count} events of the last response were saved to {saved}")]
     Stdout {
@@ -53,13 +62,20 @@ impl Output {
         rejects: &mut Rejects,
     ) -> Result<(), OutputError> {
         match self {
-            Output::Journal(j) => Ok(j.append(lines)?),
-            Output::Stdout => {
-                let mut buf = Vec::new();
-                for line in lines {
-                    buf.extend_from_slice(line);
-                    buf.push(b'\n');
+            Output::Journal(j) => match j.append(lines) {
+                Ok(()) => Ok(()),
+                // The capture stops on this error; try to keep the batch in hand first
+                // (the rejects directory may be on another disk, or have room left).
+                Err(source) => {
+                    let saved = rejects.save(RejectKind::Unwritten, &ndjson(lines)).ok();
+                    Err(OutputError::Journal {
+                        source,
+                        saved: saved.map(|p| p.display().to_string()),
+                    })
                 }
+            },
+            Output::Stdout => {
+                let buf = ndjson(lines);
                 let mut out = std::io::stdout().lock();
                 match out.write_all(&buf).and_then(|()| out.flush()) {
                     Ok(()) => Ok(()),
@@ -75,4 +91,13 @@ impl Output {
             }
         }
     }
+}
+
+fn ndjson(lines: &[Vec<u8>]) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for line in lines {
+        buf.extend_from_slice(line);
+        buf.push(b'\n');
+    }
+    buf
 }

@@ -432,3 +432,34 @@ fn a_closed_stdout_saves_the_batch_and_fails_clearly() {
     assert!(saved[0].to_string_lossy().ends_with(".unwritten.ndjson"));
     assert_eq!(lines(&saved[0]), generate(1, 40));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_stops_the_capture_after_saving_the_batch_in_hand() {
+    let mock = start(mock_config(), 30);
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("rejects");
+    // Every write to /dev/full fails with "no space left on device".
+    let out = run(capture(&mock, "/dev/full").args([
+        "--until-drained",
+        "--size",
+        "30",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("journal /dev/full: writing:"), "{err}");
+    assert!(
+        err.contains("the events of the last response were saved to"),
+        "{err}"
+    );
+    let saved = files(&rejects);
+    assert_eq!(saved.len(), 1);
+    assert_eq!(lines(&saved[0]), generate(1, 30));
+    assert_eq!(
+        events_responses(&mock.log()).len(),
+        1,
+        "nothing more was asked for"
+    );
+}
