@@ -63,13 +63,14 @@ if [ ! -x "$tools/ajv/node_modules/.bin/ajv" ]; then
     mkdir -p "$tools/ajv"
     (cd "$tools/ajv" && npm install --silent --no-audit --no-fund ajv-cli@5 ajv-formats@2)
 fi
-# jsonschema-cli resolves references only over the network or from a bundle: bundle offline.
+# jsonschema-cli's validate takes no local resources (it would fetch the $refs over
+# the network): dereference the schemas offline into one self-contained schema first.
 resources=()
 for name in $names; do
     resources+=(--resource "https://schemas.aperture-events.dev/v1/$name.schema.json=$work/schemas/$name.schema.json")
 done
-"$tools/bin/jsonschema-cli" bundle "$work/schemas/events_array.schema.json" "${resources[@]}" \
-    -o "$work/schemas/events_array.bundled.json"
+"$tools/bin/jsonschema-cli" dereference "$work/schemas/events_array.schema.json" "${resources[@]}" \
+    -o "$work/schemas/events_array.dereferenced.json"
 ajv_refs=()
 for name in $names; do ajv_refs+=(-r "$work/schemas/$name.schema.json"); done
 
@@ -81,7 +82,7 @@ measure() {
     /usr/bin/time -f 'TIME %e %M' -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt" || status=$?
     if [ "$status" != "$expected" ]; then
         echo "bench.sh: $label exited with $status, expected $expected" >&2
-        tail -5 "$work/err.txt" "$work/out.txt" >&2
+        tail -n 5 "$work/err.txt" "$work/out.txt" >&2
     fi
     read -r _ seconds kib < <(grep '^TIME' "$work/time.txt")
     echo "$label|$count|$seconds|$kib" >>"$work/results.txt"
@@ -94,7 +95,7 @@ measure "aperture-validate -j 1" "$events" 0 "$validate" -j 1 "$work/valid.ndjso
 measure "plain loop (Value + is_valid, 1 thread)" "$events" 0 "$target/release/examples/plain_loop" "$work/valid.ndjson"
 measure "aperture-validate, half invalid" "$events" 1 "$validate" "$work/half.ndjson"
 measure "jsonschema-cli (JSON array)" "$events" 0 "$tools/bin/jsonschema-cli" validate \
-    "$work/schemas/events_array.bundled.json" -i "$work/valid.json" --assert-format
+    "$work/schemas/events_array.dereferenced.json" -i "$work/valid.json" --assert-format
 measure "ajv-cli (JSON array)" "$events" 0 "$tools/ajv/node_modules/.bin/ajv" validate --spec=draft2020 \
     --strict=false -c ajv-formats -s "$work/schemas/events_array.schema.json" "${ajv_refs[@]}" -d "$work/valid.json"
 

@@ -7,16 +7,12 @@
 //! date and time), so the validator registers this function for the format.
 //!
 //! # Design
-//! The rule: byte 10 is `T` or `t`, and `chrono::DateTime::parse_from_rfc3339`
-//! succeeds. It is the rule of the generated crate (`aperture-events`); this
-//! copy exists because that crate exposes no such function yet. When it does,
-//! call it from here instead.
+//! The rule (byte 10 is `T` or `t`, and `chrono::DateTime::parse_from_rfc3339`
+//! succeeds) lives in the generated crate, `aperture-events`, beside the type
+//! that applies it; the validator calls that very function, so the two cannot
+//! drift apart.
 
-/// Whether `text` is an RFC 3339 date-time as the generated types accept it.
-pub fn is_valid_date_time(text: &str) -> bool {
-    matches!(text.as_bytes().get(10), Some(b'T' | b't'))
-        && chrono::DateTime::parse_from_rfc3339(text).is_ok()
-}
+pub use aperture_events::is_valid_date_time;
 
 #[cfg(test)]
 mod tests {

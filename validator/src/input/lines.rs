@@ -1,9 +1,10 @@
 //! NDJSON (JSON Lines): one record per line.
 //!
 //! LF or CRLF line ends, blank lines skipped, a leading BOM already removed by
-//! the caller. A line holding a JSON array or a bulk body (`{"events": ...}`
-//! as its first key) is read as a document of its own, so a file of compact
-//! bulk responses, one per line, gives one record per event.
+//! the caller. A line holding a bulk body (`{"events": ...}` as its first
+//! key) is read as a document of its own, so a file of compact bulk
+//! responses, one per line, gives one record per event. Any other line is one
+//! record, whatever it holds (an array on a line is one malformed record).
 
 use std::io::{self, BufRead};
 

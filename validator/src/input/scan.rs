@@ -19,11 +19,12 @@ use std::io::{self, Read};
 use super::Sink;
 use crate::place::Locus;
 
-/// Whether `line` (trimmed) must be read as a document rather than as one
-/// record: a JSON array, or an object whose first key is `events` or `log`.
+/// Whether an NDJSON `line` (trimmed) must be read as a document rather than
+/// as one record: a bulk body or a HAR file, that is an object whose first key
+/// is `events` or `log`. A line holding an array is one record, as NDJSON
+/// says (a malformed one): only whole files are read as arrays of events.
 pub(super) fn is_container(line: &[u8]) -> bool {
     match line.first() {
-        Some(b'[') => true,
         Some(b'{') => {
             let rest = trim_start(&line[1..]);
             [&b"\"events\""[..], &b"\"log\""[..]].iter().any(|key| {
@@ -423,7 +424,7 @@ mod tests {
 
     #[test]
     fn containers_are_arrays_and_bulk_or_har_objects() {
-        assert!(is_container(b"[1]"));
+        assert!(!is_container(b"[1]"));
         assert!(is_container(br#"{ "events" : []}"#));
         assert!(is_container(br#"{"log": {}}"#));
         assert!(!is_container(br#"{"log_type": "incident"}"#));
