@@ -1,3 +1,5 @@
+//! Journal behaviour: appending, repair of a cut last line, rotation and its crash recovery.
+
 use super::*;
 
 fn read(path: &Path) -> String {
