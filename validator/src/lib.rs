@@ -18,7 +18,8 @@
 //! ```
 //!
 //! Modules, each with one job: [`input`] finds records in files of any shape,
-//! [`parse`] turns a record into JSON, [`classify`] puts it in its class,
+//! [`parse`] turns a record into a borrowed [`doc::Doc`] (which jsonschema
+//! validates directly), [`classify`] puts it in its class,
 //! [`problem`] says what is wrong, [`drift`] counts departures from the
 //! contract, [`report`] accumulates all of it, [`run`] does a whole run on
 //! all cores, [`render`] prints a report in each output format.

@@ -96,11 +96,20 @@ pub fn text(report: &Report, out: &mut dyn Write, options: &TextOptions) -> io::
     for note in &report.notes {
         writeln!(out, "{}: {}", p.bold(&note.place.to_string()), note.message)?;
     }
-    drift(report, out, &p, options)?;
-    summary(report, out, &p)
+    let listed = !(report.errors.is_empty() && report.inputs.is_empty() && report.notes.is_empty())
+        || report.errors_omitted > 0;
+    let drifted = drift(report, out, &p, options, listed)?;
+    summary(report, out, &p, listed || drifted)
 }
 
-fn drift(report: &Report, out: &mut dyn Write, p: &Paint, options: &TextOptions) -> io::Result<()> {
+/// Writes the drift section, after a blank line when `separate`; returns whether it wrote anything.
+fn drift(
+    report: &Report,
+    out: &mut dyn Write,
+    p: &Paint,
+    options: &TextOptions,
+    separate: bool,
+) -> io::Result<bool> {
     let d = &report.drift;
     let rates: Vec<_> = d
         .fields
@@ -108,9 +117,11 @@ fn drift(report: &Report, out: &mut dyn Write, p: &Paint, options: &TextOptions)
         .filter(|f| options.all_rates || f.null > 0)
         .collect();
     if !d.has_drift() && rates.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
-    writeln!(out)?;
+    if separate {
+        writeln!(out)?;
+    }
     writeln!(out, "{}", p.bold("drift"))?;
     if !d.undocumented_fields.is_empty() {
         writeln!(out, "  undocumented fields:")?;
@@ -182,7 +193,7 @@ fn drift(report: &Report, out: &mut dyn Write, p: &Paint, options: &TextOptions)
             if options.all_rates {
                 ""
             } else {
-                " (fields ever absent or null)"
+                " of fields ever null (--all-rates: every field)"
             }
         )?;
         let mut current = "";
@@ -200,16 +211,18 @@ fn drift(report: &Report, out: &mut dyn Write, p: &Paint, options: &TextOptions)
             )?;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 fn percent(rate: f64) -> String {
     format!("{:.1}%", rate * 100.0)
 }
 
-fn summary(report: &Report, out: &mut dyn Write, p: &Paint) -> io::Result<()> {
+fn summary(report: &Report, out: &mut dyn Write, p: &Paint, separate: bool) -> io::Result<()> {
     let s = &report.summary;
-    writeln!(out)?;
+    if separate {
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "{} ({} reading): {}: {} valid, {} invalid, {} malformed, {} unknown_type",
