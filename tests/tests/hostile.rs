@@ -193,6 +193,26 @@ fn odd_log_types() {
     }
 }
 
+/// Found by the `log_event` fuzz target; a known disagreement, not fixed here.
+///
+/// `item_size` and `occurrences_by_rule` are `integer, minimum 0` with no
+/// maximum. JSON Schema's integers are unbounded, so the validator accepts
+/// `19446744073709551615` (read by serde_json as the float 1.94e19, whose
+/// fractional part is zero); the generated `u64` cannot hold it, and
+/// `LogEvent` rejects the event. Either fix restores agreement: a `maximum`
+/// of 18446744073709551615 on those schemas (a count or a byte size never
+/// exceeds it; the schemas are the lead's), or an unbounded integer type in
+/// the generator for integers without a maximum.
+#[test]
+#[ignore = "known disagreement: unbounded schema integers vs the generated u64"]
+fn integers_beyond_u64_agree() {
+    for field in ["item_size", "occurrences_by_rule"] {
+        for raw in ["18446744073709551616", "19446744073709551615", "1e20"] {
+            verdicts(&incident_with(field, raw));
+        }
+    }
+}
+
 /// Generates code for `sources`; panics if the code does not parse as Rust.
 fn generate(sources: &[SchemaSource], mapping: DateTimeMapping) -> Result<String, String> {
     match Config::new().date_time(mapping).generate(sources) {
