@@ -17,9 +17,8 @@
 #   FUZZ_TOOLS      where cargo-fuzz is installed (default tests/fuzz/.tools)
 #   FUZZ_TARGET_DIR where the targets are built (default tests/fuzz/target)
 #
-# Reproduce a crash:
-#   RUSTC_BOOTSTRAP=1 tests/fuzz/.tools/bin/cargo-fuzz run --fuzz-dir tests/fuzz \
-#     --sanitizer none -O <target> tests/fuzz/artifacts/<target>/crash-...
+# Reproduce a crash (after a run has built the targets):
+#   tests/fuzz/target/x86_64-unknown-linux-gnu/release/<target> tests/fuzz/artifacts/<target>/crash-...
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -89,6 +88,8 @@ for name in common activity_monitoring incident remediation policy_violation adm
 done
 { printf '\007'; cat schema/incident.schema.json; } > "$corpus/codegen_schema/seed-7-alone"
 
+triple=$(rustc -vV | sed -n 's/^host: //p')
+
 echo "== fuzzing each target for ${seconds}s"
 mkdir -p "$fuzz_dir/artifacts"
 pids=()
@@ -97,7 +98,8 @@ for target in $targets; do
   (
     # -rss_limit_mb / -malloc_limit_mb: memory beyond 2 GiB is a crash (unbounded memory).
     # -timeout: one input taking 30 s is a crash (a hang, or quadratic time).
-    "$cargo_fuzz" run "${build_flags[@]}" "$target" "$corpus/$target" -- \
+    # The binary built above, run directly: `cargo fuzz run` would build again.
+    "$CARGO_TARGET_DIR/$triple/release/$target" "$corpus/$target" \
       -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=30 \
       -print_final_stats=1 -close_fd_mask=1 \
       -artifact_prefix="$root/$fuzz_dir/artifacts/$target/" \

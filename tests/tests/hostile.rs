@@ -65,10 +65,11 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
     ] {
         let (class, _, _) = verdicts(text.as_bytes());
         assert_eq!(class, Class::Malformed);
-        let problems = validator(Reading::Tolerant).classify(text.as_bytes()).problems;
+        let problems = validator(Reading::Tolerant)
+            .classify(text.as_bytes())
+            .problems;
         assert!(
-            problems[0].message.contains("recursion limit")
-                || problems[0].message.contains("EOF"),
+            problems[0].message.contains("recursion limit") || problems[0].message.contains("EOF"),
             "{problems:?}"
         );
     }
@@ -77,7 +78,10 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let (class, strict, typed) = verdicts(&nested);
     assert_eq!((class, strict), (Class::Valid, Class::Invalid));
     let back = serde_json::to_value(typed.expect("accepted")).expect("serialize");
-    assert_eq!(back, serde_json::from_slice::<Value>(&nested).expect("json"));
+    assert_eq!(
+        back,
+        serde_json::from_slice::<Value>(&nested).expect("json")
+    );
 }
 
 #[test]
@@ -93,7 +97,11 @@ fn numbers_at_the_edges_of_json() {
     // -0, -0.0, 5e0 and 1e-400 (0) are integers 0..5 in JSON Schema's sense.
     for raw in ["-0", "-0.0", "5e0", "1e-400", "0.0", "1.0"] {
         let (class, strict, typed) = verdicts(&incident_with("severity", raw));
-        assert_eq!((class, strict), (Class::Valid, Class::Valid), "severity {raw}");
+        assert_eq!(
+            (class, strict),
+            (Class::Valid, Class::Valid),
+            "severity {raw}"
+        );
         let LogEvent::Incident(incident) = typed.expect("accepted") else {
             panic!("an incident");
         };
@@ -101,17 +109,34 @@ fn numbers_at_the_edges_of_json() {
         let got = incident.severity.map(|s| f64::from(s.get()));
         assert_eq!(got, Some(expected), "severity {raw}");
     }
-    for raw in ["5.5", "6", "-1", "1e308", "18446744073709551616", "-9223372036854775809"] {
+    for raw in [
+        "5.5",
+        "6",
+        "-1",
+        "1e308",
+        "18446744073709551616",
+        "-9223372036854775809",
+    ] {
         let (class, _, _) = verdicts(&incident_with("severity", raw));
         assert_eq!(class, Class::Invalid, "severity {raw}");
     }
     // Unknown fields keep huge and tiny numbers as JSON does.
-    for raw in ["1e308", "-1.7976931348623157e308", "5e-324", "18446744073709551615", "-9223372036854775808"] {
+    for raw in [
+        "1e308",
+        "-1.7976931348623157e308",
+        "5e-324",
+        "18446744073709551615",
+        "-9223372036854775808",
+    ] {
         let text = incident_with("x_number", raw);
         let (class, _, typed) = verdicts(&text);
         assert_eq!(class, Class::Valid, "{raw}");
         let back = serde_json::to_value(typed.expect("accepted")).expect("serialize");
-        assert_eq!(back, serde_json::from_slice::<Value>(&text).expect("json"), "{raw}");
+        assert_eq!(
+            back,
+            serde_json::from_slice::<Value>(&text).expect("json"),
+            "{raw}"
+        );
     }
 }
 
@@ -154,7 +179,12 @@ fn bytes_that_are_not_json_text() {
     ];
     for bytes in cases {
         let (class, strict, _) = verdicts(&bytes);
-        assert_eq!((class, strict), (Class::Malformed, Class::Malformed), "{:?}", String::from_utf8_lossy(&bytes));
+        assert_eq!(
+            (class, strict),
+            (Class::Malformed, Class::Malformed),
+            "{:?}",
+            String::from_utf8_lossy(&bytes)
+        );
     }
     // JSON, but not an event object.
     for text in ["null", "0", "\"incident\"", "[]", "[{}]", "true"] {
@@ -208,7 +238,7 @@ fn odd_log_types() {
 fn integers_beyond_u64_agree() {
     for field in ["item_size", "occurrences_by_rule"] {
         for raw in ["18446744073709551616", "19446744073709551615", "1e20"] {
-            verdicts(&incident_with(field, raw));
+            let _ = verdicts(&incident_with(field, raw));
         }
     }
 }
@@ -246,7 +276,10 @@ fn with_replaced(name: &str, schema: &Value) -> Vec<SchemaSource> {
 }
 
 fn stock(name: &str) -> Value {
-    let file = SCHEMA_FILES.iter().find(|f| f.name == name).expect("stock file");
+    let file = SCHEMA_FILES
+        .iter()
+        .find(|f| f.name == name)
+        .expect("stock file");
     serde_json::from_str(file.text).expect("json")
 }
 
@@ -254,7 +287,16 @@ fn stock(name: &str) -> Value {
 fn the_generator_answers_any_json_with_an_error_or_parsable_code() {
     let mut cases: Vec<(String, Vec<SchemaSource>)> = Vec::new();
     for raw in [
-        "null", "true", "false", "0", "-0", "1e308", "\"\"", "[]", "{}", "[{}]",
+        "null",
+        "true",
+        "false",
+        "0",
+        "-0",
+        "1e308",
+        "\"\"",
+        "[]",
+        "{}",
+        "[{}]",
         r##"{"$ref": "#"}"##,
         r##"{"$id": "https://schemas.aperture-events.dev/v1/x.schema.json", "$ref": "#"}"##,
         r#"{"$ref": "https://example.com/remote.schema.json"}"#,
@@ -272,8 +314,15 @@ fn the_generator_answers_any_json_with_an_error_or_parsable_code() {
         "not json",
         "",
     ] {
-        cases.push((format!("alone: {raw}"), vec![SchemaSource::new("fuzz.schema.json", raw)]));
-        for file in ["incident.schema.json", "common.schema.json", "log_event.schema.json"] {
+        cases.push((
+            format!("alone: {raw}"),
+            vec![SchemaSource::new("fuzz.schema.json", raw)],
+        ));
+        for file in [
+            "incident.schema.json",
+            "common.schema.json",
+            "log_event.schema.json",
+        ] {
             let sources = SCHEMA_FILES
                 .iter()
                 .map(|f| SchemaSource::new(f.name, if f.name == file { raw } else { f.text }))
@@ -286,19 +335,35 @@ fn the_generator_answers_any_json_with_an_error_or_parsable_code() {
     // not a string, two event types with the same log_type.
     let mut incident = stock("incident.schema.json");
     incident["properties"]["severity"] = serde_json::json!({"$ref": "#/properties/severity"});
-    cases.push(("self ref".into(), with_replaced("incident.schema.json", &incident)));
+    cases.push((
+        "self ref".into(),
+        with_replaced("incident.schema.json", &incident),
+    ));
     let mut incident = stock("incident.schema.json");
     incident["title"] = "Self".into();
-    cases.push(("title Self".into(), with_replaced("incident.schema.json", &incident)));
+    cases.push((
+        "title Self".into(),
+        with_replaced("incident.schema.json", &incident),
+    ));
     let mut incident = stock("incident.schema.json");
     incident["properties"]["log_type"]["const"] = serde_json::json!(3);
-    cases.push(("const 3".into(), with_replaced("incident.schema.json", &incident)));
+    cases.push((
+        "const 3".into(),
+        with_replaced("incident.schema.json", &incident),
+    ));
     let mut incident = stock("incident.schema.json");
     incident["properties"]["log_type"]["const"] = "remediation".into();
-    cases.push(("duplicate log_type".into(), with_replaced("incident.schema.json", &incident)));
+    cases.push((
+        "duplicate log_type".into(),
+        with_replaced("incident.schema.json", &incident),
+    ));
     let mut common = stock("common.schema.json");
-    common["$defs"]["severity"] = serde_json::json!({"$ref": "incident.schema.json#/properties/severity"});
-    cases.push(("cycle across files".into(), with_replaced("common.schema.json", &common)));
+    common["$defs"]["severity"] =
+        serde_json::json!({"$ref": "incident.schema.json#/properties/severity"});
+    cases.push((
+        "cycle across files".into(),
+        with_replaced("common.schema.json", &common),
+    ));
     for (name, sources) in &cases {
         for mapping in [DateTimeMapping::Chrono, DateTimeMapping::String] {
             let result = std::panic::catch_unwind(|| generate(sources, mapping));

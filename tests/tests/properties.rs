@@ -160,8 +160,14 @@ fn edit() -> BoxedStrategy<Edit> {
 }
 
 fn apply(event: &mut Map<String, Value>, edit: &Edit) {
-    let log_type = event.get("log_type").and_then(Value::as_str).unwrap_or("incident");
-    let documented = SPACE.properties.get(log_type).or_else(|| SPACE.properties.get("incident"));
+    let log_type = event
+        .get("log_type")
+        .and_then(Value::as_str)
+        .unwrap_or("incident");
+    let documented = SPACE
+        .properties
+        .get(log_type)
+        .or_else(|| SPACE.properties.get("incident"));
     let field = |n: usize| documented.map(|d| d[n % d.len()].clone());
     match edit {
         Edit::Known(f, v) => {
@@ -207,7 +213,11 @@ fn record() -> BoxedStrategy<String> {
         2 => Just(Form::Pretty),
         1 => Just(Form::DuplicateKey),
     ];
-    (0..BASES.len(), proptest::collection::vec(edit(), 0..5), form)
+    (
+        0..BASES.len(),
+        proptest::collection::vec(edit(), 0..5),
+        form,
+    )
         .prop_map(|(base, edits, form)| {
             let mut event = BASES[base].clone();
             for edit in &edits {
@@ -240,16 +250,20 @@ fn record() -> BoxedStrategy<String> {
 /// and every consumer's parser reads the same value, so it counts as lossless.
 fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-            (Some(i), Some(j), _, _) => i == j,
-            (_, _, Some(i), Some(j)) => i == j,
-            _ => x.as_f64() == y.as_f64() && (x.is_f64() || y.is_f64()),
-        },
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                (Some(i), Some(j), _, _) => i == j,
+                (_, _, Some(i), Some(j)) => i == j,
+                _ => x.as_f64() == y.as_f64() && (x.is_f64() || y.is_f64()),
+            }
+        }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }

@@ -29,9 +29,7 @@ fuzz_target!(|data: &[u8]| {
         SCHEMA_FILES
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                SchemaSource::new(f.name, if i == slot { text } else { f.text })
-            })
+            .map(|(i, f)| SchemaSource::new(f.name, if i == slot { text } else { f.text }))
             .collect()
     } else {
         vec![SchemaSource::new("fuzz.schema.json", text)]
@@ -43,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
     match config.generate(&sources) {
         Ok(output) => {
             if let Err(e) = syn::parse_file(&output.code) {
-                panic!("generated code does not parse as Rust: {e}\n{}", output.code);
+                panic!(
+                    "generated code does not parse as Rust: {e}\n{}",
+                    output.code
+                );
             }
         }
         Err(error) => {

@@ -55,7 +55,11 @@ fuzz_target!(|data: &[u8]| {
     );
     let text = serde_json::to_string(&event).expect("serializes");
     let again: LogEvent = serde_json::from_str(&text).expect("its own output deserializes");
-    assert_eq!(serde_json::to_string(&again).expect("serializes"), text, "not a fixed point");
+    assert_eq!(
+        serde_json::to_string(&again).expect("serializes"),
+        text,
+        "not a fixed point"
+    );
 });
 
 /// JSON equality with numbers compared by value (`2.0` equals `2`, `-0` equals `0`).
@@ -68,16 +72,20 @@ fuzz_target!(|data: &[u8]| {
 /// kept too (then this becomes `==`).
 fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-            (Some(i), Some(j), _, _) => i == j,
-            (_, _, Some(i), Some(j)) => i == j,
-            _ => (x.is_f64() || y.is_f64()) && x.as_f64() == y.as_f64(),
-        },
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                (Some(i), Some(j), _, _) => i == j,
+                (_, _, Some(i), Some(j)) => i == j,
+                _ => (x.is_f64() || y.is_f64()) && x.as_f64() == y.as_f64(),
+            }
+        }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }
@@ -89,7 +97,9 @@ fn beyond_64_bits(data: &[u8]) -> bool {
     fn walk(value: &Value) -> bool {
         match value {
             Value::Number(n) => n.as_f64().is_some_and(|f| {
-                n.is_f64() && f.fract() == 0.0 && !(-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&f)
+                n.is_f64()
+                    && f.fract() == 0.0
+                    && !(-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&f)
             }),
             Value::Array(items) => items.iter().any(walk),
             Value::Object(map) => map.values().any(walk),

@@ -86,7 +86,10 @@ fuzz_target!(|data: &[u8]| {
                         assert!(verdict.problems.is_empty(), "a valid record has problems");
                     }
                     if !verdict.class.is_accepted(reading) {
-                        assert!(!verdict.problems.is_empty(), "a rejected record without a problem");
+                        assert!(
+                            !verdict.problems.is_empty(),
+                            "a rejected record without a problem"
+                        );
                     }
                     if !verdict.class.is_accepted(reading) || !verdict.problems.is_empty() {
                         not_accepted += 1;
@@ -108,9 +111,16 @@ fuzz_target!(|data: &[u8]| {
             "the classes add up to the records read"
         );
         let typed: u64 = s.by_log_type.values().map(|c| c.total).sum();
-        assert!(typed <= s.total - s.malformed, "records by log_type exceed the non-malformed records");
+        assert!(
+            typed <= s.total - s.malformed,
+            "records by log_type exceed the non-malformed records"
+        );
         for (log_type, c) in &s.by_log_type {
-            assert_eq!(c.valid + c.invalid + c.unknown_type, c.total, "counts of {log_type}");
+            assert_eq!(
+                c.valid + c.invalid + c.unknown_type,
+                c.total,
+                "counts of {log_type}"
+            );
         }
         assert_eq!(
             report.errors.len() as u64 + report.errors_omitted,
