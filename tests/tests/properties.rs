@@ -349,3 +349,38 @@ fn json_eq_compares_numbers_by_value() {
     assert!(!json_eq(&json!({"a": 1}), &json!({"a": 1, "b": 1})));
     assert!(!json_eq(&json!("1"), &json!(1)));
 }
+
+/// The generated records reach every verdict the properties speak of, so the
+/// properties above are not vacuous.
+#[test]
+fn generated_records_reach_every_class() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = record();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..400 {
+        let text = strategy.new_tree(&mut runner).expect("a record").current();
+        let tolerant = TOLERANT.classify(text.as_bytes()).class;
+        let strict = STRICT.classify(text.as_bytes()).class;
+        seen.insert(format!("tolerant {}", tolerant.name()));
+        if tolerant == Class::Valid && strict != Class::Valid {
+            seen.insert("quirk form".to_owned());
+        }
+        if tolerant == Class::Invalid && text.matches("\"log_type\"").count() < 2 {
+            seen.insert("invalid without a repeated key".to_owned());
+        }
+    }
+    for expected in [
+        "tolerant valid",
+        "tolerant invalid",
+        "tolerant unknown_type",
+        "quirk form",
+        "invalid without a repeated key",
+    ] {
+        assert!(
+            seen.contains(expected),
+            "never generated: {expected} ({seen:?})"
+        );
+    }
+}
