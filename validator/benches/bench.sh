@@ -19,6 +19,8 @@
 #   5. prints events/s, the ratios and the peak memory.
 #
 # Needs: cargo, npm, GNU time (/usr/bin/time, Debian package `time`).
+# "cpu s" is user + system time: on a machine shared with other work it says
+# more than the wall time does.
 # Environment: BENCH_DIR (work directory, default $TMPDIR/aperture-validate-bench),
 # BENCH_TOOLS (where the other validators are installed, default $BENCH_DIR/tools),
 # BENCH_EVENTS, CARGO_TARGET_DIR.
@@ -74,18 +76,18 @@ done
 ajv_refs=()
 for name in $names; do ajv_refs+=(-r "$work/schemas/$name.schema.json"); done
 
-# measure LABEL EVENTS EXPECTED_EXIT COMMAND...: one line "label events seconds peak_kib".
+# measure LABEL EVENTS EXPECTED_EXIT COMMAND...: one line "label|events|seconds|peak_kib|cpu_seconds".
 measure() {
     local label=$1 count=$2 expected=$3
     shift 3
     local status=0
-    /usr/bin/time -f 'TIME %e %M' -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt" || status=$?
+    /usr/bin/time -f 'TIME %e %M %U %S' -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt" || status=$?
     if [ "$status" != "$expected" ]; then
         echo "bench.sh: $label exited with $status, expected $expected" >&2
         tail -n 5 "$work/err.txt" "$work/out.txt" >&2
     fi
-    read -r _ seconds kib < <(grep '^TIME' "$work/time.txt")
-    echo "$label|$count|$seconds|$kib" >>"$work/results.txt"
+    read -r _ seconds kib user sys < <(grep '^TIME' "$work/time.txt")
+    echo "$label|$count|$seconds|$kib|$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" >>"$work/results.txt"
 }
 
 echo "== measuring" >&2
@@ -102,11 +104,11 @@ measure "ajv-cli (JSON array)" "$events" 0 "$tools/ajv/node_modules/.bin/ajv" va
 echo
 echo "cores: $(nproc); corpus: $events events, $(du -m "$work/valid.ndjson" | cut -f1) MB of NDJSON; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -F'|' '
-    { label[NR] = $1; n[NR] = $2; s[NR] = $3; kib[NR] = $4 }
+    { label[NR] = $1; n[NR] = $2; s[NR] = $3; kib[NR] = $4; cpu[NR] = $5 }
     END {
-        printf "%-42s %9s %12s %10s\n", "", "seconds", "events/s", "peak MiB"
+        printf "%-42s %9s %12s %10s %9s\n", "", "seconds", "events/s", "peak MiB", "cpu s"
         for (i = 1; i <= NR; i++)
-            printf "%-42s %9.2f %12.0f %10.1f\n", label[i], s[i], (s[i] > 0 ? n[i] / s[i] : 0), kib[i] / 1024
+            printf "%-42s %9.2f %12.0f %10.1f %9.2f\n", label[i], s[i], (s[i] > 0 ? n[i] / s[i] : 0), kib[i] / 1024, cpu[i]
         printf "\naperture-validate / plain loop: %.1fx\n", s[3] / s[1]
         printf "aperture-validate / jsonschema-cli: %.1fx; / ajv-cli: %.1fx\n", s[5] / s[1], s[6] / s[1]
         printf "half invalid / valid only (time): %.2fx\n", s[4] / s[1]
