@@ -8,6 +8,9 @@ use super::{Hint, Lowerer};
 use crate::ir::{Bounds, Branch, DateTimeRepr, IntRepr, Integer, Item, Multi, TypeRef};
 use crate::load::Location;
 
+/// The longest chain of `$ref`s followed (the stock schemas need two).
+const MAX_REF_DEPTH: usize = 64;
+
 impl Lowerer<'_> {
     /// The Rust type of the schema at `location` and whether `null` is
     /// accepted; `None` after reporting why there is none.
@@ -180,6 +183,16 @@ impl Lowerer<'_> {
             }
         };
         if !ok {
+            return None;
+        }
+        // A chain of references is followed by recursion: bound it, so a
+        // hostile schema is an error, not a stack overflow.
+        if self.ref_stack.len() >= MAX_REF_DEPTH {
+            self.error(
+                location,
+                Some("$ref"),
+                format!("more than {MAX_REF_DEPTH} `$ref`s in a chain are not supported"),
+            );
             return None;
         }
         if !self.ref_stack.insert(target.clone()) {
