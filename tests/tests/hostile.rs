@@ -370,6 +370,56 @@ fn the_generator_answers_any_json_with_an_error_or_parsable_code() {
             assert!(result.is_ok(), "the generator panicked on: {name}");
         }
     }
+    // Deep (but parsable: serde_json stops at 128 levels) nesting.
+    let mut nested = serde_json::json!({"type": "string"});
+    for _ in 0..60 {
+        nested = serde_json::json!({"type": "object", "properties": {"a": nested}});
+    }
+    let sources = vec![SchemaSource::new("x.schema.json", nested.to_string())];
+    let result = std::panic::catch_unwind(|| generate(&sources, DateTimeMapping::Chrono));
+    assert!(
+        result.is_ok(),
+        "the generator panicked on 60 nested objects"
+    );
     // The stock schemas still generate.
     generate(&SchemaSource::embedded(), DateTimeMapping::Chrono).expect("stock schemas generate");
+}
+
+/// Found by this file's generator cases: a chain of 20,000 `$ref`s (each
+/// `$defs` entry referring to the next) overflowed the generator's stack,
+/// aborting the build script instead of reporting an error.
+#[test]
+fn a_long_ref_chain_is_an_error_not_a_stack_overflow() {
+    let mut defs = serde_json::Map::new();
+    let length = 20_000;
+    for i in 0..length {
+        defs.insert(
+            format!("d{i}"),
+            serde_json::json!({"$ref": format!("#/$defs/d{}", i + 1)}),
+        );
+    }
+    defs.insert(format!("d{length}"), serde_json::json!({"type": "string"}));
+    let chain = serde_json::json!({
+        "$id": "https://schemas.aperture-events.dev/v1/chain.schema.json",
+        "title": "Chain",
+        "type": "object",
+        "properties": {"log_type": {"const": "chain"}, "a": {"$ref": "#/$defs/d0"}},
+        "$defs": defs,
+    });
+    let sources = vec![SchemaSource::new("chain.schema.json", chain.to_string())];
+    let error = generate(&sources, DateTimeMapping::Chrono).expect_err("too deep to generate");
+    assert!(error.contains("$ref"), "{error}");
+    // A short chain is fine.
+    let mut defs = serde_json::Map::new();
+    for i in 0..10 {
+        defs.insert(
+            format!("d{i}"),
+            serde_json::json!({"$ref": format!("#/$defs/d{}", i + 1)}),
+        );
+    }
+    defs.insert("d10".into(), serde_json::json!({"type": "string"}));
+    let mut short = chain;
+    short["$defs"] = Value::Object(defs);
+    let sources = vec![SchemaSource::new("chain.schema.json", short.to_string())];
+    generate(&sources, DateTimeMapping::Chrono).expect("a chain of 10 generates");
 }
