@@ -95,13 +95,17 @@ mkdir -p "$fuzz_dir/artifacts"
 pids=()
 for target in $targets; do
   mkdir -p "$fuzz_dir/artifacts/$target"
+  case $target in
+    codegen_schema) dict=$fuzz_dir/dictionaries/schema.dict ;;
+    *) dict=$fuzz_dir/dictionaries/events.dict ;;
+  esac
   (
     # -rss_limit_mb / -malloc_limit_mb: memory beyond 2 GiB is a crash (unbounded memory).
     # -timeout: one input taking 30 s is a crash (a hang, or quadratic time).
     # The binary built above, run directly: `cargo fuzz run` would build again.
     "$CARGO_TARGET_DIR/$triple/release/$target" "$corpus/$target" \
       -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=30 \
-      -print_final_stats=1 -close_fd_mask=1 \
+      -print_final_stats=1 -close_fd_mask=1 -dict="$dict" \
       -artifact_prefix="$root/$fuzz_dir/artifacts/$target/" \
       > "$fuzz_dir/artifacts/$target.log" 2>&1
   ) &
