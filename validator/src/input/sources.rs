@@ -86,10 +86,16 @@ fn walk(
         .collect();
     paths.sort();
     for path in paths {
-        if path.is_dir() {
-            walk(&path, sources, errors, visited);
-        } else {
-            sources.push(Source::File(path));
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, sources, errors, visited),
+            // Opening a FIFO waits for a writer, a device may never end:
+            // inside a directory only regular files are inputs.
+            Ok(meta) if !meta.is_file() => errors.push((
+                path.display().to_string(),
+                "not a regular file (a FIFO, socket or device), skipped".to_owned(),
+            )),
+            // Files, and paths whose error is reported when opened.
+            _ => sources.push(Source::File(path)),
         }
     }
 }
