@@ -362,7 +362,7 @@ pub struct Incident {
     ///
     /// Schema: `incident.schema.json#/properties/exposure`
     pub exposure: Option<Exposure>,
-    /// Number of times the asset violated the policy: a count, so an integer. Null in the vendor's own example.
+    /// Number of times the asset violated the policy: a count, so an integer, at most 2^53 - 1 (the largest integer every JSON consumer reads exactly). Null in the vendor's own example.
     ///
     /// Quirk: null in the vendor's own example; documented as a Number
     ///
@@ -1415,9 +1415,7 @@ impl<'de> serde::Deserialize<'de> for Exposure {
         deserializer.deserialize_str(__codegen::OpenVisitor(std::marker::PhantomData))
     }
 }
-/// Held as a `u64`: an integer beyond its range is rejected, although the schema sets no bound there.
-///
-/// Number of times the asset violated the policy: a count, so an integer. Null in the vendor's own example.
+/// Number of times the asset violated the policy: a count, so an integer, at most 2^53 - 1 (the largest integer every JSON consumer reads exactly). Null in the vendor's own example.
 ///
 /// Quirk: null in the vendor's own example; documented as a Number
 ///
@@ -1427,6 +1425,8 @@ pub struct OccurrencesByRule(u64);
 impl OccurrencesByRule {
     /// The smallest valid value.
     pub const MIN: u64 = 0;
+    /// The largest valid value.
+    pub const MAX: u64 = 9007199254740991;
     /// The value, if within the schema's bounds.
     pub fn new(value: u64) -> Option<Self> {
         Self::check(i128::from(value))
@@ -1437,7 +1437,11 @@ impl OccurrencesByRule {
     }
     /// The value of an `i128`, if within the bounds and the representation.
     fn check(v: i128) -> Option<Self> {
-        if v >= 0i128 { u64::try_from(v).ok().map(Self) } else { None }
+        if (0i128..=9007199254740991i128).contains(&v) {
+            u64::try_from(v).ok().map(Self)
+        } else {
+            None
+        }
     }
 }
 impl From<OccurrencesByRule> for u64 {
@@ -1461,7 +1465,7 @@ impl<'de> serde::Deserialize<'de> for OccurrencesByRule {
     ) -> Result<Self, D::Error> {
         deserializer
             .deserialize_any(__codegen::IntVisitor {
-                expecting: "an integer of at least 0",
+                expecting: "an integer from 0 to 9007199254740991",
                 check: Self::check,
             })
     }
@@ -1532,7 +1536,7 @@ impl<'de> serde::Deserialize<'de> for IncidentCategory {
         deserializer.deserialize_str(__codegen::OpenVisitor(std::marker::PhantomData))
     }
 }
-/// Size of the file in bytes, as reported by WildFire. Documented as a String of digits; sent as a JSON number.
+/// Size of the file in bytes, as reported by WildFire. Documented as a String of digits; sent as a JSON number, at most 2^53 - 1 (the largest integer every JSON consumer reads exactly; 8 PiB).
 ///
 /// Quirk: sent as a JSON number (the vendor's own example has `1335`); documented as a String
 ///
@@ -3445,7 +3449,7 @@ mod __codegen {
     impl ItemSizeVisitor {
         /// The integer branch's value, if within bounds and the representation.
         fn integer(v: i128) -> Option<super::ItemSize> {
-            if v >= 0i128 {
+            if (0i128..=9007199254740991i128).contains(&v) {
                 u64::try_from(v).ok().map(super::ItemSize::Integer)
             } else {
                 None
@@ -3455,7 +3459,7 @@ mod __codegen {
     impl serde::de::Visitor<'_> for ItemSizeVisitor {
         type Value = super::ItemSize;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string or an integer of at least 0")
+            f.write_str("a string or an integer from 0 to 9007199254740991")
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
             Ok(super::ItemSize::String(v.to_owned()))

@@ -47,10 +47,12 @@ JsonInteger = Annotated[int, BeforeValidator(_json_integer)]
 # The schema's bounds restated (check_models.py fails when they differ from the export's).
 SEVERITY_MINIMUM = 0
 SEVERITY_MAXIMUM = 5
+# item_size and occurrences_by_rule: at most 2^53 - 1.
+COUNT_MAXIMUM = 9007199254740991
 
 Timestamp = Rfc3339
 Severity = Annotated[JsonInteger, Ge(SEVERITY_MINIMUM), Le(SEVERITY_MAXIMUM)]
 # `type: [string, integer], minimum: 0`: the minimum applies to numbers only.
-ItemSize = str | Annotated[JsonInteger, Ge(0)]
+ItemSize = str | Annotated[JsonInteger, Ge(0), Le(COUNT_MAXIMUM)]
 # For an inline `type: [integer, null]` field: the generator keeps `| None` and the bounds.
-Count = JsonInteger
+Count = Annotated[JsonInteger, Ge(0), Le(COUNT_MAXIMUM)]

@@ -75,14 +75,14 @@ def overrides_match(union: dict) -> None:
     found = {
         "severity": (defs["severity"].get("type"), defs["severity"].get("minimum"), defs["severity"].get("maximum")),
         "timestamp": (defs["timestamp"].get("type"), defs["timestamp"].get("format")),
-        "item_size": (defs["item_size"].get("type"), defs["item_size"].get("minimum")),
-        "occurrences_by_rule": occurrences.get("type"),
+        "item_size": (defs["item_size"].get("type"), defs["item_size"].get("minimum"), defs["item_size"].get("maximum")),
+        "occurrences_by_rule": (occurrences.get("type"), occurrences.get("minimum"), occurrences.get("maximum")),
     }
     assumed = {
         "severity": ("integer", aperture_types.SEVERITY_MINIMUM, aperture_types.SEVERITY_MAXIMUM),
         "timestamp": ("string", "date-time"),
-        "item_size": (["string", "integer"], 0),
-        "occurrences_by_rule": ["integer", "null"],
+        "item_size": (["string", "integer"], 0, aperture_types.COUNT_MAXIMUM),
+        "occurrences_by_rule": (["integer", "null"], 0, aperture_types.COUNT_MAXIMUM),
     }
     if found != assumed:
         raise SystemExit(f"aperture_types.py assumes {assumed}, the export says {found}: update it")

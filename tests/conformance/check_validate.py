@@ -60,7 +60,7 @@ def main() -> int:
         for name in files.values()
     }
     for error in report.get("errors", []):
-        source = str(Path(error["place"]["source"]))
+        source = str(Path(error.get("place", error)["source"]))
         name = files.get(source) or files.get(str(Path(source).resolve()))
         if name is None:
             print(f"aperture-validate reported an unknown source {source}", file=sys.stderr)

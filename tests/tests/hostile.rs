@@ -236,22 +236,31 @@ fn odd_log_types() {
     }
 }
 
-/// Found by the `log_event` fuzz target; a known disagreement, not fixed here.
+/// Found by the `log_event` fuzz target and the agreement property.
 ///
-/// `item_size` and `occurrences_by_rule` are `integer, minimum 0` with no
-/// maximum. JSON Schema's integers are unbounded, so the validator accepts
-/// `19446744073709551615` (read by serde_json as the float 1.94e19, whose
-/// fractional part is zero); the generated `u64` cannot hold it, and
-/// `LogEvent` rejects the event. Either fix restores agreement: a `maximum`
-/// of 18446744073709551615 on those schemas (a count or a byte size never
-/// exceeds it; the schemas are the lead's), or an unbounded integer type in
-/// the generator for integers without a maximum.
+/// `item_size` and `occurrences_by_rule` were `integer, minimum 0` with no
+/// maximum: JSON Schema's integers are unbounded, so the validator accepted
+/// `1e20` (an integral float) while the generated `u64` could not hold it.
+/// The schemas now bound both at 2^53 - 1, the largest integer every JSON
+/// consumer reads exactly, and both sides agree on either side of the bound.
 #[test]
-#[ignore = "known disagreement: unbounded schema integers vs the generated u64"]
-fn integers_beyond_u64_agree() {
+fn integers_at_and_beyond_the_bound_agree() {
     for field in ["item_size", "occurrences_by_rule"] {
-        for raw in ["18446744073709551616", "19446744073709551615", "1e20"] {
-            let _ = verdicts(&incident_with(field, raw));
+        for raw in ["9007199254740991", "9007199254740991.0"] {
+            let (class, _, typed) = verdicts(&incident_with(field, raw));
+            assert_eq!(class, Class::Valid, "{field}: {raw}");
+            assert!(typed.is_ok());
+        }
+        for raw in [
+            "9007199254740992",
+            "18446744073709551615",
+            "18446744073709551616",
+            "19446744073709551615",
+            "1e20",
+            "1e308",
+        ] {
+            let (class, _, _) = verdicts(&incident_with(field, raw));
+            assert_eq!(class, Class::Invalid, "{field}: {raw}");
         }
     }
 }
