@@ -2228,9 +2228,10 @@ mod __codegen {
         /// Finishes, reporting missing required properties.
         fn finish<E: serde::de::Error>(self) -> Result<Self::Output, E>;
     }
-    /// Reads an object key, borrowing it when the input allows.
-    pub(super) struct KeySeed;
-    impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
+    /// Reads a string (an object key, a union's tag), borrowing it when
+    /// the input allows; holds what an error says was expected.
+    pub(super) struct StrSeed(pub(super) &'static str);
+    impl<'de> serde::de::DeserializeSeed<'de> for StrSeed {
         type Value = std::borrow::Cow<'de, str>;
         fn deserialize<D: serde::Deserializer<'de>>(
             self,
@@ -2239,10 +2240,10 @@ mod __codegen {
             deserializer.deserialize_str(self)
         }
     }
-    impl<'de> serde::de::Visitor<'de> for KeySeed {
+    impl<'de> serde::de::Visitor<'de> for StrSeed {
         type Value = std::borrow::Cow<'de, str>;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a property name")
+            f.write_str(self.0)
         }
         fn visit_borrowed_str<E: serde::de::Error>(
             self,
@@ -2290,7 +2291,7 @@ mod __codegen {
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
             let mut builder = B::default();
-            while let Some(key) = map.next_key_seed(KeySeed)? {
+            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
                 map.next_value_seed(FieldSeed {
                     builder: &mut builder,
                     key: &key,
@@ -2423,35 +2424,6 @@ mod __codegen {
             .deserialize_str(Const(expected))
             .map_err(|e| serde::de::Error::custom(format_args!("invalid `{name}`: {e}")))
     }
-    /// Reads a union's tag, borrowing it when the input allows.
-    pub(super) struct TagSeed;
-    impl<'de> serde::de::DeserializeSeed<'de> for TagSeed {
-        type Value = std::borrow::Cow<'de, str>;
-        fn deserialize<D: serde::Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_str(self)
-        }
-    }
-    impl<'de> serde::de::Visitor<'de> for TagSeed {
-        type Value = std::borrow::Cow<'de, str>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_borrowed_str<E: serde::de::Error>(
-            self,
-            v: &'de str,
-        ) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Borrowed(v))
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Owned(v.to_owned()))
-        }
-        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Owned(v))
-        }
-    }
     /// Properties read before the tag, as JSON values.
     pub(super) type Before = Vec<(String, serde_json::Value)>;
     /// Reads properties up to the tag, keeping them as JSON values; gives
@@ -2461,10 +2433,10 @@ mod __codegen {
         tag: &'static str,
     ) -> Result<(Before, std::borrow::Cow<'de, str>), A::Error> {
         let mut before = Before::new();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
             if key == tag {
                 let value = map
-                    .next_value_seed(TagSeed)
+                    .next_value_seed(StrSeed("a string"))
                     .map_err(|e| serde::de::Error::custom(
                         format_args!("invalid `{tag}`: {e}"),
                     ))?;
@@ -2491,7 +2463,7 @@ mod __codegen {
             builder.take(&key, v).map_err(serde::de::Error::custom)?;
         }
         builder.take(tag, serde::de::value::StrDeserializer::<A::Error>::new(value))?;
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
             map.next_value_seed(FieldSeed {
                 builder: &mut builder,
                 key: &key,
@@ -2510,7 +2482,7 @@ mod __codegen {
             .into_iter()
             .collect();
         out.insert(tag.to_owned(), serde_json::Value::String(value));
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
             if out.contains_key(&*key) {
                 return Err(duplicate(&key));
             }

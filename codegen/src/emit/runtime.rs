@@ -39,20 +39,21 @@ pub(super) fn emit(module: &Module) -> TokenStream {
                 fn finish<E: serde::de::Error>(self) -> Result<Self::Output, E>;
             }
 
-            /// Reads an object key, borrowing it when the input allows.
-            pub(super) struct KeySeed;
+            /// Reads a string (an object key, a union's tag), borrowing it when
+            /// the input allows; holds what an error says was expected.
+            pub(super) struct StrSeed(pub(super) &'static str);
 
-            impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
+            impl<'de> serde::de::DeserializeSeed<'de> for StrSeed {
                 type Value = std::borrow::Cow<'de, str>;
                 fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
                     deserializer.deserialize_str(self)
                 }
             }
 
-            impl<'de> serde::de::Visitor<'de> for KeySeed {
+            impl<'de> serde::de::Visitor<'de> for StrSeed {
                 type Value = std::borrow::Cow<'de, str>;
                 fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a property name")
+                    f.write_str(self.0)
                 }
                 fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
                     Ok(std::borrow::Cow::Borrowed(v))
@@ -95,7 +96,7 @@ pub(super) fn emit(module: &Module) -> TokenStream {
                 }
                 fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                     let mut builder = B::default();
-                    while let Some(key) = map.next_key_seed(KeySeed)? {
+                    while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
                         map.next_value_seed(FieldSeed { builder: &mut builder, key: &key })?;
                     }
                     builder.finish()
@@ -327,32 +328,6 @@ fn unique_value() -> TokenStream {
 /// The union's tag-first reading.
 fn union_runtime() -> TokenStream {
     quote! {
-        /// Reads a union's tag, borrowing it when the input allows.
-        pub(super) struct TagSeed;
-
-        impl<'de> serde::de::DeserializeSeed<'de> for TagSeed {
-            type Value = std::borrow::Cow<'de, str>;
-            fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-
-        impl<'de> serde::de::Visitor<'de> for TagSeed {
-            type Value = std::borrow::Cow<'de, str>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(std::borrow::Cow::Borrowed(v))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(std::borrow::Cow::Owned(v.to_owned()))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(std::borrow::Cow::Owned(v))
-            }
-        }
-
         /// Properties read before the tag, as JSON values.
         pub(super) type Before = Vec<(String, serde_json::Value)>;
 
@@ -363,10 +338,10 @@ fn union_runtime() -> TokenStream {
             tag: &'static str,
         ) -> Result<(Before, std::borrow::Cow<'de, str>), A::Error> {
             let mut before = Before::new();
-            while let Some(key) = map.next_key_seed(KeySeed)? {
+            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
                 if key == tag {
                     let value = map
-                        .next_value_seed(TagSeed)
+                        .next_value_seed(StrSeed("a string"))
                         .map_err(|e| serde::de::Error::custom(format_args!("invalid `{tag}`: {e}")))?;
                     return Ok((before, value));
                 }
@@ -392,7 +367,7 @@ fn union_runtime() -> TokenStream {
                 builder.take(&key, v).map_err(serde::de::Error::custom)?;
             }
             builder.take(tag, serde::de::value::StrDeserializer::<A::Error>::new(value))?;
-            while let Some(key) = map.next_key_seed(KeySeed)? {
+            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
                 map.next_value_seed(FieldSeed { builder: &mut builder, key: &key })?;
             }
             builder.finish()
@@ -407,7 +382,7 @@ fn union_runtime() -> TokenStream {
         ) -> Result<serde_json::Map<String, serde_json::Value>, A::Error> {
             let mut out: serde_json::Map<String, serde_json::Value> = before.into_iter().collect();
             out.insert(tag.to_owned(), serde_json::Value::String(value));
-            while let Some(key) = map.next_key_seed(KeySeed)? {
+            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
                 if out.contains_key(&*key) {
                     return Err(duplicate(&key));
                 }
