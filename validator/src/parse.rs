@@ -77,7 +77,10 @@ pub fn parse(bytes: &[u8]) -> Result<Doc<'_>, ParseError> {
         Err(error) => match duplicate.into_inner() {
             // The parse stops at a repeated key: the rest must be JSON too for
             // the record to be an invalid event rather than malformed text.
-            Some(mut path) => match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            // A full `Value` parse, not `IgnoredAny`: skipping a string does
+            // not check its escapes (a lone surrogate `\ud800` passes), and
+            // this path is taken only for records with a repeated key.
+            Some(mut path) => match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(_) => {
                     path.reverse();
                     Err(ParseError::DuplicateKey {
@@ -275,6 +278,15 @@ mod tests {
                 pointer: "/a/1/b~1c/x".into()
             })
         );
+    }
+
+    #[test]
+    fn a_repeated_key_before_a_lone_surrogate_is_a_syntax_error() {
+        // Found by the validate_input fuzz target: a repeated key, then a
+        // string whose escape is a lone surrogate, which is not JSON text.
+        let text = br#"{"a": 1, "a": 2, "b": "x\ud800e"}"#;
+        assert!(serde_json::from_slice::<serde_json::Value>(text).is_err());
+        assert!(matches!(parse(text), Err(ParseError::Syntax { .. })));
     }
 
     #[test]
