@@ -5,6 +5,8 @@
 //! it is not valid, the problems found. It is compiled once and shared by
 //! every thread (`&Validator` is `Sync`).
 
+use std::borrow::Cow;
+
 use aperture_events_codegen::reading::Reading;
 use serde::Serialize;
 use serde_json::Value;
@@ -81,14 +83,31 @@ pub struct Validator {
     options: Options,
 }
 
-/// A verdict, with the parsed event kept for the drift report.
+/// A verdict, with the parsed event kept for the drift report. Borrows from
+/// the record: the common case, a valid event, allocates nothing here.
 #[derive(Debug)]
 pub(crate) struct Examined<'a> {
-    pub verdict: Verdict,
+    pub class: Class,
+    /// The record's `log_type`, when it has a string one.
+    pub log_type: Option<Cow<'a, str>>,
+    pub problems: Vec<Problem>,
+    pub syntax_position: Option<(u64, u64)>,
     /// The record, when it is an object.
     pub event: Option<Doc<'a>>,
     /// The index of the event's documented type.
     pub type_index: Option<usize>,
+}
+
+impl Examined<'_> {
+    /// The owned verdict.
+    pub fn verdict(&self) -> Verdict {
+        Verdict {
+            class: self.class,
+            log_type: self.log_type.as_deref().map(str::to_owned),
+            problems: self.problems.clone(),
+            syntax_position: self.syntax_position,
+        }
+    }
 }
 
 impl Validator {
@@ -125,15 +144,18 @@ impl Validator {
     /// assert_eq!(validator.classify(b"{oops").class, Class::Malformed);
     /// ```
     pub fn classify(&self, bytes: &[u8]) -> Verdict {
-        self.examine(bytes, true).verdict
+        self.examine(bytes, true).verdict()
     }
 
     /// Classifies a record; with `details` false, an invalid record's schema
     /// errors are not worked out (a report that lists no more errors needs only the class).
     pub(crate) fn examine<'a>(&self, bytes: &'a [u8], details: bool) -> Examined<'a> {
         let show = self.options.show_values;
-        let done = |verdict, event, type_index| Examined {
-            verdict,
+        let done = |class, log_type, problems, event, type_index| Examined {
+            class,
+            log_type,
+            problems,
+            syntax_position: None,
             event,
             type_index,
         };
@@ -144,13 +166,11 @@ impl Validator {
                 line,
                 column,
             }) => {
-                let mut verdict = verdict(
-                    Class::Malformed,
-                    None,
-                    vec![Problem::new("", "syntax", message)],
-                );
-                verdict.syntax_position = Some((line, column));
-                return done(verdict, None, None);
+                let problems = vec![Problem::new("", "syntax", message)];
+                return Examined {
+                    syntax_position: Some((line, column)),
+                    ..done(Class::Malformed, None, problems, None, None)
+                };
             }
             Err(ParseError::DuplicateKey { pointer }) => {
                 let problem = Problem::new(
@@ -158,7 +178,7 @@ impl Validator {
                     "duplicate-key",
                     "the key appears twice in one object (the generated types reject this)",
                 );
-                return done(verdict(Class::Invalid, None, vec![problem]), None, None);
+                return done(Class::Invalid, None, vec![problem], None, None);
             }
         };
         if !matches!(doc, Doc::Object(_)) {
@@ -168,15 +188,14 @@ impl Validator {
                 "type",
                 format!("must be an event object, found {found}"),
             );
-            return done(verdict(Class::Malformed, None, vec![problem]), None, None);
+            return done(Class::Malformed, None, vec![problem], None, None);
         }
-        let Some(log_type) = doc.get("log_type").and_then(Doc::as_str).map(str::to_owned) else {
-            let problem = log_type_problem(doc.get("log_type").map(Doc::to_value).as_ref(), show);
-            return done(
-                verdict(Class::Invalid, None, vec![problem]),
-                Some(doc),
-                None,
-            );
+        let log_type = match doc.get("log_type") {
+            Some(Doc::String(log_type)) => log_type.clone(),
+            other => {
+                let problem = log_type_problem(other.map(Doc::to_value).as_ref(), show);
+                return done(Class::Invalid, None, vec![problem], Some(doc), None);
+            }
         };
         let Some(index) = self.compiled.find(&log_type) else {
             let problems = match self.options.reading {
@@ -192,7 +211,9 @@ impl Validator {
                 )],
             };
             return done(
-                verdict(Class::UnknownType, Some(log_type), problems),
+                Class::UnknownType,
+                Some(log_type),
+                problems,
                 Some(doc),
                 None,
             );
@@ -201,7 +222,9 @@ impl Validator {
         // The common case first, on the borrowed document: no `Value`, no error built.
         if ty.fast.is_valid(&doc) {
             return done(
-                verdict(Class::Valid, Some(log_type), Vec::new()),
+                Class::Valid,
+                Some(log_type),
+                Vec::new(),
                 Some(doc),
                 Some(index),
             );
@@ -209,7 +232,9 @@ impl Validator {
         // A failing record is parsed again into a `Value` for jsonschema's detailed errors.
         if !details {
             return done(
-                verdict(Class::Invalid, Some(log_type), Vec::new()),
+                Class::Invalid,
+                Some(log_type),
+                Vec::new(),
                 Some(doc),
                 Some(index),
             );
@@ -223,7 +248,9 @@ impl Validator {
             Err(e) => vec![Problem::new("", "syntax", e.to_string())],
         };
         done(
-            verdict(Class::Invalid, Some(log_type), problems),
+            Class::Invalid,
+            Some(log_type),
+            problems,
             Some(doc),
             Some(index),
         )
@@ -237,14 +264,5 @@ impl Validator {
             .map(|t| t.log_type.as_str())
             .collect();
         names.join(", ")
-    }
-}
-
-fn verdict(class: Class, log_type: Option<String>, problems: Vec<Problem>) -> Verdict {
-    Verdict {
-        class,
-        log_type,
-        problems,
-        syntax_position: None,
     }
 }

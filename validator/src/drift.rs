@@ -10,10 +10,12 @@
 //! Values outside the known lists are shown even without `--show-values`,
 //! cut to [`MAX_VALUE`] characters: those fields are categories (actions,
 //! roles, verdicts), not personal data, and the set of new values is what the
-//! report is for. Each table keeps at most [`MAX_DISTINCT`] distinct entries
-//! so that memory stays bounded on hostile input; the rest are counted in
-//! `dropped`.
+//! report is for. Each table (the undocumented fields of a type, the unknown
+//! values of a field, the unknown types) keeps at most [`MAX_DISTINCT`]
+//! distinct entries so that memory stays bounded on hostile input; the rest
+//! are counted in `dropped`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -21,6 +23,7 @@ use serde::Serialize;
 use crate::doc::Doc;
 use crate::mask::truncate;
 use crate::place::Place;
+use crate::quirk::Quirk;
 use crate::schemas::Compiled;
 
 /// The most distinct entries kept per table.
@@ -49,11 +52,38 @@ impl Seen {
 #[derive(Debug, Clone, Default)]
 struct TypeDrift {
     events: u64,
-    present: Vec<u64>,
-    null: Vec<u64>,
+    /// One per documented field, in the order of the type's [`FieldTable`](crate::fields::FieldTable).
+    fields: Vec<FieldDrift>,
     undocumented: HashMap<String, Seen>,
-    unknown_values: HashMap<(usize, String), Seen>,
-    quirks: HashMap<(usize, String), Seen>,
+}
+
+/// The counts of one documented field.
+///
+/// # Design
+/// Every field of every event is counted here, so the common case costs no
+/// allocation and no hashing: quirk forms are a short list keyed by a
+/// [`Quirk`] (a handful per field at most), and an unknown value is looked
+/// up by `&str` in the field's own table.
+#[derive(Debug, Clone, Default)]
+struct FieldDrift {
+    present: u64,
+    null: u64,
+    unknown_values: HashMap<String, Seen>,
+    quirks: Vec<(Quirk, Seen)>,
+}
+
+impl FieldDrift {
+    fn merge(&mut self, other: FieldDrift, dropped: &mut u64) {
+        self.present += other.present;
+        self.null += other.null;
+        merge_maps(&mut self.unknown_values, other.unknown_values, dropped);
+        for (quirk, seen) in other.quirks {
+            match self.quirks.iter_mut().find(|(q, _)| *q == quirk) {
+                Some((_, mine)) => mine.merge(seen),
+                None => self.quirks.push((quirk, seen)),
+            }
+        }
+    }
 }
 
 /// Drift counts accumulated while records are read; merged across threads.
@@ -119,11 +149,14 @@ impl DriftAcc {
     }
 
     /// Counts the fields of an event of documented type `type_index`.
+    /// `tolerant_valid` says the tolerant reading accepts the event (so each
+    /// of its documented fields), which spares a check per quirk.
     pub fn event(
         &mut self,
         compiled: &Compiled,
         type_index: usize,
         event: &Doc<'_>,
+        tolerant_valid: bool,
         seq: u64,
         place: &dyn Fn() -> Place,
     ) {
@@ -135,9 +168,8 @@ impl DriftAcc {
                 .resize_with(compiled.types.len(), TypeDrift::default);
         }
         let acc = &mut self.types[type_index];
-        if acc.present.len() < table.len() {
-            acc.present.resize(table.len(), 0);
-            acc.null.resize(table.len(), 0);
+        if acc.fields.len() < table.len() {
+            acc.fields.resize_with(table.len(), FieldDrift::default);
         }
         acc.events += 1;
         let Doc::Object(members) = event else { return };
@@ -155,23 +187,43 @@ impl DriftAcc {
                 }
                 continue;
             };
-            acc.present[i] += 1;
+            let (Some(field), Some(counts)) = (table.fields().get(i), acc.fields.get_mut(i)) else {
+                continue;
+            };
+            counts.present += 1;
             if value.is_null() {
-                acc.null[i] += 1;
+                counts.null += 1;
             }
-            let field = &table.fields()[i];
             if field.is_unknown_value(value) {
-                let shown = truncate(value.as_str().unwrap_or_default(), MAX_VALUE);
-                bump(
-                    &mut acc.unknown_values,
-                    &mut self.dropped,
-                    (i, shown),
-                    seq,
-                    place,
-                );
+                // Counted as shown: a long value is cut (and then allocated) before the lookup.
+                let value = value.as_str().unwrap_or_default();
+                let shown = match value.len() <= MAX_VALUE {
+                    true => Cow::Borrowed(value),
+                    false => Cow::Owned(truncate(value, MAX_VALUE)),
+                };
+                match counts.unknown_values.get_mut(shown.as_ref()) {
+                    Some(seen) => seen.count += 1,
+                    None => bump(
+                        &mut counts.unknown_values,
+                        &mut self.dropped,
+                        shown.into_owned(),
+                        seq,
+                        place,
+                    ),
+                }
             }
-            if let Some(form) = field.quirk_form(value) {
-                bump(&mut acc.quirks, &mut self.dropped, (i, form), seq, place);
+            if let Some(quirk) = field.quirk(value, tolerant_valid) {
+                match counts.quirks.iter_mut().find(|(q, _)| *q == quirk) {
+                    Some((_, seen)) => seen.count += 1,
+                    None => counts.quirks.push((
+                        quirk,
+                        Seen {
+                            count: 1,
+                            first_seq: seq,
+                            first: place(),
+                        },
+                    )),
+                }
             }
         }
     }
@@ -190,27 +242,18 @@ impl DriftAcc {
         }
         for (mine, theirs) in self.types.iter_mut().zip(other.types) {
             mine.events += theirs.events;
-            if mine.present.len() < theirs.present.len() {
-                mine.present.resize(theirs.present.len(), 0);
-                mine.null.resize(theirs.null.len(), 0);
+            if mine.fields.len() < theirs.fields.len() {
+                mine.fields
+                    .resize_with(theirs.fields.len(), FieldDrift::default);
             }
-            for (i, n) in theirs.present.into_iter().enumerate() {
-                mine.present[i] += n;
-            }
-            for (i, n) in theirs.null.into_iter().enumerate() {
-                mine.null[i] += n;
+            for (field, counts) in mine.fields.iter_mut().zip(theirs.fields) {
+                field.merge(counts, &mut self.dropped);
             }
             merge_maps(
                 &mut mine.undocumented,
                 theirs.undocumented,
                 &mut self.dropped,
             );
-            merge_maps(
-                &mut mine.unknown_values,
-                theirs.unknown_values,
-                &mut self.dropped,
-            );
-            merge_maps(&mut mine.quirks, theirs.quirks, &mut self.dropped);
         }
     }
 
@@ -233,7 +276,6 @@ impl DriftAcc {
                 continue;
             };
             let fields = ty.fields.fields();
-            let name = |i: usize| fields.get(i).map(|f| f.name.clone()).unwrap_or_default();
             let undocumented: BTreeMap<&String, &Seen> = acc.undocumented.iter().collect();
             for (field, seen) in undocumented {
                 out.undocumented_fields.push(UndocumentedField {
@@ -243,32 +285,37 @@ impl DriftAcc {
                     first: seen.first.clone(),
                 });
             }
-            let values: BTreeMap<&(usize, String), &Seen> = acc.unknown_values.iter().collect();
-            for ((i, value), seen) in values {
-                out.unknown_values.push(UnknownValue {
-                    log_type: ty.log_type.clone(),
-                    field: name(*i),
-                    value: value.clone(),
-                    count: seen.count,
-                    first: seen.first.clone(),
-                });
-            }
-            let quirks: BTreeMap<&(usize, String), &Seen> = acc.quirks.iter().collect();
-            for ((i, form), seen) in quirks {
-                out.quirk_forms.push(QuirkForm {
-                    log_type: ty.log_type.clone(),
-                    field: name(*i),
-                    form: form.clone(),
-                    count: seen.count,
-                    first: seen.first.clone(),
-                });
+            for (field, counts) in fields.iter().zip(&acc.fields) {
+                let values: BTreeMap<&String, &Seen> = counts.unknown_values.iter().collect();
+                for (value, seen) in values {
+                    out.unknown_values.push(UnknownValue {
+                        log_type: ty.log_type.clone(),
+                        field: field.name.clone(),
+                        value: value.clone(),
+                        count: seen.count,
+                        first: seen.first.clone(),
+                    });
+                }
+                let quirks: BTreeMap<String, &Seen> = counts
+                    .quirks
+                    .iter()
+                    .map(|(quirk, seen)| (field.quirk_name(*quirk), seen))
+                    .collect();
+                for (form, seen) in quirks {
+                    out.quirk_forms.push(QuirkForm {
+                        log_type: ty.log_type.clone(),
+                        field: field.name.clone(),
+                        form,
+                        count: seen.count,
+                        first: seen.first.clone(),
+                    });
+                }
             }
             if acc.events == 0 {
                 continue;
             }
             for (i, field) in fields.iter().enumerate() {
-                let present = acc.present.get(i).copied().unwrap_or(0);
-                let null = acc.null.get(i).copied().unwrap_or(0);
+                let (present, null) = acc.fields.get(i).map_or((0, 0), |f| (f.present, f.null));
                 let absent = acc.events - present.min(acc.events);
                 out.fields.push(FieldRates {
                     log_type: ty.log_type.clone(),

@@ -1,16 +1,18 @@
 //! Each event type's documented fields, precomputed for the drift report.
 //!
 //! Drift is counted for every event, so it must be cheap: one pass over the
-//! event's keys against a sorted table of the type's documented fields, with
-//! the known values, quirk spellings and (where the two readings differ) a
-//! compiled check of the field in each reading prepared once per run.
+//! event's keys against a table of the type's documented fields
+//! ([`StrSet`]), with the known values, quirk spellings and (where the two
+//! readings differ) a [`QuirkCheck`] prepared once per run.
 
 use aperture_events_codegen::reading::{KNOWN_VALUES, QUIRK_VALUES, Reading, STRICT};
 use serde_json::Value;
 
 use crate::doc::{Doc, Fast};
 use crate::parse::pointer;
+use crate::quirk::{Quirk, QuirkCheck};
 use crate::schemas::{SchemaError, SchemaFile, SchemaSet};
+use crate::strset::StrSet;
 
 /// One documented field of an event type.
 #[derive(Debug)]
@@ -18,84 +20,63 @@ pub struct Field {
     /// The field's name.
     pub name: String,
     /// `x-known-values`, when the field is an open value set.
-    pub known_values: Option<Vec<String>>,
+    pub known_values: Option<StrSet>,
     /// `x-quirk-values`: known spellings the doc does not use.
     pub quirk_values: Vec<String>,
     /// The field's schema in both readings, when they differ (`x-strict` somewhere in it).
     pub quirk_check: Option<QuirkCheck>,
 }
 
-/// A field's schema compiled in both readings.
-#[derive(Debug)]
-pub struct QuirkCheck {
-    /// The documented contract.
-    pub strict: jsonschema::Validator<Fast>,
-    /// What traffic really sends.
-    pub tolerant: jsonschema::Validator<Fast>,
-}
-
 impl Field {
     /// The quirk form `value` takes in this field, if any: a value only the
     /// tolerant reading accepts (described by its JSON type), or a quirk spelling.
-    pub fn quirk_form(&self, value: &Doc<'_>) -> Option<String> {
+    ///
+    /// `tolerant_valid` says the caller knows the value passes the tolerant
+    /// reading (it belongs to an event the tolerant reading accepts), which
+    /// spares a check.
+    pub fn quirk(&self, value: &Doc<'_>, tolerant_valid: bool) -> Option<Quirk> {
         if let Doc::String(s) = value {
-            if self.quirk_values.iter().any(|q| q == s) {
-                return Some(format!("spelling {s}"));
+            if let Some(i) = self.quirk_values.iter().position(|q| q == s) {
+                return Some(Quirk::Spelling(i));
             }
         }
         let check = self.quirk_check.as_ref()?;
-        if !check.strict.is_valid(value) && check.tolerant.is_valid(value) {
-            let name = value.type_name();
-            return Some(if matches!(value, Doc::String(s) if s.is_empty()) {
-                "empty string".to_owned()
-            } else {
-                name.to_owned()
-            });
+        if !check.is_quirk(value, tolerant_valid) {
+            return None;
         }
-        None
+        Some(match value {
+            Doc::String(s) if s.is_empty() => Quirk::EmptyString,
+            _ => Quirk::Type(value.type_name()),
+        })
+    }
+
+    /// How a quirk form is named in reports: `spelling X`, `empty string`, or a JSON type.
+    pub fn quirk_name(&self, quirk: Quirk) -> String {
+        match quirk {
+            Quirk::Spelling(i) => format!(
+                "spelling {}",
+                self.quirk_values.get(i).map_or("", String::as_str)
+            ),
+            Quirk::Type(name) => name.to_owned(),
+            Quirk::EmptyString => "empty string".to_owned(),
+        }
     }
 
     /// Whether `value` is a string outside the known values of an open set.
     pub fn is_unknown_value(&self, value: &Doc<'_>) -> bool {
         match (&self.known_values, value) {
-            (Some(known), Doc::String(s)) => !known.iter().any(|k| k == s),
+            (Some(known), Doc::String(s)) => !known.contains(s),
             _ => false,
         }
     }
 }
 
 /// The documented fields of one event type, sorted by name.
-///
-/// # Design
-/// Every key of every event is looked up here, so the lookup is a small
-/// open-addressing hash table (a hash of the name's length and three of its
-/// bytes, then linear probing) and one string comparison, instead of a binary
-/// search costing several.
 #[derive(Debug, Default)]
 pub struct FieldTable {
     fields: Vec<Field>,
-    /// `SLOTS` slots holding a field index, or `EMPTY`.
-    slots: Vec<u16>,
-}
-
-const SLOTS: usize = 1024;
-const EMPTY: u16 = u16::MAX;
-
-/// A cheap hash of a field name, spread over the slots.
-#[inline]
-fn slot_of(name: &[u8]) -> usize {
-    let (len, first, last, mid) = match name {
-        [] => (0, 0, 0, 0),
-        [first, .., last] => (
-            name.len(),
-            *first as usize,
-            *last as usize,
-            name[name.len() / 2] as usize,
-        ),
-        [only] => (1, *only as usize, *only as usize, *only as usize),
-    };
-    (len.wrapping_mul(131) ^ first.wrapping_mul(31) ^ last.wrapping_mul(7) ^ mid.wrapping_mul(17))
-        % SLOTS
+    /// The fields' names, for lookups.
+    names: StrSet,
 }
 
 /// Compiles a field reference (`{"$ref": "<id>#/properties/<field>"}`) in a reading.
@@ -111,10 +92,7 @@ impl FieldTable {
     ) -> Result<Self, SchemaError> {
         let mut fields = Vec::new();
         let Some(properties) = file.value.get("properties").and_then(Value::as_object) else {
-            return Ok(FieldTable {
-                fields: Vec::new(),
-                slots: vec![EMPTY; SLOTS],
-            });
+            return Ok(FieldTable::default());
         };
         for (name, schema) in properties {
             let parts = parts(set, file, schema);
@@ -130,57 +108,30 @@ impl FieldTable {
                 let field_ref = serde_json::json!({
                     "$ref": format!("{}#/properties{}", file.id, pointer(std::slice::from_ref(name)))
                 });
-                Some(QuirkCheck {
-                    strict: build(&field_ref, Reading::Strict)?,
-                    tolerant: build(&field_ref, Reading::Tolerant)?,
-                })
+                Some(QuirkCheck::new(
+                    build(&field_ref, Reading::Strict)?,
+                    build(&field_ref, Reading::Tolerant)?,
+                    &parts,
+                ))
             } else {
                 None
             };
             fields.push(Field {
                 name: name.clone(),
-                known_values: strings(KNOWN_VALUES),
+                known_values: strings(KNOWN_VALUES).map(StrSet::new),
                 quirk_values: strings(QUIRK_VALUES).unwrap_or_default(),
                 quirk_check,
             });
         }
         fields.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut slots = vec![EMPTY; SLOTS];
-        // Schemas document a few dozen fields per type; a table that is mostly
-        // empty keeps probes short. More fields than that are searched instead.
-        if fields.len() <= SLOTS / 2 {
-            for (i, field) in fields.iter().enumerate() {
-                let mut slot = slot_of(field.name.as_bytes());
-                while slots[slot] != EMPTY {
-                    slot = (slot + 1) % SLOTS;
-                }
-                slots[slot] = i as u16;
-            }
-        }
-        Ok(FieldTable { fields, slots })
+        let names = StrSet::new(fields.iter().map(|f| f.name.clone()));
+        Ok(FieldTable { fields, names })
     }
 
     /// The index of the field named `name`.
     #[inline]
     pub fn position(&self, name: &str) -> Option<usize> {
-        if self.fields.len() > SLOTS / 2 {
-            return self
-                .fields
-                .binary_search_by(|f| f.name.as_str().cmp(name))
-                .ok();
-        }
-        let mut slot = slot_of(name.as_bytes());
-        loop {
-            let index = *self.slots.get(slot)?;
-            if index == EMPTY {
-                return None;
-            }
-            let field = self.fields.get(index as usize)?;
-            if field.name == name {
-                return Some(index as usize);
-            }
-            slot = (slot + 1) % SLOTS;
-        }
+        self.names.position(name)
     }
 
     /// The fields, sorted by name.
@@ -251,5 +202,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_quirk_shortcuts_agree_with_the_schemas() {
+        let compiled = Compiled::new(&SchemaSet::embedded().unwrap(), Reading::Tolerant).unwrap();
+        let values: Vec<serde_json::Value> = serde_json::from_str(
+            r#"[null, "", "x", "2017-08-14T23:20:57Z", 0, 1, 1.0, 0.5, -1, true, [], {}, ["x"]]"#,
+        )
+        .unwrap();
+        let mut checked = 0;
+        for ty in &compiled.types {
+            for field in ty.fields.fields() {
+                let Some(check) = &field.quirk_check else {
+                    continue;
+                };
+                for value in &values {
+                    let text = value.to_string();
+                    let doc = crate::parse::parse(text.as_bytes()).unwrap();
+                    if !check.tolerant.is_valid(&doc) {
+                        continue;
+                    }
+                    checked += 1;
+                    assert_eq!(
+                        check.is_quirk(&doc, true),
+                        check.is_quirk_by_schema(&doc),
+                        "{}.{} = {text}",
+                        ty.log_type,
+                        field.name
+                    );
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} values checked");
     }
 }

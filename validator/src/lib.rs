@@ -34,10 +34,12 @@ pub mod mask;
 pub mod parse;
 pub mod place;
 pub mod problem;
+pub mod quirk;
 pub mod render;
 pub mod report;
 pub mod run;
 pub mod schemas;
+pub mod strset;
 
 pub use aperture_events_codegen::reading::Reading;
 pub use classify::{Class, Options, Validator, Verdict};

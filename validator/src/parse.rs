@@ -202,13 +202,18 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Doc<'de>, A::Error> {
-        let mut members: Vec<(Cow<'de, str>, Doc<'de>)> = Vec::with_capacity(16);
+        // Events have a few dozen members: room for them all in one allocation.
+        let mut members: Vec<(Cow<'de, str>, Doc<'de>)> = Vec::with_capacity(32);
+        // A one-word filter of the keys seen: a key whose bit is not set yet
+        // cannot be a repeat, so the members are scanned only on a collision.
+        let mut seen = 0u64;
         while let Some(key) = access.next_key_seed(Key)? {
-            // Events have a few dozen members at most: a scan is cheaper than hashing.
-            if members.iter().any(|(k, _)| *k == key) {
+            let bit = key_bit(&key);
+            if seen & bit != 0 && members.iter().any(|(k, _)| *k == key) {
                 *self.duplicate.borrow_mut() = Some(vec![key.into_owned()]);
                 return Err(de::Error::custom("duplicate key"));
             }
+            seen |= bit;
             match access.next_value_seed(self) {
                 Ok(value) => members.push((key, value)),
                 Err(error) => {
@@ -219,6 +224,14 @@ impl<'de> Visitor<'de> for Seed<'_> {
         }
         Ok(Doc::Object(members))
     }
+}
+
+/// The bit of `key` in a 64-bit filter: from its length and its last byte,
+/// which tell apart most keys of an event (`item_name` and `item_type` share a length).
+#[inline]
+fn key_bit(key: &str) -> u64 {
+    let last = key.as_bytes().last().copied().unwrap_or(0) as usize;
+    1 << ((key.len().wrapping_mul(7) ^ last) % 64)
 }
 
 /// An object key, borrowed when it has no escapes.

@@ -10,13 +10,14 @@
 //! errors are kept (the first ones, by input order; the rest are counted in
 //! `errors_omitted`) and the drift tables are capped (see [`crate::drift`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aperture_events_codegen::reading::Reading;
 use serde::Serialize;
 
-use crate::classify::{Class, Validator, Verdict};
+use crate::classify::{Class, Examined, Validator, Verdict};
 use crate::drift::{DriftAcc, DriftReport};
 use crate::place::{Locus, Place};
 use crate::problem::Problem;
@@ -142,7 +143,10 @@ impl Report {
     /// Records are numbered in the order they are observed.
     pub fn observe(&mut self, validator: &Validator, place: Place, bytes: &[u8]) -> Verdict {
         let seq = self.summary.total;
-        self.observe_at(validator, seq, &place.source, place.locus, bytes)
+        let examined = validator.examine(bytes, self.errors.len() < self.max_errors);
+        let verdict = examined.verdict();
+        self.record(validator, seq, &place.source, place.locus, examined);
+        verdict
     }
 
     /// [`Report::observe`] for record number `seq` (input order across threads).
@@ -153,10 +157,21 @@ impl Report {
         source: &Arc<str>,
         locus: Locus,
         bytes: &[u8],
-    ) -> Verdict {
+    ) {
         // Errors past `max_errors` are counted, not listed: their details are not needed.
         let examined = validator.examine(bytes, self.errors.len() < self.max_errors);
-        let verdict = examined.verdict;
+        self.record(validator, seq, source, locus, examined);
+    }
+
+    /// Counts an examined record, its drift, and keeps its error.
+    fn record(
+        &mut self,
+        validator: &Validator,
+        seq: u64,
+        source: &Arc<str>,
+        locus: Locus,
+        verdict: Examined<'_>,
+    ) {
         // Columns locate syntax errors; other places are a line (and item) only.
         let place = || {
             Place::new(
@@ -167,16 +182,21 @@ impl Report {
                 },
             )
         };
-        if let Some(event) = &examined.event {
-            match (examined.type_index, &verdict.log_type) {
-                (Some(t), _) => self.acc.event(validator.compiled(), t, event, seq, &place),
+        if let Some(event) = &verdict.event {
+            match (verdict.type_index, &verdict.log_type) {
+                (Some(t), _) => {
+                    let tolerant_valid =
+                        verdict.class == Class::Valid && self.reading == Reading::Tolerant;
+                    self.acc
+                        .event(validator.compiled(), t, event, tolerant_valid, seq, &place);
+                }
                 (None, Some(log_type)) => self.acc.unknown_type(log_type, seq, &place),
                 (None, None) => {}
             }
         }
-        self.count(&verdict);
+        self.count(verdict.class, verdict.log_type.as_deref());
         if !verdict.class.is_accepted(self.reading) || !verdict.problems.is_empty() {
-            let mut problems = verdict.problems.clone();
+            let mut problems = verdict.problems;
             let mut locus = locus;
             if let Some((line, column)) = verdict.syntax_position {
                 match locus.line {
@@ -201,29 +221,28 @@ impl Report {
                 seq,
                 Place::new(source.clone(), locus),
                 verdict.class,
-                verdict.log_type.clone(),
+                verdict.log_type.map(Cow::into_owned),
                 problems,
             );
         }
-        verdict
     }
 
-    fn count(&mut self, verdict: &Verdict) {
+    fn count(&mut self, class: Class, log_type: Option<&str>) {
         let s = &mut self.summary;
         s.total += 1;
-        match verdict.class {
+        match class {
             Class::Valid => s.valid += 1,
             Class::Invalid => s.invalid += 1,
             Class::Malformed => s.malformed += 1,
             Class::UnknownType => s.unknown_type += 1,
         }
-        if let Some(log_type) = &verdict.log_type {
-            let counts = match s.by_log_type.get_mut(log_type.as_str()) {
+        if let Some(log_type) = log_type {
+            let counts = match s.by_log_type.get_mut(log_type) {
                 Some(counts) => counts,
-                None => s.by_log_type.entry(log_type.clone()).or_default(),
+                None => s.by_log_type.entry(log_type.to_owned()).or_default(),
             };
             counts.total += 1;
-            match verdict.class {
+            match class {
                 Class::Valid => counts.valid += 1,
                 Class::Invalid => counts.invalid += 1,
                 Class::UnknownType => counts.unknown_type += 1,
