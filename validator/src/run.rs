@@ -15,7 +15,7 @@ use std::io::{self, Read};
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
@@ -64,18 +64,37 @@ impl Batch {
     }
 }
 
+/// The buffers of a batch the workers are done with, sent back to the reader.
+///
+/// # Design
+/// Reusing them spares the reader a megabyte of fresh memory per batch (its
+/// page faults and the copies of a growing vector), a cost of the same order
+/// as finding the records themselves.
+type Spare = (Vec<u8>, Vec<(u64, Locus, Range<usize>)>);
+
 /// The reader's side: batches records, and counts what is not a record itself.
 struct Batcher {
     batch: Batch,
     tx: SyncSender<Batch>,
+    spares: Receiver<Spare>,
     seq: u64,
     report: Report,
 }
 
 impl Batcher {
+    /// An empty batch of `source`, on spare buffers when there are some.
+    fn fresh(&self, source: Arc<str>) -> Batch {
+        let (data, records) = self.spares.try_recv().unwrap_or_default();
+        Batch {
+            source,
+            data,
+            records,
+        }
+    }
+
     fn flush(&mut self) {
         if !self.batch.records.is_empty() {
-            let next = Batch::new(self.batch.source.clone());
+            let next = self.fresh(self.batch.source.clone());
             // A send fails only when every worker is gone; nothing is left to do then.
             let _ = self.tx.send(std::mem::replace(&mut self.batch, next));
         }
@@ -140,6 +159,7 @@ pub fn run(
     let reading = validator.options().reading;
     let fresh = || Report::new(reading).with_max_errors(options.max_errors);
     let (tx, rx) = sync_channel::<Batch>(options.jobs.max(2) * 2);
+    let (spare_tx, spares) = channel::<Spare>();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build();
@@ -148,6 +168,7 @@ pub fn run(
             let mut batcher = Batcher {
                 batch: Batch::new(Arc::from("")),
                 tx,
+                spares,
                 seq: 0,
                 report: fresh(),
             };
@@ -159,9 +180,15 @@ pub fn run(
         let classify = || {
             rx.into_iter()
                 .par_bridge()
-                .fold(fresh, |mut report, batch| {
-                    for (seq, locus, range) in batch.records {
+                .fold(fresh, |mut report, mut batch| {
+                    for (seq, locus, range) in batch.records.drain(..) {
                         report.observe_at(validator, seq, &batch.source, locus, &batch.data[range]);
+                    }
+                    // A buffer grown by one huge record is not kept.
+                    if batch.data.capacity() <= 2 * BATCH_BYTES {
+                        batch.data.clear();
+                        // The reader may be done already: then the buffers are simply dropped.
+                        let _ = spare_tx.send((batch.data, batch.records));
                     }
                     report
                 })
@@ -195,7 +222,7 @@ pub fn run(
 fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64) {
     let name: Arc<str> = Arc::from(source.name());
     batcher.flush();
-    batcher.batch = Batch::new(name.clone());
+    batcher.batch = batcher.fresh(name.clone());
     let result = match source {
         Source::Stdin => input::read(
             Counting {
