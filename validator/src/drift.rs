@@ -15,13 +15,12 @@
 //! distinct entries so that memory stays bounded on hostile input; the rest
 //! are counted in `dropped`.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use crate::doc::Doc;
-use crate::mask::truncate;
+use crate::mask::cut;
 use crate::place::Place;
 use crate::quirk::Quirk;
 use crate::schemas::Compiled;
@@ -30,6 +29,10 @@ use crate::schemas::Compiled;
 pub const MAX_DISTINCT: usize = 1000;
 /// The longest unknown value shown.
 pub const MAX_VALUE: usize = 40;
+/// The longest field or event type name kept: longer ones are cut (and
+/// counted together when their beginnings agree), so that hostile names
+/// cannot fill memory.
+pub const MAX_NAME: usize = 100;
 
 /// How often something was seen, and where first.
 #[derive(Debug, Clone)]
@@ -136,12 +139,13 @@ fn merge_maps<K: std::hash::Hash + Eq>(
 impl DriftAcc {
     /// Counts an event whose `log_type` names no documented type.
     pub fn unknown_type(&mut self, log_type: &str, seq: u64, place: &dyn Fn() -> Place) {
-        match self.unknown_types.get_mut(log_type) {
+        let name = cut(log_type, MAX_NAME);
+        match self.unknown_types.get_mut(name.as_ref()) {
             Some(seen) => seen.count += 1,
             None => bump(
                 &mut self.unknown_types,
                 &mut self.dropped,
-                log_type.to_owned(),
+                name.into_owned(),
                 seq,
                 place,
             ),
@@ -175,12 +179,13 @@ impl DriftAcc {
         let Doc::Object(members) = event else { return };
         for (key, value) in members {
             let Some(i) = table.position(key) else {
-                match acc.undocumented.get_mut(key.as_ref()) {
+                let name = cut(key, MAX_NAME);
+                match acc.undocumented.get_mut(name.as_ref()) {
                     Some(seen) => seen.count += 1,
                     None => bump(
                         &mut acc.undocumented,
                         &mut self.dropped,
-                        key.to_string(),
+                        name.into_owned(),
                         seq,
                         place,
                     ),
@@ -196,11 +201,7 @@ impl DriftAcc {
             }
             if field.is_unknown_value(value) {
                 // Counted as shown: a long value is cut (and then allocated) before the lookup.
-                let value = value.as_str().unwrap_or_default();
-                let shown = match value.len() <= MAX_VALUE {
-                    true => Cow::Borrowed(value),
-                    false => Cow::Owned(truncate(value, MAX_VALUE)),
-                };
+                let shown = cut(value.as_str().unwrap_or_default(), MAX_VALUE);
                 match counts.unknown_values.get_mut(shown.as_ref()) {
                     Some(seen) => seen.count += 1,
                     None => bump(

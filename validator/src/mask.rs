@@ -60,6 +60,16 @@ fn plural(n: usize, prefix: &str, noun: &str) -> String {
     }
 }
 
+/// [`truncate`], borrowing when `text` is short enough already (the common case).
+pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    // A string of at most `max` bytes has at most `max` characters.
+    if text.len() <= max {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(truncate(text, max))
+    }
+}
+
 /// Cuts `text` to at most `max` characters, marking the cut with `…`.
 pub fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {

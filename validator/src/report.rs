@@ -18,7 +18,8 @@ use aperture_events_codegen::reading::Reading;
 use serde::Serialize;
 
 use crate::classify::{Class, Examined, Validator, Verdict};
-use crate::drift::{DriftAcc, DriftReport};
+use crate::drift::{DriftAcc, DriftReport, MAX_NAME};
+use crate::mask::cut;
 use crate::place::{Locus, Place};
 use crate::problem::Problem;
 
@@ -36,6 +37,23 @@ pub struct TypeCounts {
     pub unknown_type: u64,
 }
 
+impl TypeCounts {
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    fn add(&mut self, other: TypeCounts) {
+        self.total += other.total;
+        self.valid += other.valid;
+        self.invalid += other.invalid;
+        self.unknown_type += other.unknown_type;
+    }
+}
+
+/// The most unknown `log_type` values counted one by one in the summary.
+pub const MAX_LOG_TYPES: usize = 1000;
+
 /// The counts of a run. `valid + invalid + malformed + unknown_type == total`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
@@ -47,14 +65,32 @@ pub struct Summary {
     pub invalid: u64,
     pub malformed: u64,
     pub unknown_type: u64,
-    /// Counts per `log_type`, for records with a string `log_type`.
+    /// Counts per `log_type`, for records with a string `log_type`: every
+    /// documented type seen, and unknown ones until the map holds
+    /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`] characters).
     pub by_log_type: BTreeMap<String, TypeCounts>,
+    /// Unknown types that found `by_log_type` full, counted together.
+    #[serde(skip_serializing_if = "TypeCounts::is_empty")]
+    pub other_log_types: TypeCounts,
     /// HTTP responses without an event (`204 No Content`): not records.
     pub no_event_responses: u64,
     /// HTTP responses with an error status (4xx, 5xx): not records.
     pub error_responses: u64,
     /// Inputs that could not be read (in whole or in part).
     pub unreadable_inputs: u64,
+}
+
+impl Summary {
+    /// The counts a new `log_type` goes to: its own, unless it is an unknown
+    /// type and the summary lists as many as it keeps already.
+    fn counts_of(&mut self, log_type: &str, unknown: bool) -> &mut TypeCounts {
+        let name = cut(log_type, MAX_NAME);
+        let listed = self.by_log_type.len();
+        if unknown && listed >= MAX_LOG_TYPES && !self.by_log_type.contains_key(name.as_ref()) {
+            return &mut self.other_log_types;
+        }
+        self.by_log_type.entry(name.into_owned()).or_default()
+    }
 }
 
 /// A record that is not accepted, and why.
@@ -239,7 +275,7 @@ impl Report {
         if let Some(log_type) = log_type {
             let counts = match s.by_log_type.get_mut(log_type) {
                 Some(counts) => counts,
-                None => s.by_log_type.entry(log_type.to_owned()).or_default(),
+                None => s.counts_of(log_type, class == Class::UnknownType),
             };
             counts.total += 1;
             match class {
@@ -325,12 +361,9 @@ impl Report {
         s.error_responses += o.error_responses;
         s.unreadable_inputs += o.unreadable_inputs;
         for (log_type, c) in o.by_log_type {
-            let mine = s.by_log_type.entry(log_type).or_default();
-            mine.total += c.total;
-            mine.valid += c.valid;
-            mine.invalid += c.invalid;
-            mine.unknown_type += c.unknown_type;
+            s.counts_of(&log_type, c.unknown_type > 0).add(c);
         }
+        s.other_log_types.add(o.other_log_types);
         self.errors.extend(other.errors);
         self.errors_omitted += other.errors_omitted;
         self.notes.extend(other.notes);

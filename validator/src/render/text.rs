@@ -234,7 +234,14 @@ fn summary(report: &Report, out: &mut dyn Write, p: &Paint, separate: bool) -> i
         s.malformed,
         s.unknown_type
     )?;
-    for (log_type, c) in &s.by_log_type {
+    let other =
+        (!s.other_log_types.is_empty()).then_some(("(other unknown types)", &s.other_log_types));
+    for (log_type, c) in s
+        .by_log_type
+        .iter()
+        .map(|(k, c)| (k.as_str(), c))
+        .chain(other)
+    {
         let mut parts = Vec::new();
         for (n, name) in [
             (c.valid, "valid"),
