@@ -5,9 +5,8 @@
 //! it is not valid, the problems found. It is compiled once and shared by
 //! every thread (`&Validator` is `Sync`).
 
-use std::borrow::Cow;
-
 use aperture_events_codegen::reading::Reading;
+use bumpalo::Bump;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -89,7 +88,7 @@ pub struct Validator {
 pub(crate) struct Examined<'a> {
     pub class: Class,
     /// The record's `log_type`, when it has a string one.
-    pub log_type: Option<Cow<'a, str>>,
+    pub log_type: Option<&'a str>,
     pub problems: Vec<Problem>,
     pub syntax_position: Option<(u64, u64)>,
     /// The record, when it is an object.
@@ -103,7 +102,7 @@ impl Examined<'_> {
     pub fn verdict(&self) -> Verdict {
         Verdict {
             class: self.class,
-            log_type: self.log_type.as_deref().map(str::to_owned),
+            log_type: self.log_type.map(str::to_owned),
             problems: self.problems.clone(),
             syntax_position: self.syntax_position,
         }
@@ -144,12 +143,18 @@ impl Validator {
     /// assert_eq!(validator.classify(b"{oops").class, Class::Malformed);
     /// ```
     pub fn classify(&self, bytes: &[u8]) -> Verdict {
-        self.examine(bytes, true).verdict()
+        self.examine(bytes, &Bump::new(), true).verdict()
     }
 
     /// Classifies a record; with `details` false, an invalid record's schema
     /// errors are not worked out (a report that lists no more errors needs only the class).
-    pub(crate) fn examine<'a>(&self, bytes: &'a [u8], details: bool) -> Examined<'a> {
+    /// The record's document is built in `arena`.
+    pub(crate) fn examine<'a>(
+        &self,
+        bytes: &'a [u8],
+        arena: &'a Bump,
+        details: bool,
+    ) -> Examined<'a> {
         let show = self.options.show_values;
         let done = |class, log_type, problems, event, type_index| Examined {
             class,
@@ -159,7 +164,7 @@ impl Validator {
             event,
             type_index,
         };
-        let doc = match parse(bytes) {
+        let doc = match parse(bytes, arena) {
             Ok(doc) => doc,
             Err(ParseError::Syntax {
                 message,
@@ -191,13 +196,13 @@ impl Validator {
             return done(Class::Malformed, None, vec![problem], None, None);
         }
         let log_type = match doc.get("log_type") {
-            Some(Doc::String(log_type)) => log_type.clone(),
+            Some(Doc::String(log_type)) => *log_type,
             other => {
                 let problem = log_type_problem(other.map(Doc::to_value).as_ref(), show);
                 return done(Class::Invalid, None, vec![problem], Some(doc), None);
             }
         };
-        let Some(index) = self.compiled.find(&log_type) else {
+        let Some(index) = self.compiled.find(log_type) else {
             let problems = match self.options.reading {
                 Reading::Tolerant => Vec::new(),
                 Reading::Strict => vec![Problem::new(
@@ -205,7 +210,7 @@ impl Validator {
                     "log_type",
                     format!(
                         "unknown event type `{}` (the strict reading knows only {})",
-                        truncate(&log_type, 60),
+                        truncate(log_type, 60),
                         self.known_types()
                     ),
                 )],

@@ -3,11 +3,12 @@
 //! Building a `serde_json::Value` for every record costs more than checking
 //! it: a `String` per key and per string, a `BTreeMap` insertion per member.
 //! A [`Doc`] borrows every string without escapes straight from the record's
-//! bytes and keeps object members in a `Vec`, in input order. jsonschema
-//! validates it directly through its [`Json`] trait (the [`Fast`]
-//! representation), so the common case, a valid event, never builds a
-//! `Value`. Only a failing record is parsed again into a `Value`, for the
-//! detailed errors.
+//! bytes, and everything else (strings with escapes, arrays, object members
+//! in input order) from an arena that is emptied between records: a `Doc`
+//! has nothing to free. jsonschema validates it directly through its
+//! [`Json`] trait (the [`Fast`] representation), so the common case, a valid
+//! event, never builds a `Value`. Only a failing record is parsed again into
+//! a `Value`, for the detailed errors.
 
 use std::borrow::Cow;
 
@@ -15,23 +16,23 @@ use jsonschema::json::{Array, Json, Node, NodeIdentity, Object};
 use jsonschema::types::JsonType;
 use serde_json::{Map, Number, Value};
 
-/// One JSON value, borrowing its strings from the input where it can.
+/// One JSON value, borrowing from the record and the parse's arena.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Doc<'a> {
     Null,
     Bool(bool),
     Number(Number),
-    String(Cow<'a, str>),
-    Array(Vec<Doc<'a>>),
+    String(&'a str),
+    Array(&'a [Doc<'a>]),
     /// Members in input order; keys are unique (the parser refuses duplicates).
-    Object(Vec<(Cow<'a, str>, Doc<'a>)>),
+    Object(&'a [(&'a str, Doc<'a>)]),
 }
 
 impl<'a> Doc<'a> {
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Doc<'a>> {
         match self {
-            Doc::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Doc::Object(members) => members.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -69,12 +70,12 @@ impl<'a> Doc<'a> {
             Doc::Null => Value::Null,
             Doc::Bool(b) => Value::Bool(*b),
             Doc::Number(n) => Value::Number(n.clone()),
-            Doc::String(s) => Value::String(s.to_string()),
+            Doc::String(s) => Value::String((*s).to_owned()),
             Doc::Array(items) => Value::Array(items.iter().map(Doc::to_value).collect()),
             Doc::Object(members) => Value::Object(
                 members
                     .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_value()))
+                    .map(|(k, v)| ((*k).to_owned(), v.to_value()))
                     .collect::<Map<_, _>>(),
             ),
         }
@@ -99,12 +100,12 @@ impl Json for Fast {
     }
 
     fn with_string_node<T>((): &mut (), string: &str, f: impl FnOnce(Self::Node<'_>) -> T) -> T {
-        f(&Doc::String(Cow::Borrowed(string)))
+        f(&Doc::String(string))
     }
 }
 
 impl<'a> Node<'a, Fast> for &'a Doc<'a> {
-    type Object = &'a [(Cow<'a, str>, Doc<'a>)];
+    type Object = &'a [(&'a str, Doc<'a>)];
     type Array = &'a [Doc<'a>];
     type Number = &'a Number;
 
@@ -124,7 +125,7 @@ impl<'a> Node<'a, Fast> for &'a Doc<'a> {
 
     fn as_string(&self) -> Option<Cow<'a, str>> {
         match self {
-            Doc::String(s) => Some(Cow::Borrowed(s.as_ref())),
+            Doc::String(s) => Some(Cow::Borrowed(s)),
             _ => None,
         }
     }
@@ -180,17 +181,17 @@ impl<'a> Node<'a, Fast> for &'a Doc<'a> {
 
 /// Iterates an object's members as `(name, value)`.
 #[derive(Debug)]
-pub struct Members<'a>(std::slice::Iter<'a, (Cow<'a, str>, Doc<'a>)>);
+pub struct Members<'a>(std::slice::Iter<'a, (&'a str, Doc<'a>)>);
 
 impl<'a> Iterator for Members<'a> {
     type Item = (&'a str, &'a Doc<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k.as_ref(), v))
+        self.0.next().map(|(k, v)| (*k, v))
     }
 }
 
-impl<'a> Object<'a, Fast> for &'a [(Cow<'a, str>, Doc<'a>)] {
+impl<'a> Object<'a, Fast> for &'a [(&'a str, Doc<'a>)] {
     type Node = &'a Doc<'a>;
     type MemberName = &'a str;
     type MembersIter = Members<'a>;

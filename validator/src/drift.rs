@@ -177,7 +177,7 @@ impl DriftAcc {
         }
         acc.events += 1;
         let Doc::Object(members) = event else { return };
-        for (key, value) in members {
+        for (key, value) in members.iter() {
             let Some(i) = table.position(key) else {
                 let name = cut(key, MAX_NAME);
                 match acc.undocumented.get_mut(name.as_ref()) {

@@ -10,10 +10,11 @@
 //! of the contract, like a wrong type. The error's pointer is the duplicated
 //! key's (`/serial`, or `/a/b` when nested).
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 
+use bumpalo::Bump;
+use bumpalo::collections::Vec as BumpVec;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
@@ -48,10 +49,12 @@ impl fmt::Display for ParseError {
 }
 
 /// Parses `bytes` as exactly one JSON value, rejecting duplicate keys.
-pub fn parse(bytes: &[u8]) -> Result<Doc<'_>, ParseError> {
+/// What the document does not borrow from `bytes` is allocated in `arena`.
+pub fn parse<'a>(bytes: &'a [u8], arena: &'a Bump) -> Result<Doc<'a>, ParseError> {
     let duplicate = RefCell::new(None);
     let seed = Seed {
         duplicate: &duplicate,
+        arena,
     };
     // Checking UTF-8 once for the whole record is cheaper than string by
     // string, and says where the first bad byte is.
@@ -121,13 +124,14 @@ pub fn pointer(segments: &[String]) -> String {
     out
 }
 
-/// Builds a [`Doc`]; on a duplicate key, records the path (innermost first) in `duplicate`.
+/// Builds a [`Doc`] in `arena`; on a duplicate key, records the path (innermost first) in `duplicate`.
 #[derive(Clone, Copy)]
-struct Seed<'a> {
-    duplicate: &'a RefCell<Option<Vec<String>>>,
+struct Seed<'s, 'a> {
+    duplicate: &'s RefCell<Option<Vec<String>>>,
+    arena: &'a Bump,
 }
 
-impl Seed<'_> {
+impl Seed<'_, '_> {
     fn push(&self, segment: impl FnOnce() -> String) {
         if let Some(path) = self.duplicate.borrow_mut().as_mut() {
             path.push(segment());
@@ -135,7 +139,7 @@ impl Seed<'_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
+impl<'de> DeserializeSeed<'de> for Seed<'_, 'de> {
     type Value = Doc<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Doc<'de>, D::Error> {
@@ -143,7 +147,7 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Seed<'_> {
+impl<'de> Visitor<'de> for Seed<'_, 'de> {
     type Value = Doc<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -167,15 +171,11 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Doc<'de>, E> {
-        Ok(Doc::String(Cow::Borrowed(v)))
+        Ok(Doc::String(v))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Doc<'de>, E> {
-        Ok(Doc::String(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Doc<'de>, E> {
-        Ok(Doc::String(Cow::Owned(v)))
+        Ok(Doc::String(self.arena.alloc_str(v)))
     }
 
     fn visit_none<E>(self) -> Result<Doc<'de>, E> {
@@ -187,11 +187,11 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut items = BumpVec::new_in(self.arena);
         loop {
             match seq.next_element_seed(self) {
                 Ok(Some(item)) => items.push(item),
-                Ok(None) => return Ok(Doc::Array(items)),
+                Ok(None) => return Ok(Doc::Array(items.into_bump_slice())),
                 Err(error) => {
                     let index = items.len();
                     self.push(|| index.to_string());
@@ -202,27 +202,27 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Doc<'de>, A::Error> {
-        // Events have a few dozen members: room for them all in one allocation.
-        let mut members: Vec<(Cow<'de, str>, Doc<'de>)> = Vec::with_capacity(32);
+        // Events have a few dozen members: room for them all at once.
+        let mut members = BumpVec::with_capacity_in(32, self.arena);
         // A one-word filter of the keys seen: a key whose bit is not set yet
         // cannot be a repeat, so the members are scanned only on a collision.
         let mut seen = 0u64;
-        while let Some(key) = access.next_key_seed(Key)? {
-            let bit = key_bit(&key);
+        while let Some(key) = access.next_key_seed(Key(self.arena))? {
+            let bit = key_bit(key);
             if seen & bit != 0 && members.iter().any(|(k, _)| *k == key) {
-                *self.duplicate.borrow_mut() = Some(vec![key.into_owned()]);
+                *self.duplicate.borrow_mut() = Some(vec![key.to_owned()]);
                 return Err(de::Error::custom("duplicate key"));
             }
             seen |= bit;
             match access.next_value_seed(self) {
                 Ok(value) => members.push((key, value)),
                 Err(error) => {
-                    self.push(|| key.into_owned());
+                    self.push(|| key.to_owned());
                     return Err(error);
                 }
             }
         }
-        Ok(Doc::Object(members))
+        Ok(Doc::Object(members.into_bump_slice()))
     }
 }
 
@@ -234,34 +234,30 @@ fn key_bit(key: &str) -> u64 {
     1 << ((key.len().wrapping_mul(7) ^ last) % 64)
 }
 
-/// An object key, borrowed when it has no escapes.
-struct Key;
+/// An object key, borrowed from the record when it has no escapes, else allocated in the arena.
+struct Key<'a>(&'a Bump);
 
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
+impl<'de> DeserializeSeed<'de> for Key<'de> {
+    type Value = &'de str;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<&'de str, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
+impl<'de> Visitor<'de> for Key<'de> {
+    type Value = &'de str;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object key")
     }
 
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Borrowed(v))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<&'de str, E> {
+        Ok(v)
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(v))
+    fn visit_str<E>(self, v: &str) -> Result<&'de str, E> {
+        Ok(self.0.alloc_str(v))
     }
 }
 
@@ -270,23 +266,29 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
+    /// Parses in an arena of its own, and gives the document as a `Value`.
+    fn parsed(bytes: &[u8]) -> Result<Value, ParseError> {
+        let arena = Bump::new();
+        parse(bytes, &arena).map(|doc| doc.to_value())
+    }
+
     #[test]
     fn parses_like_serde_json() {
         let text = br#"{"a": [1, -2, 2.5, "x\\u00e9", null, true], "b": {"c": {}}}"#;
         let expected: Value = serde_json::from_slice(text).unwrap();
-        assert_eq!(parse(text).unwrap().to_value(), expected);
+        assert_eq!(parsed(text).unwrap(), expected);
     }
 
     #[test]
     fn duplicate_keys_are_refused_with_their_pointer() {
         assert_eq!(
-            parse(br#"{"serial": "a", "serial": null}"#),
+            parsed(br#"{"serial": "a", "serial": null}"#),
             Err(ParseError::DuplicateKey {
                 pointer: "/serial".into()
             })
         );
         assert_eq!(
-            parse(br#"{"a": [0, {"b/c": {"x": 1, "x": 2}}]}"#),
+            parsed(br#"{"a": [0, {"b/c": {"x": 1, "x": 2}}]}"#),
             Err(ParseError::DuplicateKey {
                 pointer: "/a/1/b~1c/x".into()
             })
@@ -299,7 +301,7 @@ mod tests {
         // string whose escape is a lone surrogate, which is not JSON text.
         let text = br#"{"a": 1, "a": 2, "b": "x\ud800e"}"#;
         assert!(serde_json::from_slice::<serde_json::Value>(text).is_err());
-        assert!(matches!(parse(text), Err(ParseError::Syntax { .. })));
+        assert!(matches!(parsed(text), Err(ParseError::Syntax { .. })));
     }
 
     #[test]
@@ -308,19 +310,19 @@ mod tests {
             message,
             line,
             column,
-        }) = parse(b"{\n\"a\": 1,\n}")
+        }) = parsed(b"{\n\"a\": 1,\n}")
         else {
             panic!("expected a syntax error");
         };
         assert_eq!((line, column), (3, 1));
         assert_eq!(message, "trailing comma");
-        assert!(matches!(parse(b"{} {}"), Err(ParseError::Syntax { .. })));
-        assert!(matches!(parse(b""), Err(ParseError::Syntax { .. })));
+        assert!(matches!(parsed(b"{} {}"), Err(ParseError::Syntax { .. })));
+        assert!(matches!(parsed(b""), Err(ParseError::Syntax { .. })));
         let Err(ParseError::Syntax {
             message,
             line,
             column,
-        }) = parse(b"{\n\"a\": \"caf\xE9\"}")
+        }) = parsed(b"{\n\"a\": \"caf\xE9\"}")
         else {
             panic!("expected a syntax error");
         };
@@ -333,7 +335,7 @@ mod tests {
     #[test]
     fn equal_keys_in_different_objects_are_fine() {
         assert_eq!(
-            parse(br#"{"a": {"a": 1}}"#).unwrap().to_value(),
+            parsed(br#"{"a": {"a": 1}}"#).unwrap(),
             json!({"a": {"a": 1}})
         );
     }

@@ -10,11 +10,11 @@
 //! errors are kept (the first ones, by input order; the rest are counted in
 //! `errors_omitted`) and the drift tables are capped (see [`crate::drift`]).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aperture_events_codegen::reading::Reading;
+use bumpalo::Bump;
 use serde::Serialize;
 
 use crate::classify::{Class, Examined, Validator, Verdict};
@@ -25,6 +25,8 @@ use crate::problem::Problem;
 
 /// Record errors kept by default.
 pub const DEFAULT_MAX_ERRORS: usize = 1000;
+/// The most memory a worker's arena keeps between records.
+const MAX_ARENA: usize = 8 << 20;
 /// Notes (non-event HTTP responses) kept.
 const MAX_NOTES: usize = 100;
 
@@ -179,13 +181,15 @@ impl Report {
     /// Records are numbered in the order they are observed.
     pub fn observe(&mut self, validator: &Validator, place: Place, bytes: &[u8]) -> Verdict {
         let seq = self.summary.total;
-        let examined = validator.examine(bytes, self.errors.len() < self.max_errors);
+        let arena = Bump::new();
+        let examined = validator.examine(bytes, &arena, self.errors.len() < self.max_errors);
         let verdict = examined.verdict();
         self.record(validator, seq, &place.source, place.locus, examined);
         verdict
     }
 
-    /// [`Report::observe`] for record number `seq` (input order across threads).
+    /// [`Report::observe`] for record number `seq` (input order across
+    /// threads), its document built in `arena` (emptied first).
     pub(crate) fn observe_at(
         &mut self,
         validator: &Validator,
@@ -193,10 +197,16 @@ impl Report {
         source: &Arc<str>,
         locus: Locus,
         bytes: &[u8],
+        arena: &mut Bump,
     ) {
+        arena.reset();
         // Errors past `max_errors` are counted, not listed: their details are not needed.
-        let examined = validator.examine(bytes, self.errors.len() < self.max_errors);
+        let examined = validator.examine(bytes, arena, self.errors.len() < self.max_errors);
         self.record(validator, seq, source, locus, examined);
+        // An arena grown by one huge record is not kept for the rest of the run.
+        if arena.allocated_bytes() > MAX_ARENA {
+            *arena = Bump::new();
+        }
     }
 
     /// Counts an examined record, its drift, and keeps its error.
@@ -230,7 +240,7 @@ impl Report {
                 (None, None) => {}
             }
         }
-        self.count(verdict.class, verdict.log_type.as_deref());
+        self.count(verdict.class, verdict.log_type);
         if !verdict.class.is_accepted(self.reading) || !verdict.problems.is_empty() {
             let mut problems = verdict.problems;
             let mut locus = locus;
@@ -257,7 +267,7 @@ impl Report {
                 seq,
                 Place::new(source.clone(), locus),
                 verdict.class,
-                verdict.log_type.map(Cow::into_owned),
+                verdict.log_type.map(str::to_owned),
                 problems,
             );
         }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
+use bumpalo::Bump;
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::classify::Validator;
@@ -180,18 +181,30 @@ pub fn run(
         let classify = || {
             rx.into_iter()
                 .par_bridge()
-                .fold(fresh, |mut report, mut batch| {
-                    for (seq, locus, range) in batch.records.drain(..) {
-                        report.observe_at(validator, seq, &batch.source, locus, &batch.data[range]);
-                    }
-                    // A buffer grown by one huge record is not kept.
-                    if batch.data.capacity() <= 2 * BATCH_BYTES {
-                        batch.data.clear();
-                        // The reader may be done already: then the buffers are simply dropped.
-                        let _ = spare_tx.send((batch.data, batch.records));
-                    }
-                    report
-                })
+                .fold(
+                    || (fresh(), Bump::new()),
+                    |(mut report, mut arena), mut batch| {
+                        for (seq, locus, range) in batch.records.drain(..) {
+                            let bytes = &batch.data[range];
+                            report.observe_at(
+                                validator,
+                                seq,
+                                &batch.source,
+                                locus,
+                                bytes,
+                                &mut arena,
+                            );
+                        }
+                        // A buffer grown by one huge record is not kept.
+                        if batch.data.capacity() <= 2 * BATCH_BYTES {
+                            batch.data.clear();
+                            // The reader may be done already: then the buffers are simply dropped.
+                            let _ = spare_tx.send((batch.data, batch.records));
+                        }
+                        (report, arena)
+                    },
+                )
+                .map(|(report, _)| report)
                 .reduce(fresh, |mut a, b| {
                     a.merge(b);
                     a

@@ -35,7 +35,11 @@ fn made_up_type_and_field_names_do_not_grow_the_report() {
     assert_eq!(s.valid, RECORDS as u64);
 
     // Every record is counted: listed types plus the others.
-    assert!(s.by_log_type.len() <= MAX_LOG_TYPES, "{}", s.by_log_type.len());
+    assert!(
+        s.by_log_type.len() <= MAX_LOG_TYPES,
+        "{}",
+        s.by_log_type.len()
+    );
     let listed: u64 = s.by_log_type.values().map(|c| c.total).sum();
     assert_eq!(listed + s.other_log_types.total, s.total);
     assert!(s.other_log_types.total > 0);
