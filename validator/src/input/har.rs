@@ -1,6 +1,8 @@
 //! HAR files (HTTP Archive, as browsers and proxies save them): the responses
 //! to `/api/v1/log_events` and `/api/v1/log_events_bulk`. Other requests in
 //! the archive are ignored. Bodies may be base64-encoded (`content.encoding`).
+//! An entry is held whole while it is read, so it is one record for the
+//! maximum record size: a longer entry is malformed (see [`super::scan`]).
 
 use base64::Engine;
 use serde_json::Value;
@@ -12,8 +14,9 @@ use crate::place::Locus;
 /// The endpoints whose responses hold events.
 const ENDPOINTS: [&str; 2] = ["/api/v1/log_events", "/api/v1/log_events_bulk"];
 
-/// Handles entry number `index` of `log.entries`, whose JSON text is `raw` and which starts at `at`.
-pub(super) fn entry(raw: &[u8], index: u64, at: Locus, sink: &mut dyn Sink) {
+/// Handles entry number `index` of `log.entries`, whose JSON text is `raw`
+/// and which starts at `at`; the records of its body may hold `limit` bytes.
+pub(super) fn entry(raw: &[u8], index: u64, at: Locus, sink: &mut dyn Sink, limit: usize) {
     let locus = Locus {
         entry: Some(index),
         ..at
@@ -76,6 +79,7 @@ pub(super) fn entry(raw: &[u8], index: u64, at: Locus, sink: &mut dyn Sink) {
         },
         body_locus,
         sink,
+        limit,
     );
 }
 

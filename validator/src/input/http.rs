@@ -6,24 +6,38 @@
 //! `204 No Content` is a response without an event; a 2xx body whose
 //! `Content-Type` is not JSON is reported as malformed; 4xx and 5xx
 //! responses are noted, not counted as records; 1xx responses are skipped.
+//!
+//! # Design
+//! A body is held whole before it is scanned, so it is bounded by the
+//! maximum record size: a body line is read straight into the body, never
+//! past the limit, and a body that goes past it is counted as one malformed
+//! record; its remaining lines are skipped, only looked at for the next
+//! status line. Outside headers and bodies (before the first response, after
+//! stray text) only the first [`PEEK`] bytes of a line are read.
 
 use std::io::{self, BufRead};
 
 use super::Sink;
+use super::bounded::{Line, read_line, skip_line, too_long};
 use super::scan::Scanner;
 use crate::place::Locus;
+
+/// The bytes of a line read where only a status line matters: any status line.
+const PEEK: usize = 4096;
 
 /// The status code of a status line (`HTTP/1.1 204 No Content`), if `line` is one.
 fn status_of(line: &[u8]) -> Option<u16> {
     if !line.starts_with(b"HTTP/") {
         return None;
     }
-    let text = std::str::from_utf8(line).ok()?;
-    let code = text.split_ascii_whitespace().nth(1)?;
-    if code.len() != 3 {
+    let mut words = line
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty());
+    let code = words.nth(1)?;
+    if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    code.parse().ok()
+    std::str::from_utf8(code).ok()?.parse().ok()
 }
 
 /// `Name: value` with a token name.
@@ -37,72 +51,117 @@ fn header_of(line: &[u8]) -> Option<(String, String)> {
     token.then(|| (name.to_ascii_lowercase(), value.trim().to_owned()))
 }
 
+/// Where a response is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Headers,
+    Body,
+    /// A body past the limit: its lines are skipped.
+    TooLong,
+}
+
 struct Response {
     status: u16,
     locus: Locus,
     content_type: Option<String>,
     body: Vec<u8>,
     body_line: Option<u64>,
-    in_headers: bool,
+    part: Part,
 }
 
-/// Reads every response of a transcript.
-pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink) -> io::Result<()> {
+impl Response {
+    fn new(status: u16, line: u64, number: u64) -> Self {
+        Response {
+            status,
+            locus: Locus {
+                line: Some(line),
+                response: Some(number),
+                ..Locus::default()
+            },
+            content_type: None,
+            body: Vec::new(),
+            body_line: None,
+            part: Part::Headers,
+        }
+    }
+
+    /// Gives up the body: it is past the limit.
+    fn too_long(&mut self) {
+        self.part = Part::TooLong;
+        self.body = Vec::new();
+    }
+}
+
+/// Reads every response of a transcript; a body may hold `limit` bytes.
+pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) -> io::Result<()> {
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut number = 0u64;
     let mut current: Option<Response> = None;
+    // Text before the first status line was reported: skip to a status line.
+    let mut stray = false;
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
+        // A body line goes straight into the body (held once, never past the
+        // limit by more than `PEEK`); it moves to `buf` if it is a status line.
+        let mut body_line = false;
+        let got = match current.as_mut() {
+            Some(response) if response.part == Part::Body => {
+                let start = response.body.len();
+                let max = limit.saturating_sub(start).max(PEEK).saturating_add(1);
+                let got = read_line(&mut reader, &mut response.body, max)?;
+                if status_of(&response.body[start..]).is_some() {
+                    buf.extend_from_slice(&response.body[start..]);
+                    response.body.truncate(start);
+                } else {
+                    body_line = true;
+                }
+                got
+            }
+            // A header, or the body's first line.
+            Some(response) if response.part == Part::Headers => {
+                read_line(&mut reader, &mut buf, limit.saturating_add(1))?
+            }
+            _ => read_line(&mut reader, &mut buf, PEEK)?,
+        };
+        if got == Line::End {
             break;
         }
         line += 1;
+        if got == Line::Cut {
+            skip_line(&mut reader)?;
+        }
+        if let Some(response) = current.as_mut().filter(|_| body_line) {
+            if got == Line::Cut || response.body.len() > limit {
+                response.too_long();
+            }
+            continue;
+        }
         let text = buf.trim_ascii_end();
         if let Some(status) = status_of(text) {
             if let Some(done) = current.take() {
-                finish(done, sink);
+                finish(done, sink, limit);
             }
             number += 1;
-            let locus = Locus {
-                line: Some(line),
-                response: Some(number),
-                ..Locus::default()
-            };
-            current = Some(Response {
-                status,
-                locus,
-                content_type: None,
-                body: Vec::new(),
-                body_line: None,
-                in_headers: true,
-            });
+            current = Some(Response::new(status, line, number));
+            stray = false;
             continue;
         }
         let Some(response) = current.as_mut() else {
-            if !text.is_empty() {
+            if !text.is_empty() && !stray {
                 sink.malformed(
                     Locus::at_line(line),
                     "expected an HTTP status line such as `HTTP/1.1 200 OK`".to_owned(),
                 );
-                // Skip to the next status line: one report for the stray text.
-                current = None;
-                skip_stray(
-                    &mut reader,
-                    &mut buf,
-                    &mut line,
-                    &mut number,
-                    &mut current,
-                    sink,
-                )?;
-                if current.is_none() {
-                    break;
-                }
+                // One report for the stray text, up to the next status line.
+                stray = true;
             }
             continue;
         };
-        if response.in_headers {
+        if response.part != Part::Headers {
+            continue;
+        }
+        if got == Line::Whole {
             if text.is_empty() {
                 continue;
             }
@@ -112,57 +171,34 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink) -> io::Result<
                 }
                 continue;
             }
-            response.in_headers = false;
         }
-        if response.body_line.is_none() {
-            response.body_line = Some(line);
+        // Not a header: the body's first line.
+        response.body_line = Some(line);
+        if got == Line::Cut {
+            response.too_long();
+        } else {
+            response.part = Part::Body;
+            response.body = std::mem::take(&mut buf);
         }
-        response.body.extend_from_slice(&buf);
     }
     if let Some(done) = current.take() {
-        finish(done, sink);
+        finish(done, sink, limit);
     }
     Ok(())
 }
 
-/// Consumes lines until a status line, which becomes `current`.
-fn skip_stray(
-    reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    line: &mut u64,
-    number: &mut u64,
-    current: &mut Option<Response>,
-    _sink: &mut dyn Sink,
-) -> io::Result<()> {
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', buf)? == 0 {
-            return Ok(());
-        }
-        *line += 1;
-        if let Some(status) = status_of(buf.trim_ascii_end()) {
-            *number += 1;
-            *current = Some(Response {
-                status,
-                locus: Locus {
-                    line: Some(*line),
-                    response: Some(*number),
-                    ..Locus::default()
-                },
-                content_type: None,
-                body: Vec::new(),
-                body_line: None,
-                in_headers: true,
-            });
-            return Ok(());
-        }
-    }
-}
-
-fn finish(response: Response, sink: &mut dyn Sink) {
+fn finish(response: Response, sink: &mut dyn Sink, limit: usize) {
     let mut body_locus = response.locus;
     body_locus.line = response.body_line;
     body_locus.column = Some(1);
+    if response.part == Part::TooLong {
+        match response.status {
+            100..=199 => {}
+            200..=299 => sink.malformed(body_locus, too_long(limit)),
+            status => sink.error_response(response.locus, status),
+        }
+        return;
+    }
     // A body read from a transcript always has a line; `respond` scans it from there.
     respond(
         response.status,
@@ -171,10 +207,12 @@ fn finish(response: Response, sink: &mut dyn Sink) {
         response.locus,
         body_locus,
         sink,
+        limit,
     );
 }
 
-/// Handles one HTTP response, from a transcript or a HAR entry.
+/// Handles one HTTP response, from a transcript or a HAR entry; its records
+/// may hold `limit` bytes.
 pub(super) fn respond(
     status: u16,
     content_type: Option<&str>,
@@ -182,6 +220,7 @@ pub(super) fn respond(
     locus: Locus,
     body_locus: Locus,
     sink: &mut dyn Sink,
+    limit: usize,
 ) {
     let blank = body.iter().all(u8::is_ascii_whitespace);
     match status {
@@ -196,7 +235,7 @@ pub(super) fn respond(
             ),
             _ => {
                 // An in-memory body cannot fail to read.
-                let _ = Scanner::new(body, body_locus).document(sink);
+                let _ = Scanner::new(body, body_locus, limit).document(sink);
             }
         },
         _ => sink.error_response(locus, status),
@@ -211,7 +250,10 @@ mod tests {
     fn status_lines_and_headers() {
         assert_eq!(status_of(b"HTTP/1.1 204 No Content"), Some(204));
         assert_eq!(status_of(b"HTTP/2 200"), Some(200));
+        assert_eq!(status_of(b"HTTP/1.1  200  OK\r\n"), Some(200));
         assert_eq!(status_of(b"HTTP/1.1 OK"), None);
+        assert_eq!(status_of(b"HTTP/1.1 20x OK"), None);
+        assert_eq!(status_of(b"HTTP/1.1 200 \xff"), Some(200));
         assert_eq!(
             header_of(b"Content-Type: application/json"),
             Some(("content-type".into(), "application/json".into()))

@@ -5,20 +5,34 @@
 //! key) is read as a document of its own, so a file of compact bulk
 //! responses, one per line, gives one record per event. Any other line is one
 //! record, whatever it holds (an array on a line is one malformed record).
+//!
+//! A line longer than the maximum record size (its whitespace and line break
+//! counted) is one malformed record; its bytes past the limit are skipped
+//! unread into memory, and the next line is read as usual.
 
 use std::io::{self, BufRead};
 
 use super::Sink;
-use super::scan::{Scanner, is_container};
+use super::bounded::{self, Line};
+use super::scan::Scanner;
 use crate::place::Locus;
 
-/// Reads every line of `reader` as a record.
-pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink) -> io::Result<()> {
+/// A line buffer grown past this by a long line is given back after it.
+const KEEP_CAPACITY: usize = 1 << 20;
+
+/// Reads every line of `reader` as a record; a line may hold `limit` bytes.
+pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) -> io::Result<()> {
     let mut buf = Vec::new();
     let mut line = 0u64;
+    // A line of `limit` bytes may still have its line break.
+    let max = limit.saturating_add(1);
     loop {
         buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        if buf.capacity() > KEEP_CAPACITY {
+            buf = Vec::new();
+        }
+        let got = bounded::read_line(&mut reader, &mut buf, max)?;
+        if got == Line::End {
             return Ok(());
         }
         line += 1;
@@ -30,19 +44,100 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink) -> io::Result<
             .iter()
             .rposition(|b| !b.is_ascii_whitespace())
             .map_or(start, |i| i + 1);
-        if start >= end {
-            continue;
-        }
-        let text = &buf[start..end];
         let locus = Locus {
             line: Some(line),
             column: Some(start as u64 + 1),
             ..Locus::default()
         };
+        if got == Line::Cut {
+            sink.malformed(locus, bounded::too_long(limit));
+            buf = Vec::new();
+            bounded::skip_line(&mut reader)?;
+            continue;
+        }
+        if start >= end {
+            continue;
+        }
+        let text = &buf[start..end];
         if is_container(text) {
-            Scanner::new(text, locus).document(sink)?;
+            Scanner::new(text, locus, limit).document(sink)?;
         } else {
             sink.record(locus, text);
         }
+    }
+}
+
+/// Whether an NDJSON `line` (trimmed) must be read as a document rather than
+/// as one record: a bulk body or a HAR file, that is an object whose first key
+/// is `events` or `log`. A line holding an array is one record, as NDJSON
+/// says (a malformed one): only whole files are read as arrays of events.
+pub(super) fn is_container(line: &[u8]) -> bool {
+    match line.first() {
+        Some(b'{') => {
+            let rest = trim_start(&line[1..]);
+            [&b"\"events\""[..], &b"\"log\""[..]].iter().any(|key| {
+                rest.starts_with(key) && trim_start(&rest[key.len()..]).starts_with(b":")
+            })
+        }
+        _ => false,
+    }
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// Whether the JSON value at the start of `head` ends before the first line break.
+pub(super) fn ends_on_its_line(head: &[u8]) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in head {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                (false, b'\n') => return false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return true;
+                }
+            }
+            b'\n' => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn containers_are_arrays_and_bulk_or_har_objects() {
+        assert!(!is_container(b"[1]"));
+        assert!(is_container(br#"{ "events" : []}"#));
+        assert!(is_container(br#"{"log": {}}"#));
+        assert!(!is_container(br#"{"log_type": "incident"}"#));
+        assert!(!is_container(br#"{"eventsx": []}"#));
+    }
+
+    #[test]
+    fn first_line_completeness() {
+        assert!(ends_on_its_line(b"{\"a\": \"}\\\"\"}\n{"));
+        assert!(!ends_on_its_line(b"{\n\"a\": 1}"));
+        assert!(!ends_on_its_line(b"{\"a\": 1"));
     }
 }

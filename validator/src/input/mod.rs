@@ -8,12 +8,23 @@
 //! (or one HTTP body, or one HAR entry) at a time, never a whole file.
 //!
 //! Readers hand what they find to a [`Sink`], each with its [`Locus`].
+//!
+//! # Design
+//! A record has a maximum size ([`ReadOptions::max_record_size`]), so that
+//! memory is bounded by the limit whatever the input: a longer record (an
+//! NDJSON line, a value of a document, an HTTP body, a HAR entry) is counted
+//! malformed where it starts and its bytes are skipped, not kept; reading goes
+//! on after it (see [`bounded`]).
 
+mod bounded;
 mod har;
 mod http;
 mod lines;
 mod scan;
 mod sources;
+
+#[cfg(test)]
+mod limit_tests;
 
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -25,6 +36,27 @@ pub use sources::{Source, expand};
 
 /// Buffer size of the readers: large enough to see a whole first line of NDJSON.
 const BUFFER: usize = 64 * 1024;
+
+/// The default maximum record size: 256 MiB.
+pub const DEFAULT_MAX_RECORD_SIZE: usize = 256 << 20;
+
+/// How to read inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The longest record kept, in bytes (an NDJSON line with its line
+    /// break, a value of a JSON document, an HTTP body, a HAR entry). A longer
+    /// one is reported malformed and skipped: a reader holds at most about
+    /// this much, whatever the input.
+    pub max_record_size: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_record_size: DEFAULT_MAX_RECORD_SIZE,
+        }
+    }
+}
 
 /// Receives what a reader finds, in input order.
 pub trait Sink {
@@ -49,24 +81,36 @@ pub enum Shape {
     Http,
 }
 
-/// Reads all records of `input` into `sink`, whatever its shape.
+/// Reads all records of `input` into `sink`, whatever its shape, with the
+/// default [`ReadOptions`].
 pub fn read(input: impl Read, sink: &mut dyn Sink) -> io::Result<()> {
-    read_nested(Box::new(input), sink, 0)
+    read_with(input, sink, &ReadOptions::default())
 }
 
-fn read_nested(input: Box<dyn Read + '_>, sink: &mut dyn Sink, depth: u8) -> io::Result<()> {
+/// Reads all records of `input` into `sink`, whatever its shape.
+pub fn read_with(input: impl Read, sink: &mut dyn Sink, options: &ReadOptions) -> io::Result<()> {
+    read_nested(Box::new(input), sink, options.max_record_size, 0)
+}
+
+fn read_nested(
+    input: Box<dyn Read + '_>,
+    sink: &mut dyn Sink,
+    limit: usize,
+    depth: u8,
+) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(BUFFER, input);
     let head = reader.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) && depth < 2 {
-        return read_nested(Box::new(MultiGzDecoder::new(reader)), sink, depth + 1);
+        let inner = Box::new(MultiGzDecoder::new(reader));
+        return read_nested(inner, sink, limit, depth + 1);
     }
     if head.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
     }
     match detect(reader.fill_buf()?) {
-        Shape::Lines => lines::read(reader, sink),
-        Shape::Http => http::read(reader, sink),
-        Shape::Document => scan::Scanner::new(reader, Locus::at_line(1)).document(sink),
+        Shape::Lines => lines::read(reader, sink, limit),
+        Shape::Http => http::read(reader, sink, limit),
+        Shape::Document => scan::Scanner::new(reader, Locus::at_line(1), limit).document(sink),
     }
 }
 
@@ -82,7 +126,7 @@ pub fn detect(head: &[u8]) -> Shape {
     }
     match head.first() {
         Some(b'[') => Shape::Document,
-        Some(b'{') if scan::ends_on_its_line(head) => Shape::Lines,
+        Some(b'{') if lines::ends_on_its_line(head) => Shape::Lines,
         Some(b'{') => Shape::Document,
         _ => Shape::Lines,
     }

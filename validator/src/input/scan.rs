@@ -13,65 +13,23 @@
 //! A syntax error that breaks the structure itself (an array item not
 //! followed by `,` or `]`) ends the enclosing value: what follows cannot be
 //! cut into records reliably. It is reported as one malformed record.
+//!
+//! A record longer than the maximum record size stops being kept at the
+//! limit ([`Record`]); the scanner still follows its strings and nesting to
+//! its end, then reports it malformed where it starts and goes on with the
+//! next record. A record that never ends (the input ends inside it) is
+//! reported when the input ends. Apart from the record, the scanner keeps
+//! only its buffer and the first bytes of a key.
 
 use std::io::{self, Read};
 
 use super::Sink;
+use super::bounded::{Record, too_long};
 use crate::place::Locus;
 
-/// Whether an NDJSON `line` (trimmed) must be read as a document rather than
-/// as one record: a bulk body or a HAR file, that is an object whose first key
-/// is `events` or `log`. A line holding an array is one record, as NDJSON
-/// says (a malformed one): only whole files are read as arrays of events.
-pub(super) fn is_container(line: &[u8]) -> bool {
-    match line.first() {
-        Some(b'{') => {
-            let rest = trim_start(&line[1..]);
-            [&b"\"events\""[..], &b"\"log\""[..]].iter().any(|key| {
-                rest.starts_with(key) && trim_start(&rest[key.len()..]).starts_with(b":")
-            })
-        }
-        _ => false,
-    }
-}
-
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    &bytes[start..]
-}
-
-/// Whether the JSON value at the start of `head` ends before the first line break.
-pub(super) fn ends_on_its_line(head: &[u8]) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in head {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                (false, b'\n') => return false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return true;
-                }
-            }
-            b'\n' => return false,
-            _ => {}
-        }
-    }
-    false
-}
+/// The bytes of a key kept to compare it (quotes included): more than any
+/// key the scanner looks for, so a longer key compares unequal to them all.
+const KEY_PREFIX: usize = 64;
 
 /// Scans a JSON document from a reader, tracking lines and columns.
 pub(crate) struct Scanner<R> {
@@ -85,12 +43,13 @@ pub(crate) struct Scanner<R> {
     line: u64,
     column: u64,
     recording: bool,
-    record: Vec<u8>,
+    record: Record,
 }
 
 impl<R: Read> Scanner<R> {
-    /// A scanner of `reader`, whose first byte is at `base`.
-    pub(crate) fn new(reader: R, base: Locus) -> Self {
+    /// A scanner of `reader`, whose first byte is at `base`, cutting out
+    /// records of at most `limit` bytes.
+    pub(crate) fn new(reader: R, base: Locus, limit: usize) -> Self {
         Scanner {
             reader,
             buf: vec![0; super::BUFFER].into_boxed_slice(),
@@ -100,7 +59,7 @@ impl<R: Read> Scanner<R> {
             line: 1,
             column: 1,
             recording: false,
-            record: Vec::new(),
+            record: Record::new(limit),
         }
     }
 
@@ -169,7 +128,10 @@ impl<R: Read> Scanner<R> {
 
     fn emit(&mut self, sink: &mut dyn Sink, locus: Locus) {
         self.recording = false;
-        sink.record(locus, &self.record);
+        match self.record.bytes() {
+            Some(bytes) => sink.record(locus, bytes),
+            None => sink.malformed(locus, too_long(self.record.limit())),
+        }
         self.record.clear();
     }
 
@@ -333,8 +295,17 @@ impl<R: Read> Scanner<R> {
                     self.start_recording();
                     self.value()?;
                     self.recording = false;
-                    let raw = std::mem::take(&mut self.record);
-                    super::har::entry(&raw, entry, at, sink);
+                    match self.record.bytes() {
+                        Some(raw) => super::har::entry(raw, entry, at, sink, self.record.limit()),
+                        None => {
+                            let locus = Locus {
+                                entry: Some(entry),
+                                ..at
+                            };
+                            sink.malformed(locus, too_long(self.record.limit()));
+                        }
+                    }
+                    self.record.clear();
                     entry += 1;
                 }
             } else {
@@ -379,13 +350,16 @@ impl<R: Read> Scanner<R> {
         Ok(())
     }
 
-    /// Consumes a string from its opening quote; returns its raw text, quotes included.
+    /// Consumes a string from its opening quote; returns its raw text, quotes
+    /// included, cut at [`KEY_PREFIX`] bytes (only keys are compared).
     fn string(&mut self) -> io::Result<Vec<u8>> {
         let mut raw = Vec::new();
         raw.extend(self.bump()?); // "
         let mut escaped = false;
         while let Some(b) = self.bump()? {
-            raw.push(b);
+            if raw.len() < KEY_PREFIX {
+                raw.push(b);
+            }
             match (escaped, b) {
                 (true, _) => escaped = false,
                 (false, b'\\') => escaped = true,
@@ -415,26 +389,5 @@ impl<R: Read> Scanner<R> {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn containers_are_arrays_and_bulk_or_har_objects() {
-        assert!(!is_container(b"[1]"));
-        assert!(is_container(br#"{ "events" : []}"#));
-        assert!(is_container(br#"{"log": {}}"#));
-        assert!(!is_container(br#"{"log_type": "incident"}"#));
-        assert!(!is_container(br#"{"eventsx": []}"#));
-    }
-
-    #[test]
-    fn first_line_completeness() {
-        assert!(ends_on_its_line(b"{\"a\": \"}\\\"\"}\n{"));
-        assert!(!ends_on_its_line(b"{\n\"a\": 1}"));
-        assert!(!ends_on_its_line(b"{\"a\": 1"));
     }
 }
