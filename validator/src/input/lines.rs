@@ -6,9 +6,10 @@
 //! responses, one per line, gives one record per event. Any other line is one
 //! record, whatever it holds (an array on a line is one malformed record).
 //!
-//! A line longer than the maximum record size (its whitespace and line break
-//! counted) is one malformed record; its bytes past the limit are skipped
-//! unread into memory, and the next line is read as usual.
+//! A line longer than the maximum record size (its leading and trailing
+//! whitespace counted, a CR too, not the LF) is one malformed record, placed
+//! at its line; its bytes past the limit are skipped without being kept, and
+//! the next line is read as usual.
 
 use std::io::{self, BufRead};
 

@@ -43,10 +43,10 @@ pub const DEFAULT_MAX_RECORD_SIZE: usize = 256 << 20;
 /// How to read inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// The longest record kept, in bytes (an NDJSON line with its line
-    /// break, a value of a JSON document, an HTTP body, a HAR entry). A longer
-    /// one is reported malformed and skipped: a reader holds at most about
-    /// this much, whatever the input.
+    /// The longest record kept, in bytes: an NDJSON line (without its LF), a
+    /// value of a JSON document, an HTTP body, a HAR entry. A longer one is
+    /// reported malformed and skipped: a reader holds at most about this
+    /// much, whatever the input.
     pub max_record_size: usize,
 }
 
