@@ -21,7 +21,7 @@ use bumpalo::Bump;
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::classify::Validator;
-use crate::input::{self, Sink, Source};
+use crate::input::{self, ReadOptions, Sink, Source};
 use crate::place::{Locus, Place};
 use crate::report::{DEFAULT_MAX_ERRORS, Report};
 
@@ -37,6 +37,8 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Record errors kept in the report.
     pub max_errors: usize,
+    /// How inputs are read (the maximum record size).
+    pub read: ReadOptions,
 }
 
 impl Default for RunOptions {
@@ -44,6 +46,7 @@ impl Default for RunOptions {
         RunOptions {
             jobs: 0,
             max_errors: DEFAULT_MAX_ERRORS,
+            read: ReadOptions::default(),
         }
     }
 }
@@ -174,7 +177,7 @@ pub fn run(
                 report: fresh(),
             };
             for source in sources {
-                read_source(source, &mut batcher, progress);
+                read_source(source, &mut batcher, progress, &options.read);
             }
             batcher.report
         });
@@ -232,25 +235,27 @@ pub fn run(
     report
 }
 
-fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64) {
+fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64, read: &ReadOptions) {
     let name: Arc<str> = Arc::from(source.name());
     batcher.flush();
     batcher.batch = batcher.fresh(name.clone());
     let result = match source {
-        Source::Stdin => input::read(
+        Source::Stdin => input::read_with(
             Counting {
                 inner: io::stdin().lock(),
                 bytes: progress,
             },
             batcher,
+            read,
         ),
         Source::File(path) => match File::open(path) {
-            Ok(file) => input::read(
+            Ok(file) => input::read_with(
                 Counting {
                     inner: file,
                     bytes: progress,
                 },
                 batcher,
+                read,
             ),
             Err(e) => Err(e),
         },

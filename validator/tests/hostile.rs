@@ -674,3 +674,101 @@ fn a_record_without_end_is_refused_in_bounded_memory() {
     );
     assert!(run.peak_kb < 300 * MB, "peak memory {} kB", run.peak_kb);
 }
+
+/// A valid event padded to `bytes` with a long `item_name`.
+fn long_event(bytes: usize) -> String {
+    let event = |pad: &str| {
+        format!(
+            r#"{{"log_type": "incident", "timestamp": "2020-05-08T23:50:55Z", "incident_id": "x", "item_name": "{pad}"}}"#
+        )
+    };
+    let pad = bytes.saturating_sub(event("").len());
+    event(&"x".repeat(pad))
+}
+
+/// The message of the single error of `source`, checking it is a record past `limit` at `line`.
+fn assert_too_long_at(run: &Run, source: &str, limit: u64, line: u64) -> Value {
+    let (error, text) = only_error(run, source);
+    assert_eq!(error["class"], "malformed", "{error:#}");
+    assert_eq!(error["line"], line, "{error:#}");
+    let message = format!("record longer than {limit} bytes (--max-record-size)");
+    assert!(text.contains(&message), "{text}");
+    error.clone()
+}
+
+/// NDJSON: the long line is one malformed record at its line; the lines after
+/// it are read and placed at their own lines (the invalid one is reported at
+/// line 4).
+#[test]
+fn a_long_line_among_good_lines_is_malformed_and_the_next_lines_read() {
+    let invalid = GOOD_EVENT.replace("1.0", "9");
+    let text = format!(
+        "{GOOD_EVENT}\n{}\n{GOOD_EVENT}\n{invalid}\n{GOOD_EVENT}\n",
+        long_event(5000)
+    );
+    let (dir, good) = with_good_file();
+    let path = dir.path().join("lines.ndjson");
+    fs::write(&path, text).expect("write");
+    let run = validate(&[&path, &good], &["--max-record-size", "4K"]);
+    assert_good_counted(&run);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.count("valid"), 4, "{:#}", run.report);
+    assert_eq!(run.count("malformed"), 1);
+    assert_eq!(run.count("invalid"), 1);
+    let errors = run.errors_in("lines.ndjson");
+    assert_eq!(errors.len(), 2, "{:#}", run.report);
+    assert_eq!(errors[0]["class"], "malformed");
+    assert_eq!(errors[0]["line"], 2);
+    assert_eq!(errors[1]["class"], "invalid");
+    assert_eq!(errors[1]["line"], 4);
+    // The same file under the default limit: every line is read.
+    let run = validate(&[&path], &[]);
+    assert_eq!(run.count("valid"), 4, "{:#}", run.report);
+}
+
+/// A JSON array: the long item is malformed at its index and line; the items
+/// after it are read.
+#[test]
+fn a_long_item_of_a_json_array_is_malformed_and_the_array_read_on() {
+    let text = format!(
+        "[\n  {GOOD_EVENT},\n  {},\n  {GOOD_EVENT}\n]\n",
+        long_event(5000)
+    );
+    let run = run_beside_good_with(
+        "array.json",
+        text.as_bytes(),
+        &["--max-record-size", "4096"],
+    );
+    let error = assert_too_long_at(&run, "array.json", 4096, 3);
+    assert_eq!(error["index"], 1, "{error:#}");
+    assert_eq!(run.count("valid"), 3, "{:#}", run.report);
+}
+
+/// An HTTP transcript: a body past the limit is one malformed record placed
+/// at its response and line; the next response is read.
+#[test]
+fn a_long_http_body_is_malformed_and_the_next_response_read() {
+    let text = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}\r\n\
+         HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{GOOD_EVENT}\r\n",
+        long_event(5000)
+    );
+    let run = run_beside_good_with(
+        "transcript.http",
+        text.as_bytes(),
+        &["--max-record-size", "4K"],
+    );
+    let error = assert_too_long_at(&run, "transcript.http", 4096, 4);
+    assert_eq!(error["response"], 1, "{error:#}");
+    assert_eq!(run.count("valid"), 2, "{:#}", run.report);
+}
+
+/// Runs `bad` beside the good file with `extra` flags; the good file is still counted.
+fn run_beside_good_with(name: &str, bad: &[u8], extra: &[&str]) -> Run {
+    let (dir, good) = with_good_file();
+    let path = dir.path().join(name);
+    fs::write(&path, bad).expect("write bad file");
+    let run = validate(&[&path, &good], extra);
+    assert_good_counted(&run);
+    run
+}

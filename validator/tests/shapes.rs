@@ -271,6 +271,7 @@ fn errors_are_listed_in_input_order_whatever_thread_saw_them() {
     let options = RunOptions {
         jobs: 4,
         max_errors: 100,
+        ..RunOptions::default()
     };
     let report = run(
         &validator,
