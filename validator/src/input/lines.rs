@@ -22,12 +22,24 @@ use crate::place::Locus;
 const KEEP_CAPACITY: usize = 1 << 20;
 
 /// Reads every line of `reader` as a record; a line may hold `limit` bytes.
+///
+/// # Design
+/// A line that lies whole in the reader's buffer, the common case, is handed
+/// on from there; only a line across the buffer's end is copied, into a line
+/// buffer of its own, read with the limit.
 pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) -> io::Result<()> {
     let mut buf = Vec::new();
     let mut line = 0u64;
     // A line of `limit` bytes may still have its line break.
     let max = limit.saturating_add(1);
     loop {
+        let available = reader.fill_buf()?;
+        if let Some(end) = memchr::memchr(b'\n', available).filter(|end| *end < max) {
+            line += 1;
+            one_line(&available[..end], line, sink, limit)?;
+            reader.consume(end + 1);
+            continue;
+        }
         buf.clear();
         if buf.capacity() > KEEP_CAPACITY {
             buf = Vec::new();
@@ -37,35 +49,43 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) 
             return Ok(());
         }
         line += 1;
-        let start = buf
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .unwrap_or(buf.len());
-        let end = buf
-            .iter()
-            .rposition(|b| !b.is_ascii_whitespace())
-            .map_or(start, |i| i + 1);
-        let locus = Locus {
-            line: Some(line),
-            column: Some(start as u64 + 1),
-            ..Locus::default()
-        };
         if got == Line::Cut {
+            let start = buf.iter().position(|b| !b.is_ascii_whitespace());
+            let locus = Locus {
+                line: Some(line),
+                column: Some(start.unwrap_or(buf.len()) as u64 + 1),
+                ..Locus::default()
+            };
             sink.malformed(locus, bounded::too_long(limit));
             buf = Vec::new();
             bounded::skip_line(&mut reader)?;
             continue;
         }
-        if start >= end {
-            continue;
-        }
-        let text = &buf[start..end];
-        if is_container(text) {
-            Scanner::new(text, locus, limit).document(sink)?;
-        } else {
-            sink.record(locus, text);
-        }
+        one_line(&buf, line, sink, limit)?;
     }
+}
+
+/// Hands on line number `line` (its line break, if any, still on it or not).
+fn one_line(bytes: &[u8], line: u64, sink: &mut dyn Sink, limit: usize) -> io::Result<()> {
+    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Ok(());
+    };
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    let locus = Locus {
+        line: Some(line),
+        column: Some(start as u64 + 1),
+        ..Locus::default()
+    };
+    let text = &bytes[start..end];
+    if is_container(text) {
+        Scanner::new(text, locus, limit).document(sink)?;
+    } else {
+        sink.record(locus, text);
+    }
+    Ok(())
 }
 
 /// Whether an NDJSON `line` (trimmed) must be read as a document rather than
