@@ -156,6 +156,43 @@ fn http_transcripts_with_204_error_status_and_non_json_body() {
 }
 
 #[test]
+fn chunked_bodies_are_decoded_when_their_framing_was_kept() {
+    let report = check(data("chunked.http"));
+    // 1: one event split over two chunks; 2: the header says chunked but the
+    // body is decoded already (as `curl -i` prints it); 3: a bulk body of two
+    // in one chunk, the second invalid; 4: a body cut inside its chunk.
+    assert_eq!(counts(&report), [5, 3, 1, 1, 0]);
+    let response = |n, l| Locus {
+        response: Some(n),
+        ..line(l)
+    };
+    assert_eq!(
+        errors(&report),
+        vec![
+            (
+                Class::Invalid,
+                Locus {
+                    index: Some(1),
+                    ..response(3, 23)
+                }
+            ),
+            (
+                Class::Malformed,
+                Locus {
+                    column: Some(1),
+                    ..response(4, 31)
+                }
+            ),
+        ]
+    );
+    assert!(
+        report.errors[1].problems[0]
+            .message
+            .contains("ends inside a chunk")
+    );
+}
+
+#[test]
 fn har_entries_of_the_log_events_endpoints_only() {
     let report = check(data("capture.har"));
     // Entry 0 (the token request) is ignored, 1 is an event, 2 a 204, 3 a base64 bulk body of two, 4 not JSON.

@@ -6,6 +6,9 @@
 //! `204 No Content` is a response without an event; a 2xx body whose
 //! `Content-Type` is not JSON is reported as malformed; 4xx and 5xx
 //! responses are noted, not counted as records; 1xx responses are skipped.
+//! A body with `Transfer-Encoding: chunked` that still has its framing is
+//! decoded first ([`super::chunked`]); its records' lines are counted in the
+//! decoded body, from the line after the first size line.
 //!
 //! # Design
 //! A body is held whole before it is scanned, so it is bounded by the
@@ -19,6 +22,7 @@ use std::io::{self, BufRead};
 
 use super::Sink;
 use super::bounded::{Line, read_line, skip_line, too_long};
+use super::chunked;
 use super::scan::Scanner;
 use crate::place::Locus;
 
@@ -64,6 +68,7 @@ struct Response {
     status: u16,
     locus: Locus,
     content_type: Option<String>,
+    chunked: bool,
     body: Vec<u8>,
     body_line: Option<u64>,
     part: Part,
@@ -79,6 +84,7 @@ impl Response {
                 ..Locus::default()
             },
             content_type: None,
+            chunked: false,
             body: Vec::new(),
             body_line: None,
             part: Part::Headers,
@@ -166,8 +172,12 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) 
                 continue;
             }
             if let Some((name, value)) = header_of(text) {
-                if name == "content-type" {
-                    response.content_type = Some(value);
+                match name.as_str() {
+                    "content-type" => response.content_type = Some(value),
+                    "transfer-encoding" => {
+                        response.chunked = value.to_ascii_lowercase().contains("chunked");
+                    }
+                    _ => {}
                 }
                 continue;
             }
@@ -199,11 +209,27 @@ fn finish(response: Response, sink: &mut dyn Sink, limit: usize) {
         }
         return;
     }
+    let decoded;
+    let body = match (response.chunked, response.status) {
+        (true, 200..=299) => match chunked::decode(&response.body) {
+            None => &response.body,
+            Some(Ok(body)) => {
+                decoded = body;
+                body_locus.line = body_locus.line.map(|line| line + 1);
+                &decoded
+            }
+            Some(Err(broken)) => {
+                sink.malformed(body_locus, broken.message().to_owned());
+                return;
+            }
+        },
+        _ => &response.body,
+    };
     // A body read from a transcript always has a line; `respond` scans it from there.
     respond(
         response.status,
         response.content_type.as_deref(),
-        &response.body,
+        body,
         response.locus,
         body_locus,
         sink,

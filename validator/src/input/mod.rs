@@ -17,6 +17,7 @@
 //! on after it (see [`bounded`]).
 
 mod bounded;
+mod chunked;
 mod har;
 mod http;
 mod lines;
