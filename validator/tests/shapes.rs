@@ -271,6 +271,29 @@ fn gzip_of_any_shape_is_read_by_its_magic_bytes() {
 }
 
 #[test]
+fn utf16_with_a_byte_order_mark_is_read_as_its_text() {
+    // What Windows tools write (PowerShell's `>`: UTF-16LE with a BOM).
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["crlf_bom.ndjson", "array.json", "transcripts.http"] {
+        let plain = check(data(name));
+        let text = std::fs::read_to_string(data(name)).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        for (order, bom, unit) in [
+            ("le", [0xff, 0xfe], u16::to_le_bytes as fn(u16) -> [u8; 2]),
+            ("be", [0xfe, 0xff], u16::to_be_bytes),
+        ] {
+            let path = dir.path().join(format!("{name}.utf16{order}"));
+            let mut bytes = bom.to_vec();
+            bytes.extend(text.encode_utf16().flat_map(unit));
+            std::fs::write(&path, bytes).unwrap();
+            let report = check(path);
+            assert_eq!(counts(&report), counts(&plain), "{name} {order}");
+            assert_eq!(errors(&report), errors(&plain), "{name} {order}");
+        }
+    }
+}
+
+#[test]
 fn an_unreadable_input_is_reported_and_the_rest_still_read() {
     let validator = Validator::embedded(Options::default()).unwrap();
     let sources = [

@@ -1,7 +1,8 @@
 //! Reading inputs: finding the records in whatever shape they come.
 //!
 //! The shape of an input is detected from its content, never from its name:
-//! gzip by its magic bytes (then detected again inside), HTTP transcripts by
+//! gzip by its magic bytes and UTF-16 by its byte order mark (then detected
+//! again inside, gunzipped or transcoded to UTF-8), HTTP transcripts by
 //! their status line, NDJSON when the first line is a whole JSON value, and
 //! otherwise a JSON document (one event, an array of events, a bulk body
 //! `{"events": [...]}` or a HAR file). Readers stream: they hold one record
@@ -29,6 +30,7 @@ mod limit_tests;
 
 use std::io::{self, BufRead, BufReader, Read};
 
+use encoding_rs_io::DecodeReaderBytesBuilder;
 use flate2::read::MultiGzDecoder;
 
 use crate::place::Locus;
@@ -103,6 +105,16 @@ fn read_nested(
     let head = reader.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) && depth < 2 {
         let inner = Box::new(MultiGzDecoder::new(reader));
+        return read_nested(inner, sink, limit, depth + 1);
+    }
+    // UTF-16 with its BOM, as Windows tools write text (PowerShell's `>`):
+    // transcoded to UTF-8, then read like any input. Invalid UTF-16 becomes U+FFFD.
+    if (head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF")) && depth < 2 {
+        let inner = Box::new(
+            DecodeReaderBytesBuilder::new()
+                .strip_bom(true)
+                .build(reader),
+        );
         return read_nested(inner, sink, limit, depth + 1);
     }
     if head.starts_with(b"\xEF\xBB\xBF") {
