@@ -218,16 +218,14 @@ impl Report {
         locus: Locus,
         verdict: Examined<'_>,
     ) {
-        // Columns locate syntax errors; other places are a line (and item) only.
-        let place = || {
-            Place::new(
-                source.clone(),
-                Locus {
-                    column: None,
-                    ..locus
-                },
-            )
-        };
+        // Columns locate syntax errors, and records that share their line
+        // with another (values glued together, `{...}{...}`); other places
+        // are a line (and item) only.
+        let column = locus
+            .column
+            .filter(|c| *c > 1 && locus.index.is_none() && locus.entry.is_none());
+        let shown = Locus { column, ..locus };
+        let place = || Place::new(source.clone(), shown);
         if let Some(event) = &verdict.event {
             match (verdict.type_index, &verdict.log_type) {
                 (Some(t), _) => {
@@ -244,8 +242,9 @@ impl Report {
         if !verdict.class.is_accepted(self.reading) || !verdict.problems.is_empty() {
             let mut problems = verdict.problems;
             let mut locus = locus;
-            if let Some((line, column)) = verdict.syntax_position {
-                match locus.line {
+            match verdict.syntax_position {
+                None => locus = shown,
+                Some((line, column)) => match locus.line {
                     Some(start) => {
                         locus.column = Some(match line {
                             1 => locus.column.unwrap_or(1) + column - 1,
@@ -259,9 +258,7 @@ impl Report {
                                 format!("{} (line {line}, column {column} of the body)", p.message);
                         }
                     }
-                }
-            } else {
-                locus.column = None;
+                },
             }
             self.push_error(
                 seq,

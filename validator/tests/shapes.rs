@@ -103,6 +103,23 @@ fn json_array_items_keep_their_index_and_line() {
 }
 
 #[test]
+fn events_glued_on_one_line_are_a_stream_placed_by_column() {
+    // What appending single-event responses to a file gives: `{...}{...}{...}`, no line break.
+    let report = check(data("glued.json"));
+    assert_eq!(counts(&report), [3, 2, 1, 0, 0]);
+    assert_eq!(
+        errors(&report),
+        vec![(
+            Class::Invalid,
+            Locus {
+                column: Some(78),
+                ..line(1)
+            }
+        )]
+    );
+}
+
+#[test]
 fn bulk_body_events_keep_their_index() {
     let report = check(data("bulk.json"));
     assert_eq!(counts(&report), [2, 1, 1, 0, 0]);

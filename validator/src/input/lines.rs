@@ -113,9 +113,13 @@ fn trim_start(bytes: &[u8]) -> &[u8] {
 }
 
 /// Whether the JSON value at the start of `head` ends before the first line break.
+///
+/// A value followed on its line by another (`{...}{...}`, what appending
+/// single-event responses to a file gives) does not count: such a file is
+/// read as a stream of JSON values, a document.
 pub(super) fn ends_on_its_line(head: &[u8]) -> bool {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in head {
+    for (i, &b) in head.iter().enumerate() {
         if in_string {
             match (escaped, b) {
                 (true, _) => escaped = false,
@@ -132,7 +136,10 @@ pub(super) fn ends_on_its_line(head: &[u8]) -> bool {
             b'}' | b']' => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return true;
+                    let next = head[i + 1..]
+                        .iter()
+                        .find(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+                    return !matches!(next, Some(b'{' | b'['));
                 }
             }
             b'\n' => return false,
@@ -160,5 +167,9 @@ mod tests {
         assert!(ends_on_its_line(b"{\"a\": \"}\\\"\"}\n{"));
         assert!(!ends_on_its_line(b"{\n\"a\": 1}"));
         assert!(!ends_on_its_line(b"{\"a\": 1"));
+        // Values glued together on one line are a stream, not lines.
+        assert!(!ends_on_its_line(b"{\"a\": 1}{\"a\": 2}"));
+        assert!(!ends_on_its_line(b"{\"a\": 1} \t{\"a\": 2}\n"));
+        assert!(ends_on_its_line(b"{\"a\": 1} \r\n{\"a\": 2}"));
     }
 }
