@@ -255,3 +255,21 @@ fn a_har_entry_past_the_limit_is_malformed_and_the_next_entry_is_read() {
         ]
     );
 }
+
+#[test]
+fn a_byte_order_mark_opening_a_later_line_is_skipped() {
+    // Two files written with a BOM, concatenated; the first BOM is the file's.
+    let found = read(b"\xEF\xBB\xBF{\"a\": 1}\n\xEF\xBB\xBF{\"b\": 2}\n  \xEF\xBB\xBF\n");
+    let at = |line, column| Locus {
+        line: Some(line),
+        column: Some(column),
+        ..Locus::default()
+    };
+    assert_eq!(
+        found,
+        vec![
+            Found::Record(at(1, 1), "{\"a\": 1}".to_owned()),
+            Found::Record(at(2, 4), "{\"b\": 2}".to_owned()),
+        ]
+    );
+}

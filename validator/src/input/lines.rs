@@ -1,7 +1,8 @@
 //! NDJSON (JSON Lines): one record per line.
 //!
 //! LF or CRLF line ends, blank lines skipped, a leading BOM already removed by
-//! the caller. A line holding a bulk body (`{"events": ...}` as its first
+//! the caller (and one opening a later line skipped too: what concatenating
+//! files written with a BOM gives). A line holding a bulk body (`{"events": ...}` as its first
 //! key) is read as a document of its own, so a file of compact bulk
 //! responses, one per line, gives one record per event. Any other line is one
 //! record, whatever it holds (an array on a line is one malformed record).
@@ -67,19 +68,23 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) 
 
 /// Hands on line number `line` (its line break, if any, still on it or not).
 fn one_line(bytes: &[u8], line: u64, sink: &mut dyn Sink, limit: usize) -> io::Result<()> {
-    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return Ok(());
-    };
     let end = bytes
         .iter()
         .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |i| i + 1);
+        .map_or(0, |i| i + 1);
+    let mut text = bytes[..end].trim_ascii_start();
+    // A byte order mark opening a line: files written with one, concatenated.
+    while let Some(rest) = text.strip_prefix(b"\xEF\xBB\xBF") {
+        text = rest.trim_ascii_start();
+    }
+    if text.is_empty() {
+        return Ok(());
+    }
     let locus = Locus {
         line: Some(line),
-        column: Some(start as u64 + 1),
+        column: Some((end - text.len()) as u64 + 1),
         ..Locus::default()
     };
-    let text = &bytes[start..end];
     if is_container(text) {
         Scanner::new(text, locus, limit).document(sink)?;
     } else {
