@@ -72,6 +72,11 @@ fixtures=(tests/fixtures/*/*.json tests/fixtures/captures/* validator/tests/data
 seed validate_input "${fixtures[@]}"
 if [ -f tests/fixtures/captures/events.ndjson ]; then
   gzip -c tests/fixtures/captures/events.ndjson > "$corpus/validate_input/seed-events.ndjson.gz"
+  # UTF-16 with its byte order mark, as Windows tools write it.
+  if command -v iconv >/dev/null; then
+    iconv -f UTF-8 -t UTF-16 tests/fixtures/captures/events.ndjson \
+      > "$corpus/validate_input/seed-events.ndjson.utf16" || true
+  fi
 fi
 seed log_event tests/fixtures/valid/*.json tests/fixtures/invalid/*.json \
   tests/fixtures/unknown_type/*.json tests/fixtures/malformed/*.json
