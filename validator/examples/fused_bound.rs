@@ -103,7 +103,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .ok_or("usage: fused_bound FILE.ndjson")?;
     let data = std::fs::read(&path)?;
-    let lines: Vec<&[u8]> = data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&[u8]> = data
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut names: Vec<String> = SchemaSet::embedded()?
         .event_types()
         .iter()
