@@ -11,6 +11,19 @@ use serde_json::Value;
 
 use crate::mask::{describe, truncate};
 
+/// The longest JSON pointer kept in a problem: a pointer names keys, and a
+/// made-up key can be as long as a record; a longer one is cut, marked `…`.
+pub const MAX_POINTER: usize = 200;
+
+fn bounded(pointer: String) -> String {
+    // A pointer of at most `MAX_POINTER` bytes has at most as many characters.
+    if pointer.len() <= MAX_POINTER {
+        pointer
+    } else {
+        truncate(&pointer, MAX_POINTER)
+    }
+}
+
 /// What is wrong, and where: in the event and in the schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -30,7 +43,7 @@ impl Problem {
     /// A problem found before any schema was applied.
     pub fn new(pointer: impl Into<String>, keyword: &str, message: impl Into<String>) -> Self {
         Problem {
-            pointer: pointer.into(),
+            pointer: bounded(pointer.into()),
             keyword: keyword.to_owned(),
             schema: None,
             message: message.into(),
@@ -39,7 +52,7 @@ impl Problem {
 
     /// The problems of one jsonschema error (several for several unexpected fields).
     pub fn from_validation(error: &ValidationError<'_>, show: bool) -> Vec<Problem> {
-        let pointer = error.instance_path().as_str().to_owned();
+        let pointer = bounded(error.instance_path().as_str().to_owned());
         let schema = error
             .absolute_keyword_location()
             .map(|uri| short_location(uri.as_str()));

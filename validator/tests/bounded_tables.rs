@@ -6,6 +6,7 @@
 //! record.
 
 use aperture_events_validator::drift::{MAX_DISTINCT, MAX_NAME};
+use aperture_events_validator::problem::MAX_POINTER;
 use aperture_events_validator::report::MAX_LOG_TYPES;
 use aperture_events_validator::{Locus, Options, Place, Report, Validator};
 
@@ -60,4 +61,25 @@ fn made_up_type_and_field_names_do_not_grow_the_report() {
     {
         assert!(name.chars().count() <= MAX_NAME + 1, "{} chars", name.len());
     }
+}
+
+#[test]
+fn a_made_up_key_does_not_make_a_long_pointer() {
+    let validator = Validator::embedded(Options::default()).expect("schemas");
+    let mut report = Report::new(validator.options().reading);
+    let key = "k".repeat(LONG);
+    // A repeated key is reported at its pointer: the key itself.
+    let text = format!(r#"{{"log_type": "incident", "{key}": 1, "{key}": 2}}"#);
+    let verdict = report.observe(
+        &validator,
+        Place::new("long-key", Locus::at_line(1)),
+        text.as_bytes(),
+    );
+    let pointer = &verdict.problems[0].pointer;
+    assert!(pointer.starts_with("/kkk"), "{pointer}");
+    assert_eq!(
+        pointer.chars().count(),
+        MAX_POINTER + 1,
+        "cut, with one `…`"
+    );
 }
