@@ -264,7 +264,7 @@ impl Report {
                 seq,
                 Place::new(source.clone(), locus),
                 verdict.class,
-                verdict.log_type.map(str::to_owned),
+                verdict.log_type.map(|t| cut(t, MAX_NAME).into_owned()),
                 problems,
             );
         }

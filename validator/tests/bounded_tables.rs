@@ -83,3 +83,22 @@ fn a_made_up_key_does_not_make_a_long_pointer() {
         "cut, with one `…`"
     );
 }
+
+#[test]
+fn a_long_unknown_type_is_cut_in_the_listed_error() {
+    let validator = Validator::embedded(Options {
+        reading: aperture_events_validator::Reading::Strict,
+        ..Options::default()
+    })
+    .expect("schemas");
+    let mut report = Report::new(validator.options().reading);
+    let text = format!(r#"{{"log_type": "{}"}}"#, "t".repeat(LONG));
+    report.observe(
+        &validator,
+        Place::new("long-type", Locus::at_line(1)),
+        text.as_bytes(),
+    );
+    report.finish(&validator);
+    let listed = report.errors[0].log_type.as_deref().unwrap_or_default();
+    assert_eq!(listed.chars().count(), MAX_NAME + 1, "cut, with one `…`");
+}
