@@ -97,18 +97,22 @@ pub(crate) struct DriftAcc {
     dropped: u64,
 }
 
-fn bump<K: std::hash::Hash + Eq>(
-    map: &mut HashMap<K, Seen>,
+/// Counts `key`, cut to `max` characters, in `map`: looked up borrowed, and
+/// allocated only the first time it is seen (and while the map has room).
+fn bump(
+    map: &mut HashMap<String, Seen>,
     dropped: &mut u64,
-    key: K,
+    key: &str,
+    max: usize,
     seq: u64,
     place: &dyn Fn() -> Place,
 ) {
-    if let Some(seen) = map.get_mut(&key) {
+    let key = cut(key, max);
+    if let Some(seen) = map.get_mut(key.as_ref()) {
         seen.count += 1;
     } else if map.len() < MAX_DISTINCT {
         map.insert(
-            key,
+            key.into_owned(),
             Seen {
                 count: 1,
                 first_seq: seq,
@@ -139,17 +143,14 @@ fn merge_maps<K: std::hash::Hash + Eq>(
 impl DriftAcc {
     /// Counts an event whose `log_type` names no documented type.
     pub fn unknown_type(&mut self, log_type: &str, seq: u64, place: &dyn Fn() -> Place) {
-        let name = cut(log_type, MAX_NAME);
-        match self.unknown_types.get_mut(name.as_ref()) {
-            Some(seen) => seen.count += 1,
-            None => bump(
-                &mut self.unknown_types,
-                &mut self.dropped,
-                name.into_owned(),
-                seq,
-                place,
-            ),
-        }
+        bump(
+            &mut self.unknown_types,
+            &mut self.dropped,
+            log_type,
+            MAX_NAME,
+            seq,
+            place,
+        );
     }
 
     /// Counts the fields of an event of documented type `type_index`.
@@ -179,17 +180,14 @@ impl DriftAcc {
         let Doc::Object(members) = event else { return };
         for (key, value) in members.iter() {
             let Some(i) = table.position(key) else {
-                let name = cut(key, MAX_NAME);
-                match acc.undocumented.get_mut(name.as_ref()) {
-                    Some(seen) => seen.count += 1,
-                    None => bump(
-                        &mut acc.undocumented,
-                        &mut self.dropped,
-                        name.into_owned(),
-                        seq,
-                        place,
-                    ),
-                }
+                bump(
+                    &mut acc.undocumented,
+                    &mut self.dropped,
+                    key,
+                    MAX_NAME,
+                    seq,
+                    place,
+                );
                 continue;
             };
             let (Some(field), Some(counts)) = (table.fields().get(i), acc.fields.get_mut(i)) else {
@@ -200,18 +198,15 @@ impl DriftAcc {
                 counts.null += 1;
             }
             if field.is_unknown_value(value) {
-                // Counted as shown: a long value is cut (and then allocated) before the lookup.
-                let shown = cut(value.as_str().unwrap_or_default(), MAX_VALUE);
-                match counts.unknown_values.get_mut(shown.as_ref()) {
-                    Some(seen) => seen.count += 1,
-                    None => bump(
-                        &mut counts.unknown_values,
-                        &mut self.dropped,
-                        shown.into_owned(),
-                        seq,
-                        place,
-                    ),
-                }
+                // Counted as shown: cut to `MAX_VALUE` characters.
+                bump(
+                    &mut counts.unknown_values,
+                    &mut self.dropped,
+                    value.as_str().unwrap_or_default(),
+                    MAX_VALUE,
+                    seq,
+                    place,
+                );
             }
             if let Some(quirk) = field.quirk(value, tolerant_valid) {
                 match counts.quirks.iter_mut().find(|(q, _)| *q == quirk) {

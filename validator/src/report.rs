@@ -216,7 +216,7 @@ impl Report {
         seq: u64,
         source: &Arc<str>,
         locus: Locus,
-        verdict: Examined<'_>,
+        examined: Examined<'_>,
     ) {
         // Columns locate syntax errors, and records that share their line
         // with another (values glued together, `{...}{...}`); other places
@@ -226,11 +226,11 @@ impl Report {
             .filter(|c| *c > 1 && locus.index.is_none() && locus.entry.is_none());
         let shown = Locus { column, ..locus };
         let place = || Place::new(source.clone(), shown);
-        if let Some(event) = &verdict.event {
-            match (verdict.type_index, &verdict.log_type) {
+        if let Some(event) = &examined.event {
+            match (examined.type_index, &examined.log_type) {
                 (Some(t), _) => {
                     let tolerant_valid =
-                        verdict.class == Class::Valid && self.reading == Reading::Tolerant;
+                        examined.class == Class::Valid && self.reading == Reading::Tolerant;
                     self.acc
                         .event(validator.compiled(), t, event, tolerant_valid, seq, &place);
                 }
@@ -238,11 +238,11 @@ impl Report {
                 (None, None) => {}
             }
         }
-        self.count(verdict.class, verdict.log_type);
-        if !verdict.class.is_accepted(self.reading) || !verdict.problems.is_empty() {
-            let mut problems = verdict.problems;
+        self.count(examined.class, examined.log_type);
+        if !examined.class.is_accepted(self.reading) || !examined.problems.is_empty() {
+            let mut problems = examined.problems;
             let mut locus = locus;
-            match verdict.syntax_position {
+            match examined.syntax_position {
                 None => locus = shown,
                 Some((line, column)) => match locus.line {
                     Some(start) => {
@@ -263,8 +263,8 @@ impl Report {
             self.push_error(
                 seq,
                 Place::new(source.clone(), locus),
-                verdict.class,
-                verdict.log_type.map(|t| cut(t, MAX_NAME).into_owned()),
+                examined.class,
+                examined.log_type.map(|t| cut(t, MAX_NAME).into_owned()),
                 problems,
             );
         }

@@ -83,11 +83,6 @@ impl StrSet {
         self.position(text).is_some()
     }
 
-    /// The strings, in the order given.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.items.iter().map(String::as_str)
-    }
-
     /// How many strings the set holds.
     pub fn len(&self) -> usize {
         self.items.len()

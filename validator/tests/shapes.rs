@@ -55,6 +55,14 @@ fn line(line: u64) -> Locus {
     }
 }
 
+/// Response `n` of a transcript, at line `l`.
+fn response(n: u64, l: u64) -> Locus {
+    Locus {
+        response: Some(n),
+        ..line(l)
+    }
+}
+
 #[test]
 fn ndjson_with_bom_crlf_and_blank_lines() {
     let report = check(data("crlf_bom.ndjson"));
@@ -150,10 +158,6 @@ fn http_transcripts_with_204_error_status_and_non_json_body() {
     assert_eq!(counts(&report), [4, 1, 2, 1, 0]);
     assert_eq!(report.summary.no_event_responses, 2);
     assert_eq!(report.summary.error_responses, 1);
-    let response = |n, l| Locus {
-        response: Some(n),
-        ..line(l)
-    };
     assert_eq!(
         errors(&report),
         vec![
@@ -179,10 +183,6 @@ fn chunked_bodies_are_decoded_when_their_framing_was_kept() {
     // body is decoded already (as `curl -i` prints it); 3: a bulk body of two
     // in one chunk, the second invalid; 4: a body cut inside its chunk.
     assert_eq!(counts(&report), [5, 3, 1, 1, 0]);
-    let response = |n, l| Locus {
-        response: Some(n),
-        ..line(l)
-    };
     assert_eq!(
         errors(&report),
         vec![
