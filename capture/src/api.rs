@@ -45,15 +45,16 @@ pub struct Client {
 impl Client {
     /// A client for `config`, authenticating with `credentials`.
     pub fn new(config: &CaptureConfig, credentials: Credentials) -> Self {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(config.connect_timeout))
             .timeout_recv_response(Some(config.timeout))
             .timeout_recv_body(Some(config.timeout))
             .timeout_send_request(Some(config.connect_timeout))
             .user_agent(concat!("aperture-capture/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+            .tls_config(config.connect.tls_config())
+            .build();
+        let agent = config.connect.agent(agent_config);
         let tokens = TokenSource::new(agent.clone(), &config.base_url, credentials);
         Self {
             agent,

@@ -1,7 +1,8 @@
 //! Turning a response body into journal lines, without touching event bytes.
 //!
-//! The bulk endpoint answers `{"events": [...]}`; the single endpoint answers
-//! one event. Each event is taken as a [`RawValue`]: serde_json checks its
+//! The bulk endpoint answers `{"events": [...]}` (a bare JSON array `[...]`
+//! is taken as the same batch: a published collector accepts that form
+//! too); the single endpoint answers one event. Each event is taken as a [`RawValue`]: serde_json checks its
 //! syntax and hands back the exact bytes the server sent, which become one
 //! journal line.
 //!
@@ -24,7 +25,7 @@ use serde_json::value::RawValue;
 /// Which endpoint a body came from, and so how to split it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
-    /// `{"events": [...]}` from `/api/v1/log_events_bulk`.
+    /// `{"events": [...]}` (or a bare `[...]`) from `/api/v1/log_events_bulk`.
     Bulk,
     /// One event from `/api/v1/log_events`.
     Single,
@@ -42,6 +43,10 @@ struct BulkBody<'a> {
 /// not what the endpoint promises.
 pub fn split(kind: BodyKind, body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let events: Vec<&RawValue> = match kind {
+        // Told apart by the first byte, so a parse error keeps serde_json's place.
+        BodyKind::Bulk if body.trim_ascii_start().starts_with(b"[") => {
+            serde_json::from_slice(body).map_err(|e| e.to_string())?
+        }
         BodyKind::Bulk => {
             let parsed: BulkBody<'_> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
             parsed.events
@@ -84,6 +89,20 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_array_is_a_batch_too() {
+        let body = b" \n[ {\"log_type\":\"incident\",\"severity\":1.0} ,{\"a\" : [1, 2]}\n]";
+        let lines = split(BodyKind::Bulk, body).unwrap();
+        assert_eq!(
+            lines,
+            vec![
+                br#"{"log_type":"incident","severity":1.0}"#.to_vec(),
+                br#"{"a" : [1, 2]}"#.to_vec()
+            ]
+        );
+        assert!(split(BodyKind::Bulk, b"[]").unwrap().is_empty());
+    }
+
+    #[test]
     fn empty_bulk_is_no_lines() {
         assert!(
             split(BodyKind::Bulk, br#"{"events":[]}"#)
@@ -109,7 +128,8 @@ mod tests {
         let err = split(BodyKind::Bulk, b"{\"events\": [{\"a\":1},]}").unwrap_err();
         assert!(err.contains("line 1"), "{err}");
         assert!(split(BodyKind::Bulk, br#"{"events": null}"#).is_err());
-        assert!(split(BodyKind::Bulk, br#"[]"#).is_err());
+        assert!(split(BodyKind::Bulk, br#"[{"a":1},]"#).is_err());
+        assert!(split(BodyKind::Bulk, br#"{"events": [], "x": [}"#).is_err());
         assert!(split(BodyKind::Single, b"{\"a\":").is_err());
         assert!(split(BodyKind::Single, b"").is_err());
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use ureq::http::Uri;
 
+use crate::connect::Connect;
 use crate::region::Region;
 use crate::retry::RetryPolicy;
 
@@ -54,6 +55,8 @@ pub struct CaptureConfig {
     pub connect_timeout: Duration,
     /// Backoff for transient failures.
     pub retry: RetryPolicy,
+    /// Trusted CA certificates and resolver overrides.
+    pub connect: Connect,
 }
 
 /// A configuration mistake, naming the flag.
@@ -84,6 +87,7 @@ impl CaptureConfig {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            connect: Connect::default(),
         })
     }
 

@@ -7,6 +7,7 @@
 //! ([`rejects`]). The pieces, each with one job:
 //!
 //! - [`config`]: the checked configuration; [`region`]: the region hosts;
+//!   [`connect`]: trusted CA certificates and resolver overrides;
 //! - [`credentials`] and [`secret`]: client credentials that never reach output;
 //! - [`token`]: the cached OAuth token; [`api`]: one request; [`retry`]: backoff;
 //! - [`batch`]: a body into journal lines, bytes untouched;
@@ -17,6 +18,7 @@
 pub mod api;
 pub mod batch;
 pub mod config;
+pub mod connect;
 pub mod credentials;
 pub mod error;
 pub mod journal;

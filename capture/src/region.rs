@@ -1,8 +1,9 @@
 //! The vendor's region hosts, and the base URL a capture talks to.
 //!
 //! All requests must go to the tenant's region-specific host. `us`, `eu` and
-//! `apac` are the hosts seen in real traffic; `uk` follows the same naming
-//! pattern and is an assumption (the observed notes do not list it).
+//! `apac` are the hosts seen in real traffic; `uk` and the `prisma-saas`
+//! hosts `in1`, `au1`, `uk2` and `jp1` are the ones a published add-on lists
+//! (see `shared/reference/observed-payloads.md`, "Hosts").
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,13 +17,30 @@ pub enum Region {
     Eu,
     /// Asia-Pacific: `api.aperture-apac.paloaltonetworks.com`.
     Apac,
-    /// United Kingdom: `api.aperture-uk.paloaltonetworks.com` (assumed, see module docs).
+    /// United Kingdom: `api.aperture-uk.paloaltonetworks.com`.
     Uk,
+    /// India: `api.in1.prisma-saas.paloaltonetworks.com`.
+    In1,
+    /// Australia: `api.au1.prisma-saas.paloaltonetworks.com`.
+    Au1,
+    /// United Kingdom, second host: `api.uk2.prisma-saas.paloaltonetworks.com`.
+    Uk2,
+    /// Japan: `api.jp1.prisma-saas.paloaltonetworks.com`.
+    Jp1,
 }
 
 impl Region {
     /// Every region, in the order `--help` lists them.
-    pub const ALL: [Region; 4] = [Region::Us, Region::Eu, Region::Apac, Region::Uk];
+    pub const ALL: [Region; 8] = [
+        Region::Us,
+        Region::Eu,
+        Region::Apac,
+        Region::Uk,
+        Region::In1,
+        Region::Au1,
+        Region::Uk2,
+        Region::Jp1,
+    ];
 
     /// The host name of the region's API.
     pub fn host(self) -> &'static str {
@@ -31,6 +49,10 @@ impl Region {
             Region::Eu => "api.aperture-eu.paloaltonetworks.com",
             Region::Apac => "api.aperture-apac.paloaltonetworks.com",
             Region::Uk => "api.aperture-uk.paloaltonetworks.com",
+            Region::In1 => "api.in1.prisma-saas.paloaltonetworks.com",
+            Region::Au1 => "api.au1.prisma-saas.paloaltonetworks.com",
+            Region::Uk2 => "api.uk2.prisma-saas.paloaltonetworks.com",
+            Region::Jp1 => "api.jp1.prisma-saas.paloaltonetworks.com",
         }
     }
 
@@ -46,6 +68,10 @@ impl Region {
             Region::Eu => "eu",
             Region::Apac => "apac",
             Region::Uk => "uk",
+            Region::In1 => "in1",
+            Region::Au1 => "au1",
+            Region::Uk2 => "uk2",
+            Region::Jp1 => "jp1",
         }
     }
 }
@@ -63,7 +89,13 @@ impl FromStr for Region {
         Region::ALL
             .into_iter()
             .find(|r| r.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown region `{s}` (expected one of us, eu, apac, uk)"))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Region::ALL.iter().map(|r| r.name()).collect();
+                format!(
+                    "unknown region `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -89,6 +121,14 @@ mod tests {
             Region::Uk.base_url(),
             "https://api.aperture-uk.paloaltonetworks.com"
         );
+        for (name, host) in [
+            ("in1", "api.in1.prisma-saas.paloaltonetworks.com"),
+            ("au1", "api.au1.prisma-saas.paloaltonetworks.com"),
+            ("uk2", "api.uk2.prisma-saas.paloaltonetworks.com"),
+            ("jp1", "api.jp1.prisma-saas.paloaltonetworks.com"),
+        ] {
+            assert_eq!(name.parse::<Region>().unwrap().host(), host);
+        }
     }
 
     #[test]
@@ -98,6 +138,9 @@ mod tests {
             assert_eq!(r.name().parse::<Region>(), Ok(r));
         }
         let err = "mars".parse::<Region>().unwrap_err();
-        assert!(err.contains("unknown region `mars`"), "{err}");
+        assert_eq!(
+            err,
+            "unknown region `mars` (expected one of us, eu, apac, uk, in1, au1, uk2, jp1)"
+        );
     }
 }

@@ -142,7 +142,7 @@ fn with_faults(faults: Faults) -> MockServer {
 #[test]
 fn expired_token_is_refreshed_once_and_capture_goes_on() {
     let mock = with_faults(Faults {
-        expired_token_every: Some(3),
+        expire_token_every: Some(3),
         ..Faults::default()
     });
     let (dir, got, _) = drain(&mock, &["--size", "50"]);
@@ -150,7 +150,7 @@ fn expired_token_is_refreshed_once_and_capture_goes_on() {
     let log = mock.log();
     let expired = events_responses(&log)
         .iter()
-        .filter(|e| e.fault == Some(Fault::ExpiredToken))
+        .filter(|e| e.fault == Some(Fault::ExpireToken))
         .count();
     assert!(expired >= 3);
     assert_eq!(
@@ -158,6 +158,33 @@ fn expired_token_is_refreshed_once_and_capture_goes_on() {
         1 + expired as u64,
         "one new token per 401"
     );
+}
+
+#[test]
+fn revoked_tokens_are_replaced_and_capture_goes_on() {
+    let mock = with_faults(Faults {
+        revoke_token_every: Some(4),
+        ..Faults::default()
+    });
+    let (dir, got, _) = drain(&mock, &["--size", "40"]);
+    check_accounting(&mock, &dir, &got, 600);
+    let log = mock.log();
+    let responses = events_responses(&log);
+    let revoked: Vec<_> = responses
+        .iter()
+        .filter(|e| e.fault == Some(Fault::RevokeToken))
+        .collect();
+    assert!(revoked.len() >= 3);
+    assert!(revoked.iter().all(|e| e.status == 401));
+    // A revoked token is never accepted again: no later 200 carries it.
+    for r in &revoked {
+        assert!(
+            !responses
+                .iter()
+                .any(|e| e.seq > r.seq && e.status == 200 && e.token == r.token)
+        );
+    }
+    assert_eq!(mock.tokens_issued(), 1 + revoked.len() as u64);
 }
 
 #[test]
@@ -288,7 +315,8 @@ fn malformed_single_bodies_are_saved_too() {
 #[test]
 fn all_faults_at_once() {
     let mock = with_faults(Faults {
-        expired_token_every: Some(7),
+        expire_token_every: Some(7),
+        revoke_token_every: Some(13),
         too_many_requests_every: Some(11),
         retry_after_secs: 0,
         server_error_every: Some(5),

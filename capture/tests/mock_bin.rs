@@ -29,7 +29,7 @@ fn the_mock_binary_serves_a_capture() {
             "--empty-wait-ms",
             "50",
         ])
-        .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+        .args(["--client", &format!("{CLIENT_ID}:{CLIENT_SECRET}")])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -64,7 +64,8 @@ fn the_mock_binary_serves_a_capture() {
     expected.extend(generate(1, 3));
     assert_eq!(lines(&journal), expected);
     assert!(
-        stderr(&mock_out).contains("handed out 5 events in completed responses; 0 left"),
+        stderr(&mock_out)
+            .contains("handed out 5 events in completed responses; 0 left; 0 dropped undelivered"),
         "{}",
         stderr(&mock_out)
     );

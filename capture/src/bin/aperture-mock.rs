@@ -1,8 +1,10 @@
 //! `aperture-mock`: the mock Log Events API as a program, for trying a
 //! consumer (this toolkit's `aperture-capture` or your own) on loopback.
 //!
-//! Prints `listening on http://ADDR` on stdout once ready, serves until
-//! SIGINT/SIGTERM, then prints how many events it handed out.
+//! Prints `listening on http://ADDR` (`https://` with `--tls`, and the path
+//! of the CA certificate to trust) on stdout once ready, serves until
+//! SIGINT/SIGTERM, then prints how many events it handed out. Events dropped
+//! undelivered after `--retention-secs` are reported on stderr as it happens.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::BufRead;
@@ -13,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Faults, MockConfig, MockServer, generate};
+use aperture_events_capture::mock::{Faults, MockClient, MockConfig, MockServer, generate};
 use clap::Parser;
 
 /// A mock of the Log Events API (token endpoint, bulk and single endpoints) with switchable faults.
@@ -26,18 +28,31 @@ struct Flags {
     /// Allow a non-loopback --listen address.
     #[arg(long)]
     allow_non_loopback: bool,
-    /// Client id the token endpoint accepts.
-    #[arg(long, default_value = "mock-client")]
-    client_id: String,
-    /// Client secret the token endpoint accepts (a test value, not a real secret).
-    #[arg(long, default_value = "mock-secret")]
-    client_secret: String,
-    /// Refuse the api_access scope to the client (403 invalid_scope).
+    /// A client the token endpoint accepts, as ID:SECRET (test values, not real
+    /// secrets); repeat for several clients, each draining its own copy of the events.
+    #[arg(long = "client", value_name = "ID:SECRET", value_parser = parse_client,
+          default_value = "mock-client:mock-secret")]
+    clients: Vec<MockClient>,
+    /// Refuse the api_access scope to every client (400 invalid_scope).
     #[arg(long)]
     deny_scope: bool,
+    /// Accept only the documented token request: HTTP Basic credentials and a
+    /// form body (grant_type, scope) sent as application/x-www-form-urlencoded.
+    #[arg(long)]
+    strict_token_requests: bool,
     /// Token lifetime in seconds.
     #[arg(long, default_value_t = 7200)]
     token_lifetime_secs: u64,
+    /// Drop events not delivered this many seconds after they were queued (the API keeps them about an hour).
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    retention_secs: u64,
+    /// Serve HTTPS with a certificate made at start, valid for localhost, 127.0.0.1, ::1
+    /// and every region host; the CA certificate is written to --ca-out.
+    #[arg(long)]
+    tls: bool,
+    /// Where --tls writes the CA certificate (PEM) [default: <temp dir>/aperture-mock-<port>-ca.pem].
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    ca_out: Option<PathBuf>,
     /// How long an events request waits for events before answering 204, in milliseconds.
     #[arg(long, default_value_t = 20_000)]
     empty_wait_ms: u64,
@@ -47,9 +62,14 @@ struct Flags {
     /// Serve this many generated events (after those of --events).
     #[arg(long, value_name = "N", default_value_t = 0)]
     generate: u64,
-    /// Answer 401 (token expired) to every N-th events request.
+    /// Answer 401 to every N-th events request: the token used is past its
+    /// lifetime (it stays dead; the client's other tokens and a new one work).
     #[arg(long, value_name = "N")]
-    expired_token_every: Option<u32>,
+    expire_token_every: Option<u32>,
+    /// Answer 401 to every N-th events request: every token of the client is
+    /// revoked (a token requested afterwards works).
+    #[arg(long, value_name = "N")]
+    revoke_token_every: Option<u32>,
     /// Answer 429 to every N-th events request.
     #[arg(long, value_name = "N")]
     too_many_requests_every: Option<u32>,
@@ -94,15 +114,19 @@ fn main() -> ExitCode {
     }
     events.extend(generate(1, flags.generate));
     let total = events.len();
+    let config_clients: Vec<String> = flags.clients.iter().map(|c| c.id.clone()).collect();
     let config = MockConfig {
         bind: flags.listen,
-        client_id: flags.client_id,
-        client_secret: flags.client_secret,
+        clients: flags.clients,
         grant_scope: !flags.deny_scope,
+        strict_token_requests: flags.strict_token_requests,
         token_lifetime: Duration::from_secs(flags.token_lifetime_secs),
+        retention: Duration::from_secs(flags.retention_secs),
         empty_wait: Duration::from_millis(flags.empty_wait_ms),
+        tls: flags.tls,
         faults: Faults {
-            expired_token_every: flags.expired_token_every,
+            expire_token_every: flags.expire_token_every,
+            revoke_token_every: flags.revoke_token_every,
             too_many_requests_every: flags.too_many_requests_every,
             retry_after_secs: flags.retry_after_secs,
             server_error_every: flags.server_error_every,
@@ -126,9 +150,34 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("listening on {} with {total} events", server.base_url());
+    let clients = server_clients(&config_clients);
+    let mut ready = format!(
+        "listening on {} with {total} events for {clients}",
+        server.base_url()
+    );
+    if let Some(pem) = server.ca_pem() {
+        let path = flags.ca_out.unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("aperture-mock-{}-ca.pem", server.addr().port()))
+        });
+        if let Err(e) = std::fs::write(&path, pem) {
+            eprintln!("error: --ca-out {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        ready.push_str(&format!("; CA certificate in {}", path.display()));
+    }
+    println!("{ready}");
+    let mut dropped = 0;
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(100));
+        let now = server.dropped_undelivered();
+        if now > dropped {
+            eprintln!(
+                "retention: dropped {} events not delivered within {} s ({now} so far)",
+                now - dropped,
+                flags.retention_secs
+            );
+            dropped = now;
+        }
     }
     let handed: usize = server
         .log()
@@ -137,11 +186,28 @@ fn main() -> ExitCode {
         .map(|e| e.events.len())
         .sum();
     eprintln!(
-        "handed out {handed} events in completed responses; {} left",
-        server.remaining()
+        "handed out {handed} events in completed responses; {} left; {} dropped undelivered",
+        server.remaining(),
+        server.dropped_undelivered()
     );
     server.stop();
     ExitCode::SUCCESS
+}
+
+/// `--client ID:SECRET`: split at the first colon (a secret may hold colons).
+fn parse_client(text: &str) -> Result<MockClient, String> {
+    match text.split_once(':') {
+        Some((id, secret)) if !id.is_empty() && !secret.is_empty() => {
+            Ok(MockClient::new(id, secret))
+        }
+        _ => Err("expected ID:SECRET, both non-empty".into()),
+    }
+}
+
+/// "1 client (mock-client)" or "3 clients (a, b, c)".
+fn server_clients(ids: &[String]) -> String {
+    let noun = if ids.len() == 1 { "client" } else { "clients" };
+    format!("{} {noun} ({})", ids.len(), ids.join(", "))
 }
 
 fn read_ndjson(path: &PathBuf) -> Result<Vec<Vec<u8>>, String> {

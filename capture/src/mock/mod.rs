@@ -1,18 +1,23 @@
 //! A mock of the Log Events API on loopback, with switchable faults.
 //!
 //! It behaves like the real service as far as a consumer can see: a token
-//! endpoint checking HTTP Basic client credentials and the `api_access`
-//! scope, tokens that expire, and bulk and single endpoints that *pop*
-//! events from a queue (reads are destructive), answering `204` after a
-//! configurable wait when the queue stays empty. Faults are injected on a
-//! deterministic schedule (every n-th events request), so a test knows what
+//! endpoint accepting every request shape published clients send (see
+//! [`token`]), tokens that expire, and bulk and single endpoints that *pop*
+//! events from the calling client's own stream (reads are destructive),
+//! answering `204` after a configurable wait when the stream stays empty.
+//! Every configured client ([`MockClient`]) gets its own copy of every event;
+//! events not delivered within [`MockConfig::retention`] are dropped and
+//! counted, as the API drops them after about an hour. Faults are injected on
+//! a deterministic schedule (every n-th events request), so a test knows what
 //! happened, and every response is logged with the events it carried and
 //! whether its body was handed over whole ([`LogEntry::completed`]).
 //!
 //! It is a hyper server on a single-threaded tokio runtime in a thread of
-//! its own: dropping a connection mid-body is a body stream that fails after
-//! its first half (hyper then aborts the connection, as a real server would
-//! when it dies), and slow responses are timers, not blocked threads.
+//! its own, over plain TCP or (with [`MockConfig::tls`]) TLS with a
+//! certificate made at start: dropping a connection mid-body is a
+//! body stream that fails after its first half (hyper then aborts the
+//! connection, as a real server would when it dies), and slow responses are
+//! timers, not blocked threads.
 //!
 //! A request whose client hangs up while the mock is still waiting (a slow
 //! response, a long poll) is dropped by hyper before anything is popped: its
@@ -26,6 +31,8 @@ mod body;
 mod generate;
 mod server;
 mod state;
+mod tls;
+pub mod token;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -39,8 +46,12 @@ pub use state::{Fault, LogEntry, RequestKind};
 /// When several would apply to the same request, the first in field order wins.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Faults {
-    /// Answer `401` and expire the token used.
-    pub expired_token_every: Option<u32>,
+    /// The token used is past its lifetime: answer `401`; that token stays
+    /// dead, the client's other tokens and any new one work.
+    pub expire_token_every: Option<u32>,
+    /// The credentials' tokens are revoked: answer `401`; every token issued
+    /// to that client so far stops working, a token requested afterwards works.
+    pub revoke_token_every: Option<u32>,
     /// Answer `429` with `Retry-After: retry_after_secs`.
     pub too_many_requests_every: Option<u32>,
     /// Seconds sent in `Retry-After`.
@@ -57,21 +68,44 @@ pub struct Faults {
     pub slow_delay: Duration,
 }
 
+/// An API client the token endpoint knows: its credentials name its stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockClient {
+    /// The client id.
+    pub id: String,
+    /// The client secret (a test value, not a real secret).
+    pub secret: String,
+}
+
+impl MockClient {
+    /// A client with these credentials.
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            secret: secret.into(),
+        }
+    }
+}
+
 /// How the mock behaves.
 #[derive(Debug, Clone)]
 pub struct MockConfig {
     /// Address to listen on; loopback with an ephemeral port by default.
     pub bind: SocketAddr,
-    /// The client id the token endpoint accepts.
-    pub client_id: String,
-    /// The client secret the token endpoint accepts.
-    pub client_secret: String,
-    /// When false, the client is not granted `api_access` (`403 invalid_scope`).
+    /// The clients the token endpoint accepts, each with its own event stream.
+    pub clients: Vec<MockClient>,
+    /// When false, no client is granted `api_access` (`400 invalid_scope`).
     pub grant_scope: bool,
+    /// Accept only the documented token request (see [`token`]).
+    pub strict_token_requests: bool,
     /// Lifetime of issued tokens (sent as whole seconds in `expires_in`, at least 1).
     pub token_lifetime: Duration,
+    /// Events not delivered this long after they were queued are dropped.
+    pub retention: Duration,
     /// How long an events request waits for events before answering `204`.
     pub empty_wait: Duration,
+    /// Serve HTTPS with a certificate made at start ([`MockServer::ca_pem`]).
+    pub tls: bool,
     /// Faults to inject.
     pub faults: Faults,
 }
@@ -80,11 +114,13 @@ impl Default for MockConfig {
     fn default() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            client_id: "mock-client".into(),
-            client_secret: "mock-secret".into(),
+            clients: vec![MockClient::new("mock-client", "mock-secret")],
             grant_scope: true,
+            strict_token_requests: false,
             token_lifetime: Duration::from_secs(7200),
+            retention: Duration::from_secs(3600),
             empty_wait: Duration::from_secs(20),
+            tls: false,
             faults: Faults::default(),
         }
     }
@@ -94,14 +130,29 @@ impl Default for MockConfig {
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
+    ca_pem: Option<String>,
     state: Arc<state::State>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl MockServer {
-    /// Starts a mock serving `events` (each the exact bytes of one event).
+    /// Starts a mock serving `events` (each the exact bytes of one event) to
+    /// every client.
     pub fn start(config: MockConfig, events: Vec<Vec<u8>>) -> std::io::Result<Self> {
+        if config.clients.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the mock needs at least one client",
+            ));
+        }
+        let (acceptor, ca_pem) = if config.tls {
+            let made = tls::Certificates::generate().map_err(std::io::Error::other)?;
+            let acceptor = made.acceptor().map_err(std::io::Error::other)?;
+            (Some(acceptor), Some(made.ca_pem))
+        } else {
+            (None, None)
+        };
         let listener = std::net::TcpListener::bind(config.bind)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -114,10 +165,11 @@ impl MockServer {
         let thread = std::thread::Builder::new()
             .name("aperture-mock".into())
             .spawn(move || {
-                runtime.block_on(server::serve(listener, thread_state, rx));
+                runtime.block_on(server::serve(listener, acceptor, thread_state, rx));
             })?;
         Ok(Self {
             addr,
+            ca_pem,
             state,
             shutdown: Some(tx),
             thread: Some(thread),
@@ -129,19 +181,41 @@ impl MockServer {
         self.addr
     }
 
-    /// `http://<addr>`, for `--base-url`.
+    /// `http://<addr>` (`https://` with TLS), for `--base-url`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
-    /// Adds events to the end of the queue.
+    /// With TLS: the PEM of the CA certificate that signed the server's
+    /// certificate, for a client to trust.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// Adds events to the end of every client's stream.
     pub fn push_events(&self, events: impl IntoIterator<Item = Vec<u8>>) {
         self.state.push(events);
     }
 
-    /// Events not handed out yet.
+    /// Events not handed out yet (nor dropped), summed over all clients' streams.
     pub fn remaining(&self) -> usize {
-        self.state.remaining()
+        self.state.remaining(None)
+    }
+
+    /// Events in client `client_id`'s stream not handed out yet (nor dropped).
+    pub fn remaining_for(&self, client_id: &str) -> usize {
+        self.state.remaining(Some(client_id))
+    }
+
+    /// Events dropped because they were not delivered within the retention,
+    /// summed over all clients' streams.
+    pub fn dropped_undelivered(&self) -> u64 {
+        self.state.dropped()
     }
 
     /// Every request so far, in arrival order.

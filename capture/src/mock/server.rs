@@ -1,23 +1,29 @@
 //! The mock's HTTP side: routing, the token endpoint, the events endpoints.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use hyper::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE,
+};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::body::MockBody;
-use super::state::{Fault, RequestKind, State};
+use super::state::{Fault, RequestKind, State, TokenRefusal};
+use super::token::{TokenRequest, decide};
 
-/// Accepts connections until `shutdown` fires.
+/// Largest token request body read (a form of a few parameters).
+const MAX_TOKEN_BODY: usize = 64 << 10;
+
+/// Accepts connections (over TLS when `tls` is set) until `shutdown` fires.
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     state: Arc<State>,
     mut shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
@@ -30,18 +36,32 @@ pub(crate) async fn serve(
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let state = Arc::clone(&state);
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| {
-                        let state = Arc::clone(&state);
-                        async move { Ok::<_, Infallible>(handle(state, req).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    match tls {
+                        // A failed handshake (an untrusting client) just ends the connection.
+                        Some(acceptor) => if let Ok(s) = acceptor.accept(stream).await {
+                            connection(s, state).await;
+                        },
+                        None => connection(stream, state).await,
+                    }
                 });
             }
         }
     }
+}
+
+async fn connection<S>(stream: S, state: Arc<State>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |req| {
+        let state = Arc::clone(&state);
+        async move { Ok::<_, Infallible>(handle(state, req).await) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
 fn json(status: StatusCode, body: &str) -> Response<MockBody> {
@@ -50,6 +70,11 @@ fn json(status: StatusCode, body: &str) -> Response<MockBody> {
     resp.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
+}
+
+/// An error body `{"error": code, "error_description": text}`.
+fn error_body(code: &str, description: &str) -> String {
+    serde_json::json!({"error": code, "error_description": description}).to_string()
 }
 
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<MockBody> {
@@ -68,56 +93,61 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<MockBody>
 
 async fn token(state: &State, req: Request<Incoming>) -> Response<MockBody> {
     let idx = state.begin(RequestKind::Token, None);
-    let answer = |status: StatusCode, body: &str| {
-        state.answer(idx, status.as_u16(), None, Vec::new(), None);
-        json(status, body)
+    let (parts, body) = req.into_parts();
+    let body = match http_body_util::Limited::new(body, MAX_TOKEN_BODY)
+        .collect()
+        .await
+    {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            state.answer(idx, 400, None, Vec::new(), None);
+            return json(
+                StatusCode::BAD_REQUEST,
+                &error_body(
+                    "invalid_request",
+                    "the body could not be read or is too large",
+                ),
+            );
+        }
     };
-    let expected = format!("{}:{}", state.config.client_id, state.config.client_secret);
-    let given = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b.trim())
-                .ok()
-        });
-    if given.as_deref() != Some(expected.as_bytes()) {
-        return answer(
-            StatusCode::UNAUTHORIZED,
-            r#"{"error":"invalid_client","error_description":"client authentication failed"}"#,
-        );
-    }
-    let Ok(body) = req.into_body().collect().await else {
-        return answer(StatusCode::BAD_REQUEST, r#"{"error":"invalid_request"}"#);
+    let request = TokenRequest {
+        authorization: parts.headers.get(AUTHORIZATION).map(HeaderValue::as_bytes),
+        content_type: parts.headers.get(CONTENT_TYPE).map(HeaderValue::as_bytes),
+        query: parts.uri.query(),
+        body: &body,
     };
-    let form: HashMap<String, String> = form_urlencoded::parse(&body.to_bytes())
-        .into_owned()
-        .collect();
-    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return answer(
-            StatusCode::BAD_REQUEST,
-            r#"{"error":"unsupported_grant_type","error_description":"grant_type must be client_credentials"}"#,
-        );
-    }
-    let asks_scope = form
-        .get("scope")
-        .is_some_and(|s| s.split(' ').any(|s| s == "api_access"));
-    if !asks_scope || !state.config.grant_scope {
-        return answer(
-            StatusCode::FORBIDDEN,
-            r#"{"error":"invalid_scope","error_description":"scope api_access is required and must be granted to this client"}"#,
-        );
-    }
-    let token = state.issue_token();
-    let secs = state.config.token_lifetime.as_secs().max(1);
-    answer(
-        StatusCode::OK,
-        &format!(
-            r#"{{"access_token":"{token}","token_type":"bearer","expires_in":{secs},"scope":"api_access"}}"#
-        ),
-    )
+    let mut resp = match decide(&state.config, &request) {
+        Ok(client) => {
+            state.set_client(idx, client);
+            let token = state.issue_token(client);
+            let secs = state.config.token_lifetime.as_secs().max(1);
+            state.answer(idx, 200, None, Vec::new(), None);
+            json(
+                StatusCode::OK,
+                &format!(
+                    r#"{{"access_token":"{token}","token_type":"bearer","expires_in":{secs},"scope":"api_access"}}"#
+                ),
+            )
+        }
+        Err(e) => {
+            state.answer(idx, e.status, None, Vec::new(), None);
+            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+            let mut resp = json(status, &e.body());
+            if e.status == 401 {
+                resp.headers_mut().insert(
+                    WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Basic realm="aperture-mock""#),
+                );
+            }
+            resp
+        }
+    };
+    // RFC 6749 §5.1: token responses are never cached.
+    resp.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.headers_mut()
+        .insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    resp
 }
 
 async fn events(
@@ -129,20 +159,34 @@ async fn events(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim().to_owned());
     let idx = state.begin(kind, token.clone());
     let answer = |status: StatusCode, fault: Option<Fault>, body: &str| {
         state.answer(idx, status.as_u16(), fault, Vec::new(), None);
         json(status, body)
     };
-    let Some(token) = token.filter(|t| state.token_valid(t)) else {
-        return answer(
-            StatusCode::UNAUTHORIZED,
-            None,
-            r#"{"error":"invalid_token","error_description":"token missing, unknown or expired"}"#,
-        );
+    let checked = match &token {
+        Some(t) => state.check_token(t),
+        None => Err(TokenRefusal::Unknown),
     };
+    let client = match checked {
+        Ok(client) => client,
+        Err(why) => {
+            let text = match why {
+                TokenRefusal::Unknown => "token missing or unknown",
+                TokenRefusal::Expired => "token expired",
+                TokenRefusal::Revoked => "token revoked",
+            };
+            return answer(
+                StatusCode::UNAUTHORIZED,
+                None,
+                &error_body("invalid_token", text),
+            );
+        }
+    };
+    state.set_client(idx, client);
     let size = match kind {
         RequestKind::Bulk => match bulk_size(req.uri().query()) {
             Ok(n) => n,
@@ -150,7 +194,7 @@ async fn events(
                 return answer(
                     StatusCode::BAD_REQUEST,
                     None,
-                    &format!(r#"{{"error":"{msg}"}}"#),
+                    &error_body("invalid_request", &msg),
                 );
             }
         },
@@ -158,12 +202,20 @@ async fn events(
     };
     let fault = state.next_fault(idx);
     match fault {
-        Some(Fault::ExpiredToken) => {
-            state.expire_token(&token);
+        Some(Fault::ExpireToken) => {
+            state.expire_token(token.as_deref().unwrap_or_default());
             return answer(
                 StatusCode::UNAUTHORIZED,
                 fault,
-                r#"{"error":"invalid_token","error_description":"token expired"}"#,
+                &error_body("invalid_token", "token expired"),
+            );
+        }
+        Some(Fault::RevokeToken) => {
+            state.revoke_tokens(client);
+            return answer(
+                StatusCode::UNAUTHORIZED,
+                fault,
+                &error_body("invalid_token", "token revoked"),
             );
         }
         Some(Fault::TooManyRequests) => {
@@ -191,7 +243,7 @@ async fn events(
     // Long poll: wait for events up to `empty_wait`, then 204.
     let deadline = Instant::now() + state.config.empty_wait;
     let popped = loop {
-        let popped = state.pop(size);
+        let popped = state.pop(client, size);
         if !popped.is_empty() || Instant::now() >= deadline {
             break popped;
         }
@@ -218,15 +270,30 @@ async fn events(
     resp
 }
 
-fn bulk_size(query: Option<&str>) -> Result<usize, &'static str> {
-    let Some(q) = query else { return Ok(100) };
-    match form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "size") {
-        None => Ok(100),
-        Some((_, v)) => match v.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => Ok(n),
-            _ => Err("size must be an integer between 1 and 100"),
-        },
+/// Most events one bulk answer holds, whatever `size` asks for.
+pub(crate) const MAX_BULK: usize = 100;
+
+/// The number of events a bulk request gets: `size` capped at 100, 100 when
+/// absent (as for collectors that send none); `size` that is not a whole
+/// number of at least 1 is an error.
+fn bulk_size(query: Option<&str>) -> Result<usize, String> {
+    let given = query.and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "size")
+            .map(|(_, v)| v.into_owned())
+    });
+    let Some(v) = given else { return Ok(MAX_BULK) };
+    let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    if !digits || v.bytes().all(|b| b == b'0') {
+        let shown: String = v.chars().take(40).collect();
+        return Err(format!(
+            "size must be a whole number of at least 1 (at most {MAX_BULK} events are returned), got `{shown}`"
+        ));
     }
+    // Digits only: a number too large for u64 is still "more than 100".
+    Ok(v.parse::<u64>().map_or(MAX_BULK, |n| {
+        usize::try_from(n).unwrap_or(MAX_BULK).min(MAX_BULK)
+    }))
 }
 
 /// The body for popped events: the bulk wrapper (with some whitespace, as
@@ -262,10 +329,29 @@ mod tests {
     #[test]
     fn bulk_size_parsing() {
         assert_eq!(bulk_size(None), Ok(100));
+        assert_eq!(bulk_size(Some("other=1")), Ok(100));
         assert_eq!(bulk_size(Some("size=7")), Ok(7));
-        assert!(bulk_size(Some("size=0")).is_err());
-        assert!(bulk_size(Some("size=101")).is_err());
-        assert!(bulk_size(Some("size=x")).is_err());
+        assert_eq!(bulk_size(Some("size=100")), Ok(100));
+        assert_eq!(bulk_size(Some("size=101")), Ok(100));
+        assert_eq!(bulk_size(Some("size=1000")), Ok(100));
+        assert_eq!(bulk_size(Some("size=007")), Ok(7));
+        assert_eq!(bulk_size(Some("size=99999999999999999999999")), Ok(100));
+        for bad in [
+            "size=0",
+            "size=00",
+            "size=-1",
+            "size=x",
+            "size=",
+            "size=1.5",
+            "size=+3",
+            "size=%201",
+        ] {
+            let err = bulk_size(Some(bad)).unwrap_err();
+            assert!(
+                err.starts_with("size must be a whole number of at least 1"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use aperture_events_capture::mock::{LogEntry, MockConfig, MockServer, RequestKind, generate};
+use aperture_events_capture::mock::{
+    LogEntry, MockClient, MockConfig, MockServer, RequestKind, generate,
+};
 
 pub const CLIENT_ID: &str = "test-client-7f3a";
 pub const CLIENT_SECRET: &str = "Sup3r-S3cret-9d41c0ffee";
@@ -15,8 +17,7 @@ pub const CLIENT_SECRET: &str = "Sup3r-S3cret-9d41c0ffee";
 /// A mock config for tests: loopback, our credentials, a short 204 wait.
 pub fn mock_config() -> MockConfig {
     MockConfig {
-        client_id: CLIENT_ID.into(),
-        client_secret: CLIENT_SECRET.into(),
+        clients: vec![MockClient::new(CLIENT_ID, CLIENT_SECRET)],
         empty_wait: Duration::from_millis(50),
         ..MockConfig::default()
     }

@@ -19,7 +19,7 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "aperture-capture", version, after_help = after_help())]
 pub struct RawFlags {
-    /// Vendor region: us, eu, apac or uk.
+    /// Vendor region: us, eu, apac, uk, in1, au1, uk2 or jp1.
     #[arg(
         long,
         value_name = "REGION",
@@ -30,6 +30,14 @@ pub struct RawFlags {
     /// API base URL instead of a region (plain http only to loopback, e.g. the mock).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Trust the CA certificates in this PEM file instead of the built-in web roots
+    /// (like curl's --cacert), e.g. the one `aperture-mock --tls` writes.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Connect to ADDR for HOST:PORT (like curl's --resolve; ADDR may carry a port,
+    /// 127.0.0.1:8443); repeatable. The certificate is still checked against HOST.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
     /// File with APERTURE_CLIENT_ID=... and APERTURE_CLIENT_SECRET=... lines (default: the environment).
     #[arg(long, value_name = "FILE")]
     pub credentials: Option<PathBuf>,
@@ -147,6 +155,22 @@ impl Settings {
             }
         };
         let mut capture = CaptureConfig::new(&target)?;
+        if let Some(path) = &raw.ca_file {
+            capture.connect.ca_certs = aperture_events_capture::connect::load_ca_file(path)
+                .map_err(|message| ConfigError {
+                    flag: "--ca-file",
+                    message,
+                })?;
+        }
+        for rule in &raw.resolve {
+            capture
+                .connect
+                .resolve
+                .push(rule.parse().map_err(|message| ConfigError {
+                    flag: "--resolve",
+                    message,
+                })?);
+        }
         if raw.single {
             capture.endpoint = Endpoint::Single;
         } else {
@@ -264,7 +288,7 @@ mod tests {
         assert!(s.journal.fsync);
         assert_eq!(
             settings(&["--region", "mars", "-o", "x"]).unwrap_err(),
-            "--region: unknown region `mars` (expected one of us, eu, apac, uk)"
+            "--region: unknown region `mars` (expected one of us, eu, apac, uk, in1, au1, uk2, jp1)"
         );
         assert!(
             settings(&["--region", "us", "--size", "101", "-o", "x"])
@@ -291,6 +315,41 @@ mod tests {
         let s = settings(&["--base-url", "http://127.0.0.1:9", "--single", "-o", "-"]).unwrap();
         assert_eq!(s.capture.endpoint, Endpoint::Single);
         assert_eq!(s.out, OutTarget::Stdout);
+    }
+
+    #[test]
+    fn ca_file_and_resolve_are_checked() {
+        let s = settings(&[
+            "--region",
+            "jp1",
+            "-o",
+            "x",
+            "--resolve",
+            "api.jp1.prisma-saas.paloaltonetworks.com:443:127.0.0.1:8443",
+        ])
+        .unwrap();
+        assert_eq!(
+            s.capture.base_url,
+            "https://api.jp1.prisma-saas.paloaltonetworks.com"
+        );
+        assert_eq!(s.capture.connect.resolve[0].to.port(), 8443);
+        assert!(
+            settings(&["--region", "us", "-o", "x", "--resolve", "nonsense"])
+                .unwrap_err()
+                .starts_with("--resolve: `nonsense` is not HOST:PORT:ADDR")
+        );
+        assert!(
+            settings(&[
+                "--region",
+                "us",
+                "-o",
+                "x",
+                "--ca-file",
+                "/nonexistent/ca.pem"
+            ])
+            .unwrap_err()
+            .starts_with("--ca-file: /nonexistent/ca.pem:")
+        );
     }
 
     #[test]
