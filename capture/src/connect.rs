@@ -105,19 +105,21 @@ impl Connect {
 /// Reads the certificates of a PEM file; at least one is required.
 pub fn load_ca_file(path: &Path) -> Result<Vec<Vec<u8>>, String> {
     let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    load_ca_pem(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The certificates (DER) of PEM text; at least one is required.
+pub fn load_ca_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&text) {
+    for item in ureq::tls::parse_pem(pem) {
         match item {
             Ok(PemItem::Certificate(c)) => certs.push(c.der().to_vec()),
             Ok(_) => {}
-            Err(e) => return Err(format!("{}: not PEM: {e}", path.display())),
+            Err(e) => return Err(format!("not PEM: {e}")),
         }
     }
     if certs.is_empty() {
-        return Err(format!(
-            "{}: no certificate (-----BEGIN CERTIFICATE-----) in the file",
-            path.display()
-        ));
+        return Err("no certificate (-----BEGIN CERTIFICATE-----) in the file".into());
     }
     Ok(certs)
 }

@@ -345,7 +345,6 @@ fn plain_http_to_a_remote_host_is_refused_before_any_traffic() {
 fn secrets_never_reach_any_output() {
     let faults = Faults {
         expire_token_every: Some(2),
-        revoke_token_every: Some(3),
         server_error_every: Some(5),
         drop_mid_body_every: Some(7),
         malformed_every: Some(9),
