@@ -103,7 +103,8 @@ fn serves_fixed_pattern_timestamps(readme: &str) {
     }
     signal(&mock, rustix::process::Signal::TERM);
     let _ = wait(mock, Duration::from_secs(20));
-    assert!(seen >= 9_000, "{readme}: only {seen} events seen");
+    // Every 5th answer is cut mid-body by the README's faults: about 8,000 of 10,019 arrive.
+    assert!(seen >= 7_000, "{readme}: only {seen} events seen");
 }
 
 #[cfg(unix)]
