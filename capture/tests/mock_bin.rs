@@ -86,3 +86,109 @@ fn the_mock_binary_refuses_a_non_loopback_address_unless_told() {
         stderr(&out)
     );
 }
+
+/// Starts the mock binary with `args`; returns it and its ready line.
+fn spawn_mock(args: &[&str]) -> (std::process::Child, String) {
+    let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_aperture-mock"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(mock.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    (mock, first)
+}
+
+#[cfg(unix)]
+#[test]
+fn the_mock_binary_over_tls_serves_each_client_its_own_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("mock-ca.pem");
+    let (mock, first) = spawn_mock(&[
+        "--tls",
+        "--ca-out",
+        ca.to_str().unwrap(),
+        "--generate",
+        "40",
+        "--empty-wait-ms",
+        "50",
+        "--client",
+        &format!("{CLIENT_ID}:{CLIENT_SECRET}"),
+        "--client",
+        "second-client:an:other:secret",
+    ]);
+    assert!(
+        first.contains("with 40 events for 2 clients (test-client-7f3a, second-client)"),
+        "{first}"
+    );
+    assert!(
+        first
+            .trim_end()
+            .ends_with(&format!("; CA certificate in {}", ca.display())),
+        "{first}"
+    );
+    let url = first
+        .strip_prefix("listening on ")
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    for (id, secret) in [
+        (CLIENT_ID, CLIENT_SECRET),
+        ("second-client", "an:other:secret"),
+    ] {
+        let journal = dir.path().join(format!("{id}.ndjson"));
+        let out = run(bare()
+            .env("APERTURE_CLIENT_ID", id)
+            .env("APERTURE_CLIENT_SECRET", secret)
+            .args(["--base-url", &url, "--ca-file", ca.to_str().unwrap()])
+            .args(["-o", journal.to_str().unwrap(), "--until-drained"]));
+        assert_success(&out);
+        assert_eq!(lines(&journal), generate(1, 40), "{id}");
+    }
+    signal(&mock, rustix::process::Signal::INT);
+    let mock_out = wait(mock, Duration::from_secs(20));
+    assert!(
+        stderr(&mock_out).contains("handed out 80 events in completed responses; 0 left"),
+        "{}",
+        stderr(&mock_out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_mock_binary_reports_events_dropped_after_the_retention() {
+    let (mock, first) = spawn_mock(&["--generate", "7", "--retention-secs", "1"]);
+    assert!(first.contains("with 7 events"), "{first}");
+    std::thread::sleep(Duration::from_millis(1_600));
+    signal(&mock, rustix::process::Signal::INT);
+    let out = wait(mock, Duration::from_secs(20));
+    let err = stderr(&out);
+    assert!(
+        err.contains("retention: dropped 7 events not delivered within 1 s (7 so far)"),
+        "{err}"
+    );
+    assert!(err.contains("0 left; 7 dropped undelivered"), "{err}");
+}
+
+#[test]
+fn the_mock_binary_refuses_a_client_without_a_secret() {
+    let out = run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_aperture-mock"))
+            .args(["--listen", "127.0.0.1:0", "--client", "only-an-id"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped()),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected ID:SECRET"),
+        "{}",
+        stderr(&out)
+    );
+}
