@@ -50,7 +50,7 @@ struct Flags {
     /// and every region host; the CA certificate is written to --ca-out.
     #[arg(long)]
     tls: bool,
-    /// Where --tls writes the CA certificate (PEM) [default: <temp dir>/aperture-mock-<port>-ca.pem].
+    /// Where --tls writes the CA certificate (PEM) [default: aperture-mock-PORT-ca.pem in the temp directory].
     #[arg(long, value_name = "FILE", requires = "tls")]
     ca_out: Option<PathBuf>,
     /// How long an events request waits for events before answering 204, in milliseconds.
