@@ -57,7 +57,7 @@ fn thirty_concurrent_gets_on_one_client_never_share_an_event() {
     }
     assert!(
         per_thread.iter().filter(|g| !g.is_empty()).count() > 1,
-        "the GETs overlapped"
+        "the events were spread over several of the concurrent GETs"
     );
     assert_eq!(mock.remaining_for("client-1"), EVENTS as usize);
 }
