@@ -4,7 +4,8 @@
 //! in-process mock holding generated events, until drained, and prints
 //! events per second for: the bulk endpoint with a sync per response (the
 //! default), the same without syncing (the hidden `--no-fsync`, for this
-//! measurement only), the bulk endpoint with `--validate`, and the single
+//! measurement only), the bulk endpoint with `--validate`, the bulk endpoint
+//! over TLS (the mock's `--tls`, trusted through `--ca-file`), and the single
 //! endpoint. Each figure is the median of a few runs; the journal lives in
 //! the target directory (a real disk, not a tmpfs, so syncs cost what they
 //! cost).
@@ -25,18 +26,27 @@ struct Scenario {
     name: &'static str,
     args: &'static [&'static str],
     events: u64,
+    tls: bool,
 }
 
-fn run_once(events: &[Vec<u8>], args: &[&str], dir: &Path) -> (Duration, u64) {
+fn run_once(events: &[Vec<u8>], s: &Scenario, dir: &Path) -> (Duration, u64) {
     let config = MockConfig {
         empty_wait: Duration::from_millis(10),
+        tls: s.tls,
         ..MockConfig::default()
     };
     let mock = MockServer::start(config, events.to_vec()).expect("mock starts");
     let journal = dir.join("bench.ndjson");
     let _ = std::fs::remove_file(&journal);
+    let mut tls_args = Vec::new();
+    if let Some(pem) = mock.ca_pem() {
+        let ca = dir.join("mock-ca.pem");
+        std::fs::write(&ca, pem).expect("CA file");
+        tls_args = vec!["--ca-file".to_owned(), ca.to_string_lossy().into_owned()];
+    }
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_aperture-capture"))
+        .args(&tls_args)
         .args([
             "--base-url",
             &mock.base_url(),
@@ -45,7 +55,7 @@ fn run_once(events: &[Vec<u8>], args: &[&str], dir: &Path) -> (Duration, u64) {
             "--until-drained",
             "--quiet",
         ])
-        .args(args)
+        .args(s.args)
         .env("APERTURE_CLIENT_ID", "mock-client")
         .env("APERTURE_CLIENT_SECRET", "mock-secret")
         .stdout(Stdio::null())
@@ -86,43 +96,62 @@ fn main() {
             name: "bulk size=100, fsync per response",
             args: &["--size", "100"],
             events: n,
+            tls: false,
         },
         Scenario {
             name: "bulk size=100, no fsync",
             args: &["--size", "100", "--no-fsync"],
             events: n,
+            tls: false,
         },
         Scenario {
             name: "bulk size=100, fsync, --validate",
             args: &["--size", "100", "--validate"],
             events: n,
+            tls: false,
         },
         Scenario {
             name: "bulk size=100, no fsync, --validate",
             args: &["--size", "100", "--no-fsync", "--validate"],
             events: n,
+            tls: false,
+        },
+        Scenario {
+            name: "bulk size=100, fsync, TLS",
+            args: &["--size", "100"],
+            events: n,
+            tls: true,
+        },
+        Scenario {
+            name: "bulk size=100, no fsync, TLS",
+            args: &["--size", "100", "--no-fsync"],
+            events: n,
+            tls: true,
         },
         Scenario {
             name: "bulk size=10, fsync per response",
             args: &["--size", "10"],
             events: n / 4,
+            tls: false,
         },
         Scenario {
             name: "bulk size=10, no fsync",
             args: &["--size", "10", "--no-fsync"],
             events: n / 4,
+            tls: false,
         },
         Scenario {
             name: "single endpoint, fsync per response",
             args: &["--single"],
             events: n / 20,
+            tls: false,
         },
     ];
     println!("capture throughput on loopback ({RUNS} runs each, median)");
     for s in &scenarios {
         let events = generate(1, s.events);
         let mut runs: Vec<(Duration, u64)> =
-            (0..RUNS).map(|_| run_once(&events, s.args, &dir)).collect();
+            (0..RUNS).map(|_| run_once(&events, s, &dir)).collect();
         runs.sort();
         let (time, responses) = runs[RUNS / 2];
         let secs = time.as_secs_f64();
