@@ -10,8 +10,9 @@ use quote::quote;
 
 use crate::ir::{Branch, Item, Module, TypeRef, Unknown};
 
-/// The support code `module` needs.
-pub(super) fn emit(module: &Module) -> TokenStream {
+/// The support code `module` needs; `forms` when a struct keeps how its
+/// values were written.
+pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
     let has = |f: &dyn Fn(&Item) -> bool| module.items.iter().any(f);
     let structs = has(&|i| matches!(i, Item::Struct(_)));
     let keeps = has(&|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep));
@@ -217,6 +218,12 @@ pub(super) fn emit(module: &Module) -> TokenStream {
             }
         });
     }
+    if forms {
+        out.extend(forms_runtime());
+    }
+    if forms && open {
+        out.extend(spelling_runtime());
+    }
     if integral {
         out.extend(quote! {
             /// An integral JSON number as `i128` (`1.0` is the integer 1, as in JSON Schema).
@@ -235,26 +242,191 @@ pub(super) fn emit(module: &Module) -> TokenStream {
                 pub(super) check: fn(i128) -> Option<T>,
             }
 
+            /// The value, and whether it was written as a float (`1.0`).
             impl<T> serde::de::Visitor<'_> for IntVisitor<T> {
-                type Value = T;
+                type Value = (T, bool);
                 fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str(self.expecting)
                 }
-                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
-                    (self.check)(i128::from(v)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(T, bool), E> {
+                    (self.check)(i128::from(v)).map(|t| (t, false)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
                 }
-                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
-                    (self.check)(i128::from(v)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(T, bool), E> {
+                    (self.check)(i128::from(v)).map(|t| (t, false)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
                 }
-                fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+                fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(T, bool), E> {
                     integral(v)
                         .and_then(self.check)
+                        .map(|t| (t, true))
                         .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
                 }
             }
         });
     }
     out
+}
+
+/// How values were written, kept beside them by the structs: the support of
+/// lossless round trips for values that compare by their canonical form.
+fn forms_runtime() -> TokenStream {
+    quote! {
+        /// How one value was written, when that is not its canonical form.
+        #[derive(Clone, Default)]
+        #[allow(dead_code, reason = "which forms a module keeps depends on its schemas")]
+        pub(super) enum Form {
+            /// As the value writes itself.
+            #[default]
+            Canonical,
+            /// An integer written as a float (`1.0`).
+            Float,
+            /// A spelling the schema lists (`x-quirk-values`).
+            Listed(&'static str),
+            /// Any other spelling of a known value (a case variant).
+            Received(Box<str>),
+        }
+
+        impl Form {
+            /// The spelling, if it is not the canonical one.
+            #[allow(dead_code, reason = "used by open sets only")]
+            pub(super) fn text(&self) -> Option<&str> {
+                match self {
+                    Form::Listed(text) => Some(text),
+                    Form::Received(text) => Some(text),
+                    Form::Canonical | Form::Float => None,
+                }
+            }
+        }
+
+        impl std::fmt::Debug for Form {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    Form::Canonical => f.write_str("Canonical"),
+                    Form::Float => f.write_str("Float"),
+                    Form::Listed(text) => write!(f, "{text:?}"),
+                    Form::Received(text) => write!(f, "{text:?}"),
+                }
+            }
+        }
+
+        /// The forms of a struct's values, one per field that has one. Never
+        /// part of a comparison: events compare and hash by their values.
+        #[derive(Clone)]
+        pub(super) struct Received<const N: usize>(pub(super) [Form; N]);
+
+        impl<const N: usize> Default for Received<N> {
+            fn default() -> Self {
+                Received(std::array::from_fn(|_| Form::Canonical))
+            }
+        }
+
+        impl<const N: usize> PartialEq for Received<N> {
+            fn eq(&self, _: &Self) -> bool {
+                true
+            }
+        }
+
+        impl<const N: usize> Eq for Received<N> {}
+
+        impl<const N: usize> std::hash::Hash for Received<N> {
+            fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+        }
+
+        impl<const N: usize> std::fmt::Debug for Received<N> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.0.iter().filter(|form| !matches!(form, Form::Canonical))).finish()
+            }
+        }
+
+        /// Reads a value with how it was written.
+        pub(super) trait ReadForm: Sized {
+            /// The value and its form.
+            fn read_form<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(Self, Form), D::Error>;
+        }
+
+        /// A value read with its form: what the builders hold.
+        pub(super) struct Formed<T>(pub(super) T, pub(super) Form);
+
+        impl<'de, T: ReadForm> serde::Deserialize<'de> for Formed<T> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                T::read_form(deserializer).map(|(value, form)| Formed(value, form))
+            }
+        }
+
+        /// Writes a value in the form it was read in, when it still reads as the value.
+        pub(super) trait WriteForm {
+            /// Serializes `self` as `form` says.
+            fn write_form<S: serde::Serializer>(&self, form: &Form, serializer: S) -> Result<S::Ok, S::Error>;
+        }
+
+        /// A value and its form, serialized together.
+        pub(super) struct WithForm<'a, T>(pub(super) &'a T, pub(super) &'a Form);
+
+        impl<T: WriteForm> serde::Serialize for WithForm<'_, T> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.0.write_form(self.1, serializer)
+            }
+        }
+
+        /// An optional value's form moved to its slot.
+        #[allow(dead_code, reason = "used by optional fields with a form only")]
+        pub(super) fn split<T>(value: Option<Formed<T>>, slot: &mut Form) -> Option<T> {
+            value.map(|Formed(value, form)| {
+                *slot = form;
+                value
+            })
+        }
+
+        /// An optional nullable value's form moved to its slot.
+        #[allow(dead_code, reason = "used by optional nullable fields with a form only")]
+        pub(super) fn split_null<T>(value: Option<Option<Formed<T>>>, slot: &mut Form) -> Option<Option<T>> {
+            value.map(|inner| split(inner, slot))
+        }
+    }
+}
+
+/// Reading an open set's value with its spelling.
+fn spelling_runtime() -> TokenStream {
+    quote! {
+        /// An open set, as the spelling reader sees it.
+        pub(super) trait Spelled: Sized {
+            /// The known value a spelling reads as, with its listed spelling.
+            fn spelled(text: &str) -> Option<(Self, Option<&'static str>)>;
+            /// The catch-all value.
+            fn other(text: String) -> Self;
+            /// The canonical spelling.
+            fn canonical(&self) -> &str;
+        }
+
+        /// The value and its form for one spelling.
+        fn read_spelling<T: Spelled>(text: &str) -> Option<(T, Form)> {
+            let (value, listed) = T::spelled(text)?;
+            let form = match listed {
+                Some(listed) => Form::Listed(listed),
+                None if value.canonical() == text => Form::Canonical,
+                None => Form::Received(text.into()),
+            };
+            Some((value, form))
+        }
+
+        /// Reads an open set's value and keeps its spelling.
+        pub(super) struct SpellingVisitor<T>(pub(super) std::marker::PhantomData<T>);
+
+        impl<T: Spelled> serde::de::Visitor<'_> for SpellingVisitor<T> {
+            type Value = (T, Form);
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(T, Form), E> {
+                Ok(read_spelling(v).unwrap_or_else(|| (T::other(v.to_owned()), Form::Canonical)))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(T, Form), E> {
+                Ok(match read_spelling(&v) {
+                    Some(read) => read,
+                    None => (T::other(v), Form::Canonical),
+                })
+            }
+        }
+    }
 }
 
 /// A JSON value reader that refuses duplicate keys at every depth, as the

@@ -18,13 +18,8 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let builder = helper(&s.name, "Builder");
     let doc = docs::attrs(&s.docs, None);
-    let eq = s.fields.iter().all(|f| ctx.is_eq(&f.ty)) && s.unknown != Unknown::Keep;
-    let own: &[&str] = if eq {
-        &["Debug", "Clone", "PartialEq", "Eq"]
-    } else {
-        &["Debug", "Clone", "PartialEq"]
-    };
-    let derives = ctx.derives(&s.name, own);
+    let derives = ctx.derives(&s.name, &["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
+    let forms = formed(ctx, s);
 
     let mut fields = Vec::new();
     for c in s.consts.iter().filter(|c| !c.required) {
@@ -48,6 +43,12 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
         let d = docs::text("Properties the schema does not list, kept as received.");
         fields.push(quote! { #d pub #extras: serde_json::Map<String, serde_json::Value>, });
     }
+    let received = field_ident(&s.received);
+    if !forms.is_empty() {
+        let n = forms.len();
+        let d = docs::text("How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.");
+        fields.push(quote! { #d #received: __codegen::Received<#n>, });
+    }
 
     let consts = s.consts.iter().map(|c| {
         let const_name = ident(&c.const_name);
@@ -58,16 +59,22 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
         ));
         quote! { #d pub const #const_name: &'static str = #value; }
     });
-    let consts_impl = (!s.consts.is_empty()).then(|| quote! { impl #name { #(#consts)* } });
+    let constructor = constructor(ctx, s, !forms.is_empty());
+    let getters = getters(ctx, s, &forms);
 
-    let serialize = serialize(ctx, s);
+    let serialize = serialize(s, &forms);
     let expecting = &s.expecting;
     let public = quote! {
         #doc
+        #[non_exhaustive]
         #derives
         pub struct #name { #(#fields)* }
 
-        #consts_impl
+        impl #name {
+            #(#consts)*
+            #constructor
+            #(#getters)*
+        }
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -84,7 +91,140 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
             }
         }
     };
-    (public, builder_tokens(ctx, s))
+    (public, builder_tokens(ctx, s, &forms))
+}
+
+/// The fields that keep how their value was written: (index in
+/// `s.fields`, slot in the `received` array).
+fn formed(ctx: &Ctx<'_>, s: &Struct) -> Vec<(usize, usize)> {
+    s.fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| ctx.has_form(&f.ty))
+        .enumerate()
+        .map(|(slot, (index, _))| (index, slot))
+        .collect()
+}
+
+/// The slot of a field in the `received` array, if it has one.
+fn slot_of(forms: &[(usize, usize)], index: usize) -> Option<usize> {
+    forms.iter().find(|(i, _)| *i == index).map(|(_, slot)| *slot)
+}
+
+/// `new(required fields)`: the constructor tests and producers need, as the
+/// struct is `#[non_exhaustive]`.
+fn constructor(ctx: &Ctx<'_>, s: &Struct, has_received: bool) -> TokenStream {
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for c in s.consts.iter().filter(|c| !c.required) {
+        let id = field_ident(&c.ident);
+        inits.push(quote! { #id: false, });
+    }
+    for f in &s.fields {
+        let id = field_ident(&f.ident);
+        if f.required {
+            if f.ty == TypeRef::String && !f.nullable {
+                params.push(quote! { #id: impl Into<String> });
+                inits.push(quote! { #id: #id.into(), });
+            } else {
+                let ty = field_type(ctx, f, false);
+                params.push(quote! { #id: #ty });
+                inits.push(quote! { #id, });
+            }
+        } else {
+            inits.push(quote! { #id: None, });
+        }
+    }
+    if s.unknown == Unknown::Keep {
+        let extras = field_ident(&s.extras);
+        inits.push(quote! { #extras: serde_json::Map::new(), });
+    }
+    if has_received {
+        let received = field_ident(&s.received);
+        inits.push(quote! { #received: __codegen::Received::default(), });
+    }
+    let many = (params.len() > 7).then(|| {
+        quote! { #[allow(clippy::too_many_arguments, reason = "one parameter per required field")] }
+    });
+    let d = docs::text(&format!(
+        "A `{}` with its required fields; every optional field absent{}.",
+        s.name,
+        if s.unknown == Unknown::Keep {
+            ", no unknown field"
+        } else {
+            ""
+        }
+    ));
+    quote! {
+        #d
+        #many
+        pub fn new(#(#params),*) -> Self {
+            Self { #(#inits)* }
+        }
+    }
+}
+
+/// `Option<&T>` of a field's value, whatever its shape (named `value` by callers).
+fn value_ref(f: &Field) -> TokenStream {
+    let id = field_ident(&f.ident);
+    match (f.required, f.nullable) {
+        (true, false) => quote! { Some(&self.#id) },
+        (true, true) | (false, false) => quote! { self.#id.as_ref() },
+        (false, true) => quote! { self.#id.as_ref().and_then(Option::as_ref) },
+    }
+}
+
+/// Getters: one flattening absent and `null` per optional nullable field,
+/// and the received spelling of each open-set field.
+fn getters(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> Vec<TokenStream> {
+    let mut taken = std::collections::BTreeSet::from(["new".to_owned()]);
+    let mut out = Vec::new();
+    for f in s.fields.iter().filter(|f| !f.required && f.nullable) {
+        if !taken.insert(f.ident.name.clone()) {
+            continue;
+        }
+        let method = field_ident(&f.ident);
+        let (ret, convert) = ctx.getter(&f.ty);
+        let value = value_ref(f);
+        let d = docs::text(&format!(
+            "`{}`, absent and `null` alike as `None` (the field itself keeps them apart).",
+            f.json_name
+        ));
+        out.push(quote! {
+            #d
+            pub fn #method(&self) -> Option<#ret> {
+                #value #convert
+            }
+        });
+    }
+    let received = field_ident(&s.received);
+    for (index, f) in s.fields.iter().enumerate() {
+        let open = matches!(&f.ty, TypeRef::Named(n) if matches!(ctx.item(n), Some(crate::ir::Item::OpenEnum(_))));
+        let Some(slot) = slot_of(forms, index).filter(|_| open) else {
+            continue;
+        };
+        let name = format!("{}_spelling", f.ident.name);
+        if !taken.insert(name.clone()) {
+            continue;
+        }
+        let method = ident(&name);
+        let value = value_ref(f);
+        let d = docs::text(&format!(
+            "`{}` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.",
+            f.json_name
+        ));
+        out.push(quote! {
+            #d
+            pub fn #method(&self) -> Option<&str> {
+                let value = #value;
+                value.map(|value| match self.#received.0[#slot].text() {
+                    Some(text) if value.is_spelled(text) => text,
+                    _ => value.as_str(),
+                })
+            }
+        });
+    }
+    out
 }
 
 /// The Rust type of a field, with its `Option`s.
@@ -97,8 +237,9 @@ fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
     }
 }
 
-/// The body of `Serialize::serialize`: a map, in schema order, extras last.
-fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
+/// The body of `Serialize::serialize`: a map, in schema order, extras last;
+/// values with a form written as received.
+fn serialize(s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
     let mut entries = Vec::new();
     for c in &s.consts {
         let key = &c.json_name;
@@ -110,14 +251,32 @@ fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
             entries.push(quote! { if self.#id { map.serialize_entry(#key, Self::#const_name)?; } });
         }
     }
-    for f in &s.fields {
+    let received = field_ident(&s.received);
+    for (index, f) in s.fields.iter().enumerate() {
         let key = &f.json_name;
         let id = field_ident(&f.ident);
-        entries.push(if f.required {
-            quote! { map.serialize_entry(#key, &self.#id)?; }
-        } else {
-            quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } }
-        });
+        let entry = match slot_of(forms, index) {
+            None if f.required => quote! { map.serialize_entry(#key, &self.#id)?; },
+            None => quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } },
+            Some(slot) => {
+                let form = quote! { &self.#received.0[#slot] };
+                match (f.required, f.nullable) {
+                    (true, false) => quote! { map.serialize_entry(#key, &__codegen::WithForm(&self.#id, #form))?; },
+                    (true, true) => quote! {
+                        map.serialize_entry(#key, &self.#id.as_ref().map(|v| __codegen::WithForm(v, #form)))?;
+                    },
+                    (false, false) => quote! {
+                        if let Some(value) = &self.#id { map.serialize_entry(#key, &__codegen::WithForm(value, #form))?; }
+                    },
+                    (false, true) => quote! {
+                        if let Some(value) = &self.#id {
+                            map.serialize_entry(#key, &value.as_ref().map(|v| __codegen::WithForm(v, #form)))?;
+                        }
+                    },
+                }
+            }
+        };
+        entries.push(entry);
     }
     if s.unknown == Unknown::Keep {
         let extras = field_ident(&s.extras);
@@ -134,7 +293,7 @@ fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
 }
 
 /// The private builder: one slot per property, `take` and `finish`.
-fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
+fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
     let name = ident(&s.name);
     let builder = helper(&s.name, "Builder");
     let mut slots = Vec::new();
@@ -159,10 +318,16 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
             finish_fields.push(quote! { #id: self.#id, });
         }
     }
-    for f in &s.fields {
+    let received = field_ident(&s.received);
+    let mut splits = Vec::new();
+    for (index, f) in s.fields.iter().enumerate() {
         let id = field_ident(&f.ident);
         let key = &f.json_name;
+        let slot = slot_of(forms, index);
         let mut stored = ctx.type_ref(&f.ty, true);
+        if slot.is_some() {
+            stored = quote!(Formed<#stored>);
+        }
         if f.nullable {
             stored = quote!(Option<#stored>);
         }
@@ -178,12 +343,32 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
                 self.#id = Some(#read(value, #key)?);
             }
         });
-        finish_fields.push(if f.required {
-            quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, }
-        } else {
-            quote! { #id: self.#id, }
-        });
+        match slot {
+            None if f.required => finish_fields
+                .push(quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, }),
+            None => finish_fields.push(quote! { #id: self.#id, }),
+            Some(slot) => {
+                let into = quote! { &mut #received.0[#slot] };
+                splits.push(match (f.required, f.nullable) {
+                    (true, false) => quote! {
+                        let Formed(#id, __form) = self.#id.ok_or_else(|| E::missing_field(#key))?;
+                        #received.0[#slot] = __form;
+                    },
+                    (true, true) => quote! {
+                        let #id = split(self.#id.ok_or_else(|| E::missing_field(#key))?, #into);
+                    },
+                    (false, false) => quote! { let #id = split(self.#id, #into); },
+                    (false, true) => quote! { let #id = split_null(self.#id, #into); },
+                });
+                finish_fields.push(quote! { #id, });
+            }
+        }
     }
+    let received_init = (!forms.is_empty()).then(|| {
+        let n = forms.len();
+        finish_fields.push(quote! { #received, });
+        quote! { let mut #received = Received::<#n>::default(); }
+    });
     let extras = field_ident(&s.extras);
     let fallback = match s.unknown {
         Unknown::Keep => {
@@ -222,6 +407,8 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
 
             fn finish<E: serde::de::Error>(self) -> Result<super::#name, E> {
                 #(#finish_checks)*
+                #received_init
+                #(#splits)*
                 Ok(super::#name { #(#finish_fields)* })
             }
         }

@@ -39,8 +39,15 @@ pub(crate) struct Options {
     pub union_name: Option<String>,
 }
 
-/// The name of the generated date-time type.
-pub(crate) const DATE_TIME_NAME: &str = "DateTime";
+/// The name of the generated date-time type: the title of the stock schemas'
+/// `timestamp` definition, and the name users know from jiff (an instant).
+pub(crate) const DATE_TIME_NAME: &str = "Timestamp";
+
+/// The name of the generated type holding an open set's unknown value.
+pub(crate) const OTHER_VALUE_NAME: &str = "OtherValue";
+
+/// The name of the generated error of a bounded integer's `TryFrom`.
+pub(crate) const OUT_OF_RANGE_NAME: &str = "OutOfRange";
 
 /// Lowers every loaded schema into one module.
 pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
@@ -48,7 +55,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         schemas,
         options,
         errors: Collector::default(),
-        names: TypeNames::new(&[DATE_TIME_NAME]),
+        names: TypeNames::new(&[DATE_TIME_NAME, "InvalidTimestamp", OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]),
         items: Vec::new(),
         named: BTreeMap::new(),
         ref_stack: BTreeSet::new(),
