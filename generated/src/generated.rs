@@ -117,9 +117,10 @@ impl LogEvent {
             _ => None,
         }
     }
-    /// `severity` of `Incident`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    /// `severity` of `ActivityMonitoring`, `Incident`, `PolicyViolation`; `None` for other types, or when absent or `null`.
     pub fn severity(&self) -> Option<Severity> {
         (match self {
+            Self::ActivityMonitoring(event) => event.severity.as_ref(),
             Self::Incident(event) => event.severity.as_ref(),
             Self::PolicyViolation(event) => event.severity.as_ref(),
             _ => None,
@@ -379,10 +380,18 @@ pub struct ActivityMonitoring {
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/timestamp`
     pub timestamp: Timestamp,
+    /// Severity of the activity, 0 to 5, as on incidents. Not in the doc's table for this event type; published captures of activity events carry it (`"severity": 1`).
+    ///
+    /// Quirk: sent on activity events in published captures (`1`); the doc lists no severity for this event type
+    ///
+    /// Examples: `1`, `3`.
+    ///
+    /// Schema: `activity_monitoring.schema.json#/properties/severity`
+    pub severity: Option<Severity>,
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
     /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
-    received: __codegen::Received<2usize>,
+    received: __codegen::Received<3usize>,
 }
 impl ActivityMonitoring {
     /// The value of `log_type` in every `ActivityMonitoring`.
@@ -402,6 +411,7 @@ impl ActivityMonitoring {
             serial: None,
             cloud_app_instance: None,
             timestamp,
+            severity: None,
             extras: serde_json::Map::new(),
             received: __codegen::Received::default(),
         }
@@ -482,6 +492,12 @@ impl serde::Serialize for ActivityMonitoring {
             map.serialize_entry("cloud_app_instance", value)?;
         }
         map.serialize_entry("timestamp", &self.timestamp)?;
+        if let Some(value) = &self.severity {
+            map.serialize_entry(
+                "severity",
+                &__codegen::WithForm(value, &self.received.0[2usize]),
+            )?;
+        }
         for (key, value) in &self.extras {
             map.serialize_entry(key, value)?;
         }
@@ -1665,6 +1681,7 @@ impl<'de> serde::Deserialize<'de> for AdminAudit {
 /// Examples: `"File"`, `"file"`.
 ///
 /// Schema: `common.schema.json#/$defs/item_type`
+/// Case-insensitive (`x-case-insensitive`): any ASCII case variant of a known value is that value.
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1705,7 +1722,18 @@ impl ItemType {
             "folder" => Some((Self::Folder, Some("folder"))),
             "User" => Some((Self::User, None)),
             "user" => Some((Self::User, Some("user"))),
-            _ => None,
+            _ => {
+                if text.eq_ignore_ascii_case("File") {
+                    return Some((Self::File, None));
+                }
+                if text.eq_ignore_ascii_case("Folder") {
+                    return Some((Self::Folder, None));
+                }
+                if text.eq_ignore_ascii_case("User") {
+                    return Some((Self::User, None));
+                }
+                None
+            }
         }
     }
     /// Whether `text` reads as this value.
@@ -1947,6 +1975,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
 /// Examples: `"COMPANY"`, `"Public"`.
 ///
 /// Schema: `common.schema.json#/$defs/exposure`
+/// Case-insensitive (`x-case-insensitive`): any ASCII case variant of a known value is that value.
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1997,7 +2026,21 @@ impl Exposure {
             "COMPANY" => Some((Self::Company, Some("COMPANY"))),
             "Internal" => Some((Self::Internal, None)),
             "INTERNAL" => Some((Self::Internal, Some("INTERNAL"))),
-            _ => None,
+            _ => {
+                if text.eq_ignore_ascii_case("Public") {
+                    return Some((Self::Public, None));
+                }
+                if text.eq_ignore_ascii_case("External") {
+                    return Some((Self::External, None));
+                }
+                if text.eq_ignore_ascii_case("Company") {
+                    return Some((Self::Company, None));
+                }
+                if text.eq_ignore_ascii_case("Internal") {
+                    return Some((Self::Internal, None));
+                }
+                None
+            }
         }
     }
     /// Whether `text` reads as this value.
@@ -3750,6 +3793,7 @@ mod __codegen {
         serial: Option<Option<String>>,
         cloud_app_instance: Option<String>,
         timestamp: Option<super::Timestamp>,
+        severity: Option<Formed<super::Severity>>,
         extras: serde_json::Map<String, serde_json::Value>,
     }
     impl<'de> Builder<'de> for ActivityMonitoringBuilder {
@@ -3843,6 +3887,12 @@ mod __codegen {
                     }
                     self.timestamp = Some(field(value, "timestamp")?);
                 }
+                "severity" => {
+                    if self.severity.is_some() {
+                        return Err(duplicate("severity"));
+                    }
+                    self.severity = Some(field(value, "severity")?);
+                }
                 _ => extra(&mut self.extras, key, value)?,
             }
             Ok(())
@@ -3851,9 +3901,10 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
-            let mut received = Received::<2usize>::default();
+            let mut received = Received::<3usize>::default();
             let item_type = split(self.item_type, &mut received.0[0usize]);
             let action = split(self.action, &mut received.0[1usize]);
+            let severity = split(self.severity, &mut received.0[2usize]);
             Ok(super::ActivityMonitoring {
                 item_type,
                 item_name: self.item_name,
@@ -3867,6 +3918,7 @@ mod __codegen {
                 serial: self.serial,
                 cloud_app_instance: self.cloud_app_instance,
                 timestamp: self.timestamp.ok_or_else(|| E::missing_field("timestamp"))?,
+                severity,
                 received,
                 extras: self.extras,
             })
