@@ -428,20 +428,20 @@ impl ActivityMonitoring {
     pub fn serial(&self) -> Option<&str> {
         self.serial.as_ref().and_then(Option::as_ref).map(String::as_str)
     }
-    /// `item_type` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn item_type_spelling(&self) -> Option<&str> {
         let value = self.item_type.as_ref();
         value
-            .map(|value| match self.received.0[0usize].text() {
+            .map(|value| match self.received.0[0].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `action` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `action` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn action_spelling(&self) -> Option<&str> {
         let value = self.action.as_ref();
         value
-            .map(|value| match self.received.0[1usize].text() {
+            .map(|value| match self.received.0[1].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
@@ -455,7 +455,7 @@ impl serde::Serialize for ActivityMonitoring {
         if let Some(value) = &self.item_type {
             map.serialize_entry(
                 "item_type",
-                &__codegen::WithForm(value, &self.received.0[0usize]),
+                &__codegen::WithForm(value, &self.received.0[0]),
             )?;
         }
         if let Some(value) = &self.item_name {
@@ -476,7 +476,7 @@ impl serde::Serialize for ActivityMonitoring {
         if let Some(value) = &self.action {
             map.serialize_entry(
                 "action",
-                &__codegen::WithForm(value, &self.received.0[1usize]),
+                &__codegen::WithForm(value, &self.received.0[1]),
             )?;
         }
         if let Some(value) = &self.target_name {
@@ -495,7 +495,7 @@ impl serde::Serialize for ActivityMonitoring {
         if let Some(value) = &self.severity {
             map.serialize_entry(
                 "severity",
-                &__codegen::WithForm(value, &self.received.0[2usize]),
+                &__codegen::WithForm(value, &self.received.0[2]),
             )?;
         }
         for (key, value) in &self.extras {
@@ -777,38 +777,38 @@ impl Incident {
     pub fn incident_owner(&self) -> Option<&str> {
         self.incident_owner.as_ref().and_then(Option::as_ref).map(String::as_str)
     }
-    /// `item_type` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn item_type_spelling(&self) -> Option<&str> {
         let value = self.item_type.as_ref();
         value
-            .map(|value| match self.received.0[1usize].text() {
+            .map(|value| match self.received.0[1].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `exposure` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `exposure` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn exposure_spelling(&self) -> Option<&str> {
         let value = self.exposure.as_ref();
         value
-            .map(|value| match self.received.0[2usize].text() {
+            .map(|value| match self.received.0[2].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `incident_category` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `incident_category` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn incident_category_spelling(&self) -> Option<&str> {
         let value = self.incident_category.as_ref().and_then(Option::as_ref);
         value
-            .map(|value| match self.received.0[4usize].text() {
+            .map(|value| match self.received.0[4].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `item_verdict` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `item_verdict` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn item_verdict_spelling(&self) -> Option<&str> {
         let value = self.item_verdict.as_ref();
         value
-            .map(|value| match self.received.0[6usize].text() {
+            .map(|value| match self.received.0[6].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
@@ -822,13 +822,13 @@ impl serde::Serialize for Incident {
         if let Some(value) = &self.severity {
             map.serialize_entry(
                 "severity",
-                &__codegen::WithForm(value, &self.received.0[0usize]),
+                &__codegen::WithForm(value, &self.received.0[0]),
             )?;
         }
         if let Some(value) = &self.item_type {
             map.serialize_entry(
                 "item_type",
-                &__codegen::WithForm(value, &self.received.0[1usize]),
+                &__codegen::WithForm(value, &self.received.0[1]),
             )?;
         }
         if let Some(value) = &self.item_name {
@@ -852,13 +852,13 @@ impl serde::Serialize for Incident {
         if let Some(value) = &self.exposure {
             map.serialize_entry(
                 "exposure",
-                &__codegen::WithForm(value, &self.received.0[2usize]),
+                &__codegen::WithForm(value, &self.received.0[2]),
             )?;
         }
         if let Some(value) = &self.occurrences_by_rule {
             map.serialize_entry(
                 "occurrences_by_rule",
-                &value.as_ref().map(|v| __codegen::WithForm(v, &self.received.0[3usize])),
+                &value.as_ref().map(|v| __codegen::WithForm(v, &self.received.0[3])),
             )?;
         }
         if let Some(value) = &self.item_owner_email {
@@ -881,7 +881,7 @@ impl serde::Serialize for Incident {
         if let Some(value) = &self.incident_category {
             map.serialize_entry(
                 "incident_category",
-                &value.as_ref().map(|v| __codegen::WithForm(v, &self.received.0[4usize])),
+                &value.as_ref().map(|v| __codegen::WithForm(v, &self.received.0[4])),
             )?;
         }
         if let Some(value) = &self.incident_owner {
@@ -905,13 +905,13 @@ impl serde::Serialize for Incident {
         if let Some(value) = &self.item_size {
             map.serialize_entry(
                 "item_size",
-                &__codegen::WithForm(value, &self.received.0[5usize]),
+                &__codegen::WithForm(value, &self.received.0[5]),
             )?;
         }
         if let Some(value) = &self.item_verdict {
             map.serialize_entry(
                 "item_verdict",
-                &__codegen::WithForm(value, &self.received.0[6usize]),
+                &__codegen::WithForm(value, &self.received.0[6]),
             )?;
         }
         for (key, value) in &self.extras {
@@ -1096,20 +1096,20 @@ impl Remediation {
     pub fn item_creator_email(&self) -> Option<&str> {
         self.item_creator_email.as_ref().and_then(Option::as_ref).map(String::as_str)
     }
-    /// `item_type` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn item_type_spelling(&self) -> Option<&str> {
         let value = self.item_type.as_ref();
         value
-            .map(|value| match self.received.0[0usize].text() {
+            .map(|value| match self.received.0[0].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `action_taken` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `action_taken` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn action_taken_spelling(&self) -> Option<&str> {
         let value = self.action_taken.as_ref();
         value
-            .map(|value| match self.received.0[1usize].text() {
+            .map(|value| match self.received.0[1].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
@@ -1123,7 +1123,7 @@ impl serde::Serialize for Remediation {
         if let Some(value) = &self.item_type {
             map.serialize_entry(
                 "item_type",
-                &__codegen::WithForm(value, &self.received.0[0usize]),
+                &__codegen::WithForm(value, &self.received.0[0]),
             )?;
         }
         if let Some(value) = &self.item_name {
@@ -1155,7 +1155,7 @@ impl serde::Serialize for Remediation {
         if let Some(value) = &self.action_taken {
             map.serialize_entry(
                 "action_taken",
-                &__codegen::WithForm(value, &self.received.0[1usize]),
+                &__codegen::WithForm(value, &self.received.0[1]),
             )?;
         }
         if let Some(value) = &self.action_taken_by {
@@ -1341,20 +1341,20 @@ impl PolicyViolation {
     pub fn item_creator_email(&self) -> Option<&str> {
         self.item_creator_email.as_ref().and_then(Option::as_ref).map(String::as_str)
     }
-    /// `item_type` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn item_type_spelling(&self) -> Option<&str> {
         let value = self.item_type.as_ref();
         value
-            .map(|value| match self.received.0[0usize].text() {
+            .map(|value| match self.received.0[0].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `action_taken` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `action_taken` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn action_taken_spelling(&self) -> Option<&str> {
         let value = self.action_taken.as_ref();
         value
-            .map(|value| match self.received.0[1usize].text() {
+            .map(|value| match self.received.0[1].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
@@ -1368,7 +1368,7 @@ impl serde::Serialize for PolicyViolation {
         if let Some(value) = &self.item_type {
             map.serialize_entry(
                 "item_type",
-                &__codegen::WithForm(value, &self.received.0[0usize]),
+                &__codegen::WithForm(value, &self.received.0[0]),
             )?;
         }
         if let Some(value) = &self.item_name {
@@ -1397,7 +1397,7 @@ impl serde::Serialize for PolicyViolation {
         if let Some(value) = &self.action_taken {
             map.serialize_entry(
                 "action_taken",
-                &__codegen::WithForm(value, &self.received.0[1usize]),
+                &__codegen::WithForm(value, &self.received.0[1]),
             )?;
         }
         if let Some(value) = &self.action_taken_by {
@@ -1406,7 +1406,7 @@ impl serde::Serialize for PolicyViolation {
         if let Some(value) = &self.severity {
             map.serialize_entry(
                 "severity",
-                &__codegen::WithForm(value, &self.received.0[2usize]),
+                &__codegen::WithForm(value, &self.received.0[2]),
             )?;
         }
         if let Some(value) = &self.item_owner_email {
@@ -1567,38 +1567,38 @@ impl AdminAudit {
     pub fn resource_value_new(&self) -> Option<&str> {
         self.resource_value_new.as_ref().and_then(Option::as_ref).map(String::as_str)
     }
-    /// `admin_role` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `admin_role` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn admin_role_spelling(&self) -> Option<&str> {
         let value = self.admin_role.as_ref();
         value
-            .map(|value| match self.received.0[0usize].text() {
+            .map(|value| match self.received.0[0].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `event_type` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `event_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn event_type_spelling(&self) -> Option<&str> {
         let value = self.event_type.as_ref();
         value
-            .map(|value| match self.received.0[1usize].text() {
+            .map(|value| match self.received.0[1].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `item_type` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn item_type_spelling(&self) -> Option<&str> {
         let value = self.item_type.as_ref();
         value
-            .map(|value| match self.received.0[2usize].text() {
+            .map(|value| match self.received.0[2].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
     }
-    /// `action` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.
+    /// `action` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
     pub fn action_spelling(&self) -> Option<&str> {
         let value = self.action.as_ref();
         value
-            .map(|value| match self.received.0[3usize].text() {
+            .map(|value| match self.received.0[3].text() {
                 Some(text) if value.is_spelled(text) => text,
                 _ => value.as_str(),
             })
@@ -1619,7 +1619,7 @@ impl serde::Serialize for AdminAudit {
         if let Some(value) = &self.admin_role {
             map.serialize_entry(
                 "admin_role",
-                &__codegen::WithForm(value, &self.received.0[0usize]),
+                &__codegen::WithForm(value, &self.received.0[0]),
             )?;
         }
         if let Some(value) = &self.ip {
@@ -1628,13 +1628,13 @@ impl serde::Serialize for AdminAudit {
         if let Some(value) = &self.event_type {
             map.serialize_entry(
                 "event_type",
-                &__codegen::WithForm(value, &self.received.0[1usize]),
+                &__codegen::WithForm(value, &self.received.0[1]),
             )?;
         }
         if let Some(value) = &self.item_type {
             map.serialize_entry(
                 "item_type",
-                &__codegen::WithForm(value, &self.received.0[2usize]),
+                &__codegen::WithForm(value, &self.received.0[2]),
             )?;
         }
         if let Some(value) = &self.item_name {
@@ -1646,7 +1646,7 @@ impl serde::Serialize for AdminAudit {
         if let Some(value) = &self.action {
             map.serialize_entry(
                 "action",
-                &__codegen::WithForm(value, &self.received.0[3usize]),
+                &__codegen::WithForm(value, &self.received.0[3]),
             )?;
         }
         if let Some(value) = &self.resource_value_old {
@@ -1681,6 +1681,7 @@ impl<'de> serde::Deserialize<'de> for AdminAudit {
 /// Examples: `"File"`, `"file"`.
 ///
 /// Schema: `common.schema.json#/$defs/item_type`
+///
 /// Case-insensitive (`x-case-insensitive`): any ASCII case variant of a known value is that value.
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
 #[non_exhaustive]
@@ -1975,6 +1976,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
 /// Examples: `"COMPANY"`, `"Public"`.
 ///
 /// Schema: `common.schema.json#/$defs/exposure`
+///
 /// Case-insensitive (`x-case-insensitive`): any ASCII case variant of a known value is that value.
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
 #[non_exhaustive]
@@ -3902,9 +3904,9 @@ mod __codegen {
                 return Err(E::missing_field("log_type"));
             }
             let mut received = Received::<3usize>::default();
-            let item_type = split(self.item_type, &mut received.0[0usize]);
-            let action = split(self.action, &mut received.0[1usize]);
-            let severity = split(self.severity, &mut received.0[2usize]);
+            let item_type = split(self.item_type, &mut received.0[0]);
+            let action = split(self.action, &mut received.0[1]);
+            let severity = split(self.severity, &mut received.0[2]);
             Ok(super::ActivityMonitoring {
                 item_type,
                 item_name: self.item_name,
@@ -4138,19 +4140,19 @@ mod __codegen {
                 return Err(E::missing_field("log_type"));
             }
             let mut received = Received::<7usize>::default();
-            let severity = split(self.severity, &mut received.0[0usize]);
-            let item_type = split(self.item_type, &mut received.0[1usize]);
-            let exposure = split(self.exposure, &mut received.0[2usize]);
+            let severity = split(self.severity, &mut received.0[0]);
+            let item_type = split(self.item_type, &mut received.0[1]);
+            let exposure = split(self.exposure, &mut received.0[2]);
             let occurrences_by_rule = split_null(
                 self.occurrences_by_rule,
-                &mut received.0[3usize],
+                &mut received.0[3],
             );
             let incident_category = split_null(
                 self.incident_category,
-                &mut received.0[4usize],
+                &mut received.0[4],
             );
-            let item_size = split(self.item_size, &mut received.0[5usize]);
-            let item_verdict = split(self.item_verdict, &mut received.0[6usize]);
+            let item_size = split(self.item_size, &mut received.0[5]);
+            let item_verdict = split(self.item_verdict, &mut received.0[6]);
             Ok(super::Incident {
                 severity,
                 item_type,
@@ -4320,8 +4322,8 @@ mod __codegen {
                 return Err(E::missing_field("log_type"));
             }
             let mut received = Received::<2usize>::default();
-            let item_type = split(self.item_type, &mut received.0[0usize]);
-            let action_taken = split(self.action_taken, &mut received.0[1usize]);
+            let item_type = split(self.item_type, &mut received.0[0]);
+            let action_taken = split(self.action_taken, &mut received.0[1]);
             Ok(super::Remediation {
                 item_type,
                 item_name: self.item_name,
@@ -4480,9 +4482,9 @@ mod __codegen {
                 return Err(E::missing_field("log_type"));
             }
             let mut received = Received::<3usize>::default();
-            let item_type = split(self.item_type, &mut received.0[0usize]);
-            let action_taken = split(self.action_taken, &mut received.0[1usize]);
-            let severity = split(self.severity, &mut received.0[2usize]);
+            let item_type = split(self.item_type, &mut received.0[0]);
+            let action_taken = split(self.action_taken, &mut received.0[1]);
+            let severity = split(self.severity, &mut received.0[2]);
             Ok(super::PolicyViolation {
                 item_type,
                 item_name: self.item_name,
@@ -4620,10 +4622,10 @@ mod __codegen {
                 return Err(E::missing_field("log_type"));
             }
             let mut received = Received::<4usize>::default();
-            let admin_role = split(self.admin_role, &mut received.0[0usize]);
-            let event_type = split(self.event_type, &mut received.0[1usize]);
-            let item_type = split(self.item_type, &mut received.0[2usize]);
-            let action = split(self.action, &mut received.0[3usize]);
+            let admin_role = split(self.admin_role, &mut received.0[0]);
+            let event_type = split(self.event_type, &mut received.0[1]);
+            let item_type = split(self.item_type, &mut received.0[2]);
+            let action = split(self.action, &mut received.0[3]);
             Ok(super::AdminAudit {
                 timestamp: self.timestamp.ok_or_else(|| E::missing_field("timestamp"))?,
                 serial: self.serial,

@@ -203,6 +203,7 @@ fn getters(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> Vec<TokenStre
         let Some(slot) = slot_of(forms, index).filter(|_| open) else {
             continue;
         };
+        let slot = proc_macro2::Literal::usize_unsuffixed(slot);
         let name = format!("{}_spelling", f.ident.name);
         if !taken.insert(name.clone()) {
             continue;
@@ -210,7 +211,7 @@ fn getters(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> Vec<TokenStre
         let method = ident(&name);
         let value = value_ref(f);
         let d = docs::text(&format!(
-            "`{}` as received (`PUBLIC`), where the value gives its canonical spelling (`Public`); `None` when absent or `null`.",
+            "`{}` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.",
             f.json_name
         ));
         out.push(quote! {
@@ -259,6 +260,7 @@ fn serialize(s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
             None if f.required => quote! { map.serialize_entry(#key, &self.#id)?; },
             None => quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } },
             Some(slot) => {
+                let slot = proc_macro2::Literal::usize_unsuffixed(slot);
                 let form = quote! { &self.#received.0[#slot] };
                 match (f.required, f.nullable) {
                     (true, false) => quote! { map.serialize_entry(#key, &__codegen::WithForm(&self.#id, #form))?; },
@@ -348,6 +350,7 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
                 .push(quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, }),
             None => finish_fields.push(quote! { #id: self.#id, }),
             Some(slot) => {
+                let slot = proc_macro2::Literal::usize_unsuffixed(slot);
                 let into = quote! { &mut #received.0[#slot] };
                 splits.push(match (f.required, f.nullable) {
                     (true, false) => quote! {

@@ -27,7 +27,7 @@ pub(super) fn open_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStre
         "Case-insensitive (`x-case-insensitive`): any ASCII case variant of a known value is that value.",
     );
     let doc = docs::attrs(&e.docs, None);
-    let case_doc = case_note.map(docs::text);
+    let case_doc = case_note.map(|note| docs::text(&format!("\n{note}")));
     let derives = ctx.derives(
         &e.name,
         &["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"],

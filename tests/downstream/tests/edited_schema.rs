@@ -55,7 +55,7 @@ fn stock_types_keep_the_same_event_as_unknown_field_and_value() {
     assert_eq!(incident.extras.get("ticket_id"), Some(&json!("T-42")));
     assert_eq!(
         incident.item_verdict,
-        Some(aperture_events::ItemVerdict::Other("grayware".into()))
+        Some(aperture_events::ItemVerdict::from("grayware"))
     );
     assert_eq!(
         serde_json::to_value(&stock).expect("stock"),
@@ -86,7 +86,11 @@ fn readme_shows_this_build_script_verbatim() {
         .split("```")
         .skip(1)
         .step_by(2)
-        .filter_map(|block| block.strip_prefix("rust\n"))
+        .filter_map(|block| {
+            block
+                .strip_prefix("rust\n")
+                .or_else(|| block.strip_prefix("rust,no_run\n"))
+        })
         .map(|block| block.trim().to_owned())
         .collect();
     assert!(
