@@ -286,7 +286,11 @@ fn every_documented_field_is_a_property_with_its_documented_type_in_the_strict_r
                 documented.contains_key(field) != forbidden,
                 "{file}: {field} is {} the doc's table{}",
                 if forbidden { "in" } else { "not in" },
-                if forbidden { " but forbidden by the strict reading" } else { "" }
+                if forbidden {
+                    " but forbidden by the strict reading"
+                } else {
+                    ""
+                }
             );
         }
     }

@@ -182,7 +182,28 @@ fn good_value(schema: &Value) -> BoxedStrategy<Value> {
                     .cloned()
                     .unwrap_or_default();
                 if !known.is_empty() {
-                    options.push((3, proptest::sample::select(known).boxed()));
+                    options.push((3, proptest::sample::select(known.clone()).boxed()));
+                }
+                if schema.get("x-case-insensitive") == Some(&Value::Bool(true)) && !known.is_empty()
+                {
+                    // Any ASCII case of a known value (`pUBLIC`): the same value to the types.
+                    let recased =
+                        (proptest::sample::select(known), any::<u64>()).prop_map(|(v, mask)| {
+                            let text = v.as_str().unwrap_or_default();
+                            Value::String(
+                                text.chars()
+                                    .enumerate()
+                                    .map(|(i, c)| {
+                                        if mask >> (i % 64) & 1 == 1 {
+                                            c.to_ascii_uppercase()
+                                        } else {
+                                            c.to_ascii_lowercase()
+                                        }
+                                    })
+                                    .collect(),
+                            )
+                        });
+                    options.push((2, recased.boxed()));
                 }
                 options.push((2, any_string()));
                 if types.contains(&"integer") {

@@ -142,7 +142,10 @@ fn a_value_changed_after_reading_is_written_in_its_own_spelling() {
     incident.exposure = Some(Exposure::Company);
     incident.severity = Severity::new(4);
     let back = serde_json::to_value(&event).expect("serialize");
-    assert_eq!(back["exposure"], "Company", "the kept spelling is of another value");
+    assert_eq!(
+        back["exposure"], "Company",
+        "the kept spelling is of another value"
+    );
     assert_eq!(back["severity"], json!(4.0), "the number form is kept");
     assert_eq!(back["item_type"], "file");
 }
@@ -156,7 +159,10 @@ fn severity_is_a_small_copy_integer() {
     assert!(three >= 3 && three < 4 && three == 3);
     assert_eq!(Severity::try_from(5).map(Severity::get), Ok(5));
     let error = Severity::try_from(6).expect_err("out of range");
-    assert_eq!(error.to_string(), "6 is out of range: expected an integer from 0 to 5");
+    assert_eq!(
+        error.to_string(),
+        "6 is out of range: expected an integer from 0 to 5"
+    );
     assert_eq!(Severity::new(6), None);
     let one: Severity = serde_json::from_str("1.0").expect("1.0 is an integer");
     assert_eq!(Some(one), Severity::new(1));
@@ -196,7 +202,10 @@ fn log_event_accessors_reach_the_shared_fields() {
     let LogEvent::ActivityMonitoring(typed) = &activity else {
         panic!("an activity event")
     };
-    assert!(typed.extras.is_empty(), "severity is a field now: {typed:?}");
+    assert!(
+        typed.extras.is_empty(),
+        "severity is a field now: {typed:?}"
+    );
 
     let incident = parse(&read_json("valid", "doc_incident.json"));
     assert_eq!(incident.incident_id(), Some("5eb5ed492021c32b37588a6c"));
@@ -207,7 +216,9 @@ fn log_event_accessors_reach_the_shared_fields() {
 
 #[test]
 fn nullable_optional_fields_have_flattening_getters() {
-    let null = parse(&json!({"log_type": "admin_audit", "timestamp": "2020-05-08T23:50:55Z", "serial": null, "field": "x"}));
+    let null = parse(
+        &json!({"log_type": "admin_audit", "timestamp": "2020-05-08T23:50:55Z", "serial": null, "field": "x"}),
+    );
     let LogEvent::AdminAudit(audit) = &null else {
         panic!("admin audit")
     };

@@ -64,7 +64,11 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
     if module.date_time == Some(DateTimeRepr::Chrono) {
         public.extend(date_time::emit(&ctx));
     }
-    if module.items.iter().any(|i| matches!(i, Item::OpenEnum(_) | Item::ClosedEnum(_))) {
+    if module
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::OpenEnum(_) | Item::ClosedEnum(_)))
+    {
         public.extend(values::other_value(&ctx));
     }
     if module.items.iter().any(|i| matches!(i, Item::Integer(_))) {

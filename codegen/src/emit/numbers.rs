@@ -192,7 +192,10 @@ pub(super) fn integer(ctx: &Ctx<'_>, i: &Integer) -> (TokenStream, TokenStream) 
 /// `OutOfRange`: the error of a bounded integer's `TryFrom`.
 pub(super) fn out_of_range(ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(OUT_OF_RANGE_NAME);
-    let derives = ctx.derives(OUT_OF_RANGE_NAME, &["Debug", "Clone", "Copy", "PartialEq", "Eq"]);
+    let derives = ctx.derives(
+        OUT_OF_RANGE_NAME,
+        &["Debug", "Clone", "Copy", "PartialEq", "Eq"],
+    );
     quote! {
         /// An integer outside a schema's bounds (the error of `TryFrom` on the bounded integer types).
         #derives

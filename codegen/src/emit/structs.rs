@@ -46,7 +46,9 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     let received = field_ident(&s.received);
     if !forms.is_empty() {
         let n = forms.len();
-        let d = docs::text("How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.");
+        let d = docs::text(
+            "How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.",
+        );
         fields.push(quote! { #d #received: __codegen::Received<#n>, });
     }
 
@@ -108,7 +110,10 @@ fn formed(ctx: &Ctx<'_>, s: &Struct) -> Vec<(usize, usize)> {
 
 /// The slot of a field in the `received` array, if it has one.
 fn slot_of(forms: &[(usize, usize)], index: usize) -> Option<usize> {
-    forms.iter().find(|(i, _)| *i == index).map(|(_, slot)| *slot)
+    forms
+        .iter()
+        .find(|(i, _)| *i == index)
+        .map(|(_, slot)| *slot)
 }
 
 /// `new(required fields)`: the constructor tests and producers need, as the
@@ -258,12 +263,16 @@ fn serialize(s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
         let id = field_ident(&f.ident);
         let entry = match slot_of(forms, index) {
             None if f.required => quote! { map.serialize_entry(#key, &self.#id)?; },
-            None => quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } },
+            None => {
+                quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } }
+            }
             Some(slot) => {
                 let slot = proc_macro2::Literal::usize_unsuffixed(slot);
                 let form = quote! { &self.#received.0[#slot] };
                 match (f.required, f.nullable) {
-                    (true, false) => quote! { map.serialize_entry(#key, &__codegen::WithForm(&self.#id, #form))?; },
+                    (true, false) => {
+                        quote! { map.serialize_entry(#key, &__codegen::WithForm(&self.#id, #form))?; }
+                    }
                     (true, true) => quote! {
                         map.serialize_entry(#key, &self.#id.as_ref().map(|v| __codegen::WithForm(v, #form)))?;
                     },
@@ -346,8 +355,9 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
             }
         });
         match slot {
-            None if f.required => finish_fields
-                .push(quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, }),
+            None if f.required => {
+                finish_fields.push(quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, })
+            }
             None => finish_fields.push(quote! { #id: self.#id, }),
             Some(slot) => {
                 let slot = proc_macro2::Literal::usize_unsuffixed(slot);

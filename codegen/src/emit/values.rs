@@ -30,7 +30,15 @@ pub(super) fn open_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStre
     let case_doc = case_note.map(|note| docs::text(&format!("\n{note}")));
     let derives = ctx.derives(
         &e.name,
-        &["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"],
+        &[
+            "Debug",
+            "Clone",
+            "PartialEq",
+            "Eq",
+            "Hash",
+            "PartialOrd",
+            "Ord",
+        ],
     );
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -220,7 +228,15 @@ pub(super) fn other_value(ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(OTHER_VALUE_NAME);
     let derives = ctx.derives(
         OTHER_VALUE_NAME,
-        &["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"],
+        &[
+            "Debug",
+            "Clone",
+            "PartialEq",
+            "Eq",
+            "Hash",
+            "PartialOrd",
+            "Ord",
+        ],
     );
     quote! {
         /// A value of a value set that is none of its known values, kept exactly

@@ -55,7 +55,12 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         schemas,
         options,
         errors: Collector::default(),
-        names: TypeNames::new(&[DATE_TIME_NAME, "InvalidTimestamp", OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]),
+        names: TypeNames::new(&[
+            DATE_TIME_NAME,
+            "InvalidTimestamp",
+            OTHER_VALUE_NAME,
+            OUT_OF_RANGE_NAME,
+        ]),
         items: Vec::new(),
         named: BTreeMap::new(),
         ref_stack: BTreeSet::new(),
