@@ -41,7 +41,7 @@ pub mod run;
 pub mod schemas;
 pub mod strset;
 
-pub use aperture_events_codegen::reading::Reading;
+pub use aperture_events_schema::reading::Reading;
 pub use classify::{Class, Options, Validator, Verdict};
 pub use place::{Locus, Place};
 pub use problem::Problem;

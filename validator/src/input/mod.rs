@@ -123,7 +123,9 @@ fn read_nested(
     match detect(reader.fill_buf()?) {
         Shape::Lines => lines::read(reader, sink, limit),
         Shape::Http => http::read(reader, sink, limit),
-        Shape::Document => scan::Scanner::new(reader, Locus::at_line(1), limit).document(sink),
+        Shape::Document => scan::Scanner::new(reader, Locus::at_line(1), limit)
+            .reading_har(har::entry)
+            .document(sink),
     }
 }
 
