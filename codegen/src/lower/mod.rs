@@ -290,6 +290,22 @@ mod tests {
         assert_eq!(union.unknown, "Unknown");
         assert_eq!(union.variants[1].tag_value, "incident");
         assert_eq!(module.date_time, Some(DateTimeRepr::Chrono));
+        let methods: Vec<&str> = union.common.iter().map(|c| c.method.as_str()).collect();
+        for shared in ["timestamp", "serial", "severity", "incident_id"] {
+            assert!(methods.contains(&shared), "{shared} in {methods:?}");
+        }
+        assert!(
+            !methods.contains(&"item_type"),
+            "admin_audit's item_type is another type"
+        );
+        let severity = union.common.iter().find(|c| c.method == "severity");
+        let holders: Vec<&str> = severity
+            .map(|c| c.holders.iter().map(|(v, _, _)| v.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            holders,
+            ["ActivityMonitoring", "Incident", "PolicyViolation"]
+        );
     }
 
     #[test]
@@ -342,20 +358,27 @@ mod tests {
         else {
             panic!("open enum")
         };
-        let quirks: Vec<&str> = exposure
+        // One variant per value: the quirk spellings belong to the value they spell.
+        let variants: Vec<(&str, Vec<&str>)> = exposure
             .variants
             .iter()
-            .filter(|v| v.quirk)
-            .map(|v| v.name.as_str())
+            .map(|v| {
+                (
+                    v.name.as_str(),
+                    v.spellings.iter().map(String::as_str).collect(),
+                )
+            })
             .collect();
         assert_eq!(
-            quirks,
+            variants,
             [
-                "PublicUpper",
-                "ExternalUpper",
-                "CompanyUpper",
-                "InternalUpper"
+                ("Public", vec!["PUBLIC"]),
+                ("External", vec!["EXTERNAL"]),
+                ("Company", vec!["COMPANY"]),
+                ("Internal", vec!["INTERNAL"])
             ]
         );
+        assert!(exposure.case_insensitive);
+        assert!(exposure.variants.iter().all(|v| !v.quirk));
     }
 }
