@@ -18,7 +18,24 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let builder = helper(&s.name, "Builder");
     let doc = docs::attrs(&s.docs, None);
-    let derives = ctx.derives(&s.name, &["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
+    // With no required field, `new()` takes nothing: `Default` is the same.
+    let no_required = s.fields.iter().all(|f| !f.required);
+    let manual: &[&str] = if no_required { &["Default"] } else { &[] };
+    let derives = ctx.derives_beside(
+        &s.name,
+        &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
+        manual,
+    );
+    let default_impl = no_required.then(|| {
+        quote! {
+            impl Default for #name {
+                /// The same as [`new`](Self::new).
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     let forms = formed(ctx, s);
 
     let mut fields = Vec::new();
@@ -77,6 +94,8 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
             #constructor
             #(#getters)*
         }
+
+        #default_impl
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -71,7 +71,8 @@ fn the_other_stock_types_are_generated_unchanged() {
         "log_type": "activity_monitoring", "timestamp": "2017-02-17T00:18:58.961Z", "item_type": "file"
     }))
     .expect("accepted");
-    assert_eq!(activity.item_type, Some(events::ItemType::FileLower));
+    assert_eq!(activity.item_type, Some(events::ItemType::File));
+    assert_eq!(activity.item_type_spelling(), Some("file"));
     assert_eq!(activity.timestamp.as_str(), "2017-02-17T00:18:58.961Z");
     assert!(events::is_valid_date_time("2017-02-17T00:18:58Z"));
 }
