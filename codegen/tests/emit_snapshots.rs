@@ -181,6 +181,19 @@ fn date_time_format() {
 }
 
 #[test]
+fn date_time_type_named_after_its_schema_title() {
+    let code = generate(
+        r##"{"title": "Stamped", "type": "object",
+        "properties": {"at": {"$ref": "#/$defs/when"}},
+        "$defs": {"when": {"title": "EventTime", "type": "string", "format": "date-time"}}}"##,
+    );
+    assert!(code.contains("pub at: Option<EventTime>,"), "{code}");
+    assert!(code.contains("pub struct EventTime {"), "{code}");
+    assert!(code.contains("type Err = InvalidEventTime;"), "{code}");
+    assert!(!code.contains("Timestamp"), "{code}");
+}
+
+#[test]
 fn refs_within_and_across_files() {
     insta::assert_snapshot!(generate_files(&[
         (

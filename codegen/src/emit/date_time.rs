@@ -19,6 +19,7 @@ use super::{Ctx, ident};
 /// The date-time type and `is_valid_date_time`.
 pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(&ctx.module.date_time_name);
+    let invalid = ident(&format!("Invalid{}", ctx.module.date_time_name));
     let derives = ctx.derives_beside(
         &ctx.module.date_time_name,
         &["Debug", "Clone"],
@@ -103,23 +104,23 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
         }
 
         impl std::str::FromStr for #name {
-            type Err = InvalidTimestamp;
+            type Err = #invalid;
             fn from_str(text: &str) -> Result<Self, Self::Err> {
-                Self::parse(text).ok_or(InvalidTimestamp)
+                Self::parse(text).ok_or(#invalid)
             }
         }
 
         /// A string that is not an RFC 3339 date-time (the error of `FromStr`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct InvalidTimestamp;
+        pub struct #invalid;
 
-        impl std::fmt::Display for InvalidTimestamp {
+        impl std::fmt::Display for #invalid {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("not an RFC 3339 date-time")
             }
         }
 
-        impl std::error::Error for InvalidTimestamp {}
+        impl std::error::Error for #invalid {}
 
         impl From<chrono::DateTime<chrono::FixedOffset>> for #name {
             /// Writes the value in RFC 3339 (`Z` for UTC, fractional seconds only when needed).

@@ -39,9 +39,43 @@ pub(crate) struct Options {
     pub union_name: Option<String>,
 }
 
-/// The name of the generated date-time type: the title of the stock schemas'
-/// `timestamp` definition, and the name users know from jiff (an instant).
+/// The name of the generated date-time type when no `format: date-time`
+/// schema has a title (the stock schemas' `timestamp` is titled `Timestamp`,
+/// the name users know from jiff for an instant).
 pub(crate) const DATE_TIME_NAME: &str = "Timestamp";
+
+/// The name of the date-time type: the title of the first `format: date-time`
+/// schema that has one (files in order, keys in order), else [`DATE_TIME_NAME`].
+fn date_time_name(schemas: &Schemas) -> String {
+    fn find(value: &Value) -> Option<String> {
+        match value {
+            Value::Object(map) => {
+                let titled = map.get("format").and_then(Value::as_str) == Some("date-time");
+                if let (true, Some(title)) = (titled, map.get("title").and_then(Value::as_str)) {
+                    // Claimed, so that a title like `Option` cannot shadow a name the code uses.
+                    let mut names = TypeNames::new(&[OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]);
+                    return Some(names.claim(&[title, DATE_TIME_NAME], ""));
+                }
+                map.iter()
+                    .filter(|(key, _)| {
+                        !["examples", "const", "enum", "default"].contains(&key.as_str())
+                    })
+                    .find_map(|(_, v)| find(v))
+            }
+            Value::Array(items) => items.iter().find_map(find),
+            _ => None,
+        }
+    }
+    (0..schemas.len())
+        .find_map(|doc| {
+            let root = Location {
+                doc,
+                pointer: String::new(),
+            };
+            schemas.get(&root).and_then(find)
+        })
+        .unwrap_or_else(|| DATE_TIME_NAME.to_owned())
+}
 
 /// The name of the generated type holding an open set's unknown value.
 pub(crate) const OTHER_VALUE_NAME: &str = "OtherValue";
@@ -51,16 +85,13 @@ pub(crate) const OUT_OF_RANGE_NAME: &str = "OutOfRange";
 
 /// Lowers every loaded schema into one module.
 pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
+    let date_time = date_time_name(schemas);
+    let invalid = format!("Invalid{date_time}");
     let mut lowerer = Lowerer {
         schemas,
         options,
         errors: Collector::default(),
-        names: TypeNames::new(&[
-            DATE_TIME_NAME,
-            "InvalidTimestamp",
-            OTHER_VALUE_NAME,
-            OUT_OF_RANGE_NAME,
-        ]),
+        names: TypeNames::new(&[&date_time, &invalid, OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]),
         items: Vec::new(),
         named: BTreeMap::new(),
         ref_stack: BTreeSet::new(),
@@ -93,7 +124,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         sources: schemas.names(),
         items: items.into_iter().map(|(_, item)| item).collect(),
         date_time: lowerer.uses_date_time.then_some(options.date_time),
-        date_time_name: DATE_TIME_NAME.to_owned(),
+        date_time_name: date_time,
     };
     lowerer.errors.finish(module)
 }
