@@ -391,7 +391,7 @@ pub struct ActivityMonitoring {
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
     /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
-    received: __codegen::Received<3usize>,
+    received: __codegen::Received<3>,
 }
 impl ActivityMonitoring {
     /// The value of `log_type` in every `ActivityMonitoring`.
@@ -711,7 +711,7 @@ pub struct Incident {
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
     /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
-    received: __codegen::Received<7usize>,
+    received: __codegen::Received<7>,
 }
 impl Incident {
     /// The value of `log_type` in every `Incident`.
@@ -1053,7 +1053,7 @@ pub struct Remediation {
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
     /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
-    received: __codegen::Received<2usize>,
+    received: __codegen::Received<2>,
 }
 impl Remediation {
     /// The value of `log_type` in every `Remediation`.
@@ -1302,7 +1302,7 @@ pub struct PolicyViolation {
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
     /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
-    received: __codegen::Received<3usize>,
+    received: __codegen::Received<3>,
 }
 impl PolicyViolation {
     /// The value of `log_type` in every `PolicyViolation`.
@@ -1527,7 +1527,7 @@ pub struct AdminAudit {
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
     /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
-    received: __codegen::Received<4usize>,
+    received: __codegen::Received<4>,
 }
 impl AdminAudit {
     /// The value of `log_type` in every `AdminAudit`.
@@ -3903,7 +3903,7 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
-            let mut received = Received::<3usize>::default();
+            let mut received = Received::<3>::default();
             let item_type = split(self.item_type, &mut received.0[0]);
             let action = split(self.action, &mut received.0[1]);
             let severity = split(self.severity, &mut received.0[2]);
@@ -4139,7 +4139,7 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
-            let mut received = Received::<7usize>::default();
+            let mut received = Received::<7>::default();
             let severity = split(self.severity, &mut received.0[0]);
             let item_type = split(self.item_type, &mut received.0[1]);
             let exposure = split(self.exposure, &mut received.0[2]);
@@ -4321,7 +4321,7 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
-            let mut received = Received::<2usize>::default();
+            let mut received = Received::<2>::default();
             let item_type = split(self.item_type, &mut received.0[0]);
             let action_taken = split(self.action_taken, &mut received.0[1]);
             Ok(super::Remediation {
@@ -4481,7 +4481,7 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
-            let mut received = Received::<3usize>::default();
+            let mut received = Received::<3>::default();
             let item_type = split(self.item_type, &mut received.0[0]);
             let action_taken = split(self.action_taken, &mut received.0[1]);
             let severity = split(self.severity, &mut received.0[2]);
@@ -4621,7 +4621,7 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
-            let mut received = Received::<4usize>::default();
+            let mut received = Received::<4>::default();
             let admin_role = split(self.admin_role, &mut received.0[0]);
             let event_type = split(self.event_type, &mut received.0[1]);
             let item_type = split(self.item_type, &mut received.0[2]);

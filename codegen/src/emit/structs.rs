@@ -62,7 +62,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     }
     let received = field_ident(&s.received);
     if !forms.is_empty() {
-        let n = forms.len();
+        let n = proc_macro2::Literal::usize_unsuffixed(forms.len());
         let d = docs::text(
             "How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.",
         );
@@ -397,7 +397,7 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
         }
     }
     let received_init = (!forms.is_empty()).then(|| {
-        let n = forms.len();
+        let n = proc_macro2::Literal::usize_unsuffixed(forms.len());
         finish_fields.push(quote! { #received, });
         quote! { let mut #received = Received::<#n>::default(); }
     });
