@@ -21,7 +21,7 @@
 //! [`parse`] turns a record into a borrowed [`doc::Doc`] (which jsonschema
 //! validates directly), [`classify`] puts it in its class,
 //! [`problem`] says what is wrong, [`drift`] counts departures from the
-//! contract, [`report`] accumulates all of it, [`run`] does a whole run on
+//! contract, [`report`] accumulates all of it, [`run()`] does a whole run on
 //! all cores, [`render`] prints a report in each output format.
 
 pub mod classify;

@@ -15,7 +15,7 @@
 //! memory is bounded by the limit whatever the input: a longer record (an
 //! NDJSON line, a value of a document, an HTTP body, a HAR entry) is counted
 //! malformed where it starts and its bytes are skipped, not kept; reading goes
-//! on after it (see [`bounded`]).
+//! on after it (see `bounded.rs`).
 
 mod bounded;
 mod chunked;
