@@ -3088,7 +3088,7 @@ impl Timestamp {
     }
     /// The instant in UTC.
     pub fn to_utc(&self) -> chrono::DateTime<chrono::Utc> {
-        self.value.to_utc()
+        self.value.with_timezone(&chrono::Utc)
     }
 }
 impl PartialEq for Timestamp {
@@ -3112,7 +3112,7 @@ impl Ord for Timestamp {
 impl std::hash::Hash for Timestamp {
     /// The instant (in UTC), consistent with equality.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.value.to_utc().hash(state);
+        self.value.with_timezone(&chrono::Utc).hash(state);
     }
 }
 impl std::str::FromStr for Timestamp {

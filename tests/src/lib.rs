@@ -173,3 +173,8 @@ impl Compiled {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The `aperture-events` crate's README (its crates.io page), doctested the same way.
+#[cfg(doctest)]
+#[doc = include_str!("../../generated/README.md")]
+pub struct GeneratedReadmeDoctests;

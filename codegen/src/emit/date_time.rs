@@ -70,7 +70,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
 
             /// The instant in UTC.
             pub fn to_utc(&self) -> chrono::DateTime<chrono::Utc> {
-                self.value.to_utc()
+                self.value.with_timezone(&chrono::Utc)
             }
         }
 
@@ -99,7 +99,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
         impl std::hash::Hash for #name {
             /// The instant (in UTC), consistent with equality.
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                self.value.to_utc().hash(state);
+                self.value.with_timezone(&chrono::Utc).hash(state);
             }
         }
 
