@@ -42,7 +42,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let input: Value = serde_json::from_slice(data).expect("an accepted record is JSON");
     let output = serde_json::to_value(&event).expect("an accepted event serializes");
-    assert!(output == input, "not lossless:\n in  {input}\n out {output}");
+    assert!(
+        output == input,
+        "not lossless:\n in  {input}\n out {output}"
+    );
     let text = serde_json::to_string(&event).expect("serializes");
     let again: LogEvent = serde_json::from_str(&text).expect("its own output deserializes");
     assert_eq!(
