@@ -6,6 +6,16 @@
 //! 1.5x the `Value` parse. A second corpus puts `log_type` last in every
 //! event, the worst case for the union (every property before the tag is
 //! buffered as a `Value` first).
+//!
+//! On a loaded machine wall time drifts; instruction counts do not. Count one
+//! parser at a time (`none` is the corpus generation alone, to subtract):
+//!
+//! ```text
+//! cargo bench -p aperture-events --no-run   # prints the binary's path
+//! for p in none value typed; do
+//!   BENCH_EVENTS=20000 BENCH_ONLY=$p valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/throughput-*
+//! done
+//! ```
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::hint::black_box;
