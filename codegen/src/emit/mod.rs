@@ -14,9 +14,18 @@
 //! are builders fed one property at a time, generic over the deserializer, so
 //! the union can stream an event straight into the right builder once it has
 //! seen the tag.
+//!
+//! Values compare by what they mean, not by how they were written (an open
+//! set's `"PUBLIC"` is `Public`, an integer's `1.0` is 1, a timestamp is an
+//! instant), yet an event must serialize back to the same JSON. So the struct
+//! holding such a field keeps how its value was written in a private slot
+//! (`forms`), which takes no part in comparisons; the value types stay plain,
+//! matchable and `Copy` where they can be (`methods` adds the getters).
 
 mod date_time;
 mod docs;
+mod forms;
+mod methods;
 mod numbers;
 mod runtime;
 mod structs;
