@@ -27,7 +27,7 @@ function newAjv() {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, discriminator: true });
   addFormats(ajv);
   for (const keyword of ["x-strict", "x-quirk", "x-known-values", "x-quirk-values", "x-case-insensitive"]) {
-    ajv.addKeyword({ keyword, schemaType: ["object", "string", "array"] });
+    ajv.addKeyword({ keyword, schemaType: ["object", "string", "array", "boolean"] });
   }
   return ajv;
 }
