@@ -140,12 +140,23 @@ impl Client {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, SystemTime::now()));
-            let location = resp.headers().get("location").map(|v| v.as_bytes().to_vec());
+            let location = resp
+                .headers()
+                .get("location")
+                .map(|v| v.as_bytes().to_vec());
             if (300..=399).contains(&status) {
                 let location = location.unwrap_or_else(|| b"(no location)".to_vec());
-                return Err(redirect(&place, status, &self.redactor.excerpt(&location, 200)));
+                return Err(redirect(
+                    &place,
+                    status,
+                    &self.redactor.excerpt(&location, 200),
+                ));
             }
-            let limit = if status == 200 { self.max_body } else { 1 << 20 };
+            let limit = if status == 200 {
+                self.max_body
+            } else {
+                1 << 20
+            };
             let body = match read_body(&place, resp.into_body(), limit)? {
                 Body::Whole(b) => b,
                 Body::Over { head, rest } if status == 200 => {

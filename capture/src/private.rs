@@ -35,7 +35,9 @@ impl FileMode {
             ));
         }
         if bits & 0o600 != 0o600 {
-            return Err(format!("`{text}`: the owner must be able to read and write"));
+            return Err(format!(
+                "`{text}`: the owner must be able to read and write"
+            ));
         }
         Ok(Self(bits))
     }
@@ -101,7 +103,9 @@ pub fn mode_of(path: &Path) -> io::Result<FileMode> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        Ok(FileMode(std::fs::metadata(path)?.permissions().mode() & 0o7777))
+        Ok(FileMode(
+            std::fs::metadata(path)?.permissions().mode() & 0o7777,
+        ))
     }
     #[cfg(not(unix))]
     {
@@ -170,7 +174,11 @@ mod tests {
         assert_eq!(mode_of(&dir.path().join("a")).unwrap().file(), 0o700);
         let wide = FileMode::parse("0666").unwrap();
         create_new(&sub.join("f"), wide).unwrap();
-        assert_eq!(mode_of(&sub.join("f")).unwrap(), wide, "widened past any umask");
+        assert_eq!(
+            mode_of(&sub.join("f")).unwrap(),
+            wide,
+            "widened past any umask"
+        );
         let (_, created) = open_append(&sub.join("g"), FileMode::default()).unwrap();
         assert!(created);
         let (_, created) = open_append(&sub.join("g"), wide).unwrap();

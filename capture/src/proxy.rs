@@ -39,7 +39,9 @@ pub fn choose(
     else {
         return Ok(None);
     };
-    let no_proxy = get("NO_PROXY").or_else(|| get("no_proxy")).unwrap_or_default();
+    let no_proxy = get("NO_PROXY")
+        .or_else(|| get("no_proxy"))
+        .unwrap_or_default();
     if bypassed(host, &no_proxy) {
         return Ok(None);
     }
@@ -65,7 +67,10 @@ pub fn choose(
         "{}://{}{}",
         proxy.scheme_str().unwrap_or("http"),
         proxy_host,
-        proxy.port_u16().map(|p| format!(":{p}")).unwrap_or_default()
+        proxy
+            .port_u16()
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default()
     );
     let both_https = https && proxy.scheme_str() == Some("https");
     let both_loopback = is_loopback(host) && is_loopback(proxy_host);
@@ -97,7 +102,11 @@ mod tests {
     use super::*;
 
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     const LOCAL: &str = "http://127.0.0.1:8089";
@@ -109,8 +118,14 @@ mod tests {
             let e = choose(LOCAL, env(&[(name, "http://user:pw@10.1.2.3:3128")])).unwrap_err();
             assert_eq!(e.flag, name);
             let text = e.to_string();
-            assert!(text.starts_with(&format!("{name}: the proxy http://10.1.2.3:3128 ")), "{text}");
-            assert!(text.contains("--no-proxy") && !text.contains("pw"), "{text}");
+            assert!(
+                text.starts_with(&format!("{name}: the proxy http://10.1.2.3:3128 ")),
+                "{text}"
+            );
+            assert!(
+                text.contains("--no-proxy") && !text.contains("pw"),
+                "{text}"
+            );
         }
     }
 
@@ -132,11 +147,23 @@ mod tests {
 
     #[test]
     fn the_other_schemes_variable_and_no_proxy_mean_direct() {
-        assert_eq!(choose(LOCAL, env(&[("HTTPS_PROXY", "http://10.1.2.3:1")])).unwrap(), None);
-        assert_eq!(choose(REGION, env(&[("HTTP_PROXY", "http://10.1.2.3:1")])).unwrap(), None);
-        let vars = [("HTTP_PROXY", "http://10.1.2.3:1"), ("NO_PROXY", "localhost, 127.0.0.1")];
+        assert_eq!(
+            choose(LOCAL, env(&[("HTTPS_PROXY", "http://10.1.2.3:1")])).unwrap(),
+            None
+        );
+        assert_eq!(
+            choose(REGION, env(&[("HTTP_PROXY", "http://10.1.2.3:1")])).unwrap(),
+            None
+        );
+        let vars = [
+            ("HTTP_PROXY", "http://10.1.2.3:1"),
+            ("NO_PROXY", "localhost, 127.0.0.1"),
+        ];
         assert_eq!(choose(LOCAL, env(&vars)).unwrap(), None);
-        let vars = [("HTTPS_PROXY", "http://10.1.2.3:1"), ("no_proxy", ".paloaltonetworks.com")];
+        let vars = [
+            ("HTTPS_PROXY", "http://10.1.2.3:1"),
+            ("no_proxy", ".paloaltonetworks.com"),
+        ];
         assert_eq!(choose(REGION, env(&vars)).unwrap(), None);
         assert_eq!(choose(LOCAL, env(&[("HTTP_PROXY", " ")])).unwrap(), None);
     }

@@ -66,10 +66,7 @@ impl TokenSource {
         credentials: Credentials,
         redactor: Redactor,
     ) -> Self {
-        redactor.add_client(
-            &credentials.client_id,
-            credentials.client_secret.expose(),
-        );
+        redactor.add_client(&credentials.client_id, credentials.client_secret.expose());
         Self {
             agent,
             url: format!("{base_url}/oauth/token"),
@@ -137,7 +134,11 @@ impl TokenSource {
                     .headers()
                     .get("location")
                     .map_or(&b"(no location)"[..], |v| v.as_bytes());
-                return Err(redirect(&place, status, &self.redactor.excerpt(location, 200)));
+                return Err(redirect(
+                    &place,
+                    status,
+                    &self.redactor.excerpt(location, 200),
+                ));
             }
             401 => {
                 return Err(ApiError::Fatal(format!(

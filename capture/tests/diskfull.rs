@@ -25,7 +25,13 @@ fn under_shell(script: &str, mock: &MockServer, out: &Path, extra: &[&str]) -> C
         .arg(env!("CARGO_BIN_EXE_aperture-capture"))
         .args(["--base-url", &mock.base_url(), "--out"])
         .arg(out)
-        .args(["--retry-base-ms", "5", "--retry-cap-ms", "20", "--until-drained"])
+        .args([
+            "--retry-base-ms",
+            "5",
+            "--retry-cap-ms",
+            "20",
+            "--until-drained",
+        ])
         .args(extra)
         .env("APERTURE_CLIENT_ID", CLIENT_ID)
         .env("APERTURE_CLIENT_SECRET", CLIENT_SECRET)
@@ -79,7 +85,10 @@ fn assert_all_kept(mock: &MockServer, places: &[&[Vec<u8>]]) {
         kept.len(),
         delivered.len()
     );
-    assert!(kept == delivered, "the events kept are the ones handed out, in order");
+    assert!(
+        kept == delivered,
+        "the events kept are the ones handed out, in order"
+    );
 }
 
 fn assert_runtime_error(out: &Output) {
@@ -99,13 +108,18 @@ fn a_file_size_limit_keeps_the_batch_in_the_rejects_directory() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.ndjson");
     let out = wait(
-        under_shell(LIMIT, &mock, &journal, &["--no-space-check"]).spawn().unwrap(),
+        under_shell(LIMIT, &mock, &journal, &["--no-space-check"])
+            .spawn()
+            .unwrap(),
         Duration::from_secs(60),
     );
     assert_runtime_error(&out);
     let err = stderr(&out);
     assert!(err.contains("File too large"), "{err}");
-    assert!(err.contains("events of the last response were saved to "), "{err}");
+    assert!(
+        err.contains("events of the last response were saved to "),
+        "{err}"
+    );
     let rejected = unwritten(&dir.path().join("j.ndjson.rejects"));
     assert!(!rejected.is_empty());
     assert_all_kept(&mock, &[&lines(&journal), &rejected]);
@@ -144,7 +158,9 @@ fn with_the_space_check_the_capture_stops_before_asking() {
     let journal = dir.path().join("j.ndjson");
     let limit = "ulimit -f 2048 && exec \"$@\"";
     let out = wait(
-        under_shell(limit, &mock, &journal, &["--max-failures", "2"]).spawn().unwrap(),
+        under_shell(limit, &mock, &journal, &["--max-failures", "2"])
+            .spawn()
+            .unwrap(),
         Duration::from_secs(60),
     );
     assert_runtime_error(&out);
@@ -153,7 +169,11 @@ fn with_the_space_check_the_capture_stops_before_asking() {
     let got = lines(&journal);
     assert!(!got.is_empty(), "{err}");
     assert_all_kept(&mock, &[&got]);
-    assert_eq!(mock.remaining(), 6000 - got.len(), "nothing popped after the check");
+    assert_eq!(
+        mock.remaining(),
+        6000 - got.len(),
+        "nothing popped after the check"
+    );
     assert!(!dir.path().join("j.ndjson.rejects").exists());
 }
 

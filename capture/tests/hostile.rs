@@ -34,7 +34,14 @@ fn capture_to(base_url: &str, dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aperture-capture"));
     cmd.args(["--base-url", base_url, "--out"])
         .arg(dir.join("j.ndjson"))
-        .args(["--retry-base-ms", "1", "--retry-cap-ms", "2", "--timeout-secs", "20"])
+        .args([
+            "--retry-base-ms",
+            "1",
+            "--retry-cap-ms",
+            "2",
+            "--timeout-secs",
+            "20",
+        ])
         .env("APERTURE_CLIENT_ID", ID)
         .env("APERTURE_CLIENT_SECRET", SECRET)
         .stdin(std::process::Stdio::null())
@@ -94,8 +101,15 @@ fn echoes_of_the_basic_value_never_reach_output() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("bad credentials"), "{err}");
     assert_eq!(server.requests().len(), count + 4, "every offset was tried");
-    let auth = server.requests()[0].header("authorization").unwrap().to_owned();
-    assert_eq!(auth, format!("Basic {}", basic()[0]), "the echo held the secret");
+    let auth = server.requests()[0]
+        .header("authorization")
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        auth,
+        format!("Basic {}", basic()[0]),
+        "the echo held the secret"
+    );
     assert!(err.contains("***"), "{err}");
     assert_nothing_leaked(&out, dir.path(), &values);
 }
@@ -115,11 +129,21 @@ fn echoes_of_every_token_never_reach_output() {
     let cases = Mutex::new(cases);
     let server = Hostile::start(move |req, n| {
         if req.is_token() {
-            let token = format!("tok/{n:04}+{:016x}", (n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let token = format!(
+                "tok/{n:04}+{:016x}",
+                (n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            );
             tokens.lock().unwrap().push(token.clone());
-            return Response::new(200, format!(r#"{{"access_token":"{token}","expires_in":3600}}"#));
+            return Response::new(
+                200,
+                format!(r#"{{"access_token":"{token}","expires_in":3600}}"#),
+            );
         }
-        let bearer = req.header("authorization").unwrap_or("").trim_start_matches("Bearer ").to_owned();
+        let bearer = req
+            .header("authorization")
+            .unwrap_or("")
+            .trim_start_matches("Bearer ")
+            .to_owned();
         if n % 50 == 49 {
             // A new token for the next requests, whose echoes must be hidden too.
             return Response::new(401, json_echo(req));
@@ -127,7 +151,11 @@ fn echoes_of_every_token_never_reach_output() {
         match cases.lock().unwrap().pop() {
             Some((i, k)) => Response::new(
                 500,
-                format!("{}{} and more text after it", "x".repeat(CUT - k), forms(&bearer)[i]),
+                format!(
+                    "{}{} and more text after it",
+                    "x".repeat(CUT - k),
+                    forms(&bearer)[i]
+                ),
             ),
             None => Response::new(403, json_echo(req)),
         }
@@ -147,27 +175,40 @@ fn echoes_of_every_token_never_reach_output() {
 #[test]
 fn redirects_are_not_followed_nor_journaled() {
     let elsewhere = Hostile::start(|_, _| {
-        Response::new(200, r#"{"events":[{"log_type":"incident","from":"elsewhere"}]}"#)
+        Response::new(
+            200,
+            r#"{"events":[{"log_type":"incident","from":"elsewhere"}]}"#,
+        )
     });
     let target = format!("{}/api/v1/log_events_bulk?size=100", elsewhere.base_url());
     let to = target.clone();
     let server = Hostile::start(move |req, _| {
         if req.is_token() {
-            return Response::new(200, r#"{"access_token":"tok-REDIRECTED-0001","expires_in":60}"#);
+            return Response::new(
+                200,
+                r#"{"access_token":"tok-REDIRECTED-0001","expires_in":60}"#,
+            );
         }
-        Response::new(302, json_echo(req)).header("Location", &format!("{to}&t=tok-REDIRECTED-0001"))
+        Response::new(302, json_echo(req))
+            .header("Location", &format!("{to}&t=tok-REDIRECTED-0001"))
     });
     let dir = tempfile::tempdir().unwrap();
     let out = run(capture(&server, dir.path()).arg("--until-drained"));
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains(&format!("redirected (302) to {target}&t=***: redirects are not followed")),
+        err.contains(&format!(
+            "redirected (302) to {target}&t=***: redirects are not followed"
+        )),
         "{err}"
     );
     assert_eq!(elsewhere.connections(), 0, "the redirect was followed");
     assert!(lines(&dir.path().join("j.ndjson")).is_empty());
-    assert_nothing_leaked(&out, dir.path(), &["tok-REDIRECTED-0001".to_owned(), SECRET.to_owned()]);
+    assert_nothing_leaked(
+        &out,
+        dir.path(),
+        &["tok-REDIRECTED-0001".to_owned(), SECRET.to_owned()],
+    );
 
     // The token endpoint's redirect is refused the same way: the Basic value stays here.
     let server = Hostile::start(move |req, _| {
@@ -176,7 +217,10 @@ fn redirects_are_not_followed_nor_journaled() {
     let out = run(capture(&server, dir.path()).arg("--until-drained"));
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("/oauth/token: redirected (307) to http://127.0.0.1:"), "{err}");
+    assert!(
+        err.contains("/oauth/token: redirected (307) to http://127.0.0.1:"),
+        "{err}"
+    );
     assert_eq!(elsewhere.connections(), 0);
     let mut secrets = vec![SECRET.to_owned()];
     secrets.extend(basic());
@@ -186,7 +230,12 @@ fn redirects_are_not_followed_nor_journaled() {
 #[test]
 fn a_body_over_the_limit_is_streamed_to_a_partial_file() {
     let events: Vec<String> = (0..3000)
-        .map(|i| format!(r#"{{"log_type":"incident","n":{i},"pad":"{}"}}"#, "p".repeat(40)))
+        .map(|i| {
+            format!(
+                r#"{{"log_type":"incident","n":{i},"pad":"{}"}}"#,
+                "p".repeat(40)
+            )
+        })
         .collect();
     let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
     assert!(body.len() > 200_000);
@@ -205,8 +254,17 @@ fn a_body_over_the_limit_is_streamed_to_a_partial_file() {
         .filter(|(p, _)| p.to_string_lossy().ends_with(".partial"))
         .collect();
     assert_eq!(partial.len(), 1, "{err}");
-    assert!(partial[0].1 == body.as_bytes(), "the whole body, byte for byte");
-    assert!(err.contains(&format!("({} bytes, over the 65536 bytes held in memory)", body.len())), "{err}");
+    assert!(
+        partial[0].1 == body.as_bytes(),
+        "the whole body, byte for byte"
+    );
+    assert!(
+        err.contains(&format!(
+            "({} bytes, over the 65536 bytes held in memory)",
+            body.len()
+        )),
+        "{err}"
+    );
     assert!(lines(&dir.path().join("j.ndjson")).is_empty());
 }
 
@@ -226,7 +284,10 @@ fn terminal_escapes_from_the_server_are_printed_escaped() {
     for bad in ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}'] {
         assert!(!err.contains(bad), "{bad:?} printed raw: {err:?}");
     }
-    assert!(err.contains(r"oops \u{1b}[2J\u{1b}]0;pwned\u{7}\u{d}\u{9b}31m\u{202e}evil end"), "{err}");
+    assert!(
+        err.contains(r"oops \u{1b}[2J\u{1b}]0;pwned\u{7}\u{d}\u{9b}31m\u{202e}evil end"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -246,12 +307,18 @@ fn an_overflowing_token_lifetime_is_no_crash() {
 
     // One past u64: refused as bad json, cleanly, without showing the token.
     let server = Hostile::start(|_, _| {
-        Response::new(200, r#"{"access_token":"tok-FOREVER-02","expires_in":18446744073709551616}"#)
+        Response::new(
+            200,
+            r#"{"access_token":"tok-FOREVER-02","expires_in":18446744073709551616}"#,
+        )
     });
     let out = run(capture(&server, dir.path()).arg("--until-drained"));
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("token response is not the expected json"), "{err}");
+    assert!(
+        err.contains("token response is not the expected json"),
+        "{err}"
+    );
     assert_nothing_leaked(&out, dir.path(), &["tok-FOREVER-02".to_owned()]);
 }
 
@@ -282,7 +349,10 @@ fn a_proxy_is_refused_unless_both_ends_are_loopback_or_https() {
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(
-            err.starts_with(&format!("error: {var}: the proxy http://0.0.0.0:{} is not used", spy.port)),
+            err.starts_with(&format!(
+                "error: {var}: the proxy http://0.0.0.0:{} is not used",
+                spy.port
+            )),
             "{err}"
         );
         assert!(err.contains("--no-proxy") && !err.contains("pw"), "{err}");
@@ -310,8 +380,19 @@ fn a_loopback_proxy_for_a_loopback_api_is_used() {
     let out = run(&mut cmd);
     assert!(out.status.success(), "{}", stderr(&out));
     let reqs = proxy.requests();
-    assert!(reqs.iter().any(|r| r.line.starts_with("CONNECT 127.0.0.1:9 ")), "{reqs:?}");
-    assert!(reqs.iter().filter(|r| !r.line.starts_with("CONNECT")).all(|r| r.tunnelled));
-    assert_eq!(lines(&dir.path().join("j.ndjson")), vec![br#"{"a":1}"#.to_vec()]);
+    assert!(
+        reqs.iter()
+            .any(|r| r.line.starts_with("CONNECT 127.0.0.1:9 ")),
+        "{reqs:?}"
+    );
+    assert!(
+        reqs.iter()
+            .filter(|r| !r.line.starts_with("CONNECT"))
+            .all(|r| r.tunnelled)
+    );
+    assert_eq!(
+        lines(&dir.path().join("j.ndjson")),
+        vec![br#"{"a":1}"#.to_vec()]
+    );
     let _ = PROXY_VARS;
 }

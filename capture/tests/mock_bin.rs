@@ -128,7 +128,10 @@ fn allow_non_loopback_warns_loudly() {
         &mut first,
     )
     .unwrap();
-    assert!(first.starts_with("listening on http://127.0.0.1:"), "{first}");
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first}"
+    );
     signal(&mock, rustix::process::Signal::INT);
     let out = wait(mock, Duration::from_secs(20));
     assert!(

@@ -36,7 +36,13 @@ fn capture_under(umask: &str, dir: &Path, extra: &[&str]) -> std::process::Outpu
         drop_mid_body_every: Some(7),
         ..Faults::default()
     };
-    let mock = start(MockConfig { faults, ..mock_config() }, 2000);
+    let mock = start(
+        MockConfig {
+            faults,
+            ..mock_config()
+        },
+        2000,
+    );
     let cmd = capture(&mock, dir.join("j.ndjson").to_str().unwrap());
     let mut sh = Command::new("sh");
     sh.arg("-c")
@@ -44,7 +50,14 @@ fn capture_under(umask: &str, dir: &Path, extra: &[&str]) -> std::process::Outpu
         .arg("sh")
         .arg(cmd.get_program())
         .args(cmd.get_args())
-        .args(["--until-drained", "--rotate-size", "40K", "--gzip", "--size", "50"])
+        .args([
+            "--until-drained",
+            "--rotate-size",
+            "40K",
+            "--gzip",
+            "--size",
+            "50",
+        ])
         .args(extra)
         .env("APERTURE_CLIENT_ID", CLIENT_ID)
         .env("APERTURE_CLIENT_SECRET", CLIENT_SECRET)
@@ -56,9 +69,18 @@ fn capture_under(umask: &str, dir: &Path, extra: &[&str]) -> std::process::Outpu
 }
 
 fn assert_kinds_present(found: &[(PathBuf, u32)]) {
-    for suffix in [".incomplete", ".gz", ".malformed", ".partial", ".rejects", "j.ndjson"] {
+    for suffix in [
+        ".incomplete",
+        ".gz",
+        ".malformed",
+        ".partial",
+        ".rejects",
+        "j.ndjson",
+    ] {
         assert!(
-            found.iter().any(|(p, _)| p.to_string_lossy().ends_with(suffix)),
+            found
+                .iter()
+                .any(|(p, _)| p.to_string_lossy().ends_with(suffix)),
             "no `{suffix}` among {found:?}"
         );
     }
@@ -84,7 +106,11 @@ fn everything_created_is_private_under_umask_022() {
         assert_eq!(*m, want, "{} is {m:o}", path.display());
     }
     assert!(
-        found.iter().filter(|(p, _)| p.to_string_lossy().ends_with(".gz")).count() >= 2,
+        found
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().ends_with(".gz"))
+            .count()
+            >= 2,
         "rotated more than once: {found:?}"
     );
 }

@@ -16,7 +16,10 @@ fn forms(secret: &str) -> Vec<String> {
     let json = serde_json::to_string(secret).unwrap();
     let json = json.trim_matches('"').to_owned();
     let url: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-    let all_u: String = secret.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
+    let all_u: String = secret
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
     let all_pct: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
     vec![
         secret.to_owned(),
@@ -34,7 +37,11 @@ fn every_form_of_the_secret_and_basic_value_is_redacted() {
     let r = redactor();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{ID}:{SECRET}"));
     assert_eq!(basic, "Q0FOQVJZSUQ6UzNjcjN0L0NBTkFSWSt4eXo=");
-    for value in [SECRET.to_owned(), basic.clone(), basic.trim_end_matches('=').to_owned()] {
+    for value in [
+        SECRET.to_owned(),
+        basic.clone(),
+        basic.trim_end_matches('=').to_owned(),
+    ] {
         for form in forms(&value) {
             let text = format!("{{\"echo\":\"Authorization: Basic {form}\"}}");
             let out = r.clean(&text);
@@ -42,7 +49,10 @@ fn every_form_of_the_secret_and_basic_value_is_redacted() {
             for f in forms(&value) {
                 assert!(!out.contains(&f), "{form} -> {out}");
             }
-            assert!(!out.contains("S3cr3t") && !out.contains("UzNjcjN0"), "{out}");
+            assert!(
+                !out.contains("S3cr3t") && !out.contains("UzNjcjN0"),
+                "{out}"
+            );
         }
     }
 }

@@ -91,15 +91,21 @@ impl Hostile {
         let script: Arc<Script> = Arc::new(script);
         let counters = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
         {
-            let (requests, connections, stop) =
-                (Arc::clone(&requests), Arc::clone(&connections), Arc::clone(&stop));
+            let (requests, connections, stop) = (
+                Arc::clone(&requests),
+                Arc::clone(&connections),
+                Arc::clone(&stop),
+            );
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             connections.fetch_add(1, Ordering::SeqCst);
-                            let (requests, script, counters) =
-                                (Arc::clone(&requests), Arc::clone(&script), Arc::clone(&counters));
+                            let (requests, script, counters) = (
+                                Arc::clone(&requests),
+                                Arc::clone(&script),
+                                Arc::clone(&counters),
+                            );
                             std::thread::spawn(move || {
                                 let _ = serve(stream, &requests, &*script, &counters);
                             });
@@ -157,7 +163,11 @@ fn serve(
             tunnelled = true;
             continue;
         }
-        let counter = if req.is_token() { &counters.0 } else { &counters.1 };
+        let counter = if req.is_token() {
+            &counters.0
+        } else {
+            &counters.1
+        };
         let n = counter.fetch_add(1, Ordering::SeqCst);
         requests.lock().unwrap().push(req.clone());
         let resp = script(&req, n);
@@ -218,7 +228,10 @@ pub fn forms(value: &str) -> Vec<String> {
     let json = serde_json::to_string(value).unwrap();
     let json = json.trim_matches('"').to_owned();
     let url: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
-    let all_u: String = value.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
+    let all_u: String = value
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
     let mut v = vec![
         value.to_owned(),
         json.clone(),

@@ -34,7 +34,11 @@ fn main() -> ExitCode {
     let settings = match Settings::from_raw(raw) {
         Ok(s) => s,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {}", redactor.clean(&e.to_string()));
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                redactor.clean(&e.to_string())
+            );
             return ExitCode::from(2);
         }
     };
@@ -53,17 +57,17 @@ fn run(settings: Settings, redactor: &Redactor) -> Result<(), (u8, String)> {
         None => Credentials::from_env(),
     }
     .map_err(|e| (2, e.to_string()))?;
-    redactor.add_client(
-        &credentials.client_id,
-        credentials.client_secret.expose(),
-    );
+    redactor.add_client(&credentials.client_id, credentials.client_secret.expose());
 
     // A file-size limit (`ulimit -f`) kills with SIGXFSZ by default, losing
     // the batch in hand; with the signal caught, the write fails with EFBIG
     // instead and the batch is kept another way (see `output`).
     #[cfg(unix)]
-    signal_hook::flag::register(signal_hook::consts::SIGXFSZ, Arc::new(AtomicBool::new(false)))
-        .map_err(|e| (2, format!("installing signal handlers: {e}")))?;
+    signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        Arc::new(AtomicBool::new(false)),
+    )
+    .map_err(|e| (2, format!("installing signal handlers: {e}")))?;
 
     let mut reporter = Reporter::new(settings.progress, settings.quiet, redactor.clone());
     if let Some((strict, show_values)) = settings.validate {
