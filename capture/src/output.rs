@@ -21,7 +21,8 @@
 //! If all three fail it starts over after a wait (up to a minute), for as
 //! long as it takes: the process never exits holding a batch. Once it is
 //! stored, the error says where, and the capture stops before asking for
-//! more.
+//! more. A body that goes to the rejects directory anyway (malformed, cut
+//! off) gets the same care from [`keep_body`]: retried, then printed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,19 +62,34 @@ pub enum Stored {
     Stderr,
 }
 
-/// The output refused a batch; it was stored elsewhere, and the capture stops.
+impl std::fmt::Display for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stored::Rejects(path) => write!(f, "saved to {}", path.display()),
+            Stored::Stderr => write!(
+                f,
+                "printed in full on stderr above, between the lines `{STDERR_BEGIN}` and `{STDERR_END}`"
+            ),
+        }
+    }
+}
+
+/// Why the capture stops after a batch reached the output or a fallback.
 #[derive(Debug, thiserror::Error)]
-#[error("{cause}; the {count} events of the last response were {}", match stored {
-    Stored::Rejects(path) => format!("saved to {}", path.display()),
-    Stored::Stderr => format!("printed in full on stderr above, between the lines `{STDERR_BEGIN}` and `{STDERR_END}`"),
-})]
-pub struct OutputError {
-    /// Why the output refused it (the last error).
-    pub cause: String,
-    /// Events in the batch.
-    pub count: usize,
-    /// Where they are now.
-    pub stored: Stored,
+pub enum OutputError {
+    /// The output refused a batch; it was stored elsewhere.
+    #[error("{cause}; the {count} events of the last response were {stored}")]
+    Refused {
+        /// Why the output refused it (the last error).
+        cause: String,
+        /// Events in the batch.
+        count: usize,
+        /// Where they are now.
+        stored: Stored,
+    },
+    /// The batch is in the journal, but rotating the full journal failed.
+    #[error("{0} (the events of the last response are stored in it)")]
+    Rotation(crate::journal::JournalError),
 }
 
 impl Output {
@@ -85,7 +101,7 @@ impl Output {
         rejects: &mut Rejects,
     ) -> Result<(), OutputError> {
         let mut cause = match self.try_write(lines) {
-            Ok(()) => return Ok(()),
+            Ok(()) => return self.rotate_if_full(),
             Err(cause) => cause,
         };
         let mut round = 0u32;
@@ -94,28 +110,30 @@ impl Output {
                 for wait in WRITE_RETRIES {
                     std::thread::sleep(wait);
                     match self.try_write(lines) {
-                        Ok(()) => return Ok(()),
+                        Ok(()) => return self.rotate_if_full(),
                         Err(c) => cause = c,
                     }
                 }
             }
-            let buf = ndjson(lines);
-            let stored = match rejects.save(RejectKind::Unwritten, &buf) {
-                Ok(path) => Some(Stored::Rejects(path)),
-                Err(e) => {
-                    cause = format!("{cause}; {e}");
-                    to_stderr(&buf).ok().map(|()| Stored::Stderr)
+            match keep_once(rejects, RejectKind::Unwritten, &ndjson(lines)) {
+                Ok(stored) => {
+                    return Err(OutputError::Refused {
+                        cause,
+                        count: lines.len(),
+                        stored,
+                    });
                 }
-            };
-            if let Some(stored) = stored {
-                return Err(OutputError {
-                    cause,
-                    count: lines.len(),
-                    stored,
-                });
+                Err(e) => cause = format!("{cause}; {e}"),
             }
             round += 1;
             std::thread::sleep(Duration::from_secs(u64::from(round).min(60)));
+        }
+    }
+
+    fn rotate_if_full(&mut self) -> Result<(), OutputError> {
+        match self {
+            Output::Journal(j) => j.rotate_if_full().map_err(OutputError::Rotation),
+            Output::Stdout => Ok(()),
         }
     }
 
@@ -132,10 +150,46 @@ impl Output {
     }
 }
 
+/// Saves bytes that have nowhere else to go: in the rejects directory, or
+/// else on stderr; the error says why neither worked.
+fn keep_once(rejects: &mut Rejects, kind: RejectKind, bytes: &[u8]) -> Result<Stored, String> {
+    match rejects.save(kind, bytes) {
+        Ok(path) => Ok(Stored::Rejects(path)),
+        Err(e) => match to_stderr(bytes) {
+            Ok(()) => Ok(Stored::Stderr),
+            Err(printing) => Err(format!("{e}; printing to stderr: {printing}")),
+        },
+    }
+}
+
+/// Saves a body that could not become journal lines (malformed, partial) in
+/// the rejects directory, retrying with backoff; when that keeps failing,
+/// prints it in full on stderr; when that fails too, starts over after a
+/// wait. Returns only once the bytes are stored somewhere.
+pub fn keep_body(rejects: &mut Rejects, kind: RejectKind, bytes: &[u8]) -> Stored {
+    let mut round = 0u32;
+    loop {
+        for wait in std::iter::once(Duration::ZERO).chain(WRITE_RETRIES) {
+            std::thread::sleep(wait);
+            if let Ok(path) = rejects.save(kind, bytes) {
+                return Stored::Rejects(path);
+            }
+        }
+        if to_stderr(bytes).is_ok() {
+            return Stored::Stderr;
+        }
+        round += 1;
+        std::thread::sleep(Duration::from_secs(u64::from(round).min(60)));
+    }
+}
+
 fn to_stderr(buf: &[u8]) -> std::io::Result<()> {
     let mut err = std::io::stderr().lock();
     writeln!(err, "{STDERR_BEGIN}")?;
     err.write_all(buf)?;
+    if !buf.ends_with(b"\n") {
+        err.write_all(b"\n")?;
+    }
     writeln!(err, "{STDERR_END}")?;
     err.flush()
 }

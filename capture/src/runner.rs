@@ -23,7 +23,9 @@ use crate::api::{Client, Fetched};
 use crate::batch;
 use crate::config::CaptureConfig;
 use crate::error::ApiError;
-use crate::output::{Output, OutputError};
+use std::path::PathBuf;
+
+use crate::output::{self, Output, OutputError, Stored};
 use crate::rejects::{RejectKind, Rejects, RejectsError};
 use crate::space;
 
@@ -115,6 +117,29 @@ pub enum RunError {
     /// Saving a rejected body failed.
     #[error(transparent)]
     Rejects(#[from] RejectsError),
+    /// The rejects directory refused a body, which was printed on stderr instead.
+    #[error("the rejects directory {dir} refused a {kind} body; it was {stored}")]
+    BodyPrinted {
+        /// The rejects directory.
+        dir: String,
+        /// The kind of body (its file extension).
+        kind: &'static str,
+        /// Where it went.
+        stored: Stored,
+    },
+}
+
+/// Keeps a body in the rejects directory, or stops the capture once it is
+/// printed on stderr (see [`output::keep_body`]).
+fn keep(rejects: &mut Rejects, kind: RejectKind, bytes: &[u8]) -> Result<PathBuf, RunError> {
+    match output::keep_body(rejects, kind, bytes) {
+        Stored::Rejects(path) => Ok(path),
+        stored => Err(RunError::BodyPrinted {
+            dir: rejects.dir().display().to_string(),
+            kind: kind.extension(),
+            stored,
+        }),
+    }
 }
 
 /// Runs the capture loop until a stop reason or an error.
@@ -171,7 +196,7 @@ pub fn run(
                         observer.on_batch(&lines);
                     }
                     Err(reason) => {
-                        let path = rejects.save(RejectKind::Malformed, &body)?;
+                        let path = keep(rejects, RejectKind::Malformed, &body)?;
                         summary.rejected += 1;
                         observer.on_notice(Notice::Rejected {
                             kind: RejectKind::Malformed,
@@ -213,7 +238,7 @@ pub fn run(
                 partial,
             }) => {
                 if let Some(bytes) = partial {
-                    let path = rejects.save(RejectKind::Partial, &bytes)?;
+                    let path = keep(rejects, RejectKind::Partial, &bytes)?;
                     summary.rejected += 1;
                     observer.on_notice(Notice::Rejected {
                         kind: RejectKind::Partial,

@@ -5,6 +5,8 @@
 //! directory or stderr, exactly once; and with the free-space check on, the
 //! capture stops before asking for events it could not store.
 #![cfg(unix)]
+// A skipped test says why on stderr (shown with --nocapture and on failure).
+#![allow(clippy::print_stderr)]
 
 mod common;
 
@@ -228,7 +230,7 @@ fn a_full_filesystem_loses_no_event() {
     let prefix = match mount_namespace() {
         Ok(p) => p,
         Err(why) => {
-            println!("skipped: {why}");
+            eprintln!("skipped: {why}");
             return;
         }
     };
@@ -250,7 +252,7 @@ fn a_small_filesystem_stops_the_capture_before_it_fills() {
     let prefix = match mount_namespace() {
         Ok(p) => p,
         Err(why) => {
-            println!("skipped: {why}");
+            eprintln!("skipped: {why}");
             return;
         }
     };
@@ -264,4 +266,84 @@ fn a_small_filesystem_stops_the_capture_before_it_fills() {
     assert!(!journal.is_empty());
     assert_all_kept(&mock, &[&journal]);
     assert_eq!(mock.remaining(), 3000 - journal.len());
+}
+
+#[test]
+fn a_malformed_body_the_rejects_directory_refuses_is_printed_in_full() {
+    let faults = aperture_events_capture::mock::Faults {
+        malformed_every: Some(2),
+        ..Default::default()
+    };
+    let mock = start(
+        aperture_events_capture::mock::MockConfig {
+            faults,
+            ..mock_config()
+        },
+        300,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    let rejects = dir.path().join("file/rejects");
+    let journal = dir.path().join("j.ndjson");
+    let out = run(capture(&mock, journal.to_str().unwrap()).args([
+        "--until-drained",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]));
+    assert_runtime_error(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("refused a malformed body; it was printed in full on stderr above"),
+        "{err}"
+    );
+    let log = mock.log();
+    let malformed = events_responses(&log)
+        .into_iter()
+        .find(|e| e.fault == Some(aperture_events_capture::mock::Fault::Malformed))
+        .and_then(|e| e.body.clone())
+        .expect("a malformed body was sent");
+    let mut printed = stderr_events(&out).join(&b'\n');
+    printed.push(b'\n');
+    let mut sent = malformed.clone();
+    if !sent.ends_with(b"\n") {
+        sent.push(b'\n');
+    }
+    assert!(printed == sent, "the body, byte for byte");
+    assert_eq!(
+        lines(&journal),
+        delivered(&log),
+        "the rest is in the journal"
+    );
+}
+
+#[test]
+fn a_failed_rotation_is_not_taken_for_a_failed_write() {
+    let mock = start(mock_config(), 300);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.ndjson");
+    // Compressing the first rotated file cannot create its temporary file.
+    std::fs::create_dir(dir.path().join("j.ndjson.1.gz.tmp")).unwrap();
+    let out = run(capture(&mock, journal.to_str().unwrap()).args([
+        "--until-drained",
+        "--rotate-size",
+        "1K",
+        "--gzip",
+    ]));
+    assert_runtime_error(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("rotating")
+            && err.contains("the events of the last response are stored in it"),
+        "{err}"
+    );
+    let log = mock.log();
+    assert_eq!(
+        events_responses(&log).len(),
+        1,
+        "stopped after the first response"
+    );
+    // Written once, to the journal that was then renamed for rotation.
+    assert_eq!(lines(&dir.path().join("j.ndjson.1")), delivered(&log));
+    assert!(lines(&journal).is_empty());
+    assert!(!dir.path().join("j.ndjson.rejects").exists());
 }

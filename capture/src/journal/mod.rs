@@ -137,7 +137,9 @@ impl Journal {
     }
 
     /// Appends one response's lines (each gets a `\n`) and syncs them to
-    /// stable storage before returning; then rotates if the file is full.
+    /// stable storage before returning. Rotation is the caller's next step
+    /// ([`Journal::rotate_if_full`]), so that a failed rotation is never
+    /// taken for a failed write (which would write the batch twice).
     ///
     /// On a failed write or sync the file is cut back to its length before
     /// the call (see the module docs) and the error returned: the caller
@@ -168,6 +170,11 @@ impl Journal {
             return Err(e);
         }
         self.len += buf.len() as u64;
+        Ok(())
+    }
+
+    /// Rotates the journal if it reached the rotation size.
+    pub fn rotate_if_full(&mut self) -> Result<(), JournalError> {
         if self.options.rotate_bytes.is_some_and(|max| self.len >= max) {
             self.rotate()?;
         }

@@ -69,6 +69,7 @@ fn rotates_by_size_and_gzips() {
     for i in 0..5 {
         j.append(&[format!("{{\"n\":{i:015}}}").into_bytes()])
             .unwrap();
+        j.rotate_if_full().unwrap();
     }
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -117,6 +118,11 @@ fn rotation_numbers_continue_after_restart_and_recover_interrupted_gzip() {
         .unwrap();
     assert_eq!(text, "{\"old\":1}\n");
     j.append(&[b"{}".to_vec()]).unwrap();
+    assert!(
+        !dir.path().join("j.ndjson.4.gz").exists(),
+        "append alone never rotates"
+    );
+    j.rotate_if_full().unwrap();
     assert!(dir.path().join("j.ndjson.4.gz").exists());
 }
 
