@@ -62,6 +62,10 @@ pub fn choose(
     let Some(proxy_host) = proxy.host() else {
         return Err(refuse("has no host".into()));
     };
+    let scheme = proxy.scheme_str().unwrap_or("http");
+    if !["http", "https", "socks4", "socks4a", "socks5", "socks5h"].contains(&scheme) {
+        return Err(refuse(format!("has an unknown proxy scheme `{scheme}`")));
+    }
     // Named without any user:password the value may hold.
     let shown = format!(
         "{}://{}{}",
@@ -143,6 +147,11 @@ mod tests {
         assert_eq!(e.flag, "HTTPS_PROXY");
         let e = choose(REGION, env(&[("ALL_PROXY", "socks5://127.0.0.1:1080")])).unwrap_err();
         assert_eq!(e.flag, "ALL_PROXY", "loopback proxy, remote target");
+        let e = choose(LOCAL, env(&[("HTTP_PROXY", "ftp://127.0.0.1:21")])).unwrap_err();
+        assert!(
+            e.message.starts_with("has an unknown proxy scheme `ftp`"),
+            "{e}"
+        );
     }
 
     #[test]
