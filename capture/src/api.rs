@@ -157,7 +157,7 @@ impl Client {
             } else {
                 1 << 20
             };
-            let body = match read_body(&place, resp.into_body(), limit)? {
+            let body = match read_body(&place, resp.into_body(), limit, status == 200)? {
                 Body::Whole(b) => b,
                 Body::Over { head, rest } if status == 200 => {
                     return spill(&place, head, rest, rejects, self.max_body);
@@ -213,8 +213,9 @@ enum Body {
 }
 
 /// Reads a body into a buffer, up to `limit` bytes; on failure the bytes so
-/// far go with the error.
-fn read_body(place: &str, body: ureq::Body, limit: usize) -> Result<Body, ApiError> {
+/// far go with the error if they are `events` (a `200`'s). An error body
+/// cut off is dropped: it holds no events, and may echo a secret.
+fn read_body(place: &str, body: ureq::Body, limit: usize, events: bool) -> Result<Body, ApiError> {
     let mut reader = body.into_with_config().limit(u64::MAX).reader();
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
@@ -236,7 +237,7 @@ fn read_body(place: &str, body: ureq::Body, limit: usize) -> Result<Body, ApiErr
                 return Err(ApiError::Transient {
                     cause: format!("{place}: connection lost mid-body after {got} bytes: {e}"),
                     retry_after: None,
-                    partial: (!buf.is_empty()).then_some(buf),
+                    partial: (events && !buf.is_empty()).then_some(buf),
                 });
             }
         }

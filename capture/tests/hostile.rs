@@ -173,6 +173,26 @@ fn echoes_of_every_token_never_reach_output() {
 }
 
 #[test]
+fn an_error_body_cut_off_is_never_saved() {
+    let server = Hostile::start(|req, n| match (req.is_token(), n) {
+        (true, _) => Response::new(200, r#"{"access_token":"tok-CUT-ECHO-0001"}"#),
+        (false, 0) => Response::new(500, json_echo(req)).cut(),
+        (false, 1) => Response::new(200, r#"{"events":[{"a":1},{"b":2}]}"#).cut(),
+        (false, _) => Response::new(204, ""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(capture(&server, dir.path()).arg("--until-drained"));
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("connection lost mid-body"), "{err}");
+    // Only the events body's part is kept: the error body echoed the token.
+    let kept = all_files(&dir.path().join("j.ndjson.rejects"));
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].1, br#"{"events":[{"a":1},{"b":2}]}"#);
+    assert_nothing_leaked(&out, dir.path(), &["tok-CUT-ECHO-0001".to_owned()]);
+}
+
+#[test]
 fn redirects_are_not_followed_nor_journaled() {
     let elsewhere = Hostile::start(|_, _| {
         Response::new(

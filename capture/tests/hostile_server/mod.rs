@@ -53,6 +53,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Announce twice the body's length, then close: a body cut off mid-way.
+    pub cut: bool,
 }
 
 impl Response {
@@ -61,7 +63,12 @@ impl Response {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: body.into(),
+            cut: false,
         }
+    }
+    pub fn cut(mut self) -> Self {
+        self.cut = true;
+        self
     }
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -176,7 +183,8 @@ fn serve(
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         if resp.status != 204 {
-            head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+            let announced = resp.body.len() * if resp.cut { 2 } else { 1 };
+            head.push_str(&format!("Content-Length: {announced}\r\n"));
         }
         head.push_str("Connection: close\r\n\r\n");
         writer.write_all(head.as_bytes())?;
