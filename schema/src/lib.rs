@@ -23,6 +23,9 @@
 //! ```
 //!
 //! It depends on `serde_json` alone.
+#![doc = ""]
+#![doc = "# The schemas and their vocabulary (the crate's README)"]
+#![doc = include_str!("../README.md")]
 
 pub mod documented;
 pub mod embedded;
