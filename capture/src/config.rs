@@ -15,6 +15,9 @@ use crate::retry::RetryPolicy;
 /// Largest `size` the bulk endpoint accepts.
 pub const MAX_BULK_SIZE: u32 = 100;
 
+/// Largest body held in memory (100 events of a few KiB each is far below this).
+pub const DEFAULT_MAX_BODY: usize = 256 << 20;
+
 /// Which endpoint to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -57,6 +60,12 @@ pub struct CaptureConfig {
     pub retry: RetryPolicy,
     /// Trusted CA certificates and resolver overrides.
     pub connect: Connect,
+    /// Largest body held in memory; a larger one is streamed to `*.partial`.
+    pub max_body: usize,
+    /// The proxy to use (checked with [`crate::proxy::choose`]), if any.
+    pub proxy: Option<String>,
+    /// Check the journal's free space before each request (see [`crate::space`]).
+    pub check_space: bool,
 }
 
 /// A configuration mistake, naming the flag.
@@ -88,6 +97,9 @@ impl CaptureConfig {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             connect: Connect::default(),
+            max_body: DEFAULT_MAX_BODY,
+            proxy: None,
+            check_space: true,
         })
     }
 
@@ -155,7 +167,8 @@ pub fn check_base_url(url: &str) -> Result<String, ConfigError> {
     Ok(trimmed.to_owned())
 }
 
-fn is_loopback(host: &str) -> bool {
+/// Whether `host` names this machine (`localhost`, `127.0.0.0/8`, `::1`).
+pub fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || bare

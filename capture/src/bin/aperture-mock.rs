@@ -102,6 +102,12 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if flags.allow_non_loopback {
+        if let Err(msg) = check_non_loopback(&flags) {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    }
     let mut events = Vec::new();
     for path in &flags.events {
         match read_ndjson(path) {
@@ -208,6 +214,38 @@ fn parse_client(text: &str) -> Result<MockClient, String> {
 fn server_clients(ids: &[String]) -> String {
     let noun = if ids.len() == 1 { "client" } else { "clients" };
     format!("{} {noun} ({})", ids.len(), ids.join(", "))
+}
+
+/// `--allow-non-loopback` puts the mock's events and tokens within reach of
+/// other machines: refused with the well-known default credentials, and
+/// announced loudly otherwise.
+fn check_non_loopback(flags: &Flags) -> Result<(), String> {
+    let defaults = MockConfig::default().clients;
+    let default = &defaults[0];
+    if flags
+        .clients
+        .iter()
+        .any(|c| c.id == default.id || c.secret == default.secret)
+    {
+        return Err(format!(
+            "--allow-non-loopback: refused with the default credentials ({} / its default \
+             secret are printed in the documentation); give every --client an id and a \
+             secret of your own",
+            default.id
+        ));
+    }
+    let transport = if flags.tls {
+        "over https"
+    } else {
+        "over plain http"
+    };
+    eprintln!(
+        "WARNING: --allow-non-loopback: the mock listens on {} and anyone who can reach it \
+         with a client id and secret can take its events and tokens, {transport}. \
+         Use it only on a network you trust, and stop it when done.",
+        flags.listen
+    );
+    Ok(())
 }
 
 fn read_ndjson(path: &PathBuf) -> Result<Vec<Vec<u8>>, String> {
