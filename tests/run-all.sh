@@ -11,6 +11,8 @@ cargo test --workspace --locked
 echo "== cargo test: the code generator's command line"
 cargo test --locked -p aperture-events-codegen --features cli
 
+bash tests/nats/run.sh
+
 if [ -f tests/conformance/run.sh ]; then
   echo "== conformance: Python and TypeScript tools on the exported schemas"
   bash tests/conformance/run.sh
