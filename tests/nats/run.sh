@@ -18,4 +18,5 @@ echo "== forwarding journals into JetStream (one node, SIGKILLs, a 3-node cluste
 cargo test --locked -p aperture-events-capture --test forward -- --ignored --test-threads 2
 
 echo "== aperture-validate on a durable consumer (feature nats)"
+cargo clippy --locked -p aperture-events-validator --features nats --all-targets -- -D warnings
 cargo test --locked -p aperture-events-validator --features nats --test nats

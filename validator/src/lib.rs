@@ -33,6 +33,8 @@ pub mod fields;
 pub mod input;
 pub mod mask;
 pub mod merge;
+#[cfg(feature = "nats")]
+pub mod nats;
 pub mod parse;
 pub mod place;
 pub mod problem;

@@ -8,6 +8,7 @@
 mod cli;
 mod merge_cli;
 mod progress;
+mod stream;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -41,9 +42,12 @@ fn try_main(args: Args) -> anyhow::Result<u8> {
     let config = Config::new(args)?;
     let validator = Validator::new(&config.schemas, config.options)?;
     let bytes = AtomicU64::new(0);
-    let mut report = progress::with_progress(config.progress, &config.sources, &bytes, || {
-        run(&validator, &config.sources, &config.run, &bytes)
-    });
+    let mut report = match &config.stream {
+        Some(stream) => stream::read(&validator, stream, config.run.max_errors)?,
+        None => progress::with_progress(config.progress, &config.sources, &bytes, || {
+            run(&validator, &config.sources, &config.run, &bytes)
+        }),
+    };
     for (source, message) in &config.unlistable {
         report.unreadable(source, message.clone());
     }
