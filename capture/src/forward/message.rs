@@ -186,7 +186,7 @@ mod tests {
         assert!(m.headers.contains(&("Aperture-Region", "eu".into())));
         assert_eq!(m.payload, event);
         let odd = labels.message(1, &line(br#"{"log_type":"a.b *>\r\n"}"#, 0));
-        assert_eq!(odd.subject, "aperture.events.eu-1.a_b____");
+        assert_eq!(odd.subject, "aperture.events.eu-1.a_b_____");
         assert!(
             odd.headers
                 .contains(&("Aperture-Log-Type", "a.b *>  ".into()))
