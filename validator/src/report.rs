@@ -381,8 +381,8 @@ impl Report {
     pub fn unreadable(&mut self, source: &str, message: String) {
         self.summary.unreadable_inputs += 1;
         self.inputs.push(InputError {
-            source: source.to_owned(),
-            message,
+            source: crate::mask::printable(source, 4096).into_owned(),
+            message: crate::mask::printable(&message, 400).into_owned(),
         });
     }
 

@@ -11,6 +11,10 @@
 
 use std::io::{self, BufRead, Read};
 
+/// The capacity a reader's buffer keeps between records; a larger one is
+/// given back after its record.
+pub(super) const KEEP_CAPACITY: usize = 1 << 20;
+
 /// How much of a line [`read_line`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Line {
@@ -80,10 +84,21 @@ impl Record {
         self.limit
     }
 
-    /// Empties the record for the next one (keeping its allocation).
+    /// Empties the record for the next one (keeping its allocation, unless
+    /// a large record grew it: memory goes back to what small records need).
     pub(super) fn clear(&mut self) {
+        if self.bytes.capacity() > KEEP_CAPACITY {
+            self.bytes = Vec::new();
+        }
         self.bytes.clear();
         self.over = false;
+    }
+
+    /// Gives up the record's bytes (`None` past the limit), leaving it empty.
+    pub(super) fn take(&mut self) -> Option<Vec<u8>> {
+        let bytes = std::mem::take(&mut self.bytes);
+        let over = std::mem::replace(&mut self.over, false);
+        (!over).then_some(bytes)
     }
 
     /// Adds one byte; past the limit, drops what was kept and keeps nothing more.

@@ -24,7 +24,7 @@
 use std::io::{self, Read};
 
 use super::Sink;
-use super::bounded::{Record, too_long};
+use super::bounded::{KEEP_CAPACITY, Record, too_long};
 use crate::place::Locus;
 
 /// The bytes of a key kept to compare it (quotes included): more than any
@@ -129,6 +129,13 @@ impl<R: Read> Scanner<R> {
     fn emit(&mut self, sink: &mut dyn Sink, locus: Locus) {
         self.recording = false;
         match self.record.bytes() {
+            // A large record is handed on with its buffer, not copied.
+            Some(bytes) if bytes.len() > KEEP_CAPACITY => {
+                if let Some(bytes) = self.record.take() {
+                    let range = 0..bytes.len();
+                    sink.record_owned(locus, bytes, range);
+                }
+            }
             Some(bytes) => sink.record(locus, bytes),
             None => sink.malformed(locus, too_long(self.record.limit())),
         }
@@ -232,7 +239,7 @@ impl<R: Read> Scanner<R> {
             if key == b"\"events\"" && !seen_log_type && next == Some(b'[') {
                 self.recording = false;
                 self.array(sink)?;
-                return self.rest(1);
+                return self.bulk_rest(sink);
             }
             if key == b"\"log\"" && first && next == Some(b'{') {
                 self.recording = false;
@@ -252,6 +259,58 @@ impl<R: Read> Scanner<R> {
                     return Ok(());
                 }
                 _ => return self.finish_broken(sink, at),
+            }
+        }
+    }
+
+    /// The members of a bulk body after its `events`, to its closing `}`.
+    /// A second `events` key is malformed (parsers keep one or the other:
+    /// which events the body holds is ambiguous) and its events are not
+    /// read; a body that ends before its `}` is malformed where it ends.
+    fn bulk_rest(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        loop {
+            match self.skip_ws()? {
+                Some(b'}') => {
+                    self.bump()?;
+                    return Ok(());
+                }
+                Some(b',') => {
+                    self.bump()?;
+                }
+                Some(b'"') => {
+                    let at = self.here();
+                    let key = self.string()?;
+                    if key == b"\"events\"" {
+                        sink.malformed(
+                            at,
+                            "the bulk body repeats the key `events`: which events it holds is \
+                             ambiguous; the second list is not read"
+                                .to_owned(),
+                        );
+                        return self.rest(1);
+                    }
+                    if self.skip_ws()? == Some(b':') {
+                        self.bump()?;
+                        self.skip_ws()?;
+                    }
+                    self.value()?;
+                }
+                None => {
+                    sink.malformed(
+                        self.here(),
+                        "the input ends inside the bulk body: `}` expected after its events"
+                            .to_owned(),
+                    );
+                    return Ok(());
+                }
+                Some(_) => {
+                    sink.malformed(
+                        self.here(),
+                        "expected `,` or `}` after the bulk body's events; the rest of it is skipped"
+                            .to_owned(),
+                    );
+                    return self.rest(1);
+                }
             }
         }
     }
@@ -295,14 +354,15 @@ impl<R: Read> Scanner<R> {
                     self.start_recording();
                     self.value()?;
                     self.recording = false;
-                    match self.record.bytes() {
-                        Some(raw) => super::har::entry(raw, entry, at, sink, self.record.limit()),
+                    let limit = self.record.limit();
+                    match self.record.take() {
+                        Some(raw) => super::har::entry(raw, entry, at, sink, limit),
                         None => {
                             let locus = Locus {
                                 entry: Some(entry),
                                 ..at
                             };
-                            sink.malformed(locus, too_long(self.record.limit()));
+                            sink.malformed(locus, too_long(limit));
                         }
                     }
                     self.record.clear();
