@@ -11,7 +11,6 @@
 //! key's (`/serial`, or `/a/b` when nested).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::fmt;
 
 use bumpalo::Bump;
@@ -25,7 +24,7 @@ use crate::doc::Doc;
 /// its length: its document in the arena (and the detailed errors of a
 /// failing record, see [`crate::classify`]) must fit in
 /// `BUDGET_FACTOR × length + BUDGET_SLACK` bytes.
-pub const BUDGET_FACTOR: usize = 8;
+pub const BUDGET_FACTOR: usize = 16;
 /// What every record may take besides [`BUDGET_FACTOR`] times its length:
 /// room for a small event's fixed costs (its first members).
 pub const BUDGET_SLACK: usize = 1 << 20;
@@ -36,7 +35,7 @@ pub fn budget_of(len: usize) -> usize {
         .saturating_add(BUDGET_SLACK)
 }
 
-/// Objects with more members than this check repeated keys in a hash set;
+/// Objects with more members than this check repeated keys by sorting them;
 /// smaller ones use a one-word filter and a scan of their members.
 const SMALL_OBJECT: usize = 32;
 
@@ -223,6 +222,12 @@ impl Seed<'_, '_> {
         Ok(())
     }
 
+    /// The error of a repeated `key`, its path started.
+    fn duplicate<E: de::Error>(&self, key: &str) -> E {
+        *self.ctx.duplicate.borrow_mut() = Some(vec![key.to_owned()]);
+        E::custom("duplicate key")
+    }
+
     #[inline]
     fn node(&self) {
         self.ctx.nodes.set(self.ctx.nodes.get() + 1);
@@ -334,26 +339,18 @@ impl<'de> Visitor<'de> for Seed<'_, 'de> {
         let mut members = BumpVec::new_in(self.arena);
         // A one-word filter of the keys seen: a key whose bit is not set yet
         // cannot be a repeat, so the members are scanned only on a collision.
-        // Past `SMALL_OBJECT` members, a hash set of the keys: linear time
-        // whatever the keys (a scan per collision would be quadratic).
+        // Past `SMALL_OBJECT` members, keys are not checked one by one (a
+        // scan per collision would be quadratic): the object's keys are
+        // sorted once it ends, and a repeat is two equal neighbours. Sorting
+        // is O(n log n) whatever the keys, and takes a `&str` per key, freed at once.
         let mut seen = 0u64;
-        let mut set: Option<HashSet<&'de str>> = None;
         while let Some(key) = access.next_key_seed(Key(self))? {
-            let repeated = match set.as_mut() {
-                Some(set) => {
-                    self.charge(KEY_SET_COST)?;
-                    !set.insert(key)
+            if members.len() < SMALL_OBJECT {
+                let bit = key_bit(key);
+                if seen & bit != 0 && members.iter().any(|(k, _)| *k == key) {
+                    return Err(self.duplicate(key));
                 }
-                None => {
-                    let bit = key_bit(key);
-                    let repeated = seen & bit != 0 && members.iter().any(|(k, _)| *k == key);
-                    seen |= bit;
-                    repeated
-                }
-            };
-            if repeated {
-                *self.ctx.duplicate.borrow_mut() = Some(vec![key.to_owned()]);
-                return Err(de::Error::custom("duplicate key"));
+                seen |= bit;
             }
             match access.next_value_seed(inner) {
                 Ok(value) => {
@@ -365,18 +362,18 @@ impl<'de> Visitor<'de> for Seed<'_, 'de> {
                     return Err(error);
                 }
             }
-            if set.is_none() && members.len() == SMALL_OBJECT {
-                self.charge(KEY_SET_COST * SMALL_OBJECT)?;
-                set = Some(members.iter().map(|(k, _)| *k).collect());
+        }
+        if members.len() > SMALL_OBJECT {
+            self.charge(members.len() * std::mem::size_of::<&str>())?;
+            let mut keys: Vec<&str> = members.iter().map(|(k, _)| *k).collect();
+            keys.sort_unstable();
+            if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
+                return Err(self.duplicate(pair[0]));
             }
         }
         Ok(Doc::Object(members.into_bump_slice()))
     }
 }
-
-/// What a key costs in a hash set, counting its growth (a `&str` and a
-/// control byte per slot, slots at most 7/8 full, doubling).
-const KEY_SET_COST: usize = 48;
 
 /// The bit of `key` in a 64-bit filter: from its length and its last byte,
 /// which tell apart most keys of an event (`item_name` and `item_type` share a length).

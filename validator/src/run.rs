@@ -10,9 +10,8 @@
 //! size. A record larger than a batch travels alone, handed on without a
 //! copy, and only one such batch is in flight at a time ([`Gate`]): however
 //! many workers there are, one large record is being checked while the
-//! reader holds the next, so the memory model of `validator/README.md`
-//! (about `12 × --max-record-size`, plus a little per worker) does not grow
-//! with `-j`. Records are numbered in input order so that the merged report lists
+//! reader holds the next, so the memory bound ([`memory_bound`]) grows with
+//! `-j` only by what small records cost. Records are numbered in input order so that the merged report lists
 //! errors in the order they appear, whatever thread saw them.
 
 use std::fs::File;
@@ -34,6 +33,30 @@ use crate::report::{DEFAULT_MAX_ERRORS, Report};
 const BATCH_RECORDS: usize = 512;
 /// Bytes per batch, whichever limit comes first.
 const BATCH_BYTES: usize = 1 << 20;
+
+/// What a run takes whatever its input: the program, its compiled schemas,
+/// the reader's buffers.
+pub const MEMORY_BASE: u64 = 16 << 20;
+/// What each worker may add: batches of small records (its share of the
+/// channel, the one it checks), its arena kept between records, and the
+/// budget of a record up to [`BATCH_BYTES`].
+pub const MEMORY_PER_WORKER: u64 = 32 << 20;
+/// Peak memory per byte of `--max-record-size`: the reader holds a record
+/// and a copy of the next (2), the large record being checked is held once
+/// (1), its document and detailed errors take at most its budget
+/// ([`crate::parse::BUDGET_FACTOR`], 16), and serde_json's buffer for an
+/// escaped string at most its length (1).
+pub const MEMORY_PER_RECORD_BYTE: u64 = 20;
+
+/// The most memory a run with records of at most `max_record_size` bytes
+/// and `workers` worker threads takes, in bytes:
+/// `MEMORY_BASE + 20 × max_record_size + workers × MEMORY_PER_WORKER`
+/// (see `validator/README.md` for the model and the measured figures).
+pub fn memory_bound(max_record_size: usize, workers: usize) -> u64 {
+    MEMORY_BASE
+        + MEMORY_PER_RECORD_BYTE * max_record_size as u64
+        + workers as u64 * MEMORY_PER_WORKER
+}
 
 /// How to run.
 #[derive(Debug, Clone)]

@@ -40,15 +40,16 @@ pub use sources::{Source, expand};
 /// Buffer size of the readers: large enough to see a whole first line of NDJSON.
 const BUFFER: usize = 64 * 1024;
 
-/// The default maximum record size: 16 MiB.
+/// The default maximum record size: 8 MiB.
 ///
 /// # Design
 /// Real events are a few kB, and the largest record a reader holds whole is
-/// an HTTP body or a HAR entry of a bulk response: 100 events, well under
-/// 1 MiB. 16 MiB is over ten times that, and keeps the memory model's bound
-/// (about 12 times the limit, `validator/README.md`) near 200 MiB; the
-/// former 256 MiB allowed a 1 MB gzip to ask for gigabytes.
-pub const DEFAULT_MAX_RECORD_SIZE: usize = 16 << 20;
+/// an HTTP body or a HAR entry of a bulk response: 100 events, under 1 MiB
+/// (base64 included). 8 MiB is ten times that, and keeps the memory bound
+/// ([`crate::run::memory_bound`]: 20 times the limit, plus the base and the
+/// workers) near 250 MiB on two cores; the former 256 MiB let a 1 MB gzip
+/// ask for gigabytes.
+pub const DEFAULT_MAX_RECORD_SIZE: usize = 8 << 20;
 
 /// How to read inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
