@@ -116,6 +116,19 @@ impl Record {
         }
     }
 
+    /// Adds `bytes`, as [`Record::push`] each of them.
+    pub(super) fn extend(&mut self, bytes: &[u8]) {
+        if self.over {
+            return;
+        }
+        if self.bytes.len() + bytes.len() <= self.limit {
+            self.bytes.extend_from_slice(bytes);
+        } else {
+            self.over = true;
+            self.bytes = Vec::new();
+        }
+    }
+
     /// The record's bytes, or `None` when it went past the limit.
     pub(super) fn bytes(&self) -> Option<&[u8]> {
         (!self.over).then_some(&self.bytes[..])
@@ -166,5 +179,9 @@ mod tests {
         record.clear();
         record.push(b'x');
         assert_eq!(record.bytes(), Some(&b"x"[..]));
+        record.extend(b"yz");
+        assert_eq!(record.bytes(), Some(&b"xyz"[..]));
+        record.extend(b"w");
+        assert_eq!(record.bytes(), None);
     }
 }

@@ -64,10 +64,12 @@ pub(super) fn kept_header(value: &str) -> String {
 
 /// Whether a content type names JSON (`application/json`, `…+json`), in any case.
 fn names_json(content_type: &str) -> bool {
-    content_type
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.eq_ignore_ascii_case(b"json"))
+    let bytes = content_type.as_bytes();
+    memchr::memchr2_iter(b'j', b'J', bytes).any(|at| {
+        bytes
+            .get(at..at + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"json"))
+    })
 }
 
 /// `Name: value` with a token name.

@@ -416,7 +416,11 @@ impl<R: Read> Scanner<R> {
         let mut raw = Vec::new();
         raw.extend(self.bump()?); // "
         let mut escaped = false;
-        while let Some(b) = self.bump()? {
+        loop {
+            if !escaped {
+                self.skip_plain(&mut raw);
+            }
+            let Some(b) = self.bump()? else { break };
             if raw.len() < KEY_PREFIX {
                 raw.push(b);
             }
@@ -428,6 +432,31 @@ impl<R: Read> Scanner<R> {
             }
         }
         Ok(raw)
+    }
+
+    /// Consumes the bytes of a string up to its next `"` or `\\` that are
+    /// already in the buffer, at once (a long string is most of a large
+    /// record): lines and columns counted, recorded when recording.
+    fn skip_plain(&mut self, raw: &mut Vec<u8>) {
+        let plain = &self.buf[self.pos..self.len];
+        let n = memchr::memchr2(b'"', b'\\', plain).unwrap_or(plain.len());
+        if n == 0 {
+            return;
+        }
+        let plain = &plain[..n];
+        match memchr::memrchr(b'\n', plain) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', plain).count() as u64;
+                self.column = (n - last) as u64;
+            }
+            None => self.column += n as u64,
+        }
+        if self.recording {
+            self.record.extend(plain);
+        }
+        let room = KEY_PREFIX.saturating_sub(raw.len()).min(n);
+        raw.extend_from_slice(&plain[..room]);
+        self.pos += n;
     }
 
     /// Consumes until `depth` open containers are closed (or the input ends).
