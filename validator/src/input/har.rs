@@ -161,7 +161,7 @@ fn read(raw: &[u8]) -> Result<Option<Read>, serde_json::Error> {
         .mime_type
         .as_str()
         .filter(|t| !t.is_empty())
-        .map(|t| super::http::kept_header(t));
+        .map(super::http::kept_header);
     let base64 = content.encoding.as_str() == Some("base64");
     let text = match content.text {
         Loose::Text(text) => text.into_owned(),
