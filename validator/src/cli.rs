@@ -69,8 +69,8 @@ pub struct Args {
     #[arg(long)]
     pub all_rates: bool,
     /// The longest record read, in bytes (suffixes K, M, G: 1024-based); a longer one is malformed and skipped.
-    /// Bounds memory: a record (an NDJSON line, a JSON value, an HTTP body, a HAR entry) is held whole.
-    #[arg(long, value_name = "BYTES", default_value = "256M", value_parser = parse_size)]
+    /// Bounds memory (at most 20 times BYTES, plus 16 MiB and 32 MiB per worker): a record (an NDJSON line, a JSON value, an HTTP body, a HAR entry) is held whole.
+    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
     pub max_record_size: usize,
 }
 
@@ -231,9 +231,9 @@ mod tests {
 
     #[test]
     fn sizes_take_binary_suffixes() {
-        assert_eq!(parse_size("268435456"), Ok(DEFAULT_MAX_RECORD_SIZE));
-        assert_eq!(parse_size("256M"), Ok(DEFAULT_MAX_RECORD_SIZE));
-        assert_eq!(parse_size("256MiB"), Ok(DEFAULT_MAX_RECORD_SIZE));
+        assert_eq!(parse_size("8388608"), Ok(DEFAULT_MAX_RECORD_SIZE));
+        assert_eq!(parse_size("8M"), Ok(DEFAULT_MAX_RECORD_SIZE));
+        assert_eq!(parse_size("8MiB"), Ok(DEFAULT_MAX_RECORD_SIZE));
         assert_eq!(parse_size("64k"), Ok(64 * 1024));
         assert_eq!(parse_size("1G"), Ok(1 << 30));
         assert_eq!(parse_size("100b"), Ok(100));

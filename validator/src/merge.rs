@@ -201,13 +201,10 @@ fn check(index: usize, report: &Report) -> Result<(), MergeError> {
 /// Adds `other`, the report of the records after those of `into`.
 fn add(into: &mut Report, other: Report, max_errors: usize) {
     add_summary(&mut into.summary, other.summary);
-    let listed = into.errors.len() + other.errors.len();
     into.errors = interleave(std::mem::take(&mut into.errors), other.errors, |e| &e.place);
-    into.errors.truncate(max_errors);
-    into.errors_omitted = into
-        .errors_omitted
-        .saturating_add(other.errors_omitted)
-        .saturating_add((listed - into.errors.len()) as u64);
+    into.errors_omitted = into.errors_omitted.saturating_add(other.errors_omitted);
+    // The caps of a run hold for a merged report too: count and bytes.
+    into.cap_errors(max_errors);
     into.notes = interleave(std::mem::take(&mut into.notes), other.notes, |n| &n.place);
     into.notes.truncate(MAX_NOTES);
     into.inputs.extend(other.inputs);
@@ -226,7 +223,7 @@ fn add_summary(s: &mut Summary, o: Summary) {
     s.unreadable_inputs = s.unreadable_inputs.saturating_add(o.unreadable_inputs);
     for (log_type, counts) in o.by_log_type {
         // Documented types never count as unknown, so they always find room.
-        s.counts_of(&log_type, counts.unknown_type > 0).add(counts);
+        s.counts_of(log_type.clone(), counts.unknown_type > 0).add(counts);
     }
     s.other_log_types.add(o.other_log_types);
 }

@@ -58,11 +58,15 @@ pub struct Place {
 
 impl Place {
     /// A place in `source`.
+    /// A control character in the name is written `\u001b` (names are
+    /// printed in every format: see [`crate::mask::printable`]).
     pub fn new(source: impl Into<Arc<str>>, locus: Locus) -> Self {
-        Place {
-            source: source.into(),
-            locus,
-        }
+        let source: Arc<str> = source.into();
+        let source = match crate::mask::printable(&source, usize::MAX) {
+            std::borrow::Cow::Borrowed(_) => source.clone(),
+            std::borrow::Cow::Owned(escaped) => Arc::from(escaped),
+        };
+        Place { source, locus }
     }
 }
 
