@@ -7,7 +7,7 @@
 
 use aperture_events_codegen::reading::Reading;
 use bumpalo::Bump;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::doc::Doc;
@@ -18,7 +18,7 @@ use crate::problem::{Problem, log_type_problem};
 use crate::schemas::{Compiled, SchemaError, SchemaSet};
 
 /// The class of a record. Every record read ends in exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     /// An event of a documented type that its schema accepts.

@@ -17,6 +17,9 @@ use clap::{Parser, ValueEnum};
 /// Exit status: 0 when every record is accepted; 1 when a record is invalid
 /// or malformed (or there is drift, with --fail-on-drift; or an unknown event
 /// type, with --strict); 2 on a usage error or an unreadable input.
+///
+/// `aperture-validate merge REPORT…` merges --format json reports into one
+/// (see `aperture-validate merge --help`); a file named `merge` is `./merge`.
 #[derive(Debug, Parser)]
 #[command(name = "aperture-validate", version)]
 pub struct Args {

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::doc::Doc;
 use crate::mask::cut;
@@ -328,7 +328,7 @@ impl DriftAcc {
     }
 }
 
-fn rate(n: u64, of: u64) -> f64 {
+pub(crate) fn rate(n: u64, of: u64) -> f64 {
     if of == 0 {
         0.0
     } else {
@@ -337,7 +337,8 @@ fn rate(n: u64, of: u64) -> f64 {
 }
 
 /// The drift report of a run.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DriftReport {
     /// Fields no schema documents for the event's type.
     pub undocumented_fields: Vec<UndocumentedField>,
@@ -365,7 +366,7 @@ impl DriftReport {
 }
 
 /// An undocumented field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UndocumentedField {
     pub log_type: String,
     pub field: String,
@@ -374,7 +375,7 @@ pub struct UndocumentedField {
 }
 
 /// A value outside the known list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnknownValue {
     pub log_type: String,
     pub field: String,
@@ -384,7 +385,7 @@ pub struct UnknownValue {
 }
 
 /// A quirk form: `null`, `integer`, `string`, `empty string` (a type only the tolerant reading allows) or `spelling X`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuirkForm {
     pub log_type: String,
     pub field: String,
@@ -394,7 +395,7 @@ pub struct QuirkForm {
 }
 
 /// An unknown event type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnknownType {
     pub log_type: String,
     pub count: u64,
@@ -402,7 +403,7 @@ pub struct UnknownType {
 }
 
 /// Null and absent counts of one documented field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldRates {
     pub log_type: String,
     pub field: String,

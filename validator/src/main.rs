@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod merge_cli;
 mod progress;
 
 use std::io::{self, Write};
@@ -18,9 +19,16 @@ use clap::Parser;
 use crate::cli::{Args, Config, Format};
 
 fn main() -> ExitCode {
-    // clap exits with 2 on a usage error, and 0 for --help and --version.
-    let args = Args::parse();
-    match try_main(args) {
+    // `merge` is a subcommand; anything else is a path to validate.
+    let result = if std::env::args_os().nth(1).is_some_and(|a| a == "merge") {
+        merge_cli::run(merge_cli::MergeArgs::parse_from(
+            std::env::args_os().skip(1),
+        ))
+    } else {
+        // clap exits with 2 on a usage error, and 0 for --help and --version.
+        try_main(Args::parse())
+    };
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("aperture-validate: {error:#}");

@@ -6,7 +6,7 @@
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::mask::{describe, truncate};
@@ -25,7 +25,7 @@ fn bounded(pointer: String) -> String {
 }
 
 /// What is wrong, and where: in the event and in the schema.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// JSON pointer in the event (`""` is the event itself).
     pub pointer: String,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use aperture_events_codegen::reading::Reading;
 use bumpalo::Bump;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classify::{Class, Examined, Validator, Verdict};
 use crate::drift::{DriftAcc, DriftReport, MAX_NAME};
@@ -28,10 +28,10 @@ pub const DEFAULT_MAX_ERRORS: usize = 1000;
 /// The most memory a worker's arena keeps between records.
 const MAX_ARENA: usize = 8 << 20;
 /// Notes (non-event HTTP responses) kept.
-const MAX_NOTES: usize = 100;
+pub(crate) const MAX_NOTES: usize = 100;
 
 /// Counts of one event type.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeCounts {
     pub total: u64,
     pub valid: u64,
@@ -45,11 +45,11 @@ impl TypeCounts {
         self.total == 0
     }
 
-    fn add(&mut self, other: TypeCounts) {
-        self.total += other.total;
-        self.valid += other.valid;
-        self.invalid += other.invalid;
-        self.unknown_type += other.unknown_type;
+    pub(crate) fn add(&mut self, other: TypeCounts) {
+        self.total = self.total.saturating_add(other.total);
+        self.valid = self.valid.saturating_add(other.valid);
+        self.invalid = self.invalid.saturating_add(other.invalid);
+        self.unknown_type = self.unknown_type.saturating_add(other.unknown_type);
     }
 }
 
@@ -57,6 +57,8 @@ impl TypeCounts {
 pub const MAX_LOG_TYPES: usize = 1000;
 
 /// The counts of a run. `valid + invalid + malformed + unknown_type == total`.
+///
+/// Read back from a report with `Deserialize` (see [`crate::merge`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
     /// `tolerant` or `strict`.
@@ -72,7 +74,7 @@ pub struct Summary {
     /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`] characters).
     pub by_log_type: BTreeMap<String, TypeCounts>,
     /// Unknown types that found `by_log_type` full, counted together.
-    #[serde(skip_serializing_if = "TypeCounts::is_empty")]
+    #[serde(default, skip_serializing_if = "TypeCounts::is_empty")]
     pub other_log_types: TypeCounts,
     /// HTTP responses without an event (`204 No Content`): not records.
     pub no_event_responses: u64,
@@ -85,7 +87,7 @@ pub struct Summary {
 impl Summary {
     /// The counts a new `log_type` goes to: its own, unless it is an unknown
     /// type and the summary lists as many as it keeps already.
-    fn counts_of(&mut self, log_type: &str, unknown: bool) -> &mut TypeCounts {
+    pub(crate) fn counts_of(&mut self, log_type: &str, unknown: bool) -> &mut TypeCounts {
         let name = cut(log_type, MAX_NAME);
         let listed = self.by_log_type.len();
         if unknown && listed >= MAX_LOG_TYPES && !self.by_log_type.contains_key(name.as_ref()) {
@@ -96,7 +98,7 @@ impl Summary {
 }
 
 /// A record that is not accepted, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordError {
     /// Where: `source`, `line`, `column`, `response`, `entry`, `index` (flattened into the error).
     #[serde(flatten)]
@@ -106,11 +108,11 @@ pub struct RecordError {
     pub log_type: Option<String>,
     pub problems: Vec<Problem>,
     #[serde(skip)]
-    seq: u64,
+    pub(crate) seq: u64,
 }
 
 /// Something worth saying about an input that is not a record (an error response).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Note {
     #[serde(flatten)]
     pub place: Place,
@@ -118,7 +120,7 @@ pub struct Note {
 }
 
 /// An input that could not be read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputError {
     pub source: String,
     pub message: String,
