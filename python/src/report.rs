@@ -4,8 +4,11 @@
 //! errors and the drift tables are read as plain Python values (dicts and
 //! lists with the keys of `aperture-validate --format json`), `to_json()`
 //! is that document byte for byte, and `to_text()` the text report.
+//! Reports merge ([`merge::merge`]: counts add, drift tables combine, first
+//! places kept) and read back from their JSON, so that partial reports made
+//! by many workers (Spark tasks, processes, machines) combine into one.
 
-use aperture_events_validator::{self as lib, render};
+use aperture_events_validator::{self as lib, merge, render};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -27,6 +30,16 @@ impl Report {
 fn to_python<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))?;
     py.import("json")?.call_method1("loads", (text,))
+}
+
+fn merged(
+    py: Python<'_>,
+    parts: impl Iterator<Item = lib::Report> + Send,
+    max_errors: usize,
+) -> PyResult<Report> {
+    py.detach(|| merge::merge(parts, max_errors))
+        .map(Report::new)
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 #[pymethods]
@@ -116,6 +129,41 @@ impl Report {
         render::text(&self.inner, &mut out, &options)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// A report read back from its JSON document (`to_json()`, or
+    /// `aperture-validate --format json`'s output).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Report> {
+        let inner: lib::Report = serde_json::from_str(text)
+            .map_err(|e| PyValueError::new_err(format!("not a report: {e}")))?;
+        Ok(Report::new(inner))
+    }
+
+    /// The report of this report's records followed by `other`'s, as one
+    /// run over both inputs would give it (the same as
+    /// `aperture-validate merge`): counts add, drift tables combine, each
+    /// finding keeps its first place, at most `max_errors` errors are listed.
+    #[pyo3(signature = (other, *, max_errors = merge::DEFAULT_MAX_ERRORS))]
+    fn merge(&self, py: Python<'_>, other: &Report, max_errors: usize) -> PyResult<Report> {
+        let parts = [self.inner.clone(), other.inner.clone()];
+        merged(py, parts.into_iter(), max_errors)
+    }
+
+    /// The merge of `reports` (an iterable), taken in order as the runs of
+    /// consecutive parts of one input.
+    #[staticmethod]
+    #[pyo3(signature = (reports, *, max_errors = merge::DEFAULT_MAX_ERRORS))]
+    fn merge_all(
+        py: Python<'_>,
+        reports: &Bound<'_, PyAny>,
+        max_errors: usize,
+    ) -> PyResult<Report> {
+        let mut parts = Vec::new();
+        for report in reports.try_iter()? {
+            parts.push(report?.cast::<Report>()?.borrow().inner.clone());
+        }
+        merged(py, parts.into_iter(), max_errors)
     }
 
     fn __repr__(&self) -> String {
