@@ -16,6 +16,9 @@ if [ -f tests/conformance/run.sh ]; then
   bash tests/conformance/run.sh
 fi
 
+echo "== python: the aperture-events wheel (validator, models, Spark)"
+bash python/run-tests.sh
+
 if [ -f tests/fuzz/run.sh ]; then
   echo "== fuzzing, bounded"
   bash tests/fuzz/run.sh

@@ -179,6 +179,7 @@ impl Report {
         let py = slf.py();
         let from_json = py.get_type::<Report>().getattr("from_json")?;
         let text = slf.borrow().to_json()?;
-        PyTuple::new(py, [from_json, text.into_pyobject(py)?.into_any()])
+        let args = PyTuple::new(py, [text])?;
+        PyTuple::new(py, [from_json, args.into_any()])
     }
 }
