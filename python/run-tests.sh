@@ -18,6 +18,7 @@
 # release wheel); CARGO_TARGET_DIR (default: the repository's target/, shared
 # with the main workspace so that the validator's dependencies build once).
 set -euo pipefail
+echo "== python: the aperture-events wheel (python/run-tests.sh)"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"

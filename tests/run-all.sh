@@ -16,7 +16,6 @@ if [ -f tests/conformance/run.sh ]; then
   bash tests/conformance/run.sh
 fi
 
-echo "== python: the aperture-events wheel (validator, models, Spark)"
 bash python/run-tests.sh
 
 if [ -f tests/fuzz/run.sh ]; then

@@ -14,6 +14,9 @@ generated with ``--type-overrides`` pointing here:
   ``true``, its strict ``int`` rejects ``1.0``, which JSON Schema (and the
   API) count as the integer 1. ``JsonInteger`` takes JSON numbers with no
   fractional part, and nothing else.
+
+``MISSING`` (an absent field) is pydantic's sentinel, wherever the installed
+pydantic keeps it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from annotated_types import Ge, Le
 from pydantic import AfterValidator, BeforeValidator
 from rfc3339_validator import validate_rfc3339
 from typing_extensions import Annotated
+
+try:  # pydantic >= 2.14
+    from pydantic import MISSING
+except ImportError:  # pragma: no cover - pydantic 2.12 and 2.13 (the last for Python 3.9)
+    from pydantic.experimental.missing_sentinel import MISSING
 
 
 def _rfc3339(value: str) -> str:

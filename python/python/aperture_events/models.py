@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional, Union
 
-from aperture_events._types import Count, ItemSize, Severity, Timestamp
-from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
+from aperture_events._types import MISSING, Count, ItemSize, Severity, Timestamp
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class ActivityAction(RootModel[str]):
