@@ -11,6 +11,9 @@ cargo test --workspace --locked
 echo "== cargo test: the code generator's command line"
 cargo test --locked -p aperture-events-codegen --features cli
 
+echo "== the crates as published: package, an out-of-tree consumer, cargo install"
+bash tests/package/run.sh
+
 if [ -f tests/conformance/run.sh ]; then
   echo "== conformance: Python and TypeScript tools on the exported schemas"
   bash tests/conformance/run.sh

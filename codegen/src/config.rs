@@ -80,8 +80,10 @@ impl Default for Config {
 
 impl Config {
     /// Default settings: chrono date-times, unknown fields kept, the union
-    /// named after its schema's title, the repository's own schemas unless
-    /// [`schema_dir`](Self::schema_dir) or [`schema_file`](Self::schema_file) say otherwise.
+    /// named after its schema's title, and the stock schemas (embedded in
+    /// `aperture-events-schema`, so no file is needed):
+    /// [`schema_file`](Self::schema_file) lays edited files over them,
+    /// [`schema_dir`](Self::schema_dir) replaces them with a set of your own.
     pub fn new() -> Self {
         Self::default()
     }
@@ -170,7 +172,9 @@ impl Config {
         self
     }
 
-    /// Adds every top-level `*.schema.json` file of a directory.
+    /// Adds every top-level `*.schema.json` file of a directory. With a
+    /// directory the stock schemas are not used: the directories hold the
+    /// whole set.
     ///
     /// ```
     /// aperture_events_codegen::Config::new().schema_dir("schema");
@@ -180,11 +184,13 @@ impl Config {
         self
     }
 
-    /// Adds one schema file; it replaces a file of the same name from a
-    /// directory (an edited copy of one stock schema, say).
+    /// Adds one schema file; it replaces the stock file (or a directory's
+    /// file) of the same name, or joins the set under a new name. An edited
+    /// copy of one stock schema is all a build script needs: its `$ref`s into
+    /// the other stock files still resolve.
     ///
     /// ```
-    /// aperture_events_codegen::Config::new().schema_dir("schema").schema_file("my/incident.schema.json");
+    /// aperture_events_codegen::Config::new().schema_file("schema/incident.schema.json");
     /// ```
     pub fn schema_file(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.schema_files.push(path.as_ref().to_owned());
@@ -211,15 +217,16 @@ impl Config {
         self
     }
 
-    /// Reads the configured schema files: the directories' files, then the
-    /// single files (replacing same-named ones); the repository's own schemas
-    /// when none is configured.
+    /// Reads the configured schema files: the stock schemas (or, when
+    /// [`schema_dir`](Self::schema_dir) is set, the directories' files
+    /// instead), then the single files, each replacing the file of the same
+    /// name or joining the set.
     pub fn read_sources(&self) -> Result<Vec<SchemaSource>> {
-        if self.schema_dirs.is_empty() && self.schema_files.is_empty() {
-            return Ok(SchemaSource::embedded());
-        }
         let mut errors = Collector::default();
         let mut sources = Vec::new();
+        if self.schema_dirs.is_empty() {
+            sources = SchemaSource::embedded();
+        }
         let reads = self.schema_dirs.iter().map(|d| SchemaSource::read_dir(d));
         let reads = reads.chain(
             self.schema_files
@@ -229,7 +236,7 @@ impl Config {
         for read in reads {
             match read {
                 Ok(read) => sources.extend(read),
-                Err(e) => e.diagnostics().iter().cloned().for_each(|d| errors.push(d)),
+                Err(e) => errors.extend(e),
             }
         }
         errors.finish(sources)

@@ -19,9 +19,7 @@
 //! [`ir`]) → `emit` (tokens) → `render` (formatted text with a header). The
 //! `names` module decides every Rust name.
 
-pub mod embedded;
 pub mod export;
-pub mod reading;
 
 mod config;
 mod emit;
@@ -36,3 +34,7 @@ mod render;
 pub use config::{Config, DateTimeMapping, Output, write_if_changed};
 pub use error::{Diagnostic, Error, Result};
 pub use load::SchemaSource;
+
+/// The stock schemas and their two readings live in the schema crate;
+/// re-exported so a build script needs one dependency.
+pub use aperture_events_schema::{self as schema, embedded, reading};

@@ -49,11 +49,11 @@ fn generate_reports_every_problem_with_its_place() {
     assert!(output.stdout.is_empty(), "no code on failure");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("a.schema.json#/properties/a/pattern: unsupported keyword `pattern`"),
+        stderr.contains("a.schema.json:/properties/a/pattern: unsupported keyword `pattern`"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("a.schema.json#/properties/b/anyOf: unsupported keyword `anyOf`"),
+        stderr.contains("a.schema.json:/properties/b/anyOf: unsupported keyword `anyOf`"),
         "{stderr}"
     );
 }

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use aperture_events_codegen::embedded::{EVENT_TYPES, SCHEMA_FILES, UNION_FILE};
-use aperture_events_codegen::reading::{self, Reading};
+use aperture_events_schema::embedded::{EVENT_TYPES, SCHEMA_FILES, UNION_FILE};
+use aperture_events_schema::reading::{self, Reading};
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use aperture_events_codegen::embedded::EVENT_TYPES;
 use aperture_events_codegen::export::{self, Export, MANIFEST, Options};
-use aperture_events_codegen::reading::{self, Reading};
+use aperture_events_schema::embedded::EVENT_TYPES;
+use aperture_events_schema::reading::{self, Reading};
 use aperture_events_tests::{Compiled, all_json, fixtures, repo_root};
 use serde_json::Value;
 

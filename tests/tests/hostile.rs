@@ -10,8 +10,8 @@
 use std::sync::LazyLock;
 
 use aperture_events::LogEvent;
-use aperture_events_codegen::embedded::SCHEMA_FILES;
 use aperture_events_codegen::{Config, DateTimeMapping, SchemaSource};
+use aperture_events_schema::embedded::SCHEMA_FILES;
 use aperture_events_validator::{Class, Options, Reading, Validator};
 use serde_json::Value;
 

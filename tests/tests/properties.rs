@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use aperture_events::LogEvent;
-use aperture_events_codegen::embedded::EVENT_TYPES;
+use aperture_events_schema::embedded::EVENT_TYPES;
 use aperture_events_tests::{all_json, schema_values};
 use aperture_events_validator::{Class, Options, Place, Reading, Report, Validator};
 use proptest::prelude::*;

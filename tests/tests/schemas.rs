@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use aperture_events_codegen::embedded::{EVENT_TYPES, SCHEMA_FILES};
-use aperture_events_codegen::reading::Reading;
+use aperture_events_schema::embedded::{EVENT_TYPES, SCHEMA_FILES};
+use aperture_events_schema::reading::Reading;
 use aperture_events_tests::{
     Compiled, InvalidEntry, MalformedEntry, ValidEntry, all_json, fixtures, index, read_json,
     schema_values,

@@ -14,8 +14,8 @@
 use std::collections::BTreeMap;
 
 use aperture_events::LogEvent;
-use aperture_events_codegen::embedded::EVENT_TYPES;
-use aperture_events_codegen::reading::Reading;
+use aperture_events_schema::embedded::EVENT_TYPES;
+use aperture_events_schema::reading::Reading;
 use aperture_events_tests::schema_values;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

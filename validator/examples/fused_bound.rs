@@ -107,10 +107,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
         .collect();
-    let mut names: Vec<String> = SchemaSet::embedded()?
+    let set = SchemaSet::embedded()?;
+    let mut names: Vec<String> = set
         .event_types()
         .iter()
-        .filter_map(|(_, file)| file.value.get("properties")?.as_object())
+        .filter_map(|&(_, doc)| set.documents()[doc].value.get("properties")?.as_object())
         .flat_map(|properties| properties.keys().cloned())
         .collect();
     names.sort();

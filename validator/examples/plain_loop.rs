@@ -10,7 +10,7 @@
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
 
-use aperture_events_codegen::embedded::{SCHEMA_FILES, UNION_FILE};
+use aperture_events_schema::embedded::{SCHEMA_FILES, UNION_FILE};
 use aperture_events_validator::datetime::is_valid_date_time;
 use serde_json::Value;
 

@@ -5,7 +5,7 @@
 //! it is not valid, the problems found. It is compiled once and shared by
 //! every thread (`&Validator` is `Sync`).
 
-use aperture_events_codegen::reading::Reading;
+use aperture_events_schema::reading::Reading;
 use bumpalo::Bump;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

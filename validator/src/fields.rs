@@ -5,13 +5,15 @@
 //! ([`StrSet`]), with the known values, quirk spellings and (where the two
 //! readings differ) a [`QuirkCheck`] prepared once per run.
 
-use aperture_events_codegen::reading::{KNOWN_VALUES, QUIRK_VALUES, Reading, STRICT};
+use aperture_events_schema::documented;
+use aperture_events_schema::reading::Reading;
+use aperture_events_schema::{Document, SchemaSet};
 use serde_json::Value;
 
 use crate::doc::{Doc, Fast};
 use crate::parse::pointer;
 use crate::quirk::{Quirk, QuirkCheck};
-use crate::schemas::{SchemaError, SchemaFile, SchemaSet};
+use crate::schemas::SchemaError;
 use crate::strset::StrSet;
 
 /// One documented field of an event type.
@@ -84,42 +86,32 @@ pub(crate) type BuildField<'a> =
     dyn Fn(&Value, Reading) -> Result<jsonschema::Validator<Fast>, SchemaError> + 'a;
 
 impl FieldTable {
-    /// The table of `file`'s `properties`.
+    /// The table of the documented fields of document `doc` of `set`.
     pub(crate) fn new(
         set: &SchemaSet,
-        file: &SchemaFile,
+        doc: usize,
         build: &BuildField<'_>,
     ) -> Result<Self, SchemaError> {
+        let file: &Document = &set.documents()[doc];
         let mut fields = Vec::new();
-        let Some(properties) = file.value.get("properties").and_then(Value::as_object) else {
-            return Ok(FieldTable::default());
-        };
-        for (name, schema) in properties {
-            let parts = parts(set, file, schema);
-            let strings = |key: &str| -> Option<Vec<String>> {
-                let list = parts.iter().find_map(|p| p.get(key)?.as_array())?;
-                Some(
-                    list.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect(),
-                )
-            };
-            let quirk_check = if parts.iter().any(|p| p.get(STRICT).is_some()) {
+        for field in documented::fields(set, doc) {
+            let quirk_check = if field.has_quirk {
                 let field_ref = serde_json::json!({
-                    "$ref": format!("{}#/properties{}", file.id, pointer(std::slice::from_ref(name)))
+                    "$ref": format!("{}#/properties{}", file.id, pointer(&[field.name.to_owned()]))
                 });
                 Some(QuirkCheck::new(
                     build(&field_ref, Reading::Strict)?,
                     build(&field_ref, Reading::Tolerant)?,
-                    &parts,
+                    &field.parts,
                 ))
             } else {
                 None
             };
+            let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
             fields.push(Field {
-                name: name.clone(),
-                known_values: strings(KNOWN_VALUES).map(StrSet::new),
-                quirk_values: strings(QUIRK_VALUES).unwrap_or_default(),
+                name: field.name.to_owned(),
+                known_values: field.known_values.as_deref().map(|k| StrSet::new(owned(k))),
+                quirk_values: owned(&field.quirk_values),
                 quirk_check,
             });
         }
@@ -150,28 +142,10 @@ impl FieldTable {
     }
 }
 
-/// The schema objects making up a field: itself and what its `$ref`s point to, transitively.
-fn parts<'a>(set: &'a SchemaSet, file: &'a SchemaFile, schema: &'a Value) -> Vec<&'a Value> {
-    let mut out = vec![schema];
-    let (mut base, mut current) = (file, schema);
-    // A chain of references is short in practice; the bound stops cycles.
-    for _ in 0..8 {
-        let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some((next_base, target)) = set.resolve(base, reference) else {
-            break;
-        };
-        out.push(target);
-        (base, current) = (next_base, target);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use crate::schemas::{Compiled, SchemaSet};
-    use aperture_events_codegen::reading::Reading;
+    use aperture_events_schema::reading::Reading;
 
     #[test]
     fn every_documented_field_is_found_and_nothing_else() {

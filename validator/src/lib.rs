@@ -21,7 +21,7 @@
 //! [`parse`] turns a record into a borrowed [`doc::Doc`] (which jsonschema
 //! validates directly), [`classify`] puts it in its class,
 //! [`problem`] says what is wrong, [`drift`] counts departures from the
-//! contract, [`report`] accumulates all of it, [`run`] does a whole run on
+//! contract, [`report`] accumulates all of it, [`run()`] does a whole run on
 //! all cores, [`render`] prints a report in each output format, [`merge`]
 //! combines the reports of several runs into one.
 
@@ -43,7 +43,7 @@ pub mod run;
 pub mod schemas;
 pub mod strset;
 
-pub use aperture_events_codegen::reading::Reading;
+pub use aperture_events_schema::reading::Reading;
 pub use classify::{Class, Options, Validator, Verdict};
 pub use merge::MergeError;
 pub use place::{Locus, Place};

@@ -15,7 +15,7 @@
 //!   nothing else. The check is then a type test, not a schema evaluation.
 //! - Otherwise the field's two compiled validators decide.
 
-use aperture_events_codegen::reading::STRICT;
+use aperture_events_schema::reading::STRICT;
 use serde_json::Value;
 
 use crate::doc::{Doc, Fast};

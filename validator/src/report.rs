@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aperture_events_codegen::reading::Reading;
+use aperture_events_schema::reading::Reading;
 use bumpalo::Bump;
 use serde::{Deserialize, Serialize};
 

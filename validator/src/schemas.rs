@@ -1,10 +1,10 @@
-//! Loading the schema files and compiling them, once per run.
+//! Compiling a schema set, once per run.
 //!
-//! The schemas come from the binary (`aperture_events_codegen::embedded`) or
-//! from a directory (`--schema-dir`). Either way they are put in an offline
-//! `jsonschema` registry under their `$id`s, read in the chosen reading
-//! (tolerant as written, strict with the `x-strict` overlays), and each event
-//! type's schema is compiled to its own validator.
+//! The schemas come from the binary (`aperture_events_schema::SchemaSet::embedded`)
+//! or from a directory (`--schema-dir`), loaded by the schema crate. Here they
+//! are put in an offline `jsonschema` registry under their `$id`s, read in the
+//! chosen reading (tolerant as written, strict with the `x-strict` overlays),
+//! and each event type's schema is compiled to its own validator.
 //!
 //! # Design
 //! Events are dispatched on `log_type` to their type's validator instead of
@@ -12,12 +12,10 @@
 //! matched", a per-type failure says which field is wrong, and one schema is
 //! cheaper to check than five.
 
-use std::path::{Path, PathBuf};
-
-use aperture_events_codegen::embedded::SCHEMA_FILES;
-use aperture_events_codegen::reading::{self, Reading};
 use std::sync::Arc;
 
+use aperture_events_schema::reading::{self, Reading};
+pub use aperture_events_schema::{Document, SchemaSet};
 use jsonschema::json::Json;
 use jsonschema::{Draft, Registry, ValidationOptions};
 use serde_json::Value;
@@ -29,147 +27,23 @@ use crate::fields::FieldTable;
 /// Why the schemas could not be loaded or compiled. Each names its file.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    /// A schema directory or file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// A schema file is not JSON.
-    #[error("{file}: not JSON: {source}")]
-    Json {
-        file: String,
-        source: serde_json::Error,
-    },
-    /// A schema file has no string `$id`.
+    /// The schema files could not be read or parsed, or a `$ref` does not resolve.
+    #[error("{0}")]
+    Load(#[from] aperture_events_schema::Error),
+    /// A schema file has no string `$id` (the registry keys files by it).
     #[error("{file}: no `$id`")]
     NoId { file: String },
-    /// The directory holds no event type schema.
-    #[error("{dir}: no event type schema (a *.schema.json whose properties.log_type has a const)")]
-    NoEventTypes { dir: String },
+    /// The set holds no event type schema.
+    #[error(
+        "{origin}: no event type schema (a *.schema.json whose properties.log_type has a const)"
+    )]
+    NoEventTypes { origin: String },
     /// The registry could not be built.
     #[error("schema registry: {0}")]
     Registry(String),
     /// A schema does not compile.
     #[error("{file}: does not compile: {message}")]
     Compile { file: String, message: String },
-}
-
-/// One schema file: its name, `$id` and contents.
-#[derive(Debug, Clone)]
-pub struct SchemaFile {
-    /// The file name, for example `incident.schema.json`.
-    pub name: String,
-    /// The file's `$id`.
-    pub id: String,
-    /// The file's JSON, as written (the tolerant reading).
-    pub value: Value,
-}
-
-/// A set of schema files that reference each other by `$id`.
-#[derive(Debug, Clone)]
-pub struct SchemaSet {
-    files: Vec<SchemaFile>,
-    origin: String,
-}
-
-impl SchemaSet {
-    /// The schemas compiled into this program.
-    pub fn embedded() -> Result<Self, SchemaError> {
-        let files = SCHEMA_FILES
-            .iter()
-            .map(|f| SchemaSet::file(f.name.to_owned(), f.text.as_bytes()))
-            .collect::<Result<_, _>>()?;
-        Ok(SchemaSet {
-            files,
-            origin: "embedded schemas".to_owned(),
-        })
-    }
-
-    /// The top-level `*.schema.json` files of `dir`, in name order.
-    pub fn from_dir(dir: &Path) -> Result<Self, SchemaError> {
-        let read_err = |source| SchemaError::Read {
-            path: dir.to_owned(),
-            source,
-        };
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(read_err)?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.to_string_lossy().ends_with(".schema.json"))
-            .collect();
-        paths.sort();
-        let mut files = Vec::new();
-        for path in paths {
-            let bytes = std::fs::read(&path).map_err(|source| SchemaError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            files.push(SchemaSet::file(name, &bytes)?);
-        }
-        let set = SchemaSet {
-            files,
-            origin: dir.display().to_string(),
-        };
-        if set.event_types().is_empty() {
-            return Err(SchemaError::NoEventTypes {
-                dir: dir.display().to_string(),
-            });
-        }
-        Ok(set)
-    }
-
-    fn file(name: String, bytes: &[u8]) -> Result<SchemaFile, SchemaError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|source| SchemaError::Json {
-            file: name.clone(),
-            source,
-        })?;
-        let id = value.get("$id").and_then(Value::as_str).map(str::to_owned);
-        let id = id.ok_or_else(|| SchemaError::NoId { file: name.clone() })?;
-        Ok(SchemaFile { name, id, value })
-    }
-
-    /// Where the schemas came from, for messages.
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
-    /// The files, in load order.
-    pub fn files(&self) -> &[SchemaFile] {
-        &self.files
-    }
-
-    /// The event type schemas: `(log_type, file)` for every file whose
-    /// `properties.log_type` is pinned by a `const` string.
-    pub fn event_types(&self) -> Vec<(String, &SchemaFile)> {
-        self.files
-            .iter()
-            .filter_map(|f| {
-                let log_type = f.value.pointer("/properties/log_type/const")?.as_str()?;
-                Some((log_type.to_owned(), f))
-            })
-            .collect()
-    }
-
-    /// Finds the file a `$ref` (relative to `base`'s `$id`) points into, and the pointer inside it.
-    pub(crate) fn resolve<'a>(
-        &'a self,
-        base: &'a SchemaFile,
-        reference: &str,
-    ) -> Option<(&'a SchemaFile, &'a Value)> {
-        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let target = if file.is_empty() {
-            base
-        } else {
-            self.files
-                .iter()
-                .find(|f| f.id == file || f.id.ends_with(&format!("/{file}")))?
-        };
-        Some((target, target.value.pointer(fragment)?))
-    }
 }
 
 /// Everything compiled for one event type.
@@ -199,6 +73,16 @@ pub struct Compiled {
 impl Compiled {
     /// Compiles `set` in `reading`. Field checks for drift are compiled in both readings.
     pub fn new(set: &SchemaSet, reading: Reading) -> Result<Self, SchemaError> {
+        if let Some(file) = set.documents().iter().find(|d| !d.has_id) {
+            return Err(SchemaError::NoId {
+                file: file.display(),
+            });
+        }
+        if set.event_types().is_empty() {
+            return Err(SchemaError::NoEventTypes {
+                origin: set.origin().to_owned(),
+            });
+        }
         let tolerant = prepare(set, Reading::Tolerant)?;
         let strict = prepare(set, Reading::Strict)?;
         let chosen = match reading {
@@ -206,20 +90,21 @@ impl Compiled {
             Reading::Strict => &strict,
         };
         let mut types = Vec::new();
-        for (log_type, file) in set.event_types() {
+        for (log_type, doc) in set.event_types() {
+            let file = &set.documents()[doc];
             let schema = reading::apply(reading, &file.value);
-            let validator = build(chosen, &schema, &file.name)?;
-            let fast = build(chosen, &schema, &file.name)?;
-            let fields = FieldTable::new(set, file, &|field_ref: &Value, which: Reading| {
+            let validator = build(chosen, &schema, file.name())?;
+            let fast = build(chosen, &schema, file.name())?;
+            let fields = FieldTable::new(set, doc, &|field_ref: &Value, which: Reading| {
                 let registry = match which {
                     Reading::Tolerant => &tolerant,
                     Reading::Strict => &strict,
                 };
-                build(registry, field_ref, &file.name)
+                build(registry, field_ref, file.name())
             })?;
             types.push(CompiledType {
-                log_type,
-                file: file.name.clone(),
+                log_type: log_type.to_owned(),
+                file: file.name().to_owned(),
                 fast,
                 validator,
                 fields,
@@ -238,7 +123,7 @@ impl Compiled {
 
 fn prepare(set: &SchemaSet, reading: Reading) -> Result<Registry<'static>, SchemaError> {
     let resources = set
-        .files
+        .documents()
         .iter()
         .map(|f| (f.id.clone(), reading::apply(reading, &f.value)));
     Registry::new()

@@ -127,7 +127,10 @@ fn exit_2_for_usage_errors() {
     );
     let output = validate(&["--schema-dir", "validator/tests", CAPTURES]);
     assert_eq!(code(&output), 2, "a schema directory without event schemas");
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no event type schema"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("validator/tests: no *.schema.json file in the schema directory")
+    );
 }
 
 #[test]

@@ -246,7 +246,7 @@ fn a_reference_to_a_missing_file_names_its_place() {
     assert_eq!(
         found,
         [
-            "e.schema.json#/properties/a: $ref `gone.schema.json#/$defs/x` names `https://x.test/gone.schema.json`, \
+            "e.schema.json:/properties/a: $ref `gone.schema.json#/$defs/x` names `https://x.test/gone.schema.json`, \
           which is none of the schema files (nothing is fetched)"
         ]
     );
@@ -260,11 +260,11 @@ fn a_reference_to_a_missing_pointer_or_an_anchor_or_a_remote_file_is_an_error() 
     )]);
     assert_eq!(found.len(), 4, "{found:#?}");
     assert!(
-        found[0].starts_with("e.schema.json#/items/0: $ref `#/$defs/nope` points at `/$defs/nope`")
+        found[0].starts_with("e.schema.json:/items/0: $ref `#/$defs/nope` points at `/$defs/nope`")
     );
-    assert!(found[1].contains("#/items/1: $ref `#anchor` uses an anchor"));
-    assert!(found[2].contains("#/items/2: $ref `https://remote.test/s.json` names"));
-    assert_eq!(found[3], "e.schema.json#/items/3: $ref is not a string");
+    assert!(found[1].contains(":/items/1: $ref `#anchor` uses an anchor"));
+    assert!(found[2].contains(":/items/2: $ref `https://remote.test/s.json` names"));
+    assert_eq!(found[3], "e.schema.json:/items/3: $ref is not a string");
 }
 
 #[test]
@@ -297,7 +297,7 @@ fn a_problem_met_from_several_files_is_reported_once_and_bad_json_gives_its_line
         found[0]
     );
     assert!(
-        found[1].starts_with("c.schema.json#/$defs/x: $ref `#/$defs/missing`"),
+        found[1].starts_with("c.schema.json:/$defs/x: $ref `#/$defs/missing`"),
         "{}",
         found[1]
     );

@@ -54,7 +54,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         ref_stack: BTreeSet::new(),
         uses_date_time: false,
     };
-    let roots: Vec<Location> = (0..schemas.documents().len())
+    let roots: Vec<Location> = (0..schemas.len())
         .map(|doc| Location {
             doc,
             pointer: String::new(),
@@ -78,7 +78,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
     let mut items = std::mem::take(&mut lowerer.items);
     items.sort_by_key(|(rank, _)| *rank);
     let module = Module {
-        sources: schemas.documents().iter().map(|d| d.name.clone()).collect(),
+        sources: schemas.names(),
         items: items.into_iter().map(|(_, item)| item).collect(),
         date_time: lowerer.uses_date_time.then_some(options.date_time),
         date_time_name: DATE_TIME_NAME.to_owned(),
@@ -112,7 +112,7 @@ struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     /// Records a problem at `location` (or `location/child` when given).
     fn error(&mut self, location: &Location, child: Option<&str>, message: impl Into<String>) {
-        let file = self.schemas.file_name(location).to_owned();
+        let file = self.schemas.display(location).to_owned();
         let pointer = match child {
             Some(child) => format!("{}/{}", location.pointer, escape_token(child)),
             None => location.pointer.clone(),

@@ -86,7 +86,9 @@ fn one_line(bytes: &[u8], line: u64, sink: &mut dyn Sink, limit: usize) -> io::R
         ..Locus::default()
     };
     if is_container(text) {
-        Scanner::new(text, locus, limit).document(sink)?;
+        Scanner::new(text, locus, limit)
+            .reading_har(super::har::entry)
+            .document(sink)?;
     } else {
         sink.record(locus, text);
     }

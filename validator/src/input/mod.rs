@@ -15,7 +15,7 @@
 //! memory is bounded by the limit whatever the input: a longer record (an
 //! NDJSON line, a value of a document, an HTTP body, a HAR entry) is counted
 //! malformed where it starts and its bytes are skipped, not kept; reading goes
-//! on after it (see [`bounded`]).
+//! on after it (see `bounded.rs`).
 
 mod bounded;
 mod chunked;
@@ -123,7 +123,9 @@ fn read_nested(
     match detect(reader.fill_buf()?) {
         Shape::Lines => lines::read(reader, sink, limit),
         Shape::Http => http::read(reader, sink, limit),
-        Shape::Document => scan::Scanner::new(reader, Locus::at_line(1), limit).document(sink),
+        Shape::Document => scan::Scanner::new(reader, Locus::at_line(1), limit)
+            .reading_har(har::entry)
+            .document(sink),
     }
 }
 

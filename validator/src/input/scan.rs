@@ -4,8 +4,9 @@
 //! A document is a sequence of JSON values. An array gives one record per
 //! item; an object whose key `events` holds an array (before any `log_type`)
 //! is a bulk body and gives one record per event; an object whose first key
-//! is `log` is a HAR file, whose entries are read by [`super::har`]; any other
-//! value is one record. The scanner only tracks strings and nesting, so a
+//! is `log` is a HAR file, whose entries are handed to the reader of HAR
+//! entries the scanner was given ([`Scanner::reading_har`]); any other value
+//! is one record. The scanner only tracks strings and nesting, so a
 //! record with a syntax error is still cut out whole and handed on: the
 //! parser then reports the error's exact line and column.
 //!
@@ -20,6 +21,10 @@
 //! next record. A record that never ends (the input ends inside it) is
 //! reported when the input ends. Apart from the record, the scanner keeps
 //! only its buffer and the first bytes of a key.
+//!
+//! The reader of HAR entries is passed in rather than called by name: it
+//! reads each entry's response body with this scanner, and the arrows
+//! between the modules stay one way (`har` → `http` → `scan`).
 
 use std::io::{self, Read};
 
@@ -30,6 +35,10 @@ use crate::place::Locus;
 /// The bytes of a key kept to compare it (quotes included): more than any
 /// key the scanner looks for, so a longer key compares unequal to them all.
 const KEY_PREFIX: usize = 64;
+
+/// Reads one HAR entry (its raw JSON, its index, where it starts) into the
+/// sink, with the maximum record size.
+pub(super) type HarEntry = fn(&[u8], u64, Locus, &mut dyn Sink, usize);
 
 /// Scans a JSON document from a reader, tracking lines and columns.
 pub(crate) struct Scanner<R> {
@@ -44,6 +53,8 @@ pub(crate) struct Scanner<R> {
     column: u64,
     recording: bool,
     record: Record,
+    /// What reads a HAR file's entries; without one, a HAR file is one record.
+    har: Option<HarEntry>,
 }
 
 impl<R: Read> Scanner<R> {
@@ -60,7 +71,14 @@ impl<R: Read> Scanner<R> {
             column: 1,
             recording: false,
             record: Record::new(limit),
+            har: None,
         }
+    }
+
+    /// Reads HAR files too, handing each entry to `entry`.
+    pub(super) fn reading_har(mut self, entry: HarEntry) -> Self {
+        self.har = Some(entry);
+        self
     }
 
     fn peek(&mut self) -> io::Result<Option<u8>> {
@@ -234,9 +252,12 @@ impl<R: Read> Scanner<R> {
                 self.array(sink)?;
                 return self.rest(1);
             }
-            if key == b"\"log\"" && first && next == Some(b'{') {
+            if let Some(entry) = self
+                .har
+                .filter(|_| first && key == b"\"log\"" && next == Some(b'{'))
+            {
                 self.recording = false;
-                self.har_log(sink)?;
+                self.har_log(entry, sink)?;
                 return self.rest(1);
             }
             seen_log_type |= key == b"\"log_type\"";
@@ -264,7 +285,7 @@ impl<R: Read> Scanner<R> {
     }
 
     /// A HAR file's `log` object: every entry of `log.entries`.
-    fn har_log(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+    fn har_log(&mut self, read_entry: HarEntry, sink: &mut dyn Sink) -> io::Result<()> {
         self.bump()?; // {
         loop {
             if self.skip_ws()? != Some(b'"') {
@@ -296,7 +317,7 @@ impl<R: Read> Scanner<R> {
                     self.value()?;
                     self.recording = false;
                     match self.record.bytes() {
-                        Some(raw) => super::har::entry(raw, entry, at, sink, self.record.limit()),
+                        Some(raw) => read_entry(raw, entry, at, sink, self.record.limit()),
                         None => {
                             let locus = Locus {
                                 entry: Some(entry),

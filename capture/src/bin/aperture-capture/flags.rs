@@ -53,7 +53,7 @@ pub struct RawFlags {
     /// Gzip rotated journal files.
     #[arg(long, requires = "rotate_size")]
     pub gzip: bool,
-    /// Directory for bodies that could not be split into events [default: <out>.rejects].
+    /// Directory for bodies that could not be split into events (by default `<out>.rejects`).
     #[arg(long, value_name = "DIR")]
     pub rejects: Option<PathBuf>,
     /// Stop after this many events.

@@ -1,9 +1,10 @@
-//! The repository's own schemas, compiled into the library.
+//! The stock schemas, compiled into the library.
 //!
-//! Tools that must run anywhere (the validator binary, tests, build scripts
-//! that want the stock schemas) use these instead of reading `schema/` from
-//! disk. The order is the order the union lists the event types in, after the
-//! shared definitions.
+//! Tools that must run anywhere (the validator binary, build scripts that lay
+//! an edited file over the stock set, tests) use these instead of reading
+//! files from disk. The JSON files sit at the root of this crate's package, so
+//! the published crate carries everything it compiles from. The order is the
+//! order the union lists the event types in, after the shared definitions.
 
 /// One schema file: its file name (as in `schema/`) and its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,9 +17,9 @@ pub struct SchemaFile {
 
 macro_rules! schema_files {
     ($($name:literal),* $(,)?) => {
-        /// Every schema file in `schema/`, shared definitions first, the union last.
+        /// Every stock schema file, shared definitions first, the union last.
         pub const SCHEMA_FILES: &[SchemaFile] = &[
-            $(SchemaFile { name: $name, text: include_str!(concat!("../../schema/", $name)) },)*
+            $(SchemaFile { name: $name, text: include_str!(concat!("../", $name)) },)*
         ];
     };
 }
@@ -32,6 +33,16 @@ schema_files!(
     "admin_audit.schema.json",
     "log_event.schema.json",
 );
+
+/// The stock file named `name`, if there is one.
+///
+/// ```
+/// let common = aperture_events_schema::embedded::file("common.schema.json").unwrap();
+/// assert!(common.text.contains("\"$defs\""));
+/// ```
+pub fn file(name: &str) -> Option<&'static SchemaFile> {
+    SCHEMA_FILES.iter().find(|f| f.name == name)
+}
 
 /// The file name of the union schema.
 pub const UNION_FILE: &str = "log_event.schema.json";

@@ -39,7 +39,7 @@ pub enum Reading {
 /// ```
 /// use serde_json::json;
 /// let tolerant = json!({"type": ["string", "null"], "x-strict": {"type": "string"}});
-/// let strict = aperture_events_codegen::reading::strict(&tolerant);
+/// let strict = aperture_events_schema::reading::strict(&tolerant);
 /// assert_eq!(strict["type"], json!("string"));
 /// ```
 pub fn strict(schema: &Value) -> Value {

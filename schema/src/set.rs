@@ -1,0 +1,428 @@
+//! A set of schema files that reference each other, resolved offline.
+//!
+//! Each file is indexed by its `$id`; a `$ref` is resolved against the `$id`
+//! of the file holding it and must land in a loaded file. Nothing is ever
+//! fetched: a reference to a schema that was not loaded is an error naming
+//! its place.
+//!
+//! # Design
+//! Files are kept sorted by name, so what is built from a set does not depend
+//! on the order a directory listing or a caller happens to give them in.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Collector, Diagnostic, Error};
+use crate::source::SchemaSource;
+
+/// One parsed schema file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Where it came from: name, text and path.
+    pub source: SchemaSource,
+    /// The `$id` without fragment (or the file name when there is none): the
+    /// base of its references.
+    pub id: String,
+    /// Whether the file declares an `$id` of its own.
+    pub has_id: bool,
+    /// The parsed JSON (the tolerant reading).
+    pub value: Value,
+}
+
+impl Document {
+    /// The file name, for example `incident.schema.json`.
+    pub fn name(&self) -> &str {
+        &self.source.name
+    }
+
+    /// How messages name the file: its path as given, else its name.
+    pub fn display(&self) -> String {
+        self.source.display()
+    }
+
+    /// The `log_type` this file's events carry, when it is an event type
+    /// schema (its `properties.log_type` is pinned by a `const` string).
+    pub fn log_type(&self) -> Option<&str> {
+        self.value.pointer("/properties/log_type/const")?.as_str()
+    }
+}
+
+/// Every loaded schema file, sorted by name, indexed by `$id`.
+#[derive(Debug, Clone)]
+pub struct SchemaSet {
+    documents: Vec<Document>,
+    origin: String,
+}
+
+impl SchemaSet {
+    /// The stock schemas compiled into this crate.
+    pub fn embedded() -> Result<SchemaSet, Error> {
+        SchemaSet::load(&SchemaSource::embedded()).map(|set| set.with_origin("embedded schemas"))
+    }
+
+    /// The top-level `*.schema.json` files of `dir`.
+    pub fn from_dir(dir: &Path) -> Result<SchemaSet, Error> {
+        SchemaSet::load(&SchemaSource::read_dir(dir)?)
+            .map(|set| set.with_origin(dir.display().to_string()))
+    }
+
+    /// The stock schemas with `files` laid over them: a file replaces the
+    /// stock file of the same name, or joins the set under a new name.
+    pub fn stock_with(files: &[&Path]) -> Result<SchemaSet, Error> {
+        let mut sources = SchemaSource::embedded();
+        let mut errors = Collector::default();
+        for file in files {
+            match SchemaSource::read_file(file) {
+                Ok(source) => sources.push(source),
+                Err(e) => errors.extend(e),
+            }
+        }
+        let sources = errors.finish(sources)?;
+        SchemaSet::load(&sources)
+    }
+
+    /// Parses the sources. A later source with the same file name replaces an
+    /// earlier one (a user's edited copy overriding a stock file). Every
+    /// problem is reported at once.
+    pub fn load(sources: &[SchemaSource]) -> Result<SchemaSet, Error> {
+        let mut errors = Collector::default();
+        let mut by_name: BTreeMap<&str, &SchemaSource> = BTreeMap::new();
+        for source in sources {
+            by_name.insert(&source.name, source);
+        }
+        let mut documents: Vec<Document> = Vec::new();
+        for source in by_name.into_values() {
+            let place = source.display();
+            let value: Value = match serde_json::from_str(&source.text) {
+                Ok(value) => value,
+                Err(e) => {
+                    errors.push(Diagnostic::file(
+                        &place,
+                        format!(
+                            "not json (line {}, column {}): {}",
+                            e.line(),
+                            e.column(),
+                            strip_position(&e)
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            if !value.is_object() {
+                errors.push(Diagnostic::at(
+                    &place,
+                    "",
+                    "a schema file must hold a json object",
+                ));
+                continue;
+            }
+            let (id, has_id) = match value.get("$id") {
+                None => (source.name.clone(), false),
+                Some(Value::String(id)) => {
+                    (id.split('#').next().unwrap_or_default().to_owned(), true)
+                }
+                Some(_) => {
+                    errors.push(Diagnostic::at(&place, "/$id", "`$id` must be a string"));
+                    continue;
+                }
+            };
+            if let Some(other) = documents.iter().find(|d| d.id == id) {
+                errors.push(Diagnostic::at(
+                    &place,
+                    "/$id",
+                    format!("`$id` `{id}` is already the id of {}", other.display()),
+                ));
+                continue;
+            }
+            documents.push(Document {
+                source: source.clone(),
+                id,
+                has_id,
+                value,
+            });
+        }
+        let origin = match sources {
+            [] => String::new(),
+            [one] => one.display(),
+            _ => format!("{} schema files", documents.len()),
+        };
+        errors.finish(SchemaSet { documents, origin })
+    }
+
+    fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = origin.into();
+        self
+    }
+
+    /// Where the schemas came from, for messages.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The loaded files, sorted by name.
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
+    /// The file named `name`, if loaded.
+    pub fn document(&self, name: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.name() == name)
+    }
+
+    /// The event type schemas, `(log_type, document index)`, in file name order.
+    pub fn event_types(&self) -> Vec<(&str, usize)> {
+        self.documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((d.log_type()?, i)))
+            .collect()
+    }
+
+    /// Resolves `reference`, written in document `from`, to a document index
+    /// and a JSON pointer inside it. The error is the message only; the caller
+    /// knows the place.
+    pub fn resolve(&self, from: usize, reference: &str) -> Result<(usize, String), String> {
+        let base = self
+            .documents
+            .get(from)
+            .map(|d| d.id.as_str())
+            .unwrap_or_default();
+        let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let doc = if target.is_empty() {
+            from
+        } else {
+            let absolute = join_uri(base, target);
+            self.documents.iter().position(|d| d.id == absolute).ok_or_else(|| {
+                format!("`$ref` `{reference}` names `{absolute}`, which is none of the loaded schemas (references are never fetched)")
+            })?
+        };
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            return Err(format!(
+                "`$ref` `{reference}` uses an anchor; only json pointer fragments are supported"
+            ));
+        }
+        let pointer = percent_decode(fragment);
+        let found = self
+            .documents
+            .get(doc)
+            .and_then(|d| d.value.pointer(&pointer));
+        if found.is_none() {
+            return Err(format!("`$ref` `{reference}` points at nothing"));
+        }
+        Ok((doc, pointer))
+    }
+
+    /// Follows `reference` from document `from` to the schema it names.
+    pub fn resolve_value(&self, from: usize, reference: &str) -> Option<(usize, &Value)> {
+        let (doc, pointer) = self.resolve(from, reference).ok()?;
+        Some((doc, self.documents.get(doc)?.value.pointer(&pointer)?))
+    }
+}
+
+/// Resolves a relative reference against a base URI (RFC 3986, the subset
+/// schema ids use: absolute URIs, absolute paths, relative paths with `..`).
+pub fn join_uri(base: &str, reference: &str) -> String {
+    if reference.contains("://") || base.is_empty() {
+        return reference.to_owned();
+    }
+    let authority_end = match base.find("://") {
+        Some(i) => base[i + 3..].find('/').map_or(base.len(), |j| i + 3 + j),
+        None => 0,
+    };
+    if let Some(path) = reference.strip_prefix('/') {
+        return format!("{}/{}", &base[..authority_end], path);
+    }
+    let directory_end = base
+        .rfind('/')
+        .filter(|&i| i >= authority_end)
+        .unwrap_or(authority_end);
+    let mut segments: Vec<&str> = base[authority_end..directory_end]
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut rest = reference;
+    loop {
+        if let Some(r) = rest.strip_prefix("./") {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("../") {
+            segments.pop();
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let mut out = base[..authority_end].to_owned();
+    for segment in segments {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(segment);
+    }
+    if !out.is_empty() {
+        out.push('/');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decodes `%XX` escapes in a URI fragment (JSON pointers in `$ref`s may use
+/// them). Works on bytes throughout: a `%` before non-ASCII text is kept as is.
+fn percent_decode(fragment: &str) -> String {
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A serde_json message without its trailing ` at line N column M`.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_references_resolve_against_the_id() {
+        let base = "https://schemas.aperture-events.dev/v1/incident.schema.json";
+        assert_eq!(
+            join_uri(base, "common.schema.json"),
+            "https://schemas.aperture-events.dev/v1/common.schema.json"
+        );
+        assert_eq!(
+            join_uri(base, "../v2/x.json"),
+            "https://schemas.aperture-events.dev/v2/x.json"
+        );
+        assert_eq!(
+            join_uri(base, "/x.json"),
+            "https://schemas.aperture-events.dev/x.json"
+        );
+        assert_eq!(join_uri("a.schema.json", "b.schema.json"), "b.schema.json");
+        assert_eq!(join_uri(base, "https://other/x"), "https://other/x");
+    }
+
+    #[test]
+    fn pointer_escapes_are_decoded_without_slicing_characters() {
+        assert_eq!(percent_decode("/$defs/a%20b"), "/$defs/a b");
+        assert_eq!(percent_decode("/x%"), "/x%");
+        // A `%` before a multi-byte character: kept, no panic.
+        assert_eq!(percent_decode("/$defs/%aé"), "/$defs/%aé");
+        assert_eq!(percent_decode("%é"), "%é");
+        assert_eq!(percent_decode("/%C3%A9"), "/é");
+    }
+
+    #[test]
+    fn embedded_schemas_load_and_cross_file_refs_resolve() {
+        let set = SchemaSet::embedded().expect("load");
+        let incident = set
+            .documents()
+            .iter()
+            .position(|d| d.name() == "incident.schema.json")
+            .expect("incident");
+        let (doc, target) = set
+            .resolve_value(incident, "common.schema.json#/$defs/severity")
+            .expect("resolve");
+        assert_eq!(set.documents()[doc].name(), "common.schema.json");
+        assert_eq!(target["title"], "Severity");
+        let types: Vec<&str> = set.event_types().iter().map(|(t, _)| *t).collect();
+        assert_eq!(
+            types,
+            [
+                "activity_monitoring",
+                "admin_audit",
+                "incident",
+                "policy_violation",
+                "remediation"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_targets_are_errors_not_fetches() {
+        let set = SchemaSet::load(&[SchemaSource::new(
+            "a.schema.json",
+            r#"{"$id": "https://x/a.schema.json"}"#,
+        )])
+        .expect("load");
+        let err = set.resolve(0, "b.schema.json#/x").expect_err("unresolved");
+        assert!(err.contains("https://x/b.schema.json"), "{err}");
+        assert!(set.resolve(0, "#/nothing").is_err());
+        assert!(set.resolve(0, "#anchor").is_err());
+        assert!(set.resolve(0, "#/$defs/%aé").is_err());
+    }
+
+    #[test]
+    fn bad_json_names_file_and_line() {
+        let err = SchemaSet::load(&[SchemaSource::new("bad.schema.json", "{\n  \"a\": ,\n}")])
+            .expect_err("bad");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("bad.schema.json: not json (line 2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn later_sources_with_the_same_name_replace_earlier_ones() {
+        let set = SchemaSet::load(&[
+            SchemaSource::new("a.schema.json", r#"{"title": "old"}"#),
+            SchemaSource::new("a.schema.json", r#"{"title": "new"}"#),
+        ])
+        .expect("load");
+        assert_eq!(set.documents().len(), 1);
+        assert_eq!(set.documents()[0].value["title"], "new");
+    }
+
+    #[test]
+    fn an_edited_file_lays_over_the_stock_set() {
+        let dir = std::env::temp_dir().join(format!("aperture-schema-set-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let mut incident: Value = serde_json::from_str(
+            crate::embedded::file("incident.schema.json")
+                .expect("stock")
+                .text,
+        )
+        .expect("json");
+        incident["properties"]["ticket_id"] = serde_json::json!({"type": "string"});
+        let path = dir.join("incident.schema.json");
+        std::fs::write(&path, incident.to_string()).expect("write");
+        let set = SchemaSet::stock_with(&[&path]);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        let set = set.expect("stock + edit");
+        assert_eq!(set.documents().len(), crate::embedded::SCHEMA_FILES.len());
+        let edited = set.document("incident.schema.json").expect("incident");
+        assert_eq!(edited.source.path.as_deref(), Some(path.as_path()));
+        assert!(edited.value.pointer("/properties/ticket_id").is_some());
+        // Its references into the stock common file still resolve.
+        let index = set
+            .documents()
+            .iter()
+            .position(|d| d.name() == "incident.schema.json")
+            .expect("index");
+        assert!(
+            set.resolve(index, "common.schema.json#/$defs/timestamp")
+                .is_ok()
+        );
+    }
+}

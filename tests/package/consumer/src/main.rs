@@ -1,0 +1,34 @@
+//! A user's crate, built outside the repository against the packaged crates:
+//! its build.rs and src/lib.rs (the README's, verbatim) lays an edited incident schema over
+//! the stock ones; the new field and the new value are typed here.
+
+use aperture_consumer::events::{ItemVerdict, LogEvent};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let line = r#"{"log_type": "incident", "incident_id": "5eb5ed492021c32b37588a6c",
+        "timestamp": "2020-05-08T23:50:55Z", "severity": 1.0,
+        "item_verdict": "grayware", "ticket_id": "T-42"}"#;
+    let event: LogEvent = serde_json::from_str(line)?;
+    let LogEvent::Incident(incident) = &event else {
+        return Err(format!("not an incident: {event:?}").into());
+    };
+    // The edited schema's new field and new value are typed, not extras.
+    if incident.ticket_id.as_deref() != Some("T-42") {
+        return Err(format!("ticket_id: {:?}", incident.ticket_id).into());
+    }
+    if incident.item_verdict != Some(ItemVerdict::Grayware) {
+        return Err(format!("item_verdict: {:?}", incident.item_verdict).into());
+    }
+    // The stock parts still check: a number is no ticket id.
+    let wrong = line.replace("\"T-42\"", "42");
+    if serde_json::from_str::<LogEvent>(&wrong).is_ok() {
+        return Err("a number was accepted as a ticket id".into());
+    }
+    let back: serde_json::Value = serde_json::to_value(&event)?;
+    let sent: serde_json::Value = serde_json::from_str(line)?;
+    if back["ticket_id"] != sent["ticket_id"] || back["item_verdict"] != sent["item_verdict"] {
+        return Err(format!("round trip: {back}").into());
+    }
+    println!("consumer ok: ticket_id and grayware typed from the edited schema");
+    Ok(())
+}
