@@ -24,7 +24,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 MATURIN_VERSION=1.16.0
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s (at %ss)\n' "$*" "$SECONDS"; }
 die() {
   echo "python tests: $*" >&2
   exit 1
@@ -79,4 +79,5 @@ APERTURE_VALIDATE="$CARGO_TARGET_DIR/debug/aperture-validate" \
   "$WORK/venv/bin/python" -m pytest "$HERE/tests" -p no:cacheprovider -q "$@" || status=$?
 # pytest's 5 means no test ran: a failure here, never a pass.
 [ "$status" -ne 5 ] || die "pytest collected no test"
+echo "python tests: done in ${SECONDS}s"
 exit "$status"
