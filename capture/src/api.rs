@@ -9,20 +9,27 @@
 //!
 //! The body is read into our own buffer rather than with a helper that
 //! discards it on error, so the bytes of a body cut off mid-way can still
-//! be saved.
+//! be saved. A body larger than the limit (`max_body`) is not dropped: what
+//! was read so far and everything after it is streamed to a `*.partial` file
+//! in the rejects directory as it arrives.
+//!
+//! Redirects are never followed: a `3xx` is an error naming its `Location`
+//! and its body is thrown away, so another host's answer can never be
+//! journaled as events and credentials never follow a redirect. Every piece
+//! of a server's text in an error goes through the run's [`Redactor`].
 
-use std::io::Read;
+use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 use crate::batch::BodyKind;
 use crate::config::{CaptureConfig, Endpoint};
 use crate::credentials::Credentials;
-use crate::error::{ApiError, excerpt, from_ureq};
+use crate::error::{ApiError, from_ureq, redirect};
+use crate::redact::Redactor;
+use crate::rejects::{RejectKind, Rejects};
 use crate::retry::parse_retry_after;
 use crate::token::TokenSource;
-
-/// Largest body accepted (100 events of a few KiB each is far below this).
-const MAX_BODY: usize = 256 << 20;
 
 /// What one request brought.
 #[derive(Debug)]
@@ -31,6 +38,13 @@ pub enum Fetched {
     Body(Vec<u8>),
     /// `204 No Content`: nothing to hand out right now.
     Drained,
+    /// A `200` body over the size limit, streamed whole to a `*.partial` file.
+    Oversize {
+        /// Where it is.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+    },
 }
 
 /// The API client.
@@ -40,13 +54,25 @@ pub struct Client {
     base_url: String,
     endpoint: Endpoint,
     tokens: TokenSource,
+    redactor: Redactor,
+    max_body: usize,
 }
 
 impl Client {
-    /// A client for `config`, authenticating with `credentials`.
-    pub fn new(config: &CaptureConfig, credentials: Credentials) -> Self {
+    /// A client for `config`, authenticating with `credentials`; their
+    /// secret and every token are added to `redactor`.
+    pub fn new(config: &CaptureConfig, credentials: Credentials, redactor: Redactor) -> Self {
+        // The proxy was checked against the target when the configuration
+        // was built (see `crate::proxy`); never let ureq read the environment.
+        let proxy = config
+            .proxy
+            .as_deref()
+            .and_then(|p| ureq::Proxy::new(p).ok());
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .proxy(proxy)
             .timeout_connect(Some(config.connect_timeout))
             .timeout_recv_response(Some(config.timeout))
             .timeout_recv_body(Some(config.timeout))
@@ -54,12 +80,19 @@ impl Client {
             .user_agent(concat!("aperture-capture/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        let tokens = TokenSource::new(agent.clone(), &config.base_url, credentials);
+        let tokens = TokenSource::new(
+            agent.clone(),
+            &config.base_url,
+            credentials,
+            redactor.clone(),
+        );
         Self {
             agent,
             base_url: config.base_url.clone(),
             endpoint: config.endpoint,
             tokens,
+            redactor,
+            max_body: config.max_body,
         }
     }
 
@@ -86,8 +119,9 @@ impl Client {
         }
     }
 
-    /// One request for at most `size` events (the single endpoint ignores `size`).
-    pub fn fetch(&mut self, size: u32) -> Result<Fetched, ApiError> {
+    /// One request for at most `size` events (the single endpoint ignores
+    /// `size`); a body over the limit goes to `rejects` as it arrives.
+    pub fn fetch(&mut self, size: u32, rejects: &mut Rejects) -> Result<Fetched, ApiError> {
         let url = self.url(size);
         let place = format!("GET {url}");
         let mut refreshed = false;
@@ -106,8 +140,32 @@ impl Client {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, SystemTime::now()));
-            let body = read_body(&place, resp.into_body())?;
-            let redact = |b: &[u8]| token.redact(&excerpt(b, 200));
+            let location = resp
+                .headers()
+                .get("location")
+                .map(|v| v.as_bytes().to_vec());
+            if (300..=399).contains(&status) {
+                let location = location.unwrap_or_else(|| b"(no location)".to_vec());
+                return Err(redirect(
+                    &place,
+                    status,
+                    &self.redactor.excerpt(&location, 200),
+                ));
+            }
+            let limit = if status == 200 {
+                self.max_body
+            } else {
+                1 << 20
+            };
+            let body = match read_body(&place, resp.into_body(), limit, status == 200)? {
+                Body::Whole(b) => b,
+                Body::Over { head, rest } if status == 200 => {
+                    return spill(&place, head, rest, rejects, self.max_body);
+                }
+                // An error body is only ever shown as an excerpt: its head will do.
+                Body::Over { head, .. } => head,
+            };
+            let redact = |b: &[u8]| self.redactor.excerpt(b, 200);
             return match status {
                 200 => Ok(Fetched::Body(body)),
                 204 => Ok(Fetched::Drained),
@@ -143,20 +201,34 @@ impl Client {
     }
 }
 
-/// Reads a whole body into a buffer; on failure the bytes so far go with the error.
-fn read_body(place: &str, body: ureq::Body) -> Result<Vec<u8>, ApiError> {
-    let mut reader = body.into_reader();
+/// A body read up to a limit.
+enum Body {
+    /// All of it.
+    Whole(Vec<u8>),
+    /// More than the limit: the bytes read so far, and the rest still to read.
+    Over {
+        head: Vec<u8>,
+        rest: Box<dyn Read + 'static>,
+    },
+}
+
+/// Reads a body into a buffer, up to `limit` bytes; on failure the bytes so
+/// far go with the error if they are `events` (a `200`'s). An error body
+/// cut off is dropped: it holds no events, and may echo a secret.
+fn read_body(place: &str, body: ureq::Body, limit: usize, events: bool) -> Result<Body, ApiError> {
+    let mut reader = body.into_with_config().limit(u64::MAX).reader();
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         match reader.read(&mut chunk) {
-            Ok(0) => return Ok(buf),
+            Ok(0) => return Ok(Body::Whole(buf)),
             Ok(n) => {
                 buf.extend_from_slice(&chunk[..n]);
-                if buf.len() > MAX_BODY {
-                    return Err(ApiError::Fatal(format!(
-                        "{place}: body larger than {MAX_BODY} bytes"
-                    )));
+                if buf.len() > limit {
+                    return Ok(Body::Over {
+                        head: buf,
+                        rest: Box::new(reader),
+                    });
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -165,9 +237,59 @@ fn read_body(place: &str, body: ureq::Body) -> Result<Vec<u8>, ApiError> {
                 return Err(ApiError::Transient {
                     cause: format!("{place}: connection lost mid-body after {got} bytes: {e}"),
                     retry_after: None,
-                    partial: (!buf.is_empty()).then_some(buf),
+                    partial: (events && !buf.is_empty()).then_some(buf),
                 });
             }
         }
+    }
+}
+
+/// Streams an oversize body to a `*.partial` file: the head already read,
+/// then the rest as it arrives, synced. The events in it were handed out and
+/// cannot be asked for again, so they are kept, never dropped.
+fn spill(
+    place: &str,
+    head: Vec<u8>,
+    mut rest: Box<dyn Read>,
+    rejects: &mut Rejects,
+    limit: usize,
+) -> Result<Fetched, ApiError> {
+    let (path, mut file) = rejects.create(RejectKind::Partial).map_err(|e| {
+        ApiError::Fatal(format!(
+            "{place}: body larger than {limit} bytes, and saving it failed: {e}"
+        ))
+    })?;
+    let save_failed = |e: std::io::Error| {
+        ApiError::Fatal(format!(
+            "{place}: body larger than {limit} bytes; saving it to {} failed: {e}",
+            path.display()
+        ))
+    };
+    file.write_all(&head).map_err(save_failed)?;
+    let mut bytes = head.len() as u64;
+    let mut chunk = vec![0u8; 64 * 1024];
+    let cut = loop {
+        match rest.read(&mut chunk) {
+            Ok(0) => break None,
+            Ok(n) => {
+                file.write_all(&chunk[..n]).map_err(save_failed)?;
+                bytes += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => break Some(e),
+        }
+    };
+    rejects.finish(&path, &file).map_err(save_failed)?;
+    match cut {
+        None => Ok(Fetched::Oversize { path, bytes }),
+        Some(e) => Err(ApiError::Transient {
+            cause: format!(
+                "{place}: connection lost after {bytes} bytes of a body larger than {limit} bytes \
+                 (saved to {}): {e}",
+                path.display()
+            ),
+            retry_after: None,
+            partial: None,
+        }),
     }
 }

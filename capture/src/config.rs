@@ -14,6 +14,9 @@ use crate::retry::RetryPolicy;
 /// Largest `size` the bulk endpoint accepts.
 pub const MAX_BULK_SIZE: u32 = 100;
 
+/// Largest body held in memory (100 events of a few KiB each is far below this).
+pub const DEFAULT_MAX_BODY: usize = 256 << 20;
+
 /// Which endpoint to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -54,6 +57,12 @@ pub struct CaptureConfig {
     pub connect_timeout: Duration,
     /// Backoff for transient failures.
     pub retry: RetryPolicy,
+    /// Largest body held in memory; a larger one is streamed to `*.partial`.
+    pub max_body: usize,
+    /// The proxy to use (checked with [`crate::proxy::choose`]), if any.
+    pub proxy: Option<String>,
+    /// Check the journal's free space before each request (see [`crate::space`]).
+    pub check_space: bool,
 }
 
 /// A configuration mistake, naming the flag.
@@ -84,6 +93,9 @@ impl CaptureConfig {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            max_body: DEFAULT_MAX_BODY,
+            proxy: None,
+            check_space: true,
         })
     }
 
@@ -151,7 +163,8 @@ pub fn check_base_url(url: &str) -> Result<String, ConfigError> {
     Ok(trimmed.to_owned())
 }
 
-fn is_loopback(host: &str) -> bool {
+/// Whether `host` names this machine (`localhost`, `127.0.0.0/8`, `::1`).
+pub fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || bare

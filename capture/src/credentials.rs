@@ -96,7 +96,15 @@ impl Credentials {
             match key.trim() {
                 CLIENT_ID_VAR | "client_id" => id = Some(value.to_owned()),
                 CLIENT_SECRET_VAR | "client_secret" => secret = Some(Secret::new(value)),
-                other => return Err(format!("line {}: unknown key `{other}`", n + 1)),
+                // Never quote the key: a line holding only a secret (with `=`
+                // in its base64 padding) would put the secret in the message.
+                _ => {
+                    return Err(format!(
+                        "line {}: unknown key (expected {CLIENT_ID_VAR} or {CLIENT_SECRET_VAR}; \
+                         the line is not shown, as it may hold a secret)",
+                        n + 1
+                    ));
+                }
             }
         }
         match (id, secret) {
@@ -168,5 +176,11 @@ mod tests {
         assert!(!err.contains("topsecret"));
         let err = Credentials::parse_file("topsecret\n").unwrap_err();
         assert_eq!(err, "line 1: expected KEY=VALUE");
+        // A base64 secret alone on a line splits at its padding.
+        let err = Credentials::parse_file("APERTURE_CLIENT_ID=x\nc2VjcmV0LXZhbHVl=\n").unwrap_err();
+        assert!(err.starts_with("line 2: unknown key"), "{err}");
+        assert!(!err.contains("c2Vj"), "{err}");
+        let err = Credentials::parse_file(" c2VjcmV0 = x\n").unwrap_err();
+        assert!(!err.contains("c2Vj"), "{err}");
     }
 }

@@ -30,6 +30,14 @@ impl ApiError {
     }
 }
 
+/// The error for a `3xx`: redirects are never followed (see [`crate::api`]).
+pub(crate) fn redirect(place: &str, status: u16, location: &str) -> ApiError {
+    ApiError::Fatal(format!(
+        "{place}: redirected ({status}) to {location}: redirects are not followed \
+         (the events or the credentials could go to another host); point --base-url at the final address"
+    ))
+}
+
 /// Classifies a transport error of a request to `place` (method and URL).
 pub(crate) fn from_ureq(place: &str, err: ureq::Error) -> ApiError {
     match err {
@@ -44,17 +52,6 @@ pub(crate) fn from_ureq(place: &str, err: ureq::Error) -> ApiError {
         ureq::Error::ConnectionFailed => ApiError::transient(format!("{place}: connection failed")),
         other => ApiError::Fatal(format!("{place}: {other}")),
     }
-}
-
-/// At most `max` characters of a server's body, for an error message.
-pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    let mut out: String = text.chars().take(max).collect();
-    if text.chars().count() > max {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -85,11 +82,5 @@ mod tests {
             from_ureq(place, ureq::Error::BadUri("x".into())),
             ApiError::Fatal(_)
         ));
-    }
-
-    #[test]
-    fn excerpts_are_bounded() {
-        assert_eq!(excerpt(b"  short \n", 10), "short");
-        assert_eq!(excerpt("ééééé".as_bytes(), 3), "ééé…");
     }
 }

@@ -23,9 +23,13 @@ pub mod journal;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod output;
+pub mod private;
+pub mod proxy;
+pub mod redact;
 pub mod region;
 pub mod rejects;
 pub mod retry;
 pub mod runner;
 pub mod secret;
+pub mod space;
 pub mod token;

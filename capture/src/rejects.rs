@@ -8,13 +8,17 @@
 //! the validator) to look at.
 //!
 //! Files are named `<unix-millis>-<pid>-<n>.<kind>` so names never collide,
-//! even across restarts, and sort by time.
+//! even across restarts, and sort by time. The directory is created `0700`
+//! and the files `0600` (see [`crate::private`]). A save that fails half-way
+//! (disk full) removes its partial file, so a file here is always whole.
 
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::journal::sync_parent;
+use crate::private::{self, FileMode};
 
 /// Why a body went to the rejects directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +27,7 @@ pub enum RejectKind {
     Malformed,
     /// The part of a body received before the connection dropped or timed out.
     Partial,
-    /// Event lines that could not be written to stdout.
+    /// Event lines that could not be written to stdout or the journal.
     Unwritten,
 }
 
@@ -44,6 +48,7 @@ pub struct Rejects {
     dir: PathBuf,
     count: u64,
     fsync: bool,
+    mode: FileMode,
 }
 
 /// A rejects error, naming the file.
@@ -63,7 +68,14 @@ impl Rejects {
             dir: dir.into(),
             count: 0,
             fsync,
+            mode: FileMode::default(),
         }
+    }
+
+    /// Creates files (and the directory) with `mode` instead of `0600`/`0700`.
+    pub fn with_mode(mut self, mode: FileMode) -> Self {
+        self.mode = mode;
+        self
     }
 
     /// The directory.
@@ -76,13 +88,30 @@ impl Rejects {
         self.count
     }
 
-    /// Saves `bytes` durably and returns the file's path.
+    /// Saves `bytes` durably and returns the file's path; on failure no
+    /// file is left behind.
     pub fn save(&mut self, kind: RejectKind, bytes: &[u8]) -> Result<PathBuf, RejectsError> {
-        let err = |path: &Path| {
-            let path = path.to_owned();
-            move |source| RejectsError { path, source }
-        };
-        std::fs::create_dir_all(&self.dir).map_err(err(&self.dir))?;
+        let (path, mut file) = self.create(kind)?;
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| self.finish(&path, &file));
+        match written {
+            Ok(()) => Ok(path),
+            Err(source) => {
+                drop(file);
+                let _ = std::fs::remove_file(&path);
+                Err(RejectsError { path, source })
+            }
+        }
+    }
+
+    /// Creates a new, empty file of `kind` (and the directory if needed),
+    /// for a body written as it arrives; [`Rejects::finish`] syncs it.
+    pub fn create(&mut self, kind: RejectKind) -> Result<(PathBuf, File), RejectsError> {
+        private::create_dir_all(&self.dir, self.mode).map_err(|source| RejectsError {
+            path: self.dir.clone(),
+            source,
+        })?;
         let millis = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis());
@@ -94,13 +123,19 @@ impl Rejects {
             kind.extension()
         );
         let path = self.dir.join(name);
-        let mut file = std::fs::File::create_new(&path).map_err(err(&path))?;
-        file.write_all(bytes).map_err(err(&path))?;
-        if self.fsync {
-            file.sync_data().map_err(err(&path))?;
-            sync_parent(&path).map_err(err(&self.dir))?;
+        match private::create_new(&path, self.mode) {
+            Ok(file) => Ok((path, file)),
+            Err(source) => Err(RejectsError { path, source }),
         }
-        Ok(path)
+    }
+
+    /// Syncs a file made with [`Rejects::create`] (and its directory entry).
+    pub fn finish(&self, path: &Path, file: &File) -> std::io::Result<()> {
+        if self.fsync {
+            file.sync_data()?;
+            sync_parent(path)?;
+        }
+        Ok(())
     }
 }
 

@@ -9,6 +9,11 @@
 //! A stop request (SIGINT/SIGTERM sets the flag) is honoured between
 //! requests, never in the middle of one: the response in hand is stored
 //! first. Waits (backoff, polling after a `204`) check the flag every 50 ms.
+//!
+//! Before each request the journal's filesystem must have room for a
+//! worst-case response ([`crate::space`]); when it has not, no request is
+//! sent: the capture waits and checks again with the retry backoff, and
+//! gives up (saying why) like after any other run of failures.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,8 +23,11 @@ use crate::api::{Client, Fetched};
 use crate::batch;
 use crate::config::CaptureConfig;
 use crate::error::ApiError;
-use crate::output::{Output, OutputError};
+use std::path::PathBuf;
+
+use crate::output::{self, Output, OutputError, Stored};
 use crate::rejects::{RejectKind, Rejects, RejectsError};
+use crate::space;
 
 /// Something worth telling the user about, as it happens.
 #[derive(Debug)]
@@ -39,7 +47,7 @@ pub enum Notice<'a> {
         kind: RejectKind,
         /// Where it is.
         path: &'a std::path::Path,
-        /// The parse error, for a malformed body.
+        /// The parse error for a malformed body; the size for an oversize one.
         reason: Option<&'a str>,
     },
     /// The server had nothing to hand out (`204`).
@@ -50,7 +58,9 @@ pub enum Notice<'a> {
 pub trait Observer {
     /// A response's events were durably written.
     fn on_batch(&mut self, _lines: &[Vec<u8>]) {}
-    /// A malformed or partial body was saved to `path` (called after [`Observer::on_notice`]).
+    /// A malformed or partial body was saved to `path` (called after
+    /// [`Observer::on_notice`]); `body` is empty for an oversize body, which
+    /// was streamed to the file and never held whole.
     fn on_rejected_body(&mut self, _kind: RejectKind, _path: &std::path::Path, _body: &[u8]) {}
     /// Something to report.
     fn on_notice(&mut self, _notice: Notice<'_>) {}
@@ -107,6 +117,29 @@ pub enum RunError {
     /// Saving a rejected body failed.
     #[error(transparent)]
     Rejects(#[from] RejectsError),
+    /// The rejects directory refused a body, which was printed on stderr instead.
+    #[error("the rejects directory {dir} refused a {kind} body; it was {stored}")]
+    BodyPrinted {
+        /// The rejects directory.
+        dir: String,
+        /// The kind of body (its file extension).
+        kind: &'static str,
+        /// Where it went.
+        stored: Stored,
+    },
+}
+
+/// Keeps a body in the rejects directory, or stops the capture once it is
+/// printed on stderr (see [`output::keep_body`]).
+fn keep(rejects: &mut Rejects, kind: RejectKind, bytes: &[u8]) -> Result<PathBuf, RunError> {
+    match output::keep_body(rejects, kind, bytes) {
+        Stored::Rejects(path) => Ok(path),
+        stored => Err(RunError::BodyPrinted {
+            dir: rejects.dir().display().to_string(),
+            kind: kind.extension(),
+            stored,
+        }),
+    }
 }
 
 /// Runs the capture loop until a stop reason or an error.
@@ -126,6 +159,7 @@ pub fn run(
     };
     let kind = client.body_kind();
     let mut failures = 0u32;
+    let mut largest_line = 0u64;
     loop {
         if stop.load(Ordering::SeqCst) {
             summary.stopped = StopReason::Signal;
@@ -136,7 +170,11 @@ pub fn run(
             summary.stopped = StopReason::MaxEvents;
             return Ok(summary);
         }
-        match client.fetch(size) {
+        let fetched = match short_of_space(config, output, size, largest_line) {
+            Some(cause) => Err(ApiError::transient(cause)),
+            None => client.fetch(size, rejects),
+        };
+        match fetched {
             Ok(Fetched::Body(body)) => {
                 failures = 0;
                 summary.responses += 1;
@@ -151,12 +189,14 @@ pub fn run(
                         wait(config.poll_wait, stop, observer);
                     }
                     Ok(lines) => {
+                        let longest = lines.iter().map(Vec::len).max().unwrap_or(0);
+                        largest_line = largest_line.max(longest as u64);
                         output.write_batch(&lines, rejects)?;
                         summary.events += lines.len() as u64;
                         observer.on_batch(&lines);
                     }
                     Err(reason) => {
-                        let path = rejects.save(RejectKind::Malformed, &body)?;
+                        let path = keep(rejects, RejectKind::Malformed, &body)?;
                         summary.rejected += 1;
                         observer.on_notice(Notice::Rejected {
                             kind: RejectKind::Malformed,
@@ -166,6 +206,21 @@ pub fn run(
                         observer.on_rejected_body(RejectKind::Malformed, &path, &body);
                     }
                 }
+            }
+            Ok(Fetched::Oversize { path, bytes }) => {
+                failures = 0;
+                summary.responses += 1;
+                summary.rejected += 1;
+                let reason = format!(
+                    "{bytes} bytes, over the {} bytes held in memory",
+                    config.max_body
+                );
+                observer.on_notice(Notice::Rejected {
+                    kind: RejectKind::Partial,
+                    path: &path,
+                    reason: Some(&reason),
+                });
+                observer.on_rejected_body(RejectKind::Partial, &path, &[]);
             }
             Ok(Fetched::Drained) => {
                 failures = 0;
@@ -183,7 +238,7 @@ pub fn run(
                 partial,
             }) => {
                 if let Some(bytes) = partial {
-                    let path = rejects.save(RejectKind::Partial, &bytes)?;
+                    let path = keep(rejects, RejectKind::Partial, &bytes)?;
                     summary.rejected += 1;
                     observer.on_notice(Notice::Rejected {
                         kind: RejectKind::Partial,
@@ -206,6 +261,30 @@ pub fn run(
             }
         }
     }
+}
+
+/// Why the journal cannot take a worst-case response now, if it cannot.
+fn short_of_space(
+    config: &CaptureConfig,
+    output: &Output,
+    size: u32,
+    largest_line: u64,
+) -> Option<String> {
+    let Output::Journal(journal) = output else {
+        return None;
+    };
+    if !config.check_space {
+        return None;
+    }
+    let needed = space::needed(size, largest_line);
+    let room = space::room(journal.path(), journal.len())?;
+    (room < needed).then(|| {
+        format!(
+            "not asking for events: {} has room for {room} more bytes (free space or the \
+             file-size limit), and a response of {size} events may need {needed}",
+            journal.path().display()
+        )
+    })
 }
 
 /// Sleeps for `total`, returning early when `stop` is set.

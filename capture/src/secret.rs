@@ -3,7 +3,8 @@
 //! Client secrets and access tokens are wrapped in [`Secret`]: its `Debug`
 //! and `Display` print `***`, so formatting a config or an error that holds
 //! one cannot leak it. The only way to the value is [`Secret::expose`], which
-//! is called where the value goes on the wire and nowhere else.
+//! is called where the value goes on the wire and nowhere else. Text from
+//! elsewhere that may echo a secret goes through [`crate::redact`].
 
 use std::fmt;
 
@@ -20,18 +21,6 @@ impl Secret {
     /// The value itself, for the one place it is sent.
     pub fn expose(&self) -> &str {
         &self.0
-    }
-
-    /// Replaces every occurrence of the secret in `text` by `***`.
-    ///
-    /// Used on text that came from elsewhere (a server's error body) before it
-    /// goes into an error message, in case the other side echoed it.
-    pub fn redact(&self, text: &str) -> String {
-        if self.0.is_empty() {
-            text.to_owned()
-        } else {
-            text.replace(&self.0, "***")
-        }
     }
 }
 
@@ -58,12 +47,5 @@ mod tests {
         assert_eq!(format!("{s:?}"), "***");
         assert_eq!(format!("{:?}", Some(&s)), "Some(***)");
         assert_eq!(s.expose(), "hunter2");
-    }
-
-    #[test]
-    fn redacts_echoed_values() {
-        let s = Secret::new("hunter2");
-        assert_eq!(s.redact("bad secret hunter2!"), "bad secret ***!");
-        assert_eq!(Secret::new("").redact("x"), "x");
     }
 }

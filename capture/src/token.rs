@@ -13,8 +13,22 @@ use base64::Engine;
 use serde::Deserialize;
 
 use crate::credentials::Credentials;
-use crate::error::{ApiError, excerpt, from_ureq};
+use crate::error::{ApiError, from_ureq, redirect};
+use crate::redact::Redactor;
 use crate::secret::Secret;
+
+/// When to renew a token fetched at `started` that lives `expires_in`
+/// seconds: a tenth of its lifetime early, at most a minute. A lifetime
+/// too long to add to the clock (`18446744073709551615`) means a year.
+fn renew_at(started: Instant, expires_in: Option<u64>) -> Instant {
+    let lifetime = expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs);
+    let margin = (lifetime / 10).min(Duration::from_secs(60));
+    let year = Duration::from_secs(365 * 24 * 3600);
+    started
+        .checked_add(lifetime - margin)
+        .or_else(|| started.checked_add(year))
+        .unwrap_or(started)
+}
 
 #[derive(Debug)]
 struct Token {
@@ -40,17 +54,26 @@ pub struct TokenSource {
     credentials: Credentials,
     token: Option<Token>,
     fetched: u64,
+    redactor: Redactor,
 }
 
 impl TokenSource {
-    /// A token source for the API at `base_url`.
-    pub fn new(agent: ureq::Agent, base_url: &str, credentials: Credentials) -> Self {
+    /// A token source for the API at `base_url`. The client's secret, its
+    /// Basic value and every token fetched are added to `redactor`.
+    pub fn new(
+        agent: ureq::Agent,
+        base_url: &str,
+        credentials: Credentials,
+        redactor: Redactor,
+    ) -> Self {
+        redactor.add_client(&credentials.client_id, credentials.client_secret.expose());
         Self {
             agent,
             url: format!("{base_url}/oauth/token"),
             credentials,
             token: None,
             fetched: 0,
+            redactor,
         }
     }
 
@@ -103,9 +126,20 @@ impl TokenSource {
             .limit(1 << 20)
             .read_to_vec()
             .map_err(|e| from_ureq(&place, e))?;
-        let server_says = || self.credentials.client_secret.redact(&excerpt(&body, 200));
+        let server_says = || self.redactor.excerpt(&body, 200);
         match status {
             200 => {}
+            300..=399 => {
+                let location = resp
+                    .headers()
+                    .get("location")
+                    .map_or(&b"(no location)"[..], |v| v.as_bytes());
+                return Err(redirect(
+                    &place,
+                    status,
+                    &self.redactor.excerpt(location, 200),
+                ));
+            }
             401 => {
                 return Err(ApiError::Fatal(format!(
                     "{place}: bad credentials: the token endpoint refused the client id and secret (401): {}",
@@ -132,17 +166,38 @@ impl TokenSource {
             }
         }
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+            // serde quotes the offending value, which may be the token itself.
             ApiError::Fatal(format!(
-                "{place}: token response is not the expected json: {e}"
+                "{place}: token response is not the expected json: {}",
+                self.redactor.excerpt(e.to_string().as_bytes(), 200)
             ))
         })?;
-        let lifetime = parsed
-            .expires_in
-            .map_or(DEFAULT_LIFETIME, Duration::from_secs);
-        let margin = (lifetime / 10).min(Duration::from_secs(60));
+        self.redactor.add(&parsed.access_token);
         Ok(Token {
             value: Secret::new(parsed.access_token),
-            renew_at: started + lifetime - margin,
+            renew_at: renew_at(started, parsed.expires_in),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_lifetime_gives_a_renewal_time() {
+        let now = Instant::now();
+        assert!(renew_at(now, Some(u64::MAX)) > now + Duration::from_secs(3600));
+        assert_eq!(renew_at(now, Some(0)), now);
+        assert_eq!(
+            renew_at(now, Some(100)),
+            now + Duration::from_secs(90),
+            "a tenth early"
+        );
+        assert_eq!(
+            renew_at(now, None),
+            now + Duration::from_secs(3600 - 60),
+            "at most a minute early"
+        );
     }
 }

@@ -451,7 +451,7 @@ fn a_full_disk_stops_the_capture_after_saving_the_batch_in_hand() {
     let err = stderr(&out);
     assert!(err.contains("journal /dev/full: writing:"), "{err}");
     assert!(
-        err.contains("the events of the last response were saved to"),
+        err.contains("the 30 events of the last response were saved to"),
         "{err}"
     );
     let saved = files(&rejects);

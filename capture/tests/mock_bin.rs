@@ -85,3 +85,58 @@ fn the_mock_binary_refuses_a_non_loopback_address_unless_told() {
         stderr(&out)
     );
 }
+
+#[test]
+fn allow_non_loopback_is_refused_with_the_default_credentials() {
+    for creds in [
+        &[][..],
+        &["--client-secret", CLIENT_SECRET][..],
+        &["--client-id", CLIENT_ID][..],
+    ] {
+        let out = run(
+            std::process::Command::new(env!("CARGO_BIN_EXE_aperture-mock"))
+                .args(["--listen", "0.0.0.0:0", "--allow-non-loopback"])
+                .args(creds)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped()),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--allow-non-loopback: refused with the default credentials"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(out.stdout.is_empty(), "it never listened");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn allow_non_loopback_warns_loudly() {
+    // Own credentials: it serves, with a warning. (Bound to loopback all the
+    // same: tests never listen beyond this machine.)
+    let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_aperture-mock"))
+        .args(["--listen", "127.0.0.1:0", "--allow-non-loopback"])
+        .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(mock.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first}"
+    );
+    signal(&mock, rustix::process::Signal::INT);
+    let out = wait(mock, Duration::from_secs(20));
+    assert!(
+        stderr(&out).starts_with("WARNING: --allow-non-loopback: the mock listens on 127.0.0.1:0"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -23,7 +23,7 @@ pub use compile::write_if_changed;
 /// Which Rust type `format: date-time` strings become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DateTimeMapping {
-    /// A generated `DateTime` type keeping the exact text and a
+    /// A generated `Timestamp` type keeping the exact text and a
     /// `chrono::DateTime<FixedOffset>`; the generated code then needs `chrono`.
     /// Invalid date-times are rejected, as a validator asserting formats does.
     #[default]

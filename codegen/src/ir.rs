@@ -129,6 +129,8 @@ pub struct Struct {
     pub unknown: Unknown,
     /// The field holding unknown properties (when `unknown` is `Keep`).
     pub extras: Ident,
+    /// The private field keeping how values were written (when a field needs it).
+    pub received: Ident,
     /// What a deserializer expected, for error messages (`an incident object`).
     pub expecting: String,
 }
@@ -180,6 +182,24 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// The variant keeping objects whose tag is none of the known values.
     pub unknown: String,
+    /// Fields shared by several branches, each with one type everywhere, in
+    /// the first branch's order: each becomes an accessor on the union.
+    pub common: Vec<CommonField>,
+}
+
+/// A field several branches of a union share (same JSON name, same type).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommonField {
+    /// The accessor's name.
+    pub method: String,
+    /// The JSON property name.
+    pub json_name: String,
+    /// The Rust field name (the same in every branch that has it).
+    pub ident: Ident,
+    /// The value's type, without nullability.
+    pub ty: TypeRef,
+    /// `(variant, required, nullable)` of each branch holding it, in union order.
+    pub holders: Vec<(String, bool, bool)>,
 }
 
 /// One branch of a union.
@@ -204,6 +224,8 @@ pub struct ValueEnum {
     pub variants: Vec<Variant>,
     /// The catch-all variant (open enums only).
     pub other: String,
+    /// `x-case-insensitive`: any ASCII case variant of a value is that value.
+    pub case_insensitive: bool,
 }
 
 /// One known value.
@@ -211,10 +233,12 @@ pub struct ValueEnum {
 pub struct Variant {
     /// Variant name.
     pub name: String,
-    /// The exact JSON spelling.
+    /// The canonical JSON spelling.
     pub value: String,
-    /// Listed in `x-quirk-values`.
+    /// Listed in `x-quirk-values` with no documented value it spells.
     pub quirk: bool,
+    /// Other spellings of the same value listed in `x-quirk-values`, in schema order.
+    pub spellings: Vec<String>,
 }
 
 /// The Rust integer type holding a bounded integer.

@@ -214,6 +214,12 @@ impl FieldNames {
     pub fn extras(&mut self) -> Ident {
         Ident::plain(self.claim("extras"))
     }
+
+    /// The private field keeping how each value was written (spellings,
+    /// number forms): `received`, unless a property already took it.
+    pub fn received(&mut self) -> Ident {
+        Ident::plain(self.claim("received"))
+    }
 }
 
 /// Whether the JSON name must be spelled out for serde because the Rust name

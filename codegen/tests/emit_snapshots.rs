@@ -97,6 +97,61 @@ fn open_enum_with_casing_variants_and_quirk_values() {
 }
 
 #[test]
+fn case_insensitive_open_enum_with_spellings_and_a_quirk_value() {
+    insta::assert_snapshot!(generate(
+        r#"{"$defs": {"level": {
+        "title": "Level", "type": "string",
+        "x-known-values": ["Low", "High", "LOW", "urgent"],
+        "x-quirk-values": ["LOW", "urgent"],
+        "x-case-insensitive": true
+    }}}"#
+    ));
+}
+
+#[test]
+fn fields_keeping_spellings_and_number_forms() {
+    insta::assert_snapshot!(generate(
+        r##"{"title": "Reading", "type": "object", "required": ["level", "at"],
+        "properties": {
+            "level": {"$ref": "#/$defs/level"},
+            "at": {"type": "string", "format": "date-time"},
+            "previous": {"$ref": "#/$defs/nullable_level"},
+            "count": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
+            "size": {"type": ["string", "integer"], "minimum": 0}
+        },
+        "$defs": {
+            "level": {"title": "Level", "type": "string", "x-known-values": ["Low", "LOW"], "x-quirk-values": ["LOW"]},
+            "nullable_level": {"title": "PreviousLevel", "type": ["string", "null"], "x-known-values": ["Low"], "x-case-insensitive": true}
+        }}"##
+    ));
+}
+
+#[test]
+fn union_accessors_for_the_fields_branches_share() {
+    insta::assert_snapshot!(generate_files(&[
+        (
+            "a.schema.json",
+            r#"{"$id": "https://example.test/a.schema.json", "title": "A", "type": "object",
+            "required": ["kind", "at"], "properties": {"kind": {"const": "a"},
+            "at": {"type": "string", "format": "date-time"}, "note": {"type": ["string", "null"]},
+            "code": {"type": "string"}, "only_a": {"type": "boolean"}}}"#
+        ),
+        (
+            "b.schema.json",
+            r#"{"$id": "https://example.test/b.schema.json", "title": "B", "type": "object",
+            "required": ["kind", "at"], "properties": {"kind": {"const": "b"},
+            "at": {"type": "string", "format": "date-time"}, "note": {"type": ["string", "null"]},
+            "code": {"type": "boolean"}}}"#
+        ),
+        (
+            "ab.schema.json",
+            r#"{"$id": "https://example.test/ab.schema.json", "title": "Ab",
+            "oneOf": [{"$ref": "a.schema.json"}, {"$ref": "b.schema.json"}]}"#
+        ),
+    ]));
+}
+
+#[test]
 fn bounded_integers() {
     insta::assert_snapshot!(generate(
         r#"{"$defs": {
@@ -123,6 +178,19 @@ fn date_time_format() {
         r#"{"title": "Stamped", "type": "object",
         "properties": {"at": {"type": "string", "format": "date-time"}}}"#
     ));
+}
+
+#[test]
+fn date_time_type_named_after_its_schema_title() {
+    let code = generate(
+        r##"{"title": "Stamped", "type": "object",
+        "properties": {"at": {"$ref": "#/$defs/when"}},
+        "$defs": {"when": {"title": "EventTime", "type": "string", "format": "date-time"}}}"##,
+    );
+    assert!(code.contains("pub at: Option<EventTime>,"), "{code}");
+    assert!(code.contains("pub struct EventTime {"), "{code}");
+    assert!(code.contains("type Err = InvalidEventTime;"), "{code}");
+    assert!(!code.contains("Timestamp"), "{code}");
 }
 
 #[test]
@@ -212,6 +280,9 @@ fn unsupported_keywords_are_errors_with_their_place() {
         r#"{"type": "object", "properties": {"a": {"type": "null"}}}"#,
         r#"{"oneOf": [{"type": "string"}]}"#,
         r#"{"type": "object", "properties": {"a": {"type": "string", "x-known-values": "x"}}}"#,
+        r#"{"type": "string", "x-known-values": ["a"], "x-case-insensitive": "yes"}"#,
+        r#"{"type": "string", "x-case-insensitive": true}"#,
+        r#"{"type": "string", "x-known-values": ["Low", "LOW"], "x-case-insensitive": true}"#,
         "{\n  \"type\": \"object\",\n  \"properties\": ,\n}",
     ];
     let report: Vec<String> = cases

@@ -6,6 +6,16 @@
 //! 1.5x the `Value` parse. A second corpus puts `log_type` last in every
 //! event, the worst case for the union (every property before the tag is
 //! buffered as a `Value` first).
+//!
+//! On a loaded machine wall time drifts; instruction counts do not. Count one
+//! parser at a time (`none` is the corpus generation alone, to subtract):
+//!
+//! ```text
+//! cargo bench -p aperture-events --no-run   # prints the binary's path
+//! for p in none value typed; do
+//!   BENCH_EVENTS=20000 BENCH_ONLY=$p valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/throughput-*
+//! done
+//! ```
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::hint::black_box;
@@ -14,7 +24,7 @@ use std::time::{Duration, Instant};
 use aperture_events::LogEvent;
 use serde_json::{Value, json};
 
-/// Events in the corpus.
+/// Events in the corpus (`BENCH_EVENTS` overrides it).
 const EVENTS: usize = 200_000;
 /// Timed rounds per measurement and parser; the best is kept.
 const ROUNDS: usize = 7;
@@ -169,9 +179,16 @@ fn measure(name: &str, corpus: &str) {
     // Rounds alternate between the two, so that load from other processes
     // weighs on both alike; the best round of each is kept.
     let (mut best_value, mut best_typed) = (Duration::MAX, Duration::MAX);
+    // `BENCH_ONLY=value|typed|none` runs one parser (or none), for counting
+    // instructions with `perf stat`, which load on the machine does not skew.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     for _ in 0..ROUNDS {
-        best_value = best_value.min(round(&lines, &value));
-        best_typed = best_typed.min(round(&lines, &typed));
+        if only.is_empty() || only == "value" {
+            best_value = best_value.min(round(&lines, &value));
+        }
+        if only.is_empty() || only == "typed" {
+            best_typed = best_typed.min(round(&lines, &typed));
+        }
     }
     let rate = |d: Duration| lines.len() as f64 / d.as_secs_f64();
     println!(
@@ -189,7 +206,11 @@ fn measure(name: &str, corpus: &str) {
 
 fn main() {
     let mut rng = Lcg(0x5eb5_ed49_2021_c32b);
-    let events: Vec<Value> = (0..EVENTS).map(|_| event(&mut rng)).collect();
+    let count = std::env::var("BENCH_EVENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(EVENTS);
+    let events: Vec<Value> = (0..count).map(|_| event(&mut rng)).collect();
     let first: String = events.iter().map(|e| tag_first(e) + "\n").collect();
     let last: String = events.iter().map(|e| tag_last(e) + "\n").collect();
     measure("log_type first (as sent)", &first);

@@ -18,7 +18,8 @@
     clippy::large_enum_variant,
     reason = "events are handled one at a time; boxing would cost an allocation per event"
 )]
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LogEvent {
     /// `log_type` is `activity_monitoring`.
     ActivityMonitoring(ActivityMonitoring),
@@ -56,6 +57,179 @@ impl LogEvent {
                     .unwrap_or_default()
             }
         }
+    }
+    /// `item_name` of every known event type; `None` for an unknown type, or when absent or `null`.
+    pub fn item_name(&self) -> Option<&str> {
+        (match self {
+            Self::ActivityMonitoring(event) => event.item_name.as_ref(),
+            Self::Incident(event) => event.item_name.as_ref(),
+            Self::Remediation(event) => event.item_name.as_ref(),
+            Self::PolicyViolation(event) => event.item_name.as_ref(),
+            Self::AdminAudit(event) => event.item_name.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `item_unique_id` of `ActivityMonitoring`, `Incident`; `None` for other types, or when absent or `null`.
+    pub fn item_unique_id(&self) -> Option<&str> {
+        (match self {
+            Self::ActivityMonitoring(event) => event.item_unique_id.as_ref(),
+            Self::Incident(event) => event.item_unique_id.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `serial` of every known event type; `None` for an unknown type, or when absent or `null`.
+    pub fn serial(&self) -> Option<&str> {
+        (match self {
+            Self::ActivityMonitoring(event) => {
+                event.serial.as_ref().and_then(Option::as_ref)
+            }
+            Self::Incident(event) => event.serial.as_ref().and_then(Option::as_ref),
+            Self::Remediation(event) => event.serial.as_ref().and_then(Option::as_ref),
+            Self::PolicyViolation(event) => {
+                event.serial.as_ref().and_then(Option::as_ref)
+            }
+            Self::AdminAudit(event) => event.serial.as_ref().and_then(Option::as_ref),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `cloud_app_instance` of `ActivityMonitoring`, `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn cloud_app_instance(&self) -> Option<&str> {
+        (match self {
+            Self::ActivityMonitoring(event) => event.cloud_app_instance.as_ref(),
+            Self::Incident(event) => event.cloud_app_instance.as_ref(),
+            Self::Remediation(event) => event.cloud_app_instance.as_ref(),
+            Self::PolicyViolation(event) => event.cloud_app_instance.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `timestamp` of every known event type; `None` for an unknown type, or when absent or `null`.
+    pub fn timestamp(&self) -> Option<&Timestamp> {
+        match self {
+            Self::ActivityMonitoring(event) => Some(&event.timestamp),
+            Self::Incident(event) => Some(&event.timestamp),
+            Self::Remediation(event) => Some(&event.timestamp),
+            Self::PolicyViolation(event) => Some(&event.timestamp),
+            Self::AdminAudit(event) => Some(&event.timestamp),
+            _ => None,
+        }
+    }
+    /// `severity` of `ActivityMonitoring`, `Incident`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn severity(&self) -> Option<Severity> {
+        (match self {
+            Self::ActivityMonitoring(event) => event.severity.as_ref(),
+            Self::Incident(event) => event.severity.as_ref(),
+            Self::PolicyViolation(event) => event.severity.as_ref(),
+            _ => None,
+        })
+            .copied()
+    }
+    /// `asset_id` of `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn asset_id(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => event.asset_id.as_ref(),
+            Self::Remediation(event) => event.asset_id.as_ref(),
+            Self::PolicyViolation(event) => event.asset_id.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `item_owner` of `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn item_owner(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => event.item_owner.as_ref(),
+            Self::Remediation(event) => event.item_owner.as_ref(),
+            Self::PolicyViolation(event) => event.item_owner.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `container_name` of `Incident`, `Remediation`; `None` for other types, or when absent or `null`.
+    pub fn container_name(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => {
+                event.container_name.as_ref().and_then(Option::as_ref)
+            }
+            Self::Remediation(event) => {
+                event.container_name.as_ref().and_then(Option::as_ref)
+            }
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `item_creator` of `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn item_creator(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => event.item_creator.as_ref(),
+            Self::Remediation(event) => event.item_creator.as_ref(),
+            Self::PolicyViolation(event) => event.item_creator.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `item_owner_email` of `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn item_owner_email(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => {
+                event.item_owner_email.as_ref().and_then(Option::as_ref)
+            }
+            Self::Remediation(event) => {
+                event.item_owner_email.as_ref().and_then(Option::as_ref)
+            }
+            Self::PolicyViolation(event) => {
+                event.item_owner_email.as_ref().and_then(Option::as_ref)
+            }
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `item_creator_email` of `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn item_creator_email(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => {
+                event.item_creator_email.as_ref().and_then(Option::as_ref)
+            }
+            Self::Remediation(event) => {
+                event.item_creator_email.as_ref().and_then(Option::as_ref)
+            }
+            Self::PolicyViolation(event) => {
+                event.item_creator_email.as_ref().and_then(Option::as_ref)
+            }
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `incident_id` of `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn incident_id(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => Some(&event.incident_id),
+            Self::Remediation(event) => Some(&event.incident_id),
+            Self::PolicyViolation(event) => Some(&event.incident_id),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `policy_rule_name` of `Incident`, `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn policy_rule_name(&self) -> Option<&str> {
+        (match self {
+            Self::Incident(event) => event.policy_rule_name.as_ref(),
+            Self::Remediation(event) => event.policy_rule_name.as_ref(),
+            Self::PolicyViolation(event) => event.policy_rule_name.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
+    }
+    /// `action_taken_by` of `Remediation`, `PolicyViolation`; `None` for other types, or when absent or `null`.
+    pub fn action_taken_by(&self) -> Option<&str> {
+        (match self {
+            Self::Remediation(event) => event.action_taken_by.as_ref(),
+            Self::PolicyViolation(event) => event.action_taken_by.as_ref(),
+            _ => None,
+        })
+            .map(String::as_str)
     }
 }
 impl From<ActivityMonitoring> for LogEvent {
@@ -135,7 +309,8 @@ impl<'de> serde::Deserialize<'de> for LogEvent {
 /// ```
 ///
 /// Schema: `activity_monitoring.schema.json#`
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ActivityMonitoring {
     /// Item type (File, Folder or User; lower case in real traffic).
     ///
@@ -204,13 +379,73 @@ pub struct ActivityMonitoring {
     /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `activity_monitoring.schema.json#/properties/timestamp`
-    pub timestamp: DateTime,
+    pub timestamp: Timestamp,
+    /// Severity of the activity, 0 to 5, as on incidents. Not in the doc's table for this event type; published captures of activity events carry it (`"severity": 1`).
+    ///
+    /// Quirk: sent on activity events in published captures (`1`); the doc lists no severity for this event type
+    ///
+    /// Examples: `1`, `3`.
+    ///
+    /// Schema: `activity_monitoring.schema.json#/properties/severity`
+    pub severity: Option<Severity>,
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
+    /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
+    received: __codegen::Received<3>,
 }
 impl ActivityMonitoring {
     /// The value of `log_type` in every `ActivityMonitoring`.
     pub const LOG_TYPE: &'static str = "activity_monitoring";
+    /// A `ActivityMonitoring` with its required fields; every optional field absent, no unknown field.
+    pub fn new(timestamp: Timestamp) -> Self {
+        Self {
+            item_type: None,
+            item_name: None,
+            item_unique_id: None,
+            user: None,
+            source_ip: None,
+            location: None,
+            action: None,
+            target_name: None,
+            target_type: None,
+            serial: None,
+            cloud_app_instance: None,
+            timestamp,
+            severity: None,
+            extras: serde_json::Map::new(),
+            received: __codegen::Received::default(),
+        }
+    }
+    /// `target_name`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn target_name(&self) -> Option<&str> {
+        self.target_name.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `target_type`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn target_type(&self) -> Option<&str> {
+        self.target_type.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `serial`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn serial(&self) -> Option<&str> {
+        self.serial.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn item_type_spelling(&self) -> Option<&str> {
+        let value = self.item_type.as_ref();
+        value
+            .map(|value| match self.received.0[0].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `action` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn action_spelling(&self) -> Option<&str> {
+        let value = self.action.as_ref();
+        value
+            .map(|value| match self.received.0[1].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
 }
 impl serde::Serialize for ActivityMonitoring {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -218,7 +453,10 @@ impl serde::Serialize for ActivityMonitoring {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("log_type", Self::LOG_TYPE)?;
         if let Some(value) = &self.item_type {
-            map.serialize_entry("item_type", value)?;
+            map.serialize_entry(
+                "item_type",
+                &__codegen::WithForm(value, &self.received.0[0]),
+            )?;
         }
         if let Some(value) = &self.item_name {
             map.serialize_entry("item_name", value)?;
@@ -236,7 +474,10 @@ impl serde::Serialize for ActivityMonitoring {
             map.serialize_entry("location", value)?;
         }
         if let Some(value) = &self.action {
-            map.serialize_entry("action", value)?;
+            map.serialize_entry(
+                "action",
+                &__codegen::WithForm(value, &self.received.0[1]),
+            )?;
         }
         if let Some(value) = &self.target_name {
             map.serialize_entry("target_name", value)?;
@@ -251,6 +492,12 @@ impl serde::Serialize for ActivityMonitoring {
             map.serialize_entry("cloud_app_instance", value)?;
         }
         map.serialize_entry("timestamp", &self.timestamp)?;
+        if let Some(value) = &self.severity {
+            map.serialize_entry(
+                "severity",
+                &__codegen::WithForm(value, &self.received.0[2]),
+            )?;
+        }
         for (key, value) in &self.extras {
             map.serialize_entry(key, value)?;
         }
@@ -308,7 +555,8 @@ impl<'de> serde::Deserialize<'de> for ActivityMonitoring {
 /// ```
 ///
 /// Schema: `incident.schema.json#`
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Incident {
     /// Incident severity, 0 to 5. Absent from older events.
     ///
@@ -403,7 +651,7 @@ pub struct Incident {
     /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `incident.schema.json#/properties/timestamp`
-    pub timestamp: DateTime,
+    pub timestamp: Timestamp,
     /// Unique ID of the incident. Required: consumers key incidents on it.
     ///
     /// Example: `"5eb5ed492021c32b37588a6c"`.
@@ -437,7 +685,7 @@ pub struct Incident {
     /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `incident.schema.json#/properties/datetime_edited`
-    pub datetime_edited: Option<DateTime>,
+    pub datetime_edited: Option<Timestamp>,
     /// URL of the file associated with the incident, used to download or view the asset. Not validated as a URL.
     ///
     /// Schema: `incident.schema.json#/properties/item_cloud_url`
@@ -462,10 +710,109 @@ pub struct Incident {
     pub item_verdict: Option<ItemVerdict>,
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
+    /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
+    received: __codegen::Received<7>,
 }
 impl Incident {
     /// The value of `log_type` in every `Incident`.
     pub const LOG_TYPE: &'static str = "incident";
+    /// A `Incident` with its required fields; every optional field absent, no unknown field.
+    pub fn new(timestamp: Timestamp, incident_id: impl Into<String>) -> Self {
+        Self {
+            severity: None,
+            item_type: None,
+            item_name: None,
+            item_unique_id: None,
+            asset_id: None,
+            item_owner: None,
+            container_name: None,
+            item_creator: None,
+            exposure: None,
+            occurrences_by_rule: None,
+            item_owner_email: None,
+            item_creator_email: None,
+            serial: None,
+            cloud_app_instance: None,
+            timestamp,
+            incident_id: incident_id.into(),
+            policy_rule_name: None,
+            incident_category: None,
+            incident_owner: None,
+            collaborators: None,
+            datetime_edited: None,
+            item_cloud_url: None,
+            item_owner_group: None,
+            item_sha256: None,
+            item_size: None,
+            item_verdict: None,
+            extras: serde_json::Map::new(),
+            received: __codegen::Received::default(),
+        }
+    }
+    /// `container_name`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn container_name(&self) -> Option<&str> {
+        self.container_name.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `occurrences_by_rule`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn occurrences_by_rule(&self) -> Option<OccurrencesByRule> {
+        self.occurrences_by_rule.as_ref().and_then(Option::as_ref).copied()
+    }
+    /// `item_owner_email`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn item_owner_email(&self) -> Option<&str> {
+        self.item_owner_email.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_creator_email`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn item_creator_email(&self) -> Option<&str> {
+        self.item_creator_email.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `serial`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn serial(&self) -> Option<&str> {
+        self.serial.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `incident_category`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn incident_category(&self) -> Option<&IncidentCategory> {
+        self.incident_category.as_ref().and_then(Option::as_ref)
+    }
+    /// `incident_owner`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn incident_owner(&self) -> Option<&str> {
+        self.incident_owner.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn item_type_spelling(&self) -> Option<&str> {
+        let value = self.item_type.as_ref();
+        value
+            .map(|value| match self.received.0[1].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `exposure` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn exposure_spelling(&self) -> Option<&str> {
+        let value = self.exposure.as_ref();
+        value
+            .map(|value| match self.received.0[2].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `incident_category` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn incident_category_spelling(&self) -> Option<&str> {
+        let value = self.incident_category.as_ref().and_then(Option::as_ref);
+        value
+            .map(|value| match self.received.0[4].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `item_verdict` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn item_verdict_spelling(&self) -> Option<&str> {
+        let value = self.item_verdict.as_ref();
+        value
+            .map(|value| match self.received.0[6].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
 }
 impl serde::Serialize for Incident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -473,10 +820,16 @@ impl serde::Serialize for Incident {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("log_type", Self::LOG_TYPE)?;
         if let Some(value) = &self.severity {
-            map.serialize_entry("severity", value)?;
+            map.serialize_entry(
+                "severity",
+                &__codegen::WithForm(value, &self.received.0[0]),
+            )?;
         }
         if let Some(value) = &self.item_type {
-            map.serialize_entry("item_type", value)?;
+            map.serialize_entry(
+                "item_type",
+                &__codegen::WithForm(value, &self.received.0[1]),
+            )?;
         }
         if let Some(value) = &self.item_name {
             map.serialize_entry("item_name", value)?;
@@ -497,10 +850,16 @@ impl serde::Serialize for Incident {
             map.serialize_entry("item_creator", value)?;
         }
         if let Some(value) = &self.exposure {
-            map.serialize_entry("exposure", value)?;
+            map.serialize_entry(
+                "exposure",
+                &__codegen::WithForm(value, &self.received.0[2]),
+            )?;
         }
         if let Some(value) = &self.occurrences_by_rule {
-            map.serialize_entry("occurrences_by_rule", value)?;
+            map.serialize_entry(
+                "occurrences_by_rule",
+                &value.as_ref().map(|v| __codegen::WithForm(v, &self.received.0[3])),
+            )?;
         }
         if let Some(value) = &self.item_owner_email {
             map.serialize_entry("item_owner_email", value)?;
@@ -520,7 +879,10 @@ impl serde::Serialize for Incident {
             map.serialize_entry("policy_rule_name", value)?;
         }
         if let Some(value) = &self.incident_category {
-            map.serialize_entry("incident_category", value)?;
+            map.serialize_entry(
+                "incident_category",
+                &value.as_ref().map(|v| __codegen::WithForm(v, &self.received.0[4])),
+            )?;
         }
         if let Some(value) = &self.incident_owner {
             map.serialize_entry("incident_owner", value)?;
@@ -541,10 +903,16 @@ impl serde::Serialize for Incident {
             map.serialize_entry("item_sha256", value)?;
         }
         if let Some(value) = &self.item_size {
-            map.serialize_entry("item_size", value)?;
+            map.serialize_entry(
+                "item_size",
+                &__codegen::WithForm(value, &self.received.0[5]),
+            )?;
         }
         if let Some(value) = &self.item_verdict {
-            map.serialize_entry("item_verdict", value)?;
+            map.serialize_entry(
+                "item_verdict",
+                &__codegen::WithForm(value, &self.received.0[6]),
+            )?;
         }
         for (key, value) in &self.extras {
             map.serialize_entry(key, value)?;
@@ -591,7 +959,8 @@ impl<'de> serde::Deserialize<'de> for Incident {
 /// ```
 ///
 /// Schema: `remediation.schema.json#`
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Remediation {
     /// Item type (File, Folder or User).
     ///
@@ -624,7 +993,7 @@ pub struct Remediation {
     /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `remediation.schema.json#/properties/timestamp`
-    pub timestamp: DateTime,
+    pub timestamp: Timestamp,
     /// Unique ID of the remediated incident (risk). Required: consumers key remediations on it.
     ///
     /// Example: `"5eb5ed492021c32b37588a6c"`.
@@ -683,10 +1052,68 @@ pub struct Remediation {
     pub item_creator_email: Option<Option<String>>,
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
+    /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
+    received: __codegen::Received<2>,
 }
 impl Remediation {
     /// The value of `log_type` in every `Remediation`.
     pub const LOG_TYPE: &'static str = "remediation";
+    /// A `Remediation` with its required fields; every optional field absent, no unknown field.
+    pub fn new(timestamp: Timestamp, incident_id: impl Into<String>) -> Self {
+        Self {
+            item_type: None,
+            item_name: None,
+            serial: None,
+            cloud_app_instance: None,
+            timestamp,
+            incident_id: incident_id.into(),
+            asset_id: None,
+            item_owner: None,
+            container_name: None,
+            item_creator: None,
+            policy_rule_name: None,
+            action_taken: None,
+            action_taken_by: None,
+            item_owner_email: None,
+            item_creator_email: None,
+            extras: serde_json::Map::new(),
+            received: __codegen::Received::default(),
+        }
+    }
+    /// `serial`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn serial(&self) -> Option<&str> {
+        self.serial.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `container_name`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn container_name(&self) -> Option<&str> {
+        self.container_name.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_owner_email`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn item_owner_email(&self) -> Option<&str> {
+        self.item_owner_email.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_creator_email`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn item_creator_email(&self) -> Option<&str> {
+        self.item_creator_email.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn item_type_spelling(&self) -> Option<&str> {
+        let value = self.item_type.as_ref();
+        value
+            .map(|value| match self.received.0[0].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `action_taken` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn action_taken_spelling(&self) -> Option<&str> {
+        let value = self.action_taken.as_ref();
+        value
+            .map(|value| match self.received.0[1].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
 }
 impl serde::Serialize for Remediation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -694,7 +1121,10 @@ impl serde::Serialize for Remediation {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("log_type", Self::LOG_TYPE)?;
         if let Some(value) = &self.item_type {
-            map.serialize_entry("item_type", value)?;
+            map.serialize_entry(
+                "item_type",
+                &__codegen::WithForm(value, &self.received.0[0]),
+            )?;
         }
         if let Some(value) = &self.item_name {
             map.serialize_entry("item_name", value)?;
@@ -723,7 +1153,10 @@ impl serde::Serialize for Remediation {
             map.serialize_entry("policy_rule_name", value)?;
         }
         if let Some(value) = &self.action_taken {
-            map.serialize_entry("action_taken", value)?;
+            map.serialize_entry(
+                "action_taken",
+                &__codegen::WithForm(value, &self.received.0[1]),
+            )?;
         }
         if let Some(value) = &self.action_taken_by {
             map.serialize_entry("action_taken_by", value)?;
@@ -779,7 +1212,8 @@ impl<'de> serde::Deserialize<'de> for Remediation {
 /// ```
 ///
 /// Schema: `policy_violation.schema.json#`
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PolicyViolation {
     /// Item type (File, Folder or User).
     ///
@@ -812,7 +1246,7 @@ pub struct PolicyViolation {
     /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `policy_violation.schema.json#/properties/timestamp`
-    pub timestamp: DateTime,
+    pub timestamp: Timestamp,
     /// Unique ID of the policy violation incident (risk). Required: consumers key violations on it.
     ///
     /// Example: `"5eb5ed492021c32b37588a6c"`.
@@ -867,10 +1301,64 @@ pub struct PolicyViolation {
     pub item_creator_email: Option<Option<String>>,
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
+    /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
+    received: __codegen::Received<3>,
 }
 impl PolicyViolation {
     /// The value of `log_type` in every `PolicyViolation`.
     pub const LOG_TYPE: &'static str = "policy_violation";
+    /// A `PolicyViolation` with its required fields; every optional field absent, no unknown field.
+    pub fn new(timestamp: Timestamp, incident_id: impl Into<String>) -> Self {
+        Self {
+            item_type: None,
+            item_name: None,
+            serial: None,
+            cloud_app_instance: None,
+            timestamp,
+            incident_id: incident_id.into(),
+            asset_id: None,
+            item_owner: None,
+            item_creator: None,
+            policy_rule_name: None,
+            action_taken: None,
+            action_taken_by: None,
+            severity: None,
+            item_owner_email: None,
+            item_creator_email: None,
+            extras: serde_json::Map::new(),
+            received: __codegen::Received::default(),
+        }
+    }
+    /// `serial`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn serial(&self) -> Option<&str> {
+        self.serial.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_owner_email`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn item_owner_email(&self) -> Option<&str> {
+        self.item_owner_email.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_creator_email`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn item_creator_email(&self) -> Option<&str> {
+        self.item_creator_email.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn item_type_spelling(&self) -> Option<&str> {
+        let value = self.item_type.as_ref();
+        value
+            .map(|value| match self.received.0[0].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `action_taken` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn action_taken_spelling(&self) -> Option<&str> {
+        let value = self.action_taken.as_ref();
+        value
+            .map(|value| match self.received.0[1].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
 }
 impl serde::Serialize for PolicyViolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -878,7 +1366,10 @@ impl serde::Serialize for PolicyViolation {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("log_type", Self::LOG_TYPE)?;
         if let Some(value) = &self.item_type {
-            map.serialize_entry("item_type", value)?;
+            map.serialize_entry(
+                "item_type",
+                &__codegen::WithForm(value, &self.received.0[0]),
+            )?;
         }
         if let Some(value) = &self.item_name {
             map.serialize_entry("item_name", value)?;
@@ -904,13 +1395,19 @@ impl serde::Serialize for PolicyViolation {
             map.serialize_entry("policy_rule_name", value)?;
         }
         if let Some(value) = &self.action_taken {
-            map.serialize_entry("action_taken", value)?;
+            map.serialize_entry(
+                "action_taken",
+                &__codegen::WithForm(value, &self.received.0[1]),
+            )?;
         }
         if let Some(value) = &self.action_taken_by {
             map.serialize_entry("action_taken_by", value)?;
         }
         if let Some(value) = &self.severity {
-            map.serialize_entry("severity", value)?;
+            map.serialize_entry(
+                "severity",
+                &__codegen::WithForm(value, &self.received.0[2]),
+            )?;
         }
         if let Some(value) = &self.item_owner_email {
             map.serialize_entry("item_owner_email", value)?;
@@ -962,14 +1459,15 @@ impl<'de> serde::Deserialize<'de> for PolicyViolation {
 /// ```
 ///
 /// Schema: `admin_audit.schema.json#`
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AdminAudit {
     /// When the event occurred.
     ///
     /// Examples: `"2017-08-14T23:20:57Z"`, `"2017-02-17T00:18:58.961Z"`.
     ///
     /// Schema: `admin_audit.schema.json#/properties/timestamp`
-    pub timestamp: DateTime,
+    pub timestamp: Timestamp,
     /// Serial number of the organization using the service (the tenant).
     ///
     /// Quirk: null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String
@@ -1028,10 +1526,83 @@ pub struct AdminAudit {
     pub resource_value_new: Option<Option<String>>,
     /// Properties the schema does not list, kept as received.
     pub extras: serde_json::Map<String, serde_json::Value>,
+    /// How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.
+    received: __codegen::Received<4>,
 }
 impl AdminAudit {
     /// The value of `log_type` in every `AdminAudit`.
     pub const LOG_TYPE: &'static str = "admin_audit";
+    /// A `AdminAudit` with its required fields; every optional field absent, no unknown field.
+    pub fn new(timestamp: Timestamp) -> Self {
+        Self {
+            timestamp,
+            serial: None,
+            admin_id: None,
+            admin_role: None,
+            ip: None,
+            event_type: None,
+            item_type: None,
+            item_name: None,
+            field: None,
+            action: None,
+            resource_value_old: None,
+            resource_value_new: None,
+            extras: serde_json::Map::new(),
+            received: __codegen::Received::default(),
+        }
+    }
+    /// `serial`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn serial(&self) -> Option<&str> {
+        self.serial.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `field`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `resource_value_old`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn resource_value_old(&self) -> Option<&str> {
+        self.resource_value_old.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `resource_value_new`, absent and `null` alike as `None` (the field itself keeps them apart).
+    pub fn resource_value_new(&self) -> Option<&str> {
+        self.resource_value_new.as_ref().and_then(Option::as_ref).map(String::as_str)
+    }
+    /// `admin_role` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn admin_role_spelling(&self) -> Option<&str> {
+        let value = self.admin_role.as_ref();
+        value
+            .map(|value| match self.received.0[0].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `event_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn event_type_spelling(&self) -> Option<&str> {
+        let value = self.event_type.as_ref();
+        value
+            .map(|value| match self.received.0[1].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `item_type` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn item_type_spelling(&self) -> Option<&str> {
+        let value = self.item_type.as_ref();
+        value
+            .map(|value| match self.received.0[2].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
+    /// `action` spelled as received (where the value's `as_str` gives its canonical spelling); `None` when absent or `null`.
+    pub fn action_spelling(&self) -> Option<&str> {
+        let value = self.action.as_ref();
+        value
+            .map(|value| match self.received.0[3].text() {
+                Some(text) if value.is_spelled(text) => text,
+                _ => value.as_str(),
+            })
+    }
 }
 impl serde::Serialize for AdminAudit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1046,16 +1617,25 @@ impl serde::Serialize for AdminAudit {
             map.serialize_entry("admin_id", value)?;
         }
         if let Some(value) = &self.admin_role {
-            map.serialize_entry("admin_role", value)?;
+            map.serialize_entry(
+                "admin_role",
+                &__codegen::WithForm(value, &self.received.0[0]),
+            )?;
         }
         if let Some(value) = &self.ip {
             map.serialize_entry("ip", value)?;
         }
         if let Some(value) = &self.event_type {
-            map.serialize_entry("event_type", value)?;
+            map.serialize_entry(
+                "event_type",
+                &__codegen::WithForm(value, &self.received.0[1]),
+            )?;
         }
         if let Some(value) = &self.item_type {
-            map.serialize_entry("item_type", value)?;
+            map.serialize_entry(
+                "item_type",
+                &__codegen::WithForm(value, &self.received.0[2]),
+            )?;
         }
         if let Some(value) = &self.item_name {
             map.serialize_entry("item_name", value)?;
@@ -1064,7 +1644,10 @@ impl serde::Serialize for AdminAudit {
             map.serialize_entry("field", value)?;
         }
         if let Some(value) = &self.action {
-            map.serialize_entry("action", value)?;
+            map.serialize_entry(
+                "action",
+                &__codegen::WithForm(value, &self.received.0[3]),
+            )?;
         }
         if let Some(value) = &self.resource_value_old {
             map.serialize_entry("resource_value_old", value)?;
@@ -1098,72 +1681,94 @@ impl<'de> serde::Deserialize<'de> for AdminAudit {
 /// Examples: `"File"`, `"file"`.
 ///
 /// Schema: `common.schema.json#/$defs/item_type`
+///
+/// Case-insensitive (`x-case-insensitive`): any ASCII case variant of a known value is that value.
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemType {
-    /// `File`.
+    /// `File`; also read from `file`.
     File,
-    /// `Folder`.
+    /// `Folder`; also read from `folder`.
     Folder,
-    /// `User`.
+    /// `User`; also read from `user`.
     User,
-    /// `file` (a quirk spelling: sent, not documented).
-    FileLower,
-    /// `folder` (a quirk spelling: sent, not documented).
-    FolderLower,
-    /// `user` (a quirk spelling: sent, not documented).
-    UserLower,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl ItemType {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &["File", "Folder", "User"];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "File",
             Self::Folder => "Folder",
             Self::User => "User",
-            Self::FileLower => "file",
-            Self::FolderLower => "folder",
-            Self::UserLower => "user",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
-    /// Whether the value is a known spelling that real traffic uses but the doc does not.
-    pub fn is_quirk(&self) -> bool {
-        matches!(self, Self::FileLower | Self::FolderLower | Self::UserLower)
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "File" => Some((Self::File, None)),
+            "file" => Some((Self::File, Some("file"))),
+            "Folder" => Some((Self::Folder, None)),
+            "folder" => Some((Self::Folder, Some("folder"))),
+            "User" => Some((Self::User, None)),
+            "user" => Some((Self::User, Some("user"))),
+            _ => {
+                if text.eq_ignore_ascii_case("File") {
+                    return Some((Self::File, None));
+                }
+                if text.eq_ignore_ascii_case("Folder") {
+                    return Some((Self::Folder, None));
+                }
+                if text.eq_ignore_ascii_case("User") {
+                    return Some((Self::User, None));
+                }
+                None
+            }
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
     }
 }
 impl From<&str> for ItemType {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "File" => Self::File,
-            "Folder" => Self::Folder,
-            "User" => Self::User,
-            "file" => Self::FileLower,
-            "folder" => Self::FolderLower,
-            "user" => Self::UserLower,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for ItemType {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "File" => Self::File,
-            "Folder" => Self::Folder,
-            "User" => Self::User,
-            "file" => Self::FileLower,
-            "folder" => Self::FolderLower,
-            "user" => Self::UserLower,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for ItemType {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for ItemType {
@@ -1172,6 +1777,7 @@ impl std::fmt::Display for ItemType {
     }
 }
 impl serde::Serialize for ItemType {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1187,7 +1793,8 @@ impl<'de> serde::Deserialize<'de> for ItemType {
 ///
 /// Schema: `activity_monitoring.schema.json#/$defs/activity_action`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivityAction {
     /// `create`.
     Create,
@@ -1197,47 +1804,75 @@ pub enum ActivityAction {
     Login,
     /// `delete`.
     Delete,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl ActivityAction {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "create",
+        "preview",
+        "login",
+        "delete",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::Create => "create",
             Self::Preview => "preview",
             Self::Login => "login",
             Self::Delete => "delete",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "create" => Some((Self::Create, None)),
+            "preview" => Some((Self::Preview, None)),
+            "login" => Some((Self::Login, None)),
+            "delete" => Some((Self::Delete, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for ActivityAction {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "create" => Self::Create,
-            "preview" => Self::Preview,
-            "login" => Self::Login,
-            "delete" => Self::Delete,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for ActivityAction {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "create" => Self::Create,
-            "preview" => Self::Preview,
-            "login" => Self::Login,
-            "delete" => Self::Delete,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for ActivityAction {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for ActivityAction {
@@ -1246,6 +1881,7 @@ impl std::fmt::Display for ActivityAction {
     }
 }
 impl serde::Serialize for ActivityAction {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1270,11 +1906,11 @@ impl Severity {
     /// The largest valid value.
     pub const MAX: u8 = 5;
     /// The value, if within the schema's bounds.
-    pub fn new(value: u8) -> Option<Self> {
-        Self::check(i128::from(value))
+    pub const fn new(value: u8) -> Option<Self> {
+        if value <= 5 { Some(Self(value)) } else { None }
     }
     /// The value.
-    pub fn get(self) -> u8 {
+    pub const fn get(self) -> u8 {
         self.0
     }
     /// The value of an `i128`, if within the bounds and the representation.
@@ -1287,12 +1923,34 @@ impl From<Severity> for u8 {
         value.0
     }
 }
+impl TryFrom<u8> for Severity {
+    type Error = OutOfRange;
+    /// The value, or the error naming it when outside the schema's bounds.
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Self::new(value)
+            .ok_or(OutOfRange {
+                value: i128::from(value),
+                expected: "an integer from 0 to 5",
+            })
+    }
+}
+impl PartialEq<u8> for Severity {
+    fn eq(&self, other: &u8) -> bool {
+        self.0 == *other
+    }
+}
+impl PartialOrd<u8> for Severity {
+    fn partial_cmp(&self, other: &u8) -> Option<std::cmp::Ordering> {
+        self.0.partial_cmp(other)
+    }
+}
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
 impl serde::Serialize for Severity {
+    /// As an integer (an event's field is written as received: `1.0` stays `1.0`).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.0, serializer)
     }
@@ -1306,6 +1964,7 @@ impl<'de> serde::Deserialize<'de> for Severity {
                 expecting: "an integer from 0 to 5",
                 check: Self::check,
             })
+            .map(|(value, _)| value)
     }
 }
 /// Exposure level of the asset. Documented as Public, External, Company or Internal; sent in upper case. An open set: any string is accepted, the known values are listed.
@@ -1317,85 +1976,107 @@ impl<'de> serde::Deserialize<'de> for Severity {
 /// Examples: `"COMPANY"`, `"Public"`.
 ///
 /// Schema: `common.schema.json#/$defs/exposure`
+///
+/// Case-insensitive (`x-case-insensitive`): any ASCII case variant of a known value is that value.
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Exposure {
-    /// `Public`.
+    /// `Public`; also read from `PUBLIC`.
     Public,
-    /// `External`.
+    /// `External`; also read from `EXTERNAL`.
     External,
-    /// `Company`.
+    /// `Company`; also read from `COMPANY`.
     Company,
-    /// `Internal`.
+    /// `Internal`; also read from `INTERNAL`.
     Internal,
-    /// `PUBLIC` (a quirk spelling: sent, not documented).
-    PublicUpper,
-    /// `EXTERNAL` (a quirk spelling: sent, not documented).
-    ExternalUpper,
-    /// `COMPANY` (a quirk spelling: sent, not documented).
-    CompanyUpper,
-    /// `INTERNAL` (a quirk spelling: sent, not documented).
-    InternalUpper,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl Exposure {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Public",
+        "External",
+        "Company",
+        "Internal",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::Public => "Public",
             Self::External => "External",
             Self::Company => "Company",
             Self::Internal => "Internal",
-            Self::PublicUpper => "PUBLIC",
-            Self::ExternalUpper => "EXTERNAL",
-            Self::CompanyUpper => "COMPANY",
-            Self::InternalUpper => "INTERNAL",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
-    /// Whether the value is a known spelling that real traffic uses but the doc does not.
-    pub fn is_quirk(&self) -> bool {
-        matches!(
-            self, Self::PublicUpper | Self::ExternalUpper | Self::CompanyUpper |
-            Self::InternalUpper
-        )
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "Public" => Some((Self::Public, None)),
+            "PUBLIC" => Some((Self::Public, Some("PUBLIC"))),
+            "External" => Some((Self::External, None)),
+            "EXTERNAL" => Some((Self::External, Some("EXTERNAL"))),
+            "Company" => Some((Self::Company, None)),
+            "COMPANY" => Some((Self::Company, Some("COMPANY"))),
+            "Internal" => Some((Self::Internal, None)),
+            "INTERNAL" => Some((Self::Internal, Some("INTERNAL"))),
+            _ => {
+                if text.eq_ignore_ascii_case("Public") {
+                    return Some((Self::Public, None));
+                }
+                if text.eq_ignore_ascii_case("External") {
+                    return Some((Self::External, None));
+                }
+                if text.eq_ignore_ascii_case("Company") {
+                    return Some((Self::Company, None));
+                }
+                if text.eq_ignore_ascii_case("Internal") {
+                    return Some((Self::Internal, None));
+                }
+                None
+            }
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
     }
 }
 impl From<&str> for Exposure {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "Public" => Self::Public,
-            "External" => Self::External,
-            "Company" => Self::Company,
-            "Internal" => Self::Internal,
-            "PUBLIC" => Self::PublicUpper,
-            "EXTERNAL" => Self::ExternalUpper,
-            "COMPANY" => Self::CompanyUpper,
-            "INTERNAL" => Self::InternalUpper,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for Exposure {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "Public" => Self::Public,
-            "External" => Self::External,
-            "Company" => Self::Company,
-            "Internal" => Self::Internal,
-            "PUBLIC" => Self::PublicUpper,
-            "EXTERNAL" => Self::ExternalUpper,
-            "COMPANY" => Self::CompanyUpper,
-            "INTERNAL" => Self::InternalUpper,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for Exposure {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for Exposure {
@@ -1404,6 +2085,7 @@ impl std::fmt::Display for Exposure {
     }
 }
 impl serde::Serialize for Exposure {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1428,11 +2110,11 @@ impl OccurrencesByRule {
     /// The largest valid value.
     pub const MAX: u64 = 9007199254740991;
     /// The value, if within the schema's bounds.
-    pub fn new(value: u64) -> Option<Self> {
-        Self::check(i128::from(value))
+    pub const fn new(value: u64) -> Option<Self> {
+        if value <= 9007199254740991 { Some(Self(value)) } else { None }
     }
     /// The value.
-    pub fn get(self) -> u64 {
+    pub const fn get(self) -> u64 {
         self.0
     }
     /// The value of an `i128`, if within the bounds and the representation.
@@ -1449,12 +2131,34 @@ impl From<OccurrencesByRule> for u64 {
         value.0
     }
 }
+impl TryFrom<u64> for OccurrencesByRule {
+    type Error = OutOfRange;
+    /// The value, or the error naming it when outside the schema's bounds.
+    fn try_from(value: u64) -> Result<Self, Self::Error> {
+        Self::new(value)
+            .ok_or(OutOfRange {
+                value: i128::from(value),
+                expected: "an integer from 0 to 9007199254740991",
+            })
+    }
+}
+impl PartialEq<u64> for OccurrencesByRule {
+    fn eq(&self, other: &u64) -> bool {
+        self.0 == *other
+    }
+}
+impl PartialOrd<u64> for OccurrencesByRule {
+    fn partial_cmp(&self, other: &u64) -> Option<std::cmp::Ordering> {
+        self.0.partial_cmp(other)
+    }
+}
 impl std::fmt::Display for OccurrencesByRule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
 impl serde::Serialize for OccurrencesByRule {
+    /// As an integer (an event's field is written as received: `1.0` stays `1.0`).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.0, serializer)
     }
@@ -1468,6 +2172,7 @@ impl<'de> serde::Deserialize<'de> for OccurrencesByRule {
                 expecting: "an integer from 0 to 9007199254740991",
                 check: Self::check,
             })
+            .map(|(value, _)| value)
     }
 }
 /// Category of an incident. An open set: any string is accepted, the known values are listed.
@@ -1476,47 +2181,73 @@ impl<'de> serde::Deserialize<'de> for OccurrencesByRule {
 ///
 /// Schema: `incident.schema.json#/$defs/incident_category`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IncidentCategory {
     /// `Personal`.
     Personal,
     /// `Business Justified`.
     BusinessJustified,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl IncidentCategory {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &["Personal", "Business Justified"];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::Personal => "Personal",
             Self::BusinessJustified => "Business Justified",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "Personal" => Some((Self::Personal, None)),
+            "Business Justified" => Some((Self::BusinessJustified, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for IncidentCategory {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "Personal" => Self::Personal,
-            "Business Justified" => Self::BusinessJustified,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for IncidentCategory {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "Personal" => Self::Personal,
-            "Business Justified" => Self::BusinessJustified,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for IncidentCategory {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for IncidentCategory {
@@ -1525,6 +2256,7 @@ impl std::fmt::Display for IncidentCategory {
     }
 }
 impl serde::Serialize for IncidentCategory {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1560,14 +2292,15 @@ impl<'de> serde::Deserialize<'de> for ItemSize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(__codegen::ItemSizeVisitor)
+        deserializer.deserialize_any(__codegen::ItemSizeVisitor).map(|(value, _)| value)
     }
 }
 /// WildFire verdict on a file. An open set: any string is accepted, the known values are listed.
 ///
 /// Schema: `incident.schema.json#/$defs/item_verdict`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemVerdict {
     /// `malware`.
     Malware,
@@ -1575,44 +2308,68 @@ pub enum ItemVerdict {
     Benign,
     /// `not available`.
     NotAvailable,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl ItemVerdict {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &["malware", "benign", "not available"];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::Malware => "malware",
             Self::Benign => "benign",
             Self::NotAvailable => "not available",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "malware" => Some((Self::Malware, None)),
+            "benign" => Some((Self::Benign, None)),
+            "not available" => Some((Self::NotAvailable, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for ItemVerdict {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "malware" => Self::Malware,
-            "benign" => Self::Benign,
-            "not available" => Self::NotAvailable,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for ItemVerdict {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "malware" => Self::Malware,
-            "benign" => Self::Benign,
-            "not available" => Self::NotAvailable,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for ItemVerdict {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for ItemVerdict {
@@ -1621,6 +2378,7 @@ impl std::fmt::Display for ItemVerdict {
     }
 }
 impl serde::Serialize for ItemVerdict {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1636,7 +2394,8 @@ impl<'de> serde::Deserialize<'de> for ItemVerdict {
 ///
 /// Schema: `remediation.schema.json#/$defs/remediation_action`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RemediationAction {
     /// `Admin Quarantine`.
     AdminQuarantine,
@@ -1646,47 +2405,75 @@ pub enum RemediationAction {
     RemovePublicLinks,
     /// `quarantine`.
     Quarantine,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl RemediationAction {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Admin Quarantine",
+        "UserQuarantine",
+        "Remove Public Links",
+        "quarantine",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::AdminQuarantine => "Admin Quarantine",
             Self::UserQuarantine => "UserQuarantine",
             Self::RemovePublicLinks => "Remove Public Links",
             Self::Quarantine => "quarantine",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "Admin Quarantine" => Some((Self::AdminQuarantine, None)),
+            "UserQuarantine" => Some((Self::UserQuarantine, None)),
+            "Remove Public Links" => Some((Self::RemovePublicLinks, None)),
+            "quarantine" => Some((Self::Quarantine, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for RemediationAction {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "Admin Quarantine" => Self::AdminQuarantine,
-            "UserQuarantine" => Self::UserQuarantine,
-            "Remove Public Links" => Self::RemovePublicLinks,
-            "quarantine" => Self::Quarantine,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for RemediationAction {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "Admin Quarantine" => Self::AdminQuarantine,
-            "UserQuarantine" => Self::UserQuarantine,
-            "Remove Public Links" => Self::RemovePublicLinks,
-            "quarantine" => Self::Quarantine,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for RemediationAction {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for RemediationAction {
@@ -1695,6 +2482,7 @@ impl std::fmt::Display for RemediationAction {
     }
 }
 impl serde::Serialize for RemediationAction {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1710,7 +2498,8 @@ impl<'de> serde::Deserialize<'de> for RemediationAction {
 ///
 /// Schema: `policy_violation.schema.json#/$defs/violation_action`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ViolationAction {
     /// `Alerted Admin`.
     AlertedAdmin,
@@ -1722,11 +2511,20 @@ pub enum ViolationAction {
     EmailOwner,
     /// `download`.
     Download,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl ViolationAction {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Alerted Admin",
+        "Removed PublicLinks",
+        "Quarantine",
+        "EmailOwner",
+        "download",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::AlertedAdmin => "Alerted Admin",
@@ -1734,38 +2532,57 @@ impl ViolationAction {
             Self::Quarantine => "Quarantine",
             Self::EmailOwner => "EmailOwner",
             Self::Download => "download",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "Alerted Admin" => Some((Self::AlertedAdmin, None)),
+            "Removed PublicLinks" => Some((Self::RemovedPublicLinks, None)),
+            "Quarantine" => Some((Self::Quarantine, None)),
+            "EmailOwner" => Some((Self::EmailOwner, None)),
+            "download" => Some((Self::Download, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for ViolationAction {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "Alerted Admin" => Self::AlertedAdmin,
-            "Removed PublicLinks" => Self::RemovedPublicLinks,
-            "Quarantine" => Self::Quarantine,
-            "EmailOwner" => Self::EmailOwner,
-            "download" => Self::Download,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for ViolationAction {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "Alerted Admin" => Self::AlertedAdmin,
-            "Removed PublicLinks" => Self::RemovedPublicLinks,
-            "Quarantine" => Self::Quarantine,
-            "EmailOwner" => Self::EmailOwner,
-            "download" => Self::Download,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for ViolationAction {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for ViolationAction {
@@ -1774,6 +2591,7 @@ impl std::fmt::Display for ViolationAction {
     }
 }
 impl serde::Serialize for ViolationAction {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1789,7 +2607,8 @@ impl<'de> serde::Deserialize<'de> for ViolationAction {
 ///
 /// Schema: `admin_audit.schema.json#/$defs/admin_role`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminRole {
     /// `super_admin`.
     SuperAdmin,
@@ -1799,47 +2618,75 @@ pub enum AdminRole {
     LimitedAdmin,
     /// `read_only`.
     ReadOnly,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl AdminRole {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "super_admin",
+        "admin",
+        "limited_admin",
+        "read_only",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::SuperAdmin => "super_admin",
             Self::Admin => "admin",
             Self::LimitedAdmin => "limited_admin",
             Self::ReadOnly => "read_only",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "super_admin" => Some((Self::SuperAdmin, None)),
+            "admin" => Some((Self::Admin, None)),
+            "limited_admin" => Some((Self::LimitedAdmin, None)),
+            "read_only" => Some((Self::ReadOnly, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for AdminRole {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "super_admin" => Self::SuperAdmin,
-            "admin" => Self::Admin,
-            "limited_admin" => Self::LimitedAdmin,
-            "read_only" => Self::ReadOnly,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for AdminRole {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "super_admin" => Self::SuperAdmin,
-            "admin" => Self::Admin,
-            "limited_admin" => Self::LimitedAdmin,
-            "read_only" => Self::ReadOnly,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for AdminRole {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for AdminRole {
@@ -1848,6 +2695,7 @@ impl std::fmt::Display for AdminRole {
     }
 }
 impl serde::Serialize for AdminRole {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1863,7 +2711,8 @@ impl<'de> serde::Deserialize<'de> for AdminRole {
 ///
 /// Schema: `admin_audit.schema.json#/$defs/admin_event_type`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminEventType {
     /// `settings`.
     Settings,
@@ -1873,47 +2722,75 @@ pub enum AdminEventType {
     Remediation,
     /// `login`.
     Login,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl AdminEventType {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "settings",
+        "policy",
+        "remediation",
+        "login",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::Settings => "settings",
             Self::Policy => "policy",
             Self::Remediation => "remediation",
             Self::Login => "login",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "settings" => Some((Self::Settings, None)),
+            "policy" => Some((Self::Policy, None)),
+            "remediation" => Some((Self::Remediation, None)),
+            "login" => Some((Self::Login, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for AdminEventType {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "settings" => Self::Settings,
-            "policy" => Self::Policy,
-            "remediation" => Self::Remediation,
-            "login" => Self::Login,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for AdminEventType {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "settings" => Self::Settings,
-            "policy" => Self::Policy,
-            "remediation" => Self::Remediation,
-            "login" => Self::Login,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for AdminEventType {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for AdminEventType {
@@ -1922,6 +2799,7 @@ impl std::fmt::Display for AdminEventType {
     }
 }
 impl serde::Serialize for AdminEventType {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1937,7 +2815,8 @@ impl<'de> serde::Deserialize<'de> for AdminEventType {
 ///
 /// Schema: `admin_audit.schema.json#/$defs/admin_item_type`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminItemType {
     /// `user`.
     User,
@@ -1953,11 +2832,22 @@ pub enum AdminItemType {
     Risk,
     /// `general_settings`.
     GeneralSettings,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl AdminItemType {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "user",
+        "apps",
+        "settings",
+        "content_policy",
+        "file",
+        "risk",
+        "general_settings",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -1967,42 +2857,59 @@ impl AdminItemType {
             Self::File => "file",
             Self::Risk => "risk",
             Self::GeneralSettings => "general_settings",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "user" => Some((Self::User, None)),
+            "apps" => Some((Self::Apps, None)),
+            "settings" => Some((Self::Settings, None)),
+            "content_policy" => Some((Self::ContentPolicy, None)),
+            "file" => Some((Self::File, None)),
+            "risk" => Some((Self::Risk, None)),
+            "general_settings" => Some((Self::GeneralSettings, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for AdminItemType {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "apps" => Self::Apps,
-            "settings" => Self::Settings,
-            "content_policy" => Self::ContentPolicy,
-            "file" => Self::File,
-            "risk" => Self::Risk,
-            "general_settings" => Self::GeneralSettings,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for AdminItemType {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "apps" => Self::Apps,
-            "settings" => Self::Settings,
-            "content_policy" => Self::ContentPolicy,
-            "file" => Self::File,
-            "risk" => Self::Risk,
-            "general_settings" => Self::GeneralSettings,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for AdminItemType {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for AdminItemType {
@@ -2011,6 +2918,7 @@ impl std::fmt::Display for AdminItemType {
     }
 }
 impl serde::Serialize for AdminItemType {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -2026,7 +2934,8 @@ impl<'de> serde::Deserialize<'de> for AdminItemType {
 ///
 /// Schema: `admin_audit.schema.json#/$defs/admin_action`
 #[allow(clippy::enum_variant_names, reason = "variant names are the schema's values")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminAction {
     /// `create`.
     Create,
@@ -2042,11 +2951,22 @@ pub enum AdminAction {
     SignIn,
     /// `sign_out`.
     SignOut,
-    /// Any other value, kept exactly as received.
-    Other(String),
+    /// Any other value, kept exactly as received; never one of the known values.
+    Other(OtherValue),
 }
 impl AdminAction {
-    /// The value as spelled in JSON.
+    /// The known values, in their canonical spelling, in schema order.
+    pub const VALUES: &'static [&'static str] = &[
+        "create",
+        "edit",
+        "delete",
+        "login",
+        "logout",
+        "sign_in",
+        "sign_out",
+    ];
+    /// The value in its canonical spelling (the received spelling of an
+    /// event's field is kept by the event; see its `*_spelling` getter).
     pub fn as_str(&self) -> &str {
         match self {
             Self::Create => "create",
@@ -2056,42 +2976,59 @@ impl AdminAction {
             Self::Logout => "logout",
             Self::SignIn => "sign_in",
             Self::SignOut => "sign_out",
-            Self::Other(value) => value,
+            Self::Other(value) => value.as_str(),
         }
     }
     /// Whether the value is one of the known values.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
+    /// The known value a spelling reads as, with the listed quirk
+    /// spelling it used (`None` for the canonical one or a case variant).
+    fn known(text: &str) -> Option<(Self, Option<&'static str>)> {
+        match text {
+            "create" => Some((Self::Create, None)),
+            "edit" => Some((Self::Edit, None)),
+            "delete" => Some((Self::Delete, None)),
+            "login" => Some((Self::Login, None)),
+            "logout" => Some((Self::Logout, None)),
+            "sign_in" => Some((Self::SignIn, None)),
+            "sign_out" => Some((Self::SignOut, None)),
+            _ => None,
+        }
+    }
+    /// Whether `text` reads as this value.
+    #[allow(dead_code, reason = "used when an event keeps this type's spelling")]
+    fn is_spelled(&self, text: &str) -> bool {
+        match Self::known(text) {
+            Some((value, _)) => value == *self,
+            None => matches!(self, Self::Other(value) if value.as_str() == text),
+        }
+    }
 }
 impl From<&str> for AdminAction {
-    /// The known variant for a spelling, or `Other`.
+    /// The known value a spelling reads as, or `Other`.
     fn from(value: &str) -> Self {
-        match value {
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "login" => Self::Login,
-            "logout" => Self::Logout,
-            "sign_in" => Self::SignIn,
-            "sign_out" => Self::SignOut,
-            other => Self::Other(other.to_owned()),
+        match Self::known(value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value.to_owned())),
         }
     }
 }
 impl From<String> for AdminAction {
-    /// The known variant for a spelling, or `Other` (reusing the string).
+    /// The known value a spelling reads as, or `Other` (reusing the string).
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "create" => Self::Create,
-            "edit" => Self::Edit,
-            "delete" => Self::Delete,
-            "login" => Self::Login,
-            "logout" => Self::Logout,
-            "sign_in" => Self::SignIn,
-            "sign_out" => Self::SignOut,
-            _ => Self::Other(value),
+        match Self::known(&value) {
+            Some((known, _)) => known,
+            None => Self::Other(OtherValue(value)),
         }
+    }
+}
+impl std::str::FromStr for AdminAction {
+    type Err = std::convert::Infallible;
+    /// Never fails: an unknown value is `Other`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 impl std::fmt::Display for AdminAction {
@@ -2100,6 +3037,7 @@ impl std::fmt::Display for AdminAction {
     }
 }
 impl serde::Serialize for AdminAction {
+    /// The canonical spelling (an event's field is written as received).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -2111,20 +3049,22 @@ impl<'de> serde::Deserialize<'de> for AdminAction {
         deserializer.deserialize_str(__codegen::OpenVisitor(std::marker::PhantomData))
     }
 }
-/// An RFC 3339 date-time (`format: date-time`), kept exactly as received
-/// together with its parsed value.
+/// An instant: an RFC 3339 date-time (`format: date-time`), kept exactly
+/// as received together with its parsed value.
 ///
-/// Two values are equal when their text is: `2017-08-14T23:20:57Z` and
-/// `2017-08-14T23:20:57.000Z` are the same instant but not equal; compare
-/// [`value`](Self::value) for instants.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DateTime {
+/// Values compare, order and hash by the instant they name, not by
+/// their text: `2017-08-14T23:20:57Z`, `2017-08-14T23:20:57.000Z` and
+/// `2017-08-15T01:20:57+02:00` are equal (and sort together), although
+/// each serializes back as written. Compare [`as_str`](Self::as_str)
+/// for the text, or [`value`](Self::value)`.offset()` for the offset.
+#[derive(Debug, Clone)]
+pub struct Timestamp {
     /// The text as received.
     text: String,
     /// The parsed value.
     value: chrono::DateTime<chrono::FixedOffset>,
 }
-impl DateTime {
+impl Timestamp {
     /// Parses an RFC 3339 date-time, keeping its text; `None` unless
     /// [`is_valid_date_time`] holds.
     pub fn parse(text: &str) -> Option<Self> {
@@ -2146,8 +3086,51 @@ impl DateTime {
     pub fn value(&self) -> chrono::DateTime<chrono::FixedOffset> {
         self.value
     }
+    /// The instant in UTC.
+    pub fn to_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        self.value.with_timezone(&chrono::Utc)
+    }
 }
-impl From<chrono::DateTime<chrono::FixedOffset>> for DateTime {
+impl PartialEq for Timestamp {
+    /// The same instant, whatever the text and offset.
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+impl Eq for Timestamp {}
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timestamp {
+    /// Earlier instants first, whatever the offsets.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+impl std::hash::Hash for Timestamp {
+    /// The instant (in UTC), consistent with equality.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.with_timezone(&chrono::Utc).hash(state);
+    }
+}
+impl std::str::FromStr for Timestamp {
+    type Err = InvalidTimestamp;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text).ok_or(InvalidTimestamp)
+    }
+}
+/// A string that is not an RFC 3339 date-time (the error of `FromStr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidTimestamp;
+impl std::fmt::Display for InvalidTimestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not an RFC 3339 date-time")
+    }
+}
+impl std::error::Error for InvalidTimestamp {}
+impl From<chrono::DateTime<chrono::FixedOffset>> for Timestamp {
     /// Writes the value in RFC 3339 (`Z` for UTC, fractional seconds only when needed).
     fn from(value: chrono::DateTime<chrono::FixedOffset>) -> Self {
         Self {
@@ -2156,7 +3139,7 @@ impl From<chrono::DateTime<chrono::FixedOffset>> for DateTime {
         }
     }
 }
-impl std::fmt::Display for DateTime {
+impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
     }
@@ -2175,24 +3158,24 @@ pub fn is_valid_date_time(text: &str) -> bool {
 fn has_rfc3339_separator(text: &str) -> bool {
     matches!(text.as_bytes().get(10), Some(b'T' | b't'))
 }
-impl serde::Serialize for DateTime {
+impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text)
     }
 }
-impl<'de> serde::Deserialize<'de> for DateTime {
+impl<'de> serde::Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         /// Reads a date-time string.
         struct Visitor;
         impl serde::de::Visitor<'_> for Visitor {
-            type Value = DateTime;
+            type Value = Timestamp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an RFC 3339 date-time")
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateTime, E> {
-                DateTime::parse(v)
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(v)
                     .ok_or_else(|| E::invalid_value(
                         serde::de::Unexpected::Str(v),
                         &self,
@@ -2201,9 +3184,9 @@ impl<'de> serde::Deserialize<'de> for DateTime {
             fn visit_string<E: serde::de::Error>(
                 self,
                 v: String,
-            ) -> Result<DateTime, E> {
+            ) -> Result<Timestamp, E> {
                 if is_valid_date_time(&v) {
-                    DateTime::parse_string(v)
+                    Timestamp::parse_string(v)
                         .ok_or_else(|| E::custom("invalid date-time"))
                 } else {
                     Err(E::invalid_value(serde::de::Unexpected::Str(&v), &self))
@@ -2213,6 +3196,51 @@ impl<'de> serde::Deserialize<'de> for DateTime {
         deserializer.deserialize_str(Visitor)
     }
 }
+/// A value of a value set that is none of its known values, kept exactly
+/// as received. Only the generated code makes one, so an open set's
+/// `Other` never holds a known value: build one with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OtherValue(String);
+impl OtherValue {
+    /// The value as received.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl AsRef<str> for OtherValue {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl PartialEq<str> for OtherValue {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl PartialEq<&str> for OtherValue {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl std::fmt::Display for OtherValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+/// An integer outside a schema's bounds (the error of `TryFrom` on the bounded integer types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange {
+    /// The rejected value.
+    pub value: i128,
+    /// What the schema accepts (`an integer from 0 to 5`).
+    pub expected: &'static str,
+}
+impl std::fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is out of range: expected {}", self.value, self.expected)
+    }
+}
+impl std::error::Error for OutOfRange {}
 /// Support code of the generated (de)serializers: builders and visitors. Not part of the API.
 mod __codegen {
     /// Accumulates one object's properties, whichever deserializer they come from.
@@ -2506,6 +3534,159 @@ mod __codegen {
             Ok(T::from(v))
         }
     }
+    /// How one value was written, when that is not its canonical form.
+    #[derive(Clone, Default)]
+    #[allow(dead_code, reason = "which forms a module keeps depends on its schemas")]
+    pub(super) enum Form {
+        /// As the value writes itself.
+        #[default]
+        Canonical,
+        /// An integer written as a float (`1.0`).
+        Float,
+        /// A spelling the schema lists (`x-quirk-values`).
+        Listed(&'static str),
+        /// Any other spelling of a known value (a case variant).
+        Received(Box<str>),
+    }
+    impl Form {
+        /// The spelling, if it is not the canonical one.
+        #[allow(dead_code, reason = "used by open sets only")]
+        pub(super) fn text(&self) -> Option<&str> {
+            match self {
+                Form::Listed(text) => Some(text),
+                Form::Received(text) => Some(text),
+                Form::Canonical | Form::Float => None,
+            }
+        }
+    }
+    impl std::fmt::Debug for Form {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Form::Canonical => f.write_str("Canonical"),
+                Form::Float => f.write_str("Float"),
+                Form::Listed(text) => write!(f, "{text:?}"),
+                Form::Received(text) => write!(f, "{text:?}"),
+            }
+        }
+    }
+    /// The forms of a struct's values, one per field that has one. Never
+    /// part of a comparison: events compare and hash by their values.
+    #[derive(Clone)]
+    pub(super) struct Received<const N: usize>(pub(super) [Form; N]);
+    impl<const N: usize> Default for Received<N> {
+        fn default() -> Self {
+            Received(std::array::from_fn(|_| Form::Canonical))
+        }
+    }
+    impl<const N: usize> PartialEq for Received<N> {
+        fn eq(&self, _: &Self) -> bool {
+            true
+        }
+    }
+    impl<const N: usize> Eq for Received<N> {}
+    impl<const N: usize> std::hash::Hash for Received<N> {
+        fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+    }
+    impl<const N: usize> std::fmt::Debug for Received<N> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_list()
+                .entries(self.0.iter().filter(|form| !matches!(form, Form::Canonical)))
+                .finish()
+        }
+    }
+    /// Reads a value with how it was written.
+    pub(super) trait ReadForm: Sized {
+        /// The value and its form.
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error>;
+    }
+    /// A value read with its form: what the builders hold.
+    pub(super) struct Formed<T>(pub(super) T, pub(super) Form);
+    impl<'de, T: ReadForm> serde::Deserialize<'de> for Formed<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            T::read_form(deserializer).map(|(value, form)| Formed(value, form))
+        }
+    }
+    /// Writes a value in the form it was read in, when it still reads as the value.
+    pub(super) trait WriteForm {
+        /// Serializes `self` as `form` says.
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error>;
+    }
+    /// A value and its form, serialized together.
+    pub(super) struct WithForm<'a, T>(pub(super) &'a T, pub(super) &'a Form);
+    impl<T: WriteForm> serde::Serialize for WithForm<'_, T> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            self.0.write_form(self.1, serializer)
+        }
+    }
+    /// An optional value's form moved to its slot.
+    #[allow(dead_code, reason = "used by optional fields with a form only")]
+    pub(super) fn split<T>(value: Option<Formed<T>>, slot: &mut Form) -> Option<T> {
+        value
+            .map(|Formed(value, form)| {
+                *slot = form;
+                value
+            })
+    }
+    /// An optional nullable value's form moved to its slot.
+    #[allow(dead_code, reason = "used by optional nullable fields with a form only")]
+    pub(super) fn split_null<T>(
+        value: Option<Option<Formed<T>>>,
+        slot: &mut Form,
+    ) -> Option<Option<T>> {
+        value.map(|inner| split(inner, slot))
+    }
+    /// An open set, as the spelling reader sees it.
+    pub(super) trait Spelled: Sized {
+        /// The known value a spelling reads as, with its listed spelling.
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)>;
+        /// The catch-all value.
+        fn other(text: String) -> Self;
+        /// The canonical spelling.
+        fn canonical(&self) -> &str;
+    }
+    /// The value and its form for one spelling.
+    fn read_spelling<T: Spelled>(text: &str) -> Option<(T, Form)> {
+        let (value, listed) = T::spelled(text)?;
+        let form = match listed {
+            Some(listed) => Form::Listed(listed),
+            None if value.canonical() == text => Form::Canonical,
+            None => Form::Received(text.into()),
+        };
+        Some((value, form))
+    }
+    /// Reads an open set's value and keeps its spelling.
+    pub(super) struct SpellingVisitor<T>(pub(super) std::marker::PhantomData<T>);
+    impl<T: Spelled> serde::de::Visitor<'_> for SpellingVisitor<T> {
+        type Value = (T, Form);
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(T, Form), E> {
+            Ok(
+                read_spelling(v)
+                    .unwrap_or_else(|| (T::other(v.to_owned()), Form::Canonical)),
+            )
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(T, Form), E> {
+            Ok(
+                match read_spelling(&v) {
+                    Some(read) => read,
+                    None => (T::other(v), Form::Canonical),
+                },
+            )
+        }
+    }
     /// An integral JSON number as `i128` (`1.0` is the integer 1, as in JSON Schema).
     pub(super) fn integral(v: f64) -> Option<i128> {
         (v.is_finite() && v.fract() == 0.0 && v.abs() < 1e30).then_some(v as i128)
@@ -2517,25 +3698,29 @@ mod __codegen {
         /// The value if in range.
         pub(super) check: fn(i128) -> Option<T>,
     }
+    /// The value, and whether it was written as a float (`1.0`).
     impl<T> serde::de::Visitor<'_> for IntVisitor<T> {
-        type Value = T;
+        type Value = (T, bool);
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(self.expecting)
         }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(T, bool), E> {
             (self.check)(i128::from(v))
+                .map(|t| (t, false))
                 .ok_or_else(|| E::invalid_value(
                     serde::de::Unexpected::Unsigned(v),
                     &self,
                 ))
         }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(T, bool), E> {
             (self.check)(i128::from(v))
+                .map(|t| (t, false))
                 .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
         }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(T, bool), E> {
             integral(v)
                 .and_then(self.check)
+                .map(|t| (t, true))
                 .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
         }
     }
@@ -2598,18 +3783,19 @@ mod __codegen {
     #[derive(Default)]
     pub(super) struct ActivityMonitoringBuilder {
         log_type: bool,
-        item_type: Option<super::ItemType>,
+        item_type: Option<Formed<super::ItemType>>,
         item_name: Option<String>,
         item_unique_id: Option<String>,
         user: Option<String>,
         source_ip: Option<String>,
         location: Option<String>,
-        action: Option<super::ActivityAction>,
+        action: Option<Formed<super::ActivityAction>>,
         target_name: Option<Option<String>>,
         target_type: Option<Option<String>>,
         serial: Option<Option<String>>,
         cloud_app_instance: Option<String>,
-        timestamp: Option<super::DateTime>,
+        timestamp: Option<super::Timestamp>,
+        severity: Option<Formed<super::Severity>>,
         extras: serde_json::Map<String, serde_json::Value>,
     }
     impl<'de> Builder<'de> for ActivityMonitoringBuilder {
@@ -2703,6 +3889,12 @@ mod __codegen {
                     }
                     self.timestamp = Some(field(value, "timestamp")?);
                 }
+                "severity" => {
+                    if self.severity.is_some() {
+                        return Err(duplicate("severity"));
+                    }
+                    self.severity = Some(field(value, "severity")?);
+                }
                 _ => extra(&mut self.extras, key, value)?,
             }
             Ok(())
@@ -2711,19 +3903,25 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
+            let mut received = Received::<3>::default();
+            let item_type = split(self.item_type, &mut received.0[0]);
+            let action = split(self.action, &mut received.0[1]);
+            let severity = split(self.severity, &mut received.0[2]);
             Ok(super::ActivityMonitoring {
-                item_type: self.item_type,
+                item_type,
                 item_name: self.item_name,
                 item_unique_id: self.item_unique_id,
                 user: self.user,
                 source_ip: self.source_ip,
                 location: self.location,
-                action: self.action,
+                action,
                 target_name: self.target_name,
                 target_type: self.target_type,
                 serial: self.serial,
                 cloud_app_instance: self.cloud_app_instance,
                 timestamp: self.timestamp.ok_or_else(|| E::missing_field("timestamp"))?,
+                severity,
+                received,
                 extras: self.extras,
             })
         }
@@ -2732,32 +3930,32 @@ mod __codegen {
     #[derive(Default)]
     pub(super) struct IncidentBuilder {
         log_type: bool,
-        severity: Option<super::Severity>,
-        item_type: Option<super::ItemType>,
+        severity: Option<Formed<super::Severity>>,
+        item_type: Option<Formed<super::ItemType>>,
         item_name: Option<String>,
         item_unique_id: Option<String>,
         asset_id: Option<String>,
         item_owner: Option<String>,
         container_name: Option<Option<String>>,
         item_creator: Option<String>,
-        exposure: Option<super::Exposure>,
-        occurrences_by_rule: Option<Option<super::OccurrencesByRule>>,
+        exposure: Option<Formed<super::Exposure>>,
+        occurrences_by_rule: Option<Option<Formed<super::OccurrencesByRule>>>,
         item_owner_email: Option<Option<String>>,
         item_creator_email: Option<Option<String>>,
         serial: Option<Option<String>>,
         cloud_app_instance: Option<String>,
-        timestamp: Option<super::DateTime>,
+        timestamp: Option<super::Timestamp>,
         incident_id: Option<String>,
         policy_rule_name: Option<String>,
-        incident_category: Option<Option<super::IncidentCategory>>,
+        incident_category: Option<Option<Formed<super::IncidentCategory>>>,
         incident_owner: Option<Option<String>>,
         collaborators: Option<String>,
-        datetime_edited: Option<super::DateTime>,
+        datetime_edited: Option<super::Timestamp>,
         item_cloud_url: Option<String>,
         item_owner_group: Option<String>,
         item_sha256: Option<String>,
-        item_size: Option<super::ItemSize>,
-        item_verdict: Option<super::ItemVerdict>,
+        item_size: Option<Formed<super::ItemSize>>,
+        item_verdict: Option<Formed<super::ItemVerdict>>,
         extras: serde_json::Map<String, serde_json::Value>,
     }
     impl<'de> Builder<'de> for IncidentBuilder {
@@ -2941,17 +4139,31 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
+            let mut received = Received::<7>::default();
+            let severity = split(self.severity, &mut received.0[0]);
+            let item_type = split(self.item_type, &mut received.0[1]);
+            let exposure = split(self.exposure, &mut received.0[2]);
+            let occurrences_by_rule = split_null(
+                self.occurrences_by_rule,
+                &mut received.0[3],
+            );
+            let incident_category = split_null(
+                self.incident_category,
+                &mut received.0[4],
+            );
+            let item_size = split(self.item_size, &mut received.0[5]);
+            let item_verdict = split(self.item_verdict, &mut received.0[6]);
             Ok(super::Incident {
-                severity: self.severity,
-                item_type: self.item_type,
+                severity,
+                item_type,
                 item_name: self.item_name,
                 item_unique_id: self.item_unique_id,
                 asset_id: self.asset_id,
                 item_owner: self.item_owner,
                 container_name: self.container_name,
                 item_creator: self.item_creator,
-                exposure: self.exposure,
-                occurrences_by_rule: self.occurrences_by_rule,
+                exposure,
+                occurrences_by_rule,
                 item_owner_email: self.item_owner_email,
                 item_creator_email: self.item_creator_email,
                 serial: self.serial,
@@ -2961,15 +4173,16 @@ mod __codegen {
                     .incident_id
                     .ok_or_else(|| E::missing_field("incident_id"))?,
                 policy_rule_name: self.policy_rule_name,
-                incident_category: self.incident_category,
+                incident_category,
                 incident_owner: self.incident_owner,
                 collaborators: self.collaborators,
                 datetime_edited: self.datetime_edited,
                 item_cloud_url: self.item_cloud_url,
                 item_owner_group: self.item_owner_group,
                 item_sha256: self.item_sha256,
-                item_size: self.item_size,
-                item_verdict: self.item_verdict,
+                item_size,
+                item_verdict,
+                received,
                 extras: self.extras,
             })
         }
@@ -2978,18 +4191,18 @@ mod __codegen {
     #[derive(Default)]
     pub(super) struct RemediationBuilder {
         log_type: bool,
-        item_type: Option<super::ItemType>,
+        item_type: Option<Formed<super::ItemType>>,
         item_name: Option<String>,
         serial: Option<Option<String>>,
         cloud_app_instance: Option<String>,
-        timestamp: Option<super::DateTime>,
+        timestamp: Option<super::Timestamp>,
         incident_id: Option<String>,
         asset_id: Option<String>,
         item_owner: Option<String>,
         container_name: Option<Option<String>>,
         item_creator: Option<String>,
         policy_rule_name: Option<String>,
-        action_taken: Option<super::RemediationAction>,
+        action_taken: Option<Formed<super::RemediationAction>>,
         action_taken_by: Option<String>,
         item_owner_email: Option<Option<String>>,
         item_creator_email: Option<Option<String>>,
@@ -3108,8 +4321,11 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
+            let mut received = Received::<2>::default();
+            let item_type = split(self.item_type, &mut received.0[0]);
+            let action_taken = split(self.action_taken, &mut received.0[1]);
             Ok(super::Remediation {
-                item_type: self.item_type,
+                item_type,
                 item_name: self.item_name,
                 serial: self.serial,
                 cloud_app_instance: self.cloud_app_instance,
@@ -3122,10 +4338,11 @@ mod __codegen {
                 container_name: self.container_name,
                 item_creator: self.item_creator,
                 policy_rule_name: self.policy_rule_name,
-                action_taken: self.action_taken,
+                action_taken,
                 action_taken_by: self.action_taken_by,
                 item_owner_email: self.item_owner_email,
                 item_creator_email: self.item_creator_email,
+                received,
                 extras: self.extras,
             })
         }
@@ -3134,19 +4351,19 @@ mod __codegen {
     #[derive(Default)]
     pub(super) struct PolicyViolationBuilder {
         log_type: bool,
-        item_type: Option<super::ItemType>,
+        item_type: Option<Formed<super::ItemType>>,
         item_name: Option<String>,
         serial: Option<Option<String>>,
         cloud_app_instance: Option<String>,
-        timestamp: Option<super::DateTime>,
+        timestamp: Option<super::Timestamp>,
         incident_id: Option<String>,
         asset_id: Option<String>,
         item_owner: Option<String>,
         item_creator: Option<String>,
         policy_rule_name: Option<String>,
-        action_taken: Option<super::ViolationAction>,
+        action_taken: Option<Formed<super::ViolationAction>>,
         action_taken_by: Option<String>,
-        severity: Option<super::Severity>,
+        severity: Option<Formed<super::Severity>>,
         item_owner_email: Option<Option<String>>,
         item_creator_email: Option<Option<String>>,
         extras: serde_json::Map<String, serde_json::Value>,
@@ -3264,8 +4481,12 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
+            let mut received = Received::<3>::default();
+            let item_type = split(self.item_type, &mut received.0[0]);
+            let action_taken = split(self.action_taken, &mut received.0[1]);
+            let severity = split(self.severity, &mut received.0[2]);
             Ok(super::PolicyViolation {
-                item_type: self.item_type,
+                item_type,
                 item_name: self.item_name,
                 serial: self.serial,
                 cloud_app_instance: self.cloud_app_instance,
@@ -3277,11 +4498,12 @@ mod __codegen {
                 item_owner: self.item_owner,
                 item_creator: self.item_creator,
                 policy_rule_name: self.policy_rule_name,
-                action_taken: self.action_taken,
+                action_taken,
                 action_taken_by: self.action_taken_by,
-                severity: self.severity,
+                severity,
                 item_owner_email: self.item_owner_email,
                 item_creator_email: self.item_creator_email,
+                received,
                 extras: self.extras,
             })
         }
@@ -3290,16 +4512,16 @@ mod __codegen {
     #[derive(Default)]
     pub(super) struct AdminAuditBuilder {
         log_type: bool,
-        timestamp: Option<super::DateTime>,
+        timestamp: Option<super::Timestamp>,
         serial: Option<Option<String>>,
         admin_id: Option<String>,
-        admin_role: Option<super::AdminRole>,
+        admin_role: Option<Formed<super::AdminRole>>,
         ip: Option<String>,
-        event_type: Option<super::AdminEventType>,
-        item_type: Option<super::AdminItemType>,
+        event_type: Option<Formed<super::AdminEventType>>,
+        item_type: Option<Formed<super::AdminItemType>>,
         item_name: Option<String>,
         field: Option<Option<String>>,
-        action: Option<super::AdminAction>,
+        action: Option<Formed<super::AdminAction>>,
         resource_value_old: Option<Option<String>>,
         resource_value_new: Option<Option<String>>,
         extras: serde_json::Map<String, serde_json::Value>,
@@ -3399,21 +4621,203 @@ mod __codegen {
             if !self.log_type {
                 return Err(E::missing_field("log_type"));
             }
+            let mut received = Received::<4>::default();
+            let admin_role = split(self.admin_role, &mut received.0[0]);
+            let event_type = split(self.event_type, &mut received.0[1]);
+            let item_type = split(self.item_type, &mut received.0[2]);
+            let action = split(self.action, &mut received.0[3]);
             Ok(super::AdminAudit {
                 timestamp: self.timestamp.ok_or_else(|| E::missing_field("timestamp"))?,
                 serial: self.serial,
                 admin_id: self.admin_id,
-                admin_role: self.admin_role,
+                admin_role,
                 ip: self.ip,
-                event_type: self.event_type,
-                item_type: self.item_type,
+                event_type,
+                item_type,
                 item_name: self.item_name,
                 field: self.field,
-                action: self.action,
+                action,
                 resource_value_old: self.resource_value_old,
                 resource_value_new: self.resource_value_new,
+                received,
                 extras: self.extras,
             })
+        }
+    }
+    impl ReadForm for super::ItemType {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::ItemType {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::ItemType {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::ActivityAction {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::ActivityAction {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::ActivityAction {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::Severity {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            let (value, float) = deserializer
+                .deserialize_any(IntVisitor {
+                    expecting: "an integer from 0 to 5",
+                    check: Self::check,
+                })?;
+            Ok((value, if float { Form::Float } else { Form::Canonical }))
+        }
+    }
+    impl WriteForm for super::Severity {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "the value was read from this very float"
+        )]
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form {
+                Form::Float => serializer.serialize_f64(self.0 as f64),
+                _ => serde::Serialize::serialize(&self.0, serializer),
+            }
+        }
+    }
+    impl ReadForm for super::Exposure {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::Exposure {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::Exposure {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::OccurrencesByRule {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            let (value, float) = deserializer
+                .deserialize_any(IntVisitor {
+                    expecting: "an integer from 0 to 9007199254740991",
+                    check: Self::check,
+                })?;
+            Ok((value, if float { Form::Float } else { Form::Canonical }))
+        }
+    }
+    impl WriteForm for super::OccurrencesByRule {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "the value was read from this very float"
+        )]
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form {
+                Form::Float => serializer.serialize_f64(self.0 as f64),
+                _ => serde::Serialize::serialize(&self.0, serializer),
+            }
+        }
+    }
+    impl ReadForm for super::IncidentCategory {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::IncidentCategory {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::IncidentCategory {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
         }
     }
     /// Reads a `ItemSize` in whichever JSON type it arrived.
@@ -3428,19 +4832,21 @@ mod __codegen {
             }
         }
     }
+    /// The value, and whether an integer was written as a float (`1.0`).
     impl serde::de::Visitor<'_> for ItemSizeVisitor {
-        type Value = super::ItemSize;
+        type Value = (super::ItemSize, bool);
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a string or an integer from 0 to 9007199254740991")
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(super::ItemSize::String(v.to_owned()))
+            Ok((super::ItemSize::String(v.to_owned()), false))
         }
         fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(super::ItemSize::String(v))
+            Ok((super::ItemSize::String(v), false))
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
             Self::integer(i128::from(v))
+                .map(|i| (i, false))
                 .ok_or_else(|| E::invalid_value(
                     serde::de::Unexpected::Unsigned(v),
                     &self,
@@ -3448,12 +4854,250 @@ mod __codegen {
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
             Self::integer(i128::from(v))
+                .map(|i| (i, false))
                 .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
             integral(v)
                 .and_then(Self::integer)
+                .map(|i| (i, true))
                 .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
+        }
+    }
+    impl ReadForm for super::ItemSize {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            let (value, float) = deserializer.deserialize_any(ItemSizeVisitor)?;
+            Ok((value, if float { Form::Float } else { Form::Canonical }))
+        }
+    }
+    impl WriteForm for super::ItemSize {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "the value was read from this very float"
+        )]
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match (self, form) {
+                (super::ItemSize::Integer(value), Form::Float) => {
+                    serializer.serialize_f64(*value as f64)
+                }
+                _ => serde::Serialize::serialize(self, serializer),
+            }
+        }
+    }
+    impl ReadForm for super::ItemVerdict {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::ItemVerdict {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::ItemVerdict {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::RemediationAction {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::RemediationAction {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::RemediationAction {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::ViolationAction {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::ViolationAction {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::ViolationAction {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::AdminRole {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::AdminRole {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::AdminRole {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::AdminEventType {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::AdminEventType {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::AdminEventType {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::AdminItemType {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::AdminItemType {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::AdminItemType {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
+        }
+    }
+    impl ReadForm for super::AdminAction {
+        fn read_form<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<(Self, Form), D::Error> {
+            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
+        }
+    }
+    impl Spelled for super::AdminAction {
+        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
+            Self::known(text)
+        }
+        fn other(text: String) -> Self {
+            Self::Other(super::OtherValue(text))
+        }
+        fn canonical(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl WriteForm for super::AdminAction {
+        fn write_form<S: serde::Serializer>(
+            &self,
+            form: &Form,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match form.text() {
+                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
+                _ => serializer.serialize_str(self.as_str()),
+            }
         }
     }
 }

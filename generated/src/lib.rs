@@ -11,13 +11,18 @@
 //! let event: aperture_events::LogEvent = serde_json::from_str(line).unwrap();
 //! let aperture_events::LogEvent::Incident(incident) = &event else { panic!("an incident") };
 //! assert_eq!(incident.severity.map(|s| s.get()), Some(1));
-//! assert_eq!(incident.exposure.as_ref().map(|e| e.as_str()), Some("COMPANY"));
+//! // The value, whatever its spelling; the spelling is kept for the round trip.
+//! assert_eq!(incident.exposure, Some(aperture_events::Exposure::Company));
+//! assert_eq!(incident.exposure_spelling(), Some("COMPANY"));
+//! assert_eq!(event.timestamp().map(|t| t.to_utc().timestamp()), Some(1_588_981_855));
+//! assert_eq!(serde_json::to_value(&event).unwrap(), serde_json::from_str::<serde_json::Value>(line).unwrap());
 //! ```
 //!
 //! The promises, tested in `tests/`: a payload the schemas accept (tolerant
 //! reading, formats asserted) deserializes, one they reject does not (the one
 //! exception: an unknown `log_type` is kept in [`LogEvent::Unknown`]); and
-//! serializing an accepted event gives back equal JSON.
+//! serializing an accepted event gives back an equal `serde_json::Value`
+//! (spellings and number forms included).
 //!
 //! `generated.rs` is written by `aperture-events-codegen` and checked in so
 //! it can be read; never edit it. Hand-written helpers live in other modules.

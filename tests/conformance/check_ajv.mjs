@@ -4,7 +4,7 @@
 // Ajv2020 (draft 2020-12) with ajv-formats, so `format: date-time` is asserted.
 // Strict mode stays on, since turning it off would also hide real mistakes
 // (a misspelt keyword). It needs three things said out loud:
-// - the repository's `x-` vocabulary (x-strict, x-quirk, x-known-values,
+// - the repository's `x-` vocabulary (x-strict, x-quirk, x-known-values, x-case-insensitive,
 //   x-quirk-values) is declared with addKeyword as annotation-only keywords;
 // - `allowUnionTypes`: strict mode refuses `type: ["string", "null"]` unless
 //   told that type arrays are meant, and the schemas use them for nullables;
@@ -26,8 +26,8 @@ const events = JSON.parse(readFileSync(eventsPath, "utf8"));
 function newAjv() {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, discriminator: true });
   addFormats(ajv);
-  for (const keyword of ["x-strict", "x-quirk", "x-known-values", "x-quirk-values"]) {
-    ajv.addKeyword({ keyword, schemaType: ["object", "string", "array"] });
+  for (const keyword of ["x-strict", "x-quirk", "x-known-values", "x-quirk-values", "x-case-insensitive"]) {
+    ajv.addKeyword({ keyword, schemaType: ["object", "string", "array", "boolean"] });
   }
   return ajv;
 }

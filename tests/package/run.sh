@@ -28,10 +28,10 @@ mkdir -p "$consumer/schema"
 cp -r tests/package/consumer/src "$consumer/"
 cp tests/downstream/schema/incident.schema.json "$consumer/schema/"
 # The README's build.rs, verbatim: the ```rust block that calls Config::new().
-awk '/^```rust$/ {block=""; inside=1; next} /^```$/ && inside {if (block ~ /aperture_events_codegen::Config::new\(\)/) {printf "%s", block; exit} inside=0; next} inside {block = block $0 "\n"}' README.md > "$consumer/build.rs"
+awk '/^```rust(,(no_run|ignore))?$/ {block=""; inside=1; next} /^```$/ && inside {if (block ~ /aperture_events_codegen::Config::new\(\)/) {printf "%s", block; exit} inside=0; next} inside {block = block $0 "\n"}' README.md > "$consumer/build.rs"
 grep -q 'aperture_events_codegen::Config::new()' "$consumer/build.rs" || { echo "README.md has no build.rs block"; exit 1; }
 # The README's src/lib.rs, verbatim: the ```rust block that includes the generated file.
-awk '/^```rust$/ {block=""; inside=1; next} /^```$/ && inside {if (block ~ /include!\(concat!\(env!\("OUT_DIR"\)/) {printf "%s", block; exit} inside=0; next} inside {block = block $0 "\n"}' README.md > "$consumer/src/lib.rs"
+awk '/^```rust(,(no_run|ignore))?$/ {block=""; inside=1; next} /^```$/ && inside {if (block ~ /include!\(concat!\(env!\("OUT_DIR"\)/) {printf "%s", block; exit} inside=0; next} inside {block = block $0 "\n"}' README.md > "$consumer/src/lib.rs"
 grep -q 'pub mod events' "$consumer/src/lib.rs" || { echo "README.md has no src/lib.rs block"; exit 1; }
 {
   cat <<TOML

@@ -166,3 +166,15 @@ impl Compiled {
             .collect()
     }
 }
+
+/// The repository's README, whose Rust examples run as this crate's doctests
+/// (`cargo test -p aperture-events-tests --doc`): the "Using the types" program
+/// asserts what it finds.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
+/// The `aperture-events` crate's README (its crates.io page), doctested the same way.
+#[cfg(doctest)]
+#[doc = include_str!("../../generated/README.md")]
+pub struct GeneratedReadmeDoctests;

@@ -82,6 +82,12 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if flags.allow_non_loopback {
+        if let Err(msg) = check_non_loopback(&flags) {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    }
     let mut events = Vec::new();
     for path in &flags.events {
         match read_ndjson(path) {
@@ -142,6 +148,28 @@ fn main() -> ExitCode {
     );
     server.stop();
     ExitCode::SUCCESS
+}
+
+/// `--allow-non-loopback` puts the mock's events and tokens within reach of
+/// other machines: refused with the well-known default credentials, and
+/// announced loudly otherwise.
+fn check_non_loopback(flags: &Flags) -> Result<(), String> {
+    let defaults = MockConfig::default();
+    if flags.client_id == defaults.client_id || flags.client_secret == defaults.client_secret {
+        return Err(format!(
+            "--allow-non-loopback: refused with the default credentials ({} / its default \
+             secret are printed in the documentation); set --client-id and --client-secret \
+             to values of your own",
+            defaults.client_id
+        ));
+    }
+    eprintln!(
+        "WARNING: --allow-non-loopback: the mock listens on {} and anyone who can reach it \
+         with the client id and secret can take its events and tokens, over plain http. \
+         Use it only on a network you trust, and stop it when done.",
+        flags.listen
+    );
+    Ok(())
 }
 
 fn read_ndjson(path: &PathBuf) -> Result<Vec<Vec<u8>>, String> {

@@ -22,12 +22,27 @@
 //!
 //! Exact duplicate events are kept: real captures contain them, and only the
 //! server knows whether two equal lines are one event or two.
+//!
+//! # A write that fails
+//!
+//! When a write or a sync fails (a full disk, a file-size limit), the file is
+//! cut back to where the response started, so it never ends with a fragment,
+//! and the error goes back to the caller, who still holds the batch and
+//! decides where else to keep it (see [`crate::output`]).
+//!
+//! # Modes
+//!
+//! The journal and every file beside it are created `0600` (or
+//! [`JournalOptions::mode`]); a journal started after rotation takes the mode
+//! of the one it replaces. See [`crate::private`].
 
 mod rotate;
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+
+use crate::private::{self, FileMode};
 
 /// How the journal is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +54,8 @@ pub struct JournalOptions {
     /// Sync to stable storage after each response. Turning this off is for
     /// measuring its cost only: a crash may then lose written events.
     pub fsync: bool,
+    /// Mode of the files created (`0600` unless widened with `--file-mode`).
+    pub mode: FileMode,
 }
 
 impl Default for JournalOptions {
@@ -47,6 +64,7 @@ impl Default for JournalOptions {
             rotate_bytes: None,
             gzip: false,
             fsync: true,
+            mode: FileMode::default(),
         }
     }
 }
@@ -90,7 +108,7 @@ impl Journal {
     ) -> Result<(Self, Option<Repair>), JournalError> {
         rotate::recover(path, options.gzip)
             .map_err(fail(path, "finishing an interrupted rotation"))?;
-        let (file, len) = open_file(path).map_err(fail(path, "opening"))?;
+        let (file, len) = open_file(path, options.mode).map_err(fail(path, "opening"))?;
         let mut journal = Journal {
             path: path.to_owned(),
             file,
@@ -108,8 +126,24 @@ impl Journal {
         &self.path
     }
 
+    /// The size of the current file.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the current file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// Appends one response's lines (each gets a `\n`) and syncs them to
-    /// stable storage before returning; then rotates if the file is full.
+    /// stable storage before returning. Rotation is the caller's next step
+    /// ([`Journal::rotate_if_full`]), so that a failed rotation is never
+    /// taken for a failed write (which would write the batch twice).
+    ///
+    /// On a failed write or sync the file is cut back to its length before
+    /// the call (see the module docs) and the error returned: the caller
+    /// still has the lines.
     pub fn append(&mut self, lines: &[Vec<u8>]) -> Result<(), JournalError> {
         if lines.is_empty() {
             return Ok(());
@@ -119,13 +153,28 @@ impl Journal {
             buf.extend_from_slice(line);
             buf.push(b'\n');
         }
-        self.file
+        let written = self
+            .file
             .write_all(&buf)
-            .map_err(fail(&self.path, "writing"))?;
-        if self.options.fsync {
-            self.file.sync_data().map_err(fail(&self.path, "syncing"))?;
+            .map_err(fail(&self.path, "writing"))
+            .and_then(|()| {
+                if self.options.fsync {
+                    self.file.sync_data().map_err(fail(&self.path, "syncing"))
+                } else {
+                    Ok(())
+                }
+            });
+        if let Err(e) = written {
+            // Shrinking needs no space and is allowed past a file-size limit.
+            let _ = self.file.set_len(self.len);
+            return Err(e);
         }
         self.len += buf.len() as u64;
+        Ok(())
+    }
+
+    /// Rotates the journal if it reached the rotation size.
+    pub fn rotate_if_full(&mut self) -> Result<(), JournalError> {
         if self.options.rotate_bytes.is_some_and(|max| self.len >= max) {
             self.rotate()?;
         }
@@ -133,9 +182,10 @@ impl Journal {
     }
 
     fn rotate(&mut self) -> Result<(), JournalError> {
+        let mode = private::mode_of(&self.path).unwrap_or(self.options.mode);
         rotate::rotate(&self.path, self.options.gzip).map_err(fail(&self.path, "rotating"))?;
         let (file, len) =
-            open_file(&self.path).map_err(fail(&self.path, "opening after rotation"))?;
+            open_file(&self.path, mode).map_err(fail(&self.path, "opening after rotation"))?;
         self.file = file;
         self.len = len;
         Ok(())
@@ -157,10 +207,7 @@ impl Journal {
             .read_to_end(&mut tail)?;
         tail.push(b'\n');
         let saved_to = side_path(&self.path, "incomplete");
-        let mut side = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&saved_to)?;
+        let (mut side, _) = private::open_append(&saved_to, self.options.mode)?;
         side.write_all(&tail)?;
         side.sync_data()?;
         sync_parent(&saved_to)?;
@@ -192,14 +239,9 @@ pub fn side_path(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn open_file(path: &Path) -> std::io::Result<(File, u64)> {
-    let existed = path.exists();
-    let file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)?;
-    if !existed {
+fn open_file(path: &Path, mode: FileMode) -> std::io::Result<(File, u64)> {
+    let (file, created) = private::open_append(path, mode)?;
+    if created {
         sync_parent(path)?;
     }
     let len = file.metadata()?.len();

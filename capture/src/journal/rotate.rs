@@ -5,7 +5,8 @@
 //! is started. With gzip, `<name>.<N>` is compressed to `<name>.<N>.gz.tmp`,
 //! synced, renamed to `<name>.<N>.gz`, and only then is `<name>.<N>`
 //! removed. A crash at any step leaves either the plain or the compressed
-//! copy complete; [`recover`] finishes the job on the next start.
+//! copy complete; [`recover`] finishes the job on the next start. The
+//! compressed copy gets the mode of the file it compresses.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter};
@@ -15,6 +16,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use super::sync_parent;
+use crate::private;
 
 /// Rotated files of `path`: `(number, path, gzipped)`.
 fn rotated(path: &Path) -> io::Result<Vec<(u64, PathBuf, bool)>> {
@@ -100,8 +102,10 @@ fn compress(plain: &Path) -> io::Result<PathBuf> {
     let gz = gz_path(plain);
     let tmp = tmp_path(&gz);
     {
+        let mode = private::mode_of(plain)?;
         let mut input = BufReader::new(File::open(plain)?);
-        let out = File::create(&tmp)?;
+        let _ = std::fs::remove_file(&tmp);
+        let out = private::create_new(&tmp, mode)?;
         let mut enc = GzEncoder::new(BufWriter::new(out), Compression::default());
         io::copy(&mut input, &mut enc)?;
         let out = enc.finish()?.into_inner().map_err(|e| e.into_error())?;

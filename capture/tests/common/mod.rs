@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aperture_events_capture::mock::{LogEntry, MockConfig, MockServer, RequestKind, generate};
 
@@ -45,7 +45,26 @@ pub fn capture(mock: &MockServer, out: &str) -> Command {
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());
+    no_proxy_env(&mut cmd);
     cmd
+}
+
+/// Proxy variables of the machine running the tests are not the tests' business.
+pub const PROXY_VARS: [&str; 8] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+pub fn no_proxy_env(cmd: &mut Command) {
+    for v in PROXY_VARS {
+        cmd.env_remove(v);
+    }
 }
 
 /// The capture command with credentials and nothing else set.
@@ -56,6 +75,7 @@ pub fn bare() -> Command {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    no_proxy_env(&mut cmd);
     cmd
 }
 
@@ -65,20 +85,27 @@ pub fn run(cmd: &mut Command) -> Output {
     wait(child, Duration::from_secs(60))
 }
 
-pub fn wait(mut child: Child, limit: Duration) -> Output {
-    let start = Instant::now();
-    loop {
-        match child.try_wait().expect("wait for child") {
-            Some(_) => return child.wait_with_output().expect("child output"),
-            None if start.elapsed() > limit => {
-                let _ = child.kill();
-                let out = child.wait_with_output().expect("child output");
-                panic!(
-                    "capture did not finish in {limit:?}; stderr:\n{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+/// Waits for a child, reading its stdout and stderr meanwhile (so a chatty
+/// child never blocks on a full pipe); kills it (and fails) after `limit`.
+pub fn wait(child: Child, limit: Duration) -> Output {
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("child output"),
+        Err(_) => {
+            #[cfg(unix)]
+            if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
             }
-            None => std::thread::sleep(Duration::from_millis(10)),
+            let _ = pid;
+            let out = rx.recv().expect("child output").expect("child output");
+            panic!(
+                "capture did not finish in {limit:?}; stderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
 }

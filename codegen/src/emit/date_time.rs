@@ -19,17 +19,21 @@ use super::{Ctx, ident};
 /// The date-time type and `is_valid_date_time`.
 pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(&ctx.module.date_time_name);
-    let derives = ctx.derives(
+    let invalid = ident(&format!("Invalid{}", ctx.module.date_time_name));
+    let derives = ctx.derives_beside(
         &ctx.module.date_time_name,
-        &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
+        &["Debug", "Clone"],
+        &["PartialEq", "Eq", "Hash", "PartialOrd", "Ord"],
     );
     quote! {
-        /// An RFC 3339 date-time (`format: date-time`), kept exactly as received
-        /// together with its parsed value.
+        /// An instant: an RFC 3339 date-time (`format: date-time`), kept exactly
+        /// as received together with its parsed value.
         ///
-        /// Two values are equal when their text is: `2017-08-14T23:20:57Z` and
-        /// `2017-08-14T23:20:57.000Z` are the same instant but not equal; compare
-        /// [`value`](Self::value) for instants.
+        /// Values compare, order and hash by the instant they name, not by
+        /// their text: `2017-08-14T23:20:57Z`, `2017-08-14T23:20:57.000Z` and
+        /// `2017-08-15T01:20:57+02:00` are equal (and sort together), although
+        /// each serializes back as written. Compare [`as_str`](Self::as_str)
+        /// for the text, or [`value`](Self::value)`.offset()` for the offset.
         #derives
         pub struct #name {
             /// The text as received.
@@ -63,7 +67,60 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
             pub fn value(&self) -> chrono::DateTime<chrono::FixedOffset> {
                 self.value
             }
+
+            /// The instant in UTC.
+            pub fn to_utc(&self) -> chrono::DateTime<chrono::Utc> {
+                self.value.with_timezone(&chrono::Utc)
+            }
         }
+
+        impl PartialEq for #name {
+            /// The same instant, whatever the text and offset.
+            fn eq(&self, other: &Self) -> bool {
+                self.value == other.value
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for #name {
+            /// Earlier instants first, whatever the offsets.
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.value.cmp(&other.value)
+            }
+        }
+
+        impl std::hash::Hash for #name {
+            /// The instant (in UTC), consistent with equality.
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.value.with_timezone(&chrono::Utc).hash(state);
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = #invalid;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Self::parse(text).ok_or(#invalid)
+            }
+        }
+
+        /// A string that is not an RFC 3339 date-time (the error of `FromStr`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct #invalid;
+
+        impl std::fmt::Display for #invalid {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("not an RFC 3339 date-time")
+            }
+        }
+
+        impl std::error::Error for #invalid {}
 
         impl From<chrono::DateTime<chrono::FixedOffset>> for #name {
             /// Writes the value in RFC 3339 (`Z` for UTC, fractional seconds only when needed).

@@ -14,9 +14,18 @@
 //! are builders fed one property at a time, generic over the deserializer, so
 //! the union can stream an event straight into the right builder once it has
 //! seen the tag.
+//!
+//! Values compare by what they mean, not by how they were written (an open
+//! set's `"PUBLIC"` is `Public`, an integer's `1.0` is 1, a timestamp is an
+//! instant), yet an event must serialize back to the same JSON. So the struct
+//! holding such a field keeps how its value was written in a private slot
+//! (`forms`), which takes no part in comparisons; the value types stay plain,
+//! matchable and `Copy` where they can be (`methods` adds the getters).
 
 mod date_time;
 mod docs;
+mod forms;
+mod methods;
 mod numbers;
 mod runtime;
 mod structs;
@@ -64,7 +73,17 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
     if module.date_time == Some(DateTimeRepr::Chrono) {
         public.extend(date_time::emit(&ctx));
     }
-    let runtime = runtime::emit(module);
+    if module
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::OpenEnum(_) | Item::ClosedEnum(_)))
+    {
+        public.extend(values::other_value(&ctx));
+    }
+    if module.items.iter().any(|i| matches!(i, Item::Integer(_))) {
+        public.extend(numbers::out_of_range(&ctx));
+    }
+    let runtime = runtime::emit(module, ctx.keeps_forms());
     quote! {
         #public
 
@@ -86,7 +105,13 @@ impl Ctx<'_> {
     /// The derive list and attributes of a public type: its own derives, then
     /// the user's (skipping any it already has).
     fn derives(&self, name: &str, own: &[&str]) -> TokenStream {
-        let mut names: Vec<String> = own.iter().map(|d| (*d).to_owned()).collect();
+        self.derives_beside(name, own, &[])
+    }
+
+    /// Like [`derives`](Self::derives), for a type that also implements
+    /// `manual` by hand (a user's derive of one of them is skipped).
+    fn derives_beside(&self, name: &str, own: &[&str], manual: &[&str]) -> TokenStream {
+        let mut names: Vec<String> = own.iter().chain(manual).map(|d| (*d).to_owned()).collect();
         let mut paths: Vec<TokenStream> =
             own.iter().map(|d| ident(d).into_token_stream()).collect();
         let extra = self
@@ -133,24 +158,54 @@ impl Ctx<'_> {
         }
     }
 
-    /// Whether a type can derive `Eq` and `Hash` (no floating-point number inside).
-    fn is_eq(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Number(_) | TypeRef::Any => false,
-            TypeRef::Named(name) => self
-                .module
-                .items
+    /// Whether any struct keeps how a field's value was written.
+    fn keeps_forms(&self) -> bool {
+        self.module.items.iter().any(|i| match i {
+            Item::Struct(s) => s.fields.iter().any(|f| self.has_form(&f.ty)),
+            _ => false,
+        })
+    }
+
+    /// The generated item of a name.
+    fn item(&self, name: &str) -> Option<&Item> {
+        self.module.items.iter().find(|i| i.name() == name)
+    }
+
+    /// Whether a field of this type keeps how its value was written (an
+    /// open set's spelling, an integer written `1.0`) beside the value.
+    fn has_form(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = ty else {
+            return false;
+        };
+        self.item(name).is_some_and(|item| match item {
+            Item::OpenEnum(_) | Item::Integer(_) => true,
+            Item::Multi(m) => m
+                .branches
                 .iter()
-                .find(|i| i.name() == name)
-                .is_some_and(|item| match item {
-                    Item::Integer(_) | Item::OpenEnum(_) | Item::ClosedEnum(_) => true,
-                    Item::Multi(m) => !m
-                        .branches
-                        .iter()
-                        .any(|b| matches!(b, crate::ir::Branch::Number(_))),
-                    Item::Struct(_) | Item::Union(_) => false,
-                }),
-            TypeRef::String | TypeRef::Bool | TypeRef::DateTime => true,
+                .any(|b| matches!(b, crate::ir::Branch::Integer(..))),
+            _ => false,
+        })
+    }
+
+    /// Whether values of this type are `Copy` (getters hand them out by value).
+    fn is_copy(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Bool => true,
+            TypeRef::Named(name) => self
+                .item(name)
+                .is_some_and(|i| matches!(i, Item::Integer(_) | Item::ClosedEnum(_))),
+            _ => false,
+        }
+    }
+
+    /// The type a getter hands out for a field value, and the method call
+    /// turning an `Option<&T>` into it (none when it is one).
+    fn getter(&self, ty: &TypeRef) -> (TokenStream, TokenStream) {
+        let rust = self.type_ref(ty, false);
+        match ty {
+            TypeRef::String => (quote!(&str), quote!(.map(String::as_str))),
+            _ if self.is_copy(ty) => (quote!(#rust), quote!(.copied())),
+            _ => (quote!(&#rust), TokenStream::new()),
         }
     }
 }

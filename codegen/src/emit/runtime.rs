@@ -10,8 +10,9 @@ use quote::quote;
 
 use crate::ir::{Branch, Item, Module, TypeRef, Unknown};
 
-/// The support code `module` needs.
-pub(super) fn emit(module: &Module) -> TokenStream {
+/// The support code `module` needs; `forms` when a struct keeps how its
+/// values were written.
+pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
     let has = |f: &dyn Fn(&Item) -> bool| module.items.iter().any(f);
     let structs = has(&|i| matches!(i, Item::Struct(_)));
     let keeps = has(&|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep));
@@ -217,6 +218,12 @@ pub(super) fn emit(module: &Module) -> TokenStream {
             }
         });
     }
+    if forms {
+        out.extend(super::forms::runtime());
+    }
+    if forms && open {
+        out.extend(super::forms::spelling_runtime());
+    }
     if integral {
         out.extend(quote! {
             /// An integral JSON number as `i128` (`1.0` is the integer 1, as in JSON Schema).
@@ -235,20 +242,22 @@ pub(super) fn emit(module: &Module) -> TokenStream {
                 pub(super) check: fn(i128) -> Option<T>,
             }
 
+            /// The value, and whether it was written as a float (`1.0`).
             impl<T> serde::de::Visitor<'_> for IntVisitor<T> {
-                type Value = T;
+                type Value = (T, bool);
                 fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str(self.expecting)
                 }
-                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
-                    (self.check)(i128::from(v)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(T, bool), E> {
+                    (self.check)(i128::from(v)).map(|t| (t, false)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
                 }
-                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
-                    (self.check)(i128::from(v)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(T, bool), E> {
+                    (self.check)(i128::from(v)).map(|t| (t, false)).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
                 }
-                fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+                fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(T, bool), E> {
                     integral(v)
                         .and_then(self.check)
+                        .map(|t| (t, true))
                         .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
                 }
             }

@@ -18,13 +18,25 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let builder = helper(&s.name, "Builder");
     let doc = docs::attrs(&s.docs, None);
-    let eq = s.fields.iter().all(|f| ctx.is_eq(&f.ty)) && s.unknown != Unknown::Keep;
-    let own: &[&str] = if eq {
-        &["Debug", "Clone", "PartialEq", "Eq"]
-    } else {
-        &["Debug", "Clone", "PartialEq"]
-    };
-    let derives = ctx.derives(&s.name, own);
+    // With no required field, `new()` takes nothing: `Default` is the same.
+    let no_required = s.fields.iter().all(|f| !f.required);
+    let manual: &[&str] = if no_required { &["Default"] } else { &[] };
+    let derives = ctx.derives_beside(
+        &s.name,
+        &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
+        manual,
+    );
+    let default_impl = no_required.then(|| {
+        quote! {
+            impl Default for #name {
+                /// The same as [`new`](Self::new).
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    let forms = formed(ctx, s);
 
     let mut fields = Vec::new();
     for c in s.consts.iter().filter(|c| !c.required) {
@@ -48,6 +60,14 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
         let d = docs::text("Properties the schema does not list, kept as received.");
         fields.push(quote! { #d pub #extras: serde_json::Map<String, serde_json::Value>, });
     }
+    let received = field_ident(&s.received);
+    if !forms.is_empty() {
+        let n = proc_macro2::Literal::usize_unsuffixed(forms.len());
+        let d = docs::text(
+            "How values were written where that is not their canonical form (a quirk spelling, `1.0` for 1), so that the event serializes back as received. Takes no part in comparisons.",
+        );
+        fields.push(quote! { #d #received: __codegen::Received<#n>, });
+    }
 
     let consts = s.consts.iter().map(|c| {
         let const_name = ident(&c.const_name);
@@ -58,16 +78,24 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
         ));
         quote! { #d pub const #const_name: &'static str = #value; }
     });
-    let consts_impl = (!s.consts.is_empty()).then(|| quote! { impl #name { #(#consts)* } });
+    let constructor = super::methods::constructor(ctx, s, !forms.is_empty());
+    let getters = super::methods::getters(ctx, s, &forms);
 
-    let serialize = serialize(ctx, s);
+    let serialize = serialize(s, &forms);
     let expecting = &s.expecting;
     let public = quote! {
         #doc
+        #[non_exhaustive]
         #derives
         pub struct #name { #(#fields)* }
 
-        #consts_impl
+        impl #name {
+            #(#consts)*
+            #constructor
+            #(#getters)*
+        }
+
+        #default_impl
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -84,11 +112,31 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
             }
         }
     };
-    (public, builder_tokens(ctx, s))
+    (public, builder_tokens(ctx, s, &forms))
+}
+
+/// The fields that keep how their value was written: (index in
+/// `s.fields`, slot in the `received` array).
+fn formed(ctx: &Ctx<'_>, s: &Struct) -> Vec<(usize, usize)> {
+    s.fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| ctx.has_form(&f.ty))
+        .enumerate()
+        .map(|(slot, (index, _))| (index, slot))
+        .collect()
+}
+
+/// The slot of a field in the `received` array, if it has one.
+pub(super) fn slot_of(forms: &[(usize, usize)], index: usize) -> Option<usize> {
+    forms
+        .iter()
+        .find(|(i, _)| *i == index)
+        .map(|(_, slot)| *slot)
 }
 
 /// The Rust type of a field, with its `Option`s.
-fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
+pub(super) fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
     let ty = ctx.type_ref(&f.ty, private);
     match (f.required, f.nullable) {
         (true, false) => ty,
@@ -97,8 +145,9 @@ fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
     }
 }
 
-/// The body of `Serialize::serialize`: a map, in schema order, extras last.
-fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
+/// The body of `Serialize::serialize`: a map, in schema order, extras last;
+/// values with a form written as received.
+fn serialize(s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
     let mut entries = Vec::new();
     for c in &s.consts {
         let key = &c.json_name;
@@ -110,14 +159,37 @@ fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
             entries.push(quote! { if self.#id { map.serialize_entry(#key, Self::#const_name)?; } });
         }
     }
-    for f in &s.fields {
+    let received = field_ident(&s.received);
+    for (index, f) in s.fields.iter().enumerate() {
         let key = &f.json_name;
         let id = field_ident(&f.ident);
-        entries.push(if f.required {
-            quote! { map.serialize_entry(#key, &self.#id)?; }
-        } else {
-            quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } }
-        });
+        let entry = match slot_of(forms, index) {
+            None if f.required => quote! { map.serialize_entry(#key, &self.#id)?; },
+            None => {
+                quote! { if let Some(value) = &self.#id { map.serialize_entry(#key, value)?; } }
+            }
+            Some(slot) => {
+                let slot = proc_macro2::Literal::usize_unsuffixed(slot);
+                let form = quote! { &self.#received.0[#slot] };
+                match (f.required, f.nullable) {
+                    (true, false) => {
+                        quote! { map.serialize_entry(#key, &__codegen::WithForm(&self.#id, #form))?; }
+                    }
+                    (true, true) => quote! {
+                        map.serialize_entry(#key, &self.#id.as_ref().map(|v| __codegen::WithForm(v, #form)))?;
+                    },
+                    (false, false) => quote! {
+                        if let Some(value) = &self.#id { map.serialize_entry(#key, &__codegen::WithForm(value, #form))?; }
+                    },
+                    (false, true) => quote! {
+                        if let Some(value) = &self.#id {
+                            map.serialize_entry(#key, &value.as_ref().map(|v| __codegen::WithForm(v, #form)))?;
+                        }
+                    },
+                }
+            }
+        };
+        entries.push(entry);
     }
     if s.unknown == Unknown::Keep {
         let extras = field_ident(&s.extras);
@@ -134,7 +206,7 @@ fn serialize(_ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
 }
 
 /// The private builder: one slot per property, `take` and `finish`.
-fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
+fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
     let name = ident(&s.name);
     let builder = helper(&s.name, "Builder");
     let mut slots = Vec::new();
@@ -159,10 +231,16 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
             finish_fields.push(quote! { #id: self.#id, });
         }
     }
-    for f in &s.fields {
+    let received = field_ident(&s.received);
+    let mut splits = Vec::new();
+    for (index, f) in s.fields.iter().enumerate() {
         let id = field_ident(&f.ident);
         let key = &f.json_name;
+        let slot = slot_of(forms, index);
         let mut stored = ctx.type_ref(&f.ty, true);
+        if slot.is_some() {
+            stored = quote!(Formed<#stored>);
+        }
         if f.nullable {
             stored = quote!(Option<#stored>);
         }
@@ -178,12 +256,34 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
                 self.#id = Some(#read(value, #key)?);
             }
         });
-        finish_fields.push(if f.required {
-            quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, }
-        } else {
-            quote! { #id: self.#id, }
-        });
+        match slot {
+            None if f.required => {
+                finish_fields.push(quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, })
+            }
+            None => finish_fields.push(quote! { #id: self.#id, }),
+            Some(slot) => {
+                let slot = proc_macro2::Literal::usize_unsuffixed(slot);
+                let into = quote! { &mut #received.0[#slot] };
+                splits.push(match (f.required, f.nullable) {
+                    (true, false) => quote! {
+                        let Formed(#id, __form) = self.#id.ok_or_else(|| E::missing_field(#key))?;
+                        #received.0[#slot] = __form;
+                    },
+                    (true, true) => quote! {
+                        let #id = split(self.#id.ok_or_else(|| E::missing_field(#key))?, #into);
+                    },
+                    (false, false) => quote! { let #id = split(self.#id, #into); },
+                    (false, true) => quote! { let #id = split_null(self.#id, #into); },
+                });
+                finish_fields.push(quote! { #id, });
+            }
+        }
     }
+    let received_init = (!forms.is_empty()).then(|| {
+        let n = proc_macro2::Literal::usize_unsuffixed(forms.len());
+        finish_fields.push(quote! { #received, });
+        quote! { let mut #received = Received::<#n>::default(); }
+    });
     let extras = field_ident(&s.extras);
     let fallback = match s.unknown {
         Unknown::Keep => {
@@ -222,6 +322,8 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct) -> TokenStream {
 
             fn finish<E: serde::de::Error>(self) -> Result<super::#name, E> {
                 #(#finish_checks)*
+                #received_init
+                #(#splits)*
                 Ok(super::#name { #(#finish_fields)* })
             }
         }

@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, docs, helper, ident};
+use super::{Ctx, docs, field_ident, helper, ident};
 use crate::ir::Union;
 use crate::names::{screaming_snake_case, snake_case};
 
@@ -19,7 +19,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
     let unknown = ident(&u.unknown);
     let visitor = helper(&u.name, "Visitor");
     let doc = docs::attrs(&u.docs, None);
-    let derives = ctx.derives(&u.name, &["Debug", "Clone", "PartialEq"]);
+    let derives = ctx.derives(&u.name, &["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
     let tag = &u.tag;
     let tags_const = ident(&format!(
         "{}S",
@@ -68,10 +68,12 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
         "The object's `{tag}` (for the fallback variant, its `{tag}` string, or `\"\"` if it has none)."
     ));
     let expecting = format!("a {} object", u.name);
+    let accessors = accessors(ctx, u, &accessor.to_string());
 
     let public = quote! {
         #doc
         #[allow(clippy::large_enum_variant, reason = "events are handled one at a time; boxing would cost an allocation per event")]
+        #[non_exhaustive]
         #derives
         pub enum #name {
             #(#variants)*
@@ -90,6 +92,8 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
                     Self::#unknown(map) => map.get(#tag).and_then(serde_json::Value::as_str).unwrap_or_default(),
                 }
             }
+
+            #(#accessors)*
         }
 
         #(#from_impls)*
@@ -143,4 +147,58 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
         }
     };
     (public, private)
+}
+
+/// An accessor per field several branches share: `None` for the branches
+/// without it, for absent and `null`, and for the fallback variant.
+fn accessors(ctx: &Ctx<'_>, u: &Union, tag_accessor: &str) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for c in u.common.iter().filter(|c| c.method != tag_accessor) {
+        let method = field_ident(&c.ident);
+        let id = field_ident(&c.ident);
+        let (ret, convert) = ctx.getter(&c.ty);
+        let arms = c.holders.iter().map(|(variant, required, nullable)| {
+            let variant = ident(variant);
+            let value = match (required, nullable) {
+                (true, false) => quote! { Some(&event.#id) },
+                (true, true) | (false, false) => quote! { event.#id.as_ref() },
+                (false, true) => quote! { event.#id.as_ref().and_then(Option::as_ref) },
+            };
+            quote! { Self::#variant(event) => #value, }
+        });
+        let branches: Vec<String> = c.holders.iter().map(|(v, _, _)| format!("`{v}`")).collect();
+        let all = c.holders.len() == u.variants.len();
+        let d = docs::text(&format!(
+            "`{}` of {}; `None` {}when absent or `null`.",
+            c.json_name,
+            if all {
+                "every known event type".to_owned()
+            } else {
+                branches.join(", ")
+            },
+            if all {
+                "for an unknown type, or ".to_owned()
+            } else {
+                "for other types, or ".to_owned()
+            }
+        ));
+        let pick = quote! {
+            match self {
+                #(#arms)*
+                _ => None,
+            }
+        };
+        let body = if convert.is_empty() {
+            pick
+        } else {
+            quote! { (#pick) #convert }
+        };
+        out.push(quote! {
+            #d
+            pub fn #method(&self) -> Option<#ret> {
+                #body
+            }
+        });
+    }
+    out
 }

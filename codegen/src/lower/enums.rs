@@ -73,6 +73,7 @@ impl Lowerer<'_> {
                     name,
                     value: value.clone(),
                     quirk: false,
+                    spellings: Vec::new(),
                 })
                 .collect();
             Some(Item::ClosedEnum(ValueEnum {
@@ -80,6 +81,7 @@ impl Lowerer<'_> {
                 docs,
                 variants,
                 other: String::new(),
+                case_insensitive: false,
             }))
         })?;
         Some((TypeRef::Named(name), nullable))
@@ -117,14 +119,53 @@ impl Lowerer<'_> {
                 return None;
             }
         }
-        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let case_insensitive = match object.get("x-case-insensitive") {
+            None => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(_) => {
+                self.error(
+                    location,
+                    Some("x-case-insensitive"),
+                    "`x-case-insensitive` must be a boolean",
+                );
+                return None;
+            }
+        };
+        // A quirk value spelling a documented value (the same letters in
+        // another case) is a spelling of it, not a value of its own.
+        let documented: Vec<&String> = known.iter().filter(|v| !quirk_values.contains(v)).collect();
+        let spells = |value: &String| {
+            quirk_values
+                .contains(value)
+                .then(|| documented.iter().find(|d| d.eq_ignore_ascii_case(value)))
+                .flatten()
+        };
+        let canonical: Vec<&String> = known.iter().filter(|v| spells(v).is_none()).collect();
+        if case_insensitive {
+            for (i, a) in canonical.iter().enumerate() {
+                if let Some(b) = canonical[..i].iter().find(|b| b.eq_ignore_ascii_case(a)) {
+                    self.error(
+                        location,
+                        Some("x-known-values"),
+                        format!("`{a}` and `{b}` are one value in a case-insensitive set: list one in `x-quirk-values`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        let refs: Vec<&str> = canonical.iter().map(|v| v.as_str()).collect();
         let variants = variant_names(&refs, &[OTHER])
             .into_iter()
-            .zip(&known)
+            .zip(&canonical)
             .map(|(variant, value)| Variant {
                 name: variant,
-                value: value.clone(),
+                value: (*value).clone(),
                 quirk: quirk_values.contains(value),
+                spellings: known
+                    .iter()
+                    .filter(|k| spells(k) == Some(value))
+                    .cloned()
+                    .collect(),
             })
             .collect();
         let docs = self.docs(location);
@@ -133,6 +174,7 @@ impl Lowerer<'_> {
             docs,
             variants,
             other: OTHER.to_owned(),
+            case_insensitive,
         }))
     }
 }

@@ -62,6 +62,21 @@ impl Lowerer<'_> {
                 self.strings(location, key, value);
             }
         }
+        if let Some(value) = object.get("x-case-insensitive") {
+            if !value.is_boolean() {
+                self.error(
+                    location,
+                    Some("x-case-insensitive"),
+                    "`x-case-insensitive` must be a boolean",
+                );
+            } else if !object.contains_key("x-known-values") {
+                self.error(
+                    location,
+                    Some("x-case-insensitive"),
+                    "`x-case-insensitive` needs `x-known-values`",
+                );
+            }
+        }
         if let Some(value) = object.get("x-quirk") {
             if !value.is_string() {
                 self.error(location, Some("x-quirk"), "`x-quirk` must be a string");

@@ -39,16 +39,59 @@ pub(crate) struct Options {
     pub union_name: Option<String>,
 }
 
-/// The name of the generated date-time type.
-pub(crate) const DATE_TIME_NAME: &str = "DateTime";
+/// The name of the generated date-time type when no `format: date-time`
+/// schema has a title (the stock schemas' `timestamp` is titled `Timestamp`,
+/// the name users know from jiff for an instant).
+pub(crate) const DATE_TIME_NAME: &str = "Timestamp";
+
+/// The name of the date-time type: the title of the first `format: date-time`
+/// schema that has one (files in order, keys in order), else [`DATE_TIME_NAME`].
+fn date_time_name(schemas: &Schemas) -> String {
+    fn find(value: &Value) -> Option<String> {
+        match value {
+            Value::Object(map) => {
+                let titled = map.get("format").and_then(Value::as_str) == Some("date-time");
+                if let (true, Some(title)) = (titled, map.get("title").and_then(Value::as_str)) {
+                    // Claimed, so that a title like `Option` cannot shadow a name the code uses.
+                    let mut names = TypeNames::new(&[OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]);
+                    return Some(names.claim(&[title, DATE_TIME_NAME], ""));
+                }
+                map.iter()
+                    .filter(|(key, _)| {
+                        !["examples", "const", "enum", "default"].contains(&key.as_str())
+                    })
+                    .find_map(|(_, v)| find(v))
+            }
+            Value::Array(items) => items.iter().find_map(find),
+            _ => None,
+        }
+    }
+    (0..schemas.len())
+        .find_map(|doc| {
+            let root = Location {
+                doc,
+                pointer: String::new(),
+            };
+            schemas.get(&root).and_then(find)
+        })
+        .unwrap_or_else(|| DATE_TIME_NAME.to_owned())
+}
+
+/// The name of the generated type holding an open set's unknown value.
+pub(crate) const OTHER_VALUE_NAME: &str = "OtherValue";
+
+/// The name of the generated error of a bounded integer's `TryFrom`.
+pub(crate) const OUT_OF_RANGE_NAME: &str = "OutOfRange";
 
 /// Lowers every loaded schema into one module.
 pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
+    let date_time = date_time_name(schemas);
+    let invalid = format!("Invalid{date_time}");
     let mut lowerer = Lowerer {
         schemas,
         options,
         errors: Collector::default(),
-        names: TypeNames::new(&[DATE_TIME_NAME]),
+        names: TypeNames::new(&[&date_time, &invalid, OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]),
         items: Vec::new(),
         named: BTreeMap::new(),
         ref_stack: BTreeSet::new(),
@@ -81,7 +124,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         sources: schemas.names(),
         items: items.into_iter().map(|(_, item)| item).collect(),
         date_time: lowerer.uses_date_time.then_some(options.date_time),
-        date_time_name: DATE_TIME_NAME.to_owned(),
+        date_time_name: date_time,
     };
     lowerer.errors.finish(module)
 }
@@ -278,6 +321,22 @@ mod tests {
         assert_eq!(union.unknown, "Unknown");
         assert_eq!(union.variants[1].tag_value, "incident");
         assert_eq!(module.date_time, Some(DateTimeRepr::Chrono));
+        let methods: Vec<&str> = union.common.iter().map(|c| c.method.as_str()).collect();
+        for shared in ["timestamp", "serial", "severity", "incident_id"] {
+            assert!(methods.contains(&shared), "{shared} in {methods:?}");
+        }
+        assert!(
+            !methods.contains(&"item_type"),
+            "admin_audit's item_type is another type"
+        );
+        let severity = union.common.iter().find(|c| c.method == "severity");
+        let holders: Vec<&str> = severity
+            .map(|c| c.holders.iter().map(|(v, _, _)| v.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            holders,
+            ["ActivityMonitoring", "Incident", "PolicyViolation"]
+        );
     }
 
     #[test]
@@ -330,20 +389,27 @@ mod tests {
         else {
             panic!("open enum")
         };
-        let quirks: Vec<&str> = exposure
+        // One variant per value: the quirk spellings belong to the value they spell.
+        let variants: Vec<(&str, Vec<&str>)> = exposure
             .variants
             .iter()
-            .filter(|v| v.quirk)
-            .map(|v| v.name.as_str())
+            .map(|v| {
+                (
+                    v.name.as_str(),
+                    v.spellings.iter().map(String::as_str).collect(),
+                )
+            })
             .collect();
         assert_eq!(
-            quirks,
+            variants,
             [
-                "PublicUpper",
-                "ExternalUpper",
-                "CompanyUpper",
-                "InternalUpper"
+                ("Public", vec!["PUBLIC"]),
+                ("External", vec!["EXTERNAL"]),
+                ("Company", vec!["COMPANY"]),
+                ("Internal", vec!["INTERNAL"])
             ]
         );
+        assert!(exposure.case_insensitive);
+        assert!(exposure.variants.iter().all(|v| !v.quirk));
     }
 }

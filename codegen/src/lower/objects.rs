@@ -5,9 +5,9 @@ use serde_json::{Map, Value};
 
 use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
-use crate::ir::{ConstField, Field, Item, Struct, Union, UnionVariant, Unknown};
+use crate::ir::{CommonField, ConstField, Field, Item, Struct, Union, UnionVariant, Unknown};
 use crate::load::Location;
-use crate::names::{FieldNames, screaming_snake_case, variant_names};
+use crate::names::{FieldNames, screaming_snake_case, snake_case, variant_names};
 use crate::ordered::escape_token;
 
 impl Lowerer<'_> {
@@ -113,6 +113,7 @@ impl Lowerer<'_> {
             consts,
             unknown,
             extras: names.extras(),
+            received: names.received(),
             expecting: format!("a {noun} object"),
         }))
     }
@@ -223,6 +224,7 @@ impl Lowerer<'_> {
                 ty: ty.clone(),
             })
             .collect();
+        let common = self.common_fields(&arms, &tag);
         let docs = self.docs(root);
         self.named.insert(root.clone(), name.clone());
         self.items.push((
@@ -233,8 +235,56 @@ impl Lowerer<'_> {
                 tag,
                 variants,
                 unknown,
+                common,
             }),
         ));
+    }
+
+    /// The fields at least two branches share with one type (and so one
+    /// accessor), in order of first appearance.
+    fn common_fields(&self, arms: &[(String, String, String)], tag: &str) -> Vec<CommonField> {
+        let structs: Vec<&crate::ir::Struct> = arms
+            .iter()
+            .filter_map(|(_, _, ty)| {
+                self.items.iter().find_map(|(_, item)| match item {
+                    Item::Struct(s) if s.name == *ty => Some(s),
+                    _ => None,
+                })
+            })
+            .collect();
+        let tag_method = snake_case(tag).unwrap_or_default();
+        let mut out: Vec<CommonField> = Vec::new();
+        for s in &structs {
+            for field in &s.fields {
+                if out.iter().any(|c| c.json_name == field.json_name) {
+                    continue;
+                }
+                let holders: Vec<&crate::ir::Field> = structs
+                    .iter()
+                    .filter_map(|t| t.fields.iter().find(|f| f.json_name == field.json_name))
+                    .collect();
+                let same = holders
+                    .iter()
+                    .all(|f| f.ty == field.ty && f.ident == field.ident);
+                if holders.len() < 2 || !same || field.ident.name == tag_method {
+                    continue;
+                }
+                out.push(CommonField {
+                    method: field.ident.name.clone(),
+                    json_name: field.json_name.clone(),
+                    ident: field.ident.clone(),
+                    ty: field.ty.clone(),
+                    holders: structs
+                        .iter()
+                        .filter_map(|t| {
+                            let f = t.fields.iter().find(|f| f.json_name == field.json_name)?;
+                            Some((t.name.clone(), f.required, f.nullable))
+                        })
+                        .collect(),
+                });
+            }
+        }
+        out
     }
 
     /// One branch of a union: (tag property, tag value, struct name).

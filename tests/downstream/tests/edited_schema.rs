@@ -55,7 +55,7 @@ fn stock_types_keep_the_same_event_as_unknown_field_and_value() {
     assert_eq!(incident.extras.get("ticket_id"), Some(&json!("T-42")));
     assert_eq!(
         incident.item_verdict,
-        Some(aperture_events::ItemVerdict::Other("grayware".into()))
+        Some(aperture_events::ItemVerdict::from("grayware"))
     );
     assert_eq!(
         serde_json::to_value(&stock).expect("stock"),
@@ -71,7 +71,8 @@ fn the_other_stock_types_are_generated_unchanged() {
         "log_type": "activity_monitoring", "timestamp": "2017-02-17T00:18:58.961Z", "item_type": "file"
     }))
     .expect("accepted");
-    assert_eq!(activity.item_type, Some(events::ItemType::FileLower));
+    assert_eq!(activity.item_type, Some(events::ItemType::File));
+    assert_eq!(activity.item_type_spelling(), Some("file"));
     assert_eq!(activity.timestamp.as_str(), "2017-02-17T00:18:58.961Z");
     assert!(events::is_valid_date_time("2017-02-17T00:18:58Z"));
 }
@@ -86,7 +87,11 @@ fn readme_shows_this_build_script_verbatim() {
         .split("```")
         .skip(1)
         .step_by(2)
-        .filter_map(|block| block.strip_prefix("rust\n"))
+        .filter_map(|block| {
+            block
+                .strip_prefix("rust\n")
+                .or_else(|| block.strip_prefix("rust,no_run\n"))
+        })
         .map(|block| block.trim().to_owned())
         .collect();
     assert!(

@@ -11,6 +11,8 @@ use std::time::Duration;
 use aperture_events_capture::config::{CaptureConfig, ConfigError, Endpoint, Target};
 use aperture_events_capture::credentials::{CLIENT_ID_VAR, CLIENT_SECRET_VAR};
 use aperture_events_capture::journal::JournalOptions;
+use aperture_events_capture::private::FileMode;
+use aperture_events_capture::proxy;
 use aperture_events_capture::region::Region;
 use aperture_events_capture::retry::RetryPolicy;
 use clap::Parser;
@@ -93,10 +95,25 @@ pub struct RawFlags {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Mode of the files and directories the capture creates (default 0600,
+    /// directories 0700, whatever the umask); e.g. 0640 to let a group read.
+    #[arg(long, value_name = "OCTAL")]
+    pub file_mode: Option<String>,
+    /// Ignore HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY and connect directly.
+    #[arg(long)]
+    pub no_proxy: bool,
     /// Do not sync the journal after each response. For measuring the cost of
     /// durability only: a crash may then lose events.
     #[arg(long, hide = true)]
     pub no_fsync: bool,
+    /// Largest body held in memory (bytes); a larger one is streamed to
+    /// `*.partial`. For tests: the default is 256 MiB.
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub max_body: Option<usize>,
+    /// Do not check the journal's free space before each request. For tests
+    /// of what happens when a write fails anyway.
+    #[arg(long, hide = true)]
+    pub no_space_check: bool,
 }
 
 fn after_help() -> String {
@@ -131,8 +148,16 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Checks raw flags.
+    /// Checks raw flags, with the process environment for proxy variables.
     pub fn from_raw(raw: RawFlags) -> Result<Self, ConfigError> {
+        Self::from_raw_with_env(raw, |k| std::env::var(k).ok())
+    }
+
+    /// Checks raw flags, reading environment variables with `env`.
+    pub fn from_raw_with_env(
+        raw: RawFlags,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
         let target = match (&raw.region, &raw.base_url) {
             (Some(r), _) => Target::Region(r.parse::<Region>().map_err(|message| ConfigError {
                 flag: "--region",
@@ -159,6 +184,20 @@ impl Settings {
             });
         }
         capture.max_events = raw.max_events;
+        if !raw.no_proxy {
+            capture.proxy = proxy::choose(&capture.base_url, env)?;
+        }
+        if let Some(max) = raw.max_body {
+            capture.max_body = max.max(1);
+        }
+        capture.check_space = !raw.no_space_check;
+        let mode = match &raw.file_mode {
+            Some(m) => FileMode::parse(m).map_err(|message| ConfigError {
+                flag: "--file-mode",
+                message,
+            })?,
+            None => FileMode::default(),
+        };
         capture.until_drained = raw.until_drained;
         capture.poll_wait = Duration::from_millis(raw.poll_wait_ms);
         if raw.timeout_secs == 0 {
@@ -200,6 +239,7 @@ impl Settings {
                 rotate_bytes,
                 gzip: raw.gzip,
                 fsync: !raw.no_fsync,
+                mode,
             },
             rejects,
             credentials: raw.credentials,
@@ -239,7 +279,39 @@ mod tests {
         let mut argv = vec!["aperture-capture"];
         argv.extend_from_slice(args);
         let raw = RawFlags::try_parse_from(argv).map_err(|e| e.to_string())?;
-        Settings::from_raw(raw).map_err(|e| e.to_string())
+        Settings::from_raw_with_env(raw, |_| None).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn proxies_and_modes() {
+        let raw = RawFlags::try_parse_from([
+            "aperture-capture",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "-o",
+            "x",
+        ])
+        .unwrap();
+        let proxy_env = |k: &str| (k == "HTTP_PROXY").then(|| "http://0.0.0.0:3128".to_owned());
+        let err = Settings::from_raw_with_env(raw, proxy_env).unwrap_err();
+        assert_eq!(err.flag, "HTTP_PROXY");
+        let raw = RawFlags::try_parse_from([
+            "aperture-capture",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "-o",
+            "x",
+            "--no-proxy",
+        ])
+        .unwrap();
+        let s = Settings::from_raw_with_env(raw, proxy_env).unwrap();
+        assert_eq!(s.capture.proxy, None);
+        let s = settings(&["--region", "us", "-o", "x", "--file-mode", "0640"]).unwrap();
+        assert_eq!(s.journal.mode.file(), 0o640);
+        assert_eq!(
+            settings(&["--region", "us", "-o", "x", "--file-mode", "0700"]).unwrap_err(),
+            "--file-mode: `0700`: only read and write bits (at most 0666) are allowed"
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Parses and checks flags, loads credentials, opens the output, installs
 //! the signal handlers, runs the loop and turns the outcome into an exit
 //! code: 0 done (max events, drained, or stopped by a signal), 1 a runtime
-//! error, 2 a usage or setup error.
+//! error, 2 a usage or setup error. Everything it prints goes through the
+//! run's [`Redactor`]: no secret or token, no raw control character.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod flags;
@@ -19,6 +20,7 @@ use aperture_events_capture::api::Client;
 use aperture_events_capture::credentials::Credentials;
 use aperture_events_capture::journal::Journal;
 use aperture_events_capture::output::Output;
+use aperture_events_capture::redact::Redactor;
 use aperture_events_capture::rejects::Rejects;
 use aperture_events_capture::runner::{self, StopReason};
 use clap::Parser;
@@ -27,31 +29,47 @@ use crate::flags::{OutTarget, RawFlags, Settings};
 use crate::report::Reporter;
 
 fn main() -> ExitCode {
+    let redactor = Redactor::new();
     let raw = RawFlags::parse();
     let settings = match Settings::from_raw(raw) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                redactor.clean(&e.to_string())
+            );
             return ExitCode::from(2);
         }
     };
-    match run(settings) {
+    match run(settings, &redactor) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, msg)) => {
-            eprintln!("error: {msg}");
+            let _ = writeln!(std::io::stderr(), "error: {}", redactor.clean(&msg));
             ExitCode::from(code)
         }
     }
 }
 
-fn run(settings: Settings) -> Result<(), (u8, String)> {
+fn run(settings: Settings, redactor: &Redactor) -> Result<(), (u8, String)> {
     let credentials = match &settings.credentials {
         Some(path) => Credentials::from_file(path),
         None => Credentials::from_env(),
     }
     .map_err(|e| (2, e.to_string()))?;
+    redactor.add_client(&credentials.client_id, credentials.client_secret.expose());
 
-    let mut reporter = Reporter::new(settings.progress, settings.quiet);
+    // A file-size limit (`ulimit -f`) kills with SIGXFSZ by default, losing
+    // the batch in hand; with the signal caught, the write fails with EFBIG
+    // instead and the batch is kept another way (see `output`).
+    #[cfg(unix)]
+    signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        Arc::new(AtomicBool::new(false)),
+    )
+    .map_err(|e| (2, format!("installing signal handlers: {e}")))?;
+
+    let mut reporter = Reporter::new(settings.progress, settings.quiet, redactor.clone());
     if let Some((strict, show_values)) = settings.validate {
         let v = validate::Validation::new(strict, show_values)
             .map_err(|e| (2, format!("--validate: {e}")))?;
@@ -75,7 +93,8 @@ fn run(settings: Settings) -> Result<(), (u8, String)> {
             Output::Journal(journal)
         }
     };
-    let mut rejects = Rejects::new(&settings.rejects, settings.journal.fsync);
+    let mut rejects =
+        Rejects::new(&settings.rejects, settings.journal.fsync).with_mode(settings.journal.mode);
 
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -99,7 +118,7 @@ fn run(settings: Settings) -> Result<(), (u8, String)> {
         });
     }
 
-    let mut client = Client::new(&settings.capture, credentials);
+    let mut client = Client::new(&settings.capture, credentials, redactor.clone());
     let result = runner::run(
         &settings.capture,
         &mut client,
@@ -113,7 +132,7 @@ fn run(settings: Settings) -> Result<(), (u8, String)> {
     if let Some(v) = reporter.validation.take() {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let text = v.render(color);
-        reporter.say(text.trim_end());
+        reporter.say_report(text.trim_end(), color);
     }
     let summary = result.map_err(|e| (1, e.to_string()))?;
     if !settings.quiet {

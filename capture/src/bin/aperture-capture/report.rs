@@ -2,12 +2,14 @@
 //!
 //! The progress line (events captured, rate, time since the last event) is
 //! drawn only when stderr is a terminal; notices (retries, rejected bodies)
-//! are printed above it, or plainly when there is no terminal.
+//! are printed above it, or plainly when there is no terminal. Every line
+//! goes through the run's [`Redactor`] on its way out.
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use aperture_events_capture::redact::Redactor;
 use aperture_events_capture::rejects::RejectKind;
 use aperture_events_capture::runner::{Notice, Observer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
@@ -23,10 +25,11 @@ pub struct Reporter {
     quiet: bool,
     last_event_ms: Arc<AtomicU64>,
     started: Instant,
+    redactor: Redactor,
 }
 
 impl Reporter {
-    pub fn new(progress: bool, quiet: bool) -> Self {
+    pub fn new(progress: bool, quiet: bool, redactor: Redactor) -> Self {
         let started = Instant::now();
         let last_event_ms = Arc::new(AtomicU64::new(u64::MAX));
         let bar =
@@ -60,14 +63,24 @@ impl Reporter {
             quiet,
             last_event_ms,
             started,
+            redactor,
         }
     }
 
-    /// Prints a line above the progress bar (or plainly).
+    /// Prints a line above the progress bar (or plainly), redacted and escaped.
     pub fn say(&self, line: &str) {
+        self.print(&self.redactor.clean(line));
+    }
+
+    /// Prints a multi-line report, redacted and escaped (keeping our colours).
+    pub fn say_report(&self, text: &str, color: bool) {
+        self.print(&self.redactor.clean_report(text, color));
+    }
+
+    fn print(&self, text: &str) {
         // Not eprintln!: a closed stderr must not panic the capture.
         let print = || {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            let _ = writeln!(std::io::stderr(), "{text}");
         };
         match &self.bar {
             Some(bar) => bar.suspend(print),
