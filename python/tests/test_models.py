@@ -105,12 +105,31 @@ def test_absent_stays_absent_null_stays_null_unknown_fields_are_kept():
 
 
 def test_open_value_sets_keep_the_spelling_and_compare_by_value():
-    upper = models.LogEvent.model_validate_json(json.dumps({**BASE, "exposure": "COMPANY"})).root.exposure
-    other = models.LogEvent.model_validate_json(json.dumps({**BASE, "exposure": "Restricted"})).root.exposure
+    def exposure(value: str):
+        return models.LogEvent.model_validate_json(json.dumps({**BASE, "exposure": value})).root.exposure
+
+    upper, other = exposure("COMPANY"), exposure("Restricted")
     assert upper.root == "COMPANY" and other.root == "Restricted"
-    assert upper == models.Exposure("COMPANY") and upper != models.Exposure("Company")
+    # x-case-insensitive: every ASCII case of a known value is that value, the spelling kept.
+    assert upper == models.Exposure("Company") == exposure("company") and upper.canonical() == "Company"
+    assert hash(upper) == hash(models.Exposure("cOMPANY")) and len({upper, exposure("Company")}) == 1
+    assert json.loads(models.LogEvent.model_validate_json(json.dumps({**BASE, "exposure": "cOmPaNy"}))
+                      .model_dump_json(by_alias=True))["exposure"] == "cOmPaNy"
+    # Unknown values compare exactly; sets without x-case-insensitive compare by their string.
+    assert other != models.Exposure("RESTRICTED") and other.canonical() == "Restricted"
+    assert models.ItemType("FOLDER") == models.ItemType("Folder")
+    assert models.AdminAction("Login") != models.AdminAction("login")
     known, quirks = models.OPEN_VALUE_SETS["Exposure"]
     assert upper.root in known and upper.root in quirks and other.root not in known
+
+
+def test_case_insensitive_sets_are_the_exports():
+    union = json.loads((EXPORT / "log_event.schema.json").read_text("utf-8"))
+    marked = {d["title"] for d in union["$defs"].values() if d.get("x-case-insensitive")}
+    assert marked == {"Exposure", "ItemType"}
+    classes = {name: getattr(models, name) for name in dir(models) if isinstance(getattr(models, name), type)}
+    assert {name for name, cls in classes.items()
+            if issubclass(cls, _types.CaseInsensitiveValue) and cls is not _types.CaseInsensitiveValue} == marked
 
 
 def test_open_value_sets_are_the_exports():

@@ -21,7 +21,7 @@ pydantic keeps it.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Dict, Union
 
 from annotated_types import Ge, Le
 from pydantic import AfterValidator, BeforeValidator
@@ -65,3 +65,34 @@ Severity = Annotated[JsonInteger, Ge(SEVERITY_MINIMUM), Le(SEVERITY_MAXIMUM)]
 ItemSize = Union[str, Annotated[JsonInteger, Ge(0), Le(COUNT_MAXIMUM)]]
 # For an inline `type: [integer, null]` field: the generator keeps `Optional` and the bounds.
 Count = Annotated[JsonInteger, Ge(0), Le(COUNT_MAXIMUM)]
+
+
+# Open value sets marked `x-case-insensitive` (exposure, item_type): every
+# ASCII case variant of a known value is that value. models.py fills this
+# table: class name -> {ASCII-lowercased known value: its documented spelling}.
+CANONICAL_SPELLINGS: Dict[str, Dict[str, str]] = {}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class CaseInsensitiveValue:
+    """A value of an open set compared by value: `COMPANY`, `company` and `Company` are one value.
+
+    The spelling received stays in `root` (and is what a dump writes);
+    `canonical()` is the documented spelling of a known value, or the value as
+    received when it is not known (unknown values compare exactly), as the
+    Rust types do.
+    """
+
+    root: str
+
+    def canonical(self) -> str:
+        spellings = CANONICAL_SPELLINGS.get(type(self).__name__, {})
+        return spellings.get(self.root.translate(_ASCII_LOWER), self.root)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):
+            return self.canonical() == other.canonical()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.canonical()))
