@@ -21,6 +21,8 @@ if [ -f tests/conformance/run.sh ]; then
   bash tests/conformance/run.sh
 fi
 
+bash python/run-tests.sh
+
 if [ -f tests/fuzz/run.sh ]; then
   echo "== fuzzing, bounded"
   bash tests/fuzz/run.sh
