@@ -223,7 +223,7 @@ fn add_summary(s: &mut Summary, o: Summary) {
     s.unreadable_inputs = s.unreadable_inputs.saturating_add(o.unreadable_inputs);
     for (log_type, counts) in o.by_log_type {
         // Documented types never count as unknown, so they always find room.
-        s.counts_of(log_type.clone(), counts.unknown_type > 0).add(counts);
+        s.counts_of(log_type, counts.unknown_type > 0).add(counts);
     }
     s.other_log_types.add(o.other_log_types);
 }
