@@ -23,6 +23,7 @@
 //! checked for it.
 
 pub mod checkpoint;
+pub mod lag;
 pub mod message;
 pub mod run;
 pub mod segments;

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::checkpoint::Checkpoint;
+use super::lag::{self, LineSize};
 use super::message::Labels;
 use super::segments::{self, Line, SegmentReader};
 use super::sink::{Sink, SinkError};
@@ -105,6 +106,7 @@ pub async fn forward<S: Sink>(
     let mut reader: Option<SegmentReader> = None;
     let mut lines: Vec<Line> = Vec::with_capacity(job.batch);
     let mut last_said = Instant::now();
+    let mut line_size = LineSize::default();
     // The stream is created or checked first: a mismatch is an error even with nothing to forward.
     if !deliver(job, sink, control, say, None, &mut outcome, cp).await? {
         return Ok(outcome);
@@ -162,17 +164,24 @@ pub async fn forward<S: Sink>(
         cp.save(journal).map_err(fail)?;
         outcome.forwarded += lines.len() as u64;
         outcome.batches += 1;
+        line_size.add(
+            lines.iter().map(|l| l.end - l.offset).sum(),
+            lines.len() as u64,
+        );
         if last_said.elapsed() > Duration::from_secs(10) {
-            let behind = reader
-                .as_ref()
-                .and_then(SegmentReader::bytes_behind)
-                .unwrap_or(0);
+            let left = lag::bytes_left(journal, cp.segment, reader.as_ref());
+            // The next line follows the last one forwarded: its age is about the same.
+            let oldest = (left > 0)
+                .then(|| lines.last())
+                .flatten()
+                .and_then(|l| lag::age_secs(&l.bytes, std::time::SystemTime::now()));
             say(&format!(
-                "forward: {}: {} events forwarded; at segment {} line {}, {behind} bytes behind in it",
+                "forward: {}: {} events forwarded; at segment {} line {}; {}",
                 journal.display(),
                 outcome.forwarded,
                 cp.segment,
-                cp.line
+                cp.line,
+                lag::describe(line_size.lines_in(left), oldest)
             ));
             last_said = Instant::now();
         }
@@ -216,8 +225,15 @@ async fn deliver<S: Sink>(
                     return Ok(false);
                 }
                 if last_said.is_none_or(|t| t.elapsed() > Duration::from_secs(5)) {
+                    // The first line of the batch is the oldest not yet in the stream.
+                    let oldest = batch
+                        .and_then(|b| b.first())
+                        .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()));
+                    let oldest = oldest.map_or_else(String::new, |age| {
+                        format!("; the oldest unforwarded event is from {age}s ago")
+                    });
                     say(&format!(
-                        "forward: {}: {e}; retrying (for {}s now)",
+                        "forward: {}: {e}; retrying (for {}s now){oldest}",
                         journal.display(),
                         first_try.elapsed().as_secs()
                     ));
