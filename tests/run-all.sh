@@ -14,10 +14,14 @@ cargo test --locked -p aperture-events-codegen --features cli
 echo "== the crates as published: package, an out-of-tree consumer, cargo install"
 bash tests/package/run.sh
 
+bash tests/nats/run.sh
+
 if [ -f tests/conformance/run.sh ]; then
   echo "== conformance: Python and TypeScript tools on the exported schemas"
   bash tests/conformance/run.sh
 fi
+
+bash python/run-tests.sh
 
 if [ -f tests/fuzz/run.sh ]; then
   echo "== fuzzing, bounded"

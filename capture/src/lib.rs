@@ -13,7 +13,8 @@
 //! - [`batch`]: a body into journal lines, bytes untouched;
 //! - [`journal`], [`output`], [`rejects`]: where bytes go;
 //! - [`runner`]: the loop tying them together;
-//! - [`mock`] (feature `mock`, on by default): the API on loopback, with faults.
+//! - [`mock`] (feature `mock`, on by default): the API on loopback, with faults;
+//! - [`forward`] (feature `forward`, on by default): journals into NATS JetStream.
 
 pub mod api;
 pub mod batch;
@@ -21,6 +22,8 @@ pub mod config;
 pub mod connect;
 pub mod credentials;
 pub mod error;
+#[cfg(feature = "forward")]
+pub mod forward;
 pub mod journal;
 #[cfg(feature = "mock")]
 pub mod mock;

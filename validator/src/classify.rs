@@ -7,18 +7,32 @@
 
 use aperture_events_schema::reading::Reading;
 use bumpalo::Bump;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::doc::Doc;
 
-use crate::mask::{describe, truncate};
-use crate::parse::{ParseError, parse};
+use crate::mask::{category, describe_doc};
+use crate::parse::{ParseError, budget_of, parse_within};
 use crate::problem::{Problem, log_type_problem};
 use crate::schemas::{Compiled, SchemaError, SchemaSet};
 
+/// The most problems listed for one record; the rest are counted in a last
+/// problem (`… and 19980 more problems in this record`).
+pub const MAX_PROBLEMS: usize = 20;
+
+/// What working out a failing record's detailed errors costs per value, in
+/// bytes, as estimated for the memory budget: the record is parsed again into
+/// a `serde_json::Value` (a 32-byte node, its share of a map's node or of a
+/// growing array, a string's heap block), and jsonschema collects its errors
+/// (a few per documented field at most: the schemas have no arrays of
+/// checked items, and the undocumented fields are one error). A record
+/// whose estimate does not fit in its budget ([`crate::parse::budget_of`])
+/// is still classified, but its errors are not listed.
+pub const DETAIL_COST_PER_VALUE: usize = 128;
+
 /// The class of a record. Every record read ends in exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     /// An event of a documented type that its schema accepts.
@@ -164,8 +178,9 @@ impl Validator {
             event,
             type_index,
         };
-        let doc = match parse(bytes, arena) {
-            Ok(doc) => doc,
+        let budget = budget_of(bytes.len());
+        let parsed = match parse_within(bytes, arena, budget) {
+            Ok(parsed) => parsed,
             Err(ParseError::Syntax {
                 message,
                 line,
@@ -185,9 +200,14 @@ impl Validator {
                 );
                 return done(Class::Invalid, None, vec![problem], None, None);
             }
+            Err(error @ ParseError::OverBudget { .. }) => {
+                let problem = Problem::new("", "memory", error.to_string());
+                return done(Class::Malformed, None, vec![problem], None, None);
+            }
         };
+        let doc = parsed.doc;
         if !matches!(doc, Doc::Object(_)) {
-            let found = describe(&doc.to_value(), show);
+            let found = describe_doc(&doc, show);
             let problem = Problem::new(
                 "",
                 "type",
@@ -198,7 +218,7 @@ impl Validator {
         let log_type = match doc.get("log_type") {
             Some(Doc::String(log_type)) => *log_type,
             other => {
-                let problem = log_type_problem(other.map(Doc::to_value).as_ref(), show);
+                let problem = log_type_problem(other.map(|v| describe_doc(v, show)));
                 return done(Class::Invalid, None, vec![problem], Some(doc), None);
             }
         };
@@ -210,7 +230,7 @@ impl Validator {
                     "log_type",
                     format!(
                         "unknown event type `{}` (the strict reading knows only {})",
-                        truncate(log_type, 60),
+                        category(log_type, &[], show, 60),
                         self.known_types()
                     ),
                 )],
@@ -244,13 +264,28 @@ impl Validator {
                 Some(index),
             );
         }
-        let problems = match serde_json::from_slice::<Value>(bytes) {
-            Ok(instance) => ty
-                .validator
-                .iter_errors(&instance)
-                .flat_map(|error| Problem::from_validation(&error, show))
-                .collect(),
-            Err(e) => vec![Problem::new("", "syntax", e.to_string())],
+        let detail_cost = parsed
+            .nodes
+            .saturating_mul(DETAIL_COST_PER_VALUE)
+            .saturating_add(bytes.len());
+        let problems = if parsed.charged.saturating_add(detail_cost) > budget {
+            vec![Problem::new(
+                "",
+                "memory",
+                format!(
+                    "the `{log_type}` schema rejects this record; its errors are not listed: \
+                     with {} values, working them out would take more than its memory budget",
+                    parsed.nodes
+                ),
+            )]
+        } else {
+            match serde_json::from_slice::<Value>(bytes) {
+                Ok(instance) => {
+                    let errors = ty.validator.iter_errors(&instance);
+                    capped(errors.flat_map(|error| Problem::from_validation(&error, show)))
+                }
+                Err(e) => vec![Problem::new("", "syntax", e.to_string())],
+            }
         };
         done(
             Class::Invalid,
@@ -270,4 +305,28 @@ impl Validator {
             .collect();
         names.join(", ")
     }
+}
+
+/// The first [`MAX_PROBLEMS`] of `problems`, and a last one counting the rest.
+fn capped(problems: impl Iterator<Item = Problem>) -> Vec<Problem> {
+    let mut kept = Vec::new();
+    let mut more = 0u64;
+    for problem in problems {
+        if kept.len() < MAX_PROBLEMS {
+            kept.push(problem);
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        kept.push(Problem::new(
+            "",
+            "more",
+            format!(
+                "and {more} more problem{} in this record (at most {MAX_PROBLEMS} are listed per record)",
+                if more == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    kept
 }

@@ -17,12 +17,30 @@ use clap::{Parser, ValueEnum};
 /// Exit status: 0 when every record is accepted; 1 when a record is invalid
 /// or malformed (or there is drift, with --fail-on-drift; or an unknown event
 /// type, with --strict); 2 on a usage error or an unreadable input.
+///
+/// `aperture-validate merge REPORT…` merges --format json reports into one
+/// (see `aperture-validate merge --help`); a file named `merge` is `./merge`.
 #[derive(Debug, Parser)]
 #[command(name = "aperture-validate", version)]
 pub struct Args {
-    /// Files, directories (read recursively) and `-` for standard input.
+    /// Files, directories (read recursively) and `-` for standard input; or
+    /// one nats://HOST:PORT[,HOST:PORT…]/STREAM (built with the `nats` feature).
     #[arg(value_name = "PATH|-", required = true)]
     pub paths: Vec<PathBuf>,
+    /// With nats://…: the durable consumer to read through (validators sharing it share the work).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "aperture-validate",
+        help_heading = "Streams"
+    )]
+    pub consumer: String,
+    /// With nats://…: stop after N records.
+    #[arg(long, value_name = "N", help_heading = "Streams")]
+    pub max_events: Option<u64>,
+    /// With nats://…: stop once no record came for this many seconds.
+    #[arg(long, value_name = "SECS", help_heading = "Streams")]
+    pub until_idle: Option<f64>,
     /// Apply the documented contract: no undocumented fields, no quirk forms, no unknown event types.
     #[arg(long)]
     pub strict: bool,
@@ -51,8 +69,8 @@ pub struct Args {
     #[arg(long)]
     pub all_rates: bool,
     /// The longest record read, in bytes (suffixes K, M, G: 1024-based); a longer one is malformed and skipped.
-    /// Bounds memory: a record (an NDJSON line, a JSON value, an HTTP body, a HAR entry) is held whole.
-    #[arg(long, value_name = "BYTES", default_value = "256M", value_parser = parse_size)]
+    /// Bounds memory (at most 20 times BYTES, plus 16 MiB and 32 MiB per worker): a record (an NDJSON line, a JSON value, an HTTP body, a HAR entry) is held whole.
+    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
     pub max_record_size: usize,
 }
 
@@ -98,9 +116,21 @@ pub enum Color {
     Never,
 }
 
+/// A stream to read (`nats://HOST:PORT/STREAM`), and when to stop.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "nats"), allow(dead_code))]
+pub struct StreamSource {
+    pub target: String,
+    pub consumer: String,
+    pub max_events: Option<u64>,
+    pub until_idle: Option<std::time::Duration>,
+}
+
 /// The checked configuration of a run.
 #[derive(Debug)]
 pub struct Config {
+    /// `nats://…/STREAM`: read through a durable consumer instead of files.
+    pub stream: Option<StreamSource>,
     pub sources: Vec<Source>,
     /// Paths that could not be listed: reported as unreadable inputs.
     pub unlistable: Vec<(String, String)>,
@@ -126,7 +156,37 @@ impl Config {
             stdin_count <= 1,
             "`-` (standard input) can be given only once"
         );
-        let (sources, unlistable) = expand(&args.paths);
+        let nats = |p: &PathBuf| p.to_str().is_some_and(|s| s.starts_with("nats://"));
+        let stream = match args.paths.iter().filter(|p| nats(p)).count() {
+            0 => {
+                anyhow::ensure!(
+                    args.max_events.is_none() && args.until_idle.is_none(),
+                    "--max-events and --until-idle end the reading of a stream (nats://…)"
+                );
+                None
+            }
+            1 if args.paths.len() == 1 => {
+                let until_idle = match args.until_idle {
+                    Some(s) if !(s.is_finite() && s > 0.0 && s < 1e9) => {
+                        anyhow::bail!("--until-idle: give a number of seconds above 0")
+                    }
+                    s => s.map(std::time::Duration::from_secs_f64),
+                };
+                anyhow::ensure!(
+                    args.max_events.is_some() || until_idle.is_some(),
+                    "a stream has no end: give --max-events N or --until-idle SECS"
+                );
+                Some(StreamSource {
+                    target: args.paths[0].to_string_lossy().into_owned(),
+                    consumer: args.consumer.clone(),
+                    max_events: args.max_events,
+                    until_idle,
+                })
+            }
+            _ => anyhow::bail!("a stream (nats://…) is read alone, without files"),
+        };
+        let paths: Vec<PathBuf> = args.paths.iter().filter(|p| !nats(p)).cloned().collect();
+        let (sources, unlistable) = expand(&paths);
         let color = match args.color {
             Color::Always => true,
             Color::Never => false,
@@ -135,6 +195,7 @@ impl Config {
             }
         };
         Ok(Config {
+            stream,
             sources,
             unlistable,
             schemas,
@@ -170,9 +231,9 @@ mod tests {
 
     #[test]
     fn sizes_take_binary_suffixes() {
-        assert_eq!(parse_size("268435456"), Ok(DEFAULT_MAX_RECORD_SIZE));
-        assert_eq!(parse_size("256M"), Ok(DEFAULT_MAX_RECORD_SIZE));
-        assert_eq!(parse_size("256MiB"), Ok(DEFAULT_MAX_RECORD_SIZE));
+        assert_eq!(parse_size("8388608"), Ok(DEFAULT_MAX_RECORD_SIZE));
+        assert_eq!(parse_size("8M"), Ok(DEFAULT_MAX_RECORD_SIZE));
+        assert_eq!(parse_size("8MiB"), Ok(DEFAULT_MAX_RECORD_SIZE));
         assert_eq!(parse_size("64k"), Ok(64 * 1024));
         assert_eq!(parse_size("1G"), Ok(1 << 30));
         assert_eq!(parse_size("100b"), Ok(100));

@@ -7,20 +7,23 @@
 //! field the rate of null and absent.
 //!
 //! # Design
-//! Values outside the known lists are shown even without `--show-values`,
-//! cut to [`MAX_VALUE`] characters: those fields are categories (actions,
-//! roles, verdicts), not personal data, and the set of new values is what the
-//! report is for. Each table (the undocumented fields of a type, the unknown
+//! Values outside the known lists, undocumented field names and unknown
+//! event types are shown without `--show-values` only when they look like
+//! the category they claim to be ([`crate::mask::looks_like_category`]: one
+//! word such as `grayware`, or words of the field's documented values), cut
+//! to [`MAX_VALUE`] or [`MAX_NAME`] characters; the others are masked
+//! (`(masked: 20 characters)`) and counted together by that label: an email
+//! sent as `exposure` is personal data, not a new category. Each table (the undocumented fields of a type, the unknown
 //! values of a field, the unknown types) keeps at most [`MAX_DISTINCT`]
 //! distinct entries so that memory stays bounded on hostile input; the rest
 //! are counted in `dropped`.
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::doc::Doc;
-use crate::mask::cut;
+use crate::mask::{category, printable};
 use crate::place::Place;
 use crate::quirk::Quirk;
 use crate::schemas::Compiled;
@@ -107,7 +110,7 @@ fn bump(
     seq: u64,
     place: &dyn Fn() -> Place,
 ) {
-    let key = cut(key, max);
+    let key = printable(key, max);
     if let Some(seen) = map.get_mut(key.as_ref()) {
         seen.count += 1;
     } else if map.len() < MAX_DISTINCT {
@@ -254,15 +257,16 @@ impl DriftAcc {
     }
 
     /// The report, sorted by event type, field and value.
-    pub fn report(&self, compiled: &Compiled) -> DriftReport {
+    /// Names and values are shown, or masked unless `show`, by [`category`].
+    pub fn report(&self, compiled: &Compiled, show: bool) -> DriftReport {
         let mut out = DriftReport {
             dropped: self.dropped,
             ..DriftReport::default()
         };
-        let unknown: BTreeMap<&String, &Seen> = self.unknown_types.iter().collect();
+        let unknown = shown(&self.unknown_types, |t| category(t, &[], show, MAX_NAME));
         for (log_type, seen) in unknown {
             out.unknown_types.push(UnknownType {
-                log_type: log_type.clone(),
+                log_type,
                 count: seen.count,
                 first: seen.first.clone(),
             });
@@ -272,22 +276,25 @@ impl DriftAcc {
                 continue;
             };
             let fields = ty.fields.fields();
-            let undocumented: BTreeMap<&String, &Seen> = acc.undocumented.iter().collect();
+            let undocumented = shown(&acc.undocumented, |f| category(f, &[], show, MAX_NAME));
             for (field, seen) in undocumented {
                 out.undocumented_fields.push(UndocumentedField {
                     log_type: ty.log_type.clone(),
-                    field: field.clone(),
+                    field,
                     count: seen.count,
                     first: seen.first.clone(),
                 });
             }
             for (field, counts) in fields.iter().zip(&acc.fields) {
-                let values: BTreeMap<&String, &Seen> = counts.unknown_values.iter().collect();
+                let vocabulary = vocabulary(field);
+                let values = shown(&counts.unknown_values, |v| {
+                    category(v, &vocabulary, show, MAX_VALUE)
+                });
                 for (value, seen) in values {
                     out.unknown_values.push(UnknownValue {
                         log_type: ty.log_type.clone(),
                         field: field.name.clone(),
-                        value: value.clone(),
+                        value,
                         count: seen.count,
                         first: seen.first.clone(),
                     });
@@ -328,7 +335,41 @@ impl DriftAcc {
     }
 }
 
-fn rate(n: u64, of: u64) -> f64 {
+/// The entries of `map` by the text shown for them (`label`), sorted; the
+/// entries a mask makes alike are counted together, placed at the first.
+fn shown(map: &HashMap<String, Seen>, label: impl Fn(&str) -> String) -> BTreeMap<String, Seen> {
+    let mut out: BTreeMap<String, Seen> = BTreeMap::new();
+    for (key, seen) in map {
+        match out.entry(label(key)) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(seen.clone());
+            }
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                slot.get_mut().merge(seen.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The words of a field's documented values (`Admin Quarantine`: `Admin`,
+/// `Quarantine`): a value made of them is shown as a category.
+fn vocabulary(field: &crate::fields::Field) -> Vec<String> {
+    let mut words: Vec<String> = field
+        .known_values
+        .iter()
+        .flat_map(|set| set.iter())
+        .chain(field.quirk_values.iter().map(String::as_str))
+        .flat_map(|value| value.split([' ', '_', '-']))
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+pub(crate) fn rate(n: u64, of: u64) -> f64 {
     if of == 0 {
         0.0
     } else {
@@ -337,7 +378,8 @@ fn rate(n: u64, of: u64) -> f64 {
 }
 
 /// The drift report of a run.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DriftReport {
     /// Fields no schema documents for the event's type.
     pub undocumented_fields: Vec<UndocumentedField>,
@@ -365,7 +407,7 @@ impl DriftReport {
 }
 
 /// An undocumented field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UndocumentedField {
     pub log_type: String,
     pub field: String,
@@ -374,7 +416,7 @@ pub struct UndocumentedField {
 }
 
 /// A value outside the known list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnknownValue {
     pub log_type: String,
     pub field: String,
@@ -384,7 +426,7 @@ pub struct UnknownValue {
 }
 
 /// A quirk form: `null`, `integer`, `string`, `empty string` (a type only the tolerant reading allows) or `spelling X`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuirkForm {
     pub log_type: String,
     pub field: String,
@@ -394,7 +436,7 @@ pub struct QuirkForm {
 }
 
 /// An unknown event type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnknownType {
     pub log_type: String,
     pub count: u64,
@@ -402,7 +444,7 @@ pub struct UnknownType {
 }
 
 /// Null and absent counts of one documented field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldRates {
     pub log_type: String,
     pub field: String,

@@ -22,7 +22,8 @@
 //! validates directly), [`classify`] puts it in its class,
 //! [`problem`] says what is wrong, [`drift`] counts departures from the
 //! contract, [`report`] accumulates all of it, [`run()`] does a whole run on
-//! all cores, [`render`] prints a report in each output format.
+//! all cores, [`render`] prints a report in each output format, [`merge`]
+//! combines the reports of several runs into one.
 
 pub mod classify;
 pub mod datetime;
@@ -31,6 +32,9 @@ pub mod drift;
 pub mod fields;
 pub mod input;
 pub mod mask;
+pub mod merge;
+#[cfg(feature = "nats")]
+pub mod nats;
 pub mod parse;
 pub mod place;
 pub mod problem;
@@ -43,6 +47,7 @@ pub mod strset;
 
 pub use aperture_events_schema::reading::Reading;
 pub use classify::{Class, Options, Validator, Verdict};
+pub use merge::MergeError;
 pub use place::{Locus, Place};
 pub use problem::Problem;
 pub use report::Report;

@@ -6,7 +6,9 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod merge_cli;
 mod progress;
+mod stream;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -18,9 +20,16 @@ use clap::Parser;
 use crate::cli::{Args, Config, Format};
 
 fn main() -> ExitCode {
-    // clap exits with 2 on a usage error, and 0 for --help and --version.
-    let args = Args::parse();
-    match try_main(args) {
+    // `merge` is a subcommand; anything else is a path to validate.
+    let result = if std::env::args_os().nth(1).is_some_and(|a| a == "merge") {
+        merge_cli::run(merge_cli::MergeArgs::parse_from(
+            std::env::args_os().skip(1),
+        ))
+    } else {
+        // clap exits with 2 on a usage error, and 0 for --help and --version.
+        try_main(Args::parse())
+    };
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("aperture-validate: {error:#}");
@@ -33,9 +42,12 @@ fn try_main(args: Args) -> anyhow::Result<u8> {
     let config = Config::new(args)?;
     let validator = Validator::new(&config.schemas, config.options)?;
     let bytes = AtomicU64::new(0);
-    let mut report = progress::with_progress(config.progress, &config.sources, &bytes, || {
-        run(&validator, &config.sources, &config.run, &bytes)
-    });
+    let mut report = match &config.stream {
+        Some(stream) => stream::read(&validator, stream, config.run.max_errors)?,
+        None => progress::with_progress(config.progress, &config.sources, &bytes, || {
+            run(&validator, &config.sources, &config.run, &bytes)
+        }),
+    };
     for (source, message) in &config.unlistable {
         report.unreadable(source, message.clone());
     }

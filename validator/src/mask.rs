@@ -8,6 +8,15 @@
 //! `null` and booleans are shown even when masking: they carry no personal
 //! data and "found null" is the most useful message there is. Numbers are
 //! masked like strings: a size or a count can be as telling as a name.
+//!
+//! Names and categories (an undocumented field's name, an unknown
+//! `log_type`, a value outside a field's known list) are shown only when they
+//! look like what they claim to be ([`looks_like_category`]): a canary sent
+//! as `exposure` (an email, a person's name) is masked like any value.
+//!
+//! Every text that reaches a report goes through [`printable`]: cut, and
+//! with the characters that could forge output (control characters, bidi
+//! overrides, XML's forbidden noncharacters) written as `\u001b`.
 
 use serde_json::Value;
 
@@ -18,7 +27,7 @@ pub const MAX_SHOWN: usize = 80;
 /// text (truncated to [`MAX_SHOWN`] characters) when true.
 pub fn describe(value: &Value, show: bool) -> String {
     if show {
-        return truncate(&value.to_string(), MAX_SHOWN);
+        return printable(&truncate(&value.to_string(), MAX_SHOWN), MAX_SHOWN + 1).into_owned();
     }
     match value {
         Value::Null => "null".to_owned(),
@@ -35,6 +44,31 @@ pub fn describe(value: &Value, show: bool) -> String {
         Value::Array(a) => plural(a.len(), "an array of", "item"),
         Value::Object(o) if o.is_empty() => "an empty object".to_owned(),
         Value::Object(o) => plural(o.len(), "an object with", "field"),
+    }
+}
+
+/// [`describe`] for a parsed document, without turning a large one into a
+/// `Value` (a record may be an array of millions of items).
+pub fn describe_doc(doc: &crate::doc::Doc<'_>, show: bool) -> String {
+    use crate::doc::Doc;
+    match doc {
+        Doc::Array(items) if !show || items.len() > MAX_SHOWN => match items.len() {
+            0 => "an empty array".to_owned(),
+            n => plural(n, "an array of", "item"),
+        },
+        Doc::Object(members) if !show || members.len() > MAX_SHOWN => match members.len() {
+            0 => "an empty object".to_owned(),
+            n => plural(n, "an object with", "field"),
+        },
+        Doc::String(s) if show => printable(
+            &truncate(
+                &Value::String(s.chars().take(MAX_SHOWN).collect()).to_string(),
+                MAX_SHOWN,
+            ),
+            MAX_SHOWN + 1,
+        )
+        .into_owned(),
+        _ => describe(&doc.to_value(), show),
     }
 }
 
@@ -78,10 +112,154 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// Whether `c` is written as `\uXXXX` in reports: control characters (C0,
+/// DEL, C1), the bidi and invisible format characters that reorder or hide
+/// text, line and paragraph separators, and noncharacters (XML forbids
+/// U+FFFE and U+FFFF).
+fn is_hidden(c: char) -> bool {
+    let u = c as u32;
+    c.is_control()
+        || matches!(u, 0x061C | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2069 | 0xFEFF)
+        || matches!(u, 0xFDD0..=0xFDEF)
+        || u & 0xFFFE == 0xFFFE
+}
+
+/// `text` cut to at most `max` characters (marked `…`), with every hidden
+/// character ([`is_hidden`]) written `\u001b`: safe to print on a terminal,
+/// in XML, in a workflow command. Borrows when there is nothing to change.
+pub fn printable(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let short = text.len() <= max;
+    if short && !text.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(4)) + 8);
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if is_hidden(c) {
+            let u = c as u32;
+            if u > 0xFFFF {
+                out.push_str(&format!("\\u{{{u:x}}}"));
+            } else {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The longest category shown when masking: categories are short words.
+pub const MAX_CATEGORY: usize = 32;
+
+/// Whether `text` looks like a category (an event type, a field name, a
+/// value of an open set such as `exposure`) rather than personal data, so
+/// that it may be shown without `--show-values`.
+///
+/// The rule: at most [`MAX_CATEGORY`] ASCII characters; either one word of
+/// letters, digits, `_` and `-` that starts with a letter and holds at most
+/// four digits (`dlp_scan`, `remoteAddress`, `grayware`, `v2`), or several
+/// such words separated by single spaces when every one of them (ignoring
+/// case) is in `vocabulary`, the words of the field's documented values
+/// (`Alerted Quarantine`). So an email, a URL, a path, a sentence, a
+/// person's full name, an identifier or a number is masked; a single
+/// made-up word is not (that is what a new category looks like).
+pub fn looks_like_category(text: &str, vocabulary: &[String]) -> bool {
+    let word = |w: &str| {
+        w.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    if text.is_empty() || text.len() > MAX_CATEGORY || digits > 4 {
+        return false;
+    }
+    if !text.contains(' ') {
+        return word(text);
+    }
+    text.split(' ')
+        .all(|w| word(w) && vocabulary.iter().any(|v| v.eq_ignore_ascii_case(w)))
+}
+
+/// A name or category as a report shows it: [`printable`] when `show` or
+/// when it [`looks_like_category`]; otherwise masked, saying only its length
+/// (`(masked: 20 characters)`).
+pub fn category(text: &str, vocabulary: &[String], show: bool, max: usize) -> String {
+    if show || looks_like_category(text, vocabulary) {
+        printable(text, max).into_owned()
+    } else {
+        plural(text.chars().count(), "(masked:", "character") + ")"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn printable_text_has_no_hidden_character() {
+        assert_eq!(printable("remoteAddress", 100), "remoteAddress");
+        assert_eq!(
+            printable("\u{1b}[2J\r\nok: every record", 100),
+            "\\u001b[2J\\u000d\\u000aok: every record"
+        );
+        assert_eq!(
+            printable("a\u{ffff}\u{fffe}b\u{202e}", 100),
+            "a\\uffff\\ufffeb\\u202e"
+        );
+        assert_eq!(printable("\u{10ffff}", 100), "\\u{10ffff}");
+        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("\u{7f}\u{85}", 1), "\\u007f…");
+        assert_eq!(printable("é", 1), "é");
+    }
+
+    #[test]
+    fn categories_are_shown_and_personal_data_masked() {
+        let vocabulary: Vec<String> = ["Admin", "Quarantine", "Alerted"]
+            .map(str::to_owned)
+            .to_vec();
+        for shown in [
+            "grayware",
+            "dlp_scan",
+            "remoteAddress",
+            "EXTERNAL",
+            "v2",
+            "Alerted Quarantine",
+            "admin quarantine",
+        ] {
+            assert!(looks_like_category(shown, &vocabulary), "{shown}");
+        }
+        for masked in [
+            "jane.doe@example.com",
+            "Jane Doe",
+            "https://x.example/a",
+            "/home/jane/salaries.xlsx",
+            "5eb5ed492021c32b37588a6c",
+            "4111111111111111",
+            "Jürgen",
+            "",
+            " admin",
+            "admin  Quarantine",
+            "a_very_long_made_up_category_name_x",
+            "\u{1b}[2J",
+        ] {
+            assert!(!looks_like_category(masked, &vocabulary), "{masked}");
+        }
+        assert_eq!(
+            category("jane.doe@example.com", &vocabulary, false, 40),
+            "(masked: 20 characters)"
+        );
+        assert_eq!(
+            category("jane.doe@example.com", &vocabulary, true, 40),
+            "jane.doe@example.com"
+        );
+        assert_eq!(category("grayware", &vocabulary, false, 40), "grayware");
+        assert_eq!(category("\u{1b}x", &[], true, 40), "\\u001bx");
+    }
 
     #[test]
     fn masked_descriptions_never_contain_the_value() {

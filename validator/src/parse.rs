@@ -10,7 +10,7 @@
 //! of the contract, like a wrong type. The error's pointer is the duplicated
 //! key's (`/serial`, or `/a/b` when nested).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use bumpalo::Bump;
@@ -19,6 +19,25 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Number;
 
 use crate::doc::Doc;
+
+/// The memory a record may take to be parsed and checked, as a multiple of
+/// its length: its document in the arena (and the detailed errors of a
+/// failing record, see [`crate::classify`]) must fit in
+/// `BUDGET_FACTOR × length + BUDGET_SLACK` bytes.
+pub const BUDGET_FACTOR: usize = 16;
+/// What every record may take besides [`BUDGET_FACTOR`] times its length:
+/// room for a small event's fixed costs (its first members).
+pub const BUDGET_SLACK: usize = 1 << 20;
+
+/// The memory budget of a record of `len` bytes.
+pub fn budget_of(len: usize) -> usize {
+    len.saturating_mul(BUDGET_FACTOR)
+        .saturating_add(BUDGET_SLACK)
+}
+
+/// Objects with more members than this check repeated keys by sorting them;
+/// smaller ones use a one-word filter and a scan of their members.
+const SMALL_OBJECT: usize = 32;
 
 /// Why a record's bytes are not a JSON value we accept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +50,9 @@ pub enum ParseError {
     },
     /// An object repeats a key; the JSON pointer of the repeated key.
     DuplicateKey { pointer: String },
+    /// Its document would take more memory than the record's budget
+    /// ([`budget_of`]): a record built to be costly (`[1,1,1,…]`, `[{},{},…]`).
+    OverBudget { budget: usize },
 }
 
 impl fmt::Display for ParseError {
@@ -44,17 +66,49 @@ impl fmt::Display for ParseError {
                 write!(f, "{message} at line {line} column {column}")
             }
             ParseError::DuplicateKey { pointer } => write!(f, "duplicate key at {pointer}"),
+            ParseError::OverBudget { budget } => write!(
+                f,
+                "the record's values would take more than {budget} bytes of memory to check \
+                 ({BUDGET_FACTOR} times its length and 1 MiB)"
+            ),
         }
     }
+}
+
+/// A parsed record: its document, and what it cost.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    pub doc: Doc<'a>,
+    /// Values in the document (each scalar, array and object, keys not counted).
+    pub nodes: usize,
+    /// Bytes of the budget the document took.
+    pub charged: usize,
 }
 
 /// Parses `bytes` as exactly one JSON value, rejecting duplicate keys.
 /// What the document does not borrow from `bytes` is allocated in `arena`.
 pub fn parse<'a>(bytes: &'a [u8], arena: &'a Bump) -> Result<Doc<'a>, ParseError> {
-    let duplicate = RefCell::new(None);
+    parse_within(bytes, arena, budget_of(bytes.len())).map(|parsed| parsed.doc)
+}
+
+/// [`parse`], refusing a document that would take more than `budget` bytes
+/// of the arena (counted as reserved: every array and member list, every
+/// string with escapes, the key sets of large objects).
+pub fn parse_within<'a>(
+    bytes: &'a [u8],
+    arena: &'a Bump,
+    budget: usize,
+) -> Result<Parsed<'a>, ParseError> {
+    let ctx = Ctx {
+        duplicate: RefCell::new(None),
+        remaining: Cell::new(budget),
+        nodes: Cell::new(0),
+        over: Cell::new(false),
+    };
     let seed = Seed {
-        duplicate: &duplicate,
+        ctx: &ctx,
         arena,
+        depth: 0,
     };
     // Checking UTF-8 once for the whole record is cheaper than string by
     // string, and says where the first bad byte is.
@@ -75,32 +129,37 @@ pub fn parse<'a>(bytes: &'a [u8], arena: &'a Bump) -> Result<Doc<'a>, ParseError
     };
     let mut de = serde_json::Deserializer::from_str(text);
     let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    let syntax = |error: &serde_json::Error| ParseError::Syntax {
+        message: message_of(error),
+        line: error.line() as u64,
+        column: error.column() as u64,
+    };
     match result {
-        Ok(value) => Ok(value),
-        Err(error) => match duplicate.into_inner() {
+        Ok(doc) => Ok(Parsed {
+            doc,
+            nodes: ctx.nodes.get(),
+            charged: budget - ctx.remaining.get(),
+        }),
+        Err(_) if ctx.over.get() => Err(ParseError::OverBudget { budget }),
+        Err(error) => match ctx.duplicate.into_inner() {
             // The parse stops at a repeated key: the rest must be JSON too for
             // the record to be an invalid event rather than malformed text.
-            // A full `Value` parse, not `IgnoredAny`: skipping a string does
-            // not check its escapes (a lone surrogate `\ud800` passes), and
-            // this path is taken only for records with a repeated key.
-            Some(mut path) => match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(_) => {
-                    path.reverse();
-                    Err(ParseError::DuplicateKey {
-                        pointer: pointer(&path),
-                    })
+            // Checked by a visitor that decodes every string (skipping one
+            // with `IgnoredAny` does not check its escapes: a lone surrogate
+            // `\ud800` would pass) and keeps nothing.
+            Some(mut path) => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                match Check.deserialize(&mut de).and_then(|()| de.end()) {
+                    Ok(()) => {
+                        path.reverse();
+                        Err(ParseError::DuplicateKey {
+                            pointer: pointer(&path),
+                        })
+                    }
+                    Err(error) => Err(syntax(&error)),
                 }
-                Err(error) => Err(ParseError::Syntax {
-                    message: message_of(&error),
-                    line: error.line() as u64,
-                    column: error.column() as u64,
-                }),
-            },
-            None => Err(ParseError::Syntax {
-                message: message_of(&error),
-                line: error.line() as u64,
-                column: error.column() as u64,
-            }),
+            }
+            None => Err(syntax(&error)),
         },
     }
 }
@@ -124,17 +183,73 @@ pub fn pointer(segments: &[String]) -> String {
     out
 }
 
-/// Builds a [`Doc`] in `arena`; on a duplicate key, records the path (innermost first) in `duplicate`.
+/// What one parse shares between its seeds.
+struct Ctx {
+    /// On a duplicate key, the path to it (innermost first).
+    duplicate: RefCell<Option<Vec<String>>>,
+    /// Bytes of the budget left.
+    remaining: Cell<usize>,
+    nodes: Cell<usize>,
+    /// The budget ran out: the error is that, whatever serde_json says.
+    over: Cell<bool>,
+}
+
+/// Builds a [`Doc`] in `arena`.
 #[derive(Clone, Copy)]
 struct Seed<'s, 'a> {
-    duplicate: &'s RefCell<Option<Vec<String>>>,
+    ctx: &'s Ctx,
     arena: &'a Bump,
+    /// Nesting depth (0: the record itself).
+    depth: u32,
 }
 
 impl Seed<'_, '_> {
     fn push(&self, segment: impl FnOnce() -> String) {
-        if let Some(path) = self.duplicate.borrow_mut().as_mut() {
+        if let Some(path) = self.ctx.duplicate.borrow_mut().as_mut() {
             path.push(segment());
+        }
+    }
+
+    /// Takes `bytes` from the budget, or fails.
+    #[inline]
+    fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
+        let remaining = self.ctx.remaining.get();
+        if bytes > remaining {
+            self.ctx.over.set(true);
+            return Err(E::custom("over the memory budget"));
+        }
+        self.ctx.remaining.set(remaining - bytes);
+        Ok(())
+    }
+
+    /// The error of a repeated `key`, its path started.
+    fn duplicate<E: de::Error>(&self, key: &str) -> E {
+        *self.ctx.duplicate.borrow_mut() = Some(vec![key.to_owned()]);
+        E::custom("duplicate key")
+    }
+
+    #[inline]
+    fn node(&self) {
+        self.ctx.nodes.set(self.ctx.nodes.get() + 1);
+    }
+
+    /// Makes room for one more item in `items`, charging what is reserved.
+    /// Capacity grows from `first` by doubling; every reservation is charged
+    /// whole, since an arena does not give back the buffers a vector leaves.
+    #[inline]
+    fn room<T, E: de::Error>(&self, items: &mut BumpVec<'_, T>, first: usize) -> Result<(), E> {
+        if items.len() == items.capacity() {
+            let more = items.capacity().max(first);
+            self.charge((items.capacity() + more) * std::mem::size_of::<T>())?;
+            items.reserve_exact(more);
+        }
+        Ok(())
+    }
+
+    fn with_depth(self) -> Self {
+        Seed {
+            depth: self.depth + 1,
+            ..self
         }
     }
 }
@@ -155,42 +270,56 @@ impl<'de> Visitor<'de> for Seed<'_, 'de> {
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Doc<'de>, E> {
+        self.node();
         Ok(Doc::Bool(v))
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<Doc<'de>, E> {
+        self.node();
         Ok(Doc::Number(v.into()))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Doc<'de>, E> {
+        self.node();
         Ok(Doc::Number(v.into()))
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Doc<'de>, E> {
+        self.node();
         Ok(Number::from_f64(v).map_or(Doc::Null, Doc::Number))
     }
 
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Doc<'de>, E> {
+        self.node();
         Ok(Doc::String(v))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Doc<'de>, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Doc<'de>, E> {
+        self.node();
+        self.charge(v.len())?;
         Ok(Doc::String(self.arena.alloc_str(v)))
     }
 
     fn visit_none<E>(self) -> Result<Doc<'de>, E> {
+        self.node();
         Ok(Doc::Null)
     }
 
     fn visit_unit<E>(self) -> Result<Doc<'de>, E> {
+        self.node();
         Ok(Doc::Null)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
+        self.node();
+        let inner = self.with_depth();
         let mut items = BumpVec::new_in(self.arena);
         loop {
-            match seq.next_element_seed(self) {
-                Ok(Some(item)) => items.push(item),
+            match seq.next_element_seed(inner) {
+                Ok(Some(item)) => {
+                    self.room(&mut items, 4)?;
+                    items.push(item);
+                }
                 Ok(None) => return Ok(Doc::Array(items.into_bump_slice())),
                 Err(error) => {
                     let index = items.len();
@@ -202,24 +331,44 @@ impl<'de> Visitor<'de> for Seed<'_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Doc<'de>, A::Error> {
-        // Events have a few dozen members: room for them all at once.
-        let mut members = BumpVec::with_capacity_in(32, self.arena);
+        self.node();
+        let inner = self.with_depth();
+        // An event has a few dozen members: room for them all at once; a
+        // nested object starts small (`[{}, {}, …]` must not cost much).
+        let first = if self.depth == 0 { SMALL_OBJECT } else { 4 };
+        let mut members = BumpVec::new_in(self.arena);
         // A one-word filter of the keys seen: a key whose bit is not set yet
         // cannot be a repeat, so the members are scanned only on a collision.
+        // Past `SMALL_OBJECT` members, keys are not checked one by one (a
+        // scan per collision would be quadratic): the object's keys are
+        // sorted once it ends, and a repeat is two equal neighbours. Sorting
+        // is O(n log n) whatever the keys, and takes a `&str` per key, freed at once.
         let mut seen = 0u64;
-        while let Some(key) = access.next_key_seed(Key(self.arena))? {
-            let bit = key_bit(key);
-            if seen & bit != 0 && members.iter().any(|(k, _)| *k == key) {
-                *self.duplicate.borrow_mut() = Some(vec![key.to_owned()]);
-                return Err(de::Error::custom("duplicate key"));
+        while let Some(key) = access.next_key_seed(Key(self))? {
+            if members.len() < SMALL_OBJECT {
+                let bit = key_bit(key);
+                if seen & bit != 0 && members.iter().any(|(k, _)| *k == key) {
+                    return Err(self.duplicate(key));
+                }
+                seen |= bit;
             }
-            seen |= bit;
-            match access.next_value_seed(self) {
-                Ok(value) => members.push((key, value)),
+            match access.next_value_seed(inner) {
+                Ok(value) => {
+                    self.room(&mut members, first)?;
+                    members.push((key, value));
+                }
                 Err(error) => {
                     self.push(|| key.to_owned());
                     return Err(error);
                 }
+            }
+        }
+        if members.len() > SMALL_OBJECT {
+            self.charge(members.len() * std::mem::size_of::<&str>())?;
+            let mut keys: Vec<&str> = members.iter().map(|(k, _)| *k).collect();
+            keys.sort_unstable();
+            if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
+                return Err(self.duplicate(pair[0]));
             }
         }
         Ok(Doc::Object(members.into_bump_slice()))
@@ -235,9 +384,9 @@ fn key_bit(key: &str) -> u64 {
 }
 
 /// An object key, borrowed from the record when it has no escapes, else allocated in the arena.
-struct Key<'a>(&'a Bump);
+struct Key<'s, 'a>(Seed<'s, 'a>);
 
-impl<'de> DeserializeSeed<'de> for Key<'de> {
+impl<'de> DeserializeSeed<'de> for Key<'_, 'de> {
     type Value = &'de str;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<&'de str, D::Error> {
@@ -245,7 +394,7 @@ impl<'de> DeserializeSeed<'de> for Key<'de> {
     }
 }
 
-impl<'de> Visitor<'de> for Key<'de> {
+impl<'de> Visitor<'de> for Key<'_, 'de> {
     type Value = &'de str;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -256,8 +405,66 @@ impl<'de> Visitor<'de> for Key<'de> {
         Ok(v)
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<&'de str, E> {
-        Ok(self.0.alloc_str(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<&'de str, E> {
+        self.0.charge(v.len())?;
+        Ok(self.0.arena.alloc_str(v))
+    }
+}
+
+/// Checks that a text is JSON, keeping nothing (every string decoded, so
+/// its escapes are checked).
+#[derive(Clone, Copy)]
+struct Check;
+
+impl<'de> DeserializeSeed<'de> for Check {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Check {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Check)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<(), A::Error> {
+        while access.next_key_seed(Check)?.is_some() {
+            access.next_value_seed(Check)?;
+        }
+        Ok(())
     }
 }
 
@@ -330,6 +537,44 @@ mod tests {
             (message.as_str(), line, column),
             ("not valid UTF-8 text", 2, 10)
         );
+    }
+
+    #[test]
+    fn many_keys_and_repeats_after_the_small_filter() {
+        let keys: Vec<String> = (0..1000).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{}}}", keys.join(","));
+        assert_eq!(
+            parsed(text.as_bytes()).unwrap().as_object().unwrap().len(),
+            1000
+        );
+        let text = format!("{{\"a\": {{{}, \"k7\": 0}}}}", keys.join(","));
+        assert_eq!(
+            parsed(text.as_bytes()),
+            Err(ParseError::DuplicateKey {
+                pointer: "/a/k7".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_costly_document_is_refused_within_its_budget() {
+        let items = vec!["{}"; 100_000].join(",");
+        let text = format!("[{items}]");
+        let arena = Bump::new();
+        let parsed = parse_within(text.as_bytes(), &arena, 40 * text.len()).unwrap();
+        assert_eq!(parsed.nodes, 100_001);
+        assert!(parsed.charged <= 40 * text.len());
+        let arena = Bump::new();
+        let budget = text.len();
+        assert_eq!(
+            parse_within(text.as_bytes(), &arena, budget).unwrap_err(),
+            ParseError::OverBudget { budget }
+        );
+        assert!(arena.allocated_bytes() <= 2 * budget + 64 * 1024);
+        // An escaped string is charged too.
+        let text = format!("\"{}\"", "\\n".repeat(1000));
+        assert!(parse_within(text.as_bytes(), &Bump::new(), 500).is_err());
+        assert!(parse_within(text.as_bytes(), &Bump::new(), 5000).is_ok());
     }
 
     #[test]

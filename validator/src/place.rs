@@ -7,13 +7,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The position of a record inside its input, without the input's name.
 ///
 /// Lines and columns are 1-based, as editors show them; `index` and `entry`
 /// are 0-based, as in a JSON pointer (`/events/3`, `/log/entries/3`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Locus {
     /// Line in the input file (for HAR records: absent, see `entry`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,10 +43,13 @@ impl Locus {
 }
 
 /// A record's place: the input's name and the position inside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     /// The input as named on the command line (`-` is `<stdin>`).
-    #[serde(serialize_with = "serialize_arc_str")]
+    #[serde(
+        serialize_with = "serialize_arc_str",
+        deserialize_with = "deserialize_arc_str"
+    )]
     pub source: Arc<str>,
     /// Where in the input.
     #[serde(flatten)]
@@ -55,16 +58,24 @@ pub struct Place {
 
 impl Place {
     /// A place in `source`.
+    /// A control character in the name is written `\u001b` (names are
+    /// printed in every format: see [`crate::mask::printable`]).
     pub fn new(source: impl Into<Arc<str>>, locus: Locus) -> Self {
-        Place {
-            source: source.into(),
-            locus,
-        }
+        let source: Arc<str> = source.into();
+        let source = match crate::mask::printable(&source, usize::MAX) {
+            std::borrow::Cow::Borrowed(_) => source.clone(),
+            std::borrow::Cow::Owned(escaped) => Arc::from(escaped),
+        };
+        Place { source, locus }
     }
 }
 
 fn serialize_arc_str<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(value)
+}
+
+fn deserialize_arc_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
+    String::deserialize(deserializer).map(Arc::from)
 }
 
 impl fmt::Display for Place {

@@ -6,26 +6,26 @@
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
-use crate::mask::{describe, truncate};
+use crate::mask::{category, describe, printable, truncate};
 
 /// The longest JSON pointer kept in a problem: a pointer names keys, and a
 /// made-up key can be as long as a record; a longer one is cut, marked `…`.
 pub const MAX_POINTER: usize = 200;
+/// The longest message kept in a problem.
+pub const MAX_MESSAGE: usize = 400;
 
-fn bounded(pointer: String) -> String {
-    // A pointer of at most `MAX_POINTER` bytes has at most as many characters.
-    if pointer.len() <= MAX_POINTER {
-        pointer
-    } else {
-        truncate(&pointer, MAX_POINTER)
+/// A pointer or a message as kept: cut, and printable ([`printable`]).
+fn bounded(text: String, max: usize) -> String {
+    match printable(&text, max) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(text) => text,
     }
 }
 
 /// What is wrong, and where: in the event and in the schema.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// JSON pointer in the event (`""` is the event itself).
     pub pointer: String,
@@ -43,16 +43,16 @@ impl Problem {
     /// A problem found before any schema was applied.
     pub fn new(pointer: impl Into<String>, keyword: &str, message: impl Into<String>) -> Self {
         Problem {
-            pointer: bounded(pointer.into()),
+            pointer: bounded(pointer.into(), MAX_POINTER),
             keyword: keyword.to_owned(),
             schema: None,
-            message: message.into(),
+            message: bounded(message.into(), MAX_MESSAGE),
         }
     }
 
     /// The problems of one jsonschema error (several for several unexpected fields).
     pub fn from_validation(error: &ValidationError<'_>, show: bool) -> Vec<Problem> {
-        let pointer = bounded(error.instance_path().as_str().to_owned());
+        let pointer = bounded(error.instance_path().as_str().to_owned(), MAX_POINTER);
         let schema = error
             .absolute_keyword_location()
             .map(|uri| short_location(uri.as_str()));
@@ -62,7 +62,7 @@ impl Problem {
             pointer: pointer.clone(),
             keyword: keyword.clone(),
             schema: schema.clone(),
-            message,
+            message: bounded(message, MAX_MESSAGE),
         };
         let message = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected }
@@ -72,13 +72,13 @@ impl Problem {
                     .map(|name| {
                         make(format!(
                             "undocumented field `{}` (the strict reading allows only the documented fields)",
-                            truncate(name, 60)
+                            category(name, &[], show, 60)
                         ))
                     })
                     .collect();
             }
             ValidationErrorKind::Required { property } => match property.as_str() {
-                Some(name) => format!("required field `{name}` is missing"),
+                Some(name) => format!("required field `{}` is missing", truncate(name, 60)),
                 None => "a required field is missing".to_owned(),
             },
             ValidationErrorKind::Type { kind } => {
@@ -168,20 +168,18 @@ fn expected_types(kind: &TypeKind) -> String {
 }
 
 /// The problem of an event whose `log_type` is missing or not a string.
-pub(crate) fn log_type_problem(log_type: Option<&Value>, show: bool) -> Problem {
-    match log_type {
+/// `found` describes the value, when there is one ([`crate::mask::describe_doc`]).
+pub(crate) fn log_type_problem(found: Option<String>) -> Problem {
+    match found {
         None => Problem::new(
             "/log_type",
             "log_type",
             "required field `log_type` is missing",
         ),
-        Some(value) => Problem::new(
+        Some(found) => Problem::new(
             "/log_type",
             "log_type",
-            format!(
-                "must be a string naming the event type, found {}",
-                describe(value, show)
-            ),
+            format!("must be a string naming the event type, found {found}"),
         ),
     }
 }

@@ -15,11 +15,11 @@ use std::sync::Arc;
 
 use aperture_events_schema::reading::Reading;
 use bumpalo::Bump;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classify::{Class, Examined, Validator, Verdict};
 use crate::drift::{DriftAcc, DriftReport, MAX_NAME};
-use crate::mask::cut;
+use crate::mask::category;
 use crate::place::{Locus, Place};
 use crate::problem::Problem;
 
@@ -28,10 +28,15 @@ pub const DEFAULT_MAX_ERRORS: usize = 1000;
 /// The most memory a worker's arena keeps between records.
 const MAX_ARENA: usize = 8 << 20;
 /// Notes (non-event HTTP responses) kept.
-const MAX_NOTES: usize = 100;
+pub(crate) const MAX_NOTES: usize = 100;
+/// The most text the listed record errors may hold, in bytes (their
+/// pointers, messages and places): with [`crate::classify::MAX_PROBLEMS`] per
+/// record and messages cut, `--max-errors` alone would allow far more. Past
+/// it, records are counted in `errors_omitted`, not listed.
+pub const MAX_ERROR_BYTES: usize = 4 << 20;
 
 /// Counts of one event type.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeCounts {
     pub total: u64,
     pub valid: u64,
@@ -45,11 +50,11 @@ impl TypeCounts {
         self.total == 0
     }
 
-    fn add(&mut self, other: TypeCounts) {
-        self.total += other.total;
-        self.valid += other.valid;
-        self.invalid += other.invalid;
-        self.unknown_type += other.unknown_type;
+    pub(crate) fn add(&mut self, other: TypeCounts) {
+        self.total = self.total.saturating_add(other.total);
+        self.valid = self.valid.saturating_add(other.valid);
+        self.invalid = self.invalid.saturating_add(other.invalid);
+        self.unknown_type = self.unknown_type.saturating_add(other.unknown_type);
     }
 }
 
@@ -57,6 +62,8 @@ impl TypeCounts {
 pub const MAX_LOG_TYPES: usize = 1000;
 
 /// The counts of a run. `valid + invalid + malformed + unknown_type == total`.
+///
+/// Read back from a report with `Deserialize` (see [`crate::merge`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
     /// `tolerant` or `strict`.
@@ -72,7 +79,7 @@ pub struct Summary {
     /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`] characters).
     pub by_log_type: BTreeMap<String, TypeCounts>,
     /// Unknown types that found `by_log_type` full, counted together.
-    #[serde(skip_serializing_if = "TypeCounts::is_empty")]
+    #[serde(default, skip_serializing_if = "TypeCounts::is_empty")]
     pub other_log_types: TypeCounts,
     /// HTTP responses without an event (`204 No Content`): not records.
     pub no_event_responses: u64,
@@ -83,20 +90,20 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The counts a new `log_type` goes to: its own, unless it is an unknown
-    /// type and the summary lists as many as it keeps already.
-    fn counts_of(&mut self, log_type: &str, unknown: bool) -> &mut TypeCounts {
-        let name = cut(log_type, MAX_NAME);
+    /// The counts a new `log_type` goes to, by its name as shown
+    /// ([`category`]): its own, unless it is an unknown type and the summary
+    /// lists as many as it keeps already.
+    pub(crate) fn counts_of(&mut self, name: String, unknown: bool) -> &mut TypeCounts {
         let listed = self.by_log_type.len();
-        if unknown && listed >= MAX_LOG_TYPES && !self.by_log_type.contains_key(name.as_ref()) {
+        if unknown && listed >= MAX_LOG_TYPES && !self.by_log_type.contains_key(&name) {
             return &mut self.other_log_types;
         }
-        self.by_log_type.entry(name.into_owned()).or_default()
+        self.by_log_type.entry(name).or_default()
     }
 }
 
 /// A record that is not accepted, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordError {
     /// Where: `source`, `line`, `column`, `response`, `entry`, `index` (flattened into the error).
     #[serde(flatten)]
@@ -106,11 +113,25 @@ pub struct RecordError {
     pub log_type: Option<String>,
     pub problems: Vec<Problem>,
     #[serde(skip)]
-    seq: u64,
+    pub(crate) seq: u64,
+}
+
+impl RecordError {
+    /// The bytes of text it holds, for [`MAX_ERROR_BYTES`].
+    fn size(&self) -> usize {
+        let problems: usize = self
+            .problems
+            .iter()
+            .map(|p| {
+                p.pointer.len() + p.message.len() + p.schema.as_ref().map_or(0, String::len) + 64
+            })
+            .sum();
+        problems + self.place.source.len() + self.log_type.as_ref().map_or(0, String::len) + 64
+    }
 }
 
 /// Something worth saying about an input that is not a record (an error response).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Note {
     #[serde(flatten)]
     pub place: Place,
@@ -118,7 +139,7 @@ pub struct Note {
 }
 
 /// An input that could not be read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputError {
     pub source: String,
     pub message: String,
@@ -140,6 +161,9 @@ pub struct Report {
     acc: DriftAcc,
     #[serde(skip)]
     max_errors: usize,
+    /// Bytes of text in `errors` ([`RecordError::size`]).
+    #[serde(skip)]
+    error_bytes: usize,
     #[serde(skip)]
     reading: Reading,
 }
@@ -162,6 +186,7 @@ impl Report {
             inputs: Vec::new(),
             acc: DriftAcc::default(),
             max_errors: DEFAULT_MAX_ERRORS,
+            error_bytes: 0,
             reading,
         }
     }
@@ -238,7 +263,8 @@ impl Report {
                 (None, None) => {}
             }
         }
-        self.count(examined.class, examined.log_type);
+        let show = validator.options().show_values;
+        self.count(examined.class, examined.log_type, show);
         if !examined.class.is_accepted(self.reading) || !examined.problems.is_empty() {
             let mut problems = examined.problems;
             let mut locus = locus;
@@ -264,13 +290,13 @@ impl Report {
                 seq,
                 Place::new(source.clone(), locus),
                 examined.class,
-                examined.log_type.map(|t| cut(t, MAX_NAME).into_owned()),
+                examined.log_type.map(|t| category(t, &[], show, MAX_NAME)),
                 problems,
             );
         }
     }
 
-    fn count(&mut self, class: Class, log_type: Option<&str>) {
+    fn count(&mut self, class: Class, log_type: Option<&str>, show: bool) {
         let s = &mut self.summary;
         s.total += 1;
         match class {
@@ -282,7 +308,10 @@ impl Report {
         if let Some(log_type) = log_type {
             let counts = match s.by_log_type.get_mut(log_type) {
                 Some(counts) => counts,
-                None => s.counts_of(log_type, class == Class::UnknownType),
+                None => s.counts_of(
+                    category(log_type, &[], show, MAX_NAME),
+                    class == Class::UnknownType,
+                ),
             };
             counts.total += 1;
             match class {
@@ -304,14 +333,17 @@ impl Report {
     ) {
         // Records arrive in increasing `seq` within one report, so the first
         // `max_errors` kept here include the first `max_errors` overall.
-        if self.errors.len() < self.max_errors {
-            self.errors.push(RecordError {
-                place,
-                class,
-                log_type,
-                problems,
-                seq,
-            });
+        let error = RecordError {
+            place,
+            class,
+            log_type,
+            problems,
+            seq,
+        };
+        let size = error.size();
+        if self.errors.len() < self.max_errors && self.error_bytes + size <= MAX_ERROR_BYTES {
+            self.error_bytes += size;
+            self.errors.push(error);
         } else {
             self.errors_omitted += 1;
         }
@@ -351,9 +383,27 @@ impl Report {
     pub fn unreadable(&mut self, source: &str, message: String) {
         self.summary.unreadable_inputs += 1;
         self.inputs.push(InputError {
-            source: source.to_owned(),
-            message,
+            source: crate::mask::printable(source, 4096).into_owned(),
+            message: crate::mask::printable(&message, 400).into_owned(),
         });
+    }
+
+    /// Keeps the first listed errors within `max_errors` and
+    /// [`MAX_ERROR_BYTES`]; the others are counted in `errors_omitted`.
+    pub(crate) fn cap_errors(&mut self, max_errors: usize) {
+        let mut bytes = 0;
+        let kept = self
+            .errors
+            .iter()
+            .take(max_errors)
+            .take_while(|e| {
+                bytes += e.size();
+                bytes <= MAX_ERROR_BYTES
+            })
+            .count();
+        self.errors_omitted += (self.errors.len() - kept) as u64;
+        self.errors.truncate(kept);
+        self.error_bytes = self.errors.iter().map(RecordError::size).sum();
     }
 
     /// Adds the counts of another report of the same run.
@@ -368,10 +418,11 @@ impl Report {
         s.error_responses += o.error_responses;
         s.unreadable_inputs += o.unreadable_inputs;
         for (log_type, c) in o.by_log_type {
-            s.counts_of(&log_type, c.unknown_type > 0).add(c);
+            s.counts_of(log_type, c.unknown_type > 0).add(c);
         }
         s.other_log_types.add(o.other_log_types);
         self.errors.extend(other.errors);
+        self.error_bytes += other.error_bytes;
         self.errors_omitted += other.errors_omitted;
         self.notes.extend(other.notes);
         self.inputs.extend(other.inputs);
@@ -381,12 +432,11 @@ impl Report {
     /// Puts errors in input order, keeps the first `max_errors`, and computes the drift report.
     pub fn finish(&mut self, validator: &Validator) {
         self.errors.sort_by_key(|e| e.seq);
-        if self.errors.len() > self.max_errors {
-            self.errors_omitted += (self.errors.len() - self.max_errors) as u64;
-            self.errors.truncate(self.max_errors);
-        }
+        self.cap_errors(self.max_errors);
         self.notes.truncate(MAX_NOTES);
-        self.drift = self.acc.report(validator.compiled());
+        self.drift = self
+            .acc
+            .report(validator.compiled(), validator.options().show_values);
     }
 
     /// Whether every record is accepted (unknown types only in the tolerant reading).

@@ -7,15 +7,19 @@
 //! # Design
 //! The channel between the reader and the workers is bounded, so memory
 //! holds a few batches, never a file: peak memory does not grow with input
-//! size. Records are numbered in input order so that the merged report lists
+//! size. A record larger than a batch travels alone, handed on without a
+//! copy, and only one such batch is in flight at a time ([`Gate`]): however
+//! many workers there are, one large record is being checked while the
+//! reader holds the next, so the memory bound ([`memory_bound`]) grows with
+//! `-j` only by what small records cost. Records are numbered in input order so that the merged report lists
 //! errors in the order they appear, whatever thread saw them.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use bumpalo::Bump;
 use rayon::iter::{ParallelBridge, ParallelIterator};
@@ -29,6 +33,30 @@ use crate::report::{DEFAULT_MAX_ERRORS, Report};
 const BATCH_RECORDS: usize = 512;
 /// Bytes per batch, whichever limit comes first.
 const BATCH_BYTES: usize = 1 << 20;
+
+/// What a run takes whatever its input: the program, its compiled schemas,
+/// the reader's buffers.
+pub const MEMORY_BASE: u64 = 16 << 20;
+/// What each worker may add: batches of small records (its share of the
+/// channel, the one it checks), its arena kept between records, and the
+/// budget of a record up to [`BATCH_BYTES`].
+pub const MEMORY_PER_WORKER: u64 = 32 << 20;
+/// Peak memory per byte of `--max-record-size`: the reader holds a record
+/// and a copy of the next (2), the large record being checked is held once
+/// (1), its document and detailed errors take at most its budget
+/// ([`crate::parse::BUDGET_FACTOR`], 16), and serde_json's buffer for an
+/// escaped string at most its length (1).
+pub const MEMORY_PER_RECORD_BYTE: u64 = 20;
+
+/// The most memory a run with records of at most `max_record_size` bytes
+/// and `workers` worker threads takes, in bytes:
+/// `MEMORY_BASE + 20 × max_record_size + workers × MEMORY_PER_WORKER`
+/// (see `validator/README.md` for the model and the measured figures).
+pub fn memory_bound(max_record_size: usize, workers: usize) -> u64 {
+    MEMORY_BASE
+        + MEMORY_PER_RECORD_BYTE * max_record_size as u64
+        + workers as u64 * MEMORY_PER_WORKER
+}
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -56,6 +84,8 @@ struct Batch {
     source: Arc<str>,
     data: Vec<u8>,
     records: Vec<(u64, Locus, Range<usize>)>,
+    /// Held by a batch of one record larger than [`BATCH_BYTES`]; given back when the batch is dropped.
+    _large: Option<LargeTicket>,
 }
 
 impl Batch {
@@ -64,7 +94,39 @@ impl Batch {
             source,
             data: Vec::new(),
             records: Vec::new(),
+            _large: None,
         }
+    }
+}
+
+/// Lets one batch with a large record be in flight at a time.
+#[derive(Debug, Default)]
+struct Gate {
+    busy: Mutex<bool>,
+    free: Condvar,
+}
+
+impl Gate {
+    /// Waits until no large batch is in flight, and takes the ticket.
+    fn enter(self: &Arc<Self>) -> LargeTicket {
+        let mut busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        while *busy {
+            busy = self.free.wait(busy).unwrap_or_else(PoisonError::into_inner);
+        }
+        *busy = true;
+        LargeTicket(self.clone())
+    }
+}
+
+/// The right to have a large batch in flight, given back when dropped (even
+/// by a worker that unwinds).
+#[derive(Debug)]
+struct LargeTicket(Arc<Gate>);
+
+impl Drop for LargeTicket {
+    fn drop(&mut self) {
+        *self.0.busy.lock().unwrap_or_else(PoisonError::into_inner) = false;
+        self.0.free.notify_all();
     }
 }
 
@@ -83,6 +145,7 @@ struct Batcher {
     spares: Receiver<Spare>,
     seq: u64,
     report: Report,
+    gate: Arc<Gate>,
 }
 
 impl Batcher {
@@ -93,7 +156,22 @@ impl Batcher {
             source,
             data,
             records,
+            _large: None,
         }
+    }
+
+    /// Sends one large record alone, its buffer moved, once no other large one is in flight.
+    fn send_large(&mut self, locus: Locus, data: Vec<u8>, range: Range<usize>) {
+        self.flush();
+        let large = Some(self.gate.enter());
+        let batch = Batch {
+            source: self.batch.source.clone(),
+            data,
+            records: vec![(self.seq, locus, range)],
+            _large: large,
+        };
+        self.seq += 1;
+        let _ = self.tx.send(batch);
     }
 
     fn flush(&mut self) {
@@ -111,6 +189,9 @@ impl Batcher {
 
 impl Sink for Batcher {
     fn record(&mut self, locus: Locus, bytes: &[u8]) {
+        if bytes.len() > BATCH_BYTES {
+            return self.send_large(locus, bytes.to_vec(), 0..bytes.len());
+        }
         let start = self.batch.data.len();
         self.batch.data.extend_from_slice(bytes);
         self.batch
@@ -119,6 +200,14 @@ impl Sink for Batcher {
         self.seq += 1;
         if self.batch.records.len() >= BATCH_RECORDS || self.batch.data.len() >= BATCH_BYTES {
             self.flush();
+        }
+    }
+
+    fn record_owned(&mut self, locus: Locus, bytes: Vec<u8>, range: Range<usize>) {
+        if range.len() > BATCH_BYTES {
+            self.send_large(locus, bytes, range);
+        } else {
+            self.record(locus, &bytes[range]);
         }
     }
 
@@ -175,6 +264,7 @@ pub fn run(
                 spares,
                 seq: 0,
                 report: fresh(),
+                gate: Arc::new(Gate::default()),
             };
             for source in sources {
                 read_source(source, &mut batcher, progress, &options.read);
@@ -202,8 +292,14 @@ pub fn run(
                         if batch.data.capacity() <= 2 * BATCH_BYTES {
                             batch.data.clear();
                             // The reader may be done already: then the buffers are simply dropped.
-                            let _ = spare_tx.send((batch.data, batch.records));
+                            let _ = spare_tx.send((
+                                std::mem::take(&mut batch.data),
+                                std::mem::take(&mut batch.records),
+                            ));
                         }
+                        // A large batch's ticket is given back once its
+                        // memory is: the data here, the arena in `observe_at`.
+                        drop(batch);
                         (report, arena)
                     },
                 )
@@ -236,7 +332,8 @@ pub fn run(
 }
 
 fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64, read: &ReadOptions) {
-    let name: Arc<str> = Arc::from(source.name());
+    // A file name is printed in every format: no control character in it.
+    let name: Arc<str> = Arc::from(crate::mask::printable(&source.name(), 4096).as_ref());
     batcher.flush();
     batcher.batch = batcher.fresh(name.clone());
     let result = match source {

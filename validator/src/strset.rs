@@ -77,6 +77,11 @@ impl StrSet {
         }
     }
 
+    /// The strings, in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().map(String::as_str)
+    }
+
     /// Whether `text` is in the set.
     #[inline]
     pub fn contains(&self, text: &str) -> bool {

@@ -11,6 +11,10 @@
 
 use std::io::{self, BufRead, Read};
 
+/// The capacity a reader's buffer keeps between records; a larger one is
+/// given back after its record.
+pub(super) const KEEP_CAPACITY: usize = 1 << 20;
+
 /// How much of a line [`read_line`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Line {
@@ -80,10 +84,21 @@ impl Record {
         self.limit
     }
 
-    /// Empties the record for the next one (keeping its allocation).
+    /// Empties the record for the next one (keeping its allocation, unless
+    /// a large record grew it: memory goes back to what small records need).
     pub(super) fn clear(&mut self) {
+        if self.bytes.capacity() > KEEP_CAPACITY {
+            self.bytes = Vec::new();
+        }
         self.bytes.clear();
         self.over = false;
+    }
+
+    /// Gives up the record's bytes (`None` past the limit), leaving it empty.
+    pub(super) fn take(&mut self) -> Option<Vec<u8>> {
+        let bytes = std::mem::take(&mut self.bytes);
+        let over = std::mem::replace(&mut self.over, false);
+        (!over).then_some(bytes)
     }
 
     /// Adds one byte; past the limit, drops what was kept and keeps nothing more.
@@ -97,6 +112,19 @@ impl Record {
         } else {
             self.over = true;
             // Release the memory now: the rest of the value may be long to skip.
+            self.bytes = Vec::new();
+        }
+    }
+
+    /// Adds `bytes`, as [`Record::push`] each of them.
+    pub(super) fn extend(&mut self, bytes: &[u8]) {
+        if self.over {
+            return;
+        }
+        if self.bytes.len() + bytes.len() <= self.limit {
+            self.bytes.extend_from_slice(bytes);
+        } else {
+            self.over = true;
             self.bytes = Vec::new();
         }
     }
@@ -151,5 +179,9 @@ mod tests {
         record.clear();
         record.push(b'x');
         assert_eq!(record.bytes(), Some(&b"x"[..]));
+        record.extend(b"yz");
+        assert_eq!(record.bytes(), Some(&b"xyz"[..]));
+        record.extend(b"w");
+        assert_eq!(record.bytes(), None);
     }
 }

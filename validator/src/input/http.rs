@@ -44,6 +44,34 @@ fn status_of(line: &[u8]) -> Option<u16> {
     std::str::from_utf8(code).ok()?.parse().ok()
 }
 
+/// The most of a header value kept (a content type is a few dozen
+/// characters; a hostile one can be as long as a record).
+const MAX_HEADER: usize = 200;
+
+/// A header value as kept: cut to [`MAX_HEADER`] characters, keeping
+/// whether the whole value names JSON (`…; x=json` past the cut) by ending
+/// the cut text with `json`.
+pub(super) fn kept_header(value: &str) -> String {
+    if value.len() <= MAX_HEADER {
+        return value.to_owned();
+    }
+    let mut kept = crate::mask::truncate(value, MAX_HEADER);
+    if names_json(value) && !names_json(&kept) {
+        kept.push_str(" (json)");
+    }
+    kept
+}
+
+/// Whether a content type names JSON (`application/json`, `…+json`), in any case.
+fn names_json(content_type: &str) -> bool {
+    let bytes = content_type.as_bytes();
+    memchr::memchr2_iter(b'j', b'J', bytes).any(|at| {
+        bytes
+            .get(at..at + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"json"))
+    })
+}
+
 /// `Name: value` with a token name.
 fn header_of(line: &[u8]) -> Option<(String, String)> {
     let text = std::str::from_utf8(line).ok()?;
@@ -173,7 +201,7 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) 
             }
             if let Some((name, value)) = header_of(text) {
                 match name.as_str() {
-                    "content-type" => response.content_type = Some(value),
+                    "content-type" => response.content_type = Some(kept_header(&value)),
                     "transfer-encoding" => {
                         response.chunked = value.to_ascii_lowercase().contains("chunked");
                     }
@@ -255,9 +283,12 @@ pub(super) fn respond(
         204 => sink.malformed(locus, "a 204 No Content response with a body".to_owned()),
         200..=299 if blank => sink.malformed(locus, format!("a {status} response without a body")),
         200..=299 => match content_type {
-            Some(ct) if !ct.to_ascii_lowercase().contains("json") => sink.malformed(
+            Some(ct) if !names_json(ct) => sink.malformed(
                 locus,
-                format!("the body's content type is `{ct}`, not JSON"),
+                format!(
+                    "the body's content type is `{}`, not JSON",
+                    crate::mask::printable(ct, 100)
+                ),
             ),
             _ => {
                 // An in-memory body cannot fail to read.

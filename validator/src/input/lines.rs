@@ -62,12 +62,22 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) 
             bounded::skip_line(&mut reader)?;
             continue;
         }
+        if buf.len() > KEEP_CAPACITY {
+            // A long line that is one record is handed on with its buffer, not copied.
+            if let Some((locus, range)) =
+                record_of(&buf, line).filter(|(_, r)| !is_container(&buf[r.clone()]))
+            {
+                sink.record_owned(locus, std::mem::take(&mut buf), range);
+                continue;
+            }
+        }
         one_line(&buf, line, sink, limit)?;
     }
 }
 
-/// Hands on line number `line` (its line break, if any, still on it or not).
-fn one_line(bytes: &[u8], line: u64, sink: &mut dyn Sink, limit: usize) -> io::Result<()> {
+/// Where the record of line number `line` is in `bytes` (blanks and BOMs
+/// trimmed), if the line is not blank.
+fn record_of(bytes: &[u8], line: u64) -> Option<(Locus, std::ops::Range<usize>)> {
     let end = bytes
         .iter()
         .rposition(|b| !b.is_ascii_whitespace())
@@ -78,13 +88,23 @@ fn one_line(bytes: &[u8], line: u64, sink: &mut dyn Sink, limit: usize) -> io::R
         text = rest.trim_ascii_start();
     }
     if text.is_empty() {
-        return Ok(());
+        return None;
     }
+    let start = end - text.len();
     let locus = Locus {
         line: Some(line),
-        column: Some((end - text.len()) as u64 + 1),
+        column: Some(start as u64 + 1),
         ..Locus::default()
     };
+    Some((locus, start..end))
+}
+
+/// Hands on line number `line` (its line break, if any, still on it or not).
+fn one_line(bytes: &[u8], line: u64, sink: &mut dyn Sink, limit: usize) -> io::Result<()> {
+    let Some((locus, range)) = record_of(bytes, line) else {
+        return Ok(());
+    };
+    let text = &bytes[range];
     if is_container(text) {
         Scanner::new(text, locus, limit)
             .reading_har(super::har::entry)

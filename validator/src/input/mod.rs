@@ -40,8 +40,16 @@ pub use sources::{Source, expand};
 /// Buffer size of the readers: large enough to see a whole first line of NDJSON.
 const BUFFER: usize = 64 * 1024;
 
-/// The default maximum record size: 256 MiB.
-pub const DEFAULT_MAX_RECORD_SIZE: usize = 256 << 20;
+/// The default maximum record size: 8 MiB.
+///
+/// # Design
+/// Real events are a few kB, and the largest record a reader holds whole is
+/// an HTTP body or a HAR entry of a bulk response: 100 events, under 1 MiB
+/// (base64 included). 8 MiB is ten times that, and keeps the memory bound
+/// ([`crate::run::memory_bound`]: 20 times the limit, plus the base and the
+/// workers) near 250 MiB on two cores; the former 256 MiB let a 1 MB gzip
+/// ask for gigabytes.
+pub const DEFAULT_MAX_RECORD_SIZE: usize = 8 << 20;
 
 /// How to read inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +73,12 @@ impl Default for ReadOptions {
 pub trait Sink {
     /// The bytes of one record (to be classified) and where it starts.
     fn record(&mut self, locus: Locus, bytes: &[u8]);
+    /// [`Sink::record`] for a record the reader holds in a buffer of its own
+    /// (`bytes[range]`), which it gives up: a large record can then be
+    /// handed on without being copied (memory holds it once, not twice).
+    fn record_owned(&mut self, locus: Locus, bytes: Vec<u8>, range: std::ops::Range<usize>) {
+        self.record(locus, &bytes[range]);
+    }
     /// Something the reader itself found not to be an event (counted as a malformed record).
     fn malformed(&mut self, locus: Locus, message: String);
     /// An HTTP response without an event (204).

@@ -29,16 +29,17 @@
 use std::io::{self, Read};
 
 use super::Sink;
-use super::bounded::{Record, too_long};
+use super::bounded::{KEEP_CAPACITY, Record, too_long};
 use crate::place::Locus;
 
 /// The bytes of a key kept to compare it (quotes included): more than any
 /// key the scanner looks for, so a longer key compares unequal to them all.
 const KEY_PREFIX: usize = 64;
 
-/// Reads one HAR entry (its raw JSON, its index, where it starts) into the
-/// sink, with the maximum record size.
-pub(super) type HarEntry = fn(&[u8], u64, Locus, &mut dyn Sink, usize);
+/// Reads one HAR entry (its raw JSON, given up so that it can be freed
+/// before the body is read; its index; where it starts) into the sink, with
+/// the maximum record size.
+pub(super) type HarEntry = fn(Vec<u8>, u64, Locus, &mut dyn Sink, usize);
 
 /// Scans a JSON document from a reader, tracking lines and columns.
 pub(crate) struct Scanner<R> {
@@ -147,6 +148,13 @@ impl<R: Read> Scanner<R> {
     fn emit(&mut self, sink: &mut dyn Sink, locus: Locus) {
         self.recording = false;
         match self.record.bytes() {
+            // A large record is handed on with its buffer, not copied.
+            Some(bytes) if bytes.len() > KEEP_CAPACITY => {
+                if let Some(bytes) = self.record.take() {
+                    let range = 0..bytes.len();
+                    sink.record_owned(locus, bytes, range);
+                }
+            }
             Some(bytes) => sink.record(locus, bytes),
             None => sink.malformed(locus, too_long(self.record.limit())),
         }
@@ -250,7 +258,7 @@ impl<R: Read> Scanner<R> {
             if key == b"\"events\"" && !seen_log_type && next == Some(b'[') {
                 self.recording = false;
                 self.array(sink)?;
-                return self.rest(1);
+                return self.bulk_rest(sink);
             }
             if let Some(entry) = self
                 .har
@@ -273,6 +281,58 @@ impl<R: Read> Scanner<R> {
                     return Ok(());
                 }
                 _ => return self.finish_broken(sink, at),
+            }
+        }
+    }
+
+    /// The members of a bulk body after its `events`, to its closing `}`.
+    /// A second `events` key is malformed (parsers keep one or the other:
+    /// which events the body holds is ambiguous) and its events are not
+    /// read; a body that ends before its `}` is malformed where it ends.
+    fn bulk_rest(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        loop {
+            match self.skip_ws()? {
+                Some(b'}') => {
+                    self.bump()?;
+                    return Ok(());
+                }
+                Some(b',') => {
+                    self.bump()?;
+                }
+                Some(b'"') => {
+                    let at = self.here();
+                    let key = self.string()?;
+                    if key == b"\"events\"" {
+                        sink.malformed(
+                            at,
+                            "the bulk body repeats the key `events`: which events it holds is \
+                             ambiguous; the second list is not read"
+                                .to_owned(),
+                        );
+                        return self.rest(1);
+                    }
+                    if self.skip_ws()? == Some(b':') {
+                        self.bump()?;
+                        self.skip_ws()?;
+                    }
+                    self.value()?;
+                }
+                None => {
+                    sink.malformed(
+                        self.here(),
+                        "the input ends inside the bulk body: `}` expected after its events"
+                            .to_owned(),
+                    );
+                    return Ok(());
+                }
+                Some(_) => {
+                    sink.malformed(
+                        self.here(),
+                        "expected `,` or `}` after the bulk body's events; the rest of it is skipped"
+                            .to_owned(),
+                    );
+                    return self.rest(1);
+                }
             }
         }
     }
@@ -316,14 +376,15 @@ impl<R: Read> Scanner<R> {
                     self.start_recording();
                     self.value()?;
                     self.recording = false;
-                    match self.record.bytes() {
-                        Some(raw) => read_entry(raw, entry, at, sink, self.record.limit()),
+                    let limit = self.record.limit();
+                    match self.record.take() {
+                        Some(raw) => read_entry(raw, entry, at, sink, limit),
                         None => {
                             let locus = Locus {
                                 entry: Some(entry),
                                 ..at
                             };
-                            sink.malformed(locus, too_long(self.record.limit()));
+                            sink.malformed(locus, too_long(limit));
                         }
                     }
                     self.record.clear();
@@ -377,7 +438,11 @@ impl<R: Read> Scanner<R> {
         let mut raw = Vec::new();
         raw.extend(self.bump()?); // "
         let mut escaped = false;
-        while let Some(b) = self.bump()? {
+        loop {
+            if !escaped {
+                self.skip_plain(&mut raw);
+            }
+            let Some(b) = self.bump()? else { break };
             if raw.len() < KEY_PREFIX {
                 raw.push(b);
             }
@@ -389,6 +454,31 @@ impl<R: Read> Scanner<R> {
             }
         }
         Ok(raw)
+    }
+
+    /// Consumes the bytes of a string up to its next `"` or `\\` that are
+    /// already in the buffer, at once (a long string is most of a large
+    /// record): lines and columns counted, recorded when recording.
+    fn skip_plain(&mut self, raw: &mut Vec<u8>) {
+        let plain = &self.buf[self.pos..self.len];
+        let n = memchr::memchr2(b'"', b'\\', plain).unwrap_or(plain.len());
+        if n == 0 {
+            return;
+        }
+        let plain = &plain[..n];
+        match memchr::memrchr(b'\n', plain) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', plain).count() as u64;
+                self.column = (n - last) as u64;
+            }
+            None => self.column += n as u64,
+        }
+        if self.recording {
+            self.record.extend(plain);
+        }
+        let room = KEY_PREFIX.saturating_sub(raw.len()).min(n);
+        raw.extend_from_slice(&plain[..room]);
+        self.pos += n;
     }
 
     /// Consumes until `depth` open containers are closed (or the input ends).

@@ -17,8 +17,15 @@ fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and line breaks are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            // Characters XML 1.0 does not allow (control characters other
+            // than tab and line breaks, U+FFFE, U+FFFF) are written visibly.
+            // Report texts have none left (`mask::printable`); this keeps the
+            // document well-formed whatever a caller puts in a report.
+            c if ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{FFFE}' | '\u{FFFF}') =>
+            {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
             c => out.push(c),
         }
     }
@@ -205,6 +212,6 @@ mod tests {
             xml(r#"<a href="x">&'"#),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
         );
-        assert_eq!(xml("a\u{1}b"), "a\u{FFFD}b");
+        assert_eq!(xml("a\u{1}b\u{ffff}"), "a\\u0001b\\uffff");
     }
 }

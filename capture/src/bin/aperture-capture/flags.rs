@@ -122,6 +122,20 @@ pub struct RawFlags {
     /// of what happens when a write fails anyway.
     #[arg(long, hide = true)]
     pub no_space_check: bool,
+    /// Forward the journal into NATS JetStream as it is written: nats://HOST:PORT[,HOST:PORT…].
+    /// The capture never waits for it; what is left at exit is forwarded for up to --forward-drain-secs.
+    #[arg(long, value_name = "URL", help_heading = "Forwarding")]
+    pub forward: Option<String>,
+    /// With --forward: longest wait at exit for the forwarder to catch up.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 30,
+        help_heading = "Forwarding"
+    )]
+    pub forward_drain_secs: u64,
+    #[command(flatten, next_help_heading = "Forwarding")]
+    pub forward_args: aperture_events_capture::forward::ForwardArgs,
 }
 
 fn after_help() -> String {
@@ -153,6 +167,8 @@ pub struct Settings {
     pub quiet: bool,
     /// `--validate`, and with it `(strict, show_values)`.
     pub validate: Option<(bool, bool)>,
+    /// `--forward`: where, how, and the region for the messages' headers.
+    pub forward: Option<crate::forward::Forwarding>,
 }
 
 impl Settings {
@@ -256,7 +272,9 @@ impl Settings {
             }
             (None, OutTarget::Stdout) => PathBuf::from("aperture-capture.rejects"),
         };
+        let forward = crate::forward::Forwarding::from_raw(&raw, &out)?;
         Ok(Settings {
+            forward,
             capture,
             out,
             journal: JournalOptions {

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod flags;
+mod forward;
 mod report;
 mod validate;
 
@@ -118,6 +119,13 @@ fn run(settings: Settings, redactor: &Redactor) -> Result<(), (u8, String)> {
         });
     }
 
+    let forwarder = match &settings.forward {
+        Some(f) => Some(
+            f.start(Arc::new(|line: &str| eprintln!("{line}")))
+                .map_err(|e| (2, e))?,
+        ),
+        None => None,
+    };
     let mut client = Client::new(&settings.capture, credentials, redactor.clone());
     let result = runner::run(
         &settings.capture,
@@ -134,7 +142,21 @@ fn run(settings: Settings, redactor: &Redactor) -> Result<(), (u8, String)> {
         let text = v.render(color);
         reporter.say_report(text.trim_end(), color);
     }
+    let forwarded = forwarder.map(forward::Running::finish);
     let summary = result.map_err(|e| (1, e.to_string()))?;
+    match forwarded {
+        Some(Err(e)) => return Err((1, format!("forwarding: {e}"))),
+        Some(Ok(outcome)) if !settings.quiet => reporter.say(&format!(
+            "forwarded {} events{}",
+            outcome.forwarded,
+            if outcome.behind {
+                "; the rest is forwarded by the next run or by aperture-forward"
+            } else {
+                ""
+            }
+        )),
+        _ => {}
+    }
     if !settings.quiet {
         let why = match summary.stopped {
             StopReason::MaxEvents => "reached --max-events",

@@ -1,0 +1,75 @@
+//! `--forward`: the journal forwarded into NATS JetStream while it is
+//! written, by a thread of its own that reads the journal from disk; the
+//! capture never waits for it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aperture_events_capture::config::ConfigError;
+use aperture_events_capture::forward::{Background, ForwardArgs, Outcome};
+
+use crate::flags::{OutTarget, RawFlags};
+
+/// The checked `--forward` settings.
+#[derive(Debug)]
+pub struct Forwarding {
+    url: String,
+    args: ForwardArgs,
+    region: Option<String>,
+    journal: PathBuf,
+    drain: Duration,
+}
+
+impl Forwarding {
+    pub fn from_raw(raw: &RawFlags, out: &OutTarget) -> Result<Option<Self>, ConfigError> {
+        let Some(url) = &raw.forward else {
+            return Ok(None);
+        };
+        let OutTarget::File(journal) = out else {
+            return Err(ConfigError {
+                flag: "--forward",
+                message: "forwards a journal: needs a file for --out, not stdout".into(),
+            });
+        };
+        raw.forward_args
+            .stream_settings()
+            .map_err(|message| ConfigError {
+                flag: "--forward",
+                message,
+            })?;
+        Ok(Some(Forwarding {
+            url: url.clone(),
+            args: raw.forward_args.clone(),
+            region: raw.region.clone(),
+            journal: journal.clone(),
+            drain: Duration::from_secs(raw.forward_drain_secs),
+        }))
+    }
+
+    /// Starts forwarding (the journal is open, so it exists and is repaired).
+    pub fn start(&self, say: Arc<dyn Fn(&str) + Send + Sync>) -> Result<Running, String> {
+        let stream = self.args.stream_settings()?;
+        let job = self.args.job(self.journal.clone(), self.region.clone())?;
+        let background = Background::spawn(self.url.clone(), stream, job, say)
+            .map_err(|e| format!("starting the forwarder: {e}"))?;
+        Ok(Running {
+            background,
+            drain: self.drain,
+        })
+    }
+}
+
+/// The forwarder, running.
+#[derive(Debug)]
+pub struct Running {
+    background: Background,
+    drain: Duration,
+}
+
+impl Running {
+    /// Lets the forwarder catch up (for at most the drain time) and stops it.
+    pub fn finish(self) -> Result<Outcome, String> {
+        self.background.finish(self.drain)
+    }
+}

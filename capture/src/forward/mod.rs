@@ -1,0 +1,228 @@
+//! Forwarding journals into NATS JetStream, each event exactly once.
+//!
+//! The journal stays the local write-ahead log that makes the API's
+//! destructive reads safe; the forwarder is its way out into a replicated
+//! stream that many consumers read at their own pace. It runs beside the
+//! capture (`aperture-capture --forward nats://…`) or on its own
+//! (`aperture-forward JOURNAL…`), reads the journal from disk and never
+//! holds the capture up.
+//!
+//! - [`segments`]: the journal's segments in order, whole lines only;
+//! - [`message`]: a line as a message (subject, id, headers);
+//! - [`checkpoint`]: progress and the capture id, written atomically;
+//! - [`sink`]: the [`sink::Sink`] trait and JetStream (stream created or checked);
+//! - [`run`]: the loop, acknowledgement before checkpoint.
+//!
+//! # Exactly once
+//! Each message carries `Nats-Msg-Id` = capture id, segment, offset and a
+//! hash of the line. The checkpoint moves only after the stream has
+//! acknowledged everything before it, so a crash re-publishes at most the
+//! batch in flight, and the stream drops those re-publishes as duplicates
+//! as long as they arrive within its de-duplication window. The window must
+//! therefore cover the retry horizon (`--dedup-window`); the stream is
+//! checked for it.
+
+pub mod checkpoint;
+pub mod lag;
+pub mod message;
+pub mod run;
+pub mod segments;
+pub mod sink;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+pub use run::{Control, Job, Outcome};
+pub use sink::{JetStream, Sink, SinkError, StreamSettings};
+
+/// The flags of forwarding, shared by `aperture-forward` and `aperture-capture --forward`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ForwardArgs {
+    /// JetStream stream to write to (created if missing, else checked).
+    #[arg(long, value_name = "NAME", default_value = "APERTURE")]
+    pub stream: String,
+    /// Replicas of the stream, when it is created (1 to 5).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub replicas: usize,
+    /// The stream drops messages older than this (e.g. 7d, 12h).
+    #[arg(long, value_name = "AGE", default_value = "7d", value_parser = parse_duration)]
+    pub max_age: Duration,
+    /// The stream drops its oldest messages past this size (e.g. 50G); no limit by default.
+    #[arg(long, value_name = "SIZE", value_parser = parse_bytes)]
+    pub max_bytes: Option<i64>,
+    /// The stream's de-duplication window: a re-publish within it is dropped.
+    /// Also the retry horizon: a batch unacknowledged for longer is reported.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub dedup_window: Duration,
+    /// Message subject: {capture}, {log_type} and {region} are filled in.
+    #[arg(long, value_name = "TEMPLATE", default_value = message::DEFAULT_SUBJECT)]
+    pub subject_template: String,
+    /// Stable id of the capture, in message ids and subjects [default: made once, kept in <journal>.capture-id].
+    #[arg(long, value_name = "ID")]
+    pub capture_id: Option<String>,
+    /// Keep rotated segments once they are forwarded (they are removed by default, all but the newest).
+    #[arg(long)]
+    pub keep_forwarded: bool,
+    /// Lines published before waiting for their acknowledgements.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub batch: usize,
+}
+
+/// Parses `500ms`, `90s`, `10m`, `12h`, `7d` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let n: u64 = t[..digits]
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 90s, 10m, 12h or 7d"))?;
+    let secs = match &t[digits..] {
+        "ms" => return Ok(Duration::from_millis(n)),
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("`{text}`: the unit must be ms, s, m, h or d")),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+/// Parses `64M`, `50G`, `1048576`.
+fn parse_bytes(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let n: i64 = t[..digits]
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 64M or 50G"))?;
+    let shift = match t[digits..].to_ascii_lowercase().as_str() {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        "t" => 40,
+        _ => return Err(format!("`{text}`: the unit must be K, M, G or T")),
+    };
+    n.checked_mul(1 << shift)
+        .filter(|b| *b > 0)
+        .ok_or_else(|| format!("`{text}` is not a size above 0"))
+}
+
+impl ForwardArgs {
+    /// The stream's settings.
+    pub fn stream_settings(&self) -> Result<StreamSettings, String> {
+        message::check_template(&self.subject_template)
+            .map_err(|e| format!("--subject-template: {e}"))?;
+        if !(1..=5).contains(&self.replicas) {
+            return Err("--replicas: must be 1 to 5".into());
+        }
+        if self.dedup_window > self.max_age {
+            return Err("--dedup-window: must not be longer than --max-age".into());
+        }
+        if self.stream.is_empty() || self.stream.contains(['.', ' ', '*', '>', '/', '\\']) {
+            return Err(format!("--stream: `{}` is not a stream name", self.stream));
+        }
+        Ok(StreamSettings {
+            name: self.stream.clone(),
+            subject: message::stream_subject(&self.subject_template),
+            replicas: self.replicas,
+            max_age: self.max_age,
+            max_bytes: self.max_bytes,
+            dedup_window: self.dedup_window,
+        })
+    }
+
+    /// The job of forwarding `journal` (its capture id made or read here).
+    pub fn job(&self, journal: PathBuf, region: Option<String>) -> Result<Job, String> {
+        if self.batch == 0 {
+            return Err("--batch: must be at least 1".into());
+        }
+        let capture = checkpoint::capture_id(&journal, self.capture_id.as_deref())
+            .map_err(|e| format!("{}: {e}", journal.display()))?;
+        Ok(Job {
+            journal,
+            labels: message::Labels {
+                capture,
+                region,
+                template: self.subject_template.clone(),
+            },
+            keep_forwarded: self.keep_forwarded,
+            batch: self.batch,
+            retry_cap: Duration::from_secs(5),
+            retry_horizon: self.dedup_window,
+            poll: Duration::from_millis(50),
+        })
+    }
+}
+
+/// Forwards one journal on a thread of its own (with its own runtime):
+/// how `aperture-capture --forward` runs beside the capture.
+#[derive(Debug)]
+pub struct Background {
+    control: Control,
+    handle: std::thread::JoinHandle<Result<Outcome, String>>,
+}
+
+impl Background {
+    /// Starts following `job`'s journal, publishing to `url`.
+    pub fn spawn(
+        url: String,
+        stream: StreamSettings,
+        job: Job,
+        say: Arc<dyn Fn(&str) + Send + Sync>,
+    ) -> std::io::Result<Self> {
+        let control = Control {
+            stop: Arc::new(AtomicBool::new(false)),
+            follow: true,
+            deadline_ms: Arc::new(AtomicU64::new(0)),
+        };
+        let theirs = control.clone();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let handle = std::thread::Builder::new()
+            .name("aperture-forward".into())
+            .spawn(move || {
+                runtime.block_on(async {
+                    let mut sink = JetStream::connect(&url, stream)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    run::forward(&job, &mut sink, &theirs, &*say).await
+                })
+            })?;
+        Ok(Background { control, handle })
+    }
+
+    /// Forwards what is left in the journal, for at most `drain`, and stops.
+    pub fn finish(self, drain: Duration) -> Result<Outcome, String> {
+        let deadline = run_deadline(drain);
+        self.control.deadline_ms.store(deadline, Ordering::SeqCst);
+        self.control.stop.store(true, Ordering::SeqCst);
+        self.handle
+            .join()
+            .unwrap_or_else(|_| Err("the forwarder stopped unexpectedly".into()))
+    }
+}
+
+fn run_deadline(drain: Duration) -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| (d + drain).as_millis() as u64)
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_sizes() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert!(parse_duration("1w").is_err() && parse_duration("m").is_err());
+        assert_eq!(parse_bytes("64M"), Ok(64 << 20));
+        assert!(parse_bytes("0").is_err() && parse_bytes("1P").is_err());
+    }
+}

@@ -1,0 +1,284 @@
+//! The forwarding loop of one journal: read whole lines after the
+//! checkpoint, publish them, wait for the acknowledgement, move the
+//! checkpoint, and again.
+//!
+//! # Design
+//! The checkpoint moves only after the sink acknowledged every message
+//! before it; a failure retries the same batch (same message ids) after a
+//! capped, jittered backoff, so a message stored before its
+//! acknowledgement was lost is dropped by the stream as a duplicate. A
+//! crash anywhere re-publishes at most the batch in flight, likewise
+//! dropped. The capture is never waited for and never waits: the
+//! forwarder reads the journal from disk, behind it.
+//!
+//! A rotated segment is removed once forwarded (unless `keep_forwarded`),
+//! except the newest rotated one: it keeps rotation numbering going up, so
+//! segment numbers (part of every message id) are never reused.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::checkpoint::Checkpoint;
+use super::lag::{self, LineSize};
+use super::message::Labels;
+use super::segments::{self, Line, SegmentReader};
+use super::sink::{Sink, SinkError};
+
+/// How one journal is forwarded.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub journal: PathBuf,
+    pub labels: Labels,
+    /// Keep rotated segments once forwarded.
+    pub keep_forwarded: bool,
+    /// Lines per batch (published together, acknowledged together).
+    pub batch: usize,
+    /// Longest wait between two tries of a batch.
+    pub retry_cap: Duration,
+    /// Past this time without an acknowledgement for a batch, a re-publish
+    /// may fall outside the stream's de-duplication window: said on stderr.
+    pub retry_horizon: Duration,
+    /// How often the live segment is looked at for new lines.
+    pub poll: Duration,
+}
+
+/// When the loop ends.
+#[derive(Debug, Clone)]
+pub struct Control {
+    /// Set: forward what is in the journal, then stop (at once if nothing
+    /// can be stored until `deadline`).
+    pub stop: Arc<AtomicBool>,
+    /// Without `follow`, the loop stops at the end of the journal.
+    pub follow: bool,
+    /// Milliseconds since the epoch before which a stopping forwarder may still retry (0: no limit).
+    pub deadline_ms: Arc<AtomicU64>,
+}
+
+/// What the loop did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub forwarded: u64,
+    pub batches: u64,
+    pub retries: u64,
+    /// Lines known to be left (when stopped before the end).
+    pub behind: bool,
+}
+
+/// Progress lines for people (stderr).
+pub type Say<'a> = &'a (dyn Fn(&str) + Sync);
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Control {
+    fn out_of_time(&self) -> bool {
+        let deadline = self.deadline_ms.load(Ordering::SeqCst);
+        self.stop.load(Ordering::SeqCst) && (deadline == 0 || now_ms() >= deadline)
+    }
+}
+
+/// Forwards `job`'s journal to `sink` until its end (or, with `follow`, until stopped).
+pub async fn forward<S: Sink>(
+    job: &Job,
+    sink: &mut S,
+    control: &Control,
+    say: Say<'_>,
+) -> Result<Outcome, String> {
+    let journal = &job.journal;
+    let fail = |e: std::io::Error| format!("{}: {e}", journal.display());
+    let mut cp = match Checkpoint::load(journal).map_err(fail)? {
+        Some(cp) => cp,
+        None => Checkpoint {
+            segment: segments::rotated(journal)
+                .map_err(fail)?
+                .first()
+                .map_or(1, |r| r.number),
+            offset: 0,
+            line: 0,
+        },
+    };
+    let mut outcome = Outcome::default();
+    let mut reader: Option<SegmentReader> = None;
+    let mut lines: Vec<Line> = Vec::with_capacity(job.batch);
+    let mut last_said = Instant::now();
+    let mut line_size = LineSize::default();
+    // The stream is created or checked first: a mismatch is an error even with nothing to forward.
+    if !deliver(job, sink, control, say, None, &mut outcome, cp).await? {
+        return Ok(outcome);
+    }
+    loop {
+        if reader.is_none() {
+            reader = SegmentReader::open(journal, cp.segment, cp.offset, cp.line).map_err(fail)?;
+        }
+        let Some(r) = reader.as_mut() else {
+            // The live segment does not exist yet.
+            if !control.follow || control.stop.load(Ordering::SeqCst) {
+                return Ok(outcome);
+            }
+            tokio::time::sleep(job.poll).await;
+            continue;
+        };
+        // Looked at before the read: a segment seen final stays final, so
+        // after this read, nothing more can come.
+        let was_final = r.is_final(journal);
+        lines.clear();
+        r.read(job.batch, 1 << 20, &mut lines).map_err(fail)?;
+        if lines.is_empty() {
+            if was_final {
+                // The segment is done: on to the next one.
+                cp = Checkpoint {
+                    segment: cp.segment + 1,
+                    offset: 0,
+                    line: 0,
+                };
+                cp.save(journal).map_err(fail)?;
+                reader = None;
+                if !job.keep_forwarded {
+                    remove_forwarded(journal, cp.segment, say);
+                }
+                continue;
+            }
+            if !control.follow || control.stop.load(Ordering::SeqCst) {
+                return Ok(outcome);
+            }
+            tokio::time::sleep(job.poll).await;
+            continue;
+        }
+        let batch: Vec<_> = lines
+            .iter()
+            .map(|l| job.labels.message(cp.segment, l))
+            .collect();
+        if !deliver(job, sink, control, say, Some(&batch), &mut outcome, cp).await? {
+            return Ok(outcome);
+        }
+        let last = lines
+            .last()
+            .map_or((cp.offset, cp.line), |l| (l.end, l.line));
+        cp.offset = last.0;
+        cp.line = last.1;
+        cp.save(journal).map_err(fail)?;
+        outcome.forwarded += lines.len() as u64;
+        outcome.batches += 1;
+        line_size.add(
+            lines.iter().map(|l| l.end - l.offset).sum(),
+            lines.len() as u64,
+        );
+        if last_said.elapsed() > Duration::from_secs(10) {
+            let left = lag::bytes_left(journal, cp.segment, reader.as_ref());
+            // The next line follows the last one forwarded: its age is about the same.
+            let oldest = (left > 0)
+                .then(|| lines.last())
+                .flatten()
+                .and_then(|l| lag::age_secs(&l.bytes, std::time::SystemTime::now()));
+            say(&format!(
+                "forward: {}: {} events forwarded; at segment {} line {}; {}",
+                journal.display(),
+                outcome.forwarded,
+                cp.segment,
+                cp.line,
+                lag::describe(line_size.lines_in(left), oldest)
+            ));
+            last_said = Instant::now();
+        }
+    }
+}
+
+/// Prepares the sink (`batch` `None`) or publishes `batch`, trying again
+/// until it is acknowledged; `false` when stopped before that.
+async fn deliver<S: Sink>(
+    job: &Job,
+    sink: &mut S,
+    control: &Control,
+    say: Say<'_>,
+    batch: Option<&[super::message::Outgoing]>,
+    outcome: &mut Outcome,
+    cp: Checkpoint,
+) -> Result<bool, String> {
+    let journal = &job.journal;
+    let first_try = Instant::now();
+    let mut last_said: Option<Instant> = None;
+    let mut delay = Duration::from_millis(100);
+    let mut warned = false;
+    loop {
+        let result = match batch {
+            Some(batch) => sink.publish(batch).await,
+            None => sink.prepare().await,
+        };
+        match result {
+            Ok(()) => return Ok(true),
+            Err(SinkError::Fatal(e)) => return Err(e),
+            Err(SinkError::Retry(e)) => {
+                outcome.retries += 1;
+                if control.out_of_time() {
+                    outcome.behind = true;
+                    say(&format!(
+                        "forward: {}: stopping at segment {} offset {}, not all forwarded: {e}",
+                        journal.display(),
+                        cp.segment,
+                        cp.offset
+                    ));
+                    return Ok(false);
+                }
+                if last_said.is_none_or(|t| t.elapsed() > Duration::from_secs(5)) {
+                    // The first line of the batch is the oldest not yet in the stream.
+                    let oldest = batch
+                        .and_then(|b| b.first())
+                        .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()));
+                    let oldest = oldest.map_or_else(String::new, |age| {
+                        format!("; the oldest unforwarded event is from {age}s ago")
+                    });
+                    say(&format!(
+                        "forward: {}: {e}; retrying (for {}s now){oldest}",
+                        journal.display(),
+                        first_try.elapsed().as_secs()
+                    ));
+                    last_said = Some(Instant::now());
+                }
+                if batch.is_some() && !warned && first_try.elapsed() > job.retry_horizon {
+                    warned = true;
+                    say(&format!(
+                        "forward: warning: a batch of {} has waited {}s for its acknowledgement, past the retry horizon \
+                         (the stream's de-duplication window): if it was stored unacknowledged long ago, it may be stored twice",
+                        journal.display(),
+                        first_try.elapsed().as_secs()
+                    ));
+                }
+                let jitter = fastrand::u64(0..=delay.as_millis() as u64 / 2);
+                tokio::time::sleep(delay + Duration::from_millis(jitter)).await;
+                delay = (delay * 2).min(job.retry_cap);
+            }
+        }
+    }
+}
+
+/// Removes rotated segments before `current`, except the newest rotated one.
+fn remove_forwarded(journal: &std::path::Path, current: u64, say: Say<'_>) {
+    let Ok(all) = segments::rotated(journal) else {
+        return;
+    };
+    let newest = all.last().map_or(0, |r| r.number);
+    for r in all {
+        if r.number < current && r.number != newest {
+            // A compression in progress keeps its plain copy: leave it to finish.
+            let tmp = {
+                let mut s = r.path.as_os_str().to_owned();
+                s.push(if r.gz { ".tmp" } else { ".gz.tmp" });
+                PathBuf::from(s)
+            };
+            if tmp.exists() {
+                continue;
+            }
+            if let Err(e) = std::fs::remove_file(&r.path) {
+                say(&format!(
+                    "forward: cannot remove forwarded {}: {e}",
+                    r.path.display()
+                ));
+            }
+        }
+    }
+}

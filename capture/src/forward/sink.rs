@@ -1,0 +1,263 @@
+//! Where forwarded lines go: a small trait, and NATS JetStream behind it.
+//!
+//! A [`Sink`] takes a batch and returns only once every message of it is
+//! stored (acknowledged), or says why not: [`SinkError::Retry`] (the stream
+//! is unreachable, a leader is being elected, an ack timed out: try the
+//! same batch again) or [`SinkError::Fatal`] (the stream exists with other
+//! settings: a person must decide). Another log (Kafka) would be another
+//! implementation of the trait; only JetStream is built.
+
+use std::future::Future;
+use std::time::Duration;
+
+use async_nats::jetstream::{self, context::GetStreamErrorKind, stream};
+
+use super::message::Outgoing;
+
+/// Why a batch was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// Try again later: nothing of the batch is known to be stored.
+    #[error("{0}")]
+    Retry(String),
+    /// Stop: retrying cannot help.
+    #[error("{0}")]
+    Fatal(String),
+}
+
+/// A durable destination that acknowledges what it stored.
+pub trait Sink {
+    /// Makes the destination ready (creates or checks the stream).
+    fn prepare(&mut self) -> impl Future<Output = Result<(), SinkError>>;
+
+    /// Stores every message of `batch`, in order, returning once all are acknowledged.
+    fn publish(&mut self, batch: &[Outgoing]) -> impl Future<Output = Result<(), SinkError>>;
+}
+
+/// The stream the forwarder writes to: created with these settings, or
+/// checked against them when it exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamSettings {
+    pub name: String,
+    /// The subjects the stream takes (from the subject template).
+    pub subject: String,
+    pub replicas: usize,
+    pub max_age: Duration,
+    /// `None`: no limit by size.
+    pub max_bytes: Option<i64>,
+    /// At least the forwarder's retry horizon.
+    pub dedup_window: Duration,
+}
+
+impl StreamSettings {
+    fn config(&self) -> stream::Config {
+        stream::Config {
+            name: self.name.clone(),
+            subjects: vec![self.subject.clone()],
+            num_replicas: self.replicas,
+            max_age: self.max_age,
+            max_bytes: self.max_bytes.unwrap_or(-1),
+            max_messages: -1,
+            max_messages_per_subject: -1,
+            max_message_size: -1,
+            max_consumers: -1,
+            duplicate_window: self.dedup_window,
+            storage: stream::StorageType::File,
+            retention: stream::RetentionPolicy::Limits,
+            discard: stream::DiscardPolicy::Old,
+            description: Some("aperture-events journals, forwarded by aperture-forward".into()),
+            ..stream::Config::default()
+        }
+    }
+
+    /// What differs between an existing stream's settings and these, in words.
+    pub fn differences(&self, found: &stream::Config) -> Vec<String> {
+        let mut out = Vec::new();
+        let secs = |d: Duration| humantime(d);
+        if !found
+            .subjects
+            .iter()
+            .any(|s| s == &self.subject || s == ">")
+        {
+            out.push(format!(
+                "subjects are {:?}, without {:?}",
+                found.subjects, self.subject
+            ));
+        }
+        if found.num_replicas.max(1) != self.replicas {
+            out.push(format!(
+                "replicas {} (wanted {})",
+                found.num_replicas.max(1),
+                self.replicas
+            ));
+        }
+        if found.duplicate_window < self.dedup_window {
+            out.push(format!(
+                "de-duplication window {} (wanted at least {}, the forwarder's retry horizon)",
+                secs(found.duplicate_window),
+                secs(self.dedup_window)
+            ));
+        }
+        if found.max_age != self.max_age {
+            out.push(format!(
+                "max age {} (wanted {})",
+                secs(found.max_age),
+                secs(self.max_age)
+            ));
+        }
+        let bytes = |b: i64| {
+            if b <= 0 {
+                "no limit".to_owned()
+            } else {
+                format!("{b} bytes")
+            }
+        };
+        if found.max_bytes.max(-1) != self.max_bytes.unwrap_or(-1) {
+            out.push(format!(
+                "max bytes {} (wanted {})",
+                bytes(found.max_bytes),
+                bytes(self.max_bytes.unwrap_or(-1))
+            ));
+        }
+        if found.storage != stream::StorageType::File {
+            out.push("storage in memory (wanted file)".into());
+        }
+        if found.retention != stream::RetentionPolicy::Limits {
+            out.push(format!("retention {:?} (wanted limits)", found.retention));
+        }
+        out
+    }
+}
+
+/// `90s`, `10m`, `7d`: the largest unit that divides the duration.
+pub fn humantime(d: Duration) -> String {
+    let s = d.as_secs();
+    if s == 0 {
+        return format!("{}ms", d.as_millis());
+    }
+    for (unit, n) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
+        if s % n == 0 {
+            return format!("{}{unit}", s / n);
+        }
+    }
+    format!("{s}s")
+}
+
+/// NATS JetStream.
+#[derive(Debug)]
+pub struct JetStream {
+    context: jetstream::Context,
+    stream: StreamSettings,
+    /// Whether the stream has been created or checked on this connection.
+    checked: bool,
+}
+
+/// `nats://a:4222,b:4223` (the scheme optional on each) as server addresses.
+pub fn servers(url: &str) -> Result<Vec<async_nats::ServerAddr>, String> {
+    let mut out = Vec::new();
+    for part in url.split(',') {
+        let part = part.trim();
+        let full = if part.contains("://") {
+            part.to_owned()
+        } else {
+            format!("nats://{part}")
+        };
+        out.push(full.parse().map_err(|e| format!("`{part}`: {e}"))?);
+    }
+    Ok(out)
+}
+
+impl JetStream {
+    /// Connects to `url` (servers separated by commas). A server that is
+    /// down is not an error: the client keeps trying in the background and
+    /// publishes fail (to be retried) until it answers.
+    pub async fn connect(url: &str, stream: StreamSettings) -> Result<Self, SinkError> {
+        let addrs = servers(url).map_err(SinkError::Fatal)?;
+        let client = async_nats::ConnectOptions::new()
+            .name("aperture-forward")
+            .retry_on_initial_connect()
+            .max_reconnects(None)
+            .connection_timeout(Duration::from_secs(2))
+            .connect(addrs)
+            .await
+            .map_err(|e| SinkError::Retry(format!("connecting to {url}: {e}")))?;
+        let mut context = jetstream::new(client);
+        context.set_timeout(Duration::from_secs(5));
+        Ok(JetStream {
+            context,
+            stream,
+            checked: false,
+        })
+    }
+
+    /// Creates the stream, or checks the one that exists.
+    pub async fn ensure_stream(&mut self) -> Result<(), SinkError> {
+        let name = &self.stream.name;
+        match self.context.get_stream(name).await {
+            Ok(mut found) => {
+                let info = found
+                    .info()
+                    .await
+                    .map_err(|e| SinkError::Retry(format!("stream {name}: {e}")))?;
+                let differences = self.stream.differences(&info.config);
+                if !differences.is_empty() {
+                    return Err(SinkError::Fatal(format!(
+                        "stream {name} exists with other settings: {}",
+                        differences.join("; ")
+                    )));
+                }
+            }
+            Err(e) => {
+                let missing = matches!(e.kind(), GetStreamErrorKind::JetStream(j)
+                    if j.error_code() == jetstream::ErrorCode::STREAM_NOT_FOUND);
+                if !missing {
+                    return Err(SinkError::Retry(format!("looking up stream {name}: {e}")));
+                }
+                match self.context.create_stream(self.stream.config()).await {
+                    Ok(_) => {}
+                    // Another forwarder created it meanwhile: check it on the next try.
+                    Err(e) => return Err(SinkError::Retry(format!("creating stream {name}: {e}"))),
+                }
+            }
+        }
+        self.checked = true;
+        Ok(())
+    }
+}
+
+impl Sink for JetStream {
+    async fn prepare(&mut self) -> Result<(), SinkError> {
+        self.ensure_stream().await
+    }
+
+    async fn publish(&mut self, batch: &[Outgoing]) -> Result<(), SinkError> {
+        if !self.checked {
+            self.ensure_stream().await?;
+        }
+        let retry = |e: &dyn std::fmt::Display| SinkError::Retry(format!("publishing: {e}"));
+        let mut acks = Vec::with_capacity(batch.len());
+        for m in batch {
+            let mut headers = async_nats::HeaderMap::new();
+            headers.insert("Nats-Msg-Id", m.id.as_str());
+            for (name, value) in &m.headers {
+                headers.insert(*name, value.as_str());
+            }
+            let ack = self
+                .context
+                .publish_with_headers(m.subject.clone(), headers, m.payload.clone().into())
+                .await
+                .map_err(|e| retry(&e))?;
+            acks.push(ack);
+        }
+        for ack in acks {
+            let ack = ack.await.map_err(|e| retry(&e))?;
+            if ack.stream != self.stream.name {
+                return Err(SinkError::Fatal(format!(
+                    "stream {} stored a message meant for {}: their subjects overlap",
+                    ack.stream, self.stream.name
+                )));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,31 @@
+"""Validate Log Events API payloads, report drift, and load them into typed models.
+
+The validator is the Rust library behind ``aperture-validate``, compiled into
+this package (``aperture_events._native``): verdicts and reports are the very
+ones the command line gives. ``aperture_events.models`` holds the pydantic v2
+models generated from the same schemas; ``aperture_events.spark`` runs the
+validator over a Spark DataFrame.
+
+    >>> from aperture_events import Validator
+    >>> verdict = Validator().validate(b'{"log_type": "incident", "timestamp": "2017-08-14T23:20:57Z", "incident_id": "x"}')
+    >>> verdict.class_
+    'valid'
+"""
+
+from __future__ import annotations
+
+from ._native import Batch, Problem, Report, SchemaError, Validator, Verdict, __version__
+
+CLASSES = ("valid", "invalid", "malformed", "unknown_type")
+"""Every record ends in exactly one of these classes."""
+
+__all__ = [
+    "CLASSES",
+    "Batch",
+    "Problem",
+    "Report",
+    "SchemaError",
+    "Validator",
+    "Verdict",
+    "__version__",
+]

@@ -1,0 +1,91 @@
+//! `aperture-validate merge REPORT…`: the `--format json` reports of several
+//! validators (one per journal, or several sharing a stream's consumer) made
+//! into one report, printed in any format, with the exit code of one run.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use aperture_events_validator::{Report, merge, render};
+use clap::Parser;
+
+use crate::cli::{Color, Format};
+
+/// Merges `aperture-validate --format json` reports into one: counts add,
+/// drift tables combine, the first place of each finding is kept.
+///
+/// Reports are taken as the runs of consecutive parts of one input, in the
+/// order given. Exit status as for a single run: 0, 1, or 2 when a report
+/// cannot be read or the reports cannot be merged.
+#[derive(Debug, Parser)]
+#[command(name = "aperture-validate merge", version)]
+pub struct MergeArgs {
+    /// Reports written by `aperture-validate --format json`; `-` for standard input.
+    #[arg(value_name = "REPORT|-", required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// List at most N records not accepted (all are counted).
+    #[arg(long, value_name = "N", default_value_t = merge::DEFAULT_MAX_ERRORS)]
+    pub max_errors: usize,
+    /// Fail (exit 1) when there is drift.
+    #[arg(long)]
+    pub fail_on_drift: bool,
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Text output: print the null and absent rates of every field.
+    #[arg(long)]
+    pub all_rates: bool,
+}
+
+/// Reads one report.
+fn read(path: &PathBuf) -> Result<Report> {
+    let name = path.display();
+    let mut text = Vec::new();
+    if path.as_os_str() == "-" {
+        io::stdin().read_to_end(&mut text).context("<stdin>")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut text))
+            .with_context(|| format!("{name}"))?;
+    }
+    serde_json::from_slice(&text)
+        .with_context(|| format!("{name}: not a report of `aperture-validate --format json`"))
+}
+
+/// Runs `merge` with the arguments after it; returns the exit code.
+pub fn run(args: MergeArgs) -> Result<u8> {
+    anyhow::ensure!(
+        args.reports.iter().filter(|p| p.as_os_str() == "-").count() <= 1,
+        "`-` (standard input) can be given only once"
+    );
+    let reports = args.reports.iter().map(read).collect::<Result<Vec<_>>>()?;
+    let report = merge::merge(reports, args.max_errors)?;
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let printed = match args.format {
+        Format::Text => {
+            let options = render::TextOptions {
+                color,
+                all_rates: args.all_rates,
+            };
+            render::text(&report, &mut out, &options)
+        }
+        Format::Json => render::json(&report, &mut out),
+        Format::Github => render::github(&report, &mut out, args.fail_on_drift),
+        Format::Junit => render::junit(&report, &mut out, args.fail_on_drift),
+    };
+    match printed.and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(report.exit_code(args.fail_on_drift))
+}
