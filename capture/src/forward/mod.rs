@@ -59,7 +59,7 @@ pub struct ForwardArgs {
     /// Message subject: {capture}, {log_type} and {region} are filled in.
     #[arg(long, value_name = "TEMPLATE", default_value = message::DEFAULT_SUBJECT)]
     pub subject_template: String,
-    /// Stable id of the capture, in message ids and subjects [default: made once, kept in <journal>.capture-id].
+    /// Stable id of the capture, in message ids and subjects [default: made once, kept in JOURNAL.capture-id].
     #[arg(long, value_name = "ID")]
     pub capture_id: Option<String>,
     /// Keep rotated segments once they are forwarded (they are removed by default, all but the newest).
