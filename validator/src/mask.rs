@@ -125,7 +125,7 @@ fn is_hidden(c: char) -> bool {
 }
 
 /// `text` cut to at most `max` characters (marked `…`), with every hidden
-/// character ([`is_hidden`]) written `\u001b`: safe to print on a terminal,
+/// character (`is_hidden`) written `\u001b`: safe to print on a terminal,
 /// in XML, in a workflow command. Borrows when there is nothing to change.
 pub fn printable(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     let short = text.len() <= max;

@@ -8,7 +8,7 @@
 //! The channel between the reader and the workers is bounded, so memory
 //! holds a few batches, never a file: peak memory does not grow with input
 //! size. A record larger than a batch travels alone, handed on without a
-//! copy, and only one such batch is in flight at a time ([`Gate`]): however
+//! copy, and only one such batch is in flight at a time (`Gate`): however
 //! many workers there are, one large record is being checked while the
 //! reader holds the next, so the memory bound ([`memory_bound`]) grows with
 //! `-j` only by what small records cost. Records are numbered in input order so that the merged report lists
@@ -39,7 +39,7 @@ const BATCH_BYTES: usize = 1 << 20;
 pub const MEMORY_BASE: u64 = 16 << 20;
 /// What each worker may add: batches of small records (its share of the
 /// channel, the one it checks), its arena kept between records, and the
-/// budget of a record up to [`BATCH_BYTES`].
+/// budget of a record up to `BATCH_BYTES`.
 pub const MEMORY_PER_WORKER: u64 = 32 << 20;
 /// Peak memory per byte of `--max-record-size`: the reader holds a record
 /// and a copy of the next (2), the large record being checked is held once

@@ -15,7 +15,7 @@ use aperture_events_capture::forward::{self, Control, ForwardArgs, JetStream};
 use clap::Parser;
 
 /// Forward aperture-capture journals (rotated and gzipped segments too, in
-/// order) into a NATS JetStream stream. Progress is kept in <journal>.forwarded,
+/// order) into a NATS JetStream stream. Progress is kept in JOURNAL.forwarded,
 /// written only after the stream acknowledged; a re-publish after a crash is
 /// dropped by the stream's de-duplication.
 #[derive(Debug, Parser)]
