@@ -71,6 +71,9 @@ fuzz_target!(|data: &[u8]| {
         for (seq, item) in collected.items.iter().enumerate() {
             match item {
                 Item::Record(locus, bytes) => {
+                    // Past `max_errors` listed errors, a rejected record is counted, and its
+                    // problems are not worked out (documented): only then may they be empty.
+                    let listing = report.errors.len() < 1000;
                     let verdict = report.observe(validator, Place::new("fuzz", *locus), bytes);
                     let independent = serde_json::from_slice::<Value>(bytes);
                     let malformed = !matches!(independent, Ok(Value::Object(_)));
@@ -85,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
                     if verdict.class == Class::Valid {
                         assert!(verdict.problems.is_empty(), "a valid record has problems");
                     }
-                    if !verdict.class.is_accepted(reading) {
+                    if listing && !verdict.class.is_accepted(reading) {
                         assert!(
                             !verdict.problems.is_empty(),
                             "a rejected record without a problem"
