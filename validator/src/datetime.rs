@@ -87,3 +87,42 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod agreement {
+    use proptest::prelude::*;
+
+    /// A date-time near the grammar's edges: every field one past its range,
+    /// `T`/`t`/space, fractions, `Z`/`z` and offsets up to 24 hours.
+    fn near_rfc3339() -> impl Strategy<Value = String> {
+        let date = (0_u32..10_000, 0_u32..14, 0_u32..33)
+            .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
+        let time =
+            (0_u32..25, 0_u32..61, 0_u32..62).prop_map(|(h, m, s)| format!("{h:02}:{m:02}:{s:02}"));
+        let fraction = prop::sample::select(vec!["", ".5", ".123456789123", ".", ",5"]);
+        let separator = prop::sample::select(vec!["T", "t", " ", "TT"]);
+        let offset = prop_oneof![
+            prop::sample::select(vec!["Z", "z", "", "+0100", "+01"]).prop_map(str::to_owned),
+            (prop::sample::select(vec!["+", "-"]), 0_u32..25, 0_u32..61)
+                .prop_map(|(s, h, m)| format!("{s}{h:02}:{m:02}")),
+        ];
+        (date, separator, time, fraction, offset)
+            .prop_map(|(d, sep, t, f, o)| format!("{d}{sep}{t}{f}{o}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The validator's rule (chrono, registered for `date-time`) gives
+        /// jsonschema's built-in verdict, so code checking `date-time` either
+        /// way agrees with the validator.
+        #[test]
+        fn the_rule_agrees_with_jsonschemas_built_in_date_time(text in near_rfc3339()) {
+            let builtin = jsonschema::options()
+                .should_validate_formats(true)
+                .build(&serde_json::json!({"format": "date-time"}))
+                .expect("a valid schema");
+            prop_assert_eq!(super::is_valid_date_time(&text), builtin.is_valid(&serde_json::json!(text)), "{}", text);
+        }
+    }
+}
