@@ -59,7 +59,8 @@ pub(super) fn is_valid_date(date: &str) -> bool {
 
 #[inline]
 fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || (year % 400 == 0)
+    // Remainders matched rather than compared, which every clippy accepts.
+    matches!((year % 4, year % 100, year % 400), (0, 1.., _) | (_, _, 0))
 }
 
 #[inline]

@@ -105,10 +105,12 @@ fn is_multiple_of_whole(value: &serde_json::Number, divisor: f64) -> bool {
         if let Some(v) = value.as_i64() {
             return v % (divisor as i64) == 0;
         }
-        if value.as_f64().is_none_or(|v| v.abs() >= SAFE) {
-            if let Some(answer) = decimal_is_multiple_of(&value.to_string(), divisor as u64) {
-                return answer;
-            }
+        // Past 2^53 the `f64` lost digits: the text still has them all.
+        let beyond_f64 = value.as_f64().is_none_or(|v| v.abs() >= SAFE);
+        let decimal =
+            beyond_f64.then(|| decimal_is_multiple_of(&value.to_string(), divisor as u64));
+        if let Some(answer) = decimal.flatten() {
+            return answer;
         }
     }
     let Some(v) = value.as_f64() else {

@@ -135,3 +135,74 @@ fn formats_by_name_and_their_crates() {
     );
     assert!(Part::Compare.crates().is_empty());
 }
+
+/// A call of the part's entry points, from the module holding `__codegen`.
+fn call(part: Part) -> TokenStream {
+    match part {
+        Part::Format(format) => {
+            let name = quote::format_ident!("{}", entry_points(part)[0]);
+            let _ = format;
+            quote::quote! { __codegen::#name("") }
+        }
+        Part::Compare => quote::quote! {
+            __codegen::compare(__codegen::Num::U(1), __codegen::Num::of(&serde_json::Number::from(1))).is_eq()
+        },
+        Part::MultipleOf => {
+            quote::quote! { __codegen::is_multiple_of(&serde_json::Number::from(4), 2.0) }
+        }
+        Part::Equal => {
+            quote::quote! { __codegen::equal(&serde_json::Value::Null, &serde_json::Value::Null) }
+        }
+        Part::Unique => quote::quote! { __codegen::all_unique(&[]) },
+        Part::CharLen => quote::quote! { __codegen::char_len("") == 0 },
+        Part::Pattern => quote::quote! {{
+            static P: __codegen::Pattern = __codegen::Pattern::new("^a");
+            P.is_match("a") == Some(true)
+        }},
+    }
+}
+
+/// Each part pasted alone into a crate of its own module, as generated code
+/// holds it, then `cargo clippy -D warnings` on it (offline, with the
+/// workspace's lock file and target directory). A minute or so, so run on
+/// demand: `cargo test -p aperture-events-codegen --lib pasted -- --ignored`.
+#[test]
+#[ignore = "builds a scratch crate with cargo clippy; run with --ignored"]
+fn pasted_parts_pass_clippy_in_a_crate() {
+    let modules = every_part().into_iter().enumerate().map(|(i, part)| {
+        let name = quote::format_ident!("part_{i}");
+        let pasted = tokens(&[part]);
+        let call = call(part);
+        quote::quote! {
+            pub mod #name {
+                mod __codegen { #pasted }
+                /// Calls the part.
+                pub fn call() -> bool { #call }
+            }
+        }
+    });
+    let lib = quote::quote! { #(#modules)* };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let manifest = "[package]\nname = \"pasted\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n\
+        serde_json = \"1\"\nemail_address = \"0.2.9\"\nunicode-general-category = \"1.1\"\nfluent-uri = \"0.4.1\"\n\
+        jsonschema-regex = \"0.61.2\"\nfancy-regex = \"0.20.2\"\nregex = \"1.11.1\"\n\n[workspace]\n";
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("write");
+    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock"))
+        .expect("copy the lock file");
+    std::fs::create_dir(dir.path().join("src")).expect("mkdir");
+    // Formatted, as the generator writes its output.
+    let lib = prettyplease::unparse(&syn::parse2(lib).expect("parses"));
+    std::fs::write(dir.path().join("src/lib.rs"), lib).expect("write");
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["clippy", "--offline", "--quiet", "--", "-D", "warnings"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", root.join("target/pasted"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
