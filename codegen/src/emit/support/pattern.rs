@@ -13,23 +13,37 @@
 //! then answers `None`. jsonschema counts an instance valid only when it is
 //! valid whichever way such a match would have gone.
 //!
+//! `patternProperties` takes the same route but for one step: jsonschema does
+//! not split leading lookaheads there, and the verdicts can differ: on `"é"`,
+//! `^(?=[^!*,;{}[\]~\n]+$)(?=(.*\w)).+$` does not match as a `pattern`
+//! (ECMA-262's `\w` is ASCII) but matches as a `patternProperties` key (the
+//! whole translation handed to `fancy-regex` reads `\w` as Unicode). Hence
+//! the flag of [`Pattern::new`]; the tests hold every pattern to all three
+//! readings: `pattern`, a key, a key beside `additionalProperties: false`.
+//!
 //! The emitter pastes these items into the generated `__codegen` module, one
-//! `static` per pattern: `static P0: Pattern = Pattern::new("^a+$");`.
+//! `static` per pattern: `static P0: Pattern = Pattern::new("^a+$", true);`.
 
 /// An ECMA-262 pattern, compiled on its first match.
 #[derive(Debug)]
 pub(super) struct Pattern {
     /// The pattern as the schema writes it.
     source: &'static str,
+    /// Whether leading lookaheads are matched as separate parts (`pattern`),
+    /// or not (`patternProperties` keys).
+    split_lookaheads: bool,
     /// The matcher jsonschema would build; `None` for a pattern it refuses.
     compiled: std::sync::OnceLock<Option<Matcher>>,
 }
 
 impl Pattern {
-    /// A pattern to compile on first use.
-    pub(super) const fn new(source: &'static str) -> Self {
+    /// A pattern to compile on first use: `split_lookaheads` for the
+    /// `pattern` keyword (`propertyNames` too), not for `patternProperties`
+    /// keys, as jsonschema does.
+    pub(super) const fn new(source: &'static str, split_lookaheads: bool) -> Self {
         Self {
             source,
+            split_lookaheads,
             compiled: std::sync::OnceLock::new(),
         }
     }
@@ -38,7 +52,7 @@ impl Pattern {
     /// engine cannot finish (or jsonschema would refuse the pattern).
     pub(super) fn is_match(&self, text: &str) -> Option<bool> {
         self.compiled
-            .get_or_init(|| Matcher::compile(self.source))
+            .get_or_init(|| Matcher::compile(self.source, self.split_lookaheads))
             .as_ref()?
             .is_match(text)
     }
@@ -63,14 +77,15 @@ enum Matcher {
 
 impl Matcher {
     /// jsonschema's choice for `pattern`; `None` for a pattern it refuses.
-    fn compile(pattern: &'static str) -> Option<Self> {
+    fn compile(pattern: &'static str, split_lookaheads: bool) -> Option<Self> {
         if let Some(literal) = jsonschema_regex::analyze_pattern(pattern) {
             return Some(Self::Literal(literal));
         }
         if let Some(sequence) = Self::sequence(pattern) {
             return Some(sequence);
         }
-        if let Some(parts) = jsonschema_regex::split_leading_lookaheads(pattern) {
+        let split = split_lookaheads.then(|| jsonschema_regex::split_leading_lookaheads(pattern));
+        if let Some(parts) = split.flatten() {
             let parts: Option<Vec<Self>> = parts
                 .iter()
                 .map(|part| {

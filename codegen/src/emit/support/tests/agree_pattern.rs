@@ -110,13 +110,47 @@ const TEXTS: &[&str] = &[
     "ｄ",
 ];
 
-fn agree(source: &'static str, text: &str, pattern: &Pattern, theirs: &jsonschema::Validator) {
-    let expected = theirs.is_valid(&json!(text));
+/// jsonschema's three readings of `source`: `pattern`, a `patternProperties`
+/// key, and one beside `additionalProperties: false` (compiled apart).
+struct Theirs {
+    pattern: jsonschema::Validator,
+    key: jsonschema::Validator,
+    key_beside_additional: jsonschema::Validator,
+}
+
+impl Theirs {
+    fn new(source: &str) -> Self {
+        Self {
+            pattern: validator(&json!({ "pattern": source })),
+            key: validator(&json!({ "patternProperties": { source: false } })),
+            key_beside_additional: validator(
+                &json!({ "patternProperties": { source: true }, "additionalProperties": false }),
+            ),
+        }
+    }
+}
+
+/// Asserts agreement on `text`; returns whether `pattern` matched.
+fn agree(source: &'static str, text: &str, theirs: &Theirs) -> bool {
+    let expected = theirs.pattern.is_valid(&json!(text));
     assert_eq!(
-        pattern.is_match(text),
+        Pattern::new(source, true).is_match(text),
         Some(expected),
-        "{source:?} on {text:?}"
+        "pattern {source:?} on {text:?}"
     );
+    let key = Pattern::new(source, false).is_match(text);
+    let object = json!({ text: 0 });
+    assert_eq!(
+        key.map(|m| !m),
+        Some(theirs.key.is_valid(&object)),
+        "key {source:?} on {text:?}"
+    );
+    assert_eq!(
+        key,
+        Some(theirs.key_beside_additional.is_valid(&object)),
+        "key beside additionalProperties {source:?} on {text:?}"
+    );
+    expected
 }
 
 #[test]
@@ -137,11 +171,9 @@ fn jsonschema_builds_every_listed_pattern() {
 fn every_pattern_on_every_text() {
     let mut matched = 0;
     for &source in PATTERNS {
-        let theirs = validator(&json!({ "pattern": source }));
-        let pattern = Pattern::new(source);
+        let theirs = Theirs::new(source);
         for text in TEXTS {
-            agree(source, text, &pattern, &theirs);
-            matched += usize::from(theirs.is_valid(&json!(text)));
+            matched += usize::from(agree(source, text, &theirs));
         }
     }
     assert!(matched > 500, "{matched}");
@@ -164,8 +196,19 @@ fn patterns_jsonschema_refuses_are_refused() {
         let refused = jsonschema::options()
             .build(&json!({ "pattern": source }))
             .is_err();
-        let ours = Pattern::new(source).is_match("a");
-        assert_eq!(ours.is_none(), refused, "{source:?}");
+        let keys_refused = jsonschema::options()
+            .build(&json!({ "patternProperties": { source: true } }))
+            .is_err();
+        assert_eq!(
+            Pattern::new(source, true).is_match("a").is_none(),
+            refused,
+            "{source:?}"
+        );
+        assert_eq!(
+            Pattern::new(source, false).is_match("a").is_none(),
+            keys_refused,
+            "key {source:?}"
+        );
     }
 }
 
@@ -174,8 +217,8 @@ fn an_unfinished_match_is_undecided_as_in_jsonschema() {
     // Catastrophic backtracking the fancy engine gives up on (its default limit).
     let source = r"^(a|a)*\1b$";
     let text = "a".repeat(40);
-    let pattern = Pattern::new(source);
-    assert_eq!(pattern.is_match(&text), None);
+    assert_eq!(Pattern::new(source, true).is_match(&text), None);
+    assert_eq!(Pattern::new(source, false).is_match(&text), None);
     // jsonschema then counts the instance valid only if valid either way: `pattern` alone fails.
     assert!(!validator(&json!({ "pattern": source })).is_valid(&json!(text)));
     // ... while under `not` too, it is invalid, not valid.
@@ -188,6 +231,18 @@ proptest! {
     #[test]
     fn generated_texts(index in 0..PATTERNS.len(), text in "[a-cA-Z0-9 é😀\\n_.@-]{0,12}") {
         let source = PATTERNS[index];
-        agree(source, &text, &Pattern::new(source), &validator(&json!({ "pattern": source })));
+        agree(source, &text, &Theirs::new(source));
     }
+}
+
+#[test]
+fn a_key_reads_leading_lookaheads_as_jsonschema_does() {
+    // jsonschema's own `pattern` test case; as a key its verdict differs.
+    let source = r"^(?=[^!*,;{}[\]~\n]+$)(?=(.*\w)).+$";
+    assert!(!validator(&json!({ "pattern": source })).is_valid(&json!("é")));
+    assert!(
+        !validator(&json!({ "patternProperties": { source: false } })).is_valid(&json!({"é": 0}))
+    );
+    assert_eq!(Pattern::new(source, true).is_match("é"), Some(false));
+    assert_eq!(Pattern::new(source, false).is_match("é"), Some(true));
 }

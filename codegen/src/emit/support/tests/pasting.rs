@@ -156,7 +156,7 @@ fn call(part: Part) -> TokenStream {
         Part::Unique => quote::quote! { __codegen::all_unique(&[]) },
         Part::CharLen => quote::quote! { __codegen::char_len("") == 0 },
         Part::Pattern => quote::quote! {{
-            static P: __codegen::Pattern = __codegen::Pattern::new("^a");
+            static P: __codegen::Pattern = __codegen::Pattern::new("^a", true);
             P.is_match("a") == Some(true)
         }},
     }
