@@ -219,6 +219,31 @@ pub(crate) fn tokens(parts: &[Part]) -> TokenStream {
     out
 }
 
+/// A schema's number as the `Num` the numbers part compares with
+/// (`Num::U(5u64)`, `Num::I(-3i64)`, `Num::F(2.5f64)`), exactly as
+/// `serde_json` holds it; written where `Num` is in scope.
+pub(crate) fn num_literal(number: &serde_json::Number) -> TokenStream {
+    if let Some(u) = number.as_u64() {
+        quote::quote! { Num::U(#u) }
+    } else if let Some(i) = number.as_i64() {
+        quote::quote! { Num::I(#i) }
+    } else {
+        let f = f64_literal(number.as_f64().unwrap_or(f64::NAN));
+        quote::quote! { Num::F(#f) }
+    }
+}
+
+/// An `f64` literal that reads back as exactly `value` (the shortest
+/// round-trip digits; `-0.0` keeps its sign), e.g. a `multipleOf` divisor.
+pub(crate) fn f64_literal(value: f64) -> TokenStream {
+    let literal = proc_macro2::Literal::f64_suffixed(value.abs());
+    if value.is_sign_negative() {
+        quote::quote! { -#literal }
+    } else {
+        quote::quote! { #literal }
+    }
+}
+
 /// The name an item defines (for an `impl`, its type's).
 fn item_name(item: &syn::Item) -> Option<String> {
     match item {

@@ -253,3 +253,42 @@ proptest! {
         }
     }
 }
+
+/// A JSON value from a small pool of leaves (numeric forms of the same
+/// values, strings, literals), nested, so that equal values turn up often.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop::sample::select(vec![
+        json!(0),
+        json!(-0.0),
+        json!(0.0),
+        json!(1),
+        json!(1.0),
+        json!(-1),
+        json!(2.5),
+        json!(9_007_199_254_740_993_u64),
+        json!(9_007_199_254_740_992.0),
+        json!("a"),
+        json!(""),
+        json!(true),
+        json!(null),
+    ]);
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(prop::sample::select(vec!["a", "b"]), inner, 0..3)
+                .prop_map(|m| Value::Object(
+                    m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+                )),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn generated_const_and_unique_items(a in json_value(), b in json_value(), items in prop::collection::vec(json_value(), 0..24)) {
+        prop_assert_eq!(eq::equal(&b, &a), validator(&json!({ "const": a })).is_valid(&b));
+        prop_assert_eq!(eq::all_unique(&items), validator(&json!({"uniqueItems": true})).is_valid(&json!(items)));
+    }
+}

@@ -206,3 +206,61 @@ fn pasted_parts_pass_clippy_in_a_crate() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn number_literals_read_back_exactly() {
+    use crate::emit::support::{f64_literal, num_literal};
+    let cases = [
+        ("5", "Num :: U (5u64)"),
+        ("-3", "Num :: I (- 3i64)"),
+        ("18446744073709551615", "Num :: U (18446744073709551615u64)"),
+        (
+            "-9223372036854775808",
+            "Num :: I (- 9223372036854775808i64)",
+        ),
+    ];
+    for (text, expected) in cases {
+        let number: serde_json::Number = serde_json::from_str(text).expect("a number");
+        assert_eq!(num_literal(&number).to_string(), expected, "{text}");
+    }
+    for value in [
+        0.1,
+        2.5,
+        -0.0,
+        0.0,
+        1e300,
+        -1e-300,
+        5e-324,
+        9_007_199_254_740_993.0,
+        f64::MAX,
+        0.30000000000000004,
+    ] {
+        let tokens = f64_literal(value);
+        let read: syn::Expr = syn::parse2(tokens.clone()).expect("an expression");
+        let (negative, literal) = match read {
+            syn::Expr::Unary(unary) => (true, *unary.expr),
+            other => (false, other),
+        };
+        // `0f64` reads as an integer literal with a float suffix; both are `f64`s to rustc.
+        let magnitude: f64 = match literal {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Float(float),
+                ..
+            }) => float.base10_parse().expect("an f64"),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(int),
+                ..
+            }) if int.suffix() == "f64" => int.base10_parse().expect("an f64"),
+            _ => panic!("{tokens}"),
+        };
+        let back = if negative { -magnitude } else { magnitude };
+        assert_eq!(back.to_bits(), value.to_bits(), "{tokens}");
+        let number = serde_json::Number::from_f64(value).expect("finite");
+        if value.fract() != 0.0 || value.abs() >= 1e20 {
+            assert!(
+                num_literal(&number).to_string().starts_with("Num :: F"),
+                "{value}"
+            );
+        }
+    }
+}
