@@ -112,7 +112,11 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
     match check {
         Check::Types(types) => {
             let conds = types.iter().map(|t| type_test(*t, quote!(v)));
-            let names = types.iter().map(|t| type_name(*t)).collect::<Vec<_>>().join(" or ");
+            let names = types
+                .iter()
+                .map(|t| type_name(*t))
+                .collect::<Vec<_>>()
+                .join(" or ");
             fail_if(quote!(!(#(#conds)||*)), text(&format!("expected {names}")))
         }
         Check::Minimum(bound, exclusive) | Check::Maximum(bound, exclusive) => {
@@ -295,7 +299,11 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             match a {
                 Accept::Always => TokenStream::new(),
                 Accept::Never => {
-                    let fails = if additional.is_empty() { quote!(true) } else { additional };
+                    let fails = if additional.is_empty() {
+                        quote!(true)
+                    } else {
+                        additional
+                    };
                     let fail = fail_if(fails, quote!(format!("property `{k}` is not allowed")));
                     quote! {
                         for k in v.as_object().into_iter().flat_map(serde_json::Map::keys) {
@@ -327,7 +335,10 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             ),
             _ => {
                 let rejects = reject(ctx, a, quote!(x));
-                let fail = fail_if(quote!(#rejects), quote!(format!("property name `{k}` is not allowed")));
+                let fail = fail_if(
+                    quote!(#rejects),
+                    quote!(format!("property name `{k}` is not allowed")),
+                );
                 quote! {
                     for k in v.as_object().into_iter().flat_map(serde_json::Map::keys) {
                         let name = serde_json::Value::String(k.clone());
@@ -365,7 +376,10 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
         }
         Check::Const(value) => {
             let value = json_value(value);
-            fail_if(quote!(!__codegen::equal(v, &#value)), text("not the value of `const`"))
+            fail_if(
+                quote!(!__codegen::equal(v, &#value)),
+                text("not the value of `const`"),
+            )
         }
         Check::Enum(values) => {
             let values = values.iter().map(|t| json_value(t));
@@ -379,7 +393,10 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                 Accept::Always => TokenStream::new(),
                 _ => {
                     let rejects = reject(ctx, a, quote!(v));
-                    fail_if(quote!(#rejects), text(&format!("does not match `allOf` part {i}")))
+                    fail_if(
+                        quote!(#rejects),
+                        text(&format!("does not match `allOf` part {i}")),
+                    )
                 }
             });
             quote! { #(#each)* }
@@ -558,7 +575,10 @@ pub(super) fn patterns(module: &Module) -> Vec<&str> {
 
 /// The name of the static holding a pattern (`PATTERN_0`).
 fn pattern_static(module: &Module, pattern: &str) -> proc_macro2::Ident {
-    let index = patterns(module).iter().position(|p| *p == pattern).unwrap_or_default();
+    let index = patterns(module)
+        .iter()
+        .position(|p| *p == pattern)
+        .unwrap_or_default();
     quote::format_ident!("PATTERN_{}", index)
 }
 

@@ -89,7 +89,7 @@ pub(super) fn getters(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> Ve
         let method = field_ident(&f.ident);
         let (ret, mut convert) = ctx.getter(&f.ty);
         if f.boxed {
-            convert = quote!(.map(|boxed| &**boxed));
+            convert = quote!(.map(Box::as_ref));
         }
         let value = value_ref(f);
         let d = docs::text(&format!(

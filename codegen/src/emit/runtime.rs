@@ -15,7 +15,9 @@ use crate::ir::{Branch, Item, Module, TypeRef, Unknown};
 pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
     let has = |f: &dyn Fn(&Item) -> bool| module.items.iter().any(f);
     let structs = has(&|i| matches!(i, Item::Struct(_)));
-    let keeps = has(&|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep && s.extras_type.is_none()));
+    let keeps = has(
+        &|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep && s.extras_type.is_none()),
+    );
     let typed_extras = has(&|i| matches!(i, Item::Struct(s) if s.extras_type.is_some()));
     let consts = has(&|i| matches!(i, Item::Struct(s) if !s.consts.is_empty()));
     let any_field =

@@ -60,7 +60,9 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
         let ty = extras_type(ctx, s, false);
         let d = docs::text(match s.extras_type {
             None => "Properties the schema does not list, kept as received.",
-            Some(_) => "Properties the schema does not list, each checked against `additionalProperties`.",
+            Some(_) => {
+                "Properties the schema does not list, each checked against `additionalProperties`."
+            }
         });
         fields.push(quote! { #d pub #extras: #ty, });
     }

@@ -54,7 +54,14 @@ const CONSTRAINTS: &[&str] = &[
 
 /// The formats checked values assert, as the validator does.
 pub(super) const FORMATS: &[&str] = &[
-    "date-time", "date", "time", "email", "uuid", "ipv4", "ipv6", "uri",
+    "date-time",
+    "date",
+    "time",
+    "email",
+    "uuid",
+    "ipv4",
+    "ipv6",
+    "uri",
 ];
 
 impl Lowerer<'_> {
@@ -84,15 +91,26 @@ impl Lowerer<'_> {
         let Some(types) = types else {
             return CONSTRAINTS.iter().any(|k| object.contains_key(*k));
         };
+        // `required` naming a property `properties` does not describe.
+        let properties = object.get("properties").and_then(Value::as_object);
+        let unlisted = object
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .any(|k| properties.is_none_or(|p| !p.contains_key(k)))
+            });
         let bounded = object.contains_key("minimum") || object.contains_key("maximum");
         let format = object.get("format");
-        non_null.is_empty()
+        unlisted
+            || non_null.is_empty()
             || non_null.contains(&"array")
             || (non_null.contains(&"integer") && non_null.contains(&"number"))
             || (bounded && non_null.contains(&"number"))
             || (format.is_some() && non_null.contains(&"string") && non_null != ["string"])
             || (non_null == ["string"] && format.is_some_and(|f| f != "date-time"))
-            || (non_null.len() > 1 && non_null.iter().any(|t| *t == "object"))
+            || (non_null.len() > 1 && non_null.contains(&"object"))
             || (types.len() > 1 && object.contains_key("additionalProperties"))
     }
 
@@ -104,7 +122,8 @@ impl Lowerer<'_> {
         types: Option<Vec<String>>,
         hint: &Hint,
     ) -> Option<(TypeRef, bool)> {
-        let types: Option<Vec<JsonType>> = types.map(|t| t.iter().filter_map(|t| json_type(t)).collect());
+        let types: Option<Vec<JsonType>> =
+            types.map(|t| t.iter().filter_map(|t| json_type(t)).collect());
         let composed = ["const", "enum", "allOf", "anyOf", "oneOf", "not", "$ref"]
             .iter()
             .any(|k| object.contains_key(*k));
@@ -123,11 +142,14 @@ impl Lowerer<'_> {
         self.nullable.insert(location.clone(), lifted);
         if one == Some(JsonType::Array) && plain_array(location, object) {
             let items = child(location, "items");
-            let (ty, nullable) = match self.accept(&items, &format!("{}Item", hint.name), &hint.scope)? {
-                Accept::Type(ty, nullable) => (ty, nullable),
-                Accept::Always => (TypeRef::Any, false),
-                Accept::Never => return self.checked_item(location, object, types, one, lifted, hint),
-            };
+            let (ty, nullable) =
+                match self.accept(&items, &format!("{}Item", hint.name), &hint.scope)? {
+                    Accept::Type(ty, nullable) => (ty, nullable),
+                    Accept::Always => (TypeRef::Any, false),
+                    Accept::Never => {
+                        return self.checked_item(location, object, types, one, lifted, hint);
+                    }
+                };
             return Some((TypeRef::List(Box::new(ty), nullable), lifted));
         }
         self.checked_item(location, object, types, one, lifted, hint)
@@ -146,7 +168,9 @@ impl Lowerer<'_> {
         let name = self.named(location, hint, |this, name| {
             let (inner, mut checks) = this.inner(location, object, one, name)?;
             match (&types, one) {
-                (Some(t), _) if one.is_none() || one == Some(JsonType::Integer) || inner == TypeRef::Any => {
+                (Some(t), _)
+                    if one.is_none() || one == Some(JsonType::Integer) || inner == TypeRef::Any =>
+                {
                     let mut t = t.clone();
                     if lifted {
                         t.retain(|t| *t != JsonType::Null);
@@ -202,7 +226,11 @@ impl Lowerer<'_> {
             if n.as_f64().is_some_and(|f| f > 0.0) {
                 checks.push(Check::MultipleOf(n));
             } else {
-                self.error(location, Some("multipleOf"), "`multipleOf` must be greater than 0");
+                self.error(
+                    location,
+                    Some("multipleOf"),
+                    "`multipleOf` must be greater than 0",
+                );
                 ok = false;
             }
         }
@@ -225,20 +253,36 @@ impl Lowerer<'_> {
             match format.as_str() {
                 Some(f) if FORMATS.contains(&f) => checks.push(Check::Format(f.to_owned())),
                 _ => {
-                    self.error(location, Some("format"), format!("unsupported format {format}: supported are {}", FORMATS.join(", ")));
+                    self.error(
+                        location,
+                        Some("format"),
+                        format!(
+                            "unsupported format {format}: supported are {}",
+                            FORMATS.join(", ")
+                        ),
+                    );
                     ok = false;
                 }
             }
         }
         let list = one == Some(JsonType::Array);
-        self.array_checks(location, object, name, list.then_some(&mut inner), &mut checks, &mut ok);
+        self.array_checks(
+            location,
+            object,
+            name,
+            list.then_some(&mut inner),
+            &mut checks,
+            &mut ok,
+        );
         self.object_checks(location, object, name, &mut checks, &mut ok);
         if let Some(value) = object.get("const") {
             checks.push(Check::Const(value.to_string()));
         }
         if let Some(values) = object.get("enum") {
             match values.as_array() {
-                Some(values) => checks.push(Check::Enum(values.iter().map(Value::to_string).collect())),
+                Some(values) => {
+                    checks.push(Check::Enum(values.iter().map(Value::to_string).collect()))
+                }
                 None => {
                     self.error(location, Some("enum"), "`enum` must be an array");
                     ok = false;
@@ -256,7 +300,11 @@ impl Lowerer<'_> {
         }
         if object.contains_key("not") {
             let child = child(location, "not");
-            checks.push(Check::Not(self.accept(&child, &format!("{name}Not"), name)?));
+            checks.push(Check::Not(self.accept(
+                &child,
+                &format!("{name}Not"),
+                name,
+            )?));
         }
         ok.then_some((inner, checks))
     }
@@ -288,7 +336,11 @@ impl Lowerer<'_> {
                     checks.push(Check::PrefixItems(accepts));
                 }
                 None => {
-                    self.error(location, Some("prefixItems"), "`prefixItems` must be an array");
+                    self.error(
+                        location,
+                        Some("prefixItems"),
+                        "`prefixItems` must be an array",
+                    );
                     *ok = false;
                 }
             }
@@ -313,7 +365,11 @@ impl Lowerer<'_> {
             None | Some(Value::Bool(false)) => {}
             Some(Value::Bool(true)) => checks.push(Check::UniqueItems),
             Some(_) => {
-                self.error(location, Some("uniqueItems"), "`uniqueItems` must be a boolean");
+                self.error(
+                    location,
+                    Some("uniqueItems"),
+                    "`uniqueItems` must be a boolean",
+                );
                 *ok = false;
             }
         }
@@ -348,7 +404,11 @@ impl Lowerer<'_> {
                 }
                 checks.push(Check::Properties(accepts));
             } else {
-                self.error(location, Some("properties"), "`properties` must be an object");
+                self.error(
+                    location,
+                    Some("properties"),
+                    "`properties` must be an object",
+                );
                 *ok = false;
             }
         }
@@ -357,7 +417,10 @@ impl Lowerer<'_> {
             if properties.is_object() {
                 let mut accepts = Vec::new();
                 for key in self.schemas.keys(location, "patternProperties") {
-                    let child = child(location, &format!("patternProperties/{}", escape_token(&key)));
+                    let child = child(
+                        location,
+                        &format!("patternProperties/{}", escape_token(&key)),
+                    );
                     match self.accept(&child, &format!("{name}Matching"), name) {
                         Some(a) => accepts.push((key.clone(), a)),
                         None => *ok = false,
@@ -366,14 +429,22 @@ impl Lowerer<'_> {
                 }
                 checks.push(Check::PatternProperties(accepts));
             } else {
-                self.error(location, Some("patternProperties"), "`patternProperties` must be an object");
+                self.error(
+                    location,
+                    Some("patternProperties"),
+                    "`patternProperties` must be an object",
+                );
                 *ok = false;
             }
         }
         if object.contains_key("additionalProperties") {
             let child = child(location, "additionalProperties");
             match self.accept(&child, &format!("{name}Extra"), name) {
-                Some(accept) => checks.push(Check::Additional { known, patterns, accept }),
+                Some(accept) => checks.push(Check::Additional {
+                    known,
+                    patterns,
+                    accept,
+                }),
                 None => *ok = false,
             }
         }
@@ -391,22 +462,27 @@ impl Lowerer<'_> {
             checks.push(Check::MaxProperties(n));
         }
         if let Some(dependent) = object.get("dependentRequired") {
-            let parsed: Option<Vec<(String, Vec<String>)>> = dependent.as_object().and_then(|map| {
-                map.iter()
-                    .map(|(k, v)| {
-                        let names: Option<Vec<String>> = v
-                            .as_array()?
-                            .iter()
-                            .map(|n| n.as_str().map(str::to_owned))
-                            .collect();
-                        Some((k.clone(), names?))
-                    })
-                    .collect()
-            });
+            let parsed: Option<Vec<(String, Vec<String>)>> =
+                dependent.as_object().and_then(|map| {
+                    map.iter()
+                        .map(|(k, v)| {
+                            let names: Option<Vec<String>> = v
+                                .as_array()?
+                                .iter()
+                                .map(|n| n.as_str().map(str::to_owned))
+                                .collect();
+                            Some((k.clone(), names?))
+                        })
+                        .collect()
+                });
             match parsed {
                 Some(p) => checks.push(Check::DependentRequired(p)),
                 None => {
-                    self.error(location, Some("dependentRequired"), "`dependentRequired` must map names to arrays of strings");
+                    self.error(
+                        location,
+                        Some("dependentRequired"),
+                        "`dependentRequired` must map names to arrays of strings",
+                    );
                     *ok = false;
                 }
             }
@@ -425,7 +501,11 @@ impl Lowerer<'_> {
     ) -> Option<Vec<Accept>> {
         let value = object.get(key)?;
         let Some(list) = value.as_array().filter(|l| !l.is_empty()) else {
-            self.error(location, Some(key), format!("`{key}` must be a non-empty array"));
+            self.error(
+                location,
+                Some(key),
+                format!("`{key}` must be a non-empty array"),
+            );
             *ok = false;
             return None;
         };
@@ -441,7 +521,12 @@ impl Lowerer<'_> {
     }
 
     /// What a subschema accepts: `true`, `false`, or its Rust type.
-    pub(super) fn accept(&mut self, location: &Location, hint: &str, scope: &str) -> Option<Accept> {
+    pub(super) fn accept(
+        &mut self,
+        location: &Location,
+        hint: &str,
+        scope: &str,
+    ) -> Option<Accept> {
         match self.schemas.get(location) {
             Some(Value::Bool(true)) => return Some(Accept::Always),
             Some(Value::Bool(false)) => return Some(Accept::Never),
@@ -476,10 +561,17 @@ impl Lowerer<'_> {
             return Some(Accept::Type(TypeRef::Named(name.clone()), nullable));
         }
         if target == *location {
-            self.error(location, Some("$ref"), "a schema that refers to itself alone accepts nothing a type can hold");
+            self.error(
+                location,
+                Some("$ref"),
+                "a schema that refers to itself alone accepts nothing a type can hold",
+            );
             return None;
         }
-        let key = target.pointer.rsplit_once("/$defs/").map(|(_, k)| k.to_owned());
+        let key = target
+            .pointer
+            .rsplit_once("/$defs/")
+            .map(|(_, k)| k.to_owned());
         self.accept(&target, &key.unwrap_or_else(|| format!("{name}Ref")), name)
     }
 
@@ -502,13 +594,26 @@ impl Lowerer<'_> {
     }
 
     /// A count keyword (`minLength`, `maxItems`...): a non-negative integer.
-    fn count(&mut self, location: &Location, object: &Map<String, Value>, key: &str, ok: &mut bool) -> Option<u64> {
+    fn count(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        key: &str,
+        ok: &mut bool,
+    ) -> Option<u64> {
         let value = object.get(key)?;
-        let count = value
-            .as_u64()
-            .or_else(|| value.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f.min(u64::MAX as f64) as u64));
+        let count = value.as_u64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f.min(u64::MAX as f64) as u64)
+        });
         if count.is_none() {
-            self.error(location, Some(key), format!("`{key}` must be a non-negative integer"));
+            self.error(
+                location,
+                Some(key),
+                format!("`{key}` must be a non-negative integer"),
+            );
             *ok = false;
         }
         count
@@ -540,7 +645,10 @@ fn plain_array(location: &Location, object: &Map<String, Value>) -> bool {
     !definition
         && object.contains_key("items")
         && object.keys().all(|k| {
-            k == "type" || k == "items" || k.starts_with("x-") || super::keywords::ANNOTATIONS.contains(&k.as_str())
+            k == "type"
+                || k == "items"
+                || k.starts_with("x-")
+                || super::keywords::ANNOTATIONS.contains(&k.as_str())
         })
 }
 

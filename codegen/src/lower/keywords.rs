@@ -41,18 +41,45 @@ const REFUSED: &[(&str, &str)] = &[
     ("$dynamicRef", "dynamic references are not supported"),
     ("$dynamicAnchor", "dynamic references are not supported"),
     ("$recursiveRef", "dynamic references are not supported"),
-    ("$anchor", "anchors are not supported: refer by JSON pointer (`#/$defs/name`)"),
-    ("unevaluatedProperties", "`unevaluatedProperties` is not supported: list the properties, or use `additionalProperties`"),
-    ("unevaluatedItems", "`unevaluatedItems` is not supported: use `items`"),
-    ("if", "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`"),
-    ("then", "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`"),
-    ("else", "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`"),
+    (
+        "$anchor",
+        "anchors are not supported: refer by JSON pointer (`#/$defs/name`)",
+    ),
+    (
+        "unevaluatedProperties",
+        "`unevaluatedProperties` is not supported: list the properties, or use `additionalProperties`",
+    ),
+    (
+        "unevaluatedItems",
+        "`unevaluatedItems` is not supported: use `items`",
+    ),
+    (
+        "if",
+        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
+    ),
+    (
+        "then",
+        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
+    ),
+    (
+        "else",
+        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
+    ),
     ("contains", "`contains` is not supported"),
     ("minContains", "`minContains` is not supported"),
     ("maxContains", "`maxContains` is not supported"),
-    ("dependentSchemas", "`dependentSchemas` is not supported: use `dependentRequired`"),
-    ("dependencies", "`dependencies` (draft 7) is not supported: use `dependentRequired`"),
-    ("additionalItems", "`additionalItems` (draft 2019-09) is not supported: use `prefixItems` and `items`"),
+    (
+        "dependentSchemas",
+        "`dependentSchemas` is not supported: use `dependentRequired`",
+    ),
+    (
+        "dependencies",
+        "`dependencies` (draft 7) is not supported: use `dependentRequired`",
+    ),
+    (
+        "additionalItems",
+        "`additionalItems` (draft 2019-09) is not supported: use `prefixItems` and `items`",
+    ),
 ];
 
 /// The JSON types the generator can represent.

@@ -204,12 +204,19 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             _ => {
-                self.error(root, None, "a schema file must hold a json object or a boolean");
+                self.error(
+                    root,
+                    None,
+                    "a schema file must hold a json object or a boolean",
+                );
                 return;
             }
         };
         if self.named.contains_key(root) {
-            self.roots[root.doc] = self.named.get(root).map(|n| (TypeRef::Named(n.clone()), false));
+            self.roots[root.doc] = self
+                .named
+                .get(root)
+                .map(|n| (TypeRef::Named(n.clone()), false));
             return;
         }
         // A root holding only definitions (and annotations) makes no type of its own.

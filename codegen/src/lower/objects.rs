@@ -173,10 +173,16 @@ impl Lowerer<'_> {
                 pointer: format!("/oneOf/{index}"),
             };
             let object = self.object(&branch)?;
-            if !object.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str())) {
+            if !object
+                .keys()
+                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+            {
                 return None;
             }
-            let target = self.schemas.resolve(&branch, object.get("$ref")?.as_str()?).ok()?;
+            let target = self
+                .schemas
+                .resolve(&branch, object.get("$ref")?.as_str()?)
+                .ok()?;
             let target = self.object(&target)?;
             let required = target.get("required")?.as_array()?;
             let properties = target.get("properties")?.as_object()?;

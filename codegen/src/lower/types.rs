@@ -26,7 +26,11 @@ impl Lowerer<'_> {
             Some(Value::Bool(true)) => return Some((TypeRef::Any, false)),
             Some(Value::Bool(false)) => return self.nothing(location, hint),
             Some(_) => {
-                self.error(location, None, "a schema must be a json object or a boolean");
+                self.error(
+                    location,
+                    None,
+                    "a schema must be a json object or a boolean",
+                );
                 return None;
             }
             None => {
@@ -334,7 +338,8 @@ fn beside_ref(location: &Location, object: &Map<String, Value>) -> bool {
     object.keys().any(|key| {
         let annotation =
             ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref";
-        let root = location.pointer.is_empty() && ["$schema", "$id", "$defs"].contains(&key.as_str());
+        let root =
+            location.pointer.is_empty() && ["$schema", "$id", "$defs"].contains(&key.as_str());
         !annotation && !root
     })
 }
