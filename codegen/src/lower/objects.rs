@@ -45,8 +45,14 @@ impl Lowerer<'_> {
             }
         }
         let mut extras_type = None;
+        let checks = self.struct_checks(location, object, name)?;
+        // With `patternProperties`, `additionalProperties` is one of the checks.
+        let patterned = object.contains_key("patternProperties");
+        // Checks run on the struct's JSON, so it keeps every property.
+        let keep = self.options.keep_unknown || !checks.is_empty();
         let unknown = match object.get("additionalProperties") {
-            None | Some(Value::Bool(true)) if self.options.keep_unknown => Unknown::Keep,
+            _ if patterned => Unknown::Keep,
+            None | Some(Value::Bool(true)) if keep => Unknown::Keep,
             None | Some(Value::Bool(true)) => Unknown::Ignore,
             Some(Value::Bool(false)) => Unknown::Deny,
             Some(_) => {
@@ -121,6 +127,7 @@ impl Lowerer<'_> {
             unknown,
             extras: names.extras(),
             extras_type,
+            checks,
             received: names.received(),
             expecting: format!("a {noun} object"),
         }))

@@ -84,3 +84,27 @@ fn lengths_count_code_points() {
     assert!(parse(json!({"tags": ["😀😀😀"]})).is_ok());
     assert!(parse(json!({"tags": ["😀😀😀😀"]})).is_err());
 }
+
+#[test]
+fn an_object_with_more_keywords_stays_a_struct() {
+    let parsed = parse(with("headers", json!({"host": "h", "x-a": 1}))).expect("valid");
+    let headers = parsed.headers.expect("present");
+    assert_eq!(headers.host.as_deref(), Some("h"));
+    assert_eq!(headers.extras.get("x-a"), Some(&json!(1)));
+    for invalid in [
+        json!({}),
+        json!({"x-a": 1}),
+        json!({"host": "h", "x-a": "1"}),
+        json!({"host": "h", "other": 1}),
+        json!({"hostname": "h"}),
+    ] {
+        assert!(
+            parse(with("headers", invalid.clone())).is_err(),
+            "{invalid}"
+        );
+    }
+    assert!(parse(with("shape", json!({"kind": "c", "radius": 1}))).is_ok());
+    for invalid in [json!({"kind": "c"}), json!({"radius": 1, "side": 2})] {
+        assert!(parse(with("shape", invalid.clone())).is_err(), "{invalid}");
+    }
+}
