@@ -10,8 +10,19 @@
 //! module hands out is a valid identifier and `proc_macro2::Ident::new` can
 //! never panic on it. Collisions are settled in a fixed order (schema order),
 //! so the same schemas always give the same names.
+//!
+//! A name that is not simply its schema text converted (a number or suffix
+//! added to settle a collision, a prefix to step aside for a reserved name, an
+//! invented name for text with no ASCII letter or digit) is never silent: each
+//! allocator records a [`Rename`], which lowering turns into a warning naming
+//! the file and pointer and the `x-rust-*` keyword that chooses the name:
+//! `x-rust-name` (a type), `x-rust-field-names` (an object's fields),
+//! `x-rust-variant-names` (an enumeration's variants). A chosen name is
+//! checked here ([`check_chosen`]) and never mangled: if it cannot be had, it
+//! is an error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[
@@ -86,6 +97,96 @@ impl Ident {
             raw: false,
         }
     }
+}
+
+/// What a [`Rename`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameKind {
+    /// A type (struct, enum, union), from a `title`, `$defs` key or property name.
+    Type,
+    /// A struct field, from a property name.
+    Field,
+    /// An enum variant, from an enumeration value.
+    Variant,
+}
+
+impl NameKind {
+    /// The `x-rust-*` keyword choosing this kind of name, and where it goes.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            NameKind::Type => "`x-rust-name` on the schema",
+            NameKind::Field => "`x-rust-field-names` on the object schema",
+            NameKind::Variant => "`x-rust-variant-names` on the enumeration's schema",
+        }
+    }
+}
+
+/// A name given instead of the one the schema text converts to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    /// What is named.
+    pub kind: NameKind,
+    /// The schema text the name comes from: a property name, an enumeration
+    /// value, or a type's `title`, `$defs` key or property name.
+    pub text: String,
+    /// The name the text converts to, or `None` when it has no ASCII letter or digit.
+    pub wanted: Option<String>,
+    /// The name given.
+    pub given: String,
+    /// Who holds `wanted` (`property "item_size"`, `a name the generated code uses`).
+    pub taken_by: Option<String>,
+}
+
+impl Rename {
+    /// The warning text: lowercase, no trailing period, the schema text
+    /// quoted with escapes (it may hold control characters), and the keyword
+    /// that chooses the name.
+    pub fn message(&self) -> String {
+        let (noun, what) = match self.kind {
+            NameKind::Type => ("type for", "named"),
+            NameKind::Field => ("property", "field"),
+            NameKind::Variant => ("value", "variant"),
+        };
+        let mut out = format!("{noun} {:?} becomes {what} `{}`", self.text, self.given);
+        match (&self.wanted, &self.taken_by) {
+            (Some(wanted), Some(by)) => {
+                let _ = write!(out, ": `{wanted}` is taken by {by}");
+            }
+            (Some(wanted), None) => {
+                let _ = write!(out, ": `{wanted}` is taken");
+            }
+            (None, _) => out.push_str(": the text has no ascii letter or digit to name it by"),
+        }
+        let _ = write!(out, "; choose the name with {}", self.kind.keyword());
+        out
+    }
+}
+
+/// Checks a name chosen in the schema (`x-rust-*`): it must be exactly what
+/// the generator would make of it (`UpperCamelCase` for types and variants,
+/// `snake_case` for fields), so the generated code stays lint-clean, and not
+/// a name Rust refuses. Gives the reason it is refused.
+pub fn check_chosen(kind: NameKind, name: &str) -> Result<(), String> {
+    let converted = match kind {
+        NameKind::Type | NameKind::Variant => pascal_case(name),
+        NameKind::Field => snake_case(name),
+    };
+    let case = match kind {
+        NameKind::Type | NameKind::Variant => "UpperCamelCase",
+        NameKind::Field => "snake_case",
+    };
+    if converted.as_deref() != Some(name) {
+        return Err(match converted {
+            Some(suggestion) => {
+                format!("chosen name {name:?} is not {case} ascii (`{suggestion}` would do)")
+            }
+            None => format!("chosen name {name:?} is not a rust identifier"),
+        });
+    }
+    if NOT_RAW.contains(&name) || (kind != NameKind::Field && is_keyword(name)) {
+        return Err(format!("chosen name `{name}` is a rust keyword"));
+    }
+    Ok(())
 }
 
 /// Splits text into words: at every character that is not an ASCII letter or
@@ -181,44 +282,97 @@ fn escape_keyword(name: String) -> Ident {
 /// Hands out distinct field names inside one struct.
 #[derive(Debug, Default)]
 pub struct FieldNames {
-    taken: BTreeSet<String>,
+    /// Names handed out, each with who holds it (for warnings).
+    taken: BTreeMap<String, String>,
+    /// Names chosen in the schema (`x-rust-field-names`), by property.
+    chosen: BTreeMap<String, String>,
+    renames: Vec<Rename>,
 }
 
 impl FieldNames {
-    /// The Rust field name for a JSON property; `2`, `3`, ... are appended
-    /// when two properties convert to the same name.
-    pub fn field(&mut self, json_name: &str) -> Ident {
-        let mut base = snake_case(json_name).unwrap_or_else(|| "field".to_owned());
-        if NOT_RAW.contains(&base.as_str()) {
-            base.push('_');
+    /// An allocator honouring the names chosen in `x-rust-field-names`
+    /// (property → field name), which are reserved before any other name is
+    /// handed out. Gives the reason of each chosen name refused.
+    pub fn with_chosen(chosen: &BTreeMap<String, String>) -> Result<Self, Vec<String>> {
+        let mut names = FieldNames::default();
+        let mut problems = Vec::new();
+        for (json, name) in chosen {
+            if let Err(why) = check_chosen(NameKind::Field, name) {
+                problems.push(format!("property {json:?}: {why}"));
+            } else if let Some(other) = names.taken.get(name) {
+                problems.push(format!(
+                    "property {json:?}: chosen name `{name}` is also chosen for {other}"
+                ));
+            } else {
+                names
+                    .taken
+                    .insert(name.clone(), format!("property {json:?}"));
+                names.chosen.insert(json.clone(), name.clone());
+            }
         }
-        let name = self.claim(&base);
+        if problems.is_empty() {
+            Ok(names)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The Rust field name for a JSON property: the chosen one, or its
+    /// `snake_case`, with `_2`, `_3`, ... appended when two properties convert
+    /// to the same name (recorded as a [`Rename`]).
+    pub fn field(&mut self, json_name: &str) -> Ident {
+        if let Some(chosen) = self.chosen.get(json_name) {
+            return escape_keyword(chosen.clone());
+        }
+        let wanted = snake_case(json_name).map(|mut base| {
+            if NOT_RAW.contains(&base.as_str()) {
+                base.push('_');
+            }
+            base
+        });
+        let base = wanted.clone().unwrap_or_else(|| "field".to_owned());
+        let taken_by = self.taken.get(&base).cloned();
+        let name = self.claim(&base, format!("property {json_name:?}"));
+        if wanted.as_deref() != Some(name.as_str()) {
+            self.renames.push(Rename {
+                kind: NameKind::Field,
+                text: json_name.to_owned(),
+                wanted,
+                given: name.clone(),
+                taken_by,
+            });
+        }
         escape_keyword(name)
     }
 
     /// Claims `base`, or `base_2`, `base_3`, ... when taken.
-    fn claim(&mut self, base: &str) -> String {
+    fn claim(&mut self, base: &str, holder: String) -> String {
         let mut candidate = base.to_owned();
         let mut n = 2;
         let separator = if base.ends_with('_') { "" } else { "_" };
-        while self.taken.contains(&candidate) {
+        while self.taken.contains_key(&candidate) {
             candidate = format!("{base}{separator}{n}");
             n += 1;
         }
-        self.taken.insert(candidate.clone());
+        self.taken.insert(candidate.clone(), holder);
         candidate
     }
 
     /// The name of the field keeping unknown properties: `extras`, unless a
     /// property already took it.
     pub fn extras(&mut self) -> Ident {
-        Ident::plain(self.claim("extras"))
+        Ident::plain(self.claim("extras", "the unknown properties' map".to_owned()))
     }
 
     /// The private field keeping how each value was written (spellings,
     /// number forms): `received`, unless a property already took it.
     pub fn received(&mut self) -> Ident {
-        Ident::plain(self.claim("received"))
+        Ident::plain(self.claim("received", "the received spellings".to_owned()))
+    }
+
+    /// The renames so far, in order, leaving none behind.
+    pub fn take_renames(&mut self) -> Vec<Rename> {
+        std::mem::take(&mut self.renames)
     }
 }
 
@@ -232,44 +386,113 @@ pub fn needs_rename(json_name: &str, ident: &Ident) -> bool {
 /// Hands out distinct type names across one generated module.
 #[derive(Debug)]
 pub struct TypeNames {
-    taken: BTreeSet<String>,
+    /// Names handed out, each with who holds it (for warnings).
+    taken: BTreeMap<String, String>,
+    /// Names some schema chooses with `x-rust-name`, kept from the others.
+    chosen: BTreeSet<String>,
+    renames: Vec<Rename>,
 }
 
 impl TypeNames {
     /// An allocator where `reserved` (names the generated runtime uses) are
     /// already taken, as are the prelude's types.
     pub fn new(reserved: &[&str]) -> Self {
-        let taken = PRELUDE_TYPES
+        let prelude = PRELUDE_TYPES
             .iter()
-            .chain(reserved)
-            .map(|s| (*s).to_owned())
-            .collect();
-        TypeNames { taken }
+            .map(|s| ((*s).to_owned(), "a name of the rust prelude".to_owned()));
+        let runtime = reserved.iter().map(|s| {
+            (
+                (*s).to_owned(),
+                "a type the generated code defines".to_owned(),
+            )
+        });
+        TypeNames {
+            taken: prelude.chain(runtime).collect(),
+            chosen: BTreeSet::new(),
+            renames: Vec::new(),
+        }
+    }
+
+    /// Keeps `names` (every `x-rust-name` of the schemas) for the schemas
+    /// choosing them: [`claim`](Self::claim) hands them to no one else.
+    pub fn reserve_chosen<'n>(&mut self, names: impl IntoIterator<Item = &'n str>) {
+        self.chosen.extend(names.into_iter().map(str::to_owned));
+    }
+
+    /// Gives the chosen name `name` to the schema at `place`, or says why it cannot.
+    pub fn choose(&mut self, name: &str, place: &str) -> Result<String, String> {
+        check_chosen(NameKind::Type, name)?;
+        if let Some(holder) = self.taken.get(name) {
+            return Err(format!("chosen name `{name}` is already {holder}"));
+        }
+        self.taken
+            .insert(name.to_owned(), format!("the type of {place}"));
+        Ok(name.to_owned())
     }
 
     /// A type name from the first candidate that converts to a name (title,
     /// then key); on a collision, prefixed with `scope` (the enclosing type
     /// or file), then numbered.
     pub fn claim(&mut self, candidates: &[&str], scope: &str) -> String {
-        let base = candidates
+        self.claim_at(candidates, scope, "")
+    }
+
+    /// [`claim`](Self::claim) for the schema at `place` (`file#pointer`,
+    /// shown in the warning of a later schema that wanted the same name); a
+    /// name other than the candidate's conversion is recorded as a [`Rename`].
+    pub fn claim_at(&mut self, candidates: &[&str], scope: &str, place: &str) -> String {
+        let found = candidates
             .iter()
-            .find_map(|c| pascal_case(c))
-            .unwrap_or_else(|| "Type".to_owned());
+            .find_map(|c| pascal_case(c).map(|name| (*c, name)));
+        let text = found
+            .as_ref()
+            .map(|(text, _)| *text)
+            .or_else(|| candidates.first().copied())
+            .unwrap_or_default();
+        let wanted = found.map(|(_, name)| name);
+        let base = wanted.clone().unwrap_or_else(|| "Type".to_owned());
+        let is_taken = |names: &Self, name: &str| {
+            names.taken.contains_key(name) || names.chosen.contains(name)
+        };
         let mut candidate = base.clone();
-        if self.taken.contains(&candidate) {
+        if is_taken(self, &candidate) {
             candidate = format!("{}{base}", pascal_case(scope).unwrap_or_default());
         }
-        if self.taken.contains(&candidate) {
+        if is_taken(self, &candidate) {
             candidate = format!("{base}Type");
         }
         let stem = candidate.clone();
         let mut n = 2;
-        while self.taken.contains(&candidate) {
+        while is_taken(self, &candidate) {
             candidate = format!("{stem}{n}");
             n += 1;
         }
-        self.taken.insert(candidate.clone());
+        if wanted.as_deref() != Some(candidate.as_str()) {
+            let taken_by = self.taken.get(&base).cloned().or_else(|| {
+                self.chosen
+                    .contains(&base)
+                    .then(|| "a schema choosing it with `x-rust-name`".to_owned())
+            });
+            self.renames.push(Rename {
+                kind: NameKind::Type,
+                text: text.to_owned(),
+                wanted,
+                given: candidate.clone(),
+                taken_by,
+            });
+        }
+        let holder = if place.is_empty() {
+            format!("the type for {text:?}")
+        } else {
+            format!("the type of {place}")
+        };
+        self.taken.insert(candidate.clone(), holder);
         candidate
+    }
+
+    /// The renames so far, in order, leaving none behind.
+    pub fn take_renames(&mut self) -> Vec<Rename> {
+        std::mem::take(&mut self.renames)
     }
 }
 
@@ -280,31 +503,83 @@ impl TypeNames {
 /// `CompanyUpper`, `file` → `FileLower`), then a number. `reserved` holds
 /// names the enum already uses (its catch-all `Other`).
 pub fn variant_names(values: &[&str], reserved: &[&str]) -> Vec<String> {
-    let bases: Vec<String> = values
+    match variants(values, reserved, &BTreeMap::new()) {
+        Ok((names, _)) => names,
+        // Unreachable: with nothing chosen, nothing can be refused.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Variant names for the values of an enumeration (see [`variant_names`]),
+/// honouring the names chosen in `x-rust-variant-names` (value → variant),
+/// with a [`Rename`] for every name that is not its value's conversion.
+/// Gives the reason of each chosen name refused (a name Rust refuses, a
+/// value that is not in `values`, a name chosen twice or reserved).
+pub fn variants(
+    values: &[&str],
+    reserved: &[&str],
+    chosen: &BTreeMap<String, String>,
+) -> Result<(Vec<String>, Vec<Rename>), Vec<String>> {
+    // `Self` converts from `self` but cannot name a variant.
+    let mut taken: BTreeMap<String, String> = reserved
         .iter()
-        .map(|v| match pascal_case(v) {
-            Some(base) => base,
-            None if v.is_empty() => "Empty".to_owned(),
-            None => "Value".to_owned(),
+        .map(|s| {
+            (
+                (*s).to_owned(),
+                "a variant the generated code uses".to_owned(),
+            )
         })
+        .chain([("Self".to_owned(), "a rust keyword".to_owned())])
         .collect();
-    let mut taken: BTreeSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
     let mut names: Vec<Option<String>> = vec![None; values.len()];
-    // Pass one: exact spellings claim their base name.
-    for (i, value) in values.iter().enumerate() {
-        if *value == bases[i] && !taken.contains(&bases[i]) {
-            taken.insert(bases[i].clone());
-            names[i] = Some(bases[i].clone());
+    let mut problems = Vec::new();
+    // Pass zero: chosen names.
+    for (value, name) in chosen {
+        let Some(i) = values.iter().position(|v| v == value) else {
+            problems.push(format!("{value:?} is not a value of this enumeration"));
+            continue;
+        };
+        if let Err(why) = check_chosen(NameKind::Variant, name) {
+            problems.push(format!("value {value:?}: {why}"));
+        } else if let Some(holder) = taken.get(name) {
+            problems.push(format!(
+                "value {value:?}: chosen name `{name}` is already {holder}"
+            ));
+        } else {
+            taken.insert(name.clone(), format!("value {value:?}"));
+            names[i] = Some(name.clone());
         }
     }
-    // Pass two: every other value, in order.
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let bases: Vec<Option<String>> = values.iter().map(|v| pascal_case(v)).collect();
+    let fallback = |i: usize| match &bases[i] {
+        Some(base) => base.clone(),
+        None if values[i].is_empty() => "Empty".to_owned(),
+        None => "Value".to_owned(),
+    };
+    // Pass one: exact spellings claim their base name.
     for (i, value) in values.iter().enumerate() {
         if names[i].is_some() {
             continue;
         }
-        let base = &bases[i];
+        let base = fallback(i);
+        if *value == base && !taken.contains_key(&base) {
+            taken.insert(base.clone(), format!("value {value:?}"));
+            names[i] = Some(base);
+        }
+    }
+    // Pass two: every other value, in order.
+    let mut renames = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        if names[i].is_some() {
+            continue;
+        }
+        let base = fallback(i);
+        let taken_by = taken.get(&base).cloned();
         let mut candidate = base.clone();
-        if taken.contains(&candidate) {
+        if taken.contains_key(&candidate) {
             let letters = value.chars().filter(|c| c.is_ascii_alphabetic());
             let suffix = if letters.clone().count() > 0
                 && letters.clone().all(|c| c.is_ascii_uppercase())
@@ -322,14 +597,26 @@ pub fn variant_names(values: &[&str], reserved: &[&str]) -> Vec<String> {
         }
         let stem = candidate.clone();
         let mut n = 2;
-        while taken.contains(&candidate) {
+        while taken.contains_key(&candidate) {
             candidate = format!("{stem}{n}");
             n += 1;
         }
-        taken.insert(candidate.clone());
+        taken.insert(candidate.clone(), format!("value {value:?}"));
+        if bases[i].as_deref() != Some(candidate.as_str()) {
+            renames.push(Rename {
+                kind: NameKind::Variant,
+                text: (*value).to_owned(),
+                wanted: bases[i].clone(),
+                given: candidate.clone(),
+                taken_by,
+            });
+        }
         names[i] = Some(candidate);
     }
-    names.into_iter().map(Option::unwrap_or_default).collect()
+    Ok((
+        names.into_iter().map(Option::unwrap_or_default).collect(),
+        renames,
+    ))
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use crate::error::{Diagnostic, Result};
 impl Config {
     /// The one call for `build.rs`: reads the schemas, generates, writes
     /// `OUT_DIR/aperture_events.rs` (or the configured place) if its bytes
-    /// changed, and prints `cargo:rerun-if-changed` for every schema file and
-    /// directory read. Gives the path written.
+    /// changed, prints `cargo:rerun-if-changed` for every schema file and
+    /// directory read, and a `cargo:warning` for each of
+    /// [`Output::warnings`](super::Output::warnings). Gives the path written.
     pub fn compile(&self) -> Result<PathBuf> {
         let sources = self.read_sources()?;
         let output = self.generate(&sources)?;
@@ -36,6 +37,9 @@ impl Config {
         let watched = self.schema_dirs.iter().chain(&self.schema_files);
         let read = sources.iter().filter_map(|s| s.path.as_ref());
         rerun_if_changed(watched.chain(read));
+        for warning in &output.warnings {
+            cargo_warning(&warning.to_string());
+        }
         Ok(path)
     }
 }
@@ -67,9 +71,42 @@ fn rerun_if_changed<'a>(paths: impl Iterator<Item = &'a PathBuf>) {
     }
 }
 
+/// Prints one `cargo:warning` line. The message quotes schema text with
+/// escapes, but the JSON pointer holds property names as they are: a control
+/// character there (a line break would end the instruction early) is shown
+/// as its escape.
+#[allow(
+    clippy::print_stdout,
+    reason = "cargo reads build script instructions from stdout"
+)]
+fn cargo_warning(text: &str) {
+    println!("cargo:warning={}", one_line(text));
+}
+
+/// Text with every control character written as its Rust escape.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_warning_stays_on_one_line() {
+        assert_eq!(
+            one_line("t.json:/properties/a\rb\nc: x"),
+            "t.json:/properties/a\\rb\\nc: x"
+        );
+    }
 
     #[test]
     fn writes_only_when_bytes_change() {

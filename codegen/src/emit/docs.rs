@@ -6,6 +6,16 @@
 //! `[word]` a broken intra-doc link, a `<tag>` an HTML tag. Each line is
 //! trimmed, and brackets and angle brackets outside code spans are escaped.
 //! Examples go in fenced ```` ```json ```` blocks, which rustdoc never runs.
+//!
+//! # Design
+//! Schema text can hold characters a doc comment cannot: rustc refuses a bare
+//! carriage return in `///` (`bare CR not allowed in doc-comment`), denies
+//! bidirectional overrides in comments (`text_direction_codepoint_in_comment`),
+//! and other control characters, U+2028/U+2029 or a NUL would hide in the
+//! text or split it. Every line goes through [`lines_to_attrs`], which shows
+//! each such character as its Rust escape (`\r`, `\u{202e}`): one choke
+//! point, so no path (description, title, quirk, value, example, pointer) can
+//! carry one through.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -86,16 +96,47 @@ pub(super) fn text(text: &str) -> TokenStream {
     lines_to_attrs(&escape(text))
 }
 
-/// One `#[doc = " line"]` per line (the leading space is rustdoc's convention).
+/// One `#[doc = " line"]` per line (the leading space is rustdoc's
+/// convention), with every character a doc comment cannot hold made visible.
 fn lines_to_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
         if l.is_empty() {
             String::new()
         } else {
-            format!(" {l}")
+            format!(" {}", visible(l))
         }
     });
     quote! { #(#[doc = #lines])* }
+}
+
+/// Whether a character must not appear raw in a doc comment: control
+/// characters other than tab (C0, DEL, C1: a bare CR is refused by rustc, the
+/// others hide or break lines), the Unicode line and paragraph separators, the
+/// bidirectional overrides and isolates rustc denies in comments, and the
+/// byte order mark.
+pub(crate) fn is_unsafe_in_docs(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+        )
+}
+
+/// Text with each character [`is_unsafe_in_docs`] refuses written as its
+/// Rust escape (`\r`, `\n`, `\0`, `\u{202e}`), so a reader sees it is there.
+pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_in_docs) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\0' => out.push_str("\\0"),
+            c if is_unsafe_in_docs(c) => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Escapes prose for rustdoc, line by line.
@@ -199,6 +240,50 @@ mod tests {
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span(""), "`  `");
         assert_eq!(code_span("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn characters_a_doc_comment_cannot_hold_are_shown_as_escapes() {
+        assert_eq!(visible("a\rb"), "a\\rb");
+        assert_eq!(
+            visible("nul\0 esc\u{1b} del\u{7f} nel\u{85}"),
+            "nul\\0 esc\\u{1b} del\\u{7f} nel\\u{85}"
+        );
+        assert_eq!(visible("ls\u{2028}ps\u{2029}"), "ls\\u{2028}ps\\u{2029}");
+        assert_eq!(visible("\u{202e}evil\u{2066}"), "\\u{202e}evil\\u{2066}");
+        assert_eq!(visible("tab\tand é 🦀 stay"), "tab\tand é 🦀 stay");
+        assert!(matches!(visible("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn no_path_into_the_docs_carries_a_raw_control_character() {
+        let hostile = "a\rb\u{0}c\u{202e}d\u{2028}e\u{85}f\u{1b}";
+        let docs = Docs {
+            title: Some(hostile.into()),
+            description: Some(format!("{hostile}\r\nsecond\rline")),
+            quirks: vec![hostile.into()],
+            quirk_values: vec![hostile.into(), "x\ny".into()],
+            examples: vec![
+                format!("\"{hostile}\""),
+                format!("{{\n\"{hostile}\": 1\n}}"),
+            ],
+            source: format!("t.schema.json#/properties/{hostile}"),
+        };
+        let tokens = attrs(&docs, Some(hostile));
+        let file: syn::File = syn::parse2(quote! { #tokens struct S; }).expect("parses");
+        let text = prettyplease::unparse(&file);
+        assert!(
+            !text.chars().any(|c| is_unsafe_in_docs(c) && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.lines()
+                .all(|l| l.trim_start().starts_with("///") || l.starts_with("struct")),
+            "{text}"
+        );
+        assert!(text.contains("a\\rb\\0c\\u{202e}d"), "{text}");
+        let plain = super::text("x\ry");
+        assert!(plain.to_string().contains("x\\\\ry"), "{plain}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod docs;
 mod enums;
 mod keywords;
 mod objects;
+mod renames;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,20 +84,30 @@ pub(crate) const OTHER_VALUE_NAME: &str = "OtherValue";
 /// The name of the generated error of a bounded integer's `TryFrom`.
 pub(crate) const OUT_OF_RANGE_NAME: &str = "OutOfRange";
 
-/// Lowers every loaded schema into one module.
-pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
+/// Lowers every loaded schema into one module; names the generator had to
+/// change go into `warnings`.
+pub(crate) fn lower(
+    schemas: &Schemas,
+    options: &Options,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Module> {
     let date_time = date_time_name(schemas);
     let invalid = format!("Invalid{date_time}");
     let mut lowerer = Lowerer {
         schemas,
         options,
         errors: Collector::default(),
+        warnings: Vec::new(),
         names: TypeNames::new(&[&date_time, &invalid, OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]),
         items: Vec::new(),
         named: BTreeMap::new(),
         ref_stack: BTreeSet::new(),
         uses_date_time: false,
     };
+    let chosen = renames::chosen_type_names(schemas);
+    lowerer
+        .names
+        .reserve_chosen(chosen.iter().map(String::as_str));
     let roots: Vec<Location> = (0..schemas.len())
         .map(|doc| Location {
             doc,
@@ -126,6 +137,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         date_time: lowerer.uses_date_time.then_some(options.date_time),
         date_time_name: date_time,
     };
+    warnings.append(&mut lowerer.warnings);
     lowerer.errors.finish(module)
 }
 
@@ -142,6 +154,8 @@ struct Lowerer<'a> {
     schemas: &'a Schemas,
     options: &'a Options,
     errors: Collector,
+    /// Names that had to be changed, each at its place.
+    warnings: Vec<Diagnostic>,
     names: TypeNames,
     /// Items with their output rank (unions 0, root structs 1, the rest 2).
     items: Vec<(u8, Item)>,
@@ -260,7 +274,7 @@ impl<'a> Lowerer<'a> {
             .rsplit_once("/$defs/")
             .map(|(_, k)| k.to_owned())
             .unwrap_or_default();
-        let name = self.names.claim(&[title, &key, &hint.name], &hint.scope);
+        let name = self.type_name(location, &[title, &key, &hint.name], &hint.scope);
         self.named.insert(location.clone(), name.clone());
         let item = build(self, &name)?;
         let rank = match &item {
@@ -286,7 +300,7 @@ mod tests {
             keep_unknown: true,
             union_name: None,
         };
-        lower(&schemas, &options).expect("lower")
+        lower(&schemas, &options, &mut Vec::new()).expect("lower")
     }
 
     fn field<'m>(module: &'m Module, ty: &str, name: &str) -> &'m Field {

@@ -7,7 +7,7 @@ use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
 use crate::ir::{CommonField, ConstField, Field, Item, Struct, Union, UnionVariant, Unknown};
 use crate::load::Location;
-use crate::names::{FieldNames, screaming_snake_case, snake_case, variant_names};
+use crate::names::{screaming_snake_case, snake_case, variant_names};
 use crate::ordered::escape_token;
 
 impl Lowerer<'_> {
@@ -57,7 +57,7 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        let mut names = FieldNames::default();
+        let mut names = self.field_names(location, object, properties)?;
         let mut fields = Vec::new();
         let mut consts = Vec::new();
         let mut const_names = std::collections::BTreeSet::new();
@@ -104,6 +104,7 @@ impl Lowerer<'_> {
                 docs,
             });
         }
+        self.warn_field_renames(location, &mut names);
         let docs = self.docs(location);
         let noun = docs.title.clone().unwrap_or_else(|| name.to_owned());
         Some(Item::Struct(Struct {
@@ -213,7 +214,7 @@ impl Lowerer<'_> {
             .to_owned();
         let stem = self.stem(root);
         let wanted = self.options.union_name.clone().unwrap_or(title);
-        let name = self.names.claim(&[&wanted, &stem], "");
+        let name = self.type_name(root, &[&wanted, &stem], "");
         let structs: Vec<&str> = arms.iter().map(|(_, _, ty)| ty.as_str()).collect();
         let unknown = variant_names(&["Unknown"], &structs).remove(0);
         let variants = arms
