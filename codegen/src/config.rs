@@ -43,7 +43,8 @@ pub struct Output {
     /// What did not stop generation but needs a look, each at its file and
     /// JSON pointer: every name the generator had to change to settle a
     /// collision (or invent, for text with no ASCII letter or digit), with
-    /// the `x-rust-*` keyword that chooses it. In schema order.
+    /// the `x-rust-*` keyword that chooses it. In the order the generator
+    /// met them (the same for the same schemas).
     /// [`compile`](Config::compile) prints each as a `cargo:warning`;
     /// [`deny_renames`](Config::deny_renames) makes them errors.
     pub warnings: Vec<Diagnostic>,

@@ -121,6 +121,9 @@ impl NameKind {
     }
 }
 
+/// The holder of a name that is a keyword (`Self`), in [`Rename::taken_by`].
+const KEYWORD: &str = "a rust keyword";
+
 /// A name given instead of the one the schema text converts to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rename {
@@ -142,13 +145,15 @@ impl Rename {
     /// quoted with escapes (it may hold control characters), and the keyword
     /// that chooses the name.
     pub fn message(&self) -> String {
-        let (noun, what) = match self.kind {
-            NameKind::Type => ("type for", "named"),
-            NameKind::Field => ("property", "field"),
-            NameKind::Variant => ("value", "variant"),
+        let mut out = match self.kind {
+            NameKind::Type => format!("the type for {:?} is named `{}`", self.text, self.given),
+            NameKind::Field => format!("property {:?} becomes field `{}`", self.text, self.given),
+            NameKind::Variant => format!("value {:?} becomes variant `{}`", self.text, self.given),
         };
-        let mut out = format!("{noun} {:?} becomes {what} `{}`", self.text, self.given);
-        match (&self.wanted, &self.taken_by) {
+        match (&self.wanted, self.taken_by.as_deref()) {
+            (Some(wanted), Some(KEYWORD)) => {
+                let _ = write!(out, ": `{wanted}` is a rust keyword");
+            }
             (Some(wanted), Some(by)) => {
                 let _ = write!(out, ": `{wanted}` is taken by {by}");
             }
@@ -529,7 +534,7 @@ pub fn variants(
                 "a variant the generated code uses".to_owned(),
             )
         })
-        .chain([("Self".to_owned(), "a rust keyword".to_owned())])
+        .chain([("Self".to_owned(), KEYWORD.to_owned())])
         .collect();
     let mut names: Vec<Option<String>> = vec![None; values.len()];
     let mut problems = Vec::new();
@@ -750,5 +755,168 @@ mod tests {
             variant_names(&["a-b", "a_b", "A B"], &[]),
             ["AB", "ABLower", "ABUpper"]
         );
+    }
+
+    #[test]
+    fn self_never_names_a_variant() {
+        assert_eq!(
+            variant_names(&["self", "Self", "SELF"], &[]),
+            ["SelfLower", "SelfValue", "SelfUpper"]
+        );
+    }
+
+    #[test]
+    fn hostile_text_still_gives_identifiers() {
+        let mut names = FieldNames::default();
+        for text in [
+            "", "_", "__", "\r", "\u{0}", "🦀", "1st", "r#type", "super", "a\rb",
+        ] {
+            let ident = names.field(text);
+            let ok = ident
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !ident.name.starts_with(|c: char| c.is_ascii_digit())
+                && ident.name != "_"
+                && !NOT_RAW.contains(&ident.name.as_str());
+            assert!(ok, "{text:?} gave {ident:?}");
+        }
+        let values = ["", "_", "🦀", "1", "\u{202e}", "a\rb"];
+        for name in variant_names(&values, &["Other"]) {
+            let ok = name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric())
+                && name != "Self";
+            assert!(ok, "{name}");
+        }
+        let mut types = TypeNames::new(&[]);
+        assert_eq!(types.claim(&["self", "crate"], ""), "SelfType");
+        assert_eq!(types.claim(&["\r"], ""), "Type");
+    }
+
+    #[test]
+    fn every_collision_is_a_rename() {
+        let (names, renames) = variants(
+            &["not available", "Not Available"],
+            &["Other"],
+            &BTreeMap::new(),
+        )
+        .expect("nothing chosen");
+        assert_eq!(names, ["NotAvailable", "NotAvailableValue"]);
+        assert_eq!(
+            renames,
+            [Rename {
+                kind: NameKind::Variant,
+                text: "Not Available".into(),
+                wanted: Some("NotAvailable".into()),
+                given: "NotAvailableValue".into(),
+                taken_by: Some("value \"not available\"".into()),
+            }]
+        );
+        let mut fields = FieldNames::default();
+        fields.field("item_size");
+        fields.field("itemSize");
+        fields.field("🦀");
+        let renames = fields.take_renames();
+        let given: Vec<(&str, Option<&str>)> = renames
+            .iter()
+            .map(|r| (r.given.as_str(), r.taken_by.as_deref()))
+            .collect();
+        assert_eq!(
+            given,
+            [
+                ("item_size_2", Some("property \"item_size\"")),
+                ("field", None)
+            ]
+        );
+        assert!(fields.take_renames().is_empty(), "taken once");
+        let mut types = TypeNames::new(&[]);
+        types.claim_at(
+            &["Severity"],
+            "common",
+            "common.schema.json#/$defs/severity",
+        );
+        types.claim_at(
+            &["severity"],
+            "incident",
+            "incident.schema.json#/properties/severity",
+        );
+        let renames = types.take_renames();
+        assert_eq!(renames.len(), 1);
+        assert_eq!(
+            renames[0].message(),
+            "the type for \"severity\" is named `IncidentSeverity`: `Severity` is taken by \
+             the type of common.schema.json#/$defs/severity; choose the name with `x-rust-name` on the schema"
+        );
+    }
+
+    #[test]
+    fn names_converting_to_themselves_are_no_renames() {
+        let (_, renames) = variants(
+            &["Public", "internal", "sign_in"],
+            &["Other"],
+            &BTreeMap::new(),
+        )
+        .expect("nothing chosen");
+        assert!(renames.is_empty(), "{renames:?}");
+        let mut fields = FieldNames::default();
+        for text in ["type", "self", "logType", "extras"] {
+            fields.field(text);
+        }
+        fields.extras();
+        assert!(
+            fields.take_renames().is_empty(),
+            "keyword escapes and the generator's own names are no renames"
+        );
+    }
+
+    #[test]
+    fn chosen_names_win_and_are_checked() {
+        let chosen: BTreeMap<String, String> =
+            [("Not Available".to_owned(), "Unavailable".to_owned())].into();
+        let (names, renames) =
+            variants(&["not available", "Not Available"], &["Other"], &chosen).expect("valid");
+        assert_eq!(names, ["NotAvailable", "Unavailable"]);
+        assert!(renames.is_empty());
+        let bad: BTreeMap<String, String> = [
+            ("a".to_owned(), "Other".to_owned()),
+            ("b".to_owned(), "not_camel".to_owned()),
+            ("zzz".to_owned(), "Zzz".to_owned()),
+        ]
+        .into();
+        let problems = variants(&["a", "b"], &["Other"], &bad).expect_err("refused");
+        assert_eq!(
+            problems,
+            [
+                "value \"a\": chosen name `Other` is already a variant the generated code uses",
+                "value \"b\": chosen name \"not_camel\" is not UpperCamelCase ascii (`NotCamel` would do)",
+                "\"zzz\" is not a value of this enumeration",
+            ]
+        );
+        let chosen: BTreeMap<String, String> =
+            [("itemSize".to_owned(), "item_size".to_owned())].into();
+        let mut fields = FieldNames::with_chosen(&chosen).expect("valid");
+        assert_eq!(fields.field("item_size"), Ident::plain("item_size_2"));
+        assert_eq!(fields.field("itemSize"), Ident::plain("item_size"));
+        let clash: BTreeMap<String, String> = [
+            ("a".to_owned(), "x".to_owned()),
+            ("b".to_owned(), "x".to_owned()),
+        ]
+        .into();
+        assert_eq!(FieldNames::with_chosen(&clash).expect_err("twice").len(), 1);
+        assert_eq!(
+            check_chosen(NameKind::Field, "type"),
+            Ok(()),
+            "written r#type"
+        );
+        assert!(check_chosen(NameKind::Field, "self").is_err());
+        assert!(check_chosen(NameKind::Type, "Self").is_err());
+        assert!(check_chosen(NameKind::Type, "HTTPServer").is_err());
+        assert!(check_chosen(NameKind::Type, "").is_err());
+        let mut types = TypeNames::new(&["Timestamp"]);
+        types.reserve_chosen(["Severity"]);
+        assert_eq!(types.claim(&["severity"], ""), "SeverityType");
+        assert_eq!(types.choose("Severity", "a#"), Ok("Severity".to_owned()));
+        assert!(types.choose("Severity", "b#").is_err(), "chosen twice");
+        assert!(types.choose("Timestamp", "c#").is_err(), "reserved");
     }
 }

@@ -74,7 +74,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // One problem per line; property names in pointers are shown escaped.
+            let text = format!("{e:#}");
+            let lines: Vec<String> = text.lines().map(one_line).collect();
+            eprintln!("error: {}", lines.join("\n"));
             ExitCode::FAILURE
         }
     }

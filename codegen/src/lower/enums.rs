@@ -66,7 +66,7 @@ impl Lowerer<'_> {
             let docs = this.docs(location);
             let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
             let variants = this
-                .variant_names(location, "enum", &refs, &[])?
+                .variant_names(location, "enum", &refs, &[])
                 .into_iter()
                 .zip(&strings)
                 .map(|(name, value)| Variant {
@@ -155,7 +155,7 @@ impl Lowerer<'_> {
         }
         let refs: Vec<&str> = canonical.iter().map(|v| v.as_str()).collect();
         let variants = self
-            .variant_names(location, "x-known-values", &refs, &[OTHER])?
+            .variant_names(location, "x-known-values", &refs, &[OTHER])
             .into_iter()
             .zip(&canonical)
             .map(|(variant, value)| Variant {

@@ -57,7 +57,7 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        let mut names = self.field_names(location, object, properties)?;
+        let mut names = self.field_names(location, object, properties);
         let mut fields = Vec::new();
         let mut consts = Vec::new();
         let mut const_names = std::collections::BTreeSet::new();

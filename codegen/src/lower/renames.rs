@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::Lowerer;
 use crate::error::Diagnostic;
 use crate::load::{Location, Schemas};
-use crate::names::{FieldNames, variants};
+use crate::names::{FieldNames, variant_names, variants};
 use crate::ordered::escape_token;
 
 /// The keyword choosing a type's name.
@@ -93,15 +93,15 @@ impl Lowerer<'_> {
     }
 
     /// The field name allocator of the object schema at `location`, holding
-    /// its `x-rust-field-names`; `None` (with errors) when they are wrong.
+    /// its `x-rust-field-names`. When they are wrong, each problem is an
+    /// error and the walk goes on without them, to find the other problems.
     pub(super) fn field_names(
         &mut self,
         location: &Location,
         object: &Map<String, Value>,
         properties: &Map<String, Value>,
-    ) -> Option<FieldNames> {
-        let chosen = self.chosen_names(location, object, FIELD_NAMES)?;
-        let mut ok = true;
+    ) -> FieldNames {
+        let chosen = self.chosen_names(location, object, FIELD_NAMES);
         for key in chosen.keys() {
             if !properties.contains_key(key) {
                 self.error(
@@ -109,19 +109,14 @@ impl Lowerer<'_> {
                     Some(FIELD_NAMES),
                     format!("{key:?} is not a property of this object"),
                 );
-                ok = false;
             }
         }
-        match FieldNames::with_chosen(&chosen) {
-            Ok(names) if ok => Some(names),
-            Ok(_) => None,
-            Err(problems) => {
-                for problem in problems {
-                    self.error(location, Some(FIELD_NAMES), problem);
-                }
-                None
+        FieldNames::with_chosen(&chosen).unwrap_or_else(|problems| {
+            for problem in problems {
+                self.error(location, Some(FIELD_NAMES), problem);
             }
-        }
+            FieldNames::default()
+        })
     }
 
     /// Warns of every field of the object at `location` whose name was changed.
@@ -141,34 +136,38 @@ impl Lowerer<'_> {
         keyword: &str,
         values: &[&str],
         reserved: &[&str],
-    ) -> Option<Vec<String>> {
-        let object = self.object(location)?;
-        let chosen = self.chosen_names(location, object, VARIANT_NAMES)?;
+    ) -> Vec<String> {
+        let chosen = match self.object(location) {
+            Some(object) => self.chosen_names(location, object, VARIANT_NAMES),
+            None => BTreeMap::new(),
+        };
         match variants(values, reserved, &chosen) {
             Ok((names, renames)) => {
                 for rename in renames {
                     self.warn(location, Some(keyword), rename.message());
                 }
-                Some(names)
+                names
             }
             Err(problems) => {
                 for problem in problems {
                     self.error(location, Some(VARIANT_NAMES), problem);
                 }
-                None
+                // Generation fails; the names only let the walk go on.
+                variant_names(values, reserved)
             }
         }
     }
 
-    /// A `keyword` holding an object of strings (JSON text → Rust name).
+    /// A `keyword` holding an object of strings (JSON text → Rust name);
+    /// empty, with an error, when it is something else.
     fn chosen_names(
         &mut self,
         location: &Location,
         object: &Map<String, Value>,
         keyword: &str,
-    ) -> Option<BTreeMap<String, String>> {
+    ) -> BTreeMap<String, String> {
         let Some(value) = object.get(keyword) else {
-            return Some(BTreeMap::new());
+            return BTreeMap::new();
         };
         let map = value.as_object().and_then(|map| {
             map.iter()
@@ -182,6 +181,6 @@ impl Lowerer<'_> {
                 format!("`{keyword}` must be an object of strings"),
             );
         }
-        map
+        map.unwrap_or_default()
     }
 }
