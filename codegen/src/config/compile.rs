@@ -37,9 +37,7 @@ impl Config {
         let watched = self.schema_dirs.iter().chain(&self.schema_files);
         let read = sources.iter().filter_map(|s| s.path.as_ref());
         rerun_if_changed(watched.chain(read));
-        for warning in &output.warnings {
-            cargo_warning(&warning.to_string());
-        }
+        print_instructions(&warning_instructions(&output.warnings));
         Ok(path)
     }
 }
@@ -71,16 +69,26 @@ fn rerun_if_changed<'a>(paths: impl Iterator<Item = &'a PathBuf>) {
     }
 }
 
-/// Prints one `cargo:warning` line. The message quotes schema text with
-/// escapes, but the JSON pointer holds property names as they are: a control
-/// character there (a line break would end the instruction early) is shown
-/// as its escape.
+/// One `cargo:warning` instruction per warning. The message quotes schema
+/// text with escapes, but the JSON pointer holds property names as they are:
+/// a control character there (a line break would end the instruction early)
+/// is shown as its escape.
+fn warning_instructions(warnings: &[Diagnostic]) -> Vec<String> {
+    warnings
+        .iter()
+        .map(|w| format!("cargo:warning={}", one_line(&w.to_string())))
+        .collect()
+}
+
+/// Prints build script instructions.
 #[allow(
     clippy::print_stdout,
     reason = "cargo reads build script instructions from stdout"
 )]
-fn cargo_warning(text: &str) {
-    println!("cargo:warning={}", one_line(text));
+fn print_instructions(lines: &[String]) {
+    for line in lines {
+        println!("{line}");
+    }
 }
 
 /// Text with every control character written as its Rust escape.
@@ -101,10 +109,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_warning_stays_on_one_line() {
+    fn each_warning_is_one_cargo_instruction() {
+        let warnings = [
+            Diagnostic::at(
+                "t.json",
+                "/properties/a\nb",
+                "property \"a\\nb\" becomes field `a_b_2`",
+            ),
+            Diagnostic::at("t.json", "/properties/c", "x"),
+        ];
         assert_eq!(
-            one_line("t.json:/properties/a\rb\nc: x"),
-            "t.json:/properties/a\\rb\\nc: x"
+            warning_instructions(&warnings),
+            [
+                "cargo:warning=t.json:/properties/a\\nb: property \"a\\nb\" becomes field `a_b_2`",
+                "cargo:warning=t.json:/properties/c: x"
+            ]
         );
     }
 
