@@ -19,10 +19,17 @@ use std::process::Command;
 
 use aperture_events_codegen::{Config, SchemaSource};
 
-/// The hostile schemas, read from `tests/hostile/`.
+/// The hostile schemas, read from `tests/hostile/`, and one whose file name
+/// (shown in the generated header) holds a line break, a carriage return and
+/// a bidirectional override.
 fn hostile_sources() -> Vec<SchemaSource> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
-    SchemaSource::read_dir(&dir).expect("hostile schemas read")
+    let mut sources = SchemaSource::read_dir(&dir).expect("hostile schemas read");
+    sources.push(SchemaSource::new(
+        "evil\nname\r\u{202e}.schema.json",
+        r#"{"title": "Evil", "type": "object", "properties": {"a": {"type": "string"}}}"#,
+    ));
+    sources
 }
 
 /// A round trip through the generated types, with hostile names and values.
@@ -53,7 +60,7 @@ fn hostile_names_round_trip() {
 #[test]
 fn code_generated_from_hostile_schemas_compiles_and_round_trips() {
     let output = Config::new()
-        .regenerate_command("(hostile compile test)")
+        .regenerate_command("(hostile compile test)\r\u{202e} and\nmore")
         .generate(&hostile_sources())
         .unwrap_or_else(|e| panic!("generation failed:\n{e}"));
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));

@@ -13,14 +13,17 @@
 //! bidirectional overrides in comments (`text_direction_codepoint_in_comment`),
 //! and other control characters, U+2028/U+2029 or a NUL would hide in the
 //! text or split it. Every line goes through [`lines_to_attrs`], which shows
-//! each such character as its Rust escape (`\r`, `\u{202e}`): one choke
-//! point, so no path (description, title, quirk, value, example, pointer) can
-//! carry one through.
+//! each such character as its Rust escape (`\r`, `\u{202e}`, see
+//! `crate::text`): one choke point, so no path (description, title, quirk,
+//! value, example, pointer) can carry one through.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::Docs;
+#[cfg(test)]
+use crate::text::is_unsafe_in_docs;
+use crate::text::visible;
 
 /// `#[doc]` attributes for a schema item: description (or title), quirk
 /// notes, examples, and the schema location it came from.
@@ -107,36 +110,6 @@ fn lines_to_attrs(lines: &[String]) -> TokenStream {
         }
     });
     quote! { #(#[doc = #lines])* }
-}
-
-/// Whether a character must not appear raw in a doc comment: control
-/// characters other than tab (C0, DEL, C1: a bare CR is refused by rustc, the
-/// others hide or break lines), the Unicode line and paragraph separators, the
-/// bidirectional overrides and isolates rustc denies in comments, and the
-/// byte order mark.
-pub(crate) fn is_unsafe_in_docs(c: char) -> bool {
-    (c.is_control() && c != '\t')
-        || matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
-        )
-}
-
-/// Text with each character [`is_unsafe_in_docs`] refuses written as its
-/// Rust escape (`\r`, `\n`, `\0`, `\u{202e}`), so a reader sees it is there.
-pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_unsafe_in_docs) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\0' => out.push_str("\\0"),
-            c if is_unsafe_in_docs(c) => out.extend(c.escape_default()),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// Escapes prose for rustdoc, line by line.
@@ -240,19 +213,6 @@ mod tests {
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span(""), "`  `");
         assert_eq!(code_span("`x"), "`` `x ``");
-    }
-
-    #[test]
-    fn characters_a_doc_comment_cannot_hold_are_shown_as_escapes() {
-        assert_eq!(visible("a\rb"), "a\\rb");
-        assert_eq!(
-            visible("nul\0 esc\u{1b} del\u{7f} nel\u{85}"),
-            "nul\\0 esc\\u{1b} del\\u{7f} nel\\u{85}"
-        );
-        assert_eq!(visible("ls\u{2028}ps\u{2029}"), "ls\\u{2028}ps\\u{2029}");
-        assert_eq!(visible("\u{202e}evil\u{2066}"), "\\u{202e}evil\\u{2066}");
-        assert_eq!(visible("tab\tand é 🦀 stay"), "tab\tand é 🦀 stay");
-        assert!(matches!(visible("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
