@@ -48,6 +48,9 @@ pub struct Output {
     /// [`compile`](Config::compile) prints each as a `cargo:warning`;
     /// [`deny_renames`](Config::deny_renames) makes them errors.
     pub warnings: Vec<Diagnostic>,
+    /// The Rust type of each file's root schema, in `sources` order (`None`
+    /// for a file holding only `$defs`): `Incident`, `Vec<Tag>`, `Option<String>`.
+    pub root_types: Vec<Option<String>>,
 }
 
 /// Settings of one generation; see the crate docs for a `build.rs` example.
@@ -295,6 +298,7 @@ impl Config {
         let code = render::render(tokens, &module.sources, regenerate)?;
         Ok(Output {
             code,
+            root_types: emit::root_types(&module, &additions),
             sources: module.sources,
             warnings,
         })

@@ -57,8 +57,14 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     }
     let extras = field_ident(&s.extras);
     if s.unknown == Unknown::Keep {
-        let d = docs::text("Properties the schema does not list, kept as received.");
-        fields.push(quote! { #d pub #extras: serde_json::Map<String, serde_json::Value>, });
+        let ty = extras_type(ctx, s, false);
+        let d = docs::text(match s.extras_type {
+            None => "Properties the schema does not list, kept as received.",
+            Some(_) => {
+                "Properties the schema does not list, each checked against `additionalProperties`."
+            }
+        });
+        fields.push(quote! { #d pub #extras: #ty, });
     }
     let received = field_ident(&s.received);
     if !forms.is_empty() {
@@ -135,9 +141,26 @@ pub(super) fn slot_of(forms: &[(usize, usize)], index: usize) -> Option<usize> {
         .map(|(_, slot)| *slot)
 }
 
-/// The Rust type of a field, with its `Option`s.
+/// The type of the map holding unknown properties.
+fn extras_type(ctx: &Ctx<'_>, s: &Struct, private: bool) -> TokenStream {
+    match &s.extras_type {
+        None => quote!(serde_json::Map<String, serde_json::Value>),
+        Some((ty, nullable)) => {
+            let mut ty = ctx.type_ref(ty, private);
+            if *nullable {
+                ty = quote!(Option<#ty>);
+            }
+            quote!(std::collections::BTreeMap<String, #ty>)
+        }
+    }
+}
+
+/// The Rust type of a field, with its `Option`s (and `Box` when recursive).
 pub(super) fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
-    let ty = ctx.type_ref(&f.ty, private);
+    let mut ty = ctx.type_ref(&f.ty, private);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
     match (f.required, f.nullable) {
         (true, false) => ty,
         (true, true) | (false, false) => quote!(Option<#ty>),
@@ -238,6 +261,9 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
         let key = &f.json_name;
         let slot = slot_of(forms, index);
         let mut stored = ctx.type_ref(&f.ty, true);
+        if f.boxed {
+            stored = quote!(Box<#stored>);
+        }
         if slot.is_some() {
             stored = quote!(Formed<#stored>);
         }
@@ -287,12 +313,16 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
     let extras = field_ident(&s.extras);
     let fallback = match s.unknown {
         Unknown::Keep => {
-            slots.push(quote! { #extras: serde_json::Map<String, serde_json::Value>, });
+            let ty = extras_type(ctx, s, true);
+            slots.push(quote! { #extras: #ty, });
             finish_fields.push(quote! { #extras: self.#extras, });
-            quote! { _ => extra(&mut self.#extras, key, value)?, }
+            match s.extras_type {
+                None => quote! { extra(&mut self.#extras, key, value)?; },
+                Some(_) => quote! { typed_extra(&mut self.#extras, key, value)?; },
+            }
         }
         Unknown::Ignore => {
-            quote! { _ => { value.deserialize_ignored_any(serde::de::IgnoredAny)?; } }
+            quote! { value.deserialize_ignored_any(serde::de::IgnoredAny)?; }
         }
         Unknown::Deny => {
             let names = s
@@ -300,7 +330,18 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
                 .iter()
                 .map(|c| &c.json_name)
                 .chain(s.fields.iter().map(|f| &f.json_name));
-            quote! { _ => return Err(serde::de::Error::unknown_field(key, &[#(#names),*])), }
+            quote! { return Err(serde::de::Error::unknown_field(key, &[#(#names),*])); }
+        }
+    };
+    // A struct with no listed property sends every one to the fallback.
+    let take = if arms.is_empty() {
+        fallback
+    } else {
+        quote! {
+            match key {
+                #(#arms)*
+                _ => { #fallback }
+            }
         }
     };
     let doc = docs::text(&format!("Collects the properties of a `{}`.", s.name));
@@ -313,10 +354,7 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
             type Output = super::#name;
 
             fn take<D: serde::Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error> {
-                match key {
-                    #(#arms)*
-                    #fallback
-                }
+                #take
                 Ok(())
             }
 
