@@ -40,11 +40,21 @@ fn hostile_names_round_trip() {
         \"self\":\"s\",\"Self\":\"S\",\"type\":\"t\",\"r#type\":\"rt\",\"extras\":\"e\",\
         \"received\":\"r\",\"\\u0000\":\"nul\",\"const\\r\":\"c\\r\\u0000\",\
         \"closed\":\"a\\rb\",\"open\":\"\\u202e\",\"count\":3,\"either\":\"x\",\
+        \"checked\\r\\u202e\":{\"x\\u0000\":\"v\",\"y\\r\":\"w\"},\
+        \"anyjson\\u2028\":{\"k\\r\":[true]},\"list\\r\":[\"a\\r\",\"b\\u202e\"],\
+        \"allof\\r\":\"abc\",\"constobj\\r\":{\"k\\r\":\"\\u2028\\u202e\"},\
         \"unknown\\r\":1}";
     let value: serde_json::Value = serde_json::from_str(text).unwrap();
     let object: generated::Hostile = serde_json::from_value(value.clone()).unwrap();
     assert_eq!(serde_json::to_value(&object).unwrap(), value);
     assert_eq!(object.a_b, "x");
+    // The checks hold with hostile names: `x\0` requires `y\r`, `list\r` has unique items.
+    let mut missing = value.clone();
+    missing["checked\r\u{202e}"] = serde_json::json!({"x\u{0}": "v"});
+    assert!(serde_json::from_value::<generated::Hostile>(missing).is_err());
+    let mut twice = value.clone();
+    twice["list\r"] = serde_json::json!(["a\r", "a\r"]);
+    assert!(serde_json::from_value::<generated::Hostile>(twice).is_err());
     assert_eq!(object.closed, Some(Some(generated::Closed::AB)));
     // The union (titled `self`) tells its branches apart by tags holding control characters.
     let event: generated::SelfType = serde_json::from_value(value.clone()).unwrap();
