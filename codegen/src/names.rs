@@ -202,6 +202,8 @@ pub struct FieldNames {
     taken: BTreeMap<String, String>,
     /// Names chosen in the schema (`x-rust-field-names`), by property.
     chosen: BTreeMap<String, String>,
+    /// Associated constant names handed out, each with its property.
+    constants: BTreeMap<String, String>,
     renames: Vec<Rename>,
 }
 
@@ -259,6 +261,34 @@ impl FieldNames {
             });
         }
         escape_keyword(name)
+    }
+
+    /// The associated constant holding the `const` value of a property:
+    /// the `SCREAMING_SNAKE_CASE` of its chosen field name or of its name,
+    /// with `_` appended while taken (recorded as a [`Rename`]).
+    pub fn constant(&mut self, json_name: &str) -> String {
+        let wanted = match self.chosen.get(json_name) {
+            Some(chosen) => Some(chosen.to_ascii_uppercase()),
+            None => screaming_snake_case(json_name),
+        };
+        let base = wanted.clone().unwrap_or_else(|| "VALUE".to_owned());
+        let taken_by = self.constants.get(&base).cloned();
+        let mut name = base;
+        while self.constants.contains_key(&name) {
+            name.push('_');
+        }
+        self.constants
+            .insert(name.clone(), format!("property {json_name:?}"));
+        if wanted.as_deref() != Some(name.as_str()) {
+            self.renames.push(Rename {
+                kind: NameKind::Constant,
+                text: json_name.to_owned(),
+                wanted,
+                given: name.clone(),
+                taken_by,
+            });
+        }
+        name
     }
 
     /// Claims `base`, or `base_2`, `base_3`, ... when taken.

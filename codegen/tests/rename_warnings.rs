@@ -230,3 +230,27 @@ fn the_readme_example_chooses_its_names() {
         .collect();
     assert_eq!(given, ["NotAvailableValue", "item_size_2"]);
 }
+
+#[test]
+fn colliding_constants_are_reported_and_chosen_field_names_settle_them() {
+    let schema = r#"{
+        "title": "Thing", "type": "object", "required": ["log_type"],
+        "properties": {"log_type": {"const": "a"}, "logType": {"const": "b"}}
+    }"#;
+    insta::assert_snapshot!(warnings(&[("t.schema.json", schema)]));
+    let chosen = schema.replacen(
+        r#""type": "object","#,
+        r#""type": "object", "x-rust-field-names": {"logType": "camel_log_type"},"#,
+        1,
+    );
+    let output = generate(&[("t.schema.json", &chosen)]);
+    assert_eq!(output.warnings, []);
+    assert!(
+        output
+            .code
+            .contains("pub const CAMEL_LOG_TYPE: &'static str = \"b\";"),
+        "{}",
+        output.code
+    );
+    assert!(output.code.contains("pub camel_log_type: bool"));
+}

@@ -7,7 +7,7 @@ use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
 use crate::ir::{CommonField, ConstField, Field, Item, Struct, Union, UnionVariant, Unknown};
 use crate::load::Location;
-use crate::names::{screaming_snake_case, snake_case, variant_names};
+use crate::names::{snake_case, variant_names};
 use crate::ordered::escape_token;
 
 impl Lowerer<'_> {
@@ -66,7 +66,6 @@ impl Lowerer<'_> {
         let mut names = self.field_names(location, object, properties);
         let mut fields = Vec::new();
         let mut consts = Vec::new();
-        let mut const_names = std::collections::BTreeSet::new();
         for key in self.schemas.keys(location, "properties") {
             let property = Location {
                 doc: location.doc,
@@ -76,11 +75,7 @@ impl Lowerer<'_> {
             if let Some(Value::Object(p)) = properties.get(&key) {
                 if is_string_const(p) {
                     if let Some(value) = self.const_value(&property, p) {
-                        let mut const_name =
-                            screaming_snake_case(&key).unwrap_or_else(|| "VALUE".to_owned());
-                        while !const_names.insert(const_name.clone()) {
-                            const_name.push('_');
-                        }
+                        let const_name = names.constant(&key);
                         consts.push(ConstField {
                             json_name: key.clone(),
                             value,

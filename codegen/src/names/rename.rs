@@ -15,6 +15,8 @@ pub enum NameKind {
     Field,
     /// An enum variant, from an enumeration value.
     Variant,
+    /// The associated constant holding a property's `const` value.
+    Constant,
 }
 
 impl NameKind {
@@ -22,7 +24,7 @@ impl NameKind {
     pub fn keyword(self) -> &'static str {
         match self {
             NameKind::Type => "`x-rust-name` on the schema",
-            NameKind::Field => "`x-rust-field-names` on the object schema",
+            NameKind::Field | NameKind::Constant => "`x-rust-field-names` on the object schema",
             NameKind::Variant => "`x-rust-variant-names` on the enumeration's schema",
         }
     }
@@ -56,6 +58,9 @@ impl Rename {
             NameKind::Type => format!("the type for {:?} is named `{}`", self.text, self.given),
             NameKind::Field => format!("property {:?} becomes field `{}`", self.text, self.given),
             NameKind::Variant => format!("value {:?} becomes variant `{}`", self.text, self.given),
+            NameKind::Constant => {
+                format!("property {:?} becomes constant `{}`", self.text, self.given)
+            }
         };
         match (&self.wanted, self.taken_by.as_deref()) {
             (Some(wanted), Some(KEYWORD)) => {
@@ -81,11 +86,11 @@ impl Rename {
 pub fn check_chosen(kind: NameKind, name: &str) -> Result<(), String> {
     let converted = match kind {
         NameKind::Type | NameKind::Variant => pascal_case(name),
-        NameKind::Field => snake_case(name),
+        NameKind::Field | NameKind::Constant => snake_case(name),
     };
     let case = match kind {
         NameKind::Type | NameKind::Variant => "UpperCamelCase",
-        NameKind::Field => "snake_case",
+        NameKind::Field | NameKind::Constant => "snake_case",
     };
     if converted.as_deref() != Some(name) {
         return Err(match converted {
@@ -95,7 +100,8 @@ pub fn check_chosen(kind: NameKind, name: &str) -> Result<(), String> {
             None => format!("chosen name {name:?} is not a rust identifier"),
         });
     }
-    if NOT_RAW.contains(&name) || (kind != NameKind::Field && is_keyword(name)) {
+    let raw_allowed = matches!(kind, NameKind::Field | NameKind::Constant);
+    if NOT_RAW.contains(&name) || (!raw_allowed && is_keyword(name)) {
         return Err(format!("chosen name `{name}` is a rust keyword"));
     }
     Ok(())

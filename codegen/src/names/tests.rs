@@ -292,3 +292,24 @@ fn chosen_names_win_and_are_checked() {
     assert!(types.choose("Severity", "b#").is_err(), "chosen twice");
     assert!(types.choose("Timestamp", "c#").is_err(), "reserved");
 }
+
+#[test]
+fn colliding_constants_are_renames_and_follow_chosen_field_names() {
+    let mut names = FieldNames::default();
+    assert_eq!(names.constant("log_type"), "LOG_TYPE");
+    assert_eq!(names.constant("logType"), "LOG_TYPE_");
+    assert_eq!(names.constant("🦀"), "VALUE");
+    let renames = names.take_renames();
+    assert_eq!(
+        renames[0].message(),
+        "property \"logType\" becomes constant `LOG_TYPE_`: `LOG_TYPE` is taken by property \"log_type\"; \
+         choose the name with `x-rust-field-names` on the object schema"
+    );
+    assert_eq!(renames.len(), 2, "{renames:?}");
+    let chosen: BTreeMap<String, String> =
+        [("logType".to_owned(), "camel_log_type".to_owned())].into();
+    let mut names = FieldNames::with_chosen(&chosen).expect("valid");
+    assert_eq!(names.constant("log_type"), "LOG_TYPE");
+    assert_eq!(names.constant("logType"), "CAMEL_LOG_TYPE");
+    assert!(names.take_renames().is_empty());
+}
