@@ -108,3 +108,14 @@ fn an_object_with_more_keywords_stays_a_struct() {
         assert!(parse(with("shape", invalid.clone())).is_err(), "{invalid}");
     }
 }
+
+#[test]
+fn an_integer_bounded_on_one_side_takes_any_size() {
+    for big in [json!(u64::MAX), json!(1e20), json!(0), json!(3.0)] {
+        let parsed = parse(with("count", big.clone())).expect("an integer of at least 0");
+        assert_eq!(serde_json::to_value(parsed.count).expect("serialize"), big);
+    }
+    for invalid in [json!(-1), json!(1.5), json!("1")] {
+        assert!(parse(with("count", invalid.clone())).is_err(), "{invalid}");
+    }
+}
