@@ -10,6 +10,9 @@ use crate::load::Location;
 use crate::names::{FieldNames, screaming_snake_case, snake_case, variant_names};
 use crate::ordered::escape_token;
 
+/// A property of a struct: its name, where its schema is, and the schema.
+type Property<'s> = (String, Location, Option<&'s Map<String, Value>>);
+
 impl<'a> Lowerer<'a> {
     /// A struct for the object schema at `location`.
     pub(super) fn lower_struct(
@@ -23,7 +26,7 @@ impl<'a> Lowerer<'a> {
         let parts: Vec<Location> = std::iter::once(location.clone())
             .chain(merged.iter().flatten().cloned())
             .collect();
-        let mut properties: Vec<(String, Location, Option<&Map<String, Value>>)> = Vec::new();
+        let mut properties: Vec<Property<'_>> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         for part in &parts {
             let Some(part_object) = self.object(part) else {
