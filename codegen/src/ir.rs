@@ -144,6 +144,9 @@ pub struct Struct {
     pub received: Ident,
     /// What a deserializer expected, for error messages (`an incident object`).
     pub expecting: String,
+    /// Checks of keywords the fields do not make (`patternProperties`,
+    /// `minProperties`, composition...), run on the finished struct's JSON.
+    pub checks: Vec<Check>,
 }
 
 /// One property of a struct.

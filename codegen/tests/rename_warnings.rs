@@ -254,3 +254,14 @@ fn colliding_constants_are_reported_and_chosen_field_names_settle_them() {
     );
     assert!(output.code.contains("pub camel_log_type: bool"));
 }
+
+/// A merged `allOf`: the warning points at the part holding the property.
+#[test]
+fn a_rename_in_a_merged_all_of_is_reported_where_the_property_is() {
+    let schema = r##"{
+        "title": "Thing", "type": "object",
+        "allOf": [{"$ref": "#/$defs/part"}, {"properties": {"itemSize": {"type": "string"}}}],
+        "$defs": {"part": {"title": "Part", "properties": {"item_size": {"type": "string"}}}}
+    }"##;
+    insta::assert_snapshot!(warnings(&[("t.schema.json", schema)]), @r#"t.schema.json:/allOf/1/properties/itemSize: property "itemSize" becomes field `item_size_2`: `item_size` is taken by property "item_size"; choose the name with `x-rust-field-names` on the object schema"#);
+}

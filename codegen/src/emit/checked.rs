@@ -21,7 +21,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, c: &Checked) -> (TokenStream, TokenStream) {
     let checks: Vec<TokenStream> = c
         .checks
         .iter()
-        .map(|check| check_tokens(ctx, check))
+        .map(|check| check_tokens(ctx, check, false))
         .filter(|tokens| !tokens.is_empty())
         .collect();
     let never = c.checks.contains(&Check::Not(Accept::Always));
@@ -108,10 +108,11 @@ fn text(message: &str) -> TokenStream {
 /// The statement making one check on `v`, returning an error when it fails;
 /// empty when the check always holds. Each check reads only the JSON type it
 /// constrains (`v.as_str()`, `v.as_array()`...), so other types pass.
-fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
+fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
+    let h = helpers(private);
     match check {
         Check::Types(types) => {
-            let conds = types.iter().map(|t| type_test(*t, quote!(v)));
+            let conds = types.iter().map(|t| type_test(*t, quote!(v), private));
             let names = types
                 .iter()
                 .map(|t| type_name(*t))
@@ -121,7 +122,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
         }
         Check::Minimum(bound, exclusive) | Check::Maximum(bound, exclusive) => {
             let minimum = matches!(check, Check::Minimum(..));
-            let bound_tokens = number(bound);
+            let bound_tokens = number(bound, private);
             let (word, fails) = match (minimum, exclusive) {
                 (true, false) => ("at least", quote!(== Some(std::cmp::Ordering::Less))),
                 (true, true) => ("greater than", quote!(!= Some(std::cmp::Ordering::Greater))),
@@ -129,14 +130,14 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                 (false, true) => ("less than", quote!(!= Some(std::cmp::Ordering::Less))),
             };
             fail_if(
-                quote!(v.as_number().is_some_and(|n| __codegen::number_cmp(n, &#bound_tokens) #fails)),
+                quote!(v.as_number().is_some_and(|n| #h number_cmp(n, &#bound_tokens) #fails)),
                 text(&format!("must be {word} {bound}")),
             )
         }
         Check::MultipleOf(divisor) => {
-            let divisor_tokens = number(divisor);
+            let divisor_tokens = number(divisor, private);
             fail_if(
-                quote!(v.as_number().is_some_and(|n| !__codegen::multiple_of(n, &#divisor_tokens))),
+                quote!(v.as_number().is_some_and(|n| !#h multiple_of(n, &#divisor_tokens))),
                 text(&format!("must be a multiple of {divisor}")),
             )
         }
@@ -147,21 +148,21 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             };
             let n = Literal::u64_suffixed(*n);
             fail_if(
-                quote!(v.as_str().is_some_and(|s| __codegen::char_len(s) #op #n)),
+                quote!(v.as_str().is_some_and(|s| #h char_len(s) #op #n)),
                 text(&message),
             )
         }
         Check::Pattern(pattern) => {
             let p = pattern_static(ctx.module, pattern);
             fail_if(
-                quote!(v.as_str().is_some_and(|s| !__codegen::#p.is_match(s))),
+                quote!(v.as_str().is_some_and(|s| !#h #p.is_match(s))),
                 text(&format!("does not match the pattern {pattern:?}")),
             )
         }
         Check::Format(format) => {
             let f = quote::format_ident!("is_valid_{}", format.replace('-', "_"));
             fail_if(
-                quote!(v.as_str().is_some_and(|s| !__codegen::#f(s))),
+                quote!(v.as_str().is_some_and(|s| !#h #f(s))),
                 text(&format!("not a valid {format}")),
             )
         }
@@ -177,7 +178,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             )
         }
         Check::UniqueItems => fail_if(
-            quote!(v.as_array().is_some_and(|a| !__codegen::all_unique(a))),
+            quote!(v.as_array().is_some_and(|a| !#h all_unique(a))),
             text("items are not unique"),
         ),
         Check::PrefixItems(accepts) => {
@@ -191,7 +192,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                         message,
                     ),
                     _ => {
-                        let rejects = reject(ctx, a, quote!(x));
+                        let rejects = reject(ctx, a, quote!(x), private);
                         fail_if(quote!(v.get(#index).is_some_and(|x| #rejects)), message)
                     }
                 }
@@ -207,7 +208,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                     text(&format!("more than {from} items")),
                 ),
                 _ => {
-                    let rejects = reject(ctx, a, quote!(x));
+                    let rejects = reject(ctx, a, quote!(x), private);
                     let fails = fail_if(quote!(#rejects), quote!(format!("invalid item {i}")));
                     quote! {
                         for (i, x) in v.as_array().into_iter().flatten().enumerate().skip(#from_lit) {
@@ -238,7 +239,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                         message,
                     ),
                     _ => {
-                        let rejects = reject(ctx, a, quote!(x));
+                        let rejects = reject(ctx, a, quote!(x), private);
                         let get = quote!(v.as_object().and_then(|o| o.get(#key)));
                         fail_if(quote!(#get.is_some_and(|x| #rejects)), message)
                     }
@@ -253,7 +254,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                     Accept::Always => TokenStream::new(),
                     Accept::Never => {
                         let fails = fail_if(
-                            quote!(__codegen::#p.is_match(k)),
+                            quote!(#h #p.is_match(k)),
                             quote!(format!("property `{k}` is not allowed")),
                         );
                         quote! {
@@ -263,9 +264,9 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                         }
                     }
                     _ => {
-                        let rejects = reject(ctx, a, quote!(x));
+                        let rejects = reject(ctx, a, quote!(x), private);
                         let fails = fail_if(
-                            quote!(__codegen::#p.is_match(k) && #rejects),
+                            quote!(#h #p.is_match(k) && #rejects),
                             quote!(format!("invalid property `{k}`")),
                         );
                         quote! {
@@ -289,7 +290,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             }
             for p in patterns {
                 let p = pattern_static(ctx.module, p);
-                listed.push(quote!(__codegen::#p.is_match(k)));
+                listed.push(quote!(#h #p.is_match(k)));
             }
             let additional = if listed.is_empty() {
                 TokenStream::new()
@@ -312,7 +313,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                     }
                 }
                 _ => {
-                    let rejects = reject(ctx, a, quote!(x));
+                    let rejects = reject(ctx, a, quote!(x), private);
                     let fails = if additional.is_empty() {
                         quote!(#rejects)
                     } else {
@@ -334,7 +335,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
                 text("no property is allowed"),
             ),
             _ => {
-                let rejects = reject(ctx, a, quote!(x));
+                let rejects = reject(ctx, a, quote!(x), private);
                 let fail = fail_if(
                     quote!(#rejects),
                     quote!(format!("property name `{k}` is not allowed")),
@@ -375,16 +376,16 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             quote! { #(#each)* }
         }
         Check::Const(value) => {
-            let value = json_value(value);
+            let value = json_value(value, private);
             fail_if(
-                quote!(!__codegen::equal(v, &#value)),
+                quote!(!#h equal(v, &#value)),
                 text("not the value of `const`"),
             )
         }
         Check::Enum(values) => {
-            let values = values.iter().map(|t| json_value(t));
+            let values = values.iter().map(|t| json_value(t, private));
             fail_if(
-                quote!(![#(#values),*].iter().any(|c| __codegen::equal(v, c))),
+                quote!(![#(#values),*].iter().any(|c| #h equal(v, c))),
                 text("not one of the values of `enum`"),
             )
         }
@@ -392,7 +393,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             let each = accepts.iter().enumerate().map(|(i, a)| match a {
                 Accept::Always => TokenStream::new(),
                 _ => {
-                    let rejects = reject(ctx, a, quote!(v));
+                    let rejects = reject(ctx, a, quote!(v), private);
                     fail_if(
                         quote!(#rejects),
                         text(&format!("does not match `allOf` part {i}")),
@@ -405,11 +406,11 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             if accepts.contains(&Accept::Always) {
                 return TokenStream::new();
             }
-            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v)));
+            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v), private));
             fail_if(quote!(!(#(#tests)||*)), text("matches no `anyOf` branch"))
         }
         Check::OneOf(accepts) => {
-            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v)));
+            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v), private));
             let fail = fail_if(
                 quote!(matched != 1),
                 quote!(format!("matches {matched} `oneOf` branches instead of one")),
@@ -420,7 +421,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
             }
         }
         Check::Not(a) => {
-            let test = accept(ctx, a, quote!(v));
+            let test = accept(ctx, a, quote!(v), private);
             fail_if(test, text("matches the schema of `not`"))
         }
     }
@@ -428,7 +429,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check) -> TokenStream {
 
 /// Whether the JSON value `x` (an expression of type `&serde_json::Value`)
 /// is valid against a subschema.
-fn accept(ctx: &Ctx<'_>, a: &Accept, x: TokenStream) -> TokenStream {
+fn accept(ctx: &Ctx<'_>, a: &Accept, x: TokenStream, private: bool) -> TokenStream {
     match a {
         Accept::Always => quote!(true),
         Accept::Never => quote!(false),
@@ -439,7 +440,7 @@ fn accept(ctx: &Ctx<'_>, a: &Accept, x: TokenStream) -> TokenStream {
                 TypeRef::Number(_) => quote!(#x.is_number()),
                 TypeRef::Any => quote!(true),
                 _ => {
-                    let rust = ctx.type_ref(ty, false);
+                    let rust = ctx.type_ref(ty, private);
                     quote!(<#rust as serde::Deserialize>::deserialize(#x).is_ok())
                 }
             };
@@ -454,7 +455,7 @@ fn accept(ctx: &Ctx<'_>, a: &Accept, x: TokenStream) -> TokenStream {
 
 /// Whether the JSON value `x` is not valid against a subschema: the
 /// negation of [`accept`], written the way clippy wants it.
-fn reject(ctx: &Ctx<'_>, a: &Accept, x: TokenStream) -> TokenStream {
+fn reject(ctx: &Ctx<'_>, a: &Accept, x: TokenStream, private: bool) -> TokenStream {
     match a {
         Accept::Always => quote!(false),
         Accept::Never => quote!(true),
@@ -465,7 +466,7 @@ fn reject(ctx: &Ctx<'_>, a: &Accept, x: TokenStream) -> TokenStream {
                 TypeRef::Number(_) => quote!(!#x.is_number()),
                 TypeRef::Any => quote!(false),
                 _ => {
-                    let rust = ctx.type_ref(ty, false);
+                    let rust = ctx.type_ref(ty, private);
                     quote!(<#rust as serde::Deserialize>::deserialize(#x).is_err())
                 }
             };
@@ -479,15 +480,45 @@ fn reject(ctx: &Ctx<'_>, a: &Accept, x: TokenStream) -> TokenStream {
 }
 
 /// The test that a value is of a JSON type.
-fn type_test(t: JsonType, v: TokenStream) -> TokenStream {
+fn type_test(t: JsonType, v: TokenStream, private: bool) -> TokenStream {
+    let h = helpers(private);
     match t {
         JsonType::Null => quote!(#v.is_null()),
         JsonType::Boolean => quote!(#v.is_boolean()),
-        JsonType::Integer => quote!(#v.as_number().is_some_and(__codegen::is_integer)),
+        JsonType::Integer => quote!(#v.as_number().is_some_and(#h is_integer)),
         JsonType::Number => quote!(#v.is_number()),
         JsonType::String => quote!(#v.is_string()),
         JsonType::Array => quote!(#v.is_array()),
         JsonType::Object => quote!(#v.is_object()),
+    }
+}
+
+/// The path of the helpers in `__codegen`: none from inside it.
+fn helpers(private: bool) -> TokenStream {
+    if private {
+        TokenStream::new()
+    } else {
+        quote!(__codegen::)
+    }
+}
+
+/// The private function checking a struct's JSON against the checks its
+/// fields do not make, for `__codegen` (its builder calls it from `finish`).
+pub(super) fn struct_check_fn(
+    ctx: &Ctx<'_>,
+    name: &proc_macro2::Ident,
+    checks: &[Check],
+) -> TokenStream {
+    let checks = checks.iter().map(|check| check_tokens(ctx, check, true));
+    let doc = docs::text(&format!(
+        "Checks the JSON of a `{name}` against what its fields do not check."
+    ));
+    quote! {
+        #doc
+        pub(super) fn #name(v: &serde_json::Value) -> Result<(), String> {
+            #(#checks)*
+            Ok(())
+        }
     }
 }
 
@@ -505,7 +536,8 @@ fn type_name(t: JsonType) -> &'static str {
 }
 
 /// A `serde_json::Number` expression.
-fn number(n: &serde_json::Number) -> TokenStream {
+fn number(n: &serde_json::Number, private: bool) -> TokenStream {
+    let h = helpers(private);
     if let Some(u) = n.as_u64() {
         let u = Literal::u64_suffixed(u);
         quote!(serde_json::Number::from(#u))
@@ -514,28 +546,28 @@ fn number(n: &serde_json::Number) -> TokenStream {
         quote!(serde_json::Number::from(#i))
     } else {
         let f = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
-        quote!(__codegen::float(#f))
+        quote!(#h float(#f))
     }
 }
 
 /// A `serde_json::Value` expression for a JSON text the lowering produced.
-fn json_value(text: &str) -> TokenStream {
+fn json_value(text: &str, private: bool) -> TokenStream {
     let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    value_tokens(&value)
+    value_tokens(&value, private)
 }
 
 /// A `serde_json::Value` expression building `value`.
-fn value_tokens(value: &Value) -> TokenStream {
+fn value_tokens(value: &Value, private: bool) -> TokenStream {
     match value {
         Value::Null => quote!(serde_json::Value::Null),
         Value::Bool(b) => quote!(serde_json::Value::Bool(#b)),
         Value::Number(n) => {
-            let n = number(n);
+            let n = number(n, private);
             quote!(serde_json::Value::Number(#n))
         }
         Value::String(s) => quote!(serde_json::Value::String(#s.to_owned())),
         Value::Array(items) => {
-            let items = items.iter().map(value_tokens);
+            let items = items.iter().map(|v| value_tokens(v, private));
             quote!(serde_json::Value::Array(vec![#(#items),*]))
         }
         Value::Object(map) if map.is_empty() => {
@@ -543,7 +575,7 @@ fn value_tokens(value: &Value) -> TokenStream {
         }
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
-                let v = value_tokens(v);
+                let v = value_tokens(v, private);
                 quote!((#k.to_owned(), #v))
             });
             quote!(serde_json::Value::Object([#(#entries),*].into_iter().collect()))
@@ -555,8 +587,12 @@ fn value_tokens(value: &Value) -> TokenStream {
 pub(super) fn patterns(module: &Module) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     for item in &module.items {
-        let Item::Checked(c) = item else { continue };
-        for check in &c.checks {
+        let checks = match item {
+            Item::Checked(c) => &c.checks,
+            Item::Struct(s) => &s.checks,
+            _ => continue,
+        };
+        for check in checks {
             let found: Vec<&str> = match check {
                 Check::Pattern(p) => vec![p],
                 Check::PatternProperties(ps) => ps.iter().map(|(p, _)| p.as_str()).collect(),

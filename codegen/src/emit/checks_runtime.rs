@@ -13,9 +13,12 @@ use crate::ir::{Check, Item, JsonType, Module};
 pub(super) fn emit(module: &Module) -> TokenStream {
     let mut used = BTreeSet::new();
     for item in &module.items {
-        if let Item::Checked(c) = item {
-            c.checks.iter().for_each(|check| uses(check, &mut used));
-        }
+        let checks = match item {
+            Item::Checked(c) => &c.checks,
+            Item::Struct(s) => &s.checks,
+            _ => continue,
+        };
+        checks.iter().for_each(|check| uses(check, &mut used));
     }
     let mut out = TokenStream::new();
     for name in &used {

@@ -220,9 +220,14 @@ fn serialize(s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
             quote! { for (key, value) in &self.#extras { map.serialize_entry(key, value)?; } },
         );
     }
+    let map = if entries.is_empty() {
+        quote!(map)
+    } else {
+        quote!(mut map)
+    };
     quote! {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let #map = serializer.serialize_map(None)?;
         #(#entries)*
         map.end()
     }
@@ -311,41 +316,67 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
         quote! { let mut #received = Received::<#n>::default(); }
     });
     let extras = field_ident(&s.extras);
-    let fallback = match s.unknown {
+    // (the arm as it goes in the `match`, the statement when there is no `match`)
+    let (fallback_arm, fallback) = match s.unknown {
         Unknown::Keep => {
             let ty = extras_type(ctx, s, true);
             slots.push(quote! { #extras: #ty, });
             finish_fields.push(quote! { #extras: self.#extras, });
-            match s.extras_type {
-                None => quote! { extra(&mut self.#extras, key, value)?; },
-                Some(_) => quote! { typed_extra(&mut self.#extras, key, value)?; },
-            }
+            let call = match s.extras_type {
+                None => quote! { extra(&mut self.#extras, key, value)? },
+                Some(_) => quote! { typed_extra(&mut self.#extras, key, value)? },
+            };
+            (quote! { _ => #call, }, quote! { #call; })
         }
-        Unknown::Ignore => {
-            quote! { value.deserialize_ignored_any(serde::de::IgnoredAny)?; }
-        }
+        Unknown::Ignore => (
+            quote! { _ => { value.deserialize_ignored_any(serde::de::IgnoredAny)?; } },
+            quote! { let _ = key; value.deserialize_ignored_any(serde::de::IgnoredAny)?; },
+        ),
         Unknown::Deny => {
             let names = s
                 .consts
                 .iter()
                 .map(|c| &c.json_name)
                 .chain(s.fields.iter().map(|f| &f.json_name));
-            quote! { return Err(serde::de::Error::unknown_field(key, &[#(#names),*])); }
+            let error = quote! { Err(serde::de::Error::unknown_field(key, &[#(#names),*])) };
+            (
+                quote! { _ => return #error, },
+                quote! { let _ = value; #error },
+            )
         }
     };
     // A struct with no listed property sends every one to the fallback.
-    let take = if arms.is_empty() {
-        fallback
-    } else {
-        quote! {
+    let take = match (arms.is_empty(), s.unknown) {
+        // Every property is refused: the call ends there.
+        (true, Unknown::Deny) => quote! { #fallback },
+        (true, _) => quote! { #fallback Ok(()) },
+        (false, _) => quote! {
             match key {
                 #(#arms)*
-                _ => { #fallback }
+                #fallback_arm
             }
+            Ok(())
+        },
+    };
+    // Keywords the fields do not check run on the finished struct's JSON,
+    // which serializes back as received.
+    let check = quote::format_ident!("check_{}", names::snake_case(&s.name).unwrap_or_default());
+    let finish = if s.checks.is_empty() {
+        quote! { Ok(super::#name { #(#finish_fields)* }) }
+    } else {
+        quote! {
+            let output = super::#name { #(#finish_fields)* };
+            let json = serde_json::to_value(&output).map_err(E::custom)?;
+            #check(&json).map_err(E::custom)?;
+            Ok(output)
         }
     };
+    let check_fn =
+        (!s.checks.is_empty()).then(|| super::checked::struct_check_fn(ctx, &check, &s.checks));
     let doc = docs::text(&format!("Collects the properties of a `{}`.", s.name));
     quote! {
+        #check_fn
+
         #doc
         #[derive(Default)]
         pub(super) struct #builder { #(#slots)* }
@@ -355,14 +386,13 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
 
             fn take<D: serde::Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error> {
                 #take
-                Ok(())
             }
 
             fn finish<E: serde::de::Error>(self) -> Result<super::#name, E> {
                 #(#finish_checks)*
                 #received_init
                 #(#splits)*
-                Ok(super::#name { #(#finish_fields)* })
+                #finish
             }
         }
     }

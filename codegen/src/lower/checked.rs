@@ -69,6 +69,9 @@ impl Lowerer<'_> {
     /// combination, that the plain types (structs, enumerations, bounded
     /// integers, scalars) do not enforce.
     pub(super) fn needs_check(object: &Map<String, Value>, types: Option<&[String]>) -> bool {
+        if Self::struct_with_checks(object, types) {
+            return false;
+        }
         if CHECKED_KEYWORDS.iter().any(|k| object.contains_key(*k)) {
             return true;
         }
@@ -103,7 +106,9 @@ impl Lowerer<'_> {
             });
         let bounded = object.contains_key("minimum") || object.contains_key("maximum");
         let format = object.get("format");
+        let integer = non_null.contains(&"integer") && !non_null.contains(&"number");
         unlisted
+            || (integer && !fits_a_rust_integer(object))
             || non_null.is_empty()
             || non_null.contains(&"array")
             || (non_null.contains(&"integer") && non_null.contains(&"number"))
@@ -289,8 +294,21 @@ impl Lowerer<'_> {
                 }
             }
         }
+        self.composition_checks(location, object, name, &mut checks, &mut ok);
+        ok.then_some((inner, checks))
+    }
+
+    /// `allOf`, `anyOf`, `oneOf`, `not`.
+    fn composition_checks(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+        checks: &mut Vec<Check>,
+        ok: &mut bool,
+    ) {
         for (key, part) in [("allOf", "Part"), ("anyOf", "Option"), ("oneOf", "Choice")] {
-            if let Some(accepts) = self.schema_list(location, object, key, name, part, &mut ok) {
+            if let Some(accepts) = self.schema_list(location, object, key, name, part, ok) {
                 checks.push(match key {
                     "allOf" => Check::AllOf(accepts),
                     "anyOf" => Check::AnyOf(accepts),
@@ -300,13 +318,86 @@ impl Lowerer<'_> {
         }
         if object.contains_key("not") {
             let child = child(location, "not");
-            checks.push(Check::Not(self.accept(
-                &child,
-                &format!("{name}Not"),
-                name,
-            )?));
+            match self.accept(&child, &format!("{name}Not"), name) {
+                Some(a) => checks.push(Check::Not(a)),
+                None => *ok = false,
+            }
         }
-        ok.then_some((inner, checks))
+    }
+
+    /// The checks of an object schema that its struct does not make itself:
+    /// `patternProperties` (with `additionalProperties` then checked here),
+    /// `propertyNames`, `minProperties`, `maxProperties`, `dependentRequired`
+    /// and composition. `None` after reporting a problem.
+    pub(super) fn struct_checks(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+    ) -> Option<Vec<Check>> {
+        let mut keys = vec![
+            "patternProperties",
+            "propertyNames",
+            "minProperties",
+            "maxProperties",
+            "dependentRequired",
+        ];
+        if object.contains_key("patternProperties") {
+            keys.extend(["properties", "additionalProperties"]);
+        }
+        let only: Map<String, Value> = object
+            .iter()
+            .filter(|(k, _)| keys.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut checks = Vec::new();
+        let mut ok = true;
+        self.object_checks(location, &only, name, &mut checks, &mut ok);
+        checks.retain(|c| !matches!(c, Check::Properties(_)));
+        self.composition_checks(location, object, name, &mut checks, &mut ok);
+        ok.then_some(checks)
+    }
+
+    /// Whether an object schema stays a struct, its other keywords checked
+    /// beside: `type` is `object` (or, without composition, object and null)
+    /// and every other keyword is one [`struct_checks`](Self::struct_checks) makes.
+    pub(super) fn struct_with_checks(
+        object: &Map<String, Value>,
+        types: Option<&[String]>,
+    ) -> bool {
+        let Some(types) = types else { return false };
+        let nullable = types.iter().any(|t| t == "null");
+        let object_only = types.iter().all(|t| t == "object" || t == "null")
+            && types.iter().any(|t| t == "object");
+        let composed = ["allOf", "anyOf", "oneOf", "not"];
+        let extra = [
+            "patternProperties",
+            "propertyNames",
+            "minProperties",
+            "maxProperties",
+            "dependentRequired",
+        ];
+        let listed = object.get("properties").and_then(Value::as_object);
+        let required_listed = object
+            .get("required")
+            .and_then(Value::as_array)
+            .is_none_or(|r| {
+                r.iter().all(|k| {
+                    k.as_str()
+                        .is_some_and(|k| listed.is_some_and(|p| p.contains_key(k)))
+                })
+            });
+        object_only
+            && required_listed
+            && !object.contains_key("$ref")
+            && !object.contains_key("const")
+            && !object.contains_key("enum")
+            && (!nullable || !composed.iter().any(|k| object.contains_key(*k)))
+            && object.keys().all(|k| {
+                !CHECKED_KEYWORDS.contains(&k.as_str())
+                    || extra.contains(&k.as_str())
+                    || composed.contains(&k.as_str())
+            })
     }
 
     /// `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`; a plain
@@ -617,6 +708,21 @@ impl Lowerer<'_> {
             *ok = false;
         }
         count
+    }
+}
+
+/// Whether `minimum` and `maximum` are both given and every integer between
+/// them fits the Rust integer a bounded integer holds (`i64`, or `u64` when
+/// not negative): otherwise a checked number keeps integers of any size.
+fn fits_a_rust_integer(object: &Map<String, Value>) -> bool {
+    let bound = |key: &str| object.get(key).and_then(Value::as_f64);
+    match (bound("minimum"), bound("maximum")) {
+        (Some(min), Some(max)) => {
+            let signed = min >= i64::MIN as f64 && max < i64::MAX as f64;
+            let unsigned = min >= 0.0 && max < u64::MAX as f64;
+            signed || unsigned
+        }
+        _ => false,
     }
 }
 

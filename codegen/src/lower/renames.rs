@@ -14,7 +14,6 @@ use super::Lowerer;
 use crate::error::Diagnostic;
 use crate::load::{Location, Schemas};
 use crate::names::{FieldNames, variant_names, variants};
-use crate::ordered::escape_token;
 
 /// The keyword choosing a type's name.
 const TYPE_NAME: &str = "x-rust-name";
@@ -93,17 +92,19 @@ impl Lowerer<'_> {
     }
 
     /// The field name allocator of the object schema at `location`, holding
-    /// its `x-rust-field-names`. When they are wrong, each problem is an
-    /// error and the walk goes on without them, to find the other problems.
+    /// its `x-rust-field-names`, for the struct's `properties` (name and
+    /// place; from every part of a merged `allOf`). When the chosen names are
+    /// wrong, each problem is an error and the walk goes on without them, to
+    /// find the other problems.
     pub(super) fn field_names(
         &mut self,
         location: &Location,
         object: &Map<String, Value>,
-        properties: &Map<String, Value>,
+        properties: &[(String, Location)],
     ) -> FieldNames {
         let chosen = self.chosen_names(location, object, FIELD_NAMES);
         for key in chosen.keys() {
-            if !properties.contains_key(key) {
+            if !properties.iter().any(|(k, _)| k == key) {
                 self.error(
                     location,
                     Some(FIELD_NAMES),
@@ -119,11 +120,17 @@ impl Lowerer<'_> {
         })
     }
 
-    /// Warns of every field of the object at `location` whose name was changed.
-    pub(super) fn warn_field_renames(&mut self, location: &Location, names: &mut FieldNames) {
+    /// Warns of every field (or constant) whose name was changed, at the
+    /// place of its property in `properties`.
+    pub(super) fn warn_field_renames(
+        &mut self,
+        properties: &[(String, Location)],
+        names: &mut FieldNames,
+    ) {
         for rename in names.take_renames() {
-            let child = format!("properties/{}", escape_token(&rename.text));
-            self.warn(location, Some(&child), rename.message());
+            if let Some((_, place)) = properties.iter().find(|(k, _)| *k == rename.text) {
+                self.warn(place, None, rename.message());
+            }
         }
     }
 

@@ -84,3 +84,57 @@ fn lengths_count_code_points() {
     assert!(parse(json!({"tags": ["😀😀😀"]})).is_ok());
     assert!(parse(json!({"tags": ["😀😀😀😀"]})).is_err());
 }
+
+#[test]
+fn an_object_with_more_keywords_stays_a_struct() {
+    let parsed = parse(with("headers", json!({"host": "h", "x-a": 1}))).expect("valid");
+    let headers = parsed.headers.expect("present");
+    assert_eq!(headers.host.as_deref(), Some("h"));
+    assert_eq!(headers.extras.get("x-a"), Some(&json!(1)));
+    for invalid in [
+        json!({}),
+        json!({"x-a": 1}),
+        json!({"host": "h", "x-a": "1"}),
+        json!({"host": "h", "other": 1}),
+        json!({"hostname": "h"}),
+    ] {
+        assert!(
+            parse(with("headers", invalid.clone())).is_err(),
+            "{invalid}"
+        );
+    }
+    assert!(parse(with("shape", json!({"kind": "c", "radius": 1}))).is_ok());
+    for invalid in [json!({"kind": "c"}), json!({"radius": 1, "side": 2})] {
+        assert!(parse(with("shape", invalid.clone())).is_err(), "{invalid}");
+    }
+}
+
+#[test]
+fn an_integer_bounded_on_one_side_takes_any_size() {
+    for big in [json!(u64::MAX), json!(1e20), json!(0), json!(3.0)] {
+        let parsed = parse(with("count", big.clone())).expect("an integer of at least 0");
+        assert_eq!(serde_json::to_value(parsed.count).expect("serialize"), big);
+    }
+    for invalid in [json!(-1), json!(1.5), json!("1")] {
+        assert!(parse(with("count", invalid.clone())).is_err(), "{invalid}");
+    }
+}
+
+#[test]
+fn an_all_of_of_objects_is_one_struct() {
+    let parsed = parse(with("person", json!({"name": "Ann", "age": 30, "x": 1}))).expect("valid");
+    let person = parsed.person.expect("present");
+    assert_eq!((person.name.as_str(), person.age.get()), ("Ann", 30));
+    for invalid in [
+        json!({"name": "Ann"}),
+        json!({"age": 30}),
+        json!("Ann"),
+        json!({"name": 1, "age": 1}),
+    ] {
+        assert!(parse(with("person", invalid.clone())).is_err(), "{invalid}");
+    }
+    // Parts with no `type` constrain objects only: a string passes, as the schema says.
+    assert!(parse(with("loose", json!("text"))).is_ok());
+    assert!(parse(with("loose", json!({"a": "x"}))).is_ok());
+    assert!(parse(with("loose", json!({"b": "x"}))).is_err());
+}
