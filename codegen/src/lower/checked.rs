@@ -106,7 +106,9 @@ impl Lowerer<'_> {
             });
         let bounded = object.contains_key("minimum") || object.contains_key("maximum");
         let format = object.get("format");
+        let integer = non_null.contains(&"integer") && !non_null.contains(&"number");
         unlisted
+            || (integer && !fits_a_rust_integer(object))
             || non_null.is_empty()
             || non_null.contains(&"array")
             || (non_null.contains(&"integer") && non_null.contains(&"number"))
@@ -293,6 +295,7 @@ impl Lowerer<'_> {
             }
         }
         self.composition_checks(location, object, name, &mut checks, &mut ok);
+        checks.retain(|c| !c.is_trivial());
         ok.then_some((inner, checks))
     }
 
@@ -351,8 +354,9 @@ impl Lowerer<'_> {
         let mut checks = Vec::new();
         let mut ok = true;
         self.object_checks(location, &only, name, &mut checks, &mut ok);
-        checks.retain(|c| !matches!(c, Check::Properties(_)));
+        checks.retain(|c| !matches!(c, Check::Properties(_)) && !c.is_trivial());
         self.composition_checks(location, object, name, &mut checks, &mut ok);
+        checks.retain(|c| !c.is_trivial());
         ok.then_some(checks)
     }
 
@@ -706,6 +710,21 @@ impl Lowerer<'_> {
             *ok = false;
         }
         count
+    }
+}
+
+/// Whether `minimum` and `maximum` are both given and every integer between
+/// them fits the Rust integer a bounded integer holds (`i64`, or `u64` when
+/// not negative): otherwise a checked number keeps integers of any size.
+fn fits_a_rust_integer(object: &Map<String, Value>) -> bool {
+    let bound = |key: &str| object.get(key).and_then(Value::as_f64);
+    match (bound("minimum"), bound("maximum")) {
+        (Some(min), Some(max)) => {
+            let signed = min >= i64::MIN as f64 && max < i64::MAX as f64;
+            let unsigned = min >= 0.0 && max < u64::MAX as f64;
+            signed || unsigned
+        }
+        _ => false,
     }
 }
 
