@@ -429,6 +429,17 @@ pub enum Check {
 }
 
 impl Check {
+    /// Whether no value passes the check (`allOf` with `false`, `not: true`...).
+    pub fn is_impossible(&self) -> bool {
+        let never = |a: &Accept| *a == Accept::Never;
+        match self {
+            Check::AllOf(accepts) => accepts.iter().any(never),
+            Check::AnyOf(accepts) | Check::OneOf(accepts) => accepts.iter().all(never),
+            Check::Not(a) => *a == Accept::Always,
+            _ => false,
+        }
+    }
+
     /// Whether the check holds for every value (`minItems: 0`, `items: true`...):
     /// such checks are dropped, so generated code has no dead test.
     pub fn is_trivial(&self) -> bool {
@@ -442,6 +453,7 @@ impl Check {
             }
             Check::PrefixItems(accepts) | Check::AllOf(accepts) => accepts.iter().all(always),
             Check::AnyOf(accepts) => accepts.iter().any(always),
+            Check::Not(a) => *a == Accept::Never,
             Check::Required(names) => names.is_empty(),
             Check::DependentRequired(pairs) => pairs.iter().all(|(_, names)| names.is_empty()),
             _ => false,

@@ -12,12 +12,12 @@
 use std::borrow::Cow;
 
 /// Whether a character must not appear raw in a doc comment: control
-/// characters other than tab (C0, DEL, C1: a bare CR is refused by rustc, the
-/// others hide or break lines), the Unicode line and paragraph separators, the
+/// characters (C0, DEL, C1: a bare CR is refused by rustc, a tab by clippy's
+/// `tabs_in_doc_comments`, the others hide or break lines), the Unicode line and paragraph separators, the
 /// bidirectional overrides and isolates rustc denies in comments, and the
 /// byte order mark.
 pub(crate) fn is_unsafe_in_docs(c: char) -> bool {
-    (c.is_control() && c != '\t')
+    c.is_control()
         || matches!(
             c,
             '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
@@ -54,7 +54,8 @@ mod tests {
         );
         assert_eq!(visible("ls\u{2028}ps\u{2029}"), "ls\\u{2028}ps\\u{2029}");
         assert_eq!(visible("\u{202e}evil\u{2066}"), "\\u{202e}evil\\u{2066}");
-        assert_eq!(visible("tab\tand é 🦀 stay"), "tab\tand é 🦀 stay");
+        assert_eq!(visible("tab\tshown"), "tab\\tshown");
+        assert_eq!(visible("é 🦀 stay"), "é 🦀 stay");
         assert!(matches!(visible("plain"), std::borrow::Cow::Borrowed(_)));
     }
 }

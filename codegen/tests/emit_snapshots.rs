@@ -110,7 +110,8 @@ fn union_accessors_for_the_fields_branches_share() {
         (
             "ab.schema.json",
             r#"{"$id": "https://example.test/ab.schema.json", "title": "Ab",
-            "oneOf": [{"$ref": "a.schema.json"}, {"$ref": "b.schema.json"}]}"#
+            "oneOf": [{"$ref": "a.schema.json"}, {"$ref": "b.schema.json"}],
+            "discriminator": {"propertyName": "kind"}}"#
         ),
     ]));
 }

@@ -24,7 +24,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, c: &Checked) -> (TokenStream, TokenStream) {
         .map(|check| check_tokens(ctx, check, false))
         .filter(|tokens| !tokens.is_empty())
         .collect();
-    let never = c.checks.contains(&Check::Not(Accept::Always));
+    let never = c.checks.iter().any(Check::is_impossible);
     let v = if checks.is_empty() || never {
         quote!(_v)
     } else {
@@ -189,6 +189,9 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
                 let index = Literal::usize_unsuffixed(i);
                 match a {
                     Accept::Always => TokenStream::new(),
+                    Accept::Never if i == 0 => {
+                        fail_if(quote!(v.as_array().is_some_and(|a| !a.is_empty())), message)
+                    }
                     Accept::Never => fail_if(
                         quote!(v.as_array().is_some_and(|a| a.len() > #index)),
                         message,
@@ -205,6 +208,10 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             let from_lit = Literal::usize_unsuffixed(*from);
             match a {
                 Accept::Always => TokenStream::new(),
+                Accept::Never if *from == 0 => fail_if(
+                    quote!(v.as_array().is_some_and(|a| !a.is_empty())),
+                    text("no item is allowed"),
+                ),
                 Accept::Never => fail_if(
                     quote!(v.as_array().is_some_and(|a| a.len() > #from_lit)),
                     text(&format!("more than {from} items")),
@@ -212,8 +219,9 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
                 _ => {
                     let rejects = reject(ctx, a, quote!(x), private);
                     let fails = fail_if(quote!(#rejects), quote!(format!("invalid item {i}")));
+                    let skip = (*from > 0).then(|| quote!(.skip(#from_lit)));
                     quote! {
-                        for (i, x) in v.as_array().into_iter().flatten().enumerate().skip(#from_lit) {
+                        for (i, x) in v.as_array().into_iter().flatten().enumerate() #skip {
                             #fails
                         }
                     }
@@ -410,11 +418,17 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             if accepts.contains(&Accept::Always) {
                 return TokenStream::new();
             }
-            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v), private));
+            let tests = accepts
+                .iter()
+                .filter(|a| **a != Accept::Never)
+                .map(|a| accept(ctx, a, quote!(v), private));
             fail_if(quote!(!(#(#tests)||*)), text("matches no `anyOf` branch"))
         }
         Check::OneOf(accepts) => {
-            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v), private));
+            let tests = accepts
+                .iter()
+                .filter(|a| **a != Accept::Never)
+                .map(|a| accept(ctx, a, quote!(v), private));
             let fail = fail_if(
                 quote!(matched != 1),
                 quote!(format!("matches {matched} `oneOf` branches instead of one")),
@@ -449,7 +463,7 @@ fn accept(ctx: &Ctx<'_>, a: &Accept, x: TokenStream, private: bool) -> TokenStre
                 }
             };
             if *nullable {
-                quote!((#x.is_null() || #base))
+                quote!(#x.is_null() || #base)
             } else {
                 base
             }
@@ -475,7 +489,7 @@ fn reject(ctx: &Ctx<'_>, a: &Accept, x: TokenStream, private: bool) -> TokenStre
                 }
             };
             if *nullable {
-                quote!((!#x.is_null() && #base))
+                quote!(!#x.is_null() && #base)
             } else {
                 base
             }
@@ -513,10 +527,18 @@ pub(super) fn struct_check_fn(
     name: &proc_macro2::Ident,
     checks: &[Check],
 ) -> TokenStream {
-    let checks = checks.iter().map(|check| check_tokens(ctx, check, true));
     let doc = docs::text(&format!(
         "Checks the JSON of a `{name}` against what its fields do not check."
     ));
+    if checks.iter().any(Check::is_impossible) {
+        return quote! {
+            #doc
+            pub(super) fn #name(_v: &serde_json::Value) -> Result<(), String> {
+                Err("no value is valid here".to_owned())
+            }
+        };
+    }
+    let checks = checks.iter().map(|check| check_tokens(ctx, check, true));
     quote! {
         #doc
         pub(super) fn #name(v: &serde_json::Value) -> Result<(), String> {

@@ -106,7 +106,14 @@ pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
                     builder.finish()
                 }
             }
-
+        });
+    }
+    // `field` reads a typed property (or a typed extra); a struct of `Any`s does not call it.
+    let typed_fields = has(
+        &|i| matches!(i, Item::Struct(s) if s.extras_type.is_some() || s.fields.iter().any(|f| f.ty != TypeRef::Any)),
+    );
+    if typed_fields {
+        out.extend(quote! {
             /// Deserializes a property's value, naming the property in any error.
             pub(super) fn field<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
                 value: D,

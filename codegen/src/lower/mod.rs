@@ -246,6 +246,10 @@ impl<'a> Lowerer<'a> {
             self.roots[root.doc] = self.schema_type(root, &hint);
         } else {
             self.check_keywords(root, object);
+            // A file of annotations alone is the schema `{}`: any JSON value.
+            if !object.contains_key("$defs") {
+                self.roots[root.doc] = Some((TypeRef::Any, false));
+            }
         }
     }
 

@@ -279,15 +279,20 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Whether a root is a union: its `oneOf` branches are all `$ref`s to
-    /// object schemas with a required string `const` property. Other `oneOf`s
-    /// are checked values (exactly one branch). Reads the JSON only.
+    /// Whether a root is a union: it has a `discriminator`, and its `oneOf`
+    /// branches are all `$ref`s to object schemas with a required string
+    /// `const` property. Other `oneOf`s are checked values (exactly one
+    /// branch). Reads the JSON only.
     pub(super) fn is_tagged_union(&self, root: &Location) -> bool {
-        let Some(branches) = self
-            .object(root)
-            .and_then(|o| o.get("oneOf"))
-            .and_then(Value::as_array)
-        else {
+        let Some(root_object) = self.object(root) else {
+            return false;
+        };
+        // Only `discriminator` (OpenAPI's word for "told apart by this
+        // property") says unknown tags are kept: a plain `oneOf` rejects them.
+        if !root_object.contains_key("discriminator") {
+            return false;
+        }
+        let Some(branches) = root_object.get("oneOf").and_then(Value::as_array) else {
             return false;
         };
         let tagged = |index: usize| {
