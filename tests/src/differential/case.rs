@@ -1,0 +1,190 @@
+//! The case corpus: `tests/differential/cases/<construct>.json`, each a list
+//! of cases, and how one case becomes the schema file given to the generator.
+//!
+//! A case is `{ "name", "schema", "instances": [JSON...], "raw": ["text"...] }`.
+//! `raw` holds instances as JSON text, for what `serde_json::Value` would
+//! normalise: `1.0`, `-0`, `1e400`, `18446744073709551616`, duplicate keys.
+//! `"refused": true` marks a schema the generator must refuse (with a
+//! pointer); `"wrap": true|false` overrides the wrapping rule below.
+//!
+//! # The root type
+//! The generator names a file's root struct after its `title`. Until it
+//! reports each file's root type, a case whose schema is an object schema
+//! (`"type": "object"`) gets `"title": "Root"`, and any other schema is wrapped:
+//! `{"title": "Root", "type": "object", "properties": {"v": schema},
+//! "required": ["v"], "additionalProperties": false, "$defs": schema's $defs}`,
+//! its instances becoming `{"v": instance}`. A `$ref` to `#` then means the
+//! wrapper, so root recursion is written on object roots only.
+//! [`Prepared::root_type`] is the one place to change when the generator
+//! reports root types.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The schema file name given to the generator.
+pub const FILE_NAME: &str = "case.schema.json";
+
+/// One schema and its instances.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Unique within a run; the corpus prefixes it with the file stem.
+    pub name: String,
+    /// The schema, as the user writes it.
+    pub schema: Value,
+    /// Instances as JSON values.
+    #[serde(default)]
+    pub instances: Vec<Value>,
+    /// Instances as JSON text (parsed by each side itself).
+    #[serde(default)]
+    pub raw: Vec<String>,
+    /// The generator must refuse this schema, naming a pointer.
+    #[serde(default)]
+    pub refused: bool,
+    /// Forces wrapping the root (`true`) or not (`false`).
+    #[serde(default)]
+    pub wrap: Option<bool>,
+    /// Why the case exists (free text, not used).
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+impl Case {
+    /// A case from a schema and instance texts.
+    pub fn new(name: impl Into<String>, schema: Value, raw: Vec<String>) -> Self {
+        Case {
+            name: name.into(),
+            schema,
+            instances: Vec::new(),
+            raw,
+            refused: false,
+            wrap: None,
+            why: None,
+        }
+    }
+
+    /// Every instance as text: the values first, then the raw texts.
+    pub fn instance_texts(&self) -> Vec<String> {
+        self.instances
+            .iter()
+            .map(Value::to_string)
+            .chain(self.raw.iter().cloned())
+            .collect()
+    }
+}
+
+/// Reads every `*.json` file of `dir` (sorted), each a list of cases; names
+/// become `<file stem>/<name>`. Panics on a malformed file or a repeated name.
+pub fn load_dir(dir: &Path) -> Vec<Case> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut cases = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let list: Vec<Case> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("UTF-8 file name");
+        for mut case in list {
+            case.name = format!("{stem}/{}", case.name);
+            assert!(seen.insert(case.name.clone()), "repeated case {}", case.name);
+            cases.push(case);
+        }
+    }
+    cases
+}
+
+/// A case made ready for the generator.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The schema file text given to the generator.
+    pub schema_text: String,
+    /// Whether the schema was wrapped in `{"v": ...}`.
+    pub wrapped: bool,
+}
+
+impl Prepared {
+    /// Prepares `case` (see the module docs).
+    pub fn new(case: &Case) -> Self {
+        let is_object_root = case.schema.get("type") == Some(&json!("object"));
+        let wrapped = case.wrap.unwrap_or(!is_object_root);
+        let schema = if wrapped {
+            wrap(&case.schema)
+        } else {
+            let mut schema = case.schema.clone();
+            if let Value::Object(map) = &mut schema {
+                map.insert("title".into(), json!("Root"));
+            }
+            schema
+        };
+        Prepared {
+            schema_text: serde_json::to_string_pretty(&schema).expect("a Value serializes"),
+            wrapped,
+        }
+    }
+
+    /// The Rust name of the root type in the generated code.
+    pub fn root_type(&self, _output: &aperture_events_codegen::Output) -> String {
+        // When `Output` names each file's root type: `_output.root_types[0].clone()`.
+        "Root".to_owned()
+    }
+
+    /// The text the generated type reads for one instance text.
+    pub fn instance_text(&self, text: &str) -> String {
+        if self.wrapped {
+            format!("{{\"v\":{text}}}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// The instance inside what the generated type wrote back.
+    pub fn unwrap_output(&self, value: Value) -> Option<Value> {
+        if !self.wrapped {
+            return Some(value);
+        }
+        match value {
+            Value::Object(mut map) if map.len() == 1 => map.remove("v"),
+            _ => None,
+        }
+    }
+
+    /// A pointer of the generator's (in the prepared schema) as a pointer
+    /// into the case's own schema.
+    pub fn case_pointer<'a>(&self, pointer: &'a str) -> &'a str {
+        if self.wrapped {
+            if let Some(rest) = pointer.strip_prefix("/properties/v") {
+                return rest;
+            }
+        }
+        pointer
+    }
+}
+
+fn wrap(schema: &Value) -> Value {
+    let mut inner = schema.clone();
+    let defs = match &mut inner {
+        Value::Object(map) => map.remove("$defs"),
+        _ => None,
+    };
+    let mut wrapper = Map::new();
+    wrapper.insert("title".into(), json!("Root"));
+    wrapper.insert("type".into(), json!("object"));
+    wrapper.insert("properties".into(), json!({ "v": inner }));
+    wrapper.insert("required".into(), json!(["v"]));
+    wrapper.insert("additionalProperties".into(), json!(false));
+    if let Some(defs) = defs {
+        wrapper.insert("$defs".into(), defs);
+    }
+    Value::Object(wrapper)
+}
