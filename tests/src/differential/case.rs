@@ -5,7 +5,7 @@
 //! `raw` holds instances as JSON text, for what `serde_json::Value` would
 //! normalise: `1.0`, `-0`, `1e400`, `18446744073709551616`, duplicate keys.
 //! `"refused": true` marks a schema the generator must refuse (with a
-//! pointer); `"wrap": true|false` overrides the wrapping rule below.
+//! pointer), `"may_refuse": true` one it may refuse or support; `"wrap": true|false` overrides the wrapping rule below.
 //!
 //! # The root type
 //! The generator names a file's root struct after its `title`. Until it
@@ -43,6 +43,10 @@ pub struct Case {
     /// The generator must refuse this schema, naming a pointer.
     #[serde(default)]
     pub refused: bool,
+    /// The generator may refuse this schema (with a pointer): a construct
+    /// whose support is the generator's choice (`contains`, `if`).
+    #[serde(default)]
+    pub may_refuse: bool,
     /// Forces wrapping the root (`true`) or not (`false`).
     #[serde(default)]
     pub wrap: Option<bool>,
@@ -60,6 +64,7 @@ impl Case {
             instances: Vec::new(),
             raw,
             refused: false,
+            may_refuse: false,
             wrap: None,
             why: None,
         }

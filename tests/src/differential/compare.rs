@@ -224,7 +224,7 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
                         case.name,
                         unplaced.join("; ")
                     ));
-                } else if refused || validator.is_err() {
+                } else if refused || case.may_refuse || validator.is_err() {
                     report.refused_as_expected += 1;
                 } else if options.allow_refused {
                     report
