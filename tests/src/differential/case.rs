@@ -102,7 +102,11 @@ pub fn load_dir(dir: &Path) -> Vec<Case> {
             .expect("UTF-8 file name");
         for mut case in list {
             case.name = format!("{stem}/{}", case.name);
-            assert!(seen.insert(case.name.clone()), "repeated case {}", case.name);
+            assert!(
+                seen.insert(case.name.clone()),
+                "repeated case {}",
+                case.name
+            );
             cases.push(case);
         }
     }
@@ -192,4 +196,22 @@ fn wrap(schema: &Value) -> Value {
         wrapper.insert("$defs".into(), defs);
     }
     Value::Object(wrapper)
+}
+
+/// The case the grammar derives from `bytes` (see `aperture-events-schema-grammar`).
+pub fn derived(name: impl Into<String>, bytes: &[u8]) -> Case {
+    let derived = aperture_events_schema_grammar::derive(bytes);
+    Case::new(name, derived.schema, derived.instances)
+}
+
+/// `count` cases derived from seeded random bytes (`seed`, `seed + 1`, ...).
+pub fn seeded(seed: u64, count: u64) -> Vec<Case> {
+    (seed..seed + count)
+        .map(|s| {
+            derived(
+                format!("seed-{s}"),
+                &aperture_events_schema_grammar::seeded_bytes(s, 256),
+            )
+        })
+        .collect()
 }

@@ -132,14 +132,15 @@ fn oracle(schema: &Value) -> Result<jsonschema::Validator, String> {
 fn judge(validator: &jsonschema::Validator, text: &str) -> Result<Value, String> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| format!("rejects: serde_json cannot read it ({e})"))?;
-    let first = validator
-        .iter_errors(&value)
-        .next()
-        .map(|error| {
-            let path = error.instance_path().to_string();
-            let path = if path.is_empty() { "(root)".to_owned() } else { path };
-            format!("rejects at {path}: {error}")
-        });
+    let first = validator.iter_errors(&value).next().map(|error| {
+        let path = error.instance_path().to_string();
+        let path = if path.is_empty() {
+            "(root)".to_owned()
+        } else {
+            path
+        };
+        format!("rejects at {path}: {error}")
+    });
     match first {
         None => Ok(value),
         Some(error) => Err(error),
@@ -250,7 +251,9 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
     let mut scratch = match Scratch::new(modules.clone()) {
         Ok(s) => s,
         Err(e) => {
-            report.failures.push(format!("writing the scratch crate: {e}"));
+            report
+                .failures
+                .push(format!("writing the scratch crate: {e}"));
             return report;
         }
     };
@@ -267,7 +270,9 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
                     ));
                     modules[error.index] = None;
                     if let Err(e) = scratch.remove(error.index) {
-                        report.failures.push(format!("rewriting the scratch crate: {e}"));
+                        report
+                            .failures
+                            .push(format!("rewriting the scratch crate: {e}"));
                         return report;
                     }
                 }
@@ -305,7 +310,9 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
     report.timings.push(("run", started.elapsed()));
     for ((index, text), answer) in owners.into_iter().zip(answers) {
         let case = &cases[index];
-        let validator = validators[index].as_ref().expect("compiled cases have an oracle");
+        let validator = validators[index]
+            .as_ref()
+            .expect("compiled cases have an oracle");
         report.instances += 1;
         let verdict = judge(validator, &text);
         if verdict.is_ok() {
@@ -324,7 +331,9 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
             (Err(_), Answer::Rejected(_)) => None,
             (_, Answer::Accepted(written)) => Some(format!("accepts (writes back {written})")),
             (_, Answer::Rejected(e)) => Some(format!("rejects: {e}")),
-            (_, Answer::Unserializable(e)) => Some(format!("deserializes, then fails to serialize: {e}")),
+            (_, Answer::Unserializable(e)) => {
+                Some(format!("deserializes, then fails to serialize: {e}"))
+            }
             (_, Answer::Panicked(e)) => Some(format!("PANICS: {e}")),
         };
         match problem {
