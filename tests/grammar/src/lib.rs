@@ -36,7 +36,7 @@ pub struct Derived {
     pub instances: Vec<String>,
 }
 
-/// How many instances [`derive`] makes.
+/// How many instances [`derive()`] makes.
 pub const INSTANCES: usize = 10;
 
 /// The schema and instances `data` stands for.

@@ -69,7 +69,9 @@ fn mentions(code: &str, name: &str) -> bool {
 /// workspace (or of `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => PathBuf::from(dir).join("differential"),
+        Some(dir) => std::path::absolute(PathBuf::from(dir))
+            .unwrap_or_else(|_| crate::repo_root().join("target"))
+            .join("differential"),
         None => crate::repo_root().join("target").join("differential"),
     }
 }
