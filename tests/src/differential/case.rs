@@ -80,8 +80,28 @@ impl Case {
     }
 }
 
+/// Instances every hand-written case is also checked on: one of each JSON
+/// type, and the spellings `Value` normalises.
+pub const COMMON: &[&str] = &[
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "1.5",
+    "1.0",
+    "-0",
+    "\"\"",
+    "\"x\"",
+    "[]",
+    "[null]",
+    "{}",
+    "{\"a\":null}",
+];
+
 /// Reads every `*.json` file of `dir` (sorted), each a list of cases; names
-/// become `<file stem>/<name>`. Panics on a malformed file or a repeated name.
+/// become `<file stem>/<name>`, and each case gets the [`COMMON`] instances it
+/// does not already have. Panics on a malformed file or a repeated name.
 pub fn load_dir(dir: &Path) -> Vec<Case> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -107,6 +127,12 @@ pub fn load_dir(dir: &Path) -> Vec<Case> {
                 "repeated case {}",
                 case.name
             );
+            let have = case.instance_texts();
+            for text in COMMON {
+                if !have.iter().any(|h| h == text) {
+                    case.raw.push((*text).to_owned());
+                }
+            }
             cases.push(case);
         }
     }

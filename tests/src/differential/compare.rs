@@ -96,6 +96,17 @@ impl Report {
                 d.case, d.instance, d.jsonschema, d.generated
             );
         }
+        let mut per_case: Vec<(&str, usize)> = Vec::new();
+        for d in &self.disagreements {
+            match per_case.last_mut() {
+                Some((case, n)) if *case == d.case => *n += 1,
+                _ => per_case.push((&d.case, 1)),
+            }
+        }
+        if !per_case.is_empty() {
+            let list: Vec<String> = per_case.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+            let _ = writeln!(out, "disagreements by case: {}", list.join(", "));
+        }
         let _ = writeln!(
             out,
             "differential: {} schemas compiled, {} instances ({} accepted by jsonschema), {} agreements, \
