@@ -40,6 +40,9 @@ pub struct Output {
     pub code: String,
     /// The names of the schema files it was generated from, sorted.
     pub sources: Vec<String>,
+    /// The Rust type of each file's root schema, in `sources` order (`None`
+    /// for a file holding only `$defs`): `Incident`, `Vec<Tag>`, `Option<String>`.
+    pub root_types: Vec<Option<String>>,
 }
 
 /// Settings of one generation; see the crate docs for a `build.rs` example.
@@ -263,6 +266,7 @@ impl Config {
         let code = render::render(tokens, &module.sources, regenerate)?;
         Ok(Output {
             code,
+            root_types: emit::root_types(&module, &additions),
             sources: module.sources,
         })
     }

@@ -15,6 +15,9 @@ pub struct Module {
     pub sources: Vec<String>,
     /// The items, unions first, then event structs, then the types they use.
     pub items: Vec<Item>,
+    /// The type of each file's root schema (and whether it may be `null`),
+    /// in `sources` order; `None` for a file holding only definitions.
+    pub roots: Vec<Option<(TypeRef, bool)>>,
     /// How `format: date-time` strings are represented, if any field uses one.
     pub date_time: Option<DateTimeRepr>,
     /// The name of the generated date-time type (when `date_time` is `Chrono`).
@@ -62,6 +65,8 @@ pub enum Item {
     Integer(Integer),
     /// A value of one of several JSON types (`type: ["string", "integer"]`).
     Multi(Multi),
+    /// A value checked against constraints no plain Rust type expresses.
+    Checked(Checked),
 }
 
 impl Item {
@@ -73,6 +78,7 @@ impl Item {
             Item::OpenEnum(e) | Item::ClosedEnum(e) => &e.name,
             Item::Integer(i) => &i.name,
             Item::Multi(m) => &m.name,
+            Item::Checked(c) => &c.name,
         }
     }
 }
@@ -92,6 +98,8 @@ pub enum TypeRef {
     DateTime,
     /// A generated item, by name.
     Named(String),
+    /// `Vec<T>` of an array's `items` (`Vec<Option<T>>` when they may be `null`).
+    List(Box<TypeRef>, bool),
 }
 
 /// Inclusive `minimum` / `maximum`.
@@ -129,10 +137,16 @@ pub struct Struct {
     pub unknown: Unknown,
     /// The field holding unknown properties (when `unknown` is `Keep`).
     pub extras: Ident,
+    /// The type of unknown properties' values when `additionalProperties`
+    /// is a schema (and whether they may be `null`); `None` keeps any JSON value.
+    pub extras_type: Option<(TypeRef, bool)>,
     /// The private field keeping how values were written (when a field needs it).
     pub received: Ident,
     /// What a deserializer expected, for error messages (`an incident object`).
     pub expecting: String,
+    /// Checks of keywords the fields do not make (`patternProperties`,
+    /// `minProperties`, composition...), run on the finished struct's JSON.
+    pub checks: Vec<Check>,
 }
 
 /// One property of a struct.
@@ -148,6 +162,8 @@ pub struct Field {
     pub required: bool,
     /// `null` is one of its types.
     pub nullable: bool,
+    /// Held in a `Box`: the type contains the struct (a recursive schema).
+    pub boxed: bool,
     /// Docs.
     pub docs: Docs,
 }
@@ -299,4 +315,115 @@ impl Branch {
             Branch::Number(_) => "Number",
         }
     }
+}
+
+/// A value checked against constraints no plain Rust type expresses: read as
+/// JSON, checked, then converted into `inner`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// Rust name.
+    pub name: String,
+    /// Docs.
+    pub docs: Docs,
+    /// The Rust type the checked value is held as (`Any` keeps the JSON value).
+    pub inner: TypeRef,
+    /// The checks, in schema order; each applies to the JSON types it constrains.
+    pub checks: Vec<Check>,
+}
+
+/// One JSON type, as `type` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum JsonType {
+    /// `null`.
+    Null,
+    /// `boolean`.
+    Boolean,
+    /// `integer` (a number with no fractional part, `1.0` included).
+    Integer,
+    /// `number`.
+    Number,
+    /// `string`.
+    String,
+    /// `array`.
+    Array,
+    /// `object`.
+    Object,
+}
+
+/// Whether a value is valid against a subschema: it deserializes into the
+/// subschema's Rust type (or is `null` where that is allowed).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Accept {
+    /// Every value (the schema `true`).
+    Always,
+    /// No value (the schema `false`).
+    Never,
+    /// The values of a type, and `null` when the flag says so.
+    Type(TypeRef, bool),
+}
+
+/// One constraint of a [`Checked`] value, as JSON Schema defines it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// `type`: the value is one of these.
+    Types(Vec<JsonType>),
+    /// `minimum` (exclusive when the flag is set).
+    Minimum(serde_json::Number, bool),
+    /// `maximum` (exclusive when the flag is set).
+    Maximum(serde_json::Number, bool),
+    /// `multipleOf`.
+    MultipleOf(serde_json::Number),
+    /// `minLength`, in code points.
+    MinLength(u64),
+    /// `maxLength`, in code points.
+    MaxLength(u64),
+    /// `pattern` (ECMA-262), unanchored.
+    Pattern(String),
+    /// `format`, by name.
+    Format(String),
+    /// `minItems`.
+    MinItems(u64),
+    /// `maxItems`.
+    MaxItems(u64),
+    /// `uniqueItems: true`.
+    UniqueItems,
+    /// `prefixItems`.
+    PrefixItems(Vec<Accept>),
+    /// `items`, applying from this index on (after `prefixItems`).
+    Items(usize, Accept),
+    /// `required`.
+    Required(Vec<String>),
+    /// `properties`.
+    Properties(Vec<(String, Accept)>),
+    /// `patternProperties`.
+    PatternProperties(Vec<(String, Accept)>),
+    /// `additionalProperties`: properties neither listed nor matched by a pattern.
+    Additional {
+        /// The names in `properties`.
+        known: Vec<String>,
+        /// The patterns of `patternProperties`.
+        patterns: Vec<String>,
+        /// What their values must be.
+        accept: Accept,
+    },
+    /// `propertyNames`.
+    PropertyNames(Accept),
+    /// `minProperties`.
+    MinProperties(u64),
+    /// `maxProperties`.
+    MaxProperties(u64),
+    /// `dependentRequired`: when the property is present, so are these.
+    DependentRequired(Vec<(String, Vec<String>)>),
+    /// `const`, as compact JSON text.
+    Const(String),
+    /// `enum`, each value as compact JSON text.
+    Enum(Vec<String>),
+    /// `allOf`.
+    AllOf(Vec<Accept>),
+    /// `anyOf`.
+    AnyOf(Vec<Accept>),
+    /// `oneOf`: exactly one.
+    OneOf(Vec<Accept>),
+    /// `not`.
+    Not(Accept),
 }

@@ -5,45 +5,9 @@
 //! Update with `INSTA_UPDATE=always cargo test -p aperture-events-codegen --test emit_snapshots`
 //! (or `cargo insta review`).
 
-use aperture_events_codegen::{Config, SchemaSource};
+mod common;
 
-/// The public part of the generated code (everything before the private
-/// support module, which is the same generic code in every output).
-fn public_part(code: &str) -> &str {
-    let end = code
-        .find("/// Support code of the generated")
-        .unwrap_or(code.len());
-    &code[..end]
-}
-
-/// Generates from one schema file named `t.schema.json`.
-fn generate(schema: &str) -> String {
-    generate_files(&[("t.schema.json", schema)])
-}
-
-/// Generates from several schema files.
-fn generate_files(files: &[(&str, &str)]) -> String {
-    let sources: Vec<SchemaSource> = files
-        .iter()
-        .map(|(n, t)| SchemaSource::new(*n, *t))
-        .collect();
-    match Config::new()
-        .regenerate_command("(snapshot)")
-        .generate(&sources)
-    {
-        Ok(output) => public_part(&output.code).to_owned(),
-        Err(e) => panic!("generation failed:\n{e}"),
-    }
-}
-
-/// The error of generating from one schema file.
-fn error(schema: &str) -> String {
-    let sources = [SchemaSource::new("t.schema.json", schema)];
-    match Config::new().generate(&sources) {
-        Ok(_) => panic!("generation succeeded, expected an error"),
-        Err(e) => e.to_string(),
-    }
-}
+use common::{error, generate, generate_files};
 
 #[test]
 fn object_with_required_optional_and_nullable_fields() {
@@ -260,25 +224,20 @@ fn docs_are_escaped_and_examples_fenced() {
 #[test]
 fn unsupported_keywords_are_errors_with_their_place() {
     let cases = [
-        r#"{"type": "object", "properties": {"a": {"allOf": [{"type": "string"}]}}}"#,
-        r#"{"type": "object", "properties": {"a": {"anyOf": [{"type": "string"}]}}}"#,
-        r#"{"type": "object", "patternProperties": {"^x": {"type": "string"}}}"#,
         r#"{"type": "object", "properties": {"a": {"type": "string", "if": {}, "then": {}}}}"#,
-        r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": "^x$"}}}"#,
-        r#"{"type": "object", "properties": {"a": {"type": "string", "format": "email"}}}"#,
-        r#"{"type": "object", "properties": {"a": {"type": "array", "items": {"type": "string"}}}}"#,
-        r#"{"type": "object", "properties": {"a": {"type": "number", "minimum": 1}}}"#,
-        r##"{"type": "object", "properties": {"a": {"$ref": "#/$defs/b", "type": "string"}}, "$defs": {"b": {"type": "string"}}}"##,
+        r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {"type": "string"}}}}"#,
+        r#"{"type": "object", "unevaluatedProperties": false}"#,
+        r##"{"type": "object", "properties": {"a": {"$dynamicRef": "#node"}}}"##,
+        r#"{"type": "object", "dependentSchemas": {"a": {"required": ["b"]}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "string", "format": "hostname"}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": 5}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "number", "multipleOf": 0}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "string", "minLength": -1}}}"#,
+        r#"{"type": "object", "properties": {"a": {"anyOf": []}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": []}}}"#,
         r#"{"type": "object", "properties": {"a": {"$ref": "other.schema.json#/x"}}}"#,
         r##"{"type": "object", "properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"$ref": "#/$defs/a"}}}"##,
-        r#"{"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}}"#,
-        r#"{"type": "object", "properties": {"a": {"const": 5}}}"#,
-        r#"{"type": "object", "properties": {"a": {"enum": ["x", 1]}}}"#,
-        r#"{"type": "object", "required": ["b"], "properties": {}}"#,
-        r#"{"type": "object", "additionalProperties": {"type": "string"}}"#,
         r#"{"type": "integer", "minimum": 5, "maximum": 1}"#,
-        r#"{"type": "object", "properties": {"a": {"type": "null"}}}"#,
-        r#"{"oneOf": [{"type": "string"}]}"#,
         r#"{"type": "object", "properties": {"a": {"type": "string", "x-known-values": "x"}}}"#,
         r#"{"type": "string", "x-known-values": ["a"], "x-case-insensitive": "yes"}"#,
         r#"{"type": "string", "x-case-insensitive": true}"#,
@@ -296,9 +255,9 @@ fn unsupported_keywords_are_errors_with_their_place() {
 fn every_error_of_a_run_is_reported_at_once() {
     insta::assert_snapshot!(error(
         r#"{"type": "object", "properties": {
-        "a": {"type": "string", "pattern": "x"},
+        "a": {"type": "string", "if": {}},
         "b": {"allOf": []},
-        "c": {"type": "string", "format": "uri"}
+        "c": {"type": "string", "format": "iri"}
     }}"#
     ));
 }

@@ -36,7 +36,11 @@ pub(super) fn constructor(ctx: &Ctx<'_>, s: &Struct, has_received: bool) -> Toke
     }
     if s.unknown == Unknown::Keep {
         let extras = field_ident(&s.extras);
-        inits.push(quote! { #extras: serde_json::Map::new(), });
+        let empty = match s.extras_type {
+            None => quote!(serde_json::Map::new()),
+            Some(_) => quote!(std::collections::BTreeMap::new()),
+        };
+        inits.push(quote! { #extras: #empty, });
     }
     if has_received {
         let received = field_ident(&s.received);
@@ -83,7 +87,10 @@ pub(super) fn getters(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> Ve
             continue;
         }
         let method = field_ident(&f.ident);
-        let (ret, convert) = ctx.getter(&f.ty);
+        let (ret, mut convert) = ctx.getter(&f.ty);
+        if f.boxed {
+            convert = quote!(.map(Box::as_ref));
+        }
         let value = value_ref(f);
         let d = docs::text(&format!(
             "`{}`, absent and `null` alike as `None` (the field itself keeps them apart).",

@@ -22,6 +22,8 @@
 //! (`forms`), which takes no part in comparisons; the value types stay plain,
 //! matchable and `Copy` where they can be (`methods` adds the getters).
 
+mod checked;
+mod checks_runtime;
 mod date_time;
 mod docs;
 mod forms;
@@ -66,6 +68,7 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
             Item::ClosedEnum(e) => values::closed_enum(&ctx, e),
             Item::Integer(i) => numbers::integer(&ctx, i),
             Item::Multi(m) => numbers::multi(&ctx, m),
+            Item::Checked(c) => checked::emit(&ctx, c),
         };
         public.extend(item_tokens);
         private.extend(support);
@@ -83,7 +86,8 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
     if module.items.iter().any(|i| matches!(i, Item::Integer(_))) {
         public.extend(numbers::out_of_range(&ctx));
     }
-    let runtime = runtime::emit(module, ctx.keeps_forms());
+    let mut runtime = runtime::emit(module, ctx.keeps_forms());
+    runtime.extend(checks_runtime::emit(module));
     quote! {
         #public
 
@@ -93,6 +97,22 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
             #private
         }
     }
+}
+
+/// The Rust type of each file's root schema, as text.
+pub(crate) fn root_types(module: &Module, additions: &Additions) -> Vec<Option<String>> {
+    let ctx = Ctx { module, additions };
+    module
+        .roots
+        .iter()
+        .map(|root| {
+            root.as_ref().map(|(ty, nullable)| {
+                let ty = ctx.type_ref(ty, false);
+                let ty = if *nullable { quote!(Option<#ty>) } else { ty };
+                ty.to_string().replace(' ', "")
+            })
+        })
+        .collect()
 }
 
 /// What every emitter needs.
@@ -154,6 +174,14 @@ impl Ctx<'_> {
             TypeRef::Named(name) => {
                 let name = ident(name);
                 quote!(#prefix #name)
+            }
+            TypeRef::List(item, nullable) => {
+                let item = self.type_ref(item, private);
+                if *nullable {
+                    quote!(Vec<Option<#item>>)
+                } else {
+                    quote!(Vec<#item>)
+                }
             }
         }
     }

@@ -15,7 +15,10 @@ use crate::ir::{Branch, Item, Module, TypeRef, Unknown};
 pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
     let has = |f: &dyn Fn(&Item) -> bool| module.items.iter().any(f);
     let structs = has(&|i| matches!(i, Item::Struct(_)));
-    let keeps = has(&|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep));
+    let keeps = has(
+        &|i| matches!(i, Item::Struct(s) if s.unknown == Unknown::Keep && s.extras_type.is_none()),
+    );
+    let typed_extras = has(&|i| matches!(i, Item::Struct(s) if s.extras_type.is_some()));
     let consts = has(&|i| matches!(i, Item::Struct(s) if !s.consts.is_empty()));
     let any_field =
         has(&|i| matches!(i, Item::Struct(s) if s.fields.iter().any(|f| f.ty == TypeRef::Any)));
@@ -111,14 +114,18 @@ pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
             ) -> Result<T, D::Error> {
                 T::deserialize(value).map_err(|e| serde::de::Error::custom(format_args!("invalid `{name}`: {e}")))
             }
-
+        });
+    }
+    let checked = has(&|i| matches!(i, Item::Checked(_)));
+    if structs || checked {
+        out.extend(quote! {
             /// The error for a property given twice.
             pub(super) fn duplicate<E: serde::de::Error>(name: &str) -> E {
                 E::custom(format_args!("duplicate field `{name}`"))
             }
         });
     }
-    if keeps || unions || any_field {
+    if keeps || unions || any_field || checked {
         out.extend(unique_value());
     }
     if any_field {
@@ -145,6 +152,24 @@ pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
                     return Err(duplicate(key));
                 }
                 let value = serde::de::DeserializeSeed::deserialize(ValueSeed, value)?;
+                extras.insert(key.to_owned(), value);
+                Ok(())
+            }
+        });
+    }
+    if typed_extras {
+        out.extend(quote! {
+            /// Keeps an unknown property checked against `additionalProperties`,
+            /// refusing a second one of the same name.
+            pub(super) fn typed_extra<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+                extras: &mut std::collections::BTreeMap<String, T>,
+                key: &str,
+                value: D,
+            ) -> Result<(), D::Error> {
+                if extras.contains_key(key) {
+                    return Err(duplicate(key));
+                }
+                let value = field(value, key)?;
                 extras.insert(key.to_owned(), value);
                 Ok(())
             }

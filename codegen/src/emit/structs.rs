@@ -57,8 +57,14 @@ pub(super) fn emit(ctx: &Ctx<'_>, s: &Struct) -> (TokenStream, TokenStream) {
     }
     let extras = field_ident(&s.extras);
     if s.unknown == Unknown::Keep {
-        let d = docs::text("Properties the schema does not list, kept as received.");
-        fields.push(quote! { #d pub #extras: serde_json::Map<String, serde_json::Value>, });
+        let ty = extras_type(ctx, s, false);
+        let d = docs::text(match s.extras_type {
+            None => "Properties the schema does not list, kept as received.",
+            Some(_) => {
+                "Properties the schema does not list, each checked against `additionalProperties`."
+            }
+        });
+        fields.push(quote! { #d pub #extras: #ty, });
     }
     let received = field_ident(&s.received);
     if !forms.is_empty() {
@@ -135,9 +141,26 @@ pub(super) fn slot_of(forms: &[(usize, usize)], index: usize) -> Option<usize> {
         .map(|(_, slot)| *slot)
 }
 
-/// The Rust type of a field, with its `Option`s.
+/// The type of the map holding unknown properties.
+fn extras_type(ctx: &Ctx<'_>, s: &Struct, private: bool) -> TokenStream {
+    match &s.extras_type {
+        None => quote!(serde_json::Map<String, serde_json::Value>),
+        Some((ty, nullable)) => {
+            let mut ty = ctx.type_ref(ty, private);
+            if *nullable {
+                ty = quote!(Option<#ty>);
+            }
+            quote!(std::collections::BTreeMap<String, #ty>)
+        }
+    }
+}
+
+/// The Rust type of a field, with its `Option`s (and `Box` when recursive).
 pub(super) fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
-    let ty = ctx.type_ref(&f.ty, private);
+    let mut ty = ctx.type_ref(&f.ty, private);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
     match (f.required, f.nullable) {
         (true, false) => ty,
         (true, true) | (false, false) => quote!(Option<#ty>),
@@ -197,9 +220,14 @@ fn serialize(s: &Struct, forms: &[(usize, usize)]) -> TokenStream {
             quote! { for (key, value) in &self.#extras { map.serialize_entry(key, value)?; } },
         );
     }
+    let map = if entries.is_empty() {
+        quote!(map)
+    } else {
+        quote!(mut map)
+    };
     quote! {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let #map = serializer.serialize_map(None)?;
         #(#entries)*
         map.end()
     }
@@ -238,6 +266,9 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
         let key = &f.json_name;
         let slot = slot_of(forms, index);
         let mut stored = ctx.type_ref(&f.ty, true);
+        if f.boxed {
+            stored = quote!(Box<#stored>);
+        }
         if slot.is_some() {
             stored = quote!(Formed<#stored>);
         }
@@ -285,26 +316,67 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
         quote! { let mut #received = Received::<#n>::default(); }
     });
     let extras = field_ident(&s.extras);
-    let fallback = match s.unknown {
+    // (the arm as it goes in the `match`, the statement when there is no `match`)
+    let (fallback_arm, fallback) = match s.unknown {
         Unknown::Keep => {
-            slots.push(quote! { #extras: serde_json::Map<String, serde_json::Value>, });
+            let ty = extras_type(ctx, s, true);
+            slots.push(quote! { #extras: #ty, });
             finish_fields.push(quote! { #extras: self.#extras, });
-            quote! { _ => extra(&mut self.#extras, key, value)?, }
+            let call = match s.extras_type {
+                None => quote! { extra(&mut self.#extras, key, value)? },
+                Some(_) => quote! { typed_extra(&mut self.#extras, key, value)? },
+            };
+            (quote! { _ => #call, }, quote! { #call; })
         }
-        Unknown::Ignore => {
-            quote! { _ => { value.deserialize_ignored_any(serde::de::IgnoredAny)?; } }
-        }
+        Unknown::Ignore => (
+            quote! { _ => { value.deserialize_ignored_any(serde::de::IgnoredAny)?; } },
+            quote! { let _ = key; value.deserialize_ignored_any(serde::de::IgnoredAny)?; },
+        ),
         Unknown::Deny => {
             let names = s
                 .consts
                 .iter()
                 .map(|c| &c.json_name)
                 .chain(s.fields.iter().map(|f| &f.json_name));
-            quote! { _ => return Err(serde::de::Error::unknown_field(key, &[#(#names),*])), }
+            let error = quote! { Err(serde::de::Error::unknown_field(key, &[#(#names),*])) };
+            (
+                quote! { _ => return #error, },
+                quote! { let _ = value; #error },
+            )
         }
     };
+    // A struct with no listed property sends every one to the fallback.
+    let take = match (arms.is_empty(), s.unknown) {
+        // Every property is refused: the call ends there.
+        (true, Unknown::Deny) => quote! { #fallback },
+        (true, _) => quote! { #fallback Ok(()) },
+        (false, _) => quote! {
+            match key {
+                #(#arms)*
+                #fallback_arm
+            }
+            Ok(())
+        },
+    };
+    // Keywords the fields do not check run on the finished struct's JSON,
+    // which serializes back as received.
+    let check = quote::format_ident!("check_{}", names::snake_case(&s.name).unwrap_or_default());
+    let finish = if s.checks.is_empty() {
+        quote! { Ok(super::#name { #(#finish_fields)* }) }
+    } else {
+        quote! {
+            let output = super::#name { #(#finish_fields)* };
+            let json = serde_json::to_value(&output).map_err(E::custom)?;
+            #check(&json).map_err(E::custom)?;
+            Ok(output)
+        }
+    };
+    let check_fn =
+        (!s.checks.is_empty()).then(|| super::checked::struct_check_fn(ctx, &check, &s.checks));
     let doc = docs::text(&format!("Collects the properties of a `{}`.", s.name));
     quote! {
+        #check_fn
+
         #doc
         #[derive(Default)]
         pub(super) struct #builder { #(#slots)* }
@@ -313,18 +385,14 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
             type Output = super::#name;
 
             fn take<D: serde::Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error> {
-                match key {
-                    #(#arms)*
-                    #fallback
-                }
-                Ok(())
+                #take
             }
 
             fn finish<E: serde::de::Error>(self) -> Result<super::#name, E> {
                 #(#finish_checks)*
                 #received_init
                 #(#splits)*
-                Ok(super::#name { #(#finish_fields)* })
+                #finish
             }
         }
     }

@@ -36,8 +36,56 @@ const UNDERSTOOD: &[&str] = &[
     "maximum",
 ];
 
+/// Keywords of JSON Schema 2020-12 the generator refuses, with why.
+const REFUSED: &[(&str, &str)] = &[
+    ("$dynamicRef", "dynamic references are not supported"),
+    ("$dynamicAnchor", "dynamic references are not supported"),
+    ("$recursiveRef", "dynamic references are not supported"),
+    (
+        "$anchor",
+        "anchors are not supported: refer by JSON pointer (`#/$defs/name`)",
+    ),
+    (
+        "unevaluatedProperties",
+        "`unevaluatedProperties` is not supported: list the properties, or use `additionalProperties`",
+    ),
+    (
+        "unevaluatedItems",
+        "`unevaluatedItems` is not supported: use `items`",
+    ),
+    (
+        "if",
+        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
+    ),
+    (
+        "then",
+        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
+    ),
+    (
+        "else",
+        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
+    ),
+    ("contains", "`contains` is not supported"),
+    ("minContains", "`minContains` is not supported"),
+    ("maxContains", "`maxContains` is not supported"),
+    (
+        "dependentSchemas",
+        "`dependentSchemas` is not supported: use `dependentRequired`",
+    ),
+    (
+        "dependencies",
+        "`dependencies` (draft 7) is not supported: use `dependentRequired`",
+    ),
+    (
+        "additionalItems",
+        "`additionalItems` (draft 2019-09) is not supported: use `prefixItems` and `items`",
+    ),
+];
+
 /// The JSON types the generator can represent.
-const TYPES: &[&str] = &["string", "integer", "number", "boolean", "object", "null"];
+const TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "object", "array", "null",
+];
 
 impl Lowerer<'_> {
     /// Reports every keyword of `object` the generator does not understand.
@@ -47,9 +95,13 @@ impl Lowerer<'_> {
             let ok = key.starts_with("x-")
                 || ANNOTATIONS.contains(&key.as_str())
                 || UNDERSTOOD.contains(&key.as_str())
+                || super::checked::CHECKED_KEYWORDS.contains(&key.as_str())
                 || (root_only && location.pointer.is_empty());
             if !ok {
-                let message = if root_only {
+                let refused = REFUSED.iter().find(|(k, _)| k == key);
+                let message = if let Some((_, why)) = refused {
+                    (*why).to_owned()
+                } else if root_only {
                     format!("`{key}` is supported only at the root of a file")
                 } else {
                     format!("unsupported keyword `{key}`")
@@ -131,10 +183,7 @@ impl Lowerer<'_> {
         };
         let mut ok = true;
         for t in &types {
-            if t == "array" {
-                self.error(location, Some("type"), "unsupported type `array`");
-                ok = false;
-            } else if !TYPES.contains(&t.as_str()) {
+            if !TYPES.contains(&t.as_str()) {
                 self.error(location, Some("type"), format!("unknown type `{t}`"));
                 ok = false;
             }

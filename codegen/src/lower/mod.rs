@@ -12,6 +12,8 @@
 //! constraint the types could not check is refused up front, never dropped.
 //! Errors are collected and the walk carries on, so one run reports them all.
 
+mod boxes;
+mod checked;
 mod docs;
 mod enums;
 mod keywords;
@@ -23,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::error::{Collector, Diagnostic, Result};
-use crate::ir::{DateTimeRepr, Item, Module};
+use crate::ir::{DateTimeRepr, Item, Module, TypeRef};
 use crate::load::{Location, Schemas};
 use crate::names::TypeNames;
 use crate::ordered::escape_token;
@@ -95,6 +97,8 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         items: Vec::new(),
         named: BTreeMap::new(),
         ref_stack: BTreeSet::new(),
+        nullable: BTreeMap::new(),
+        roots: vec![None; schemas.len()],
         uses_date_time: false,
     };
     let roots: Vec<Location> = (0..schemas.len())
@@ -105,10 +109,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         .collect();
     // Unions first, so they claim their names before anything else.
     for root in &roots {
-        if lowerer
-            .object(root)
-            .is_some_and(|o| o.contains_key("oneOf"))
-        {
+        if lowerer.is_tagged_union(root) {
             lowerer.lower_union(root);
         }
     }
@@ -120,9 +121,12 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
     }
     let mut items = std::mem::take(&mut lowerer.items);
     items.sort_by_key(|(rank, _)| *rank);
+    let mut items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
+    boxes::box_recursive_fields(&mut items);
     let module = Module {
         sources: schemas.names(),
-        items: items.into_iter().map(|(_, item)| item).collect(),
+        roots: std::mem::take(&mut lowerer.roots),
+        items,
         date_time: lowerer.uses_date_time.then_some(options.date_time),
         date_time_name: date_time,
     };
@@ -149,6 +153,11 @@ struct Lowerer<'a> {
     named: BTreeMap<Location, String>,
     /// `$ref` targets being followed, to refuse cycles.
     ref_stack: BTreeSet<Location>,
+    /// Whether `null` is accepted beside a named type, by location (for a
+    /// `$ref` back to a type still being built).
+    nullable: BTreeMap<Location, bool>,
+    /// The type of each file's root schema, by file.
+    roots: Vec<Option<(TypeRef, bool)>>,
     uses_date_time: bool,
 }
 
@@ -184,29 +193,43 @@ impl<'a> Lowerer<'a> {
 
     /// A root that is not a union: lowered like any schema, for the items it makes.
     fn lower_root(&mut self, root: &Location) {
-        let Some(object) = self.object(root) else {
-            self.error(root, None, "a schema file must hold a json object");
-            return;
+        let object = match self.schemas.get(root) {
+            Some(Value::Object(object)) => object,
+            Some(Value::Bool(_)) => {
+                let hint = Hint {
+                    name: self.stem(root),
+                    scope: String::new(),
+                };
+                self.roots[root.doc] = self.schema_type(root, &hint);
+                return;
+            }
+            _ => {
+                self.error(
+                    root,
+                    None,
+                    "a schema file must hold a json object or a boolean",
+                );
+                return;
+            }
         };
-        if object.contains_key("oneOf") {
+        if self.named.contains_key(root) {
+            self.roots[root.doc] = self
+                .named
+                .get(root)
+                .map(|n| (TypeRef::Named(n.clone()), false));
             return;
         }
-        let makes_a_type = [
-            "type",
-            "enum",
-            "$ref",
-            "properties",
-            "const",
-            "x-known-values",
-        ]
-        .iter()
-        .any(|k| object.contains_key(*k));
+        // A root holding only definitions (and annotations) makes no type of its own.
+        let makes_a_type = object.keys().any(|key| {
+            !keywords::ANNOTATIONS.contains(&key.as_str())
+                && !["$schema", "$id", "$defs"].contains(&key.as_str())
+        });
         if makes_a_type {
             let hint = Hint {
                 name: self.stem(root),
                 scope: String::new(),
             };
-            self.schema_type(root, &hint);
+            self.roots[root.doc] = self.schema_type(root, &hint);
         } else {
             self.check_keywords(root, object);
         }

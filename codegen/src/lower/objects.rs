@@ -44,17 +44,29 @@ impl Lowerer<'_> {
                 );
             }
         }
+        let mut extras_type = None;
+        let checks = self.struct_checks(location, object, name)?;
+        // With `patternProperties`, `additionalProperties` is one of the checks.
+        let patterned = object.contains_key("patternProperties");
+        // Checks run on the struct's JSON, so it keeps every property.
+        let keep = self.options.keep_unknown || !checks.is_empty();
         let unknown = match object.get("additionalProperties") {
-            None | Some(Value::Bool(true)) if self.options.keep_unknown => Unknown::Keep,
+            _ if patterned => Unknown::Keep,
+            None | Some(Value::Bool(true)) if keep => Unknown::Keep,
             None | Some(Value::Bool(true)) => Unknown::Ignore,
             Some(Value::Bool(false)) => Unknown::Deny,
             Some(_) => {
-                self.error(
-                    location,
-                    Some("additionalProperties"),
-                    "only `additionalProperties: true` or `false` is supported",
-                );
-                return None;
+                let extra = Location {
+                    doc: location.doc,
+                    pointer: format!("{}/additionalProperties", location.pointer),
+                };
+                let hint = Hint {
+                    name: format!("{name}Extra"),
+                    scope: name.to_owned(),
+                };
+                let (ty, nullable) = self.schema_type(&extra, &hint)?;
+                extras_type = Some((ty, nullable));
+                Unknown::Keep
             }
         };
         let mut names = FieldNames::default();
@@ -68,7 +80,7 @@ impl Lowerer<'_> {
             };
             let is_required = required.contains(&key);
             if let Some(Value::Object(p)) = properties.get(&key) {
-                if p.contains_key("const") {
+                if is_string_const(p) {
                     if let Some(value) = self.const_value(&property, p) {
                         let mut const_name =
                             screaming_snake_case(&key).unwrap_or_else(|| "VALUE".to_owned());
@@ -101,6 +113,7 @@ impl Lowerer<'_> {
                 ty,
                 required: is_required,
                 nullable,
+                boxed: false,
                 docs,
             });
         }
@@ -113,6 +126,8 @@ impl Lowerer<'_> {
             consts,
             unknown,
             extras: names.extras(),
+            extras_type,
+            checks,
             received: names.received(),
             expecting: format!("a {noun} object"),
         }))
@@ -146,6 +161,47 @@ impl Lowerer<'_> {
                 None
             }
         }
+    }
+
+    /// Whether a root is a union: its `oneOf` branches are all `$ref`s to
+    /// object schemas with a required string `const` property. Other `oneOf`s
+    /// are checked values (exactly one branch). Reads the JSON only.
+    pub(super) fn is_tagged_union(&self, root: &Location) -> bool {
+        let Some(branches) = self
+            .object(root)
+            .and_then(|o| o.get("oneOf"))
+            .and_then(Value::as_array)
+        else {
+            return false;
+        };
+        let tagged = |index: usize| {
+            let branch = Location {
+                doc: root.doc,
+                pointer: format!("/oneOf/{index}"),
+            };
+            let object = self.object(&branch)?;
+            if !object
+                .keys()
+                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+            {
+                return None;
+            }
+            let target = self
+                .schemas
+                .resolve(&branch, object.get("$ref")?.as_str()?)
+                .ok()?;
+            let target = self.object(&target)?;
+            let required = target.get("required")?.as_array()?;
+            let properties = target.get("properties")?.as_object()?;
+            required.iter().filter_map(Value::as_str).find(|name| {
+                properties
+                    .get(*name)
+                    .and_then(Value::as_object)
+                    .is_some_and(is_string_const)
+            })?;
+            Some(())
+        };
+        !branches.is_empty() && (0..branches.len()).all(|i| tagged(i).is_some())
     }
 
     /// A root `oneOf`: every branch a `$ref` to an object schema with a
@@ -337,4 +393,16 @@ impl Lowerer<'_> {
         };
         Some((tag.json_name.clone(), tag.value.clone(), item.name.clone()))
     }
+}
+
+/// Whether a property is a string `const` with nothing beside it but
+/// annotations and `type: string`: a `ConstField`, not a checked value.
+fn is_string_const(property: &Map<String, Value>) -> bool {
+    property.get("const").is_some_and(Value::is_string)
+        && property.iter().all(|(key, value)| {
+            ANNOTATIONS.contains(&key.as_str())
+                || key.starts_with("x-")
+                || key == "const"
+                || (key == "type" && value.as_str() == Some("string"))
+        })
 }

@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
-use crate::ir::{Bounds, Branch, DateTimeRepr, IntRepr, Integer, Item, Multi, TypeRef};
+use crate::ir::{
+    Accept, Bounds, Branch, Check, Checked, DateTimeRepr, IntRepr, Integer, Item, Multi, TypeRef,
+};
 use crate::load::Location;
 
 /// The longest chain of `$ref`s followed (the stock schemas need two).
@@ -22,8 +24,13 @@ impl Lowerer<'_> {
         let object = match self.schemas.get(location) {
             Some(Value::Object(object)) => object,
             Some(Value::Bool(true)) => return Some((TypeRef::Any, false)),
+            Some(Value::Bool(false)) => return self.nothing(location, hint),
             Some(_) => {
-                self.error(location, None, "a schema must be a json object (or `true`)");
+                self.error(
+                    location,
+                    None,
+                    "a schema must be a json object or a boolean",
+                );
                 return None;
             }
             None => {
@@ -32,30 +39,20 @@ impl Lowerer<'_> {
             }
         };
         self.check_keywords(location, object);
-        if let Some(reference) = object.get("$ref") {
-            return self.follow_ref(location, object, reference, hint);
-        }
-        if object.contains_key("const") {
-            self.error(
-                location,
-                Some("const"),
-                "`const` is supported only on a property of an object",
-            );
-            return None;
-        }
         let types = self.json_types(location, object)?;
+        if let Some(reference) = object.get("$ref") {
+            if beside_ref(location, object) {
+                return self.checked(location, object, types, hint);
+            }
+            return self.follow_ref(location, reference, hint);
+        }
+        if Self::needs_check(object, types.as_deref()) {
+            return self.checked(location, object, types, hint);
+        }
         if object.contains_key("enum") {
             return self.closed_enum(location, object, types.as_deref(), hint);
         }
         let Some(types) = types else {
-            if object.contains_key("properties") || object.contains_key("required") {
-                self.error(
-                    location,
-                    None,
-                    "an object schema needs `\"type\": \"object\"`",
-                );
-                return None;
-            }
             if object.contains_key("x-known-values") {
                 self.error(
                     location,
@@ -72,6 +69,7 @@ impl Lowerer<'_> {
             .map(String::as_str)
             .filter(|t| *t != "null")
             .collect();
+        self.nullable.insert(location.clone(), nullable);
         if object.contains_key("x-known-values") {
             if non_null != ["string"] {
                 self.error(
@@ -151,11 +149,10 @@ impl Lowerer<'_> {
         Some((ty, nullable))
     }
 
-    /// Follows a `$ref`; only annotations may stand beside it.
+    /// Follows a `$ref` that stands with annotations only.
     fn follow_ref(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
         reference: &Value,
         hint: &Hint,
     ) -> Option<(TypeRef, bool)> {
@@ -163,18 +160,6 @@ impl Lowerer<'_> {
             self.error(location, Some("$ref"), "`$ref` must be a string");
             return None;
         };
-        let mut ok = true;
-        for key in object.keys() {
-            let annotation =
-                ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref";
-            if !annotation
-                && !(location.pointer.is_empty()
-                    && (key == "$schema" || key == "$id" || key == "$defs"))
-            {
-                self.error(location, Some(key), format!("keyword `{key}` beside `$ref` is not supported: move it into the referenced schema"));
-                ok = false;
-            }
-        }
         let target = match self.schemas.resolve(location, reference) {
             Ok(target) => target,
             Err(message) => {
@@ -182,9 +167,6 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        if !ok {
-            return None;
-        }
         // A chain of references is followed by recursion: bound it, so a
         // hostile schema is an error, not a stack overflow.
         if self.ref_stack.len() >= MAX_REF_DEPTH {
@@ -196,10 +178,15 @@ impl Lowerer<'_> {
             return None;
         }
         if !self.ref_stack.insert(target.clone()) {
+            // Recursion through a named type is held by reference (`Box`, `Vec`).
+            if let Some(name) = self.named.get(&target) {
+                let nullable = self.nullable.get(&target).copied().unwrap_or(false);
+                return Some((TypeRef::Named(name.clone()), nullable));
+            }
             self.error(
                 location,
                 Some("$ref"),
-                format!("recursive `$ref` `{reference}` is not supported"),
+                format!("`$ref` `{reference}` comes back to itself through no object, array or checked type"),
             );
             return None;
         }
@@ -214,6 +201,19 @@ impl Lowerer<'_> {
         let result = self.schema_type(&target, &hint);
         self.ref_stack.remove(&target);
         result
+    }
+
+    /// The schema `false`: a type no value deserializes into.
+    fn nothing(&mut self, location: &Location, hint: &Hint) -> Option<(TypeRef, bool)> {
+        let name = self.named(location, hint, |this, name| {
+            Some(Item::Checked(Checked {
+                name: name.to_owned(),
+                docs: this.docs(location),
+                inner: TypeRef::Any,
+                checks: vec![Check::Not(Accept::Always)],
+            }))
+        })?;
+        Some((TypeRef::Named(name), false))
     }
 
     /// A value of several JSON types.
@@ -330,4 +330,16 @@ impl Lowerer<'_> {
             || (object.contains_key("maximum") && max.is_none());
         (!bad).then_some(Bounds { min, max })
     }
+}
+
+/// Whether keywords other than annotations stand beside a `$ref` (which then
+/// applies like one more part of an `allOf`).
+fn beside_ref(location: &Location, object: &Map<String, Value>) -> bool {
+    object.keys().any(|key| {
+        let annotation =
+            ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref";
+        let root =
+            location.pointer.is_empty() && ["$schema", "$id", "$defs"].contains(&key.as_str());
+        !annotation && !root
+    })
 }

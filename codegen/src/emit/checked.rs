@@ -1,0 +1,631 @@
+//! Checked values: a newtype over the Rust type the value is held as, whose
+//! `Deserialize` reads the JSON value, checks it keyword by keyword (each
+//! keyword constrains only the JSON types it names), and converts it.
+//!
+//! A subschema is checked by deserializing the value into the subschema's
+//! own type: `anyOf` of two structs holds when either struct deserializes.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::{Ctx, docs, ident};
+use crate::ir::{Accept, Check, Checked, Item, JsonType, Module, TypeRef};
+
+/// The newtype and its impls (public); checked values need no private support of their own.
+pub(super) fn emit(ctx: &Ctx<'_>, c: &Checked) -> (TokenStream, TokenStream) {
+    let name = ident(&c.name);
+    let doc = docs::attrs(&c.docs, None);
+    let derives = ctx.derives(&c.name, &["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
+    let inner = ctx.type_ref(&c.inner, false);
+    let checks: Vec<TokenStream> = c
+        .checks
+        .iter()
+        .map(|check| check_tokens(ctx, check, false))
+        .filter(|tokens| !tokens.is_empty())
+        .collect();
+    let never = c.checks.contains(&Check::Not(Accept::Always));
+    let v = if checks.is_empty() || never {
+        quote!(_v)
+    } else {
+        quote!(v)
+    };
+    let body = if never {
+        quote!(Err("no value is valid here".to_owned()))
+    } else {
+        quote!(#(#checks)* Ok(()))
+    };
+    let convert = if c.inner == TypeRef::Any {
+        quote! { Ok(Self(value)) }
+    } else {
+        quote! {
+            <#inner as serde::Deserialize>::deserialize(value)
+                .map(Self)
+                .map_err(serde::de::Error::custom)
+        }
+    };
+    let public = quote! {
+        #doc
+        #derives
+        pub struct #name(#inner);
+
+        impl #name {
+            /// The value.
+            pub fn get(&self) -> &#inner {
+                &self.0
+            }
+
+            /// The value, taken out.
+            pub fn into_inner(self) -> #inner {
+                self.0
+            }
+
+            /// Checks a JSON value against the schema's constraints.
+            fn check(#v: &serde_json::Value) -> Result<(), String> {
+                #body
+            }
+        }
+
+        impl TryFrom<serde_json::Value> for #name {
+            type Error = serde_json::Error;
+            /// Checks and converts a JSON value.
+            fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+                serde::Deserialize::deserialize(value)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde::de::DeserializeSeed::deserialize(__codegen::ValueSeed, deserializer)?;
+                Self::check(&value).map_err(serde::de::Error::custom)?;
+                #convert
+            }
+        }
+    };
+    (public, TokenStream::new())
+}
+
+/// `if <fails> { return Err(<message>) }`.
+fn fail_if(fails: TokenStream, message: TokenStream) -> TokenStream {
+    quote! {
+        if #fails {
+            return Err(#message);
+        }
+    }
+}
+
+/// A fixed error message.
+fn text(message: &str) -> TokenStream {
+    quote!(#message.to_owned())
+}
+
+/// The statement making one check on `v`, returning an error when it fails;
+/// empty when the check always holds. Each check reads only the JSON type it
+/// constrains (`v.as_str()`, `v.as_array()`...), so other types pass.
+fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
+    let h = helpers(private);
+    match check {
+        Check::Types(types) => {
+            let conds = types.iter().map(|t| type_test(*t, quote!(v), private));
+            let names = types
+                .iter()
+                .map(|t| type_name(*t))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            fail_if(quote!(!(#(#conds)||*)), text(&format!("expected {names}")))
+        }
+        Check::Minimum(bound, exclusive) | Check::Maximum(bound, exclusive) => {
+            let minimum = matches!(check, Check::Minimum(..));
+            let bound_tokens = number(bound, private);
+            let (word, fails) = match (minimum, exclusive) {
+                (true, false) => ("at least", quote!(== Some(std::cmp::Ordering::Less))),
+                (true, true) => ("greater than", quote!(!= Some(std::cmp::Ordering::Greater))),
+                (false, false) => ("at most", quote!(== Some(std::cmp::Ordering::Greater))),
+                (false, true) => ("less than", quote!(!= Some(std::cmp::Ordering::Less))),
+            };
+            fail_if(
+                quote!(v.as_number().is_some_and(|n| #h number_cmp(n, &#bound_tokens) #fails)),
+                text(&format!("must be {word} {bound}")),
+            )
+        }
+        Check::MultipleOf(divisor) => {
+            let divisor_tokens = number(divisor, private);
+            fail_if(
+                quote!(v.as_number().is_some_and(|n| !#h multiple_of(n, &#divisor_tokens))),
+                text(&format!("must be a multiple of {divisor}")),
+            )
+        }
+        Check::MinLength(n) | Check::MaxLength(n) => {
+            let (op, message) = match check {
+                Check::MinLength(_) => (quote!(<), format!("shorter than {n} characters")),
+                _ => (quote!(>), format!("longer than {n} characters")),
+            };
+            let n = Literal::u64_suffixed(*n);
+            fail_if(
+                quote!(v.as_str().is_some_and(|s| #h char_len(s) #op #n)),
+                text(&message),
+            )
+        }
+        Check::Pattern(pattern) => {
+            let p = pattern_static(ctx.module, pattern);
+            fail_if(
+                quote!(v.as_str().is_some_and(|s| !#h #p.is_match(s))),
+                text(&format!("does not match the pattern {pattern:?}")),
+            )
+        }
+        Check::Format(format) => {
+            let f = quote::format_ident!("is_valid_{}", format.replace('-', "_"));
+            fail_if(
+                quote!(v.as_str().is_some_and(|s| !#h #f(s))),
+                text(&format!("not a valid {format}")),
+            )
+        }
+        Check::MinItems(n) | Check::MaxItems(n) => {
+            let (op, message) = match check {
+                Check::MinItems(_) => (quote!(<), format!("fewer than {n} items")),
+                _ => (quote!(>), format!("more than {n} items")),
+            };
+            let n = Literal::u64_suffixed(*n);
+            fail_if(
+                quote!(v.as_array().is_some_and(|a| u64::try_from(a.len()).unwrap_or(u64::MAX) #op #n)),
+                text(&message),
+            )
+        }
+        Check::UniqueItems => fail_if(
+            quote!(v.as_array().is_some_and(|a| !#h all_unique(a))),
+            text("items are not unique"),
+        ),
+        Check::PrefixItems(accepts) => {
+            let each = accepts.iter().enumerate().map(|(i, a)| {
+                let message = text(&format!("invalid item {i}"));
+                let index = Literal::usize_unsuffixed(i);
+                match a {
+                    Accept::Always => TokenStream::new(),
+                    Accept::Never => fail_if(
+                        quote!(v.as_array().is_some_and(|a| a.len() > #index)),
+                        message,
+                    ),
+                    _ => {
+                        let rejects = reject(ctx, a, quote!(x), private);
+                        fail_if(quote!(v.get(#index).is_some_and(|x| #rejects)), message)
+                    }
+                }
+            });
+            quote! { #(#each)* }
+        }
+        Check::Items(from, a) => {
+            let from_lit = Literal::usize_unsuffixed(*from);
+            match a {
+                Accept::Always => TokenStream::new(),
+                Accept::Never => fail_if(
+                    quote!(v.as_array().is_some_and(|a| a.len() > #from_lit)),
+                    text(&format!("more than {from} items")),
+                ),
+                _ => {
+                    let rejects = reject(ctx, a, quote!(x), private);
+                    let fails = fail_if(quote!(#rejects), quote!(format!("invalid item {i}")));
+                    quote! {
+                        for (i, x) in v.as_array().into_iter().flatten().enumerate().skip(#from_lit) {
+                            #fails
+                        }
+                    }
+                }
+            }
+        }
+        Check::Required(names) => {
+            let fails = fail_if(
+                quote!(v.as_object().is_some_and(|o| !o.contains_key(name))),
+                quote!(format!("missing property `{name}`")),
+            );
+            quote! {
+                for name in [#(#names),*] {
+                    #fails
+                }
+            }
+        }
+        Check::Properties(properties) => {
+            let each = properties.iter().map(|(key, a)| {
+                let message = text(&format!("invalid property `{key}`"));
+                match a {
+                    Accept::Always => TokenStream::new(),
+                    Accept::Never => fail_if(
+                        quote!(v.as_object().is_some_and(|o| o.contains_key(#key))),
+                        message,
+                    ),
+                    _ => {
+                        let rejects = reject(ctx, a, quote!(x), private);
+                        let get = quote!(v.as_object().and_then(|o| o.get(#key)));
+                        fail_if(quote!(#get.is_some_and(|x| #rejects)), message)
+                    }
+                }
+            });
+            quote! { #(#each)* }
+        }
+        Check::PatternProperties(properties) => {
+            let each = properties.iter().map(|(pattern, a)| {
+                let p = pattern_static(ctx.module, pattern);
+                match a {
+                    Accept::Always => TokenStream::new(),
+                    Accept::Never => {
+                        let fails = fail_if(
+                            quote!(#h #p.is_match(k)),
+                            quote!(format!("property `{k}` is not allowed")),
+                        );
+                        quote! {
+                            for k in v.as_object().into_iter().flat_map(serde_json::Map::keys) {
+                                #fails
+                            }
+                        }
+                    }
+                    _ => {
+                        let rejects = reject(ctx, a, quote!(x), private);
+                        let fails = fail_if(
+                            quote!(#h #p.is_match(k) && #rejects),
+                            quote!(format!("invalid property `{k}`")),
+                        );
+                        quote! {
+                            for (k, x) in v.as_object().into_iter().flatten() {
+                                #fails
+                            }
+                        }
+                    }
+                }
+            });
+            quote! { #(#each)* }
+        }
+        Check::Additional {
+            known,
+            patterns,
+            accept: a,
+        } => {
+            let mut listed: Vec<TokenStream> = Vec::new();
+            if !known.is_empty() {
+                listed.push(quote!(matches!(k.as_str(), #(#known)|*)));
+            }
+            for p in patterns {
+                let p = pattern_static(ctx.module, p);
+                listed.push(quote!(#h #p.is_match(k)));
+            }
+            let additional = if listed.is_empty() {
+                TokenStream::new()
+            } else {
+                quote!(!(#(#listed)||*))
+            };
+            match a {
+                Accept::Always => TokenStream::new(),
+                Accept::Never => {
+                    let fails = if additional.is_empty() {
+                        quote!(true)
+                    } else {
+                        additional
+                    };
+                    let fail = fail_if(fails, quote!(format!("property `{k}` is not allowed")));
+                    quote! {
+                        for k in v.as_object().into_iter().flat_map(serde_json::Map::keys) {
+                            #fail
+                        }
+                    }
+                }
+                _ => {
+                    let rejects = reject(ctx, a, quote!(x), private);
+                    let fails = if additional.is_empty() {
+                        quote!(#rejects)
+                    } else {
+                        quote!(#additional && #rejects)
+                    };
+                    let fail = fail_if(fails, quote!(format!("invalid property `{k}`")));
+                    quote! {
+                        for (k, x) in v.as_object().into_iter().flatten() {
+                            #fail
+                        }
+                    }
+                }
+            }
+        }
+        Check::PropertyNames(a) => match a {
+            Accept::Always => TokenStream::new(),
+            Accept::Never => fail_if(
+                quote!(v.as_object().is_some_and(|o| !o.is_empty())),
+                text("no property is allowed"),
+            ),
+            _ => {
+                let rejects = reject(ctx, a, quote!(x), private);
+                let fail = fail_if(
+                    quote!(#rejects),
+                    quote!(format!("property name `{k}` is not allowed")),
+                );
+                quote! {
+                    for k in v.as_object().into_iter().flat_map(serde_json::Map::keys) {
+                        let name = serde_json::Value::String(k.clone());
+                        let x = &name;
+                        #fail
+                    }
+                }
+            }
+        },
+        Check::MinProperties(n) | Check::MaxProperties(n) => {
+            let (op, message) = match check {
+                Check::MinProperties(_) => (quote!(<), format!("fewer than {n} properties")),
+                _ => (quote!(>), format!("more than {n} properties")),
+            };
+            let n = Literal::u64_suffixed(*n);
+            fail_if(
+                quote!(v.as_object().is_some_and(|o| u64::try_from(o.len()).unwrap_or(u64::MAX) #op #n)),
+                text(&message),
+            )
+        }
+        Check::DependentRequired(pairs) => {
+            let each = pairs.iter().filter(|(_, names)| !names.is_empty()).map(|(key, names)| {
+                let message = format!("property `{key}` needs property `{{name}}`");
+                let fail = fail_if(
+                    quote!(v.as_object().is_some_and(|o| o.contains_key(#key) && !o.contains_key(name))),
+                    quote!(format!(#message)),
+                );
+                quote! {
+                    for name in [#(#names),*] {
+                        #fail
+                    }
+                }
+            });
+            quote! { #(#each)* }
+        }
+        Check::Const(value) => {
+            let value = json_value(value, private);
+            fail_if(
+                quote!(!#h equal(v, &#value)),
+                text("not the value of `const`"),
+            )
+        }
+        Check::Enum(values) => {
+            let values = values.iter().map(|t| json_value(t, private));
+            fail_if(
+                quote!(![#(#values),*].iter().any(|c| #h equal(v, c))),
+                text("not one of the values of `enum`"),
+            )
+        }
+        Check::AllOf(accepts) => {
+            let each = accepts.iter().enumerate().map(|(i, a)| match a {
+                Accept::Always => TokenStream::new(),
+                _ => {
+                    let rejects = reject(ctx, a, quote!(v), private);
+                    fail_if(
+                        quote!(#rejects),
+                        text(&format!("does not match `allOf` part {i}")),
+                    )
+                }
+            });
+            quote! { #(#each)* }
+        }
+        Check::AnyOf(accepts) => {
+            if accepts.contains(&Accept::Always) {
+                return TokenStream::new();
+            }
+            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v), private));
+            fail_if(quote!(!(#(#tests)||*)), text("matches no `anyOf` branch"))
+        }
+        Check::OneOf(accepts) => {
+            let tests = accepts.iter().map(|a| accept(ctx, a, quote!(v), private));
+            let fail = fail_if(
+                quote!(matched != 1),
+                quote!(format!("matches {matched} `oneOf` branches instead of one")),
+            );
+            quote! {
+                let matched = [#(#tests),*].into_iter().filter(|m| *m).count();
+                #fail
+            }
+        }
+        Check::Not(a) => {
+            let test = accept(ctx, a, quote!(v), private);
+            fail_if(test, text("matches the schema of `not`"))
+        }
+    }
+}
+
+/// Whether the JSON value `x` (an expression of type `&serde_json::Value`)
+/// is valid against a subschema.
+fn accept(ctx: &Ctx<'_>, a: &Accept, x: TokenStream, private: bool) -> TokenStream {
+    match a {
+        Accept::Always => quote!(true),
+        Accept::Never => quote!(false),
+        Accept::Type(ty, nullable) => {
+            let base = match ty {
+                TypeRef::String => quote!(#x.is_string()),
+                TypeRef::Bool => quote!(#x.is_boolean()),
+                TypeRef::Number(_) => quote!(#x.is_number()),
+                TypeRef::Any => quote!(true),
+                _ => {
+                    let rust = ctx.type_ref(ty, private);
+                    quote!(<#rust as serde::Deserialize>::deserialize(#x).is_ok())
+                }
+            };
+            if *nullable {
+                quote!((#x.is_null() || #base))
+            } else {
+                base
+            }
+        }
+    }
+}
+
+/// Whether the JSON value `x` is not valid against a subschema: the
+/// negation of [`accept`], written the way clippy wants it.
+fn reject(ctx: &Ctx<'_>, a: &Accept, x: TokenStream, private: bool) -> TokenStream {
+    match a {
+        Accept::Always => quote!(false),
+        Accept::Never => quote!(true),
+        Accept::Type(ty, nullable) => {
+            let base = match ty {
+                TypeRef::String => quote!(!#x.is_string()),
+                TypeRef::Bool => quote!(!#x.is_boolean()),
+                TypeRef::Number(_) => quote!(!#x.is_number()),
+                TypeRef::Any => quote!(false),
+                _ => {
+                    let rust = ctx.type_ref(ty, private);
+                    quote!(<#rust as serde::Deserialize>::deserialize(#x).is_err())
+                }
+            };
+            if *nullable {
+                quote!((!#x.is_null() && #base))
+            } else {
+                base
+            }
+        }
+    }
+}
+
+/// The test that a value is of a JSON type.
+fn type_test(t: JsonType, v: TokenStream, private: bool) -> TokenStream {
+    let h = helpers(private);
+    match t {
+        JsonType::Null => quote!(#v.is_null()),
+        JsonType::Boolean => quote!(#v.is_boolean()),
+        JsonType::Integer => quote!(#v.as_number().is_some_and(#h is_integer)),
+        JsonType::Number => quote!(#v.is_number()),
+        JsonType::String => quote!(#v.is_string()),
+        JsonType::Array => quote!(#v.is_array()),
+        JsonType::Object => quote!(#v.is_object()),
+    }
+}
+
+/// The path of the helpers in `__codegen`: none from inside it.
+fn helpers(private: bool) -> TokenStream {
+    if private {
+        TokenStream::new()
+    } else {
+        quote!(__codegen::)
+    }
+}
+
+/// The private function checking a struct's JSON against the checks its
+/// fields do not make, for `__codegen` (its builder calls it from `finish`).
+pub(super) fn struct_check_fn(
+    ctx: &Ctx<'_>,
+    name: &proc_macro2::Ident,
+    checks: &[Check],
+) -> TokenStream {
+    let checks = checks.iter().map(|check| check_tokens(ctx, check, true));
+    let doc = docs::text(&format!(
+        "Checks the JSON of a `{name}` against what its fields do not check."
+    ));
+    quote! {
+        #doc
+        pub(super) fn #name(v: &serde_json::Value) -> Result<(), String> {
+            #(#checks)*
+            Ok(())
+        }
+    }
+}
+
+/// A JSON type's name, for messages.
+fn type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Null => "null",
+        JsonType::Boolean => "a boolean",
+        JsonType::Integer => "an integer",
+        JsonType::Number => "a number",
+        JsonType::String => "a string",
+        JsonType::Array => "an array",
+        JsonType::Object => "an object",
+    }
+}
+
+/// A `serde_json::Number` expression.
+fn number(n: &serde_json::Number, private: bool) -> TokenStream {
+    let h = helpers(private);
+    if let Some(u) = n.as_u64() {
+        let u = Literal::u64_suffixed(u);
+        quote!(serde_json::Number::from(#u))
+    } else if let Some(i) = n.as_i64() {
+        let i = Literal::i64_suffixed(i);
+        quote!(serde_json::Number::from(#i))
+    } else {
+        let f = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+        quote!(#h float(#f))
+    }
+}
+
+/// A `serde_json::Value` expression for a JSON text the lowering produced.
+fn json_value(text: &str, private: bool) -> TokenStream {
+    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    value_tokens(&value, private)
+}
+
+/// A `serde_json::Value` expression building `value`.
+fn value_tokens(value: &Value, private: bool) -> TokenStream {
+    match value {
+        Value::Null => quote!(serde_json::Value::Null),
+        Value::Bool(b) => quote!(serde_json::Value::Bool(#b)),
+        Value::Number(n) => {
+            let n = number(n, private);
+            quote!(serde_json::Value::Number(#n))
+        }
+        Value::String(s) => quote!(serde_json::Value::String(#s.to_owned())),
+        Value::Array(items) => {
+            let items = items.iter().map(|v| value_tokens(v, private));
+            quote!(serde_json::Value::Array(vec![#(#items),*]))
+        }
+        Value::Object(map) if map.is_empty() => {
+            quote!(serde_json::Value::Object(serde_json::Map::new()))
+        }
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = value_tokens(v, private);
+                quote!((#k.to_owned(), #v))
+            });
+            quote!(serde_json::Value::Object([#(#entries),*].into_iter().collect()))
+        }
+    }
+}
+
+/// Every distinct pattern of the module's checked values, in order.
+pub(super) fn patterns(module: &Module) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for item in &module.items {
+        let checks = match item {
+            Item::Checked(c) => &c.checks,
+            Item::Struct(s) => &s.checks,
+            _ => continue,
+        };
+        for check in checks {
+            let found: Vec<&str> = match check {
+                Check::Pattern(p) => vec![p],
+                Check::PatternProperties(ps) => ps.iter().map(|(p, _)| p.as_str()).collect(),
+                Check::Additional { patterns, .. } => patterns.iter().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for p in found {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The name of the static holding a pattern (`PATTERN_0`).
+fn pattern_static(module: &Module, pattern: &str) -> proc_macro2::Ident {
+    let index = patterns(module)
+        .iter()
+        .position(|p| *p == pattern)
+        .unwrap_or_default();
+    quote::format_ident!("PATTERN_{}", index)
+}
+
+/// The statics holding every pattern, for `__codegen`.
+pub(super) fn pattern_statics(module: &Module) -> TokenStream {
+    let statics = patterns(module).into_iter().enumerate().map(|(i, p)| {
+        let name = quote::format_ident!("PATTERN_{}", i);
+        quote! {
+            /// A `pattern` of the schemas, compiled on first use.
+            pub(super) static #name: Pattern = Pattern::new(#p);
+        }
+    });
+    quote! { #(#statics)* }
+}
