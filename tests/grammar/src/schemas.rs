@@ -118,7 +118,14 @@ impl Builder<'_, '_> {
             }
             6 => {
                 let n = 1 + self.source.below(4);
-                let values: Vec<Value> = (0..n).map(|_| pool(self.source)).collect();
+                let mut values: Vec<Value> = Vec::new();
+                for _ in 0..n {
+                    // `enum` items are unique (jsonschema refuses the schema otherwise).
+                    let value = pool(self.source);
+                    if !values.contains(&value) {
+                        values.push(value);
+                    }
+                }
                 json!({ "enum": values })
             }
             7 => json!({ "const": pool(self.source) }),
@@ -142,11 +149,26 @@ impl Builder<'_, '_> {
         s
     }
 
+    /// Bounds that leave values between them (a schema no value satisfies
+    /// is the generator's to refuse, and says nothing of the types).
     fn numeric_keywords(&mut self, s: &mut Value, integer: bool) {
-        for keyword in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
-            if self.source.one_in(4) {
-                s[keyword] = bound(self.source, integer);
-            }
+        let low = if self.source.one_in(3) {
+            let value = bound(self.source, integer);
+            let keyword = *self.source.pick(&["minimum", "exclusiveMinimum"]);
+            s[keyword] = value.clone();
+            value.as_f64()
+        } else {
+            None
+        };
+        if self.source.one_in(3) {
+            let value = bound(self.source, integer);
+            let value = match (low, value.as_f64()) {
+                // At least two integers above the lower bound.
+                (Some(low), Some(high)) if high < low + 3.0 => json!(low.floor() as i64 + 3),
+                _ => value,
+            };
+            let keyword = *self.source.pick(&["maximum", "exclusiveMaximum"]);
+            s[keyword] = value;
         }
         if self.source.one_in(5) {
             let steps = [json!(2), json!(3), json!(0.5), json!(0.1), json!(0.25)];
@@ -217,12 +239,11 @@ impl Builder<'_, '_> {
         for _ in 0..n {
             let name = (*self.source.pick(NAMES)).to_owned();
             let schema = self.any(depth);
-            if self.source.below(2) == 0 {
+            if self.source.below(2) == 0 && !required.contains(&json!(name)) {
                 required.push(json!(name));
             }
             properties.insert(name, schema);
         }
-        required.dedup();
         s["properties"] = Value::Object(properties);
         if !required.is_empty() {
             s["required"] = Value::Array(required);

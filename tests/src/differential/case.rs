@@ -5,18 +5,16 @@
 //! `raw` holds instances as JSON text, for what `serde_json::Value` would
 //! normalise: `1.0`, `-0`, `1e400`, `18446744073709551616`, duplicate keys.
 //! `"refused": true` marks a schema the generator must refuse (with a
-//! pointer), `"may_refuse": true` one it may refuse or support; `"wrap": true|false` overrides the wrapping rule below.
+//! pointer), `"may_refuse": true` one it may refuse or support; `"wrap": true` checks the schema in a property's place (below).
 //!
 //! # The root type
-//! The generator names a file's root struct after its `title`. Until it
-//! reports each file's root type, a case whose schema is an object schema
-//! (`"type": "object"`) gets `"title": "Root"`, and any other schema is wrapped:
-//! `{"title": "Root", "type": "object", "properties": {"v": schema},
-//! "required": ["v"], "additionalProperties": false, "$defs": schema's $defs}`,
-//! its instances becoming `{"v": instance}`. A `$ref` to `#` then means the
-//! wrapper, so root recursion is written on object roots only.
-//! [`Prepared::root_type`] is the one place to change when the generator
-//! reports root types.
+//! The generator reports each file's root type (`Output::root_types`), so a
+//! case's schema is given as it is. `"wrap": true` wraps it instead as the
+//! property `v` of a closed object (`{"title": "Root", "type": "object",
+//! "properties": {"v": schema}, "required": ["v"], "additionalProperties":
+//! false, "$defs": schema's $defs}`, instances becoming `{"v": instance}`):
+//! the same schema in a property's place. A `$ref` to `#` then means the
+//! wrapper, so such cases do not refer to `#`.
 
 use std::path::Path;
 
@@ -47,7 +45,7 @@ pub struct Case {
     /// whose support is the generator's choice (`contains`, `if`).
     #[serde(default)]
     pub may_refuse: bool,
-    /// Forces wrapping the root (`true`) or not (`false`).
+    /// Wraps the schema as a property (see the module docs).
     #[serde(default)]
     pub wrap: Option<bool>,
     /// Why the case exists (free text, not used).
@@ -151,16 +149,11 @@ pub struct Prepared {
 impl Prepared {
     /// Prepares `case` (see the module docs).
     pub fn new(case: &Case) -> Self {
-        let is_object_root = case.schema.get("type") == Some(&json!("object"));
-        let wrapped = case.wrap.unwrap_or(!is_object_root);
+        let wrapped = case.wrap.unwrap_or(false);
         let schema = if wrapped {
             wrap(&case.schema)
         } else {
-            let mut schema = case.schema.clone();
-            if let Value::Object(map) = &mut schema {
-                map.insert("title".into(), json!("Root"));
-            }
-            schema
+            case.schema.clone()
         };
         Prepared {
             schema_text: serde_json::to_string_pretty(&schema).expect("a Value serializes"),
@@ -168,10 +161,9 @@ impl Prepared {
         }
     }
 
-    /// The Rust name of the root type in the generated code.
-    pub fn root_type(&self, _output: &aperture_events_codegen::Output) -> String {
-        // When `Output` names each file's root type: `_output.root_types[0].clone()`.
-        "Root".to_owned()
+    /// The Rust type of the root in the generated code (`None`: no root type).
+    pub fn root_type(&self, output: &aperture_events_codegen::Output) -> Option<String> {
+        output.root_types.first().cloned().flatten()
     }
 
     /// The text the generated type reads for one instance text.

@@ -16,7 +16,7 @@ pub struct Options {
     /// Cases the generator refuses (without `"refused": true`) are skipped
     /// and listed instead of failing (`DIFFERENTIAL_ALLOW_REFUSED=1`).
     pub allow_refused: bool,
-    /// Lint the generated code with `cargo clippy -- -D warnings` too.
+    /// Lint the generated code with clippy (in the build) too: any warning fails its case.
     pub clippy: bool,
     /// How long the scratch binary may run.
     pub timeout: Duration,
@@ -69,6 +69,8 @@ pub struct Report {
     /// Cases that failed outright: unexpected refusals, code that does not
     /// compile or lint, a refusal without a pointer, an unexpected acceptance.
     pub failures: Vec<String>,
+    /// The schema of each case with a disagreement or failure, in order.
+    pub schemas_at_fault: Vec<(String, String)>,
     /// Time spent generating, building (and linting), running.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -95,6 +97,9 @@ impl Report {
                 "DISAGREEMENT: {}\n  instance:   {}\n  jsonschema: {}\n  generated:  {}",
                 d.case, d.instance, d.jsonschema, d.generated
             );
+        }
+        for (case, schema) in &self.schemas_at_fault {
+            let _ = writeln!(out, "schema of {case}: {schema}");
         }
         let mut per_case: Vec<(&str, usize)> = Vec::new();
         for d in &self.disagreements {
@@ -204,12 +209,18 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
         let generated =
             Config::new().generate(&[SchemaSource::new(FILE_NAME, prep.schema_text.clone())]);
         let module = match (generated, case.refused) {
-            (Ok(output), false) => match &validator {
-                Ok(_) => Some(Module {
-                    root_type: prep.root_type(&output),
+            (Ok(output), false) => match (&validator, prep.root_type(&output)) {
+                (Ok(_), Some(root_type)) => Some(Module {
+                    root_type,
                     code: output.code,
                 }),
-                Err(e) => {
+                (Ok(_), None) => {
+                    report
+                        .failures
+                        .push(format!("{}: the generator reports no root type", case.name));
+                    None
+                }
+                (Err(e), _) => {
                     report.failures.push(format!(
                         "{}: generated, but jsonschema cannot compile the schema: {e}",
                         case.name
@@ -270,9 +281,13 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
     };
     let started = Instant::now();
     // Code that does not compile fails its case; the others still run.
+    let mut lints = Vec::new();
     for _attempt in 0..4 {
-        match scratch.cargo(&["build"]) {
-            Ok(()) => break,
+        match scratch.build(options.clippy) {
+            Ok(warnings) => {
+                lints = warnings;
+                break;
+            }
             Err(Ok(errors)) => {
                 for error in errors {
                     report.failures.push(format!(
@@ -295,6 +310,12 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
                 return report;
             }
         }
+    }
+    for lint in lints {
+        report.failures.push(format!(
+            "{}: the generated code is not warning-free (rustc and clippy lints):\n{}",
+            cases[lint.index].name, lint.message
+        ));
     }
     report.timings.push(("build", started.elapsed()));
 
@@ -319,6 +340,13 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
         }
     };
     report.timings.push(("run", started.elapsed()));
+    let at_fault = |name: &str, report: &Report| {
+        report.disagreements.iter().any(|d| d.case == name)
+            || report
+                .failures
+                .iter()
+                .any(|f| f.starts_with(&format!("{name}: ")))
+    };
     for ((index, text), answer) in owners.into_iter().zip(answers) {
         let case = &cases[index];
         let validator = validators[index]
@@ -361,23 +389,12 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
         }
     }
 
-    if options.clippy {
-        let started = Instant::now();
-        match scratch.cargo(&["clippy", "--", "-D", "warnings"]) {
-            Ok(()) => {}
-            Err(Ok(errors)) => {
-                for error in errors {
-                    report.failures.push(format!(
-                        "{}: the generated code is not clippy-clean:\n{}",
-                        cases[error.index].name, error.message
-                    ));
-                }
-            }
-            Err(Err(output)) => report
-                .failures
-                .push(format!("clippy on the scratch crate failed:\n{output}")),
+    for case in cases {
+        if at_fault(&case.name, &report) {
+            report
+                .schemas_at_fault
+                .push((case.name.clone(), case.schema.to_string()));
         }
-        report.timings.push(("clippy", started.elapsed()));
     }
     report
 }

@@ -25,7 +25,7 @@ use serde_json::Value;
 pub struct Module {
     /// The generated Rust source.
     pub code: String,
-    /// The Rust path of the type instances deserialize into, inside the module.
+    /// The Rust type instances deserialize into, as written inside the module.
     pub root_type: String,
 }
 
@@ -147,7 +147,8 @@ impl Scratch {
                 manifest.push('\n');
             }
         }
-        manifest.push_str("\n[workspace]\n");
+        // No debug info, no incremental cache: the crate is built once.
+        manifest.push_str("\n[profile.dev]\ndebug = 0\nincremental = false\n\n[workspace]\n");
         std::fs::write(self.dir.join("Cargo.toml"), manifest)?;
         let lock = crate::repo_root().join("Cargo.lock");
         if !self.dir.join("Cargo.lock").exists() && lock.exists() {
@@ -165,14 +166,16 @@ impl Scratch {
                 continue;
             };
             std::fs::write(path, &module.code)?;
+            // The root type is written as inside the generated module (`Vec<Tag>`).
             let _ = writeln!(
                 lib,
-                "/// Case {index}.\npub mod case_{index} {{\n    include!(\"case_{index}.rs\");\n}}"
+                "/// Case {index}.\npub mod case_{index} {{\n    include!(\"case_{index}.rs\");\n\n    \
+                 /// The root type.\n    pub type DifferentialRoot = {};\n}}",
+                module.root_type
             );
             let _ = writeln!(
                 dispatch,
-                "        {index} => round_trip::<case_{index}::{}>(text),",
-                module.root_type
+                "        {index} => round_trip::<case_{index}::DifferentialRoot>(text),"
             );
         }
         let _ = write!(
@@ -192,10 +195,35 @@ impl Scratch {
         Ok(())
     }
 
-    /// Runs `cargo <subcommand>` on the crate: `Ok` when it succeeded,
-    /// otherwise the errors of each module it could attribute, or the whole
-    /// output when it could attribute none.
-    pub fn cargo(&self, args: &[&str]) -> Result<(), Result<Vec<ModuleError>, String>> {
+    /// Builds the crate; with `lint`, clippy's lints run in the same pass
+    /// (`clippy-driver` as the workspace's rustc wrapper, as `cargo clippy`
+    /// does, but building): `Ok` with the warnings of each module, otherwise
+    /// the errors of each module it could attribute, or the whole output when
+    /// it could attribute none.
+    pub fn build(&self, lint: bool) -> Result<Vec<ModuleError>, Result<Vec<ModuleError>, String>> {
+        let mut env = Vec::new();
+        if lint {
+            let driver = clippy_driver().map_err(Err)?;
+            env.push(("RUSTC_WORKSPACE_WRAPPER", driver.into_os_string()));
+            // Deny-by-default lints as warnings: reported per case, while the
+            // case still runs. (How `cargo clippy` passes clippy's arguments.)
+            env.push(("CLIPPY_ARGS", "--cap-lints=warn__CLIPPY_HACKERY__".into()));
+        }
+        match self.cargo(&["build"], &env) {
+            Ok(stderr) => Ok(attribute(&stderr, ": warning")),
+            Err(stderr) => {
+                let errors = attribute(&stderr, ": error");
+                if errors.is_empty() {
+                    Err(Err(stderr))
+                } else {
+                    Err(Ok(errors))
+                }
+            }
+        }
+    }
+
+    /// Runs `cargo <args>` on the crate: its stderr, as `Ok` when it succeeded.
+    fn cargo(&self, args: &[&str], env: &[(&str, std::ffi::OsString)]) -> Result<String, String> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let run = |offline: bool| {
             let mut command = Command::new(&cargo);
@@ -209,51 +237,28 @@ impl Scratch {
                 .env_remove("RUSTFLAGS")
                 .env_remove("CARGO_ENCODED_RUSTFLAGS")
                 .stdout(Stdio::null());
+            for (key, value) in env {
+                command.env(key, value);
+            }
             if offline {
                 command.arg("--offline");
             }
             command.args(&args[split..]);
             command.output()
         };
-        let mut output = run(true).map_err(|e| Err(format!("cargo: {e}")))?;
+        let mut output = run(true).map_err(|e| format!("cargo: {e}"))?;
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         if !output.status.success()
             && (stderr.contains("offline") || stderr.contains("failed to select a version"))
         {
             // A crate the workspace never built: let cargo fetch it.
-            output = run(false).map_err(|e| Err(format!("cargo: {e}")))?;
-        }
-        if output.status.success() {
-            return Ok(());
+            output = run(false).map_err(|e| format!("cargo: {e}"))?;
         }
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        let mut errors: Vec<ModuleError> = Vec::new();
-        for line in stderr.lines() {
-            let Some(rest) = line.strip_prefix("src/case_") else {
-                continue;
-            };
-            if !line.contains(": error") {
-                continue;
-            }
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            let Ok(index) = digits.parse::<usize>() else {
-                continue;
-            };
-            match errors.iter_mut().find(|e| e.index == index) {
-                Some(e) => {
-                    e.message.push('\n');
-                    e.message.push_str(line);
-                }
-                None => errors.push(ModuleError {
-                    index,
-                    message: line.to_owned(),
-                }),
-            }
-        }
-        if errors.is_empty() {
-            Err(Err(stderr))
+        if output.status.success() {
+            Ok(stderr)
         } else {
-            Err(Ok(errors))
+            Err(stderr)
         }
     }
 
@@ -345,3 +350,51 @@ fn main() {
     std::fs::write(output, serde_json::to_string(&answers).expect("answers")).expect("the answers file");
 }
 "#;
+
+/// The `clippy-driver` of the toolchain that runs the tests.
+fn clippy_driver() -> Result<PathBuf, String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|e| format!("rustc --print sysroot: {e}"))?;
+    let sysroot = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let driver = Path::new(&sysroot).join("bin").join("clippy-driver");
+    if driver.exists() {
+        Ok(driver)
+    } else {
+        Err(format!(
+            "{} is missing: install clippy (rustup component add clippy), or set DIFFERENTIAL_CLIPPY=0",
+            driver.display()
+        ))
+    }
+}
+
+/// The lines of `stderr` (`--message-format=short`) about each case module
+/// that contain `kind` (`": error"`, `": warning"`).
+fn attribute(stderr: &str, kind: &str) -> Vec<ModuleError> {
+    let mut found: Vec<ModuleError> = Vec::new();
+    for line in stderr.lines() {
+        let Some(rest) = line.strip_prefix("src/case_") else {
+            continue;
+        };
+        if !line.contains(kind) {
+            continue;
+        }
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(index) = digits.parse::<usize>() else {
+            continue;
+        };
+        match found.iter_mut().find(|e| e.index == index) {
+            Some(e) => {
+                e.message.push('\n');
+                e.message.push_str(line);
+            }
+            None => found.push(ModuleError {
+                index,
+                message: line.to_owned(),
+            }),
+        }
+    }
+    found
+}
