@@ -10,7 +10,7 @@
 # Environment:
 #   DIFFERENTIAL_REPLAY_MAX    inputs replayed at most (default 200)
 #   DIFFERENTIAL_ALLOW_REFUSED 1: schemas the generator refuses are listed, not failures
-#   DIFFERENTIAL_CLIPPY        0: skip linting the generated code
+#   DIFFERENTIAL_CLIPPY        0: build the generated code without clippy's lints
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 corpus=${1:-tests/fuzz/corpus/codegen_schema}

@@ -1,6 +1,7 @@
 //! The differential test of the code generator against `jsonschema`: the
 //! hand-written case corpus (`tests/differential/cases/*.json`, one file per
-//! construct) and seeded random schemas from the supported grammar
+//! construct; each case at the root of its file and again in a property's
+//! place) and seeded random schemas from the supported grammar
 //! (`aperture-events-schema-grammar`), compiled as one batch.
 //!
 //! Passes when, for every instance, `jsonschema` (draft 2020-12, formats
@@ -20,7 +21,7 @@ const SEED: u64 = 20_261_127;
 #[allow(clippy::print_stdout, reason = "the counts are the test's figures")]
 fn generated_types_agree_with_jsonschema() {
     let dir = aperture_events_tests::repo_root().join("tests/differential/cases");
-    let mut cases = differential::case::load_dir(&dir);
+    let mut cases = differential::case::with_property_twins(differential::case::load_dir(&dir));
     let hand_written = cases.len();
     let seeds = std::env::var("DIFFERENTIAL_SEEDS")
         .ok()

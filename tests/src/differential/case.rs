@@ -97,6 +97,27 @@ pub const COMMON: &[&str] = &[
     "{\"a\":null}",
 ];
 
+/// Each case again in a property's place (`<name>@property`, wrapped; see the
+/// module docs), unless it refers to `#`, is to be refused or wraps already:
+/// a property's type is generated apart from a root's (`Option`, `Box`).
+pub fn with_property_twins(cases: Vec<Case>) -> Vec<Case> {
+    let mut out = Vec::with_capacity(cases.len() * 2);
+    for case in cases {
+        let twin = !case.refused
+            && !case.may_refuse
+            && case.wrap.is_none()
+            && !case.schema.to_string().contains("\"#\"");
+        let copy = twin.then(|| Case {
+            name: format!("{}@property", case.name),
+            wrap: Some(true),
+            ..case.clone()
+        });
+        out.push(case);
+        out.extend(copy);
+    }
+    out
+}
+
 /// Reads every `*.json` file of `dir` (sorted), each a list of cases; names
 /// become `<file stem>/<name>`, and each case gets the [`COMMON`] instances it
 /// does not already have. Panics on a malformed file or a repeated name.

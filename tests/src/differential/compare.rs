@@ -24,7 +24,7 @@ pub struct Options {
 
 impl Options {
     /// From the environment: `DIFFERENTIAL_ALLOW_REFUSED=1` allows refusals,
-    /// `DIFFERENTIAL_CLIPPY=0` skips the lint pass.
+    /// `DIFFERENTIAL_CLIPPY=0` builds without clippy's lints.
     pub fn from_env() -> Self {
         let set = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
         Options {
