@@ -40,6 +40,14 @@ pub struct Output {
     pub code: String,
     /// The names of the schema files it was generated from, sorted.
     pub sources: Vec<String>,
+    /// What did not stop generation but needs a look, each at its file and
+    /// JSON pointer: every name the generator had to change to settle a
+    /// collision (or invent, for text with no ASCII letter or digit), with
+    /// the `x-rust-*` keyword that chooses it. In the order the generator
+    /// met them (the same for the same schemas).
+    /// [`compile`](Config::compile) prints each as a `cargo:warning`;
+    /// [`deny_renames`](Config::deny_renames) makes them errors.
+    pub warnings: Vec<Diagnostic>,
     /// The Rust type of each file's root schema, in `sources` order (`None`
     /// for a file holding only `$defs`): `Incident`, `Vec<Tag>`, `Option<String>`.
     pub root_types: Vec<Option<String>>,
@@ -55,6 +63,7 @@ pub struct Config {
     attributes_for: Vec<(String, String)>,
     union_name: Option<String>,
     keep_unknown_fields: bool,
+    deny_renames: bool,
     regenerate_command: Option<String>,
     schema_dirs: Vec<PathBuf>,
     schema_files: Vec<PathBuf>,
@@ -72,6 +81,7 @@ impl Default for Config {
             attributes_for: Vec::new(),
             union_name: None,
             keep_unknown_fields: true,
+            deny_renames: false,
             regenerate_command: None,
             schema_dirs: Vec::new(),
             schema_files: Vec::new(),
@@ -165,6 +175,18 @@ impl Config {
         self
     }
 
+    /// Whether a name the generator had to change (two properties, values or
+    /// types converting to the same Rust name) fails the generation instead
+    /// of being a warning in [`Output::warnings`]. Off by default.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().deny_renames(true);
+    /// ```
+    pub fn deny_renames(&mut self, deny: bool) -> &mut Self {
+        self.deny_renames = deny;
+        self
+    }
+
     /// The command the generated header gives for regenerating the file.
     ///
     /// ```
@@ -246,7 +268,9 @@ impl Config {
     }
 
     /// Generates the code for `sources`; touches no file. Every problem in the
-    /// schemas is reported at once, each with its file and JSON pointer.
+    /// schemas is reported at once, each with its file and JSON pointer;
+    /// renamed names come back in [`Output::warnings`] (or as errors, with
+    /// [`deny_renames`](Self::deny_renames)).
     pub fn generate(&self, sources: &[SchemaSource]) -> Result<Output> {
         let schemas = Schemas::load(sources)?;
         let options = Options {
@@ -257,7 +281,15 @@ impl Config {
             keep_unknown: self.keep_unknown_fields,
             union_name: self.union_name.clone(),
         };
-        let module = lower::lower(&schemas, &options)?;
+        let mut warnings = Vec::new();
+        let module = lower::lower(&schemas, &options, &mut warnings)?;
+        if self.deny_renames {
+            let mut errors = Collector::default();
+            for warning in warnings.drain(..) {
+                errors.push(warning);
+            }
+            errors.finish(())?;
+        }
         let additions = self.additions(&module)?;
         let tokens = emit::module(&module, &additions);
         let regenerate = self.regenerate_command.as_deref().unwrap_or(
@@ -268,6 +300,7 @@ impl Config {
             code,
             root_types: emit::root_types(&module, &additions),
             sources: module.sources,
+            warnings,
         })
     }
 
@@ -368,6 +401,15 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("`not a path` is not a derive path"), "{text}");
+    }
+
+    #[test]
+    fn the_stock_schemas_need_no_rename() {
+        let output = Config::new()
+            .deny_renames(true)
+            .generate(&SchemaSource::embedded())
+            .expect("no name of the stock schemas collides");
+        assert_eq!(output.warnings, []);
     }
 
     #[test]

@@ -427,3 +427,24 @@ pub enum Check {
     /// `not`.
     Not(Accept),
 }
+
+impl Check {
+    /// Whether the check holds for every value (`minItems: 0`, `items: true`...):
+    /// such checks are dropped, so generated code has no dead test.
+    pub fn is_trivial(&self) -> bool {
+        let always = |a: &Accept| *a == Accept::Always;
+        match self {
+            Check::MinLength(0) | Check::MinItems(0) | Check::MinProperties(0) => true,
+            Check::Items(_, a) | Check::PropertyNames(a) => always(a),
+            Check::Additional { accept, .. } => always(accept),
+            Check::PatternProperties(ps) | Check::Properties(ps) => {
+                ps.iter().all(|(_, a)| always(a))
+            }
+            Check::PrefixItems(accepts) | Check::AllOf(accepts) => accepts.iter().all(always),
+            Check::AnyOf(accepts) => accepts.iter().any(always),
+            Check::Required(names) => names.is_empty(),
+            Check::DependentRequired(pairs) => pairs.iter().all(|(_, names)| names.is_empty()),
+            _ => false,
+        }
+    }
+}

@@ -30,6 +30,7 @@ mod lower;
 pub mod names;
 mod ordered;
 mod render;
+mod text;
 
 pub use config::{Config, DateTimeMapping, Output, write_if_changed};
 pub use error::{Diagnostic, Error, Result};

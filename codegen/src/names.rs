@@ -10,8 +10,25 @@
 //! module hands out is a valid identifier and `proc_macro2::Ident::new` can
 //! never panic on it. Collisions are settled in a fixed order (schema order),
 //! so the same schemas always give the same names.
+//!
+//! A name that is not simply its schema text converted (a number or suffix
+//! added to settle a collision, a prefix to step aside for a reserved name, an
+//! invented name for text with no ASCII letter or digit) is never silent: each
+//! allocator records a [`Rename`], which lowering turns into a warning naming
+//! the file and pointer and the `x-rust-*` keyword that chooses the name:
+//! `x-rust-name` (a type), `x-rust-field-names` (an object's fields),
+//! `x-rust-variant-names` (an enumeration's variants). A chosen name is
+//! checked here ([`check_chosen`]) and never mangled: if it cannot be had, it
+//! is an error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+mod rename;
+#[cfg(test)]
+mod tests;
+
+use rename::KEYWORD;
+pub use rename::{NameKind, Rename, check_chosen};
 
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[
@@ -181,44 +198,127 @@ fn escape_keyword(name: String) -> Ident {
 /// Hands out distinct field names inside one struct.
 #[derive(Debug, Default)]
 pub struct FieldNames {
-    taken: BTreeSet<String>,
+    /// Names handed out, each with who holds it (for warnings).
+    taken: BTreeMap<String, String>,
+    /// Names chosen in the schema (`x-rust-field-names`), by property.
+    chosen: BTreeMap<String, String>,
+    /// Associated constant names handed out, each with its property.
+    constants: BTreeMap<String, String>,
+    renames: Vec<Rename>,
 }
 
 impl FieldNames {
-    /// The Rust field name for a JSON property; `2`, `3`, ... are appended
-    /// when two properties convert to the same name.
-    pub fn field(&mut self, json_name: &str) -> Ident {
-        let mut base = snake_case(json_name).unwrap_or_else(|| "field".to_owned());
-        if NOT_RAW.contains(&base.as_str()) {
-            base.push('_');
+    /// An allocator honouring the names chosen in `x-rust-field-names`
+    /// (property → field name), which are reserved before any other name is
+    /// handed out. Gives the reason of each chosen name refused.
+    pub fn with_chosen(chosen: &BTreeMap<String, String>) -> Result<Self, Vec<String>> {
+        let mut names = FieldNames::default();
+        let mut problems = Vec::new();
+        for (json, name) in chosen {
+            if let Err(why) = check_chosen(NameKind::Field, name) {
+                problems.push(format!("property {json:?}: {why}"));
+            } else if let Some(other) = names.taken.get(name) {
+                problems.push(format!(
+                    "property {json:?}: chosen name `{name}` is also chosen for {other}"
+                ));
+            } else {
+                names
+                    .taken
+                    .insert(name.clone(), format!("property {json:?}"));
+                names.chosen.insert(json.clone(), name.clone());
+            }
         }
-        let name = self.claim(&base);
+        if problems.is_empty() {
+            Ok(names)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The Rust field name for a JSON property: the chosen one, or its
+    /// `snake_case`, with `_2`, `_3`, ... appended when two properties convert
+    /// to the same name (recorded as a [`Rename`]).
+    pub fn field(&mut self, json_name: &str) -> Ident {
+        if let Some(chosen) = self.chosen.get(json_name) {
+            return escape_keyword(chosen.clone());
+        }
+        let wanted = snake_case(json_name).map(|mut base| {
+            if NOT_RAW.contains(&base.as_str()) {
+                base.push('_');
+            }
+            base
+        });
+        let base = wanted.clone().unwrap_or_else(|| "field".to_owned());
+        let taken_by = self.taken.get(&base).cloned();
+        let name = self.claim(&base, format!("property {json_name:?}"));
+        if wanted.as_deref() != Some(name.as_str()) {
+            self.renames.push(Rename {
+                kind: NameKind::Field,
+                text: json_name.to_owned(),
+                wanted,
+                given: name.clone(),
+                taken_by,
+            });
+        }
         escape_keyword(name)
     }
 
+    /// The associated constant holding the `const` value of a property:
+    /// the `SCREAMING_SNAKE_CASE` of its chosen field name or of its name,
+    /// with `_` appended while taken (recorded as a [`Rename`]).
+    pub fn constant(&mut self, json_name: &str) -> String {
+        let wanted = match self.chosen.get(json_name) {
+            Some(chosen) => Some(chosen.to_ascii_uppercase()),
+            None => screaming_snake_case(json_name),
+        };
+        let base = wanted.clone().unwrap_or_else(|| "VALUE".to_owned());
+        let taken_by = self.constants.get(&base).cloned();
+        let mut name = base;
+        while self.constants.contains_key(&name) {
+            name.push('_');
+        }
+        self.constants
+            .insert(name.clone(), format!("property {json_name:?}"));
+        if wanted.as_deref() != Some(name.as_str()) {
+            self.renames.push(Rename {
+                kind: NameKind::Constant,
+                text: json_name.to_owned(),
+                wanted,
+                given: name.clone(),
+                taken_by,
+            });
+        }
+        name
+    }
+
     /// Claims `base`, or `base_2`, `base_3`, ... when taken.
-    fn claim(&mut self, base: &str) -> String {
+    fn claim(&mut self, base: &str, holder: String) -> String {
         let mut candidate = base.to_owned();
         let mut n = 2;
         let separator = if base.ends_with('_') { "" } else { "_" };
-        while self.taken.contains(&candidate) {
+        while self.taken.contains_key(&candidate) {
             candidate = format!("{base}{separator}{n}");
             n += 1;
         }
-        self.taken.insert(candidate.clone());
+        self.taken.insert(candidate.clone(), holder);
         candidate
     }
 
     /// The name of the field keeping unknown properties: `extras`, unless a
     /// property already took it.
     pub fn extras(&mut self) -> Ident {
-        Ident::plain(self.claim("extras"))
+        Ident::plain(self.claim("extras", "the unknown properties' map".to_owned()))
     }
 
     /// The private field keeping how each value was written (spellings,
     /// number forms): `received`, unless a property already took it.
     pub fn received(&mut self) -> Ident {
-        Ident::plain(self.claim("received"))
+        Ident::plain(self.claim("received", "the received spellings".to_owned()))
+    }
+
+    /// The renames so far, in order, leaving none behind.
+    pub fn take_renames(&mut self) -> Vec<Rename> {
+        std::mem::take(&mut self.renames)
     }
 }
 
@@ -232,44 +332,113 @@ pub fn needs_rename(json_name: &str, ident: &Ident) -> bool {
 /// Hands out distinct type names across one generated module.
 #[derive(Debug)]
 pub struct TypeNames {
-    taken: BTreeSet<String>,
+    /// Names handed out, each with who holds it (for warnings).
+    taken: BTreeMap<String, String>,
+    /// Names some schema chooses with `x-rust-name`, kept from the others.
+    chosen: BTreeSet<String>,
+    renames: Vec<Rename>,
 }
 
 impl TypeNames {
     /// An allocator where `reserved` (names the generated runtime uses) are
     /// already taken, as are the prelude's types.
     pub fn new(reserved: &[&str]) -> Self {
-        let taken = PRELUDE_TYPES
+        let prelude = PRELUDE_TYPES
             .iter()
-            .chain(reserved)
-            .map(|s| (*s).to_owned())
-            .collect();
-        TypeNames { taken }
+            .map(|s| ((*s).to_owned(), "a name of the rust prelude".to_owned()));
+        let runtime = reserved.iter().map(|s| {
+            (
+                (*s).to_owned(),
+                "a type the generated code defines".to_owned(),
+            )
+        });
+        TypeNames {
+            taken: prelude.chain(runtime).collect(),
+            chosen: BTreeSet::new(),
+            renames: Vec::new(),
+        }
+    }
+
+    /// Keeps `names` (every `x-rust-name` of the schemas) for the schemas
+    /// choosing them: [`claim`](Self::claim) hands them to no one else.
+    pub fn reserve_chosen<'n>(&mut self, names: impl IntoIterator<Item = &'n str>) {
+        self.chosen.extend(names.into_iter().map(str::to_owned));
+    }
+
+    /// Gives the chosen name `name` to the schema at `place`, or says why it cannot.
+    pub fn choose(&mut self, name: &str, place: &str) -> Result<String, String> {
+        check_chosen(NameKind::Type, name)?;
+        if let Some(holder) = self.taken.get(name) {
+            return Err(format!("chosen name `{name}` is already {holder}"));
+        }
+        self.taken
+            .insert(name.to_owned(), format!("the type of {place}"));
+        Ok(name.to_owned())
     }
 
     /// A type name from the first candidate that converts to a name (title,
     /// then key); on a collision, prefixed with `scope` (the enclosing type
     /// or file), then numbered.
     pub fn claim(&mut self, candidates: &[&str], scope: &str) -> String {
-        let base = candidates
+        self.claim_at(candidates, scope, "")
+    }
+
+    /// [`claim`](Self::claim) for the schema at `place` (`file#pointer`,
+    /// shown in the warning of a later schema that wanted the same name); a
+    /// name other than the candidate's conversion is recorded as a [`Rename`].
+    pub fn claim_at(&mut self, candidates: &[&str], scope: &str, place: &str) -> String {
+        let found = candidates
             .iter()
-            .find_map(|c| pascal_case(c))
-            .unwrap_or_else(|| "Type".to_owned());
+            .find_map(|c| pascal_case(c).map(|name| (*c, name)));
+        let text = found
+            .as_ref()
+            .map(|(text, _)| *text)
+            .or_else(|| candidates.first().copied())
+            .unwrap_or_default();
+        let wanted = found.map(|(_, name)| name);
+        let base = wanted.clone().unwrap_or_else(|| "Type".to_owned());
+        let is_taken = |names: &Self, name: &str| {
+            names.taken.contains_key(name) || names.chosen.contains(name)
+        };
         let mut candidate = base.clone();
-        if self.taken.contains(&candidate) {
+        if is_taken(self, &candidate) {
             candidate = format!("{}{base}", pascal_case(scope).unwrap_or_default());
         }
-        if self.taken.contains(&candidate) {
+        if is_taken(self, &candidate) {
             candidate = format!("{base}Type");
         }
         let stem = candidate.clone();
         let mut n = 2;
-        while self.taken.contains(&candidate) {
+        while is_taken(self, &candidate) {
             candidate = format!("{stem}{n}");
             n += 1;
         }
-        self.taken.insert(candidate.clone());
+        if wanted.as_deref() != Some(candidate.as_str()) {
+            let taken_by = self.taken.get(&base).cloned().or_else(|| {
+                self.chosen
+                    .contains(&base)
+                    .then(|| "a schema choosing it with `x-rust-name`".to_owned())
+            });
+            self.renames.push(Rename {
+                kind: NameKind::Type,
+                text: text.to_owned(),
+                wanted,
+                given: candidate.clone(),
+                taken_by,
+            });
+        }
+        let holder = if place.is_empty() {
+            format!("the type for {text:?}")
+        } else {
+            format!("the type of {place}")
+        };
+        self.taken.insert(candidate.clone(), holder);
         candidate
+    }
+
+    /// The renames so far, in order, leaving none behind.
+    pub fn take_renames(&mut self) -> Vec<Rename> {
+        std::mem::take(&mut self.renames)
     }
 }
 
@@ -280,31 +449,83 @@ impl TypeNames {
 /// `CompanyUpper`, `file` → `FileLower`), then a number. `reserved` holds
 /// names the enum already uses (its catch-all `Other`).
 pub fn variant_names(values: &[&str], reserved: &[&str]) -> Vec<String> {
-    let bases: Vec<String> = values
+    match variants(values, reserved, &BTreeMap::new()) {
+        Ok((names, _)) => names,
+        // Unreachable: with nothing chosen, nothing can be refused.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Variant names for the values of an enumeration (see [`variant_names`]),
+/// honouring the names chosen in `x-rust-variant-names` (value → variant),
+/// with a [`Rename`] for every name that is not its value's conversion.
+/// Gives the reason of each chosen name refused (a name Rust refuses, a
+/// value that is not in `values`, a name chosen twice or reserved).
+pub fn variants(
+    values: &[&str],
+    reserved: &[&str],
+    chosen: &BTreeMap<String, String>,
+) -> Result<(Vec<String>, Vec<Rename>), Vec<String>> {
+    // `Self` converts from `self` but cannot name a variant.
+    let mut taken: BTreeMap<String, String> = reserved
         .iter()
-        .map(|v| match pascal_case(v) {
-            Some(base) => base,
-            None if v.is_empty() => "Empty".to_owned(),
-            None => "Value".to_owned(),
+        .map(|s| {
+            (
+                (*s).to_owned(),
+                "a variant the generated code uses".to_owned(),
+            )
         })
+        .chain([("Self".to_owned(), KEYWORD.to_owned())])
         .collect();
-    let mut taken: BTreeSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
     let mut names: Vec<Option<String>> = vec![None; values.len()];
-    // Pass one: exact spellings claim their base name.
-    for (i, value) in values.iter().enumerate() {
-        if *value == bases[i] && !taken.contains(&bases[i]) {
-            taken.insert(bases[i].clone());
-            names[i] = Some(bases[i].clone());
+    let mut problems = Vec::new();
+    // Pass zero: chosen names.
+    for (value, name) in chosen {
+        let Some(i) = values.iter().position(|v| v == value) else {
+            problems.push(format!("{value:?} is not a value of this enumeration"));
+            continue;
+        };
+        if let Err(why) = check_chosen(NameKind::Variant, name) {
+            problems.push(format!("value {value:?}: {why}"));
+        } else if let Some(holder) = taken.get(name) {
+            problems.push(format!(
+                "value {value:?}: chosen name `{name}` is already {holder}"
+            ));
+        } else {
+            taken.insert(name.clone(), format!("value {value:?}"));
+            names[i] = Some(name.clone());
         }
     }
-    // Pass two: every other value, in order.
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let bases: Vec<Option<String>> = values.iter().map(|v| pascal_case(v)).collect();
+    let fallback = |i: usize| match &bases[i] {
+        Some(base) => base.clone(),
+        None if values[i].is_empty() => "Empty".to_owned(),
+        None => "Value".to_owned(),
+    };
+    // Pass one: exact spellings claim their base name.
     for (i, value) in values.iter().enumerate() {
         if names[i].is_some() {
             continue;
         }
-        let base = &bases[i];
+        let base = fallback(i);
+        if *value == base && !taken.contains_key(&base) {
+            taken.insert(base.clone(), format!("value {value:?}"));
+            names[i] = Some(base);
+        }
+    }
+    // Pass two: every other value, in order.
+    let mut renames = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        if names[i].is_some() {
+            continue;
+        }
+        let base = fallback(i);
+        let taken_by = taken.get(&base).cloned();
         let mut candidate = base.clone();
-        if taken.contains(&candidate) {
+        if taken.contains_key(&candidate) {
             let letters = value.chars().filter(|c| c.is_ascii_alphabetic());
             let suffix = if letters.clone().count() > 0
                 && letters.clone().all(|c| c.is_ascii_uppercase())
@@ -322,146 +543,24 @@ pub fn variant_names(values: &[&str], reserved: &[&str]) -> Vec<String> {
         }
         let stem = candidate.clone();
         let mut n = 2;
-        while taken.contains(&candidate) {
+        while taken.contains_key(&candidate) {
             candidate = format!("{stem}{n}");
             n += 1;
         }
-        taken.insert(candidate.clone());
+        taken.insert(candidate.clone(), format!("value {value:?}"));
+        if bases[i].as_deref() != Some(candidate.as_str()) {
+            renames.push(Rename {
+                kind: NameKind::Variant,
+                text: (*value).to_owned(),
+                wanted: bases[i].clone(),
+                given: candidate.clone(),
+                taken_by,
+            });
+        }
         names[i] = Some(candidate);
     }
-    names.into_iter().map(Option::unwrap_or_default).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_split_at_separators_and_case_changes() {
-        assert_eq!(words("log_type"), ["log", "type"]);
-        assert_eq!(words("itemSize"), ["item", "Size"]);
-        assert_eq!(words("HTTPServer"), ["HTTP", "Server"]);
-        assert_eq!(words("Business Justified"), ["Business", "Justified"]);
-        assert_eq!(words("sha256Sum"), ["sha256", "Sum"]);
-        assert_eq!(words("--"), Vec::<String>::new());
-    }
-
-    #[test]
-    fn pascal_case_of_titles_and_values() {
-        assert_eq!(
-            pascal_case("ActivityMonitoring").as_deref(),
-            Some("ActivityMonitoring")
-        );
-        assert_eq!(
-            pascal_case("not available").as_deref(),
-            Some("NotAvailable")
-        );
-        assert_eq!(pascal_case("COMPANY").as_deref(), Some("Company"));
-        assert_eq!(pascal_case("sign_in").as_deref(), Some("SignIn"));
-        assert_eq!(pascal_case("3d").as_deref(), Some("V3d"));
-        assert_eq!(pascal_case("é"), None);
-        assert_eq!(pascal_case(""), None);
-    }
-
-    #[test]
-    fn snake_case_of_properties() {
-        assert_eq!(snake_case("log_type").as_deref(), Some("log_type"));
-        assert_eq!(snake_case("itemSize").as_deref(), Some("item_size"));
-        assert_eq!(snake_case("item-size").as_deref(), Some("item_size"));
-        assert_eq!(snake_case("2fa").as_deref(), Some("n2fa"));
-        assert_eq!(
-            screaming_snake_case("log_type").as_deref(),
-            Some("LOG_TYPE")
-        );
-    }
-
-    #[test]
-    fn keywords_become_raw_or_get_an_underscore() {
-        let mut names = FieldNames::default();
-        assert_eq!(
-            names.field("type"),
-            Ident {
-                name: "type".into(),
-                raw: true
-            }
-        );
-        assert_eq!(names.field("self"), Ident::plain("self_"));
-        assert_eq!(names.field("Self"), Ident::plain("self_2"));
-        assert_eq!(names.field("crate"), Ident::plain("crate_"));
-    }
-
-    #[test]
-    fn colliding_fields_are_numbered_in_order() {
-        let mut names = FieldNames::default();
-        assert_eq!(names.field("item_size"), Ident::plain("item_size"));
-        assert_eq!(names.field("itemSize"), Ident::plain("item_size_2"));
-        assert_eq!(names.field("item-size"), Ident::plain("item_size_3"));
-        assert_eq!(names.field("%%"), Ident::plain("field"));
-    }
-
-    #[test]
-    fn extras_field_steps_aside_for_a_property_named_extras() {
-        let mut names = FieldNames::default();
-        assert_eq!(names.field("extras"), Ident::plain("extras"));
-        assert_eq!(names.extras(), Ident::plain("extras_2"));
-    }
-
-    #[test]
-    fn rename_needed_only_when_names_differ() {
-        assert!(!needs_rename("log_type", &Ident::plain("log_type")));
-        assert!(needs_rename("itemSize", &Ident::plain("item_size")));
-        assert!(!needs_rename(
-            "type",
-            &Ident {
-                name: "type".into(),
-                raw: true
-            }
-        ));
-    }
-
-    #[test]
-    fn type_names_avoid_the_prelude_and_each_other() {
-        let mut names = TypeNames::new(&["DateTime"]);
-        assert_eq!(names.claim(&["Severity"], "common"), "Severity");
-        assert_eq!(names.claim(&["severity"], "incident"), "IncidentSeverity");
-        assert_eq!(names.claim(&["Severity"], "incident"), "SeverityType");
-        assert_eq!(names.claim(&["Severity"], "incident"), "SeverityType2");
-        assert_eq!(names.claim(&["String"], "x"), "XString");
-        assert_eq!(names.claim(&["DateTime"], ""), "DateTimeType");
-        assert_eq!(names.claim(&["", "item_size"], ""), "ItemSize");
-        assert_eq!(names.claim(&["%"], ""), "Type");
-    }
-
-    #[test]
-    fn variants_keep_exact_spellings_and_suffix_other_cases() {
-        assert_eq!(
-            variant_names(&["Public", "Company", "PUBLIC", "COMPANY"], &["Other"]),
-            ["Public", "Company", "PublicUpper", "CompanyUpper"]
-        );
-        assert_eq!(
-            variant_names(&["file", "File", "FILE"], &["Other"]),
-            ["FileLower", "File", "FileUpper"]
-        );
-        assert_eq!(variant_names(&["file", "FILE"], &[]), ["File", "FileUpper"]);
-        assert_eq!(
-            variant_names(&["super_admin", "not available"], &[]),
-            ["SuperAdmin", "NotAvailable"]
-        );
-    }
-
-    #[test]
-    fn variants_step_aside_for_the_catch_all_and_odd_values() {
-        assert_eq!(
-            variant_names(&["Other", "other"], &["Other"]),
-            ["OtherValue", "OtherLower"]
-        );
-        assert_eq!(
-            variant_names(&["", "é", "ü"], &[]),
-            ["Empty", "Value", "Value2"]
-        );
-        assert_eq!(
-            variant_names(&["a-b", "a_b", "A B"], &[]),
-            ["AB", "ABLower", "ABUpper"]
-        );
-    }
+    Ok((
+        names.into_iter().map(Option::unwrap_or_default).collect(),
+        renames,
+    ))
 }

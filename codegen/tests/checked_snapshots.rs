@@ -133,3 +133,17 @@ fn a_root_that_is_no_object() {
         r#"{"title": "Either", "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "integer"}}]}"#
     ));
 }
+
+#[test]
+fn an_all_of_of_object_schemas_merges_into_one_struct() {
+    insta::assert_snapshot!(generate(
+        r##"{
+        "title": "Person",
+        "allOf": [
+            {"$ref": "#/$defs/named"},
+            {"type": "object", "properties": {"age": {"type": "integer", "minimum": 0, "maximum": 200}}, "required": ["age"]}
+        ],
+        "$defs": {"named": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}}
+    }"##
+    ));
+}

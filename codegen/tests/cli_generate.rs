@@ -36,7 +36,7 @@ fn generate_reports_every_problem_with_its_place() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     std::fs::write(
         dir.join("a.schema.json"),
-        r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": "x"}, "b": {"anyOf": []}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {}}, "b": {"anyOf": []}}}"#,
     )
     .expect("write");
     let output = codegen()
@@ -49,11 +49,60 @@ fn generate_reports_every_problem_with_its_place() {
     assert!(output.stdout.is_empty(), "no code on failure");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("a.schema.json:/properties/a/pattern: unsupported keyword `pattern`"),
+        stderr.contains("a.schema.json:/properties/a/contains: `contains` is not supported"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("a.schema.json:/properties/b/anyOf: unsupported keyword `anyOf`"),
+        stderr.contains("a.schema.json:/properties/b/anyOf: `anyOf` must be a non-empty array"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn generate_warns_of_renames_on_stderr_and_can_deny_them() {
+    let dir = std::env::temp_dir().join(format!(
+        "aperture-codegen-cli-renames-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("a.schema.json"),
+        r#"{"title": "A", "type": "object", "properties": {"item_size": {"type": "string"}, "itemSize": {"type": "string"}, "x\ry": {"type": "string"}, "x_y": {"type": "string"}}}"#,
+    )
+    .expect("write");
+    let warned = codegen()
+        .args(["generate", "--schema-dir"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    let denied = codegen()
+        .args(["generate", "--deny-renames", "--schema-dir"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+    assert!(warned.status.success());
+    assert!(String::from_utf8_lossy(&warned.stdout).contains("pub item_size_2: "));
+    let stderr = String::from_utf8_lossy(&warned.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("warning: ")
+            && lines[0].ends_with(
+                "a.schema.json:/properties/itemSize: property \"itemSize\" becomes field `item_size_2`: \
+                 `item_size` is taken by property \"item_size\"; choose the name with `x-rust-field-names` on the object schema"
+            ),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains("`x_y` is taken by property \"x\\ry\""),
+        "control characters are shown escaped: {stderr}"
+    );
+    assert!(!denied.status.success());
+    assert!(denied.stdout.is_empty(), "no code when renames are denied");
+    let stderr = String::from_utf8_lossy(&denied.stderr);
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("becomes field `item_size_2`"),
         "{stderr}"
     );
 }

@@ -3,7 +3,9 @@
 //! `aperture-codegen generate [--schema-dir DIR]` prints the generated Rust
 //! code for a directory of schemas (the built-in schemas without one);
 //! `aperture-codegen export --out DIR` writes the self-contained schemas for
-//! other languages (see `aperture_events_codegen::export`). Each
+//! other languages (see `aperture_events_codegen::export`). `generate` prints
+//! each warning (a name it had to change) to stderr as `warning: ...`, and
+//! with `--deny-renames` fails on them instead. Each
 //! subcommand is one variant of [`Command`] with its own function, so adding
 //! one (such as `export`) touches nothing else.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -44,6 +46,9 @@ struct GenerateArgs {
     /// Command to print in the generated header as the way to regenerate.
     #[arg(long, value_name = "TEXT")]
     regenerate_command: Option<String>,
+    /// Fail when a name had to be changed to settle a collision, instead of warning.
+    #[arg(long)]
+    deny_renames: bool,
 }
 
 /// Flags of `export`.
@@ -69,7 +74,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // One problem per line; property names in pointers are shown escaped.
+            let text = format!("{e:#}");
+            let lines: Vec<String> = text.lines().map(one_line).collect();
+            eprintln!("error: {}", lines.join("\n"));
             ExitCode::FAILURE
         }
     }
@@ -89,16 +97,34 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
         },
     };
     config.regenerate_command(&command);
+    config.deny_renames(args.deny_renames);
     let sources = match &args.schema_dir {
         Some(dir) => SchemaSource::read_dir(dir)?,
         None => SchemaSource::embedded(),
     };
     let output = config.generate(&sources)?;
+    for warning in &output.warnings {
+        eprintln!("warning: {}", one_line(&warning.to_string()));
+    }
     match std::io::stdout().write_all(output.code.as_bytes()) {
         // A reader that stopped early (`| head`) is not an error of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// Text with every control character written as its Rust escape, so that a
+/// property name in a JSON pointer cannot drive the terminal.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `export`: write (or check) the self-contained schemas and their manifest.

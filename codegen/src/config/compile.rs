@@ -10,8 +10,9 @@ use crate::error::{Diagnostic, Result};
 impl Config {
     /// The one call for `build.rs`: reads the schemas, generates, writes
     /// `OUT_DIR/aperture_events.rs` (or the configured place) if its bytes
-    /// changed, and prints `cargo:rerun-if-changed` for every schema file and
-    /// directory read. Gives the path written.
+    /// changed, prints `cargo:rerun-if-changed` for every schema file and
+    /// directory read, and a `cargo:warning` for each of
+    /// [`Output::warnings`](super::Output::warnings). Gives the path written.
     pub fn compile(&self) -> Result<PathBuf> {
         let sources = self.read_sources()?;
         let output = self.generate(&sources)?;
@@ -36,6 +37,7 @@ impl Config {
         let watched = self.schema_dirs.iter().chain(&self.schema_files);
         let read = sources.iter().filter_map(|s| s.path.as_ref());
         rerun_if_changed(watched.chain(read));
+        print_instructions(&warning_instructions(&output.warnings));
         Ok(path)
     }
 }
@@ -67,9 +69,63 @@ fn rerun_if_changed<'a>(paths: impl Iterator<Item = &'a PathBuf>) {
     }
 }
 
+/// One `cargo:warning` instruction per warning. The message quotes schema
+/// text with escapes, but the JSON pointer holds property names as they are:
+/// a control character there (a line break would end the instruction early)
+/// is shown as its escape.
+fn warning_instructions(warnings: &[Diagnostic]) -> Vec<String> {
+    warnings
+        .iter()
+        .map(|w| format!("cargo:warning={}", one_line(&w.to_string())))
+        .collect()
+}
+
+/// Prints build script instructions.
+#[allow(
+    clippy::print_stdout,
+    reason = "cargo reads build script instructions from stdout"
+)]
+fn print_instructions(lines: &[String]) {
+    for line in lines {
+        println!("{line}");
+    }
+}
+
+/// Text with every control character written as its Rust escape.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_warning_is_one_cargo_instruction() {
+        let warnings = [
+            Diagnostic::at(
+                "t.json",
+                "/properties/a\nb",
+                "property \"a\\nb\" becomes field `a_b_2`",
+            ),
+            Diagnostic::at("t.json", "/properties/c", "x"),
+        ];
+        assert_eq!(
+            warning_instructions(&warnings),
+            [
+                "cargo:warning=t.json:/properties/a\\nb: property \"a\\nb\" becomes field `a_b_2`",
+                "cargo:warning=t.json:/properties/c: x"
+            ]
+        );
+    }
 
     #[test]
     fn writes_only_when_bytes_change() {

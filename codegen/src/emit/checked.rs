@@ -111,6 +111,8 @@ fn text(message: &str) -> TokenStream {
 fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
     let h = helpers(private);
     match check {
+        // A minimum count of 0 always holds.
+        Check::MinLength(0) | Check::MinItems(0) | Check::MinProperties(0) => TokenStream::new(),
         Check::Types(types) => {
             let conds = types.iter().map(|t| type_test(*t, quote!(v), private));
             let names = types
@@ -595,7 +597,11 @@ pub(super) fn patterns(module: &Module) -> Vec<&str> {
         for check in checks {
             let found: Vec<&str> = match check {
                 Check::Pattern(p) => vec![p],
-                Check::PatternProperties(ps) => ps.iter().map(|(p, _)| p.as_str()).collect(),
+                Check::PatternProperties(ps) => ps
+                    .iter()
+                    .filter(|(_, a)| *a != Accept::Always)
+                    .map(|(p, _)| p.as_str())
+                    .collect(),
                 Check::Additional { patterns, .. } => patterns.iter().map(String::as_str).collect(),
                 _ => Vec::new(),
             };

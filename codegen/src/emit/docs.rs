@@ -6,11 +6,24 @@
 //! `[word]` a broken intra-doc link, a `<tag>` an HTML tag. Each line is
 //! trimmed, and brackets and angle brackets outside code spans are escaped.
 //! Examples go in fenced ```` ```json ```` blocks, which rustdoc never runs.
+//!
+//! # Design
+//! Schema text can hold characters a doc comment cannot: rustc refuses a bare
+//! carriage return in `///` (`bare CR not allowed in doc-comment`), denies
+//! bidirectional overrides in comments (`text_direction_codepoint_in_comment`),
+//! and other control characters, U+2028/U+2029 or a NUL would hide in the
+//! text or split it. Every line goes through [`lines_to_attrs`], which shows
+//! each such character as its Rust escape (`\r`, `\u{202e}`, see
+//! `crate::text`): one choke point, so no path (description, title, quirk,
+//! value, example, pointer) can carry one through.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::Docs;
+#[cfg(test)]
+use crate::text::is_unsafe_in_docs;
+use crate::text::visible;
 
 /// `#[doc]` attributes for a schema item: description (or title), quirk
 /// notes, examples, and the schema location it came from.
@@ -86,13 +99,14 @@ pub(super) fn text(text: &str) -> TokenStream {
     lines_to_attrs(&escape(text))
 }
 
-/// One `#[doc = " line"]` per line (the leading space is rustdoc's convention).
+/// One `#[doc = " line"]` per line (the leading space is rustdoc's
+/// convention), with every character a doc comment cannot hold made visible.
 fn lines_to_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
         if l.is_empty() {
             String::new()
         } else {
-            format!(" {l}")
+            format!(" {}", visible(l))
         }
     });
     quote! { #(#[doc = #lines])* }
@@ -199,6 +213,37 @@ mod tests {
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span(""), "`  `");
         assert_eq!(code_span("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn no_path_into_the_docs_carries_a_raw_control_character() {
+        let hostile = "a\rb\u{0}c\u{202e}d\u{2028}e\u{85}f\u{1b}";
+        let docs = Docs {
+            title: Some(hostile.into()),
+            description: Some(format!("{hostile}\r\nsecond\rline")),
+            quirks: vec![hostile.into()],
+            quirk_values: vec![hostile.into(), "x\ny".into()],
+            examples: vec![
+                format!("\"{hostile}\""),
+                format!("{{\n\"{hostile}\": 1\n}}"),
+            ],
+            source: format!("t.schema.json#/properties/{hostile}"),
+        };
+        let tokens = attrs(&docs, Some(hostile));
+        let file: syn::File = syn::parse2(quote! { #tokens struct S; }).expect("parses");
+        let text = prettyplease::unparse(&file);
+        assert!(
+            !text.chars().any(|c| is_unsafe_in_docs(c) && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.lines()
+                .all(|l| l.trim_start().starts_with("///") || l.starts_with("struct")),
+            "{text}"
+        );
+        assert!(text.contains("a\\rb\\0c\\u{202e}d"), "{text}");
+        let plain = super::text("x\ry");
+        assert!(plain.to_string().contains("x\\\\ry"), "{plain}");
     }
 
     #[test]

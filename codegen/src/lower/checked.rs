@@ -295,6 +295,7 @@ impl Lowerer<'_> {
             }
         }
         self.composition_checks(location, object, name, &mut checks, &mut ok);
+        checks.retain(|c| !c.is_trivial());
         ok.then_some((inner, checks))
     }
 
@@ -353,8 +354,9 @@ impl Lowerer<'_> {
         let mut checks = Vec::new();
         let mut ok = true;
         self.object_checks(location, &only, name, &mut checks, &mut ok);
-        checks.retain(|c| !matches!(c, Check::Properties(_)));
+        checks.retain(|c| !matches!(c, Check::Properties(_)) && !c.is_trivial());
         self.composition_checks(location, object, name, &mut checks, &mut ok);
+        checks.retain(|c| !c.is_trivial());
         ok.then_some(checks)
     }
 

@@ -6,7 +6,6 @@ use serde_json::{Map, Value};
 use super::{Hint, Lowerer};
 use crate::ir::{Item, TypeRef, ValueEnum, Variant};
 use crate::load::Location;
-use crate::names::variant_names;
 
 /// The catch-all variant of open enumerations.
 pub(super) const OTHER: &str = "Other";
@@ -66,7 +65,8 @@ impl Lowerer<'_> {
         let name = self.named(location, hint, |this, name| {
             let docs = this.docs(location);
             let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
-            let variants = variant_names(&refs, &[])
+            let variants = this
+                .variant_names(location, "enum", &refs, &[])
                 .into_iter()
                 .zip(&strings)
                 .map(|(name, value)| Variant {
@@ -154,7 +154,8 @@ impl Lowerer<'_> {
             }
         }
         let refs: Vec<&str> = canonical.iter().map(|v| v.as_str()).collect();
-        let variants = variant_names(&refs, &[OTHER])
+        let variants = self
+            .variant_names(location, "x-known-values", &refs, &[OTHER])
             .into_iter()
             .zip(&canonical)
             .map(|(variant, value)| Variant {

@@ -18,6 +18,7 @@ mod docs;
 mod enums;
 mod keywords;
 mod objects;
+mod renames;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -85,14 +86,20 @@ pub(crate) const OTHER_VALUE_NAME: &str = "OtherValue";
 /// The name of the generated error of a bounded integer's `TryFrom`.
 pub(crate) const OUT_OF_RANGE_NAME: &str = "OutOfRange";
 
-/// Lowers every loaded schema into one module.
-pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
+/// Lowers every loaded schema into one module; names the generator had to
+/// change go into `warnings`.
+pub(crate) fn lower(
+    schemas: &Schemas,
+    options: &Options,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Module> {
     let date_time = date_time_name(schemas);
     let invalid = format!("Invalid{date_time}");
     let mut lowerer = Lowerer {
         schemas,
         options,
         errors: Collector::default(),
+        warnings: Vec::new(),
         names: TypeNames::new(&[&date_time, &invalid, OTHER_VALUE_NAME, OUT_OF_RANGE_NAME]),
         items: Vec::new(),
         named: BTreeMap::new(),
@@ -101,6 +108,10 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         roots: vec![None; schemas.len()],
         uses_date_time: false,
     };
+    let chosen = renames::chosen_type_names(schemas);
+    lowerer
+        .names
+        .reserve_chosen(chosen.iter().map(String::as_str));
     let roots: Vec<Location> = (0..schemas.len())
         .map(|doc| Location {
             doc,
@@ -130,6 +141,7 @@ pub(crate) fn lower(schemas: &Schemas, options: &Options) -> Result<Module> {
         date_time: lowerer.uses_date_time.then_some(options.date_time),
         date_time_name: date_time,
     };
+    warnings.append(&mut lowerer.warnings);
     lowerer.errors.finish(module)
 }
 
@@ -146,6 +158,8 @@ struct Lowerer<'a> {
     schemas: &'a Schemas,
     options: &'a Options,
     errors: Collector,
+    /// Names that had to be changed, each at its place.
+    warnings: Vec<Diagnostic>,
     names: TypeNames,
     /// Items with their output rank (unions 0, root structs 1, the rest 2).
     items: Vec<(u8, Item)>,
@@ -283,7 +297,7 @@ impl<'a> Lowerer<'a> {
             .rsplit_once("/$defs/")
             .map(|(_, k)| k.to_owned())
             .unwrap_or_default();
-        let name = self.names.claim(&[title, &key, &hint.name], &hint.scope);
+        let name = self.type_name(location, &[title, &key, &hint.name], &hint.scope);
         self.named.insert(location.clone(), name.clone());
         let item = build(self, &name)?;
         let rank = match &item {
@@ -309,7 +323,7 @@ mod tests {
             keep_unknown: true,
             union_name: None,
         };
-        lower(&schemas, &options).expect("lower")
+        lower(&schemas, &options, &mut Vec::new()).expect("lower")
     }
 
     fn field<'m>(module: &'m Module, ty: &str, name: &str) -> &'m Field {

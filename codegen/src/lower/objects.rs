@@ -7,10 +7,13 @@ use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
 use crate::ir::{CommonField, ConstField, Field, Item, Struct, Union, UnionVariant, Unknown};
 use crate::load::Location;
-use crate::names::{FieldNames, screaming_snake_case, snake_case, variant_names};
+use crate::names::{snake_case, variant_names};
 use crate::ordered::escape_token;
 
-impl Lowerer<'_> {
+/// A property of a struct: its name, where its schema is, and the schema.
+type Property<'s> = (String, Location, Option<&'s Map<String, Value>>);
+
+impl<'a> Lowerer<'a> {
     /// A struct for the object schema at `location`.
     pub(super) fn lower_struct(
         &mut self,
@@ -18,25 +21,45 @@ impl Lowerer<'_> {
         object: &Map<String, Value>,
         name: &str,
     ) -> Option<Item> {
-        let empty = Map::new();
-        let properties = match object.get("properties") {
-            None => &empty,
-            Some(Value::Object(properties)) => properties,
-            Some(_) => {
-                self.error(
-                    location,
-                    Some("properties"),
-                    "`properties` must be an object",
-                );
-                return None;
+        // An `allOf` of object schemas is merged: its parts' properties are the struct's.
+        let merged = self.merged_parts(location, object);
+        let parts: Vec<Location> = std::iter::once(location.clone())
+            .chain(merged.iter().flatten().cloned())
+            .collect();
+        let mut properties: Vec<Property<'_>> = Vec::new();
+        let mut required: Vec<String> = Vec::new();
+        for part in &parts {
+            let Some(part_object) = self.object(part) else {
+                continue;
+            };
+            match part_object.get("properties") {
+                None | Some(Value::Object(_)) => {}
+                Some(_) => {
+                    self.error(part, Some("properties"), "`properties` must be an object");
+                    return None;
+                }
             }
-        };
-        let required = match object.get("required") {
-            None => Vec::new(),
-            Some(value) => self.strings(location, "required", value)?,
-        };
+            for key in self.schemas.keys(part, "properties") {
+                let property = Location {
+                    doc: part.doc,
+                    pointer: format!("{}/properties/{}", part.pointer, escape_token(&key)),
+                };
+                let schema = part_object
+                    .get("properties")
+                    .and_then(|p| p.get(&key))
+                    .and_then(Value::as_object);
+                properties.push((key, property, schema));
+            }
+            if let Some(value) = part_object.get("required") {
+                for key in self.strings(part, "required", value)? {
+                    if !required.contains(&key) {
+                        required.push(key);
+                    }
+                }
+            }
+        }
         for key in &required {
-            if !properties.contains_key(key) {
+            if !properties.iter().any(|(k, _, _)| k == key) {
                 self.error(
                     location,
                     Some("required"),
@@ -44,6 +67,17 @@ impl Lowerer<'_> {
                 );
             }
         }
+        let unmerged: Map<String, Value>;
+        let object = if merged.is_some() {
+            unmerged = object
+                .iter()
+                .filter(|(k, _)| *k != "allOf")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            &unmerged
+        } else {
+            object
+        };
         let mut extras_type = None;
         let checks = self.struct_checks(location, object, name)?;
         // With `patternProperties`, `additionalProperties` is one of the checks.
@@ -69,24 +103,19 @@ impl Lowerer<'_> {
                 Unknown::Keep
             }
         };
-        let mut names = FieldNames::default();
+        let places: Vec<(String, Location)> = properties
+            .iter()
+            .map(|(k, l, _)| (k.clone(), l.clone()))
+            .collect();
+        let mut names = self.field_names(location, object, &places);
         let mut fields = Vec::new();
         let mut consts = Vec::new();
-        let mut const_names = std::collections::BTreeSet::new();
-        for key in self.schemas.keys(location, "properties") {
-            let property = Location {
-                doc: location.doc,
-                pointer: format!("{}/properties/{}", location.pointer, escape_token(&key)),
-            };
+        for (key, property, schema) in properties {
             let is_required = required.contains(&key);
-            if let Some(Value::Object(p)) = properties.get(&key) {
+            if let Some(p) = schema {
                 if is_string_const(p) {
                     if let Some(value) = self.const_value(&property, p) {
-                        let mut const_name =
-                            screaming_snake_case(&key).unwrap_or_else(|| "VALUE".to_owned());
-                        while !const_names.insert(const_name.clone()) {
-                            const_name.push('_');
-                        }
+                        let const_name = names.constant(&key);
                         consts.push(ConstField {
                             json_name: key.clone(),
                             value,
@@ -117,6 +146,7 @@ impl Lowerer<'_> {
                 docs,
             });
         }
+        self.warn_field_renames(&places, &mut names);
         let docs = self.docs(location);
         let noun = docs.title.clone().unwrap_or_else(|| name.to_owned());
         Some(Item::Struct(Struct {
@@ -131,6 +161,92 @@ impl Lowerer<'_> {
             received: names.received(),
             expecting: format!("a {noun} object"),
         }))
+    }
+
+    /// The parts of an `allOf` that merge into one struct: each (after plain
+    /// `$ref`s) an object schema of `properties`, `required` and annotations
+    /// only, their properties all distinct, with `type: object` somewhere (so
+    /// that other JSON types fail as the schema says). `None` otherwise: the
+    /// `allOf` is then checked.
+    pub(super) fn merged_parts(
+        &self,
+        location: &Location,
+        object: &'a Map<String, Value>,
+    ) -> Option<Vec<Location>> {
+        let parts = object.get("allOf")?.as_array()?;
+        let plain = |o: &Map<String, Value>, root: bool| {
+            o.iter().all(|(k, v)| {
+                ANNOTATIONS.contains(&k.as_str())
+                    || k.starts_with("x-")
+                    || ["properties", "required", "allOf"].contains(&k.as_str())
+                    || (k == "type" && v.as_str() == Some("object"))
+                    || (k == "additionalProperties" && v == &Value::Bool(true))
+                    || (root && ["$schema", "$id", "$defs"].contains(&k.as_str()))
+            })
+        };
+        if !plain(object, location.pointer.is_empty()) {
+            return None;
+        }
+        let mut typed = object.get("type").is_some();
+        let mut names: Vec<&String> = object
+            .get("properties")
+            .and_then(Value::as_object)
+            .map_or(Vec::new(), |p| p.keys().collect());
+        let mut required: Vec<&str> = Vec::new();
+        let mut require = |o: &'a Map<String, Value>| {
+            required.extend(
+                o.get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str),
+            );
+        };
+        require(object);
+        let mut out = Vec::new();
+        for index in 0..parts.len() {
+            let mut part = Location {
+                doc: location.doc,
+                pointer: format!("{}/allOf/{index}", location.pointer),
+            };
+            // Follow plain `$ref`s (a bounded chain).
+            for _ in 0..16 {
+                let o = self.object(&part)?;
+                let Some(reference) = o.get("$ref") else {
+                    break;
+                };
+                if !o
+                    .keys()
+                    .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+                {
+                    return None;
+                }
+                part = self.schemas.resolve(&part, reference.as_str()?).ok()?;
+            }
+            let o = self.object(&part)?;
+            if o.contains_key("$ref")
+                || o.contains_key("allOf")
+                || !plain(o, part.pointer.is_empty())
+                || part == *location
+            {
+                return None;
+            }
+            typed |= o.get("type").is_some();
+            require(o);
+            if let Some(p) = o.get("properties").and_then(Value::as_object) {
+                for key in p.keys() {
+                    if names.contains(&key) {
+                        return None;
+                    }
+                    names.push(key);
+                }
+            }
+            out.push(part);
+        }
+        let listed = required
+            .iter()
+            .all(|r| names.iter().any(|n| n.as_str() == *r));
+        (typed && listed).then_some(out)
     }
 
     /// The string of a property's `const`; only annotations and `type: string` may stand beside it.
@@ -269,7 +385,7 @@ impl Lowerer<'_> {
             .to_owned();
         let stem = self.stem(root);
         let wanted = self.options.union_name.clone().unwrap_or(title);
-        let name = self.names.claim(&[&wanted, &stem], "");
+        let name = self.type_name(root, &[&wanted, &stem], "");
         let structs: Vec<&str> = arms.iter().map(|(_, _, ty)| ty.as_str()).collect();
         let unknown = variant_names(&["Unknown"], &structs).remove(0);
         let variants = arms

@@ -46,6 +46,13 @@ impl Lowerer<'_> {
             }
             return self.follow_ref(location, reference, hint);
         }
+        if object.contains_key("allOf") && self.merged_parts(location, object).is_some() {
+            self.nullable.insert(location.clone(), false);
+            let name = self.named(location, hint, |this, name| {
+                this.lower_struct(location, object, name)
+            })?;
+            return Some((TypeRef::Named(name), false));
+        }
         if Self::needs_check(object, types.as_deref()) {
             return self.checked(location, object, types, hint);
         }

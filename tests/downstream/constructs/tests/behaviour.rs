@@ -154,3 +154,17 @@ fn duplicate_keys_nested_in_kept_values_are_rejected() {
         );
     }
 }
+
+#[test]
+fn a_value_named_like_the_catch_all_keeps_its_chosen_variant() {
+    // `x-rust-variant-names` chooses `OtherValue` for the value "Other" (the
+    // catch-all is `Other`), so the build script warns of no rename.
+    let coat: defaults::Coat = serde_json::from_value(json!("Other")).expect("a known value");
+    assert_eq!(coat, defaults::Coat::OtherValue);
+    let unknown: defaults::Coat = serde_json::from_value(json!("curly")).expect("open set");
+    assert!(matches!(unknown, defaults::Coat::Other(_)));
+    assert_eq!(
+        serde_json::to_value(&coat).expect("serializes"),
+        json!("Other")
+    );
+}

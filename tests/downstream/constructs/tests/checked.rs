@@ -119,3 +119,22 @@ fn an_integer_bounded_on_one_side_takes_any_size() {
         assert!(parse(with("count", invalid.clone())).is_err(), "{invalid}");
     }
 }
+
+#[test]
+fn an_all_of_of_objects_is_one_struct() {
+    let parsed = parse(with("person", json!({"name": "Ann", "age": 30, "x": 1}))).expect("valid");
+    let person = parsed.person.expect("present");
+    assert_eq!((person.name.as_str(), person.age.get()), ("Ann", 30));
+    for invalid in [
+        json!({"name": "Ann"}),
+        json!({"age": 30}),
+        json!("Ann"),
+        json!({"name": 1, "age": 1}),
+    ] {
+        assert!(parse(with("person", invalid.clone())).is_err(), "{invalid}");
+    }
+    // Parts with no `type` constrain objects only: a string passes, as the schema says.
+    assert!(parse(with("loose", json!("text"))).is_ok());
+    assert!(parse(with("loose", json!({"a": "x"}))).is_ok());
+    assert!(parse(with("loose", json!({"b": "x"}))).is_err());
+}
