@@ -60,8 +60,8 @@ pub struct Report {
     pub agreements: usize,
     /// Instances `jsonschema` accepts, among those checked.
     pub accepted: usize,
-    /// Cases refused as their case file expects.
-    pub refused_as_expected: usize,
+    /// Cases refused as their case file expects (or allows), with the error.
+    pub refused_as_expected: Vec<(String, String)>,
     /// Cases the generator refused that were skipped (`allow_refused`), with the error.
     pub refused_skipped: Vec<(String, String)>,
     /// Every disagreement.
@@ -84,6 +84,10 @@ impl Report {
     /// The whole report, for a person.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        for (case, error) in &self.refused_as_expected {
+            let first = error.lines().next().unwrap_or_default();
+            let _ = writeln!(out, "refused (as expected): {case}: {first}");
+        }
         for (case, error) in &self.refused_skipped {
             let first = error.lines().next().unwrap_or_default();
             let _ = writeln!(out, "refused (skipped): {case}: {first}");
@@ -121,7 +125,7 @@ impl Report {
             self.accepted,
             self.agreements,
             self.disagreements.len(),
-            self.refused_as_expected,
+            self.refused_as_expected.len(),
             self.refused_skipped.len(),
             self.failures.len()
         );
@@ -248,7 +252,9 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
                         unplaced.join("; ")
                     ));
                 } else if refused || case.may_refuse || validator.is_err() {
-                    report.refused_as_expected += 1;
+                    report
+                        .refused_as_expected
+                        .push((case.name.clone(), error.to_string()));
                 } else if options.allow_refused {
                     report
                         .refused_skipped
