@@ -28,7 +28,7 @@ fn generated_types_agree_with_jsonschema() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(150);
     cases.extend(differential::case::seeded(SEED, seeds));
-    let report = differential::run_batch(&cases, &Options::from_env());
+    let report = differential::run_batch("test", &cases, &Options::from_env());
     println!("{hand_written} hand-written cases, {seeds} random ones (seed {SEED})");
     println!("{}", report.render());
     assert!(

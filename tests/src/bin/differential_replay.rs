@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         "differential replay of {dir}: {} grammar inputs (at most {max}), {other} text inputs left to the fuzz target",
         cases.len()
     );
-    let report = differential::run_batch(&cases, &Options::from_env());
+    let report = differential::run_batch("replay", &cases, &Options::from_env());
     println!("{}", report.render());
     if report.passed() {
         ExitCode::SUCCESS

@@ -200,8 +200,9 @@ pub fn same_json(expected: &Value, got: &Value) -> bool {
     }
 }
 
-/// Generates, builds and runs a batch, and compares every instance.
-pub fn run_batch(cases: &[Case], options: &Options) -> Report {
+/// Generates, builds and runs a batch, and compares every instance; `label`
+/// names the scratch crate's directory (one per kind of run).
+pub fn run_batch(label: &str, cases: &[Case], options: &Options) -> Report {
     let mut report = Report::default();
     let started = Instant::now();
     let mut prepared = Vec::new();
@@ -276,7 +277,7 @@ pub fn run_batch(cases: &[Case], options: &Options) -> Report {
     if modules.iter().all(Option::is_none) {
         return report;
     }
-    let mut scratch = match Scratch::new(modules.clone()) {
+    let mut scratch = match Scratch::new(label, modules.clone()) {
         Ok(s) => s,
         Err(e) => {
             report

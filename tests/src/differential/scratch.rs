@@ -1,6 +1,6 @@
 //! The scratch crate: the generated code of a batch of cases, compiled once.
 //!
-//! It is written to a fresh directory under the system's temporary directory
+//! It is written to a directory under the system's temporary directory
 //! (outside the workspace, so no workspace setting applies to it), with the
 //! workspace's `Cargo.lock` copied in (the versions the workspace already
 //! built, so `--offline` works) and a target directory shared across runs
@@ -80,6 +80,7 @@ pub fn target_dir() -> PathBuf {
 #[derive(Debug)]
 pub struct Scratch {
     dir: PathBuf,
+    label: String,
     modules: Vec<Option<Module>>,
 }
 
@@ -102,18 +103,26 @@ pub struct ModuleError {
 
 impl Scratch {
     /// Writes the crate: module `i` of `modules` is `case_i` (`None`: no module).
-    pub fn new(modules: Vec<Option<Module>>) -> std::io::Result<Self> {
-        let unique = format!(
-            "aperture-differential-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default()
-        );
-        let dir = std::env::temp_dir().join(unique);
+    ///
+    /// The directory's name is stable for a target directory and a `label`
+    /// (the test, the replay): cargo names the build's artifacts after the
+    /// crate's path, so each run overwrites the previous run's instead of
+    /// adding hundreds of megabytes. Two runs with the same label and target
+    /// directory must not overlap.
+    pub fn new(label: &str, modules: Vec<Option<Module>>) -> std::io::Result<Self> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        target_dir().hash(&mut hasher);
+        let name = format!("aperture-differential-{label}-{:016x}", hasher.finish());
+        let dir = std::env::temp_dir().join(name);
+        // Sources of an earlier run (its modules) must not linger.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src"))?;
-        let scratch = Scratch { dir, modules };
+        let scratch = Scratch {
+            dir,
+            label: label.to_owned(),
+            modules,
+        };
         scratch.write()?;
         Ok(scratch)
     }
@@ -136,9 +145,15 @@ impl Scratch {
             .flatten()
             .map(|m| m.code.as_str())
             .collect();
-        let mut manifest = String::from(
-            "[package]\nname = \"differential-scratch\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\
+        // One package (and binary) name per label: runs of other labels
+        // share the target directory without overwriting each other's binary.
+        let mut manifest = format!(
+            "[package]\nname = \"differential-scratch-{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [lib]\nname = \"differential_scratch\"\n\n",
+            self.label
+        );
+        manifest.push_str(
+            "[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\
              chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n",
         );
         for (name, line) in EXTRA_CRATES {
@@ -276,7 +291,9 @@ impl Scratch {
             serde_json::to_string(instances).map_err(|e| e.to_string())?,
         )
         .map_err(|e| e.to_string())?;
-        let binary = target_dir().join("debug").join("differential-scratch");
+        let binary = target_dir()
+            .join("debug")
+            .join(format!("differential-scratch-{}", self.label));
         let mut child = Command::new(&binary)
             .arg(&input)
             .arg(&output)
