@@ -10,6 +10,7 @@ cargo test --workspace --locked
 
 echo "== cargo test: the code generator's command line"
 cargo test --locked -p aperture-events-codegen --features cli
+bash tests/codegen-support.sh
 
 echo "== the crates as published: package, an out-of-tree consumer, cargo install"
 bash tests/package/run.sh

@@ -51,6 +51,9 @@ pub struct Output {
     /// The Rust type of each file's root schema, in `sources` order (`None`
     /// for a file holding only `$defs`): `Incident`, `Vec<Tag>`, `Option<String>`.
     pub root_types: Vec<Option<String>>,
+    /// The crates the code needs beyond `serde`, `serde_json` and `chrono`
+    /// (`fancy-regex` for a `pattern`...), sorted: see the README for versions.
+    pub crates: Vec<String>,
 }
 
 /// Settings of one generation; see the crate docs for a `build.rs` example.
@@ -299,6 +302,10 @@ impl Config {
         Ok(Output {
             code,
             root_types: emit::root_types(&module, &additions),
+            crates: emit::checks_runtime::crates(&module)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             sources: module.sources,
             warnings,
         })

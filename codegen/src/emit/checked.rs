@@ -6,7 +6,7 @@
 //! own type: `anyOf` of two structs holds when either struct deserializes.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{ToTokens as _, quote};
 use serde_json::Value;
 
 use super::{Ctx, docs, ident};
@@ -124,22 +124,22 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
         }
         Check::Minimum(bound, exclusive) | Check::Maximum(bound, exclusive) => {
             let minimum = matches!(check, Check::Minimum(..));
-            let bound_tokens = number(bound, private);
+            let bound_tokens = num(bound, private);
             let (word, fails) = match (minimum, exclusive) {
-                (true, false) => ("at least", quote!(== Some(std::cmp::Ordering::Less))),
-                (true, true) => ("greater than", quote!(!= Some(std::cmp::Ordering::Greater))),
-                (false, false) => ("at most", quote!(== Some(std::cmp::Ordering::Greater))),
-                (false, true) => ("less than", quote!(!= Some(std::cmp::Ordering::Less))),
+                (true, false) => ("at least", quote!(== std::cmp::Ordering::Less)),
+                (true, true) => ("greater than", quote!(!= std::cmp::Ordering::Greater)),
+                (false, false) => ("at most", quote!(== std::cmp::Ordering::Greater)),
+                (false, true) => ("less than", quote!(!= std::cmp::Ordering::Less)),
             };
             fail_if(
-                quote!(v.as_number().is_some_and(|n| #h number_cmp(n, &#bound_tokens) #fails)),
+                quote!(v.as_number().is_some_and(|n| #h compare(#h Num::of(n), #bound_tokens) #fails)),
                 text(&format!("must be {word} {bound}")),
             )
         }
         Check::MultipleOf(divisor) => {
-            let divisor_tokens = number(divisor, private);
+            let divisor_tokens = super::support::f64_literal(divisor.as_f64().unwrap_or(f64::NAN));
             fail_if(
-                quote!(v.as_number().is_some_and(|n| !#h multiple_of(n, &#divisor_tokens))),
+                quote!(v.as_number().is_some_and(|n| !#h is_multiple_of(n, #divisor_tokens))),
                 text(&format!("must be a multiple of {divisor}")),
             )
         }
@@ -150,14 +150,14 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             };
             let n = Literal::u64_suffixed(*n);
             fail_if(
-                quote!(v.as_str().is_some_and(|s| #h char_len(s) #op #n)),
+                quote!(v.as_str().is_some_and(|s| u64::try_from(#h char_len(s)).unwrap_or(u64::MAX) #op #n)),
                 text(&message),
             )
         }
         Check::Pattern(pattern) => {
-            let p = pattern_static(ctx.module, pattern);
+            let p = pattern_static(ctx.module, pattern, true);
             fail_if(
-                quote!(v.as_str().is_some_and(|s| !#h #p.is_match(s))),
+                quote!(v.as_str().is_some_and(|s| #h #p.is_match(s) != Some(true))),
                 text(&format!("does not match the pattern {pattern:?}")),
             )
         }
@@ -251,12 +251,12 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
         }
         Check::PatternProperties(properties) => {
             let each = properties.iter().map(|(pattern, a)| {
-                let p = pattern_static(ctx.module, pattern);
+                let p = pattern_static(ctx.module, pattern, false);
                 match a {
                     Accept::Always => TokenStream::new(),
                     Accept::Never => {
                         let fails = fail_if(
-                            quote!(#h #p.is_match(k)),
+                            quote!(#h #p.is_match(k) != Some(false)),
                             quote!(format!("property `{k}` is not allowed")),
                         );
                         quote! {
@@ -268,7 +268,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
                     _ => {
                         let rejects = reject(ctx, a, quote!(x), private);
                         let fails = fail_if(
-                            quote!(#h #p.is_match(k) && #rejects),
+                            quote!(#h #p.is_match(k) != Some(false) && #rejects),
                             quote!(format!("invalid property `{k}`")),
                         );
                         quote! {
@@ -286,18 +286,20 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             patterns,
             accept: a,
         } => {
-            let mut listed: Vec<TokenStream> = Vec::new();
+            // Unlisted: named in no `properties`, matched by no pattern (a key
+            // the engine cannot decide counts as unmatched, the stricter reading).
+            let mut unlisted: Vec<TokenStream> = Vec::new();
             if !known.is_empty() {
-                listed.push(quote!(matches!(k.as_str(), #(#known)|*)));
+                unlisted.push(quote!(!matches!(k.as_str(), #(#known)|*)));
             }
             for p in patterns {
-                let p = pattern_static(ctx.module, p);
-                listed.push(quote!(#h #p.is_match(k)));
+                let p = pattern_static(ctx.module, p, false);
+                unlisted.push(quote!(#h #p.is_match(k) != Some(true)));
             }
-            let additional = if listed.is_empty() {
+            let additional = if unlisted.is_empty() {
                 TokenStream::new()
             } else {
-                quote!(!(#(#listed)||*))
+                quote!(#(#unlisted)&&*)
             };
             match a {
                 Accept::Always => TokenStream::new(),
@@ -378,14 +380,14 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             quote! { #(#each)* }
         }
         Check::Const(value) => {
-            let value = json_value(value, private);
+            let value = json_value(value);
             fail_if(
                 quote!(!#h equal(v, &#value)),
                 text("not the value of `const`"),
             )
         }
         Check::Enum(values) => {
-            let values = values.iter().map(|t| json_value(t, private));
+            let values = values.iter().map(|t| json_value(t));
             fail_if(
                 quote!(![#(#values),*].iter().any(|c| #h equal(v, c))),
                 text("not one of the values of `enum`"),
@@ -537,39 +539,37 @@ fn type_name(t: JsonType) -> &'static str {
     }
 }
 
-/// A `serde_json::Number` expression.
-fn number(n: &serde_json::Number, private: bool) -> TokenStream {
+/// A schema bound as the support code's `Num`.
+fn num(n: &serde_json::Number, private: bool) -> TokenStream {
     let h = helpers(private);
-    if let Some(u) = n.as_u64() {
-        let u = Literal::u64_suffixed(u);
-        quote!(serde_json::Number::from(#u))
-    } else if let Some(i) = n.as_i64() {
-        let i = Literal::i64_suffixed(i);
-        quote!(serde_json::Number::from(#i))
-    } else {
-        let f = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
-        quote!(#h float(#f))
-    }
+    let literal = super::support::num_literal(n);
+    quote!(#h #literal)
 }
 
 /// A `serde_json::Value` expression for a JSON text the lowering produced.
-fn json_value(text: &str, private: bool) -> TokenStream {
+fn json_value(text: &str) -> TokenStream {
     let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    value_tokens(&value, private)
+    value_tokens(&value)
 }
 
 /// A `serde_json::Value` expression building `value`.
-fn value_tokens(value: &Value, private: bool) -> TokenStream {
+fn value_tokens(value: &Value) -> TokenStream {
     match value {
         Value::Null => quote!(serde_json::Value::Null),
         Value::Bool(b) => quote!(serde_json::Value::Bool(#b)),
         Value::Number(n) => {
-            let n = number(n, private);
-            quote!(serde_json::Value::Number(#n))
+            let literal = if let Some(u) = n.as_u64() {
+                Literal::u64_suffixed(u).into_token_stream()
+            } else if let Some(i) = n.as_i64() {
+                Literal::i64_suffixed(i).into_token_stream()
+            } else {
+                super::support::f64_literal(n.as_f64().unwrap_or_default())
+            };
+            quote!(serde_json::Value::from(#literal))
         }
         Value::String(s) => quote!(serde_json::Value::String(#s.to_owned())),
         Value::Array(items) => {
-            let items = items.iter().map(|v| value_tokens(v, private));
+            let items = items.iter().map(value_tokens);
             quote!(serde_json::Value::Array(vec![#(#items),*]))
         }
         Value::Object(map) if map.is_empty() => {
@@ -577,7 +577,7 @@ fn value_tokens(value: &Value, private: bool) -> TokenStream {
         }
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
-                let v = value_tokens(v, private);
+                let v = value_tokens(v);
                 quote!((#k.to_owned(), #v))
             });
             quote!(serde_json::Value::Object([#(#entries),*].into_iter().collect()))
@@ -585,9 +585,10 @@ fn value_tokens(value: &Value, private: bool) -> TokenStream {
     }
 }
 
-/// Every distinct pattern of the module's checked values, in order.
-pub(super) fn patterns(module: &Module) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
+/// Every distinct pattern of the module's checks, in order, with whether
+/// it is read as `pattern` (leading lookaheads split) or as a key.
+pub(super) fn patterns(module: &Module) -> Vec<(&str, bool)> {
+    let mut out: Vec<(&str, bool)> = Vec::new();
     for item in &module.items {
         let checks = match item {
             Item::Checked(c) => &c.checks,
@@ -595,14 +596,16 @@ pub(super) fn patterns(module: &Module) -> Vec<&str> {
             _ => continue,
         };
         for check in checks {
-            let found: Vec<&str> = match check {
-                Check::Pattern(p) => vec![p],
+            let found: Vec<(&str, bool)> = match check {
+                Check::Pattern(p) => vec![(p.as_str(), true)],
                 Check::PatternProperties(ps) => ps
                     .iter()
                     .filter(|(_, a)| *a != Accept::Always)
-                    .map(|(p, _)| p.as_str())
+                    .map(|(p, _)| (p.as_str(), false))
                     .collect(),
-                Check::Additional { patterns, .. } => patterns.iter().map(String::as_str).collect(),
+                Check::Additional { patterns, .. } => {
+                    patterns.iter().map(|p| (p.as_str(), false)).collect()
+                }
                 _ => Vec::new(),
             };
             for p in found {
@@ -616,22 +619,25 @@ pub(super) fn patterns(module: &Module) -> Vec<&str> {
 }
 
 /// The name of the static holding a pattern (`PATTERN_0`).
-fn pattern_static(module: &Module, pattern: &str) -> proc_macro2::Ident {
+fn pattern_static(module: &Module, pattern: &str, split: bool) -> proc_macro2::Ident {
     let index = patterns(module)
         .iter()
-        .position(|p| *p == pattern)
+        .position(|p| *p == (pattern, split))
         .unwrap_or_default();
     quote::format_ident!("PATTERN_{}", index)
 }
 
 /// The statics holding every pattern, for `__codegen`.
 pub(super) fn pattern_statics(module: &Module) -> TokenStream {
-    let statics = patterns(module).into_iter().enumerate().map(|(i, p)| {
-        let name = quote::format_ident!("PATTERN_{}", i);
-        quote! {
-            /// A `pattern` of the schemas, compiled on first use.
-            pub(super) static #name: Pattern = Pattern::new(#p);
-        }
-    });
+    let statics = patterns(module)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (p, split))| {
+            let name = quote::format_ident!("PATTERN_{}", i);
+            quote! {
+                /// A pattern of the schemas, compiled on first use.
+                pub(super) static #name: Pattern = Pattern::new(#p, #split);
+            }
+        });
     quote! { #(#statics)* }
 }

@@ -7,9 +7,11 @@
 //! validator then agree by construction.
 //!
 //! # Design
-//! The rule is `chrono::DateTime::parse_from_rfc3339` plus one check chrono
+//! The rule is `chrono::DateTime::parse_from_rfc3339` plus two checks chrono
 //! leaves out: RFC 3339 separates date and time with `T` (or `t`), while
-//! chrono also accepts a space.
+//! chrono also accepts a space; and a leap second (`:60`) may only fall in the
+//! last minute of a UTC day (23:59 once the offset is applied), while chrono
+//! accepts `:60` in any minute.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -51,10 +53,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
 
             /// Like [`parse`](Self::parse), taking the string.
             fn parse_string(text: String) -> Option<Self> {
-                if !has_rfc3339_separator(&text) {
-                    return None;
-                }
-                let value = chrono::DateTime::parse_from_rfc3339(&text).ok()?;
+                let value = parse_rfc3339(&text)?;
                 Some(Self { text, value })
             }
 
@@ -137,13 +136,31 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
 
         /// Whether `text` is a valid `format: date-time` string: RFC 3339, as
         /// `chrono::DateTime::parse_from_rfc3339` reads it, with `T` or `t` (not a
-        /// space) between date and time.
+        /// space) between date and time, and a leap second (`:60`) only at 23:59
+        /// UTC (`1998-12-31T15:59:60-08:00` is one, `1998-12-31T23:58:60Z` is not).
         ///
         /// This is the rule the generated types apply; register it with a JSON
         /// Schema validator (for example `jsonschema`'s `with_format("date-time",
         /// is_valid_date_time)`) to make both agree.
         pub fn is_valid_date_time(text: &str) -> bool {
-            has_rfc3339_separator(text) && chrono::DateTime::parse_from_rfc3339(text).is_ok()
+            parse_rfc3339(text).is_some()
+        }
+
+        /// The value of `text` under the rule of [`is_valid_date_time`].
+        fn parse_rfc3339(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+            if !has_rfc3339_separator(text) {
+                return None;
+            }
+            let value = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+            is_leap_second_placed(&value).then_some(value)
+        }
+
+        /// Whether a leap second (chrono: a nanosecond count past one second)
+        /// falls at 23:59 UTC, as RFC 3339 requires; any other value holds.
+        fn is_leap_second_placed(value: &chrono::DateTime<chrono::FixedOffset>) -> bool {
+            use chrono::Timelike;
+            let utc = value.naive_utc();
+            value.nanosecond() < 1_000_000_000 || (utc.hour() == 23 && utc.minute() == 59)
         }
 
         /// Whether byte 10 (after `YYYY-MM-DD`) is `T` or `t`.

@@ -23,7 +23,7 @@
 //! matchable and `Copy` where they can be (`methods` adds the getters).
 
 mod checked;
-mod checks_runtime;
+pub(crate) mod checks_runtime;
 mod date_time;
 mod docs;
 mod forms;
@@ -31,6 +31,8 @@ mod methods;
 mod numbers;
 mod runtime;
 mod structs;
+// Pasted into generated code by the lowering of issue 12 (not yet wired in).
+mod support;
 mod union;
 mod values;
 
@@ -86,12 +88,20 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
     if module.items.iter().any(|i| matches!(i, Item::Integer(_))) {
         public.extend(numbers::out_of_range(&ctx));
     }
+    let crates = checks_runtime::crates(module);
+    let needs = (!crates.is_empty()).then(|| {
+        docs::text(&format!(
+            "Its checks need these crates in `[dependencies]` (versions in the aperture-events-codegen README): {}.",
+            crates.join(", ")
+        ))
+    });
     let mut runtime = runtime::emit(module, ctx.keeps_forms());
     runtime.extend(checks_runtime::emit(module));
     quote! {
         #public
 
         /// Support code of the generated (de)serializers: builders and visitors. Not part of the API.
+        #needs
         mod __codegen {
             #runtime
             #private
