@@ -5,8 +5,10 @@
 //! workspace's `Cargo.lock` copied in (the versions the workspace already
 //! built, so `--offline` works) and a target directory shared across runs
 //! under the workspace's `target/differential`, so its dependencies are built
-//! once per machine. Extra crates the generated code names (`fancy_regex::`,
-//! `email_address::`, ...) are added only when some case mentions them.
+//! once per machine. The crates the generator says a case's code needs
+//! (`Output::crates`: `fancy-regex`, `email_address`...) are added when some
+//! case needs them; `serde_json` reads numbers as `jsonschema` does
+//! (`float_roundtrip`).
 //!
 //! The crate is a library (a public module per case, so nothing generated is
 //! dead code) and a binary that reads `[[case, text], ...]` and writes one
@@ -27,6 +29,8 @@ pub struct Module {
     pub code: String,
     /// The Rust type instances deserialize into, as written inside the module.
     pub root_type: String,
+    /// The crates it needs beyond serde, serde_json and chrono (`Output::crates`).
+    pub crates: Vec<String>,
 }
 
 /// What the generated type made of one instance.
@@ -40,29 +44,6 @@ pub enum Answer {
     Unserializable(String),
     /// The generated code panicked.
     Panicked(String),
-}
-
-/// Crates the generated code may name beyond serde, serde_json and chrono
-/// (the codegen README lists them): the path prefix and the dependency line.
-const EXTRA_CRATES: &[(&str, &str)] = &[
-    ("fancy_regex", "fancy-regex = \"*\""),
-    ("regex", "regex = \"*\""),
-    ("email_address", "email_address = \"*\""),
-    ("fluent_uri", "fluent-uri = \"*\""),
-    ("uuid", "uuid = \"*\""),
-    ("base64", "base64 = \"*\""),
-    ("percent_encoding", "percent-encoding = \"*\""),
-];
-
-/// Whether `code` names the crate `name` as a path (`name::`, not `x_name::`).
-fn mentions(code: &str, name: &str) -> bool {
-    let needle = format!("{name}::");
-    code.match_indices(&needle).any(|(at, _)| {
-        !code[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-    })
 }
 
 /// The directory the scratch crates build into: `target/differential` of the
@@ -139,11 +120,11 @@ impl Scratch {
     }
 
     fn write(&self) -> std::io::Result<()> {
-        let all_code: String = self
+        let crates: std::collections::BTreeSet<&str> = self
             .modules
             .iter()
             .flatten()
-            .map(|m| m.code.as_str())
+            .flat_map(|m| m.crates.iter().map(String::as_str))
             .collect();
         // One package (and binary) name per label: runs of other labels
         // share the target directory without overwriting each other's binary.
@@ -153,14 +134,13 @@ impl Scratch {
             self.label
         );
         manifest.push_str(
-            "[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\
+            "[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = { version = \"1\", features = [\"float_roundtrip\"] }\n\
              chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n",
         );
-        for (name, line) in EXTRA_CRATES {
-            if mentions(&all_code, name) {
-                manifest.push_str(line);
-                manifest.push('\n');
-            }
+        // The crates the generator says the code needs, at the versions the
+        // workspace's lock file holds (the validator's, via `jsonschema`).
+        for name in crates {
+            let _ = writeln!(manifest, "{name} = \"*\"");
         }
         // No debug info, no incremental cache: the crate is built once.
         manifest.push_str("\n[profile.dev]\ndebug = 0\nincremental = false\n\n[workspace]\n");
