@@ -406,3 +406,35 @@ pub fn run_batch(label: &str, cases: &[Case], options: &Options) -> Report {
     }
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same_json;
+    use serde_json::{Value, json};
+
+    fn parse(text: &str) -> Value {
+        serde_json::from_str(text).expect("JSON")
+    }
+
+    #[test]
+    fn a_zero_fraction_may_come_back_as_the_integer_and_nothing_else_changes() {
+        assert!(same_json(&parse("1.0"), &json!(1)));
+        assert!(same_json(&parse("-0"), &json!(0)));
+        assert!(same_json(
+            &parse("[2.0,{\"a\":-3.0}]"),
+            &json!([2, {"a": -3}])
+        ));
+        assert!(same_json(
+            &json!({"a": 1, "b": 2}),
+            &parse("{\"b\":2,\"a\":1}")
+        ));
+        // An integer written back as a float, another value, a lost or extra member: different.
+        assert!(!same_json(&json!(1), &parse("1.0")));
+        assert!(!same_json(&parse("1.5"), &json!(1)));
+        assert!(!same_json(&parse("2.0"), &json!(1)));
+        assert!(!same_json(&json!({"a": 1}), &json!({"a": 1, "b": null})));
+        assert!(!same_json(&json!([1, 2]), &json!([1])));
+        assert!(!same_json(&json!("1"), &json!(1)));
+        assert!(!same_json(&json!(null), &json!({})));
+    }
+}

@@ -395,3 +395,24 @@ fn attribute(stderr: &str, kind: &str) -> Vec<ModuleError> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::attribute;
+
+    #[test]
+    fn compiler_lines_are_attributed_to_their_case() {
+        let stderr = "   Compiling differential-scratch-test v0.0.0\n\
+            src/case_3.rs:12:5: error[E0072]: recursive type `Root` has infinite size\n\
+            src/case_3.rs:40:1: error: bare CR not allowed in doc-comment\n\
+            src/case_12.rs:7:9: warning: function `field` is never used\n\
+            src/lib.rs:1:1: error: something in the dispatch\n";
+        let errors = attribute(stderr, ": error");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].index, 3);
+        assert_eq!(errors[0].message.lines().count(), 2);
+        let warnings = attribute(stderr, ": warning");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].index, 12);
+    }
+}
