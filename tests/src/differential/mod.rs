@@ -14,7 +14,8 @@
 //!   (roots that are not objects are wrapped in one, until the generator
 //!   names each file's root type).
 //! - [`scratch`]: the scratch crate, its build and its run.
-//! - [`compare`]: the oracle, the comparison, the report.
+//! - [`compare`]: the oracle and the comparison.
+//! - [`report`]: what a batch found, for a person.
 //!
 //! Used by `tests/tests/differential.rs` (the hand-written corpus and seeded
 //! random schemas) and by the `differential-replay` binary (the fuzz corpus of
@@ -22,6 +23,7 @@
 
 pub mod case;
 pub mod compare;
+pub mod report;
 pub mod scratch;
 
 pub use case::{Case, Prepared};
