@@ -93,6 +93,9 @@ fn instance(schema: &Value, root: &Value, source: &mut Source<'_>, depth: usize)
         return pool(source);
     };
     if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+        if target == "#" {
+            return instance(root, root, source, depth - 1);
+        }
         let name = target.trim_start_matches("#/$defs/");
         return match root.get("$defs").and_then(|d| d.get(name)) {
             Some(target) => instance(target, root, source, depth - 1),

@@ -118,6 +118,7 @@ mod tests {
             "maxProperties",
             "dependentRequired",
             "\"$ref\"",
+            "\"$ref\":\"#\"",
             "\"format\"",
             "\"null\"",
         ] {

@@ -282,6 +282,10 @@ impl Builder<'_, '_> {
     }
 
     fn reference(&mut self, depth: usize) -> Value {
+        if self.source.one_in(6) {
+            // Recursion through the root (an object, so the cycle ends in an optional field).
+            return json!({ "$ref": "#" });
+        }
         let name = format!("d{}", self.defs.len());
         // A placeholder first, so a definition may refer to itself.
         self.defs.insert(name.clone(), json!(true));
