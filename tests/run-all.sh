@@ -28,3 +28,5 @@ if [ -f tests/fuzz/run.sh ]; then
   echo "== fuzzing, bounded"
   bash tests/fuzz/run.sh
 fi
+
+bash tests/differential/replay.sh

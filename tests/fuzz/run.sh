@@ -92,6 +92,13 @@ for name in common activity_monitoring incident remediation policy_violation adm
   i=$((i + 1))
 done
 { printf '\007'; cat schema/incident.schema.json; } > "$corpus/codegen_schema/seed-7-alone"
+# Grammar mode (first byte 16 or more): the bytes after it are choices that
+# derive a schema and instances (aperture-events-schema-grammar); any bytes do.
+i=16
+for file in schema/*.schema.json; do
+  { printf "\\$(printf '%03o' "$i")"; tail -c 512 "$file"; } > "$corpus/codegen_schema/seed-$i-grammar"
+  i=$((i + 1))
+done
 
 triple=$(rustc -vV | sed -n 's/^host: //p')
 

@@ -7,6 +7,8 @@
 //! library, so the schema tests check the schemas themselves, as other
 //! languages' tools will see them, independently of our own validator.
 
+pub mod differential;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
