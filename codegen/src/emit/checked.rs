@@ -418,11 +418,16 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             if accepts.contains(&Accept::Always) {
                 return TokenStream::new();
             }
-            let tests = accepts
-                .iter()
-                .filter(|a| **a != Accept::Never)
-                .map(|a| accept(ctx, a, quote!(v), private));
-            fail_if(quote!(!(#(#tests)||*)), text("matches no `anyOf` branch"))
+            let branches: Vec<&Accept> = accepts.iter().filter(|a| **a != Accept::Never).collect();
+            let fails = match branches.as_slice() {
+                [] => quote!(true),
+                [one] => reject(ctx, one, quote!(v), private),
+                _ => {
+                    let tests = branches.iter().map(|a| accept(ctx, a, quote!(v), private));
+                    quote!(!(#(#tests)||*))
+                }
+            };
+            fail_if(fails, text("matches no `anyOf` branch"))
         }
         Check::OneOf(accepts) => {
             let tests = accepts

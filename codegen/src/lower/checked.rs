@@ -150,7 +150,10 @@ impl Lowerer<'_> {
             let (ty, nullable) =
                 match self.accept(&items, &format!("{}Item", hint.name), &hint.scope)? {
                     Accept::Type(ty, nullable) => (ty, nullable),
-                    Accept::Always => (TypeRef::Any, false),
+                    // Any JSON item: a checked value, whose reader refuses duplicate keys.
+                    Accept::Always => {
+                        return self.checked_item(location, object, types, one, lifted, hint);
+                    }
                     Accept::Never => {
                         return self.checked_item(location, object, types, one, lifted, hint);
                     }

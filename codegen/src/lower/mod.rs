@@ -215,6 +215,7 @@ impl<'a> Lowerer<'a> {
                     scope: String::new(),
                 };
                 self.roots[root.doc] = self.schema_type(root, &hint);
+                self.any_root(root, &hint);
                 return;
             }
             _ => {
@@ -244,13 +245,37 @@ impl<'a> Lowerer<'a> {
                 scope: String::new(),
             };
             self.roots[root.doc] = self.schema_type(root, &hint);
+            self.any_root(root, &hint);
         } else {
             self.check_keywords(root, object);
             // A file of annotations alone is the schema `{}`: any JSON value.
             if !object.contains_key("$defs") {
                 self.roots[root.doc] = Some((TypeRef::Any, false));
+                let hint = Hint {
+                    name: self.stem(root),
+                    scope: String::new(),
+                };
+                self.any_root(root, &hint);
             }
         }
+    }
+
+    /// A root accepting any JSON value gets a type of its own (a checked
+    /// value with no check): `serde_json::Value` itself would keep the last
+    /// of duplicate keys, which the validator refuses.
+    fn any_root(&mut self, root: &Location, hint: &Hint) {
+        if self.roots[root.doc] != Some((TypeRef::Any, false)) {
+            return;
+        }
+        let name = self.named(root, hint, |this, name| {
+            Some(Item::Checked(crate::ir::Checked {
+                name: name.to_owned(),
+                docs: this.docs(root),
+                inner: TypeRef::Any,
+                checks: Vec::new(),
+            }))
+        });
+        self.roots[root.doc] = name.map(|n| (TypeRef::Named(n), false));
     }
 
     /// Every `$defs` entry of a root, in file order.

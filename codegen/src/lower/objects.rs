@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
-use crate::ir::{CommonField, ConstField, Field, Item, Struct, Union, UnionVariant, Unknown};
+use crate::ir::{
+    CommonField, ConstField, Field, Item, Struct, TypeRef, Union, UnionVariant, Unknown,
+};
 use crate::load::Location;
 use crate::names::{snake_case, variant_names};
 use crate::ordered::escape_token;
@@ -99,7 +101,10 @@ impl<'a> Lowerer<'a> {
                     scope: name.to_owned(),
                 };
                 let (ty, nullable) = self.schema_type(&extra, &hint)?;
-                extras_type = Some((ty, nullable));
+                // `{}` keeps any JSON value: the untyped map (which refuses duplicate keys).
+                if ty != TypeRef::Any || nullable {
+                    extras_type = Some((ty, nullable));
+                }
                 Unknown::Keep
             }
         };

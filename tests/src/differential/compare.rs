@@ -37,6 +37,57 @@ impl Options {
     }
 }
 
+/// Walks a JSON text, failing on the first object holding a key twice.
+struct UniqueKeys;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(UniqueKeys)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate key `{key}`"
+                )));
+            }
+            map.next_value_seed(UniqueKeys)?;
+        }
+        Ok(())
+    }
+}
+
 /// A compiled `jsonschema` validator for a case's own schema.
 fn oracle(schema: &Value) -> Result<jsonschema::Validator, String> {
     jsonschema::options()
@@ -47,7 +98,18 @@ fn oracle(schema: &Value) -> Result<jsonschema::Validator, String> {
 }
 
 /// `jsonschema`'s verdict on one instance text: `Ok(value)` when accepted.
+/// A text with a duplicate key is rejected before it reaches `jsonschema`
+/// (whose `serde_json::Value` keeps the last one silently): the validator
+/// refuses duplicates (`duplicate-key`), and so do the generated types.
 fn judge(validator: &jsonschema::Validator, text: &str) -> Result<Value, String> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    if let Err(e) = serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut reader) {
+        if e.to_string().starts_with("duplicate key") {
+            return Err(format!(
+                "rejects: {e} (the validator refuses duplicate keys)"
+            ));
+        }
+    }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| format!("rejects: serde_json cannot read it ({e})"))?;
     let first = validator.iter_errors(&value).next().map(|error| {
