@@ -117,6 +117,7 @@ impl Part {
         match self {
             Self::Format(format) => format.crates(),
             Self::Pattern => &["jsonschema-regex", "fancy-regex", "regex"],
+            Self::MultipleOf => &["zmij"],
             _ => &[],
         }
     }
@@ -131,6 +132,7 @@ impl Part {
             "decimal_is_multiple_of",
             "is_multiple_of_fraction",
             "decimal_parts",
+            "parse_exponent",
             "divides_exactly",
             "fraction_divides",
             "fraction_parts",

@@ -161,24 +161,59 @@ fn is_multiple_of_fraction(value: &serde_json::Number, divisor: f64) -> bool {
     divides_exactly(v, divisor).unwrap_or_else(|| fraction_divides(v, divisor))
 }
 
-/// A finite `f64` as the shortest decimal it prints as: `mantissa / 10^decimals`.
+/// A finite `f64` as the decimal jsonschema prints it with (the `zmij`
+/// crate): `mantissa / 10^decimals`. Where two shortest spellings exist
+/// (`1825744593194433.2` and `…33`), the printer's choice decides, so it is
+/// the same printer.
 fn decimal_parts(value: f64) -> Option<(i128, i32)> {
-    let text = format!("{value:e}");
-    let (digits, exponent) = text.split_once('e')?;
-    let exponent: i32 = exponent.parse().ok()?;
-    let negative = digits.starts_with('-');
-    let (whole, fraction) = digits
-        .trim_start_matches('-')
-        .split_once('.')
-        .unwrap_or((digits.trim_start_matches('-'), ""));
-    let mut mantissa: i128 = 0;
-    for byte in whole.bytes().chain(fraction.bytes()) {
-        mantissa = mantissa
-            .checked_mul(10)?
-            .checked_add(i128::from(byte - b'0'))?;
+    if !value.is_finite() {
+        return None;
     }
-    let decimals = i32::try_from(fraction.len()).ok()? - exponent;
-    Some((if negative { -mantissa } else { mantissa }, decimals))
+    let mut buffer = zmij::Buffer::new();
+    let mut mantissa: i128 = 0;
+    let mut decimals = 0;
+    let mut exponent = 0;
+    let mut negative = false;
+    let mut fractional = false;
+    let mut bytes = buffer.format_finite(value).bytes();
+    for byte in &mut bytes {
+        match byte {
+            b'-' => negative = true,
+            b'.' => fractional = true,
+            b'e' => {
+                exponent = parse_exponent(&mut bytes)?;
+                break;
+            }
+            _ => {
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(i128::from(byte.checked_sub(b'0')?))?;
+                decimals += i32::from(fractional);
+            }
+        }
+    }
+    Some((
+        if negative { -mantissa } else { mantissa },
+        decimals - exponent,
+    ))
+}
+
+/// The signed exponent left in `bytes` after an `e`.
+fn parse_exponent(bytes: &mut impl Iterator<Item = u8>) -> Option<i32> {
+    let mut exponent = 0_i32;
+    let mut negative = false;
+    for byte in bytes {
+        match byte {
+            b'+' => {}
+            b'-' => negative = true,
+            _ => {
+                exponent = exponent
+                    .checked_mul(10)?
+                    .checked_add(i32::from(byte.checked_sub(b'0')?))?;
+            }
+        }
+    }
+    Some(if negative { -exponent } else { exponent })
 }
 
 /// Whether `value / multiple` is whole in decimal reading; `None` past `i128`.

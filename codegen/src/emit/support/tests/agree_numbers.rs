@@ -139,6 +139,19 @@ fn multiple_of_on_every_pair() {
 }
 
 #[test]
+fn a_divisor_with_two_shortest_spellings_reads_as_jsonschemas_printer_writes_it() {
+    // Found by the proptest below: `1825744593194433.2` and `…33` both print
+    // the divisor shortest; jsonschema's printer picks `.2`, and 25 times it is the value.
+    for (divisor, value) in [
+        ("1825744593194433.2", "45643614829860830"),
+        ("1825744593194433.2", "4.564361482986083e16"),
+        ("1825744593194433.2", "45643614829860832.5"),
+    ] {
+        agree_multiple(&parse(divisor), &parse(value));
+    }
+}
+
+#[test]
 fn equality_and_uniqueness_of_numbers_and_structures() {
     let mut values: Vec<Value> = NUMBERS.iter().map(|t| Value::Number(parse(t))).collect();
     values.extend([

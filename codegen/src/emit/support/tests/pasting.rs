@@ -134,6 +134,7 @@ fn formats_by_name_and_their_crates() {
         ["jsonschema-regex", "fancy-regex", "regex"]
     );
     assert!(Part::Compare.crates().is_empty());
+    assert_eq!(Part::MultipleOf.crates(), ["zmij"]);
 }
 
 /// A call of the part's entry points, from the module holding `__codegen`.
@@ -186,7 +187,7 @@ fn pasted_parts_pass_clippy_in_a_crate() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let manifest = "[package]\nname = \"pasted\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n\
         serde_json = \"1\"\nemail_address = \"0.2.9\"\nunicode-general-category = \"1.1\"\nfluent-uri = \"0.4.1\"\n\
-        jsonschema-regex = \"0.61.2\"\nfancy-regex = \"0.20.2\"\nregex = \"1.11.1\"\n\n[workspace]\n";
+        jsonschema-regex = \"0.61.2\"\nfancy-regex = \"0.20.2\"\nregex = \"1.11.1\"\nzmij = \"1.0.21\"\n\n[workspace]\n";
     std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("write");
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock"))
         .expect("copy the lock file");
