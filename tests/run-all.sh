@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Property tests draw the same cases on every run of this script, so a red
+# run is reproducible and a green one stays green; run `cargo test` without
+# it to explore new cases (a failure there is kept in proptest-regressions/).
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261127}"
+
 echo "== cargo test --workspace"
 cargo test --workspace --locked
 
