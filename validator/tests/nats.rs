@@ -15,16 +15,34 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A one-node JetStream server on a free loopback port, killed on drop.
-struct Server(Child, u16);
-
-impl Server {
-    fn start(dir: &Path) -> Server {
+/// A port free on loopback now, and never handed out before in this test
+/// process: the two tests run in parallel, and the OS may give a
+/// just-released port again, so both servers would race for it (one exits,
+/// and its test talks to the other's server until that one is killed).
+fn free_port() -> u16 {
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    loop {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
+        let mut given = GIVEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if given.insert(port) {
+            return port;
+        }
+    }
+}
+
+/// A one-node JetStream server on a free loopback port, killed on drop.
+struct Server(Child, u16);
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let port = free_port();
         let child = Command::new("nats-server")
             .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
             .arg(dir.join("store"))
