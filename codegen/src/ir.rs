@@ -81,6 +81,16 @@ impl Item {
             Item::Checked(c) => &c.name,
         }
     }
+
+    /// The checks the item's generated code makes on JSON (checked values,
+    /// and structs with keywords their fields do not check); none for others.
+    pub fn checks(&self) -> &[Check] {
+        match self {
+            Item::Checked(c) => &c.checks,
+            Item::Struct(s) => &s.checks,
+            _ => &[],
+        }
+    }
 }
 
 /// The Rust type of a field.

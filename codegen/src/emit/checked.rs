@@ -10,7 +10,7 @@ use quote::{ToTokens as _, quote};
 use serde_json::Value;
 
 use super::{Ctx, docs, ident};
-use crate::ir::{Accept, Check, Checked, Item, JsonType, Module, TypeRef};
+use crate::ir::{Accept, Check, Checked, JsonType, Module, TypeRef};
 
 /// The newtype and its impls (public); checked values need no private support of their own.
 pub(super) fn emit(ctx: &Ctx<'_>, c: &Checked) -> (TokenStream, TokenStream) {
@@ -617,12 +617,7 @@ fn value_tokens(value: &Value) -> TokenStream {
 pub(super) fn patterns(module: &Module) -> Vec<(&str, bool)> {
     let mut out: Vec<(&str, bool)> = Vec::new();
     for item in &module.items {
-        let checks = match item {
-            Item::Checked(c) => &c.checks,
-            Item::Struct(s) => &s.checks,
-            _ => continue,
-        };
-        for check in checks {
+        for check in item.checks() {
             let found: Vec<(&str, bool)> = match check {
                 Check::Pattern(p) => vec![(p.as_str(), true)],
                 Check::PatternProperties(ps) => ps

@@ -13,12 +13,7 @@ pub(super) fn emit(module: &Module) -> TokenStream {
     let mut parts = Vec::new();
     let mut integer = false;
     for item in &module.items {
-        let checks = match item {
-            Item::Checked(c) => &c.checks,
-            Item::Struct(s) => &s.checks,
-            _ => continue,
-        };
-        for check in checks {
+        for check in item.checks() {
             integer |= matches!(check, Check::Types(t) if t.contains(&JsonType::Integer));
             for part in parts_of(check) {
                 if !parts.contains(&part) {
@@ -46,11 +41,7 @@ pub(crate) fn crates(module: &Module) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = module
         .items
         .iter()
-        .flat_map(|item| match item {
-            Item::Checked(c) => c.checks.as_slice(),
-            Item::Struct(s) => s.checks.as_slice(),
-            _ => &[],
-        })
+        .flat_map(Item::checks)
         .flat_map(parts_of)
         .flat_map(|part| part.crates().iter().copied())
         .collect();
