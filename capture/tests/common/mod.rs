@@ -130,6 +130,16 @@ pub fn lines(path: &Path) -> Vec<Vec<u8>> {
     split_lines(&bytes)
 }
 
+/// The whole lines of a journal whose writer was killed (`SIGKILL`) and not
+/// yet restarted. The kill can land inside a write, so the file may end in an
+/// incomplete line; the next open moves that tail to `<journal>.incomplete`
+/// (see `journal` in the crate docs), so it is left out here too.
+pub fn whole_lines(path: &Path) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    split_lines(&bytes[..whole])
+}
+
 pub fn split_lines(bytes: &[u8]) -> Vec<Vec<u8>> {
     if bytes.is_empty() {
         return Vec::new();
