@@ -444,7 +444,12 @@ impl Check {
         let never = |a: &Accept| *a == Accept::Never;
         match self {
             Check::AllOf(accepts) => accepts.iter().any(never),
-            Check::AnyOf(accepts) | Check::OneOf(accepts) => accepts.iter().all(never),
+            Check::AnyOf(accepts) => accepts.iter().all(never),
+            // Two `true` branches always both match.
+            Check::OneOf(accepts) => {
+                accepts.iter().all(never)
+                    || accepts.iter().filter(|a| **a == Accept::Always).count() > 1
+            }
             Check::Not(a) => *a == Accept::Always,
             _ => false,
         }
@@ -463,6 +468,11 @@ impl Check {
             }
             Check::PrefixItems(accepts) | Check::AllOf(accepts) => accepts.iter().all(always),
             Check::AnyOf(accepts) => accepts.iter().any(always),
+            // One `true` branch, and every other `false`.
+            Check::OneOf(accepts) => {
+                accepts.iter().filter(|a| always(a)).count() == 1
+                    && accepts.iter().all(|a| always(a) || *a == Accept::Never)
+            }
             Check::Not(a) => *a == Accept::Never,
             Check::Required(names) => names.is_empty(),
             Check::DependentRequired(pairs) => pairs.iter().all(|(_, names)| names.is_empty()),
