@@ -110,6 +110,20 @@ pub enum TypeRef {
     Named(String),
     /// `Vec<T>` of an array's `items` (`Vec<Option<T>>` when they may be `null`).
     List(Box<TypeRef>, bool),
+    /// A tuple `(A, B, ...)` of a fixed-length array (`prefixItems` with
+    /// `items: false` and a `minItems` covering the prefix).
+    Tuple(Vec<Element>),
+}
+
+/// One element of a [`TypeRef::Tuple`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// The element's type.
+    pub ty: TypeRef,
+    /// `Option<T>`: the element may be `null`.
+    pub nullable: bool,
+    /// `Box<T>`: the element closes a cycle of types held by value.
+    pub boxed: bool,
 }
 
 /// Inclusive `minimum` / `maximum`.

@@ -19,7 +19,8 @@ fn arrays_plain_constrained_and_tuples() {
             "plain": {"type": "array", "items": {"type": "string"}},
             "nullable_items": {"type": "array", "items": {"type": ["integer", "null"]}},
             "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 3, "uniqueItems": true},
-            "pair": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}], "items": false}
+            "pair": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}], "items": false},
+            "point": {"type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}, {"type": ["string", "null"]}], "items": false, "minItems": 3}
         }
     }"#
     ));
@@ -122,6 +123,20 @@ fn recursion_through_box_and_vec() {
         },
         "$defs": {
             "link": {"type": ["object", "null"], "properties": {"next": {"$ref": "#/$defs/link"}}}
+        }
+    }"##
+    ));
+}
+
+#[test]
+fn a_tuple_holding_a_struct_holding_the_tuple_boxes_the_cycle() {
+    insta::assert_snapshot!(generate(
+        r##"{
+        "title": "Pair", "type": "array",
+        "prefixItems": [{"type": "string"}, {"$ref": "#/$defs/link"}],
+        "items": false, "minItems": 2,
+        "$defs": {
+            "link": {"type": "object", "properties": {"next": {"$ref": "#"}}, "additionalProperties": false}
         }
     }"##
     ));

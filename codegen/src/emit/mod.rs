@@ -193,6 +193,19 @@ impl Ctx<'_> {
                     quote!(Vec<#item>)
                 }
             }
+            TypeRef::Tuple(elements) => {
+                let elements = elements.iter().map(|e| {
+                    let mut ty = self.type_ref(&e.ty, private);
+                    if e.boxed {
+                        ty = quote!(Box<#ty>);
+                    }
+                    if e.nullable {
+                        ty = quote!(Option<#ty>);
+                    }
+                    ty
+                });
+                quote!((#(#elements,)*))
+            }
         }
     }
 

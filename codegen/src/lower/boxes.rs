@@ -1,23 +1,37 @@
-//! Recursive schemas: a struct that contains itself by value has no size, so
-//! the fields closing such a cycle are held in a `Box`.
+//! Recursive schemas: a struct (or a tuple) that contains itself by value has
+//! no size, so the fields (and tuple elements) closing such a cycle are held
+//! in a `Box`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{Item, TypeRef};
 
-/// Marks `boxed` every struct field whose type contains the struct by value.
+/// Marks `boxed` every struct field whose type contains the struct by value,
+/// and every tuple element whose type contains the tuple's checked value.
 pub(super) fn box_recursive_fields(items: &mut [Item]) {
     let edges: BTreeMap<String, Vec<String>> = items
         .iter()
         .map(|item| (item.name().to_owned(), by_value(item)))
         .collect();
     for item in items.iter_mut() {
-        if let Item::Struct(s) = item {
-            for field in &mut s.fields {
-                if let TypeRef::Named(target) = &field.ty {
-                    field.boxed = reaches(&edges, target, &s.name);
+        match item {
+            Item::Struct(s) => {
+                for field in &mut s.fields {
+                    if let TypeRef::Named(target) = &field.ty {
+                        field.boxed = reaches(&edges, target, &s.name);
+                    }
                 }
             }
+            Item::Checked(c) => {
+                if let TypeRef::Tuple(elements) = &mut c.inner {
+                    for element in elements {
+                        if let TypeRef::Named(target) = &element.ty {
+                            element.boxed = reaches(&edges, target, &c.name);
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
     // A union's accessor hands out `&T`: a boxed field no longer shares a type.
@@ -59,6 +73,13 @@ fn by_value(item: &Item) -> Vec<String> {
         Item::Union(u) => u.variants.iter().map(|v| v.ty.clone()).collect(),
         Item::Checked(c) => match &c.inner {
             TypeRef::Named(n) => vec![n.clone()],
+            TypeRef::Tuple(elements) => elements
+                .iter()
+                .filter_map(|e| match &e.ty {
+                    TypeRef::Named(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
             _ => Vec::new(),
         },
         _ => Vec::new(),

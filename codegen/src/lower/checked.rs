@@ -14,7 +14,7 @@
 use serde_json::{Map, Number, Value};
 
 use super::{Hint, Lowerer};
-use crate::ir::{Accept, Check, Checked, Item, JsonType, TypeRef};
+use crate::ir::{Accept, Check, Checked, Element, Item, JsonType, TypeRef};
 use crate::load::Location;
 use crate::ordered::escape_token;
 
@@ -405,8 +405,9 @@ impl Lowerer<'_> {
             })
     }
 
-    /// `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`; a plain
-    /// `items` becomes the `Vec` the value is held as.
+    /// `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`. A
+    /// plain `items` becomes the `Vec` the value is held as, and a fixed
+    /// length array the tuple it is held as (see [`tuple`]).
     fn array_checks(
         &mut self,
         location: &Location,
@@ -416,11 +417,10 @@ impl Lowerer<'_> {
         checks: &mut Vec<Check>,
         ok: &mut bool,
     ) {
-        let mut prefix = 0;
+        let mut prefix = None;
         if let Some(items) = object.get("prefixItems") {
             match items.as_array() {
                 Some(items) => {
-                    prefix = items.len();
                     let mut accepts = Vec::new();
                     for index in 0..items.len() {
                         let child = child(location, &format!("prefixItems/{index}"));
@@ -429,7 +429,7 @@ impl Lowerer<'_> {
                             None => *ok = false,
                         }
                     }
-                    checks.push(Check::PrefixItems(accepts));
+                    prefix = Some(accepts);
                 }
                 None => {
                     self.error(
@@ -441,17 +441,31 @@ impl Lowerer<'_> {
                 }
             }
         }
-        if object.contains_key("items") {
-            let child = child(location, "items");
-            match (self.accept(&child, &format!("{name}Item"), name), inner) {
-                (Some(Accept::Type(ty, nullable)), Some(inner)) if prefix == 0 => {
-                    *inner = TypeRef::List(Box::new(ty), nullable);
-                }
-                (Some(accept), _) => checks.push(Check::Items(prefix, accept)),
-                (None, _) => *ok = false,
+        let after = prefix.as_ref().map_or(0, Vec::len);
+        let rest = if object.contains_key("items") {
+            let accept = self.accept(&child(location, "items"), &format!("{name}Item"), name);
+            *ok &= accept.is_some();
+            accept
+        } else {
+            None
+        };
+        let min_items = self.count(location, object, "minItems", ok);
+        match (inner, prefix, rest) {
+            (Some(inner), None, Some(Accept::Type(ty, nullable))) => {
+                *inner = TypeRef::List(Box::new(ty), nullable);
             }
+            (inner, Some(prefix), rest) => {
+                let fixed = rest == Some(Accept::Never) && min_items >= Some(prefix.len() as u64);
+                match (inner, tuple(&prefix)) {
+                    // Converting into the tuple checks each element.
+                    (Some(inner), Some(elements)) if fixed => *inner = TypeRef::Tuple(elements),
+                    _ => checks.push(Check::PrefixItems(prefix)),
+                }
+                checks.extend(rest.map(|rest| Check::Items(after, rest)));
+            }
+            (_, None, rest) => checks.extend(rest.map(|rest| Check::Items(after, rest))),
         }
-        if let Some(n) = self.count(location, object, "minItems", ok) {
+        if let Some(n) = min_items {
             checks.push(Check::MinItems(n));
         }
         if let Some(n) = self.count(location, object, "maxItems", ok) {
@@ -769,4 +783,33 @@ fn child(location: &Location, key: &str) -> Location {
         doc: location.doc,
         pointer: format!("{}/{key}", location.pointer),
     }
+}
+
+/// The most elements a tuple has: std implements `Debug`, `Clone`, `Eq`
+/// and `Hash` for tuples up to 12 elements.
+const TUPLE_MAX: usize = 12;
+
+/// The elements of the tuple a fixed-length array is held as, when it fits
+/// one: 1 to [`TUPLE_MAX`] elements, each a type (`true` is any JSON value; a
+/// `false` element leaves no valid array of that length, so no tuple).
+fn tuple(prefix: &[Accept]) -> Option<Vec<Element>> {
+    if prefix.is_empty() || prefix.len() > TUPLE_MAX {
+        return None;
+    }
+    prefix
+        .iter()
+        .map(|accept| match accept {
+            Accept::Type(ty, nullable) => Some(Element {
+                ty: ty.clone(),
+                nullable: *nullable,
+                boxed: false,
+            }),
+            Accept::Always => Some(Element {
+                ty: TypeRef::Any,
+                nullable: false,
+                boxed: false,
+            }),
+            Accept::Never => None,
+        })
+        .collect()
 }
