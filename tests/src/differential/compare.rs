@@ -89,7 +89,7 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeys {
 }
 
 /// A compiled `jsonschema` validator for a case's own schema.
-fn oracle(schema: &Value) -> Result<jsonschema::Validator, String> {
+pub(crate) fn oracle(schema: &Value) -> Result<jsonschema::Validator, String> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)

@@ -16,6 +16,7 @@
 //! - [`scratch`]: the scratch crate, its build and its run.
 //! - [`compare`]: the oracle and the comparison.
 //! - [`report`]: what a batch found, for a person.
+//! - [`suite`]: the official JSON Schema Test Suite as cases.
 //!
 //! Used by `tests/tests/differential.rs` (the hand-written corpus and seeded
 //! random schemas) and by the `differential-replay` binary (the fuzz corpus of
@@ -25,6 +26,7 @@ pub mod case;
 pub mod compare;
 pub mod report;
 pub mod scratch;
+pub mod suite;
 
 pub use case::{Case, Prepared};
 pub use compare::{Disagreement, Report, run_batch};

@@ -1,0 +1,245 @@
+//! The official JSON Schema Test Suite as differential cases.
+//!
+//! `tests/differential/suite/` holds, unchanged, the draft 2020-12 files of
+//! <https://github.com/json-schema-org/JSON-Schema-Test-Suite> (MIT; its
+//! `LICENSE` and `SOURCE.md` beside them) for the keywords the generator
+//! speaks, and for those it refuses. Each test group (`description`,
+//! `schema`, `tests: [{data, valid}]`) becomes one [`Case`]: its schema at the
+//! root and its tests' data as instances. The corpus is written by people who
+//! did not write this generator, so it reaches the corners our own cases miss.
+//!
+//! The oracle stays `jsonschema`; the suite's own `valid` is kept beside each
+//! instance, and [`disagreements_with_suite`] lists where `jsonschema` itself
+//! departs from it (the generator follows the validator, which uses
+//! `jsonschema`).
+//!
+//! A group may be refused only when its schema uses something the generator
+//! refuses by design ([`refused_by_design`], the codegen README's list): every
+//! other group must generate, compile and agree.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::case::Case;
+
+/// The keywords the generator refuses (codegen README, "Refused").
+pub const REFUSED_KEYWORDS: &[&str] = &[
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$anchor",
+    "$vocabulary",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "minContains",
+    "maxContains",
+    "dependentSchemas",
+    "dependencies",
+    "additionalItems",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+];
+
+/// The formats the generator enforces; any other is refused.
+pub const FORMATS: &[&str] = &[
+    "date",
+    "time",
+    "date-time",
+    "email",
+    "uuid",
+    "ipv4",
+    "ipv6",
+    "uri",
+];
+
+/// Keywords whose value maps names to subschemas: the names are not keywords.
+const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions"];
+
+/// Keywords whose value is data, not a schema: nothing inside is a keyword.
+const DATA: &[&str] = &[
+    "const",
+    "enum",
+    "default",
+    "examples",
+    "required",
+    "dependentRequired",
+];
+
+#[derive(Debug, Deserialize)]
+struct Group {
+    description: String,
+    schema: Value,
+    tests: Vec<Test>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Test {
+    data: Value,
+    valid: bool,
+}
+
+/// A group of the suite as a case, with the suite's verdict per instance.
+#[derive(Debug, Clone)]
+pub struct SuiteCase {
+    /// The case (`suite/<file>/<group number> <description>`).
+    pub case: Case,
+    /// The suite's `valid`, one per instance of `case.instances`.
+    pub valid: Vec<bool>,
+}
+
+/// Every `*.json` file under `dir` (recursively, sorted), each a list of groups.
+/// Panics on a malformed file.
+pub fn load(dir: &Path) -> Vec<SuiteCase> {
+    let mut files = Vec::new();
+    collect(dir, &mut files);
+    files.sort();
+    let mut cases = Vec::new();
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        // Read as values first: a stored file repeats a `description` key.
+        let groups: Vec<Value> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let groups = groups.into_iter().map(|group| {
+            serde_json::from_value::<Group>(group)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+        });
+        let stem = file
+            .strip_prefix(dir)
+            .expect("under dir")
+            .with_extension("")
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (n, group) in groups.enumerate() {
+            let mut case = Case::new(
+                format!("suite/{stem}/{n} {}", group.description),
+                group.schema,
+                Vec::new(),
+            );
+            case.may_refuse = refused_by_design(&case.schema).is_some();
+            let (instances, valid) = group.tests.into_iter().map(|t| (t.data, t.valid)).unzip();
+            case.instances = instances;
+            cases.push(SuiteCase { case, valid });
+        }
+    }
+    cases
+}
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            collect(&path, files);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+}
+
+/// What in `schema` the generator refuses by design, if anything: a refused
+/// keyword, `$id` or `$schema` below the root, a format it does not enforce,
+/// or a `$ref` that is not local (`#...`), which would need a base URI or a
+/// fetch.
+pub fn refused_by_design(schema: &Value) -> Option<String> {
+    refused_in(schema, true)
+}
+
+fn refused_in(schema: &Value, root: bool) -> Option<String> {
+    let Value::Object(map) = schema else {
+        return None;
+    };
+    for (key, value) in map {
+        let below_root = !root && (key == "$id" || key == "$schema");
+        if REFUSED_KEYWORDS.contains(&key.as_str()) || below_root {
+            return Some(key.clone());
+        }
+        match (key.as_str(), value) {
+            ("format", Value::String(f)) if !FORMATS.contains(&f.as_str()) => {
+                return Some(format!("format {f}"));
+            }
+            ("$ref", Value::String(r)) if !r.starts_with('#') => {
+                return Some(format!("$ref {r}"));
+            }
+            (k, _) if DATA.contains(&k) => {}
+            (k, Value::Object(names)) if SCHEMA_MAPS.contains(&k) => {
+                if let Some(found) = names.values().find_map(|s| refused_in(s, false)) {
+                    return Some(found);
+                }
+            }
+            (_, Value::Array(items)) => {
+                if let Some(found) = items.iter().find_map(|s| refused_in(s, false)) {
+                    return Some(found);
+                }
+            }
+            (_, value @ Value::Object(_)) => {
+                if let Some(found) = refused_in(value, false) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where `jsonschema` (the oracle) departs from the suite's `valid`:
+/// `(case, instance, suite's verdict)`.
+pub fn disagreements_with_suite(cases: &[SuiteCase]) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for suite in cases {
+        let Ok(validator) = super::compare::oracle(&suite.case.schema) else {
+            continue;
+        };
+        for (data, &valid) in suite.case.instances.iter().zip(&suite.valid) {
+            if validator.is_valid(data) != valid {
+                out.push((suite.case.name.clone(), data.to_string(), valid));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::refused_by_design;
+
+    #[test]
+    fn refused_keywords_are_found_in_schema_places_only() {
+        assert_eq!(
+            refused_by_design(&json!({"items": {"contains": {}}})).as_deref(),
+            Some("contains")
+        );
+        assert_eq!(
+            refused_by_design(&json!({"allOf": [{"format": "hostname"}]})).as_deref(),
+            Some("format hostname")
+        );
+        assert_eq!(
+            refused_by_design(&json!({"$ref": "http://localhost:1234/x"})).as_deref(),
+            Some("$ref http://localhost:1234/x")
+        );
+        // A property named like a keyword, and data that looks like one, are neither.
+        assert_eq!(
+            refused_by_design(&json!({"properties": {"if": {}}, "const": {"if": 1}})),
+            None
+        );
+        assert_eq!(
+            refused_by_design(
+                &json!({"$id": "https://x/", "format": "email", "$ref": "#/$defs/a"})
+            ),
+            None
+        );
+        assert_eq!(
+            refused_by_design(&json!({"$defs": {"a": {"$id": "https://x/a"}}})).as_deref(),
+            Some("$id")
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! The code generator on the official JSON Schema Test Suite (draft 2020-12,
+//! `tests/differential/suite/`), against `jsonschema`: every group whose
+//! schema uses only what the generator speaks must generate, compile
+//! clippy-clean, and agree with `jsonschema` on every test's data (and round
+//! trip it). Groups using what the generator refuses by design may be refused,
+//! with a pointer; when they generate anyway, they must agree all the same.
+//!
+//! Prints the counts: groups, generated, refused, instances, agreements, and
+//! where `jsonschema` itself departs from the suite's `valid`.
+
+use aperture_events_tests::differential::{self, compare::Options, suite};
+
+#[test]
+#[allow(clippy::print_stdout, reason = "the counts are the test's figures")]
+fn generated_types_agree_with_jsonschema_on_the_official_suite() {
+    let dir = aperture_events_tests::repo_root().join("tests/differential/suite/draft2020-12");
+    let suite_cases = suite::load(&dir);
+    let by_design = suite_cases.iter().filter(|s| s.case.may_refuse).count();
+    let oracle_departures = suite::disagreements_with_suite(&suite_cases);
+    let cases: Vec<_> = suite_cases.into_iter().map(|s| s.case).collect();
+    let report = differential::run_batch("suite", &cases, &Options::from_env());
+    println!("{}", report.render());
+    for (case, instance, valid) in &oracle_departures {
+        println!("jsonschema departs from the suite: {case}: {instance} (suite: valid={valid})");
+    }
+    println!(
+        "suite: {} groups, {} using what the generator refuses by design, {} generated, {} refused; \
+         jsonschema departs from the suite on {} instances",
+        cases.len(),
+        by_design,
+        report.schemas,
+        report.refused_as_expected.len(),
+        oracle_departures.len()
+    );
+    assert!(
+        report.passed(),
+        "{} disagreements, {} failures (listed above)",
+        report.disagreements.len(),
+        report.failures.len()
+    );
+}
