@@ -250,7 +250,10 @@ impl Lowerer<'_> {
         }
         if let Some(pattern) = object.get("pattern") {
             match pattern.as_str() {
-                Some(p) => checks.push(Check::Pattern(p.to_owned())),
+                Some(p) if self.regex(location, Some("pattern"), p) => {
+                    checks.push(Check::Pattern(p.to_owned()));
+                }
+                Some(_) => ok = false,
                 None => {
                     self.error(location, Some("pattern"), "`pattern` must be a string");
                     ok = false;
@@ -485,6 +488,25 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Whether `pattern` (at `location`, under `keyword`) is a regular
+    /// expression the validator compiles; reports it when not. The validator translates an ECMA-262
+    /// pattern to Rust syntax first (`jsonschema-regex`) and refuses the
+    /// schema when that fails, so the same translation decides here.
+    fn regex(&mut self, location: &Location, keyword: Option<&str>, pattern: &str) -> bool {
+        if jsonschema_regex::to_rust_regex(pattern).is_ok() {
+            return true;
+        }
+        self.error(
+            location,
+            keyword,
+            format!(
+                "{} is not a regular expression the validator accepts (ECMA-262, as `jsonschema` reads it)",
+                Value::from(pattern)
+            ),
+        );
+        false
+    }
+
     /// The object keywords, checked on the JSON object.
     fn object_checks(
         &mut self,
@@ -531,6 +553,7 @@ impl Lowerer<'_> {
                         location,
                         &format!("patternProperties/{}", escape_token(&key)),
                     );
+                    *ok &= self.regex(&child, None, &key);
                     match self.accept(&child, &format!("{name}Matching"), name) {
                         Some(a) => accepts.push((key.clone(), a)),
                         None => *ok = false,
