@@ -489,9 +489,11 @@ impl Lowerer<'_> {
     }
 
     /// Whether `pattern` (at `location`, under `keyword`) is a regular
-    /// expression the validator compiles; reports it when not. The validator translates an ECMA-262
-    /// pattern to Rust syntax first (`jsonschema-regex`) and refuses the
-    /// schema when that fails, so the same translation decides here.
+    /// expression the validator compiles; reports it when not. The validator
+    /// translates an ECMA-262 pattern to Rust syntax first (`jsonschema-regex`)
+    /// and refuses the schema when that fails, so the same translation
+    /// decides here (feature `patterns`).
+    #[cfg(feature = "patterns")]
     fn regex(&mut self, location: &Location, keyword: Option<&str>, pattern: &str) -> bool {
         if jsonschema_regex::to_rust_regex(pattern).is_ok() {
             return true;
@@ -505,6 +507,13 @@ impl Lowerer<'_> {
             ),
         );
         false
+    }
+
+    /// Without the feature `patterns`, no regex crate is compiled and every
+    /// pattern is taken; one the validator cannot compile matches no string.
+    #[cfg(not(feature = "patterns"))]
+    fn regex(&mut self, _: &Location, _: Option<&str>, _: &str) -> bool {
+        true
     }
 
     /// The object keywords, checked on the JSON object.
