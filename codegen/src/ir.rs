@@ -106,6 +106,10 @@ pub enum TypeRef {
     Any,
     /// A `format: date-time` string.
     DateTime,
+    /// `std::net::Ipv4Addr` of a `format: ipv4` string: the validator
+    /// decides the format with `Ipv4Addr`'s own parser, which takes only
+    /// the canonical spelling, so the address writes back the same text.
+    Ipv4Addr,
     /// A generated item, by name.
     Named(String),
     /// `Vec<T>` of an array's `items` (`Vec<Option<T>>` when they may be `null`).

@@ -177,6 +177,7 @@ impl Ctx<'_> {
             TypeRef::Bool => quote!(bool),
             TypeRef::Number(_) => quote!(serde_json::Number),
             TypeRef::Any => quote!(serde_json::Value),
+            TypeRef::Ipv4Addr => quote!(std::net::Ipv4Addr),
             TypeRef::DateTime => {
                 let name = ident(&self.module.date_time_name);
                 quote!(#prefix #name)
@@ -241,7 +242,7 @@ impl Ctx<'_> {
     /// Whether values of this type are `Copy` (getters hand them out by value).
     fn is_copy(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::Bool => true,
+            TypeRef::Bool | TypeRef::Ipv4Addr => true,
             TypeRef::Named(name) => self
                 .item(name)
                 .is_some_and(|i| matches!(i, Item::Integer(_) | Item::ClosedEnum(_))),

@@ -262,7 +262,12 @@ impl Lowerer<'_> {
         }
         if let Some(format) = object.get("format") {
             match format.as_str() {
-                Some(f) if FORMATS.contains(&f) => checks.push(Check::Format(f.to_owned())),
+                Some(f) if FORMATS.contains(&f) => {
+                    if f == "ipv4" && inner == TypeRef::String {
+                        inner = TypeRef::Ipv4Addr;
+                    }
+                    checks.push(Check::Format(f.to_owned()));
+                }
                 _ => {
                     self.error(
                         location,

@@ -31,6 +31,14 @@ fn an_event_with_every_construct_round_trips() {
     let child = parsed.child.as_deref().expect("a child");
     assert_eq!(child.tags.get()[0].get(), "b");
     assert_eq!(parsed.map.as_ref().map(|m| m.extras.len()), Some(1));
+    // `format: ipv4` is std's address; a fixed-length array is a tuple.
+    assert_eq!(
+        parsed.ip.as_ref().map(|ip| *ip.get()),
+        Some(std::net::Ipv4Addr::new(10, 0, 0, 1))
+    );
+    let (name, count) = parsed.pair.as_ref().expect("a pair").get();
+    assert_eq!(name, "a");
+    assert_eq!(count.get().as_u64(), Some(1));
 }
 
 #[test]
@@ -58,6 +66,7 @@ fn each_constraint_is_enforced() {
         with("dict", json!({"y": "1"})),
         with("dict", json!({})),
         with("pair", json!(["a", 1, 2])),
+        with("pair", json!(["a"])),
         with("refd", json!("abcde")),
         with("node", json!({"next": {"value": "x"}})),
     ];
