@@ -39,6 +39,34 @@ fn edited_types_know_the_extra_field_and_value() {
 }
 
 #[test]
+fn a_fixed_pair_is_a_checked_tuple() {
+    let mut sent = event();
+    sent["escalated_to"] = json!(["soc-2", "10.1.2.3"]);
+    let parsed: LogEvent = serde_json::from_value(sent.clone()).expect("accepted");
+    let LogEvent::Incident(incident) = &parsed else {
+        panic!("an incident: {parsed:?}")
+    };
+    let (team, address) = incident.escalated_to.as_ref().expect("escalated").get();
+    assert_eq!(team.get(), "soc-2");
+    assert_eq!(*address.get(), std::net::Ipv4Addr::new(10, 1, 2, 3));
+    assert_eq!(serde_json::to_value(&parsed).expect("serialize"), sent);
+    for wrong in [
+        json!(["", "10.1.2.3"]),
+        json!(["soc-2", "10.1.2"]),
+        json!(["soc-2", "010.1.2.3"]),
+        json!(["soc-2"]),
+        json!(["soc-2", "10.1.2.3", "x"]),
+    ] {
+        let mut event = event();
+        event["escalated_to"] = wrong.clone();
+        assert!(
+            serde_json::from_value::<LogEvent>(event).is_err(),
+            "accepted {wrong}"
+        );
+    }
+}
+
+#[test]
 fn the_extra_field_is_typed_in_the_edited_types() {
     let mut wrong = event();
     wrong["ticket_id"] = json!(42);

@@ -29,6 +29,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if back["ticket_id"] != sent["ticket_id"] || back["item_verdict"] != sent["item_verdict"] {
         return Err(format!("round trip: {back}").into());
     }
-    println!("consumer ok: ticket_id and grayware typed from the edited schema");
+    // A checked construct from the edited schema: a fixed pair is a tuple,
+    // its address std's type, and a wrong pair is refused.
+    let escalated = line.replace("\"T-42\"", "\"T-42\", \"escalated_to\": [\"soc-2\", \"10.1.2.3\"]");
+    let LogEvent::Incident(incident) = serde_json::from_str::<LogEvent>(&escalated)? else {
+        return Err("not an incident".into());
+    };
+    let (team, address) = incident.escalated_to.as_ref().ok_or("no escalated_to")?.get();
+    if team.get() != "soc-2" || *address.get() != std::net::Ipv4Addr::new(10, 1, 2, 3) {
+        return Err(format!("escalated_to: {:?}", incident.escalated_to).into());
+    }
+    if serde_json::from_str::<LogEvent>(&escalated.replace("10.1.2.3", "10.1.2")).is_ok() {
+        return Err("an address with three parts was accepted".into());
+    }
+    println!("consumer ok: ticket_id, grayware and the escalation pair typed from the edited schema");
     Ok(())
 }
