@@ -294,7 +294,8 @@ impl Config {
             errors.finish(())?;
         }
         let additions = self.additions(&module)?;
-        let tokens = emit::module(&module, &additions);
+        let (tokens, left_out) = emit::module(&module, &additions);
+        warnings.extend(left_out);
         let regenerate = self.regenerate_command.as_deref().unwrap_or(
             "cargo build (a build script runs aperture-events-codegen; edit the schemas, never this file)",
         );

@@ -265,3 +265,20 @@ fn a_rename_in_a_merged_all_of_is_reported_where_the_property_is() {
     }"##;
     insta::assert_snapshot!(warnings(&[("t.schema.json", schema)]), @r#"t.schema.json:/allOf/1/properties/itemSize: property "itemSize" becomes field `item_size_2`: `item_size` is taken by property "item_size"; choose the name with `x-rust-field-names` on the object schema"#);
 }
+
+#[test]
+fn methods_left_out_for_a_taken_name_are_reported() {
+    // `new` is the constructor; `a_spelling` is both a property's getter and
+    // the spelling getter of `a` (an open set that keeps its spelling).
+    insta::assert_snapshot!(warnings(&[(
+        "t.schema.json",
+        r#"{
+            "title": "T", "type": "object",
+            "properties": {
+                "new": {"type": ["string", "null"]},
+                "a_spelling": {"type": ["string", "null"]},
+                "a": {"type": "string", "x-known-values": ["x"], "x-case-insensitive": true}
+            }
+        }"#
+    )]));
+}

@@ -79,13 +79,31 @@ fn value_ref(f: &Field) -> TokenStream {
 
 /// Getters: one flattening absent and `null` per optional nullable field,
 /// and the received spelling of each open-set field.
+///
+/// A getter whose name another method has is left out, with a warning at the
+/// property (the field itself is still there).
 pub(super) fn getters(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> Vec<TokenStream> {
-    let mut taken = std::collections::BTreeSet::from(["new".to_owned()]);
+    let mut taken =
+        std::collections::BTreeMap::from([("new".to_owned(), "the constructor".to_owned())]);
+    let left_out = |f: &Field, name: &str, by: &str| {
+        ctx.warn(
+            &f.docs.source,
+            format!(
+                "property `{}` gets no method `{name}()`: {by} has that name (the field `{}` itself is there); choose field names with `x-rust-field-names` on the object's schema",
+                f.json_name, f.ident.name
+            ),
+        );
+    };
     let mut out = Vec::new();
     for f in s.fields.iter().filter(|f| !f.required && f.nullable) {
-        if !taken.insert(f.ident.name.clone()) {
+        if let Some(by) = taken.get(&f.ident.name) {
+            left_out(f, &f.ident.name, by);
             continue;
         }
+        taken.insert(
+            f.ident.name.clone(),
+            format!("the getter of property `{}`", f.json_name),
+        );
         let method = field_ident(&f.ident);
         let (ret, mut convert) = ctx.getter(&f.ty);
         if f.boxed {
@@ -111,9 +129,14 @@ pub(super) fn getters(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> Ve
         };
         let slot = proc_macro2::Literal::usize_unsuffixed(slot);
         let name = format!("{}_spelling", f.ident.name);
-        if !taken.insert(name.clone()) {
+        if let Some(by) = taken.get(&name) {
+            left_out(f, &name, by);
             continue;
         }
+        taken.insert(
+            name.clone(),
+            format!("the spelling getter of property `{}`", f.json_name),
+        );
         let method = ident(&name);
         let value = value_ref(f);
         let d = docs::text(&format!(

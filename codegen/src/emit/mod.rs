@@ -36,11 +36,13 @@ mod support;
 mod union;
 mod values;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens as _, format_ident, quote};
 
+use crate::error::Diagnostic;
 use crate::ir::{DateTimeRepr, Item, Module, TypeRef};
 use crate::names;
 
@@ -57,9 +59,14 @@ pub(crate) struct Additions {
     pub attributes_for: BTreeMap<String, Vec<TokenStream>>,
 }
 
-/// Emits the whole module.
-pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
-    let ctx = Ctx { module, additions };
+/// Emits the whole module, and a warning for each convenience method left out
+/// because its name was taken.
+pub(crate) fn module(module: &Module, additions: &Additions) -> (TokenStream, Vec<Diagnostic>) {
+    let ctx = Ctx {
+        module,
+        additions,
+        warnings: RefCell::default(),
+    };
     let mut public = TokenStream::new();
     let mut private = TokenStream::new();
     for item in &module.items {
@@ -97,7 +104,7 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
     });
     let mut runtime = runtime::emit(module, ctx.keeps_forms());
     runtime.extend(checks_runtime::emit(module));
-    quote! {
+    let tokens = quote! {
         #public
 
         /// Support code of the generated (de)serializers: builders and visitors. Not part of the API.
@@ -106,12 +113,17 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> TokenStream {
             #runtime
             #private
         }
-    }
+    };
+    (tokens, ctx.warnings.into_inner())
 }
 
 /// The Rust type of each file's root schema, as text.
 pub(crate) fn root_types(module: &Module, additions: &Additions) -> Vec<Option<String>> {
-    let ctx = Ctx { module, additions };
+    let ctx = Ctx {
+        module,
+        additions,
+        warnings: RefCell::default(),
+    };
     module
         .roots
         .iter()
@@ -129,9 +141,20 @@ pub(crate) fn root_types(module: &Module, additions: &Additions) -> Vec<Option<S
 pub(crate) struct Ctx<'a> {
     module: &'a Module,
     additions: &'a Additions,
+    /// Methods left out because their name was taken (see [`Ctx::warn`]).
+    warnings: RefCell<Vec<Diagnostic>>,
 }
 
 impl Ctx<'_> {
+    /// Records a warning at the schema `source` (`file#pointer`, as in
+    /// [`crate::ir::Docs::source`]).
+    fn warn(&self, source: &str, message: String) {
+        let (file, pointer) = source.split_once('#').unwrap_or((source, ""));
+        self.warnings
+            .borrow_mut()
+            .push(Diagnostic::at(file, pointer, message));
+    }
+
     /// The derive list and attributes of a public type: its own derives, then
     /// the user's (skipping any it already has).
     fn derives(&self, name: &str, own: &[&str]) -> TokenStream {
