@@ -1,7 +1,9 @@
-//! Feature `patterns`: a `pattern` or `patternProperties` key the validator
-//! cannot compile is refused when generating, at its JSON pointer, as
-//! `jsonschema` refuses the schema. (Without the feature the build path has no
-//! regex crate, and such a pattern generates a check no string passes.)
+//! Feature `patterns`: a `pattern` or `patternProperties` key that jsonschema's
+//! ECMA-262 translation rejects is refused when generating, at its JSON
+//! pointer, as `jsonschema` refuses the schema. (Without the feature the build
+//! path has no regex crate, and such a pattern generates a check no string
+//! passes. A pattern with lookaround or backreferences is compiled only at run
+//! time, by fancy-regex, and is not checked here.)
 
 use aperture_events_codegen::{Config, SchemaSource};
 

@@ -44,11 +44,18 @@ pub(super) fn emit(ctx: &Ctx<'_>, c: &Checked) -> (TokenStream, TokenStream) {
                 .map_err(serde::de::Error::custom)
         }
     };
+    // A tuple of a dozen elements, or of a few `Option<Box<T>>`, is the
+    // schema's shape, not a type to factor out.
+    let allow = matches!(c.inner, TypeRef::Tuple(_)).then(|| {
+        quote!(#[allow(clippy::type_complexity, reason = "the tuple of the schema's `prefixItems`")])
+    });
     let public = quote! {
         #doc
         #derives
+        #allow
         pub struct #name(#inner);
 
+        #allow
         impl #name {
             /// The value.
             pub fn get(&self) -> &#inner {

@@ -149,10 +149,14 @@ impl Ctx<'_> {
     /// Records a warning at the schema `source` (`file#pointer`, as in
     /// [`crate::ir::Docs::source`]).
     fn warn(&self, source: &str, message: String) {
-        let (file, pointer) = source.split_once('#').unwrap_or((source, ""));
+        // A pointer holds no `#/` (a `/` in a name is `~1`), a file name may.
+        let (file, pointer) = match source.rsplit_once("#/") {
+            Some((file, rest)) => (file, format!("/{rest}")),
+            None => (source.strip_suffix('#').unwrap_or(source), String::new()),
+        };
         self.warnings
             .borrow_mut()
-            .push(Diagnostic::at(file, pointer, message));
+            .push(Diagnostic::at(file, &pointer, message));
     }
 
     /// The derive list and attributes of a public type: its own derives, then

@@ -89,7 +89,8 @@ impl Lowerer<'_> {
                 v.iter().all(|v| v.is_string() || v.is_null()) && v.iter().any(Value::is_string)
             });
             let string_typed = non_null.iter().all(|t| *t == "string");
-            return !(strings && string_typed);
+            // An enumeration checks no `format`: a value may be listed and malformed.
+            return !(strings && string_typed) || object.contains_key("format");
         }
         let Some(types) = types else {
             return CONSTRAINTS.iter().any(|k| object.contains_key(*k));
@@ -149,6 +150,10 @@ impl Lowerer<'_> {
             let items = child(location, "items");
             let (ty, nullable) =
                 match self.accept(&items, &format!("{}Item", hint.name), &hint.scope)? {
+                    // An item that would lose its spelling in a `Vec`: the JSON is kept.
+                    Accept::Type(ty, _) if self.keeps_spelling(&ty) => {
+                        return self.checked_item(location, object, types, one, lifted, hint);
+                    }
                     Accept::Type(ty, nullable) => (ty, nullable),
                     // Any JSON item: a checked value, whose reader refuses duplicate keys.
                     Accept::Always => {
@@ -459,11 +464,15 @@ impl Lowerer<'_> {
         };
         let min_items = self.count(location, object, "minItems", ok);
         match (inner, prefix, rest) {
-            (Some(inner), None, Some(Accept::Type(ty, nullable))) => {
+            (Some(inner), None, Some(Accept::Type(ty, nullable))) if !self.keeps_spelling(&ty) => {
                 *inner = TypeRef::List(Box::new(ty), nullable);
             }
             (inner, Some(prefix), rest) => {
-                let fixed = rest == Some(Accept::Never) && min_items >= Some(prefix.len() as u64);
+                let fixed = rest == Some(Accept::Never)
+                    && min_items >= Some(prefix.len() as u64)
+                    && !prefix
+                        .iter()
+                        .any(|a| matches!(a, Accept::Type(ty, _) if self.keeps_spelling(ty)));
                 match (inner, tuple(&prefix)) {
                     // Converting into the tuple checks each element.
                     (Some(inner), Some(elements)) if fixed => *inner = TypeRef::Tuple(elements),
@@ -491,6 +500,22 @@ impl Lowerer<'_> {
                 *ok = false;
             }
         }
+    }
+
+    /// Whether values of `ty` keep how they were spelled only in a struct's
+    /// slot: an open set read case-insensitively or with `x-quirk-values`
+    /// spellings writes back its canonical spelling on its own, so a `Vec`,
+    /// a tuple or a typed map of it would not give back what it read.
+    pub(super) fn keeps_spelling(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = ty else {
+            return false;
+        };
+        self.items.iter().any(|(_, item)| match item {
+            Item::OpenEnum(e) if e.name == *name => {
+                e.case_insensitive || e.variants.iter().any(|v| !v.spellings.is_empty())
+            }
+            _ => false,
+        })
     }
 
     /// Whether `pattern` (at `location`, under `keyword`) is a regular

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
 use crate::ir::{
-    CommonField, ConstField, Field, Item, Struct, TypeRef, Union, UnionVariant, Unknown,
+    Accept, Check, CommonField, ConstField, Field, Item, Struct, TypeRef, Union, UnionVariant,
+    Unknown,
 };
 use crate::load::Location;
 use crate::names::{snake_case, variant_names};
@@ -81,7 +82,7 @@ impl<'a> Lowerer<'a> {
             object
         };
         let mut extras_type = None;
-        let checks = self.struct_checks(location, object, name)?;
+        let mut checks = self.struct_checks(location, object, name)?;
         // With `patternProperties`, `additionalProperties` is one of the checks.
         let patterned = object.contains_key("patternProperties");
         // Checks run on the struct's JSON, so it keeps every property.
@@ -101,8 +102,16 @@ impl<'a> Lowerer<'a> {
                     scope: name.to_owned(),
                 };
                 let (ty, nullable) = self.schema_type(&extra, &hint)?;
-                // `{}` keeps any JSON value: the untyped map (which refuses duplicate keys).
-                if ty != TypeRef::Any || nullable {
+                if self.keeps_spelling(&ty) {
+                    // A typed map would write back the canonical spellings:
+                    // the values stay JSON, checked as the builder finishes.
+                    checks.push(Check::Additional {
+                        known: properties.iter().map(|(key, _, _)| key.clone()).collect(),
+                        patterns: Vec::new(),
+                        accept: Accept::Type(ty, nullable),
+                    });
+                } else if ty != TypeRef::Any || nullable {
+                    // `{}` keeps any JSON value: the untyped map (which refuses duplicate keys).
                     extras_type = Some((ty, nullable));
                 }
                 Unknown::Keep
