@@ -148,45 +148,42 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
 /// or a `$ref` that is not local (`#...`), which would need a base URI or a
 /// fetch.
 pub fn refused_by_design(schema: &Value) -> Option<String> {
-    refused_in(schema, true)
+    refusals(schema).into_iter().next()
 }
 
-fn refused_in(schema: &Value, root: bool) -> Option<String> {
+/// Everything in `schema` the generator refuses by design, in schema order
+/// (see [`refused_by_design`]): the generator may name any one of them.
+pub fn refusals(schema: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    refused_in(schema, true, &mut found);
+    found
+}
+
+fn refused_in(schema: &Value, root: bool, found: &mut Vec<String>) {
     let Value::Object(map) = schema else {
-        return None;
+        return;
     };
     for (key, value) in map {
         let below_root = !root && (key == "$id" || key == "$schema");
         if REFUSED_KEYWORDS.contains(&key.as_str()) || below_root {
-            return Some(key.clone());
+            found.push(key.clone());
         }
         match (key.as_str(), value) {
             ("format", Value::String(f)) if !FORMATS.contains(&f.as_str()) => {
-                return Some(format!("format {f}"));
+                found.push(format!("format {f}"));
             }
             ("$ref", Value::String(r)) if !r.starts_with('#') => {
-                return Some(format!("$ref {r}"));
+                found.push(format!("$ref {r}"));
             }
             (k, _) if DATA.contains(&k) => {}
             (k, Value::Object(names)) if SCHEMA_MAPS.contains(&k) => {
-                if let Some(found) = names.values().find_map(|s| refused_in(s, false)) {
-                    return Some(found);
-                }
+                names.values().for_each(|s| refused_in(s, false, found));
             }
-            (_, Value::Array(items)) => {
-                if let Some(found) = items.iter().find_map(|s| refused_in(s, false)) {
-                    return Some(found);
-                }
-            }
-            (_, value @ Value::Object(_)) => {
-                if let Some(found) = refused_in(value, false) {
-                    return Some(found);
-                }
-            }
+            (_, Value::Array(items)) => items.iter().for_each(|s| refused_in(s, false, found)),
+            (_, value @ Value::Object(_)) => refused_in(value, false, found),
             _ => {}
         }
     }
-    None
 }
 
 /// Where `jsonschema` (the oracle) departs from the suite's `valid`:
