@@ -24,8 +24,8 @@ fn generated_types_agree_with_jsonschema_on_the_official_suite() {
     );
     let reasons: std::collections::BTreeMap<String, Vec<String>> = suite_cases
         .iter()
-        .map(|s| (s.case.name.clone(), suite::refusals(&s.case.schema)))
-        .filter(|(_, reasons)| !reasons.is_empty())
+        .filter(|s| !s.refusals.is_empty())
+        .map(|s| (s.case.name.clone(), s.refusals.clone()))
         .collect();
     let by_design = reasons.len();
     let oracle_departures = suite::disagreements_with_suite(&suite_cases);

@@ -468,14 +468,11 @@ impl Lowerer<'_> {
                 *inner = TypeRef::List(Box::new(ty), nullable);
             }
             (inner, Some(prefix), rest) => {
-                let fixed = rest == Some(Accept::Never)
-                    && min_items >= Some(prefix.len() as u64)
-                    && !prefix
-                        .iter()
-                        .any(|a| matches!(a, Accept::Type(ty, _) if self.keeps_spelling(ty)));
-                match (inner, tuple(&prefix)) {
+                let fixed = rest == Some(Accept::Never) && min_items >= Some(prefix.len() as u64);
+                let tuple = if fixed { self.tuple(&prefix) } else { None };
+                match (inner, tuple) {
                     // Converting into the tuple checks each element.
-                    (Some(inner), Some(elements)) if fixed => *inner = TypeRef::Tuple(elements),
+                    (Some(inner), Some(elements)) => *inner = TypeRef::Tuple(elements),
                     _ => checks.push(Check::PrefixItems(prefix)),
                 }
                 checks.extend(rest.map(|rest| Check::Items(after, rest)));
@@ -544,6 +541,34 @@ impl Lowerer<'_> {
     #[cfg(not(feature = "patterns"))]
     fn regex(&mut self, _: &Location, _: Option<&str>, _: &str) -> bool {
         true
+    }
+
+    /// The elements of the tuple a fixed-length array is held as, when it
+    /// fits one: 1 to [`TUPLE_MAX`] elements, each a type (`true` is any JSON
+    /// value). No tuple when an element is `false` (no array of that length
+    /// is valid) or keeps its spelling only in a struct (see
+    /// [`Self::keeps_spelling`]).
+    fn tuple(&self, prefix: &[Accept]) -> Option<Vec<Element>> {
+        if prefix.is_empty() || prefix.len() > TUPLE_MAX {
+            return None;
+        }
+        prefix
+            .iter()
+            .map(|accept| match accept {
+                Accept::Type(ty, _) if self.keeps_spelling(ty) => None,
+                Accept::Type(ty, nullable) => Some(Element {
+                    ty: ty.clone(),
+                    nullable: *nullable,
+                    boxed: false,
+                }),
+                Accept::Always => Some(Element {
+                    ty: TypeRef::Any,
+                    nullable: false,
+                    boxed: false,
+                }),
+                Accept::Never => None,
+            })
+            .collect()
     }
 
     /// The object keywords, checked on the JSON object.
@@ -850,28 +875,3 @@ fn child(location: &Location, key: &str) -> Location {
 /// The most elements a tuple has: std implements `Debug`, `Clone`, `Eq`
 /// and `Hash` for tuples up to 12 elements.
 const TUPLE_MAX: usize = 12;
-
-/// The elements of the tuple a fixed-length array is held as, when it fits
-/// one: 1 to [`TUPLE_MAX`] elements, each a type (`true` is any JSON value; a
-/// `false` element leaves no valid array of that length, so no tuple).
-fn tuple(prefix: &[Accept]) -> Option<Vec<Element>> {
-    if prefix.is_empty() || prefix.len() > TUPLE_MAX {
-        return None;
-    }
-    prefix
-        .iter()
-        .map(|accept| match accept {
-            Accept::Type(ty, nullable) => Some(Element {
-                ty: ty.clone(),
-                nullable: *nullable,
-                boxed: false,
-            }),
-            Accept::Always => Some(Element {
-                ty: TypeRef::Any,
-                nullable: false,
-                boxed: false,
-            }),
-            Accept::Never => None,
-        })
-        .collect()
-}

@@ -14,7 +14,7 @@
 //! `jsonschema`).
 //!
 //! A group may be refused only when its schema uses something the generator
-//! refuses by design ([`refused_by_design`], the codegen README's list): every
+//! refuses by design ([`refusals`], the codegen README's list): every
 //! other group must generate, compile and agree.
 
 use std::path::{Path, PathBuf};
@@ -91,6 +91,9 @@ pub struct SuiteCase {
     pub case: Case,
     /// The suite's `valid`, one per instance of `case.instances`.
     pub valid: Vec<bool>,
+    /// What the schema uses that the generator refuses by design ([`refusals`]):
+    /// the case may be refused for any one of them.
+    pub refusals: Vec<String>,
 }
 
 /// Every `*.json` file under `dir` (recursively, sorted), each a list of groups.
@@ -122,10 +125,15 @@ pub fn load(dir: &Path) -> Vec<SuiteCase> {
                 group.schema,
                 Vec::new(),
             );
-            case.may_refuse = refused_by_design(&case.schema).is_some();
+            let refusals = refusals(&case.schema);
+            case.may_refuse = !refusals.is_empty();
             let (instances, valid) = group.tests.into_iter().map(|t| (t.data, t.valid)).unzip();
             case.instances = instances;
-            cases.push(SuiteCase { case, valid });
+            cases.push(SuiteCase {
+                case,
+                valid,
+                refusals,
+            });
         }
     }
     cases
@@ -143,16 +151,10 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// What in `schema` the generator refuses by design, if anything: a refused
-/// keyword, `$id` or `$schema` below the root, a format it does not enforce,
-/// or a `$ref` that is not local (`#...`), which would need a base URI or a
-/// fetch.
-pub fn refused_by_design(schema: &Value) -> Option<String> {
-    refusals(schema).into_iter().next()
-}
-
-/// Everything in `schema` the generator refuses by design, in schema order
-/// (see [`refused_by_design`]): the generator may name any one of them.
+/// Everything in `schema` the generator refuses by design, in schema order:
+/// a refused keyword, `$id` or `$schema` below the root, a format it does not
+/// enforce, or a `$ref` that is not local (`#...`), which would need a base
+/// URI or a fetch. The generator may name any one of them.
 pub fn refusals(schema: &Value) -> Vec<String> {
     let mut found = Vec::new();
     refused_in(schema, true, &mut found);
@@ -207,7 +209,12 @@ pub fn disagreements_with_suite(cases: &[SuiteCase]) -> Vec<(String, String, boo
 mod tests {
     use serde_json::json;
 
-    use super::refused_by_design;
+    use serde_json::Value;
+
+    /// The first refusal, as the assertions below read it.
+    fn refused_by_design(schema: &Value) -> Option<String> {
+        super::refusals(schema).into_iter().next()
+    }
 
     #[test]
     fn refused_keywords_are_found_in_schema_places_only() {
