@@ -3,7 +3,9 @@
 //!
 //! Exit codes: 0 every journal forwarded to its end (or stopped by a
 //! signal), 1 a journal could not be forwarded (a stream with other
-//! settings, a segment missing), 2 a usage error.
+//! settings, an error no retry can fix, a segment missing) or an event was
+//! set aside (larger than the server takes; the others were forwarded),
+//! 2 a usage error.
 #![allow(clippy::print_stderr)]
 
 use std::path::PathBuf;
@@ -70,7 +72,7 @@ fn main() -> ExitCode {
     };
     let quiet = flags.quiet;
     let say = move |line: &str| {
-        if !quiet || line.contains("warning") {
+        if !quiet || line.contains("warning") || line.contains("error") {
             eprintln!("{line}");
         }
     };
@@ -98,11 +100,20 @@ fn main() -> ExitCode {
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(outcome) => {
+                if outcome.set_aside > 0 {
+                    eprintln!(
+                        "error: {}: {} set aside in {}: larger than the server takes",
+                        job.journal.display(),
+                        events(outcome.set_aside),
+                        forward::rejects::path(&job.journal).display()
+                    );
+                    code = 1;
+                }
                 if !quiet {
                     eprintln!(
-                        "{}: forwarded {} events (capture {}){}",
+                        "{}: forwarded {} (capture {}){}",
                         job.journal.display(),
-                        outcome.forwarded,
+                        events(outcome.forwarded),
                         job.labels.capture,
                         if outcome.behind {
                             "; stopped before the end"
@@ -119,6 +130,11 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+/// `1 event`, `2 events`.
+fn events(n: u64) -> String {
+    format!("{n} event{}", if n == 1 { "" } else { "s" })
 }
 
 fn usage(message: &str) -> ExitCode {

@@ -11,8 +11,10 @@
 mod common;
 mod server;
 
+mod attacks;
 mod cluster;
 mod crash;
+mod flags;
 mod one_node;
 
 use std::collections::HashMap;

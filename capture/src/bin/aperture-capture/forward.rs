@@ -11,6 +11,9 @@ use aperture_events_capture::forward::{Background, ForwardArgs, Outcome};
 
 use crate::flags::{OutTarget, RawFlags};
 
+/// Longest `--forward-drain-secs`.
+const MAX_DRAIN_SECS: u64 = 86_400;
+
 /// The checked `--forward` settings.
 #[derive(Debug)]
 pub struct Forwarding {
@@ -32,6 +35,15 @@ impl Forwarding {
                 message: "forwards a journal: needs a file for --out, not stdout".into(),
             });
         };
+        if raw.forward_drain_secs > MAX_DRAIN_SECS {
+            return Err(ConfigError {
+                flag: "--forward-drain-secs",
+                message: format!(
+                    "must be at most {MAX_DRAIN_SECS} (a day; aperture-forward takes over from there), got {}",
+                    raw.forward_drain_secs
+                ),
+            });
+        }
         raw.forward_args
             .stream_settings()
             .map_err(|message| ConfigError {
