@@ -234,12 +234,22 @@ impl Background {
         let handle = std::thread::Builder::new()
             .name("aperture-forward".into())
             .spawn(move || {
-                runtime.block_on(async {
+                let result = runtime.block_on(async {
                     let mut sink = JetStream::connect(&url, stream)
                         .await
                         .map_err(|e| e.to_string())?;
                     run::forward(&job, &mut sink, &theirs, &*say).await
-                })
+                });
+                // Said at once, not only at exit: the capture goes on (the
+                // journal keeps every event) but nothing is forwarded.
+                if let Err(e) = &result {
+                    say(&format!(
+                        "forward: error: {}: {e}; forwarding stopped (the capture goes on and exits 1; \
+                         aperture-forward goes on from the checkpoint once this is fixed)",
+                        job.journal.display()
+                    ));
+                }
+                result
             })?;
         Ok(Background { control, handle })
     }
