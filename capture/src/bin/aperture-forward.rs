@@ -100,20 +100,15 @@ fn main() -> ExitCode {
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(outcome) => {
-                if outcome.set_aside > 0 {
-                    eprintln!(
-                        "error: {}: {} set aside in {}: larger than the server takes",
-                        job.journal.display(),
-                        events(outcome.set_aside),
-                        forward::rejects::path(&job.journal).display()
-                    );
+                if let Some(e) = outcome.set_aside_error(&job.journal) {
+                    eprintln!("error: {e}");
                     code = 1;
                 }
                 if !quiet {
                     eprintln!(
-                        "{}: forwarded {} (capture {}){}",
+                        "{}: forwarded {} events (capture {}){}",
                         job.journal.display(),
-                        events(outcome.forwarded),
+                        outcome.forwarded,
                         job.labels.capture,
                         if outcome.behind {
                             "; stopped before the end"
@@ -130,11 +125,6 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::from(code)
-}
-
-/// `1 event`, `2 events`.
-fn events(n: u64) -> String {
-    format!("{n} event{}", if n == 1 { "" } else { "s" })
 }
 
 fn usage(message: &str) -> ExitCode {

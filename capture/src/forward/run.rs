@@ -74,6 +74,21 @@ pub struct Outcome {
     pub behind: bool,
 }
 
+impl Outcome {
+    /// The error to report when lines of `journal` were set aside.
+    pub fn set_aside_error(&self, journal: &std::path::Path) -> Option<String> {
+        (self.set_aside > 0).then(|| {
+            format!(
+                "{}: {} event{} set aside in {}: larger than the server takes (the others were forwarded)",
+                journal.display(),
+                self.set_aside,
+                if self.set_aside == 1 { "" } else { "s" },
+                super::rejects::path(journal).display()
+            )
+        })
+    }
+}
+
 /// How [`deliver`] ended.
 enum Delivered {
     Stored,

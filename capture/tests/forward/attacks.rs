@@ -277,3 +277,91 @@ fn permanent_jetstream_errors_stop_at_once_and_name_the_fix() {
         assert_eq!(checkpoint(&journal), None, "{user}");
     }
 }
+
+#[test]
+#[ignore = "needs nats-server: run by tests/nats/run.sh"]
+fn a_permanent_error_beside_a_capture_is_said_and_the_capture_keeps_every_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::single(dir.path());
+    make_stream(&node.url(), "OTHER", "aperture.>");
+    let mock = start(mock_config(), 500);
+    let journal = dir.path().join("events.ndjson");
+    let out = run(capture(&mock, journal.to_str().unwrap()).args([
+        "--until-drained",
+        "--size",
+        "50",
+        "--forward",
+        &node.url(),
+    ]));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("forward: error:")
+            && err.contains("subjects overlap with an existing stream")
+            && err.contains("retrying cannot help")
+            && err.contains("--subject-template")
+            && err.contains("forwarding stopped"),
+        "{err}"
+    );
+    assert!(!err.contains("retrying (for"), "retried: {err}");
+    assert_eq!(lines(&journal), delivered(&mock.log()));
+    assert_eq!(checkpoint(&journal), None);
+}
+
+#[test]
+#[ignore = "needs nats-server: run by tests/nats/run.sh"]
+fn events_over_max_payload_beside_a_capture_are_set_aside_the_rest_forwarded() {
+    use aperture_events_capture::mock::{MockServer, generate};
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::single(dir.path());
+    // Three events over the default max_payload (1 MiB), two of them in a row.
+    let mut events = generate(1, 200);
+    for at in [30, 31, 120] {
+        let pad = "y".repeat(1100 * 1024 + at);
+        events.insert(
+            at,
+            format!("{{\"log_type\":\"incident\",\"big\":{at},\"pad\":\"{pad}\"}}").into_bytes(),
+        );
+    }
+    let mock = MockServer::start(mock_config(), events).expect("mock starts");
+    let journal = dir.path().join("events.ndjson");
+    let out = run(capture(&mock, journal.to_str().unwrap()).args([
+        "--until-drained",
+        "--size",
+        "50",
+        "--forward",
+        &node.url(),
+    ]));
+    let err = stderr(&out);
+    let all = lines(&journal);
+    assert_eq!(all, delivered(&mock.log()));
+    let kept = lines(&dir.path().join("events.ndjson.forward-rejects"));
+    let stored: Vec<Vec<u8>> = read_stream(&node.url(), "APERTURE")
+        .into_iter()
+        .map(|s| s.payload)
+        .collect();
+    assert_eq!((stored.len(), kept.len()), (200, 3));
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "forwarded 200 events; {}: 3 events set aside in",
+            journal.display()
+        )),
+        "{err}"
+    );
+    // Each journal line is in the stream or set aside, once, in order.
+    let mut rest = (stored.iter().peekable(), kept.iter().peekable());
+    for line in &all {
+        if rest.0.peek() == Some(&line) {
+            rest.0.next();
+        } else {
+            assert_eq!(
+                rest.1.next(),
+                Some(line),
+                "a line neither stored nor set aside"
+            );
+            assert!(line.len() > 1 << 20, "a small line set aside");
+        }
+    }
+    assert_eq!((rest.0.next(), rest.1.next()), (None, None));
+}

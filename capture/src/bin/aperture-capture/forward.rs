@@ -68,6 +68,7 @@ impl Forwarding {
         Ok(Running {
             background,
             drain: self.drain,
+            journal: self.journal.clone(),
         })
     }
 }
@@ -77,11 +78,19 @@ impl Forwarding {
 pub struct Running {
     background: Background,
     drain: Duration,
+    journal: PathBuf,
 }
 
 impl Running {
     /// Lets the forwarder catch up (for at most the drain time) and stops it.
+    /// Events set aside (larger than the server takes) are an error, after
+    /// the others were forwarded.
     pub fn finish(self) -> Result<Outcome, String> {
-        self.background.finish(self.drain)
+        let journal = self.journal;
+        let outcome = self.background.finish(self.drain)?;
+        match outcome.set_aside_error(&journal) {
+            Some(e) => Err(format!("forwarded {} events; {e}", outcome.forwarded)),
+            None => Ok(outcome),
+        }
     }
 }
