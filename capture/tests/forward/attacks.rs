@@ -244,6 +244,12 @@ fn permanent_jetstream_errors_stop_at_once_and_name_the_fix() {
             ],
         ),
         (
+            "overlap",
+            None,
+            &["--replicas", "3"],
+            &["10074", "--replicas"],
+        ),
+        (
             "nopub",
             None,
             &[],
@@ -364,4 +370,62 @@ fn events_over_max_payload_beside_a_capture_are_set_aside_the_rest_forwarded() {
         }
     }
     assert_eq!((rest.0.next(), rest.1.next()), (None, None));
+}
+
+#[test]
+#[ignore = "needs nats-server: run by tests/nats/run.sh"]
+fn a_message_of_exactly_max_payload_is_stored_and_one_byte_more_set_aside() {
+    use aperture_events_capture::forward::message::{DEFAULT_SUBJECT, Labels};
+    use aperture_events_capture::forward::segments::Line;
+    const MAX_PAYLOAD: usize = 1 << 20;
+    let labels = Labels {
+        capture: "cap".into(),
+        region: None,
+        template: DEFAULT_SUBJECT.into(),
+    };
+    // The line at `offset` whose message (headers included) is `size` bytes.
+    let line_of = |offset: u64, size: usize| {
+        let size_with = |pad: usize| {
+            let bytes = event(1, pad);
+            let line = Line {
+                offset,
+                end: offset + bytes.len() as u64 + 1,
+                line: 1,
+                bytes,
+            };
+            labels.message(1, &line).size()
+        };
+        let pad = size - (size_with(0));
+        let bytes = event(1, pad);
+        assert_eq!(size_with(pad), size);
+        bytes
+    };
+    let exact = line_of(0, MAX_PAYLOAD);
+    let over = line_of(exact.len() as u64 + 1, MAX_PAYLOAD + 1);
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::single(dir.path());
+    let journal = dir.path().join("events.ndjson");
+    write_journal(&journal, &[&exact, &over]);
+    let out = forward(&node.url(), &journal, &["--capture-id", "cap"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the message is {} bytes (an event of {} bytes and its headers), over the server's max_payload of {MAX_PAYLOAD} bytes",
+            MAX_PAYLOAD + 1,
+            over.len()
+        )),
+        "{err}"
+    );
+    let stored: Vec<Vec<u8>> = read_stream(&node.url(), "APERTURE")
+        .into_iter()
+        .map(|s| s.payload)
+        .collect();
+    assert_eq!(stored, vec![exact]);
+    let mut want = over;
+    want.push(b'\n');
+    assert_eq!(
+        std::fs::read(dir.path().join("events.ndjson.forward-rejects")).unwrap(),
+        want
+    );
 }
