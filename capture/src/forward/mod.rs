@@ -45,6 +45,9 @@ pub use sink::{JetStream, Sink, SinkError, StreamSettings};
 /// memory together, with their acknowledgements.
 pub const MAX_BATCH: u64 = 10_000;
 
+/// Most replicas of a stream (`--replicas`): JetStream's own limit.
+pub const MAX_REPLICAS: u64 = 5;
+
 /// Longest `--max-age` and `--dedup-window`, in days (about 100 years: the
 /// stream keeps durations in nanoseconds, up to about 292 years).
 pub const MAX_DAYS: u64 = 36_500;
@@ -60,7 +63,7 @@ pub struct ForwardArgs {
     pub stream: String,
     /// Replicas of the stream, when it is created (1 to 5).
     #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=5))]
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_REPLICAS))]
     pub replicas: usize,
     /// The stream drops messages older than this (e.g. 7d, 12h; at most 36500d).
     #[arg(long, value_name = "AGE", default_value = "7d", value_parser = parse_duration)]
@@ -158,8 +161,8 @@ impl ForwardArgs {
     pub fn stream_settings(&self) -> Result<StreamSettings, String> {
         message::check_template(&self.subject_template)
             .map_err(|e| format!("--subject-template: {e}"))?;
-        if !(1..=5).contains(&self.replicas) {
-            return Err("--replicas: must be 1 to 5".into());
+        if !(1..=MAX_REPLICAS).contains(&(self.replicas as u64)) {
+            return Err(format!("--replicas: must be 1 to {MAX_REPLICAS}"));
         }
         if self.dedup_window < MIN_DEDUP_WINDOW {
             return Err(format!(

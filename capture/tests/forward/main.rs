@@ -2,7 +2,8 @@
 //! from the mock with faults, through SIGKILLs of the forwarder and the
 //! capture, through node and leader failures of a 3-node cluster, and with
 //! JetStream down at the start; hostile journals, checkpoints and servers
-//! (`attacks`: an event over `max_payload`, errors no retry fixes).
+//! (`attacks`, `oversized`: events over `max_payload`, `permanent`: errors
+//! no retry fixes).
 //!
 //! These tests need `nats-server` on the PATH: `tests/nats/run.sh` installs
 //! it and runs them (`cargo test -p aperture-events-capture --test forward -- --ignored`).
@@ -19,6 +20,8 @@ mod cluster;
 mod crash;
 mod flags;
 mod one_node;
+mod oversized;
+mod permanent;
 
 use std::collections::HashMap;
 use std::path::Path;
