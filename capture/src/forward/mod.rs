@@ -22,7 +22,8 @@
 //! batch in flight, and the stream drops those re-publishes as duplicates
 //! as long as they arrive within its de-duplication window. The window must
 //! therefore cover the retry horizon (`--dedup-window`); the stream is
-//! checked for it.
+//! checked for it. A line larger than the server takes is the exception:
+//! never published, it is set aside ([`rejects`]) and reported.
 
 pub mod checkpoint;
 pub mod lag;
