@@ -65,6 +65,17 @@ pub fn create_new(path: &Path, mode: FileMode) -> io::Result<File> {
 /// Opens `path` for reading and appending, creating it with exactly `mode`
 /// if it does not exist; returns whether it was created.
 pub fn open_append(path: &Path, mode: FileMode) -> io::Result<(File, bool)> {
+    open_append_with(path, mode, false)
+}
+
+/// As [`open_append`], but a symlink at `path` is refused (`O_NOFOLLOW`):
+/// for files beside the journal whose name anyone who can write to the
+/// directory could plant a symlink at.
+pub fn open_append_nofollow(path: &Path, mode: FileMode) -> io::Result<(File, bool)> {
+    open_append_with(path, mode, true)
+}
+
+fn open_append_with(path: &Path, mode: FileMode, nofollow: bool) -> io::Result<(File, bool)> {
     let mut options = OpenOptions::new();
     options.read(true).append(true).create_new(true);
     match with_mode(&mut options, mode.file()).open(path) {
@@ -73,8 +84,18 @@ pub fn open_append(path: &Path, mode: FileMode) -> io::Result<(File, bool)> {
             Ok((file, true))
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let file = OpenOptions::new().read(true).append(true).open(path)?;
-            Ok((file, false))
+            let mut options = OpenOptions::new();
+            options.read(true).append(true);
+            #[cfg(unix)]
+            if nofollow {
+                std::os::unix::fs::OpenOptionsExt::custom_flags(
+                    &mut options,
+                    rustix::fs::OFlags::NOFOLLOW.bits() as i32,
+                );
+            }
+            #[cfg(not(unix))]
+            let _ = nofollow;
+            Ok((options.open(path)?, false))
         }
         Err(e) => Err(e),
     }

@@ -3,7 +3,9 @@
 //!
 //! Exit codes: 0 every journal forwarded to its end (or stopped by a
 //! signal), 1 a journal could not be forwarded (a stream with other
-//! settings, a segment missing), 2 a usage error.
+//! settings, an error no retry can fix, a segment missing) or an event was
+//! set aside (larger than the server takes; the others were forwarded),
+//! 2 a usage error.
 #![allow(clippy::print_stderr)]
 
 use std::path::PathBuf;
@@ -70,7 +72,7 @@ fn main() -> ExitCode {
     };
     let quiet = flags.quiet;
     let say = move |line: &str| {
-        if !quiet || line.contains("warning") {
+        if !quiet || line.contains("warning") || line.contains("error") {
             eprintln!("{line}");
         }
     };
@@ -98,6 +100,10 @@ fn main() -> ExitCode {
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(outcome) => {
+                if let Some(e) = outcome.set_aside_error(&job.journal) {
+                    eprintln!("error: {e}");
+                    code = 1;
+                }
                 if !quiet {
                     eprintln!(
                         "{}: forwarded {} events (capture {}){}",

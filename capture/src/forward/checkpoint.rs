@@ -2,7 +2,8 @@
 //!
 //! The checkpoint `<journal>.forwarded` says (segment, byte offset, line):
 //! every line before it has been acknowledged by the stream. It is written
-//! only after the acknowledgement, to a temporary file that is synced and
+//! only after the acknowledgement, to a private (`0600`) temporary file of
+//! a fresh name (never a planted symlink) that is synced and
 //! renamed over the old one, and the directory is synced: after a crash it
 //! holds the old or the new position, never a torn one, and never a
 //! position past an unacknowledged line.
@@ -18,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::journal::side_path;
+use crate::journal::{side_path, sync_parent};
+use crate::private::{self, FileMode};
 
 /// The first line not yet acknowledged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,19 +62,34 @@ impl Checkpoint {
 }
 
 /// Writes `bytes` to `path` through a synced temporary file and a rename.
+///
+/// The temporary file has a fresh random name beside `path` and is created
+/// with [`private::create_new`] (`O_CREAT|O_EXCL`, mode `0600`): a symlink
+/// or a file planted at any name is never followed nor overwritten (the
+/// create fails and another name is drawn), and the rename replaces a
+/// symlink at `path` itself, not its target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = side_path(path, "tmp");
-    {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+    let (tmp, mut file) = create_temporary(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
-    std::fs::rename(&tmp, path)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    File::open(dir)?.sync_all()
+    sync_parent(path)
+}
+
+/// A new private file `<path>.<random>.tmp`.
+fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
+    let mut tries = 0;
+    loop {
+        let tmp = side_path(path, &format!("{:016x}.tmp", fastrand::u64(..)));
+        match private::create_new(&tmp, FileMode::default()) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 16 => tries += 1,
+            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", tmp.display()))),
+        }
+    }
 }
 
 /// Whether `id` can be a capture id: 1 to 64 of `A-Z a-z 0-9 _ -` (a
@@ -183,5 +200,66 @@ mod tests {
             capture_id(&other, Some("eu-tenant_1")).unwrap(),
             "eu-tenant_1"
         );
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::symlink_metadata(path)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_planted_at_the_temporary_name_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("events.ndjson");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep me").unwrap();
+        for suffix in ["forwarded.tmp", "capture-id.tmp"] {
+            std::os::unix::fs::symlink(&victim, side_path(&journal, suffix)).unwrap();
+        }
+        let cp = Checkpoint {
+            segment: 1,
+            offset: 0,
+            line: 0,
+        };
+        cp.save(&journal).unwrap();
+        capture_id(&journal, None).unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+        assert_eq!(Checkpoint::load(&journal).unwrap(), Some(cp));
+        assert!(
+            !std::fs::symlink_metadata(Checkpoint::path(&journal))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_checkpoint_and_the_capture_id_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("events.ndjson");
+        Checkpoint {
+            segment: 1,
+            offset: 0,
+            line: 0,
+        }
+        .save(&journal)
+        .unwrap();
+        capture_id(&journal, None).unwrap();
+        assert_eq!(mode(&Checkpoint::path(&journal)), 0o600);
+        assert_eq!(mode(&side_path(&journal, "capture-id")), 0o600);
+        // No temporary file is left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
     }
 }

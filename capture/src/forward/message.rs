@@ -25,6 +25,20 @@ pub struct Outgoing {
     pub payload: Vec<u8>,
 }
 
+impl Outgoing {
+    /// Its size as the server counts it against `max_payload`: the payload
+    /// and the header block (`NATS/1.0`, `Nats-Msg-Id` and the others).
+    pub fn size(&self) -> usize {
+        let header = |name: &str, value: &str| name.len() + 2 + value.len() + 2;
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| header(name, value))
+            .sum();
+        "NATS/1.0\r\n".len() + header("Nats-Msg-Id", &self.id) + headers + 2 + self.payload.len()
+    }
+}
+
 /// What each message of one journal shares.
 #[derive(Debug, Clone)]
 pub struct Labels {

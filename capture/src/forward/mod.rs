@@ -11,6 +11,8 @@
 //! - [`message`]: a line as a message (subject, id, headers);
 //! - [`checkpoint`]: progress and the capture id, written atomically;
 //! - [`sink`]: the [`sink::Sink`] trait and JetStream (stream created or checked);
+//! - [`permanent`]: the errors no retry fixes, and what does;
+//! - [`rejects`]: lines over the server's message limit, set aside;
 //! - [`run`]: the loop, acknowledgement before checkpoint.
 //!
 //! # Exactly once
@@ -20,11 +22,14 @@
 //! batch in flight, and the stream drops those re-publishes as duplicates
 //! as long as they arrive within its de-duplication window. The window must
 //! therefore cover the retry horizon (`--dedup-window`); the stream is
-//! checked for it.
+//! checked for it. A line larger than the server takes is the exception:
+//! never published, it is set aside ([`rejects`]) and reported.
 
 pub mod checkpoint;
 pub mod lag;
 pub mod message;
+pub mod permanent;
+pub mod rejects;
 pub mod run;
 pub mod segments;
 pub mod sink;
@@ -37,6 +42,20 @@ use std::time::Duration;
 pub use run::{Control, Job, Outcome};
 pub use sink::{JetStream, Sink, SinkError, StreamSettings};
 
+/// Most lines in one batch (`--batch`): the lines of a batch are held in
+/// memory together, with their acknowledgements.
+pub const MAX_BATCH: u64 = 10_000;
+
+/// Most replicas of a stream (`--replicas`): JetStream's own limit.
+pub const MAX_REPLICAS: u64 = 5;
+
+/// Longest `--max-age` and `--dedup-window`, in days (about 100 years: the
+/// stream keeps durations in nanoseconds, up to about 292 years).
+pub const MAX_DAYS: u64 = 36_500;
+
+/// Shortest `--dedup-window`: the stream takes 0 as "the server's default".
+pub const MIN_DEDUP_WINDOW: Duration = Duration::from_secs(1);
+
 /// The flags of forwarding, shared by `aperture-forward` and `aperture-capture --forward`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ForwardArgs {
@@ -44,17 +63,19 @@ pub struct ForwardArgs {
     #[arg(long, value_name = "NAME", default_value = "APERTURE")]
     pub stream: String,
     /// Replicas of the stream, when it is created (1 to 5).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_REPLICAS))]
     pub replicas: usize,
-    /// The stream drops messages older than this (e.g. 7d, 12h).
+    /// The stream drops messages older than this (e.g. 7d, 12h; at most 36500d).
     #[arg(long, value_name = "AGE", default_value = "7d", value_parser = parse_duration)]
     pub max_age: Duration,
-    /// The stream drops its oldest messages past this size (e.g. 50G); no limit by default.
+    /// The stream drops its oldest messages past this size (e.g. 50G; 1 byte to 2^63-1 bytes); no limit by default.
     #[arg(long, value_name = "SIZE", value_parser = parse_bytes)]
     pub max_bytes: Option<i64>,
     /// The stream's de-duplication window: a re-publish within it is dropped.
     /// Also the retry horizon: a batch unacknowledged for longer is reported.
-    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    /// At least 1s, at most --max-age.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_window)]
     pub dedup_window: Duration,
     /// Message subject: {capture}, {log_type} and {region} are filled in.
     #[arg(long, value_name = "TEMPLATE", default_value = message::DEFAULT_SUBJECT)]
@@ -65,36 +86,63 @@ pub struct ForwardArgs {
     /// Keep rotated segments once they are forwarded (they are removed by default, all but the newest).
     #[arg(long)]
     pub keep_forwarded: bool,
-    /// Lines published before waiting for their acknowledgements.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    /// Lines published before waiting for their acknowledgements (1 to 10000).
+    #[arg(long, value_name = "N", default_value_t = 256,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_BATCH))]
     pub batch: usize,
 }
 
-/// Parses `500ms`, `90s`, `10m`, `12h`, `7d` (a bare number is seconds).
+/// Parses `500ms`, `90s`, `10m`, `12h`, `7d` (a bare number is seconds), at most [`MAX_DAYS`] days.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    let n: u64 = t[..digits]
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as 90s, 10m, 12h or 7d"))?;
-    let secs = match &t[digits..] {
-        "ms" => return Ok(Duration::from_millis(n)),
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+    let too_long = || format!("`{text}`: must be at most {MAX_DAYS}d");
+    // All digits but too many for a u64 is a number too large, not a typo.
+    let n: u64 = match t[..digits].parse() {
+        Ok(n) => n,
+        Err(_) if digits > 0 => return Err(too_long()),
+        Err(_) => {
+            return Err(format!(
+                "`{text}` is not a duration such as 90s, 10m, 12h or 7d"
+            ));
+        }
+    };
+    let unit_ms: u64 = match &t[digits..] {
+        "ms" => 1,
+        "" | "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
         _ => return Err(format!("`{text}`: the unit must be ms, s, m, h or d")),
     };
-    Ok(Duration::from_secs(secs))
+    n.checked_mul(unit_ms)
+        .filter(|ms| *ms <= MAX_DAYS * 86_400_000)
+        .map(Duration::from_millis)
+        .ok_or_else(too_long)
 }
 
-/// Parses `64M`, `50G`, `1048576`.
+/// A duration for `--dedup-window`: at least [`MIN_DEDUP_WINDOW`].
+fn parse_window(text: &str) -> Result<Duration, String> {
+    let d = parse_duration(text)?;
+    if d < MIN_DEDUP_WINDOW {
+        return Err(format!(
+            "`{text}`: must be at least {}",
+            sink::humantime(MIN_DEDUP_WINDOW)
+        ));
+    }
+    Ok(d)
+}
+
+/// Parses `64M`, `50G`, `1048576`: 1 byte to `i64::MAX` bytes (the stream's limit).
 fn parse_bytes(text: &str) -> Result<i64, String> {
     let t = text.trim();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    let n: i64 = t[..digits]
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size such as 64M or 50G"))?;
+    let bound = || format!("`{text}`: must be 1 byte to {} bytes", i64::MAX);
+    let n: u64 = match t[..digits].parse() {
+        Ok(n) => n,
+        Err(_) if digits > 0 => return Err(bound()),
+        Err(_) => return Err(format!("`{text}` is not a size such as 64M or 50G")),
+    };
     let shift = match t[digits..].to_ascii_lowercase().as_str() {
         "" => 0,
         "k" => 10,
@@ -104,8 +152,9 @@ fn parse_bytes(text: &str) -> Result<i64, String> {
         _ => return Err(format!("`{text}`: the unit must be K, M, G or T")),
     };
     n.checked_mul(1 << shift)
+        .and_then(|b| i64::try_from(b).ok())
         .filter(|b| *b > 0)
-        .ok_or_else(|| format!("`{text}` is not a size above 0"))
+        .ok_or_else(bound)
 }
 
 impl ForwardArgs {
@@ -113,8 +162,14 @@ impl ForwardArgs {
     pub fn stream_settings(&self) -> Result<StreamSettings, String> {
         message::check_template(&self.subject_template)
             .map_err(|e| format!("--subject-template: {e}"))?;
-        if !(1..=5).contains(&self.replicas) {
-            return Err("--replicas: must be 1 to 5".into());
+        if !(1..=MAX_REPLICAS).contains(&(self.replicas as u64)) {
+            return Err(format!("--replicas: must be 1 to {MAX_REPLICAS}"));
+        }
+        if self.dedup_window < MIN_DEDUP_WINDOW {
+            return Err(format!(
+                "--dedup-window: must be at least {}",
+                sink::humantime(MIN_DEDUP_WINDOW)
+            ));
         }
         if self.dedup_window > self.max_age {
             return Err("--dedup-window: must not be longer than --max-age".into());
@@ -134,8 +189,8 @@ impl ForwardArgs {
 
     /// The job of forwarding `journal` (its capture id made or read here).
     pub fn job(&self, journal: PathBuf, region: Option<String>) -> Result<Job, String> {
-        if self.batch == 0 {
-            return Err("--batch: must be at least 1".into());
+        if !(1..=MAX_BATCH).contains(&(self.batch as u64)) {
+            return Err(format!("--batch: must be 1 to {MAX_BATCH}"));
         }
         let capture = checkpoint::capture_id(&journal, self.capture_id.as_deref())
             .map_err(|e| format!("{}: {e}", journal.display()))?;
@@ -183,12 +238,22 @@ impl Background {
         let handle = std::thread::Builder::new()
             .name("aperture-forward".into())
             .spawn(move || {
-                runtime.block_on(async {
+                let result = runtime.block_on(async {
                     let mut sink = JetStream::connect(&url, stream)
                         .await
                         .map_err(|e| e.to_string())?;
                     run::forward(&job, &mut sink, &theirs, &*say).await
-                })
+                });
+                // Said at once, not only at exit: the capture goes on (the
+                // journal keeps every event) but nothing is forwarded.
+                if let Err(e) = &result {
+                    say(&format!(
+                        "forward: error: {}: {e}; forwarding stopped (the capture goes on and exits 1; \
+                         aperture-forward goes on from the checkpoint once this is fixed)",
+                        job.journal.display()
+                    ));
+                }
+                result
             })?;
         Ok(Background { control, handle })
     }
@@ -207,7 +272,9 @@ impl Background {
 fn run_deadline(drain: Duration) -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(1, |d| (d + drain).as_millis() as u64)
+        .map_or(1, |d| {
+            u64::try_from(d.saturating_add(drain).as_millis()).unwrap_or(u64::MAX)
+        })
         .max(1)
 }
 
@@ -224,5 +291,34 @@ mod tests {
         assert!(parse_duration("1w").is_err() && parse_duration("m").is_err());
         assert_eq!(parse_bytes("64M"), Ok(64 << 20));
         assert!(parse_bytes("0").is_err() && parse_bytes("1P").is_err());
+        assert_eq!(parse_bytes("9223372036854775807"), Ok(i64::MAX));
+        for huge in [
+            "9223372036854775808",
+            "18446744073709551615",
+            "99999999999999999999",
+            "8388608T",
+        ] {
+            let err = parse_bytes(huge).unwrap_err();
+            assert!(
+                err.contains("must be 1 byte to 9223372036854775807 bytes"),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            parse_duration("36500d"),
+            Ok(Duration::from_secs(36_500 * 86_400))
+        );
+        for huge in [
+            "36501d",
+            "10000000000d",
+            "18446744073709551615d",
+            "18446744073709551615ms",
+            "99999999999999999999",
+        ] {
+            let err = parse_duration(huge).unwrap_err();
+            assert!(err.contains("must be at most 36500d"), "{err}");
+        }
+        assert!(parse_window("0").unwrap_err().contains("at least 1s"));
+        assert_eq!(parse_window("1s"), Ok(Duration::from_secs(1)));
     }
 }

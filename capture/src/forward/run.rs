@@ -11,6 +11,12 @@
 //! dropped. The capture is never waited for and never waits: the
 //! forwarder reads the journal from disk, behind it.
 //!
+//! A line whose message is larger than the sink takes ([`Sink::max_message`],
+//! the server's `max_payload`) is never published: the lines before it
+//! are, then it is set aside ([`super::rejects`]), counted and said, and the
+//! checkpoint moves past it. An error no retry can fix
+//! ([`super::permanent`]) ends the loop at once with that error.
+//!
 //! A rotated segment is removed once forwarded (unless `keep_forwarded`),
 //! except the newest rotated one: it keeps rotation numbering going up, so
 //! segment numbers (part of every message id) are never reused.
@@ -62,8 +68,34 @@ pub struct Outcome {
     pub forwarded: u64,
     pub batches: u64,
     pub retries: u64,
+    /// Lines larger than the sink takes, set aside in [`super::rejects::path`].
+    pub set_aside: u64,
     /// Lines known to be left (when stopped before the end).
     pub behind: bool,
+}
+
+impl Outcome {
+    /// The error to report when lines of `journal` were set aside.
+    pub fn set_aside_error(&self, journal: &std::path::Path) -> Option<String> {
+        (self.set_aside > 0).then(|| {
+            format!(
+                "{}: {} event{} set aside in {}: larger than the server takes (the others were forwarded)",
+                journal.display(),
+                self.set_aside,
+                if self.set_aside == 1 { "" } else { "s" },
+                super::rejects::path(journal).display()
+            )
+        })
+    }
+}
+
+/// How [`deliver`] ended.
+enum Delivered {
+    Stored,
+    /// Stopped before it was stored.
+    Stopped,
+    /// A message is larger than the sink takes now: split again.
+    TooLarge,
 }
 
 /// Progress lines for people (stderr).
@@ -108,8 +140,9 @@ pub async fn forward<S: Sink>(
     let mut last_said = Instant::now();
     let mut line_size = LineSize::default();
     // The stream is created or checked first: a mismatch is an error even with nothing to forward.
-    if !deliver(job, sink, control, say, None, &mut outcome, cp).await? {
-        return Ok(outcome);
+    match deliver(job, sink, control, say, None, &mut outcome, cp).await? {
+        Delivered::Stored | Delivered::TooLarge => {}
+        Delivered::Stopped => return Ok(outcome),
     }
     loop {
         if reader.is_none() {
@@ -153,16 +186,52 @@ pub async fn forward<S: Sink>(
             .iter()
             .map(|l| job.labels.message(cp.segment, l))
             .collect();
-        if !deliver(job, sink, control, say, Some(&batch), &mut outcome, cp).await? {
-            return Ok(outcome);
+        let mut at = 0;
+        while at < batch.len() {
+            let limit = sink.max_message();
+            let fits = batch[at..]
+                .iter()
+                .take_while(|m| limit.is_none_or(|l| m.size() <= l.bytes))
+                .count();
+            let limit = match limit {
+                // The next message is over the limit: set it aside, below.
+                Some(limit) if fits == 0 => limit,
+                _ => {
+                    let chunk = Some(&batch[at..at + fits]);
+                    match deliver(job, sink, control, say, chunk, &mut outcome, cp).await? {
+                        Delivered::Stored => {}
+                        Delivered::Stopped => return Ok(outcome),
+                        Delivered::TooLarge => continue,
+                    }
+                    let last = &lines[at + fits - 1];
+                    (cp.offset, cp.line) = (last.end, last.line);
+                    cp.save(journal).map_err(fail)?;
+                    outcome.forwarded += fits as u64;
+                    at += fits;
+                    continue;
+                }
+            };
+            let (line, message) = (&lines[at], &batch[at]);
+            let kept = super::rejects::set_aside(journal, &line.bytes)
+                .map_err(|e| format!("setting aside an event too large to forward: {e}"))?;
+            say(&format!(
+                "forward: error: {}: segment {} line {} (offset {}): the message is {} bytes \
+                 (an event of {} bytes and its headers), over {} of {} bytes: set aside in {}",
+                journal.display(),
+                cp.segment,
+                line.line,
+                line.offset,
+                message.size(),
+                line.bytes.len(),
+                limit.what,
+                limit.bytes,
+                kept.display()
+            ));
+            (cp.offset, cp.line) = (line.end, line.line);
+            cp.save(journal).map_err(fail)?;
+            outcome.set_aside += 1;
+            at += 1;
         }
-        let last = lines
-            .last()
-            .map_or((cp.offset, cp.line), |l| (l.end, l.line));
-        cp.offset = last.0;
-        cp.line = last.1;
-        cp.save(journal).map_err(fail)?;
-        outcome.forwarded += lines.len() as u64;
         outcome.batches += 1;
         line_size.add(
             lines.iter().map(|l| l.end - l.offset).sum(),
@@ -189,7 +258,7 @@ pub async fn forward<S: Sink>(
 }
 
 /// Prepares the sink (`batch` `None`) or publishes `batch`, trying again
-/// until it is acknowledged; `false` when stopped before that.
+/// until it is acknowledged, or until stopped.
 async fn deliver<S: Sink>(
     job: &Job,
     sink: &mut S,
@@ -198,7 +267,7 @@ async fn deliver<S: Sink>(
     batch: Option<&[super::message::Outgoing]>,
     outcome: &mut Outcome,
     cp: Checkpoint,
-) -> Result<bool, String> {
+) -> Result<Delivered, String> {
     let journal = &job.journal;
     let first_try = Instant::now();
     let mut last_said: Option<Instant> = None;
@@ -210,7 +279,8 @@ async fn deliver<S: Sink>(
             None => sink.prepare().await,
         };
         match result {
-            Ok(()) => return Ok(true),
+            Ok(()) => return Ok(Delivered::Stored),
+            Err(SinkError::TooLarge) => return Ok(Delivered::TooLarge),
             Err(SinkError::Fatal(e)) => return Err(e),
             Err(SinkError::Retry(e)) => {
                 outcome.retries += 1;
@@ -222,7 +292,7 @@ async fn deliver<S: Sink>(
                         cp.segment,
                         cp.offset
                     ));
-                    return Ok(false);
+                    return Ok(Delivered::Stopped);
                 }
                 if last_said.is_none_or(|t| t.elapsed() > Duration::from_secs(5)) {
                     // The first line of the batch is the oldest not yet in the stream.

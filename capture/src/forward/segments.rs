@@ -9,7 +9,10 @@
 //! [`super::run`]), so numbers are never reused and a message id made of
 //! the segment number and a byte offset names one line forever.
 //!
-//! Only whole lines are handed out, and nothing is kept between reads of
+//! Only whole lines are handed out, and a position is only ever taken at
+//! a line's start: a checkpoint whose offset is not 0 and not just after a
+//! newline is refused, rather than publishing the end of a line as an event.
+//! Nothing is kept between reads of
 //! the live segment: a restarted capture may cut an incomplete tail off the
 //! journal and write new lines in its place, so each read starts again at
 //! the first line not yet forwarded.
@@ -182,9 +185,14 @@ impl SegmentReader {
         }
         let source = if gz {
             let mut reader = BufReader::new(MultiGzDecoder::new(file));
-            let skipped = io::copy(&mut (&mut reader).take(offset), &mut io::sink())?;
-            if skipped < offset {
+            let before = offset.saturating_sub(1);
+            let skipped = io::copy(&mut (&mut reader).take(before), &mut io::sink())?;
+            let mut last = [b'\n'];
+            if skipped < before || (offset > 0 && reader.read(&mut last)? == 0) {
                 return Err(short(&path, offset));
+            }
+            if last[0] != b'\n' {
+                return Err(inside_a_line(base, &path, offset));
             }
             Source::Gz {
                 reader: Box::new(reader),
@@ -194,6 +202,13 @@ impl SegmentReader {
         } else {
             if file.metadata()?.len() < offset {
                 return Err(short(&path, offset));
+            }
+            let mut last = [b'\n'];
+            if offset > 0 {
+                file.read_exact_at(&mut last, offset - 1)?;
+            }
+            if last[0] != b'\n' {
+                return Err(inside_a_line(base, &path, offset));
             }
             Source::Plain(file)
         };
@@ -303,6 +318,20 @@ fn push(offset: &mut u64, line: &mut u64, bytes: &[u8], len: usize, out: &mut Ve
     *offset += len as u64;
 }
 
+/// The forwarded offset is not just after a newline: forwarding from it
+/// would publish the end of a line as an event of its own.
+fn inside_a_line(base: &Path, path: &Path, offset: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "{}: the forwarded offset {offset} is inside a line (the byte before it is not a newline): \
+             {} does not belong to this journal",
+            path.display(),
+            super::checkpoint::Checkpoint::path(base).display()
+        ),
+    )
+}
+
 fn short(path: &Path, offset: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
@@ -311,4 +340,53 @@ fn short(path: &Path, offset: u64) -> io::Error {
             path.display()
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn an_offset_inside_a_line_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("events.ndjson");
+        let text = b"{\"a\":1}\n{\"b\":22}\n";
+        std::fs::write(dir.path().join("events.ndjson.1"), text).unwrap();
+        std::fs::write(dir.path().join("events.ndjson.2.gz"), gzip(text)).unwrap();
+        std::fs::write(&journal, text).unwrap();
+        for segment in [1, 2, 3] {
+            // At a line's start: whole lines from there.
+            for (offset, first) in [(0, &b"{\"a\":1}"[..]), (8, b"{\"b\":22}"), (17, b"")] {
+                let mut r = SegmentReader::open(&journal, segment, offset, 0)
+                    .unwrap()
+                    .unwrap();
+                let mut out = Vec::new();
+                r.read(10, 1 << 20, &mut out).unwrap();
+                assert_eq!(
+                    out.first().map_or(&b""[..], |l| &l.bytes[..]),
+                    first,
+                    "segment {segment} offset {offset}"
+                );
+            }
+            // Inside a line: an error, not a fragment.
+            for offset in [1, 5, 7, 9, 16] {
+                let err = SegmentReader::open(&journal, segment, offset, 1).unwrap_err();
+                assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+                let text = err.to_string();
+                assert!(
+                    text.contains(&format!(
+                        "offset {offset} is inside a line (the byte before it is not a newline)"
+                    )),
+                    "{text}"
+                );
+            }
+        }
+    }
 }

@@ -3,16 +3,22 @@
 //! A [`Sink`] takes a batch and returns only once every message of it is
 //! stored (acknowledged), or says why not: [`SinkError::Retry`] (the stream
 //! is unreachable, a leader is being elected, an ack timed out: try the
-//! same batch again) or [`SinkError::Fatal`] (the stream exists with other
-//! settings: a person must decide). Another log (Kafka) would be another
-//! implementation of the trait; only JetStream is built.
+//! same batch again), [`SinkError::Fatal`] (the stream exists with other
+//! settings, its subjects overlap another's, a limit or a permission: a
+//! person must decide; see [`super::permanent`]) or [`SinkError::TooLarge`]
+//! (a message over [`Sink::max_message`]: nothing was published). Another
+//! log (Kafka) would be another implementation of the trait; only JetStream
+//! is built.
 
 use std::future::Future;
 use std::time::Duration;
 
-use async_nats::jetstream::{self, context::GetStreamErrorKind, stream};
+use async_nats::jetstream::{
+    self, ErrorCode, context::CreateStreamErrorKind, context::GetStreamErrorKind, stream,
+};
 
 use super::message::Outgoing;
+use super::permanent::{self, Violations};
 
 /// Why a batch was not stored.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +29,19 @@ pub enum SinkError {
     /// Stop: retrying cannot help.
     #[error("{0}")]
     Fatal(String),
+    /// A message of the batch is larger than the sink takes now (the limit
+    /// changed since [`Sink::max_message`] was asked): nothing was published.
+    #[error("a message is larger than the server takes")]
+    TooLarge,
+}
+
+/// The largest message a sink takes, and whose limit it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Bytes, as [`Outgoing::size`] counts them.
+    pub bytes: usize,
+    /// Whose limit: `the server's max_payload`, `the stream's max_msg_size`.
+    pub what: &'static str,
 }
 
 /// A durable destination that acknowledges what it stored.
@@ -32,6 +51,9 @@ pub trait Sink {
 
     /// Stores every message of `batch`, in order, returning once all are acknowledged.
     fn publish(&mut self, batch: &[Outgoing]) -> impl Future<Output = Result<(), SinkError>>;
+
+    /// The largest message the destination takes now (`None`: not known, or no limit).
+    fn max_message(&self) -> Option<Limit>;
 }
 
 /// The stream the forwarder writes to: created with these settings, or
@@ -147,9 +169,14 @@ pub fn humantime(d: Duration) -> String {
 #[derive(Debug)]
 pub struct JetStream {
     context: jetstream::Context,
+    client: async_nats::Client,
     stream: StreamSettings,
     /// Whether the stream has been created or checked on this connection.
     checked: bool,
+    /// The stream's own largest message, when it has one.
+    stream_max_message: Option<usize>,
+    /// Permission violations the server reported on the connection.
+    violations: Violations,
 }
 
 /// `nats://a:4222,b:4223` (the scheme optional on each) as server addresses.
@@ -167,38 +194,77 @@ pub fn servers(url: &str) -> Result<Vec<async_nats::ServerAddr>, String> {
     Ok(out)
 }
 
+/// The JetStream API error inside `e` (or its sources), if any.
+fn jetstream_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a jetstream::Error> {
+    let mut at = Some(e);
+    while let Some(e) = at {
+        if let Some(j) = e.downcast_ref::<jetstream::Error>() {
+            return Some(j);
+        }
+        at = e.source();
+    }
+    None
+}
+
 impl JetStream {
     /// Connects to `url` (servers separated by commas). A server that is
     /// down is not an error: the client keeps trying in the background and
     /// publishes fail (to be retried) until it answers.
     pub async fn connect(url: &str, stream: StreamSettings) -> Result<Self, SinkError> {
         let addrs = servers(url).map_err(SinkError::Fatal)?;
+        let violations = Violations::default();
+        let noted = violations.clone();
         let client = async_nats::ConnectOptions::new()
             .name("aperture-forward")
             .retry_on_initial_connect()
             .max_reconnects(None)
             .connection_timeout(Duration::from_secs(2))
+            .event_callback(move |event| {
+                noted.note(&event);
+                async {}
+            })
             .connect(addrs)
             .await
-            .map_err(|e| SinkError::Retry(format!("connecting to {url}: {e}")))?;
-        let mut context = jetstream::new(client);
+            .map_err(|e| SinkError::Retry(format!("connecting: {e}")))?;
+        let mut context = jetstream::new(client.clone());
         context.set_timeout(Duration::from_secs(5));
         Ok(JetStream {
             context,
+            client,
             stream,
             checked: false,
+            stream_max_message: None,
+            violations,
         })
+    }
+
+    /// Sorts a failure of `doing`: a violation the server reported, or a
+    /// JetStream error no retry fixes, is fatal; anything else is retried.
+    fn failed(&self, doing: &str, e: &dyn std::fmt::Display, code: Option<ErrorCode>) -> SinkError {
+        if let Some(violation) = self.violations.take() {
+            return SinkError::Fatal(format!("{doing}: {violation}"));
+        }
+        match code.and_then(permanent::fix) {
+            Some(fix) => SinkError::Fatal(format!(
+                "{doing}: {}",
+                permanent::describe(&e.to_string(), fix)
+            )),
+            None => SinkError::Retry(format!("{doing}: {e}")),
+        }
     }
 
     /// Creates the stream, or checks the one that exists.
     pub async fn ensure_stream(&mut self) -> Result<(), SinkError> {
-        let name = &self.stream.name;
-        match self.context.get_stream(name).await {
+        let name = self.stream.name.clone();
+        match self.context.get_stream(&name).await {
             Ok(mut found) => {
-                let info = found
-                    .info()
-                    .await
-                    .map_err(|e| SinkError::Retry(format!("stream {name}: {e}")))?;
+                let info = match found.info().await {
+                    Ok(info) => info.clone(),
+                    Err(e) => {
+                        let code = jetstream_error(&e).map(jetstream::Error::error_code);
+                        return Err(self.failed(&format!("stream {name}"), &e, code));
+                    }
+                };
                 let differences = self.stream.differences(&info.config);
                 if !differences.is_empty() {
                     return Err(SinkError::Fatal(format!(
@@ -206,18 +272,28 @@ impl JetStream {
                         differences.join("; ")
                     )));
                 }
+                self.stream_max_message = usize::try_from(info.config.max_message_size)
+                    .ok()
+                    .filter(|n| *n > 0);
             }
             Err(e) => {
-                let missing = matches!(e.kind(), GetStreamErrorKind::JetStream(j)
-                    if j.error_code() == jetstream::ErrorCode::STREAM_NOT_FOUND);
-                if !missing {
-                    return Err(SinkError::Retry(format!("looking up stream {name}: {e}")));
+                let code = match e.kind() {
+                    GetStreamErrorKind::JetStream(j) => Some(j.error_code()),
+                    _ => jetstream_error(&e).map(jetstream::Error::error_code),
+                };
+                if code != Some(ErrorCode::STREAM_NOT_FOUND) {
+                    return Err(self.failed(&format!("looking up stream {name}"), &e, code));
                 }
-                match self.context.create_stream(self.stream.config()).await {
-                    Ok(_) => {}
-                    // Another forwarder created it meanwhile: check it on the next try.
-                    Err(e) => return Err(SinkError::Retry(format!("creating stream {name}: {e}"))),
+                if let Err(e) = self.context.create_stream(self.stream.config()).await {
+                    let code = match e.kind() {
+                        CreateStreamErrorKind::JetStream(j) => Some(j.error_code()),
+                        _ => jetstream_error(&e).map(jetstream::Error::error_code),
+                    };
+                    // Another forwarder created it meanwhile (a transient
+                    // code): it is checked on the next try.
+                    return Err(self.failed(&format!("creating stream {name}"), &e, code));
                 }
+                self.stream_max_message = None;
             }
         }
         self.checked = true;
@@ -230,11 +306,32 @@ impl Sink for JetStream {
         self.ensure_stream().await
     }
 
+    fn max_message(&self) -> Option<Limit> {
+        // 0 until the server's INFO arrived.
+        let payload = Some(self.client.server_info().max_payload)
+            .filter(|n| *n > 0)
+            .map(|bytes| Limit {
+                bytes,
+                what: "the server's max_payload",
+            });
+        let stream = self.stream_max_message.map(|bytes| Limit {
+            bytes,
+            what: "the stream's max_msg_size",
+        });
+        payload.into_iter().chain(stream).min_by_key(|l| l.bytes)
+    }
+
     async fn publish(&mut self, batch: &[Outgoing]) -> Result<(), SinkError> {
         if !self.checked {
             self.ensure_stream().await?;
         }
-        let retry = |e: &dyn std::fmt::Display| SinkError::Retry(format!("publishing: {e}"));
+        // Over the limit, the server would close the connection and every
+        // retry would do the same: the caller sets such a message aside.
+        if let Some(limit) = self.max_message() {
+            if batch.iter().any(|m| m.size() > limit.bytes) {
+                return Err(SinkError::TooLarge);
+            }
+        }
         let mut acks = Vec::with_capacity(batch.len());
         for m in batch {
             let mut headers = async_nats::HeaderMap::new();
@@ -242,20 +339,34 @@ impl Sink for JetStream {
             for (name, value) in &m.headers {
                 headers.insert(*name, value.as_str());
             }
-            let ack = self
+            let ack = match self
                 .context
                 .publish_with_headers(m.subject.clone(), headers, m.payload.clone().into())
                 .await
-                .map_err(|e| retry(&e))?;
+            {
+                Ok(ack) => ack,
+                Err(e) => {
+                    let code = jetstream_error(&e).map(jetstream::Error::error_code);
+                    return Err(self.failed("publishing", &e, code));
+                }
+            };
             acks.push(ack);
         }
         for ack in acks {
-            let ack = ack.await.map_err(|e| retry(&e))?;
+            let ack = match ack.await {
+                Ok(ack) => ack,
+                Err(e) => {
+                    let code = jetstream_error(&e).map(jetstream::Error::error_code);
+                    return Err(self.failed("publishing", &e, code));
+                }
+            };
             if ack.stream != self.stream.name {
-                return Err(SinkError::Fatal(format!(
+                let cause = format!(
                     "stream {} stored a message meant for {}: their subjects overlap",
                     ack.stream, self.stream.name
-                )));
+                );
+                let fix = permanent::fix(ErrorCode::STREAM_SUBJECT_OVERLAP).unwrap_or_default();
+                return Err(SinkError::Fatal(permanent::describe(&cause, fix)));
             }
         }
         Ok(())

@@ -258,7 +258,7 @@ pub(crate) fn sync_parent(path: &Path) -> std::io::Result<()> {
 }
 
 /// The offset just past the last `\n` in the first `len` bytes, if any.
-fn last_newline_end(file: &mut File, len: u64) -> std::io::Result<Option<u64>> {
+pub(crate) fn last_newline_end(file: &mut File, len: u64) -> std::io::Result<Option<u64>> {
     const CHUNK: u64 = 64 * 1024;
     let mut end = len;
     let mut buf = vec![0u8; CHUNK as usize];

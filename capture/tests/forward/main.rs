@@ -1,19 +1,27 @@
 //! Forwarding journals into a real `nats-server` (on loopback): exactly once
 //! from the mock with faults, through SIGKILLs of the forwarder and the
 //! capture, through node and leader failures of a 3-node cluster, and with
-//! JetStream down at the start.
+//! JetStream down at the start; hostile journals, checkpoints and servers
+//! (`attacks`, `oversized`: events over `max_payload`, `permanent`: errors
+//! no retry fixes).
 //!
 //! These tests need `nats-server` on the PATH: `tests/nats/run.sh` installs
 //! it and runs them (`cargo test -p aperture-events-capture --test forward -- --ignored`).
+//! The bounds of the numeric flags (`flags`) need no server and run with
+//! the ordinary tests.
 #![allow(clippy::print_stderr)]
 
 #[path = "../common/mod.rs"]
 mod common;
 mod server;
 
+mod attacks;
 mod cluster;
 mod crash;
+mod flags;
 mod one_node;
+mod oversized;
+mod permanent;
 
 use std::collections::HashMap;
 use std::path::Path;

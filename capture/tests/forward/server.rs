@@ -39,6 +39,16 @@ pub struct Node {
 
 impl Node {
     fn new(dir: &Path, name: &str, port: u16, cluster: Option<(u16, &[u16])>) -> Node {
+        Node::configured(dir, name, port, cluster, "")
+    }
+
+    fn configured(
+        dir: &Path,
+        name: &str,
+        port: u16,
+        cluster: Option<(u16, &[u16])>,
+        extra: &str,
+    ) -> Node {
         let store = dir.join(format!("{name}-store"));
         let mut conf = format!(
             "server_name: {name}\nlisten: 127.0.0.1:{port}\njetstream {{ store_dir: \"{}\" }}\n",
@@ -54,6 +64,7 @@ impl Node {
                 routes.join(", ")
             ));
         }
+        conf.push_str(extra);
         let path = dir.join(format!("{name}.conf"));
         std::fs::write(&path, conf).expect("config written");
         Node {
@@ -67,6 +78,14 @@ impl Node {
     /// One node on a free port, started.
     pub fn single(dir: &Path) -> Node {
         let mut node = Node::new(dir, "n1", free_port(), None);
+        node.start();
+        node
+    }
+
+    /// One node on a free port with `extra` lines of configuration
+    /// (accounts, permissions, limits), started.
+    pub fn single_with(dir: &Path, extra: &str) -> Node {
+        let mut node = Node::configured(dir, "n1", free_port(), None, extra);
         node.start();
         node
     }

@@ -11,6 +11,9 @@ use aperture_events_capture::forward::{Background, ForwardArgs, Outcome};
 
 use crate::flags::{OutTarget, RawFlags};
 
+/// Longest `--forward-drain-secs`.
+const MAX_DRAIN_SECS: u64 = 86_400;
+
 /// The checked `--forward` settings.
 #[derive(Debug)]
 pub struct Forwarding {
@@ -32,6 +35,15 @@ impl Forwarding {
                 message: "forwards a journal: needs a file for --out, not stdout".into(),
             });
         };
+        if raw.forward_drain_secs > MAX_DRAIN_SECS {
+            return Err(ConfigError {
+                flag: "--forward-drain-secs",
+                message: format!(
+                    "must be at most {MAX_DRAIN_SECS} (a day; aperture-forward takes over from there), got {}",
+                    raw.forward_drain_secs
+                ),
+            });
+        }
         raw.forward_args
             .stream_settings()
             .map_err(|message| ConfigError {
@@ -56,6 +68,7 @@ impl Forwarding {
         Ok(Running {
             background,
             drain: self.drain,
+            journal: self.journal.clone(),
         })
     }
 }
@@ -65,11 +78,19 @@ impl Forwarding {
 pub struct Running {
     background: Background,
     drain: Duration,
+    journal: PathBuf,
 }
 
 impl Running {
     /// Lets the forwarder catch up (for at most the drain time) and stops it.
+    /// Events set aside (larger than the server takes) are an error, after
+    /// the others were forwarded.
     pub fn finish(self) -> Result<Outcome, String> {
-        self.background.finish(self.drain)
+        let journal = self.journal;
+        let outcome = self.background.finish(self.drain)?;
+        match outcome.set_aside_error(&journal) {
+            Some(e) => Err(format!("forwarded {} events; {e}", outcome.forwarded)),
+            None => Ok(outcome),
+        }
     }
 }
