@@ -34,6 +34,8 @@ pub enum Fault {
     DropMidBody,
     /// A body that is not valid JSON.
     Malformed,
+    /// A body padded to [`super::Faults::oversize_bytes`].
+    Oversize,
     /// Answered after a delay.
     Slow,
 }
@@ -56,7 +58,7 @@ pub struct LogEntry {
     pub status: u16,
     /// The events popped for it, exact bytes, in order.
     pub events: Vec<Vec<u8>>,
-    /// The body sent with a `200`.
+    /// The body sent with a `200` (an oversize body without its padding).
     pub body: Option<Vec<u8>>,
     /// The fault injected, if any.
     pub fault: Option<Fault>,
@@ -75,7 +77,8 @@ pub(crate) enum TokenRefusal {
 #[derive(Debug)]
 struct IssuedToken {
     client: usize,
-    expires: Instant,
+    /// `None`: a lifetime too long for the clock, so never.
+    expires: Option<Instant>,
     revoked: bool,
 }
 
@@ -239,7 +242,8 @@ impl State {
     /// A new token for client number `client`.
     pub(crate) fn issue_token(&self, client: usize) -> String {
         let token: String = (0..32).map(|_| fastrand::alphanumeric()).collect();
-        let expires = Instant::now() + self.config.token_lifetime.max(Duration::from_millis(1));
+        let expires =
+            Instant::now().checked_add(self.config.token_lifetime.max(Duration::from_millis(1)));
         let mut inner = self.lock();
         inner.tokens.insert(
             token.clone(),
@@ -259,7 +263,7 @@ impl State {
         let t = inner.tokens.get(token).ok_or(TokenRefusal::Unknown)?;
         if t.revoked {
             Err(TokenRefusal::Revoked)
-        } else if Instant::now() >= t.expires {
+        } else if t.expires.is_some_and(|at| Instant::now() >= at) {
             Err(TokenRefusal::Expired)
         } else {
             Ok(t.client)
@@ -269,7 +273,7 @@ impl State {
     /// Ends `token`'s lifetime now.
     pub(crate) fn expire_token(&self, token: &str) {
         if let Some(t) = self.lock().tokens.get_mut(token) {
-            t.expires = Instant::now();
+            t.expires = Some(Instant::now());
         }
     }
 
@@ -312,6 +316,7 @@ fn pick_fault(f: &Faults, n: u32) -> Option<Fault> {
         (f.server_error_every, Fault::ServerError),
         (f.drop_mid_body_every, Fault::DropMidBody),
         (f.malformed_every, Fault::Malformed),
+        (f.oversize_every, Fault::Oversize),
         (f.slow_every, Fault::Slow),
     ]
     .into_iter()
