@@ -104,6 +104,19 @@ impl Rejects {
         self
     }
 
+    /// Checks, before anything is asked for, that the directory (if it
+    /// exists) is one this run may keep bodies in (see
+    /// [`private::create_dir_all`]).
+    pub fn check(&self) -> Result<(), RejectsError> {
+        if !self.dir.exists() {
+            return Ok(());
+        }
+        private::owned_by_us(&self.dir).map_err(|source| RejectsError {
+            path: self.dir.clone(),
+            source,
+        })
+    }
+
     /// The cap, in bytes.
     pub fn cap(&self) -> u64 {
         self.cap

@@ -285,3 +285,30 @@ fn a_cap_below_the_size_held_in_memory_is_refused() {
     );
     assert_eq!(events_requests(&mock), 0);
 }
+
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr)]
+fn a_rejects_directory_planted_by_another_user_is_refused() {
+    let mock = mock(Faults::default(), 10);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.ndjson");
+    let rejects = dir.path().join("j.ndjson.rejects");
+    std::fs::create_dir(&rejects).unwrap();
+    let nobody = Some(rustix::process::Uid::from_raw(65534));
+    if rustix::fs::chown(&rejects, nobody, None).is_err() {
+        eprintln!("skipped: only root can give a directory to another user");
+        return;
+    }
+    let out = run(capture(&mock, journal.to_str().unwrap()).arg("--until-drained"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: rejects {}: the directory belongs to another user (uid 65534)",
+            rejects.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(events_requests(&mock), 0, "nothing asked for");
+}
