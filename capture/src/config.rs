@@ -72,7 +72,8 @@ pub struct CaptureConfig {
     pub max_body: usize,
     /// The proxy to use (checked with [`crate::proxy::choose`]), if any.
     pub proxy: Option<String>,
-    /// Check the journal's free space before each request (see [`crate::space`]).
+    /// Check the free space of the journal and of the rejects directory
+    /// before each request (see [`crate::space`]).
     pub check_space: bool,
 }
 

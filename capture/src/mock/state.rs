@@ -108,7 +108,7 @@ struct Inner {
     streams: Vec<Stream>,
     tokens: HashMap<String, IssuedToken>,
     tokens_issued: u64,
-    events_requests: u32,
+    events_requests: u64,
     log: Vec<LogEntry>,
 }
 
@@ -289,7 +289,7 @@ impl State {
     /// Counts events request `idx` and picks (and logs) the fault for it, if any.
     pub(crate) fn next_fault(&self, idx: usize) -> Option<Fault> {
         let mut inner = self.lock();
-        inner.events_requests += 1;
+        inner.events_requests = inner.events_requests.saturating_add(1);
         let fault = pick_fault(&self.config.faults, inner.events_requests);
         inner.log[idx].fault = fault;
         fault
@@ -307,8 +307,8 @@ impl State {
     }
 }
 
-fn pick_fault(f: &Faults, n: u32) -> Option<Fault> {
-    let hit = |every: Option<u32>| every.is_some_and(|e| e > 0 && n % e == 0);
+fn pick_fault(f: &Faults, n: u64) -> Option<Fault> {
+    let hit = |every: Option<u32>| every.is_some_and(|e| e > 0 && n % u64::from(e) == 0);
     [
         (f.expire_token_every, Fault::ExpireToken),
         (f.revoke_token_every, Fault::RevokeToken),
