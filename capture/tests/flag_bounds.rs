@@ -57,8 +57,7 @@ fn every_numeric_capture_flag_is_bounded() {
     let mock = start(mock_config(), 5);
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.ndjson");
-    let range = refused;
-    let cases: Vec<(&str, &str, Expect)> = vec![
+    let mut cases: Vec<(&str, &str, Expect)> = vec![
         ("--size", TEN_BILLION, refused("--size", "")),
         ("--size", U64_MAX, refused("--size", "")),
         ("--max-events", TEN_BILLION, Expect::Taken),
@@ -66,58 +65,58 @@ fn every_numeric_capture_flag_is_bounded() {
         (
             "--poll-wait-ms",
             TEN_BILLION,
-            range("--poll-wait-ms", "is not in 0..=3600000"),
+            refused("--poll-wait-ms", "is not in 0..=3600000"),
         ),
         (
             "--poll-wait-ms",
             U64_MAX,
-            range("--poll-wait-ms", "is not in 0..=3600000"),
+            refused("--poll-wait-ms", "is not in 0..=3600000"),
         ),
         (
             "--timeout-secs",
             TEN_BILLION,
-            range("--timeout-secs", "is not in 1..=86400"),
+            refused("--timeout-secs", "is not in 1..=86400"),
         ),
         (
             "--timeout-secs",
             U64_MAX,
-            range("--timeout-secs", "is not in 1..=86400"),
+            refused("--timeout-secs", "is not in 1..=86400"),
         ),
         (
             "--max-failures",
             TEN_BILLION,
-            range("--max-failures", "is not in 0..=4294967295"),
+            refused("--max-failures", "is not in 0..=4294967295"),
         ),
-        ("--max-failures", U64_MAX, range("--max-failures", "")),
+        ("--max-failures", U64_MAX, refused("--max-failures", "")),
         (
             "--retry-base-ms",
             TEN_BILLION,
-            range("--retry-base-ms", "is not in 0..=3600000"),
+            refused("--retry-base-ms", "is not in 0..=3600000"),
         ),
         (
             "--retry-base-ms",
             U64_MAX,
-            range("--retry-base-ms", "is not in 0..=3600000"),
+            refused("--retry-base-ms", "is not in 0..=3600000"),
         ),
         (
             "--retry-cap-ms",
             TEN_BILLION,
-            range("--retry-cap-ms", "is not in 0..=3600000"),
+            refused("--retry-cap-ms", "is not in 0..=3600000"),
         ),
         (
             "--retry-cap-ms",
             U64_MAX,
-            range("--retry-cap-ms", "is not in 0..=3600000"),
+            refused("--retry-cap-ms", "is not in 0..=3600000"),
         ),
         (
             "--max-body",
             TEN_BILLION,
-            range("--max-body", "is not in 1..=268435456"),
+            refused("--max-body", "is not in 1..=268435456"),
         ),
         (
             "--max-body",
             U64_MAX,
-            range("--max-body", "is not in 1..=268435456"),
+            refused("--max-body", "is not in 1..=268435456"),
         ),
         ("--rotate-size", TEN_BILLION, Expect::Taken),
         ("--rotate-size", U64_MAX, Expect::Taken),
@@ -138,6 +137,24 @@ fn every_numeric_capture_flag_is_bounded() {
             ]),
         ),
     ];
+    // Ports inside --resolve: parsed as u16, the rule refused whole.
+    let resolve = "`api.aperture.paloaltonetworks.com:";
+    cases.extend([
+        (
+            "--resolve",
+            "api.aperture.paloaltonetworks.com:10000000000:127.0.0.1",
+            Expect::Refused(vec![format!(
+                "--resolve: {resolve}10000000000:127.0.0.1` is not HOST:PORT:ADDR"
+            )]),
+        ),
+        (
+            "--resolve",
+            "api.aperture.paloaltonetworks.com:443:127.0.0.1:18446744073709551615",
+            Expect::Refused(vec![format!(
+                "--resolve: {resolve}443:127.0.0.1:18446744073709551615` is not HOST:PORT:ADDR"
+            )]),
+        ),
+    ]);
     for (flag, value, expect) in cases {
         let what = format!("aperture-capture {flag} {value}");
         let out = run(bare()
@@ -170,39 +187,38 @@ fn mock_with(args: &[&str]) -> Output {
 #[cfg(unix)]
 #[test]
 fn every_numeric_mock_flag_is_bounded() {
-    let range = refused;
     let mut cases: Vec<(&str, &str, Expect)> = Vec::new();
     for value in [TEN_BILLION, U64_MAX] {
         cases.extend([
             (
                 "--token-lifetime-secs",
                 value,
-                range("--token-lifetime-secs", "is not in 1..=31536000"),
+                refused("--token-lifetime-secs", "is not in 1..=31536000"),
             ),
             (
                 "--retention-secs",
                 value,
-                range("--retention-secs", "is not in 0..=31536000"),
+                refused("--retention-secs", "is not in 0..=31536000"),
             ),
             (
                 "--empty-wait-ms",
                 value,
-                range("--empty-wait-ms", "is not in 0..=3600000"),
+                refused("--empty-wait-ms", "is not in 0..=3600000"),
             ),
             (
                 "--generate",
                 value,
-                range("--generate", "is not in 0..=1000000"),
+                refused("--generate", "is not in 0..=1000000"),
             ),
             (
                 "--retry-after-secs",
                 value,
-                range("--retry-after-secs", "is not in 0..=86400"),
+                refused("--retry-after-secs", "is not in 0..=86400"),
             ),
             (
                 "--slow-ms",
                 value,
-                range("--slow-ms", "is not in 0..=3600000"),
+                refused("--slow-ms", "is not in 0..=3600000"),
             ),
         ]);
         for every in [
@@ -215,20 +231,20 @@ fn every_numeric_mock_flag_is_bounded() {
             "--oversize-every",
             "--slow-every",
         ] {
-            cases.push((every, value, range(every, "")));
+            cases.push((every, value, refused(every, "")));
         }
     }
     cases.push(("--oversize-bytes", TEN_BILLION, Expect::Taken));
     cases.push((
         "--oversize-bytes",
         U64_MAX,
-        range("--oversize-bytes", "is not in 1..=1099511627776"),
+        refused("--oversize-bytes", "is not in 1..=1099511627776"),
     ));
     // 0 is no schedule: refused rather than silently ignored.
     cases.push((
         "--slow-every",
         "0",
-        range("--slow-every", "0 is not in 1..=4294967295"),
+        refused("--slow-every", "0 is not in 1..=4294967295"),
     ));
     for (flag, value, expect) in cases {
         let what = format!("aperture-mock {flag} {value}");
