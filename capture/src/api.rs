@@ -247,7 +247,10 @@ fn read_body(place: &str, body: ureq::Body, limit: usize, events: bool) -> Resul
 
 /// Streams an oversize body to a `*.partial` file: the head already read,
 /// then the rest as it arrives, synced. The events in it were handed out and
-/// cannot be asked for again, so they are kept, never dropped.
+/// cannot be asked for again, so they are kept, never dropped, up to the
+/// rejects directory's cap ([`Rejects::room`]): a body that reaches it is
+/// cut there, the rest is not read, and the capture stops saying so (an
+/// endless body must not fill the disk).
 fn spill(
     place: &str,
     head: Vec<u8>,
@@ -260,30 +263,45 @@ fn spill(
             "{place}: body larger than {limit} bytes, and saving it failed: {e}"
         ))
     })?;
+    let room = rejects.room();
+    let mut bytes = 0u64;
+    let mut write = |chunk: &[u8], bytes: &mut u64| -> std::io::Result<bool> {
+        let fits = usize::try_from(room - *bytes).map_or(chunk.len(), |r| r.min(chunk.len()));
+        file.write_all(&chunk[..fits])?;
+        *bytes += fits as u64;
+        Ok(fits == chunk.len())
+    };
+    let mut chunk = vec![0u8; 64 * 1024];
+    let end = (|| -> std::io::Result<End> {
+        if !write(&head, &mut bytes)? {
+            return Ok(End::Cap);
+        }
+        loop {
+            match rest.read(&mut chunk) {
+                Ok(0) => return Ok(End::Whole),
+                Ok(n) => {
+                    if !write(&chunk[..n], &mut bytes)? {
+                        return Ok(End::Cap);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Ok(End::Cut(e)),
+            }
+        }
+    })();
+    rejects.kept(bytes);
     let save_failed = |e: std::io::Error| {
         ApiError::Fatal(format!(
-            "{place}: body larger than {limit} bytes; saving it to {} failed: {e}",
+            "{place}: body larger than {limit} bytes; saving it to {} failed after {bytes} \
+             bytes: {e}",
             path.display()
         ))
     };
-    file.write_all(&head).map_err(save_failed)?;
-    let mut bytes = head.len() as u64;
-    let mut chunk = vec![0u8; 64 * 1024];
-    let cut = loop {
-        match rest.read(&mut chunk) {
-            Ok(0) => break None,
-            Ok(n) => {
-                file.write_all(&chunk[..n]).map_err(save_failed)?;
-                bytes += n as u64;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => break Some(e),
-        }
-    };
+    let end = end.map_err(save_failed)?;
     rejects.finish(&path, &file).map_err(save_failed)?;
-    match cut {
-        None => Ok(Fetched::Oversize { path, bytes }),
-        Some(e) => Err(ApiError::Transient {
+    match end {
+        End::Whole => Ok(Fetched::Oversize { path, bytes }),
+        End::Cut(e) => Err(ApiError::Transient {
             cause: format!(
                 "{place}: connection lost after {bytes} bytes of a body larger than {limit} bytes \
                  (saved to {}): {e}",
@@ -292,5 +310,23 @@ fn spill(
             retry_after: None,
             partial: None,
         }),
+        End::Cap => Err(ApiError::Fatal(format!(
+            "{place}: body larger than {limit} bytes; its first {bytes} bytes are in {} and \
+             the rest was not read: the rejects directory {} reached its cap of {} bytes \
+             (--max-rejects-size); the events in the rest cannot be asked for again",
+            path.display(),
+            rejects.dir().display(),
+            rejects.cap()
+        ))),
     }
+}
+
+/// How streaming an oversize body ended.
+enum End {
+    /// The whole body is in the file.
+    Whole,
+    /// The connection failed mid-body.
+    Cut(std::io::Error),
+    /// The rejects directory's cap was reached; the rest was not read.
+    Cap,
 }

@@ -18,6 +18,14 @@ pub const MAX_BULK_SIZE: u32 = 100;
 /// Largest body held in memory (100 events of a few KiB each is far below this).
 pub const DEFAULT_MAX_BODY: usize = 256 << 20;
 
+/// Longest wait a flag may set in milliseconds (`--poll-wait-ms`,
+/// `--retry-base-ms`, `--retry-cap-ms`): one hour. Beyond it a capture
+/// would in effect never poll or retry again.
+pub const MAX_WAIT_MS: u64 = 3_600_000;
+
+/// Longest `--timeout-secs`: one day.
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+
 /// Which endpoint to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -64,7 +72,8 @@ pub struct CaptureConfig {
     pub max_body: usize,
     /// The proxy to use (checked with [`crate::proxy::choose`]), if any.
     pub proxy: Option<String>,
-    /// Check the journal's free space before each request (see [`crate::space`]).
+    /// Check the free space of the journal and of the rejects directory
+    /// before each request (see [`crate::space`]).
     pub check_space: bool,
 }
 

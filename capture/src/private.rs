@@ -8,6 +8,12 @@
 //! `--file-mode` may deliberately widen it (to `0640` for a reading group,
 //! say). Files that already exist keep the mode their owner gave them; a
 //! journal started after rotation takes the mode of the one it replaces.
+//!
+//! A symbolic link is never followed at the last step of a path we open for
+//! writing: a new file is created with `O_EXCL` (which fails on a link), and
+//! an existing one is opened with `O_NOFOLLOW`, so a link planted where the
+//! journal or a file beside it (`.incomplete`) goes cannot point our writes
+//! at another file.
 
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -65,17 +71,6 @@ pub fn create_new(path: &Path, mode: FileMode) -> io::Result<File> {
 /// Opens `path` for reading and appending, creating it with exactly `mode`
 /// if it does not exist; returns whether it was created.
 pub fn open_append(path: &Path, mode: FileMode) -> io::Result<(File, bool)> {
-    open_append_with(path, mode, false)
-}
-
-/// As [`open_append`], but a symlink at `path` is refused (`O_NOFOLLOW`):
-/// for files beside the journal whose name anyone who can write to the
-/// directory could plant a symlink at.
-pub fn open_append_nofollow(path: &Path, mode: FileMode) -> io::Result<(File, bool)> {
-    open_append_with(path, mode, true)
-}
-
-fn open_append_with(path: &Path, mode: FileMode, nofollow: bool) -> io::Result<(File, bool)> {
     let mut options = OpenOptions::new();
     options.read(true).append(true).create_new(true);
     match with_mode(&mut options, mode.file()).open(path) {
@@ -86,25 +81,26 @@ fn open_append_with(path: &Path, mode: FileMode, nofollow: bool) -> io::Result<(
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             let mut options = OpenOptions::new();
             options.read(true).append(true);
-            #[cfg(unix)]
-            if nofollow {
-                std::os::unix::fs::OpenOptionsExt::custom_flags(
-                    &mut options,
-                    rustix::fs::OFlags::NOFOLLOW.bits() as i32,
-                );
-            }
-            #[cfg(not(unix))]
-            let _ = nofollow;
-            Ok((options.open(path)?, false))
+            let file = no_follow(&mut options).open(path).map_err(|e| {
+                if path.is_symlink() {
+                    io::Error::other("it is a symbolic link, which is not followed")
+                } else {
+                    e
+                }
+            })?;
+            Ok((file, false))
         }
         Err(e) => Err(e),
     }
 }
 
-/// Creates `dir` and its missing parents; the directories created get `mode`.
+/// Creates `dir` and its missing parents; the directories created get
+/// `mode`. An existing `dir` must belong to this user: files kept in another
+/// user's directory (one planted where ours was to be made, say) could be
+/// removed or read by that user.
 pub fn create_dir_all(dir: &Path, mode: FileMode) -> io::Result<()> {
     if dir.is_dir() {
-        return Ok(());
+        return owned_by_us(dir);
     }
     if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_dir_all(parent, mode)?;
@@ -117,6 +113,25 @@ pub fn create_dir_all(dir: &Path, mode: FileMode) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Whether this user owns `dir` (a link to it is judged by its target).
+pub fn owned_by_us(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let owner = std::fs::metadata(dir)?.uid();
+        let us = rustix::process::geteuid().as_raw();
+        if owner != us {
+            return Err(io::Error::other(format!(
+                "the directory belongs to another user (uid {owner}); files are kept only in \
+                 one of ours"
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// The mode of an existing file, to give its successor the same.
@@ -133,6 +148,18 @@ pub fn mode_of(path: &Path) -> io::Result<FileMode> {
         let _ = path;
         Ok(FileMode::default())
     }
+}
+
+/// Makes `open` fail on a symbolic link at the path's last step.
+fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NOFOLLOW's bits fit an i32 on every unix.
+        let bits = i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).unwrap_or(0);
+        options.custom_flags(bits);
+    }
+    options
 }
 
 fn with_mode(options: &mut OpenOptions, bits: u32) -> &mut OpenOptions {
@@ -205,5 +232,41 @@ mod tests {
         let (_, created) = open_append(&sub.join("g"), wide).unwrap();
         assert!(!created);
         assert_eq!(mode_of(&sub.join("g")).unwrap().file(), 0o600, "kept");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_link_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "kept\n").unwrap();
+        let link = dir.path().join("j.ndjson.incomplete");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let err = open_append(&link, FileMode::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is a symbolic link, which is not followed"
+        );
+        assert!(create_new(&link, FileMode::default()).is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "kept\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn another_users_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = dir.path().join("rejects");
+        std::fs::create_dir(&theirs).unwrap();
+        if rustix::fs::chown(&theirs, Some(rustix::process::Uid::from_raw(65534)), None).is_err() {
+            eprintln!("skipped: only root can give a directory to another user");
+            return;
+        }
+        let err = create_dir_all(&theirs, FileMode::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the directory belongs to another user (uid 65534); files are kept only in one of ours"
+        );
+        create_dir_all(dir.path(), FileMode::default()).unwrap();
     }
 }

@@ -10,10 +10,23 @@
 //! requests, never in the middle of one: the response in hand is stored
 //! first. Waits (backoff, polling after a `204`) check the flag every 50 ms.
 //!
-//! Before each request the journal's filesystem must have room for a
-//! worst-case response ([`crate::space`]); when it has not, no request is
-//! sent: the capture waits and checks again with the retry backoff, and
-//! gives up (saying why) like after any other run of failures.
+//! Before each request the journal's filesystem, and the rejects
+//! directory's, must have room for a worst-case response ([`crate::space`]);
+//! when one has not, no request is sent: the capture waits and checks again
+//! with the retry backoff, and gives up (saying why) like after any other
+//! run of failures.
+//!
+//! # A server that sends what cannot be split
+//!
+//! A body kept in the rejects directory (malformed, cut off, or over the
+//! size held in memory) is a failure like a `5xx`: it counts towards
+//! `--max-failures` and is followed by the retry backoff, so a server that
+//! sends nothing else makes the capture give up. One that mixes them with
+//! good answers is stopped by the rejects directory's cap
+//! ([`crate::rejects`]): a request is sent only while the room left under
+//! the cap can take a whole body held in memory (`max_body`); when it
+//! cannot, the capture stops at once ([`RunError::RejectsFull`]) before
+//! asking, so nothing is popped that could not be kept.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -117,6 +130,22 @@ pub enum RunError {
     /// Saving a rejected body failed.
     #[error(transparent)]
     Rejects(#[from] RejectsError),
+    /// The rejects directory is too near its cap to take another response.
+    #[error(
+        "not asking for events: the rejects directory {dir} holds {held} bytes, and a response \
+         kept there may take up to {reserve} more (the largest body held in memory), past its \
+         cap of {cap} bytes; look at what is there and move it away, or raise --max-rejects-size"
+    )]
+    RejectsFull {
+        /// The rejects directory.
+        dir: String,
+        /// Bytes it holds.
+        held: u64,
+        /// Bytes one response may add.
+        reserve: u64,
+        /// Its cap.
+        cap: u64,
+    },
     /// The rejects directory refused a body, which was printed on stderr instead.
     #[error("the rejects directory {dir} refused a {kind} body; it was {stored}")]
     BodyPrinted {
@@ -170,17 +199,20 @@ pub fn run(
             summary.stopped = StopReason::MaxEvents;
             return Ok(summary);
         }
-        let fetched = match short_of_space(config, output, size, largest_line) {
+        check_rejects_cap(config, rejects)?;
+        let fetched = match short_of_space(config, output, rejects, size, largest_line) {
             Some(cause) => Err(ApiError::transient(cause)),
             None => client.fetch(size, rejects),
         };
+        // A failure to count, with the server's Retry-After if it sent one.
+        let mut failed: Option<(String, Option<Duration>)> = None;
         match fetched {
             Ok(Fetched::Body(body)) => {
-                failures = 0;
                 summary.responses += 1;
                 match batch::split(kind, &body) {
                     // A 200 without events is nothing to store: wait as for a 204.
                     Ok(lines) if lines.is_empty() => {
+                        failures = 0;
                         observer.on_notice(Notice::Drained);
                         if config.until_drained {
                             summary.stopped = StopReason::Drained;
@@ -189,6 +221,7 @@ pub fn run(
                         wait(config.poll_wait, stop, observer);
                     }
                     Ok(lines) => {
+                        failures = 0;
                         let longest = lines.iter().map(Vec::len).max().unwrap_or(0);
                         largest_line = largest_line.max(longest as u64);
                         output.write_batch(&lines, rejects)?;
@@ -204,11 +237,17 @@ pub fn run(
                             reason: Some(&reason),
                         });
                         observer.on_rejected_body(RejectKind::Malformed, &path, &body);
+                        failed = Some((
+                            format!(
+                                "a response body that is not events ({reason}) was kept in {}",
+                                path.display()
+                            ),
+                            None,
+                        ));
                     }
                 }
             }
             Ok(Fetched::Oversize { path, bytes }) => {
-                failures = 0;
                 summary.responses += 1;
                 summary.rejected += 1;
                 let reason = format!(
@@ -221,6 +260,15 @@ pub fn run(
                     reason: Some(&reason),
                 });
                 observer.on_rejected_body(RejectKind::Partial, &path, &[]);
+                failed = Some((
+                    format!(
+                        "a response body of {bytes} bytes, over the {} bytes held in memory, \
+                         was kept in {}",
+                        config.max_body,
+                        path.display()
+                    ),
+                    None,
+                ));
             }
             Ok(Fetched::Drained) => {
                 failures = 0;
@@ -247,56 +295,87 @@ pub fn run(
                     });
                     observer.on_rejected_body(RejectKind::Partial, &path, &bytes);
                 }
-                failures += 1;
-                if config.retry.exhausted(failures) {
-                    return Err(RunError::GaveUp { failures, cause });
-                }
-                let delay = config.retry.delay(failures, retry_after);
-                observer.on_notice(Notice::Retrying {
-                    failures,
-                    delay,
-                    cause: &cause,
-                });
-                wait(delay, stop, observer);
+                failed = Some((cause, retry_after));
             }
+        }
+        if let Some((cause, retry_after)) = failed {
+            failures = failures.saturating_add(1);
+            if config.retry.exhausted(failures) {
+                return Err(RunError::GaveUp { failures, cause });
+            }
+            let delay = config.retry.delay(failures, retry_after);
+            observer.on_notice(Notice::Retrying {
+                failures,
+                delay,
+                cause: &cause,
+            });
+            wait(delay, stop, observer);
         }
     }
 }
 
-/// Why the journal cannot take a worst-case response now, if it cannot.
+/// Stops the capture when the rejects directory's room under its cap could
+/// not take one more body held in memory: nothing is asked for that could
+/// not be kept.
+fn check_rejects_cap(config: &CaptureConfig, rejects: &Rejects) -> Result<(), RunError> {
+    let reserve = config.max_body as u64;
+    if rejects.room() >= reserve {
+        return Ok(());
+    }
+    Err(RunError::RejectsFull {
+        dir: rejects.dir().display().to_string(),
+        held: rejects.held(),
+        reserve,
+        cap: rejects.cap(),
+    })
+}
+
+/// Why the journal or the rejects directory cannot take a worst-case
+/// response now, if one cannot.
 fn short_of_space(
     config: &CaptureConfig,
     output: &Output,
+    rejects: &Rejects,
     size: u32,
     largest_line: u64,
 ) -> Option<String> {
-    let Output::Journal(journal) = output else {
-        return None;
-    };
     if !config.check_space {
         return None;
     }
     let needed = space::needed(size, largest_line);
-    let room = space::room(journal.path(), journal.len())?;
-    (room < needed).then(|| {
-        format!(
-            "not asking for events: {} has room for {room} more bytes (free space or the \
-             file-size limit), and a response of {size} events may need {needed}",
-            journal.path().display()
+    let journal = match output {
+        Output::Journal(journal) => space::room(journal.path(), journal.len())
+            .map(|room| (journal.path().display().to_string(), room)),
+        Output::Stdout => None,
+    };
+    let rejects = space::room_in(rejects.dir()).map(|room| {
+        (
+            format!("the rejects directory {}", rejects.dir().display()),
+            room,
         )
-    })
+    });
+    let (place, room) = journal
+        .into_iter()
+        .chain(rejects)
+        .find(|(_, room)| *room < needed)?;
+    Some(format!(
+        "not asking for events: {place} has room for {room} more bytes (free space or the \
+         file-size limit), and a response of {size} events may need {needed}"
+    ))
 }
 
 /// Sleeps for `total`, returning early when `stop` is set.
+/// A wait too long to be added to the clock lasts until `stop`.
 fn wait(total: Duration, stop: &AtomicBool, observer: &mut dyn Observer) {
-    let end = Instant::now() + total;
+    let end = Instant::now().checked_add(total);
     let mut last_idle = Instant::now();
     loop {
         let now = Instant::now();
-        if now >= end || stop.load(Ordering::SeqCst) {
+        if end.is_some_and(|end| now >= end) || stop.load(Ordering::SeqCst) {
             return;
         }
-        std::thread::sleep((end - now).min(Duration::from_millis(50)));
+        let left = end.map_or(Duration::MAX, |end| end - now);
+        std::thread::sleep(left.min(Duration::from_millis(50)));
         if last_idle.elapsed() >= Duration::from_millis(200) {
             observer.on_idle();
             last_idle = Instant::now();

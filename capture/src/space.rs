@@ -7,6 +7,11 @@
 //! (at least [`MIN_EVENT_BYTES`] each). Room is what the filesystem lets an
 //! unprivileged user have, and no more than the process's file-size limit
 //! (`RLIMIT_FSIZE`, as `ulimit -f` sets it) allows the journal to grow.
+//!
+//! The rejects directory gets the same check ([`room_in`]): a response that
+//! cannot be split goes there instead of the journal, and it may be on
+//! another filesystem. It may not exist yet (it is made on first use), so
+//! its nearest existing ancestor tells the free space.
 
 use std::path::Path;
 
@@ -30,6 +35,16 @@ pub fn room(path: &Path, len: u64) -> Option<u64> {
         Some(limit) => free.min(limit.saturating_sub(len)),
         None => free,
     })
+}
+
+/// Bytes a new file in directory `dir` (made if missing) can take, or
+/// `None` when it cannot be told.
+pub fn room_in(dir: &Path) -> Option<u64> {
+    let existing = dir
+        .ancestors()
+        .find(|p| !p.as_os_str().is_empty() && p.is_dir())
+        .unwrap_or(Path::new("."));
+    room(&existing.join("new"), 0)
 }
 
 #[cfg(unix)]
@@ -72,5 +87,9 @@ mod tests {
         #[cfg(unix)]
         assert!(room.is_some_and(|r| r > 0), "{room:?}");
         let _ = room;
+        let missing = room_in(&dir.path().join("not/yet/made"));
+        #[cfg(unix)]
+        assert!(missing.is_some_and(|r| r > 0), "{missing:?}");
+        let _ = missing;
     }
 }

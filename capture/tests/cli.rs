@@ -185,6 +185,45 @@ fn restart_repairs_an_incomplete_last_line() {
 
 #[cfg(unix)]
 #[test]
+fn a_link_planted_beside_the_journal_is_not_followed() {
+    let mock = start(mock_config(), 5);
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "the victim's file\n").unwrap();
+    let journal = dir.path().join("j.ndjson");
+    std::fs::write(&journal, b"{\"before\":1}\n{\"cut\":").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("j.ndjson.incomplete")).unwrap();
+    let out = run(capture(&mock, journal.to_str().unwrap()).arg("--until-drained"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("repairing the last line: it is a symbolic link, which is not followed"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "the victim's file\n"
+    );
+    assert_eq!(mock.remaining(), 5, "nothing asked for");
+
+    // The journal itself, a link: refused the same way.
+    let linked = dir.path().join("linked.ndjson");
+    std::os::unix::fs::symlink(&victim, &linked).unwrap();
+    let out = run(capture(&mock, linked.to_str().unwrap()).arg("--until-drained"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("it is a symbolic link, which is not followed"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "the victim's file\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn sigterm_stops_after_storing_the_response_in_flight() {
     let faults = Faults {
         slow_every: Some(1),

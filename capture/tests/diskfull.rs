@@ -347,3 +347,59 @@ fn a_failed_rotation_is_not_taken_for_a_failed_write() {
     assert!(lines(&journal).is_empty());
     assert!(!dir.path().join("j.ndjson.rejects").exists());
 }
+
+#[test]
+fn a_small_filesystem_for_the_rejects_stops_the_capture_before_asking() {
+    let prefix = match mount_namespace() {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let mock = start(mock_config(), 3000);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.ndjson");
+    let mnt = tempfile::tempdir().unwrap();
+    let rejects = mnt.path().join("rejects");
+    // The journal has room; the rejects directory's filesystem (128 KiB)
+    // cannot take a response of 100 events (at least 2 KiB each).
+    let script = "d=$1; shift; mount -t tmpfs -o size=128k none \"$d\" || exit 99; exec \"$@\"";
+    let inner = under_shell(
+        "",
+        &mock,
+        &journal,
+        &[
+            "--max-failures",
+            "2",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+    );
+    let mut cmd = Command::new(prefix[0]);
+    cmd.args(&prefix[1..])
+        .args(["sh", "-c", script, "sh"])
+        .arg(mnt.path())
+        .args(inner.get_args().skip(3))
+        .envs(inner.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in inner.get_envs() {
+        if v.is_none() {
+            cmd.env_remove(k);
+        }
+    }
+    let out = wait(cmd.spawn().unwrap(), Duration::from_secs(60));
+    assert_runtime_error(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "not asking for events: the rejects directory {} has room for",
+            rejects.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(mock.remaining(), 3000, "nothing popped");
+    assert!(lines(&journal).is_empty());
+}

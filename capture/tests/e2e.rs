@@ -324,6 +324,9 @@ fn all_faults_at_once() {
         server_error_every: Some(5),
         drop_mid_body_every: Some(4),
         malformed_every: Some(6),
+        // Bodies over the size held in memory have tests of their own (rejects_cap.rs).
+        oversize_every: None,
+        oversize_bytes: 0,
         slow_every: Some(3),
         slow_delay: Duration::from_millis(20),
     });

@@ -255,3 +255,97 @@ fn the_mock_binary_refuses_a_client_without_a_secret() {
         stderr(&out)
     );
 }
+
+/// The mode bits of `path`, not following a link.
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// The CA file named on the ready line.
+fn ca_path(ready: &str) -> std::path::PathBuf {
+    let (_, path) = ready
+        .trim_end()
+        .rsplit_once("; CA certificate in ")
+        .expect("the ready line names the CA file");
+    path.into()
+}
+
+#[cfg(unix)]
+#[test]
+fn the_ca_file_follows_no_link_planted_at_a_predictable_path() {
+    // The temp directory every user shares, here one of the test's own.
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "the victim's file\n").unwrap();
+    // The port the mock will get, known in advance, as an attacker may guess it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let planted = tmp.path().join(format!("aperture-mock-{port}-ca.pem"));
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_aperture-mock"))
+        .args(["--tls", "--listen", &format!("127.0.0.1:{port}")])
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(mock.stdout.take().unwrap()),
+        &mut ready,
+    )
+    .unwrap();
+    let ca = ca_path(&ready);
+    let victim_now = std::fs::read_to_string(&victim).unwrap();
+    let dir = ca.parent().unwrap().to_owned();
+    let (dir_mode, ca_mode) = (mode(&dir), mode(&ca));
+    let pem = std::fs::read_to_string(&ca).unwrap_or_default();
+    signal(&mock, rustix::process::Signal::INT);
+    let out = wait(mock, Duration::from_secs(20));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        victim_now, "the victim's file\n",
+        "written through the link"
+    );
+    assert_ne!(ca, planted, "{ready}");
+    assert!(ca.starts_with(tmp.path()), "{ready}");
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    assert_eq!(dir_mode, 0o700, "{}", dir.display());
+    assert_eq!(ca_mode, 0o600, "{}", ca.display());
+    assert!(!dir.exists(), "the directory is removed at exit");
+    assert!(planted.is_symlink(), "the planted link is left alone");
+}
+
+#[cfg(unix)]
+#[test]
+fn ca_out_replaces_a_planted_link_instead_of_following_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "the victim's file\n").unwrap();
+    let ca = tmp.path().join("ca.pem");
+    std::os::unix::fs::symlink(&victim, &ca).unwrap();
+    let (mock, ready) = spawn_mock(&["--tls", "--ca-out", ca.to_str().unwrap()]);
+    assert_eq!(ca_path(&ready), ca, "{ready}");
+    let victim_now = std::fs::read_to_string(&victim).unwrap();
+    let (is_link, ca_mode) = (ca.is_symlink(), mode(&ca));
+    let pem = std::fs::read_to_string(&ca).unwrap();
+    signal(&mock, rustix::process::Signal::INT);
+    let _ = wait(mock, Duration::from_secs(20));
+    assert_eq!(
+        victim_now, "the victim's file\n",
+        "written through the link"
+    );
+    assert!(!is_link, "the link is replaced by the file");
+    assert_eq!(ca_mode, 0o600);
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    assert!(ca.exists(), "a file asked for by name stays");
+}

@@ -39,8 +39,7 @@ pub fn path(journal: &Path) -> PathBuf {
 pub fn set_aside(journal: &Path, line: &[u8]) -> io::Result<PathBuf> {
     let path = path(journal);
     let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
-    let (mut file, created) =
-        private::open_append_nofollow(&path, FileMode::default()).map_err(named)?;
+    let (mut file, created) = private::open_append(&path, FileMode::default()).map_err(named)?;
     if created {
         sync_parent(&path).map_err(named)?;
     }

@@ -18,7 +18,9 @@ use flate2::write::GzEncoder;
 use super::sync_parent;
 use crate::private;
 
-/// Rotated files of `path`: `(number, path, gzipped)`.
+/// Rotated files of `path`: `(number, path, gzipped)`. Only regular files
+/// count: a symbolic link with such a name is not ours (rotation renames,
+/// it never links), so it is neither read, compressed nor removed.
 fn rotated(path: &Path) -> io::Result<Vec<(u64, PathBuf, bool)>> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -32,7 +34,12 @@ fn rotated(path: &Path) -> io::Result<Vec<(u64, PathBuf, bool)>> {
     let prefix = format!("{base}.");
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
+        let entry = entry?;
+        // `DirEntry::file_type` does not follow a link.
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix(&prefix) else {
             continue;
         };

@@ -126,6 +126,34 @@ fn rotation_numbers_continue_after_restart_and_recover_interrupted_gzip() {
     assert!(dir.path().join("j.ndjson.4.gz").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_link_planted_as_a_rotated_file_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.ndjson");
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "a private file\n").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("j.ndjson.7")).unwrap();
+    let options = JournalOptions {
+        rotate_bytes: Some(1),
+        gzip: true,
+        ..JournalOptions::default()
+    };
+    let (mut j, _) = Journal::open(&path, options).unwrap();
+    assert!(
+        !dir.path().join("j.ndjson.7.gz").exists(),
+        "the link's target was compressed"
+    );
+    assert!(dir.path().join("j.ndjson.7").is_symlink());
+    j.append(&[b"{}".to_vec()]).unwrap();
+    j.rotate_if_full().unwrap();
+    assert!(
+        dir.path().join("j.ndjson.1.gz").exists(),
+        "numbered past no link"
+    );
+    assert_eq!(read(&victim), "a private file\n");
+}
+
 #[test]
 fn errors_name_the_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -62,6 +62,12 @@ pub struct Faults {
     pub drop_mid_body_every: Option<u32>,
     /// Pop events, then send them in a body that is not valid JSON.
     pub malformed_every: Option<u32>,
+    /// Pop events, then send them in a body padded with trailing spaces to
+    /// `oversize_bytes` (still valid JSON; the padding is made as it is sent,
+    /// never held in memory): a server that sends far more than it should.
+    pub oversize_every: Option<u32>,
+    /// The size of an oversize body, in bytes.
+    pub oversize_bytes: u64,
     /// Wait `slow_delay` before answering (before popping anything).
     pub slow_every: Option<u32>,
     /// The delay of a slow response.

@@ -240,14 +240,17 @@ async fn events(
         Some(Fault::Slow) => tokio::time::sleep(state.config.faults.slow_delay).await,
         _ => {}
     }
-    // Long poll: wait for events up to `empty_wait`, then 204.
-    let deadline = Instant::now() + state.config.empty_wait;
+    // Long poll: wait for events up to `empty_wait`, then 204 (a wait too
+    // long for the clock lasts until events come).
+    let deadline = Instant::now().checked_add(state.config.empty_wait);
     let popped = loop {
         let popped = state.pop(client, size);
-        if !popped.is_empty() || Instant::now() >= deadline {
+        if !popped.is_empty() || deadline.is_some_and(|d| Instant::now() >= d) {
             break popped;
         }
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = deadline.map_or(Duration::MAX, |d| {
+            d.saturating_duration_since(Instant::now())
+        });
         tokio::time::sleep(left.min(Duration::from_millis(5))).await;
     };
     if popped.is_empty() {
@@ -260,6 +263,8 @@ async fn events(
     state.answer(idx, 200, fault, popped, Some(body.clone()));
     let body = match fault {
         Some(Fault::DropMidBody) => MockBody::cut(body),
+        Some(Fault::Oversize) => MockBody::tracked(body, Arc::clone(&state), idx)
+            .padded_to(state.config.faults.oversize_bytes),
         _ => MockBody::tracked(body, Arc::clone(&state), idx),
     };
     let mut resp = Response::new(body);

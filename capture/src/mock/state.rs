@@ -34,6 +34,8 @@ pub enum Fault {
     DropMidBody,
     /// A body that is not valid JSON.
     Malformed,
+    /// A body padded to [`super::Faults::oversize_bytes`].
+    Oversize,
     /// Answered after a delay.
     Slow,
 }
@@ -56,7 +58,7 @@ pub struct LogEntry {
     pub status: u16,
     /// The events popped for it, exact bytes, in order.
     pub events: Vec<Vec<u8>>,
-    /// The body sent with a `200`.
+    /// The body sent with a `200` (an oversize body without its padding).
     pub body: Option<Vec<u8>>,
     /// The fault injected, if any.
     pub fault: Option<Fault>,
@@ -75,7 +77,8 @@ pub(crate) enum TokenRefusal {
 #[derive(Debug)]
 struct IssuedToken {
     client: usize,
-    expires: Instant,
+    /// `None`: a lifetime too long for the clock, so never.
+    expires: Option<Instant>,
     revoked: bool,
 }
 
@@ -105,7 +108,7 @@ struct Inner {
     streams: Vec<Stream>,
     tokens: HashMap<String, IssuedToken>,
     tokens_issued: u64,
-    events_requests: u32,
+    events_requests: u64,
     log: Vec<LogEntry>,
 }
 
@@ -239,7 +242,8 @@ impl State {
     /// A new token for client number `client`.
     pub(crate) fn issue_token(&self, client: usize) -> String {
         let token: String = (0..32).map(|_| fastrand::alphanumeric()).collect();
-        let expires = Instant::now() + self.config.token_lifetime.max(Duration::from_millis(1));
+        let expires =
+            Instant::now().checked_add(self.config.token_lifetime.max(Duration::from_millis(1)));
         let mut inner = self.lock();
         inner.tokens.insert(
             token.clone(),
@@ -259,7 +263,7 @@ impl State {
         let t = inner.tokens.get(token).ok_or(TokenRefusal::Unknown)?;
         if t.revoked {
             Err(TokenRefusal::Revoked)
-        } else if Instant::now() >= t.expires {
+        } else if t.expires.is_some_and(|at| Instant::now() >= at) {
             Err(TokenRefusal::Expired)
         } else {
             Ok(t.client)
@@ -269,7 +273,7 @@ impl State {
     /// Ends `token`'s lifetime now.
     pub(crate) fn expire_token(&self, token: &str) {
         if let Some(t) = self.lock().tokens.get_mut(token) {
-            t.expires = Instant::now();
+            t.expires = Some(Instant::now());
         }
     }
 
@@ -285,7 +289,7 @@ impl State {
     /// Counts events request `idx` and picks (and logs) the fault for it, if any.
     pub(crate) fn next_fault(&self, idx: usize) -> Option<Fault> {
         let mut inner = self.lock();
-        inner.events_requests += 1;
+        inner.events_requests = inner.events_requests.saturating_add(1);
         let fault = pick_fault(&self.config.faults, inner.events_requests);
         inner.log[idx].fault = fault;
         fault
@@ -303,8 +307,8 @@ impl State {
     }
 }
 
-fn pick_fault(f: &Faults, n: u32) -> Option<Fault> {
-    let hit = |every: Option<u32>| every.is_some_and(|e| e > 0 && n % e == 0);
+fn pick_fault(f: &Faults, n: u64) -> Option<Fault> {
+    let hit = |every: Option<u32>| every.is_some_and(|e| e > 0 && n % u64::from(e) == 0);
     [
         (f.expire_token_every, Fault::ExpireToken),
         (f.revoke_token_every, Fault::RevokeToken),
@@ -312,6 +316,7 @@ fn pick_fault(f: &Faults, n: u32) -> Option<Fault> {
         (f.server_error_every, Fault::ServerError),
         (f.drop_mid_body_every, Fault::DropMidBody),
         (f.malformed_every, Fault::Malformed),
+        (f.oversize_every, Fault::Oversize),
         (f.slow_every, Fault::Slow),
     ]
     .into_iter()

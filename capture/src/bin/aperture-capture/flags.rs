@@ -8,12 +8,15 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use aperture_events_capture::config::{CaptureConfig, ConfigError, Endpoint, Target};
+use aperture_events_capture::config::{
+    CaptureConfig, ConfigError, DEFAULT_MAX_BODY, Endpoint, MAX_TIMEOUT_SECS, MAX_WAIT_MS, Target,
+};
 use aperture_events_capture::credentials::{CLIENT_ID_VAR, CLIENT_SECRET_VAR};
 use aperture_events_capture::journal::JournalOptions;
 use aperture_events_capture::private::FileMode;
 use aperture_events_capture::proxy;
 use aperture_events_capture::region::Region;
+use aperture_events_capture::rejects::DEFAULT_MAX_REJECTS_BYTES;
 use aperture_events_capture::retry::RetryPolicy;
 use clap::Parser;
 
@@ -66,26 +69,34 @@ pub struct RawFlags {
     /// Directory for bodies that could not be split into events (by default `<out>.rejects`).
     #[arg(long, value_name = "DIR")]
     pub rejects: Option<PathBuf>,
-    /// Stop after this many events.
-    #[arg(long, value_name = "N")]
+    /// Cap on the rejects directory (e.g. 500M, 4G; at least 256M, the largest body held
+    /// in memory) [default: 4G]. Events are asked for only while one more body fits.
+    #[arg(long, value_name = "SIZE")]
+    pub max_rejects_size: Option<String>,
+    /// Stop after this many events (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_events: Option<u64>,
     /// Stop at the first 204 (nothing left to hand out) instead of polling on.
     #[arg(long)]
     pub until_drained: bool,
-    /// Wait after a 204 before polling again, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    /// Wait after a 204 before polling again, in milliseconds (at most an hour).
+    #[arg(long, value_name = "MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(..=MAX_WAIT_MS))]
     pub poll_wait_ms: u64,
-    /// Longest wait for a response (and again for its body), in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    /// Longest wait for a response (and again for its body), in seconds (1 to a day).
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
     pub timeout_secs: u64,
     /// Consecutive failed requests before giving up (0: never give up).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_failures: u32,
-    /// First retry delay in milliseconds (doubles per failure, with jitter).
-    #[arg(long, value_name = "MS", default_value_t = 500)]
+    /// First retry delay in milliseconds (doubles per failure, with jitter; at most an hour).
+    #[arg(long, value_name = "MS", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(..=MAX_WAIT_MS))]
     pub retry_base_ms: u64,
-    /// Longest retry delay in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 60_000)]
+    /// Longest retry delay in milliseconds (at most an hour).
+    #[arg(long, value_name = "MS", default_value_t = 60_000,
+          value_parser = clap::value_parser!(u64).range(..=MAX_WAIT_MS))]
     pub retry_cap_ms: u64,
     /// Classify each event as it arrives (valid, invalid, malformed, unknown type)
     /// and print the validator's summary and drift report on stderr at exit.
@@ -114,10 +125,11 @@ pub struct RawFlags {
     /// durability only: a crash may then lose events.
     #[arg(long, hide = true)]
     pub no_fsync: bool,
-    /// Largest body held in memory (bytes); a larger one is streamed to
-    /// `*.partial`. For tests: the default is 256 MiB.
-    #[arg(long, hide = true, value_name = "BYTES")]
-    pub max_body: Option<usize>,
+    /// Largest body held in memory (bytes, 1 to the default); a larger one is
+    /// streamed to `*.partial`. For tests: the default is 256 MiB.
+    #[arg(long, hide = true, value_name = "BYTES",
+          value_parser = clap::value_parser!(u64).range(1..=DEFAULT_MAX_BODY as u64))]
+    pub max_body: Option<u64>,
     /// Do not check the journal's free space before each request. For tests
     /// of what happens when a write fails anyway.
     #[arg(long, hide = true)]
@@ -162,6 +174,8 @@ pub struct Settings {
     pub out: OutTarget,
     pub journal: JournalOptions,
     pub rejects: PathBuf,
+    /// `--max-rejects-size`: the cap on the rejects directory, in bytes.
+    pub max_rejects: u64,
     pub credentials: Option<PathBuf>,
     pub progress: bool,
     pub quiet: bool,
@@ -217,18 +231,27 @@ impl Settings {
         } else {
             capture.bulk_size(raw.size)?;
         }
-        if raw.max_events == Some(0) {
-            return Err(ConfigError {
-                flag: "--max-events",
-                message: "must be at least 1".into(),
-            });
-        }
         capture.max_events = raw.max_events;
         if !raw.no_proxy {
             capture.proxy = proxy::choose(&capture.base_url, env)?;
         }
         if let Some(max) = raw.max_body {
-            capture.max_body = max.max(1);
+            // Bounded by DEFAULT_MAX_BODY, itself a usize.
+            capture.max_body = usize::try_from(max).unwrap_or(DEFAULT_MAX_BODY);
+        }
+        let max_rejects = match &raw.max_rejects_size {
+            Some(text) => parse_size("--max-rejects-size", text)?,
+            None => DEFAULT_MAX_REJECTS_BYTES,
+        };
+        if max_rejects < capture.max_body as u64 {
+            return Err(ConfigError {
+                flag: "--max-rejects-size",
+                message: format!(
+                    "must be at least {} bytes, the largest body held in memory, which one \
+                     response kept there may take",
+                    capture.max_body
+                ),
+            });
         }
         capture.check_space = !raw.no_space_check;
         let mode = match &raw.file_mode {
@@ -240,12 +263,6 @@ impl Settings {
         };
         capture.until_drained = raw.until_drained;
         capture.poll_wait = Duration::from_millis(raw.poll_wait_ms);
-        if raw.timeout_secs == 0 {
-            return Err(ConfigError {
-                flag: "--timeout-secs",
-                message: "must be at least 1".into(),
-            });
-        }
         capture.timeout = Duration::from_secs(raw.timeout_secs);
         capture.retry = RetryPolicy {
             base: Duration::from_millis(raw.retry_base_ms),
@@ -258,7 +275,11 @@ impl Settings {
         } else {
             OutTarget::File(PathBuf::from(&raw.out))
         };
-        let rotate_bytes = raw.rotate_size.as_deref().map(parse_size).transpose()?;
+        let rotate_bytes = raw
+            .rotate_size
+            .as_deref()
+            .map(|text| parse_size("--rotate-size", text))
+            .transpose()?;
         if rotate_bytes.is_some() && out == OutTarget::Stdout {
             return Err(ConfigError {
                 flag: "--rotate-size",
@@ -284,6 +305,7 @@ impl Settings {
                 mode,
             },
             rejects,
+            max_rejects,
             credentials: raw.credentials,
             progress: !raw.no_progress && !raw.quiet,
             quiet: raw.quiet,
@@ -292,11 +314,11 @@ impl Settings {
     }
 }
 
-/// Parses `500M`, `2G`, `64K` or a plain byte count.
-fn parse_size(text: &str) -> Result<u64, ConfigError> {
+/// Parses `500M`, `2G`, `64K` or a plain byte count (1 to 2^64-1) for `flag`.
+fn parse_size(flag: &'static str, text: &str) -> Result<u64, ConfigError> {
     let err = || ConfigError {
-        flag: "--rotate-size",
-        message: format!("`{text}` is not a size like 500M, 2G or 1048576"),
+        flag,
+        message: format!("`{text}` is not a size like 500M, 2G or 1048576 (at most 2^64-1 bytes)"),
     };
     let t = text.trim();
     let (digits, mult) = match t.char_indices().last() {
@@ -358,12 +380,15 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert_eq!(parse_size("64K").unwrap(), 65536);
-        assert_eq!(parse_size("2g").unwrap(), 2 << 30);
-        assert_eq!(parse_size("123").unwrap(), 123);
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("M").is_err());
-        assert!(parse_size("99999999999999999999G").is_err());
+        let parse = |t| parse_size("--rotate-size", t);
+        assert_eq!(parse("64K").unwrap(), 65536);
+        assert_eq!(parse("2g").unwrap(), 2 << 30);
+        assert_eq!(parse("123").unwrap(), 123);
+        assert_eq!(parse("18446744073709551615").unwrap(), u64::MAX);
+        assert!(parse("0").is_err());
+        assert!(parse("M").is_err());
+        assert!(parse("99999999999999999999G").is_err());
+        assert!(parse("18446744073709551615K").is_err());
     }
 
     #[test]

@@ -94,8 +94,10 @@ fn run(settings: Settings, redactor: &Redactor) -> Result<(), (u8, String)> {
             Output::Journal(journal)
         }
     };
-    let mut rejects =
-        Rejects::new(&settings.rejects, settings.journal.fsync).with_mode(settings.journal.mode);
+    let mut rejects = Rejects::new(&settings.rejects, settings.journal.fsync)
+        .with_mode(settings.journal.mode)
+        .with_cap(settings.max_rejects);
+    rejects.check().map_err(|e| (2, e.to_string()))?;
 
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
