@@ -4,9 +4,15 @@
 //! `bytes` and `str` are kept as borrowed views of the Python objects
 //! ([`PyBackedBytes`], [`PyBackedStr`]): no copy is made, and the views may
 //! cross into threads that run without the GIL. Other buffers are copied once.
+//!
+//! A record longer than the maximum record size is refused here, before it
+//! is copied or viewed as UTF-8 ([`Record::TooLong`]): what a call holds
+//! beyond the caller's own objects stays bounded by the limit, as a reader of
+//! the command line holds at most one record of that size.
 
 use std::ops::Deref;
 
+use aperture_events_validator::input::ReadOptions;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
@@ -20,6 +26,9 @@ pub enum Record {
     Owned(Vec<u8>),
     /// `None`: a missing value (a null cell of a DataFrame).
     Missing,
+    /// A record longer than the maximum record size: the message that says
+    /// so; its bytes are not kept.
+    TooLong(String),
 }
 
 impl Deref for Record {
@@ -30,24 +39,43 @@ impl Deref for Record {
             Record::Bytes(b) => b,
             Record::Str(s) => s.as_bytes(),
             Record::Owned(v) => v,
-            Record::Missing => &[],
+            Record::Missing | Record::TooLong(_) => &[],
         }
     }
 }
 
 impl Record {
-    /// Takes a record from `value`; `None` only where `allow_none`.
-    pub fn extract(value: &Bound<'_, PyAny>, allow_none: bool) -> PyResult<Record> {
+    /// Takes a record from `value`; `None` only where `allow_none`; a record
+    /// longer than `read`'s maximum record size is [`Record::TooLong`]
+    /// (`read` is `None` for a whole input, which readers cut into records).
+    pub fn extract(
+        value: &Bound<'_, PyAny>,
+        allow_none: bool,
+        read: Option<&ReadOptions>,
+    ) -> PyResult<Record> {
+        let too_long = |len: usize| read.and_then(|read| read.refuse(len)).map(Record::TooLong);
         if let Ok(b) = value.cast::<PyBytes>() {
-            return Ok(Record::Bytes(b.clone().into()));
+            return Ok(
+                too_long(b.as_bytes().len()).unwrap_or_else(|| Record::Bytes(b.clone().into()))
+            );
         }
         if let Ok(s) = value.cast::<PyString>() {
-            return Ok(Record::Str(s.clone().try_into()?));
+            // A character is at least one byte of UTF-8: a string of more
+            // characters than the limit is refused before it is encoded.
+            if let Some(refused) = too_long(s.len()?) {
+                return Ok(refused);
+            }
+            let s: PyBackedStr = s.clone().try_into()?;
+            return Ok(too_long(s.len()).unwrap_or(Record::Str(s)));
         }
         if let Ok(b) = value.cast::<PyByteArray>() {
-            return Ok(Record::Owned(b.to_vec()));
+            return Ok(too_long(b.len()).unwrap_or_else(|| Record::Owned(b.to_vec())));
         }
         if value.is_instance_of::<PyMemoryView>() {
+            let bytes: usize = value.getattr("nbytes")?.extract()?;
+            if let Some(refused) = too_long(bytes) {
+                return Ok(refused);
+            }
             return Ok(Record::Owned(value.extract::<Vec<u8>>()?));
         }
         if allow_none && value.is_none() {

@@ -6,8 +6,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use aperture_events_validator::input::{ReadOptions, Source, expand};
-use aperture_events_validator::{Options, Reading, RunOptions, SchemaSet};
+use aperture_events_validator::input::{
+    DEFAULT_MAX_DECOMPRESSION_RATIO, ReadOptions, Source, expand,
+};
+use aperture_events_validator::report::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::{Jobs, Options, Reading, RunOptions, SchemaSet};
 use clap::{Parser, ValueEnum};
 
 /// Validates captured Log Events API payloads (NDJSON, JSON, bulk bodies,
@@ -56,10 +59,10 @@ pub struct Args {
     /// Fail (exit 1) when there is drift: undocumented fields, unknown values, quirk forms, unknown event types.
     #[arg(long)]
     pub fail_on_drift: bool,
-    /// List at most N records not accepted (all are counted).
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// List at most N records not accepted (all are counted; the listed errors also hold at most 4 MiB of text).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ERRORS)]
     pub max_errors: usize,
-    /// Worker threads (default: one per core).
+    /// Worker threads: 1 to 8 per core (default, or 0: one per core).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
     /// When to colour text output.
@@ -68,10 +71,14 @@ pub struct Args {
     /// Text output: print the null and absent rates of every field, not only of fields ever null or absent.
     #[arg(long)]
     pub all_rates: bool,
-    /// The longest record read, in bytes (suffixes K, M, G: 1024-based); a longer one is malformed and skipped.
+    /// The longest record read, in bytes (suffixes K, M, G: 1024-based; at most 1G); a longer one is malformed and skipped.
     /// Bounds memory (at most 20 times BYTES, plus 16 MiB and 32 MiB per worker): a record (an NDJSON line, a JSON value, an HTTP body, a HAR entry) is held whole.
     #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
     pub max_record_size: usize,
+    /// What a gzipped input may decompress to, in times the bytes read of it (1 to 1000000); past it, the input is not read further.
+    /// The default, 1100, is more than one layer of gzip can give: only a compression bomb (gzip inside gzip) reaches it.
+    #[arg(long, value_name = "RATIO", default_value_t = DEFAULT_MAX_DECOMPRESSION_RATIO)]
+    pub max_decompression_ratio: u64,
 }
 
 /// A size in bytes: digits, then optionally `K`, `M` or `G` (powers of 1024,
@@ -147,6 +154,13 @@ pub struct Config {
 impl Config {
     /// Checks the flags. An error here is a usage error (exit 2).
     pub fn new(args: Args) -> Result<Config> {
+        // The numbers first: an absurd one is refused before anything is read.
+        let jobs = Jobs::new(args.jobs).context("-j/--jobs")?;
+        let read = ReadOptions::default()
+            .with_max_record_size(args.max_record_size)
+            .context("--max-record-size")?
+            .with_max_decompression_ratio(args.max_decompression_ratio)
+            .context("--max-decompression-ratio")?;
         let schemas = match &args.schema_dir {
             Some(dir) => SchemaSet::from_dir(dir).context("--schema-dir")?,
             None => SchemaSet::embedded().context("embedded schemas")?,
@@ -208,11 +222,9 @@ impl Config {
                 show_values: args.show_values,
             },
             run: RunOptions {
-                jobs: args.jobs,
+                jobs,
                 max_errors: args.max_errors,
-                read: ReadOptions {
-                    max_record_size: args.max_record_size,
-                },
+                read,
             },
             format: args.format,
             color,

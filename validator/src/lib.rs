@@ -31,6 +31,7 @@ pub mod doc;
 pub mod drift;
 pub mod fields;
 pub mod input;
+pub mod limits;
 pub mod mask;
 pub mod merge;
 #[cfg(feature = "nats")]
@@ -47,9 +48,10 @@ pub mod strset;
 
 pub use aperture_events_schema::reading::Reading;
 pub use classify::{Class, Options, Validator, Verdict};
+pub use limits::OutOfRange;
 pub use merge::MergeError;
 pub use place::{Locus, Place};
 pub use problem::Problem;
 pub use report::Report;
-pub use run::{RunOptions, run};
+pub use run::{Jobs, RunOptions, run};
 pub use schemas::{SchemaError, SchemaSet};

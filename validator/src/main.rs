@@ -43,7 +43,7 @@ fn try_main(args: Args) -> anyhow::Result<u8> {
     let validator = Validator::new(&config.schemas, config.options)?;
     let bytes = AtomicU64::new(0);
     let mut report = match &config.stream {
-        Some(stream) => stream::read(&validator, stream, config.run.max_errors)?,
+        Some(stream) => stream::read(&validator, stream, config.run.max_errors, &config.run.read)?,
         None => progress::with_progress(config.progress, &config.sources, &bytes, || {
             run(&validator, &config.sources, &config.run, &bytes)
         }),

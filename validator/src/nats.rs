@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use async_nats::jetstream::{self, consumer::pull};
 use futures_util::StreamExt;
 
+use crate::input::too_long;
 use crate::place::{Locus, Place};
 use crate::{Report, Validator};
 
@@ -33,6 +34,10 @@ pub struct ConsumeOptions {
     pub until_idle: Option<Duration>,
     /// Messages asked for at a time.
     pub batch: usize,
+    /// The longest record classified, in bytes (`--max-record-size`): a
+    /// longer message is malformed (`record longer than … bytes`), as a
+    /// longer line of a file is, and is not parsed.
+    pub max_record_size: usize,
 }
 
 /// `nats://HOST:PORT[,HOST:PORT…]/STREAM` → (servers, stream).
@@ -132,7 +137,13 @@ pub async fn consume(
                     column: Some(leading as u64 + 1),
                     ..Locus::at_line(sequence)
                 };
-                report.observe(validator, Place::new(source.clone(), locus), text);
+                let place = Place::new(source.clone(), locus);
+                if text.len() > options.max_record_size {
+                    let seq = report.summary.total;
+                    report.malformed(seq, place, too_long(options.max_record_size));
+                } else {
+                    report.observe(validator, place, text);
+                }
             }
             // Acknowledged once classified: a validator that dies before
             // leaves the message to another.

@@ -26,6 +26,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::classify::Validator;
 use crate::input::{self, ReadOptions, Sink, Source};
+use crate::limits::{OutOfRange, within};
 use crate::place::{Locus, Place};
 use crate::report::{DEFAULT_MAX_ERRORS, Report};
 
@@ -54,15 +55,68 @@ pub const MEMORY_PER_RECORD_BYTE: u64 = 20;
 /// (see `validator/README.md` for the model and the measured figures).
 pub fn memory_bound(max_record_size: usize, workers: usize) -> u64 {
     MEMORY_BASE
-        + MEMORY_PER_RECORD_BYTE * max_record_size as u64
-        + workers as u64 * MEMORY_PER_WORKER
+        .saturating_add(MEMORY_PER_RECORD_BYTE.saturating_mul(max_record_size as u64))
+        .saturating_add((workers as u64).saturating_mul(MEMORY_PER_WORKER))
+}
+
+/// The most worker threads a run may be given per core (`-j`, Python's `jobs`).
+///
+/// # Design
+/// The work is CPU-bound, so workers past the cores do not make a run
+/// faster, and their cost grows faster than their number: on two cores, 256
+/// workers start in 0.3 to 1.7 s, 1,024 take 13 to 23 s (spinning for work
+/// they share), `-j 100000` took over a minute starting threads, and
+/// `-j 10000000000` aborted the process allocating the channel. Eight per
+/// core leaves room to try more workers than cores, and keeps the memory
+/// bound ([`MEMORY_PER_WORKER`] each) to 256 MiB per core.
+pub const MAX_JOBS_PER_CORE: usize = 8;
+
+/// The number of worker threads of a run: one per core (the default), or
+/// 1 to [`Jobs::max`].
+///
+/// ```
+/// use aperture_events_validator::Jobs;
+/// assert_eq!(Jobs::new(4).unwrap().get(), 4);
+/// assert!(Jobs::new(10_000_000_000).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Jobs(usize);
+
+impl Jobs {
+    /// One worker per core.
+    pub const PER_CORE: Jobs = Jobs(0);
+
+    /// `n` workers; 0 is one per core.
+    pub fn new(n: usize) -> Result<Jobs, OutOfRange> {
+        within(
+            n as u64,
+            0,
+            Jobs::max() as u64,
+            "worker threads (0: one per core)",
+        )?;
+        Ok(Jobs(n))
+    }
+
+    /// The most workers a run may be given on this machine:
+    /// [`MAX_JOBS_PER_CORE`] per core (as
+    /// [`std::thread::available_parallelism`] counts them, 1 when unknown).
+    pub fn max() -> usize {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .saturating_mul(MAX_JOBS_PER_CORE)
+    }
+
+    /// The number of workers; 0 is one per core.
+    pub fn get(self) -> usize {
+        self.0
+    }
 }
 
 /// How to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Worker threads; 0 means one per core.
-    pub jobs: usize,
+    /// Worker threads.
+    pub jobs: Jobs,
     /// Record errors kept in the report.
     pub max_errors: usize,
     /// How inputs are read (the maximum record size).
@@ -72,7 +126,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            jobs: 0,
+            jobs: Jobs::PER_CORE,
             max_errors: DEFAULT_MAX_ERRORS,
             read: ReadOptions::default(),
         }
@@ -251,10 +305,10 @@ pub fn run(
 ) -> Report {
     let reading = validator.options().reading;
     let fresh = || Report::new(reading).with_max_errors(options.max_errors);
-    let (tx, rx) = sync_channel::<Batch>(options.jobs.max(2) * 2);
+    let (tx, rx) = sync_channel::<Batch>(options.jobs.get().max(2) * 2);
     let (spare_tx, spares) = channel::<Spare>();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
+        .num_threads(options.jobs.get())
         .build();
     let mut report = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {

@@ -1,6 +1,7 @@
 //! `aperture-validate nats://HOST:PORT/STREAM`: the records of a stream,
 //! read through a durable consumer (library module `nats`, feature `nats`).
 
+use aperture_events_validator::input::ReadOptions;
 use aperture_events_validator::{Report, Validator};
 
 use crate::cli::StreamSource;
@@ -11,6 +12,7 @@ pub fn read(
     validator: &Validator,
     source: &StreamSource,
     max_errors: usize,
+    read: &ReadOptions,
 ) -> anyhow::Result<Report> {
     use aperture_events_validator::nats;
     let (servers, stream) = nats::parse_target(&source.target).map_err(anyhow::Error::msg)?;
@@ -21,6 +23,7 @@ pub fn read(
         max_events: source.max_events,
         until_idle: source.until_idle,
         batch: 100,
+        max_record_size: read.max_record_size(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -40,7 +43,12 @@ pub fn read(
 
 /// Without the `nats` feature: says how to get it.
 #[cfg(not(feature = "nats"))]
-pub fn read(_: &Validator, source: &StreamSource, _: usize) -> anyhow::Result<Report> {
+pub fn read(
+    _: &Validator,
+    source: &StreamSource,
+    _: usize,
+    _: &ReadOptions,
+) -> anyhow::Result<Report> {
     anyhow::bail!(
         "`{}`: this aperture-validate was built without streams; install it with \
          `cargo install aperture-events-validator --features nats`",

@@ -38,7 +38,7 @@ fn run_on(validator: &Validator, sources: &[Source], max_errors: usize) -> Repor
     // One worker: which entries a full drift table keeps is then the first
     // ones in input order (with several, it depends on the threads' timing).
     let options = RunOptions {
-        jobs: 1,
+        jobs: aperture_events_validator::Jobs::new(1).unwrap(),
         max_errors,
         ..RunOptions::default()
     };

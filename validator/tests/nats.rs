@@ -262,3 +262,39 @@ fn max_events_stops_and_the_next_validator_goes_on() {
         .unwrap();
     assert_eq!(mixed.status.code(), Some(2));
 }
+
+#[test]
+fn a_message_longer_than_max_record_size_is_malformed_and_max_events_takes_any_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let good = r#"{"log_type":"incident","timestamp":"2017-08-14T23:20:57Z","incident_id":"i"}"#;
+    let long = format!(r#"{{"log_type":"incident","x":"{}"}}"#, "a".repeat(200));
+    let path = dir.path().join("two.ndjson");
+    std::fs::write(&path, format!("{good}\n{long}\n")).unwrap();
+    publish(server.1, &path);
+    let target = format!("nats://127.0.0.1:{}/EVENTS", server.1);
+    let limit = good.len().to_string();
+    // 2^64 - 1 records: the run ends when the stream is idle.
+    let out = validate(&[
+        "--format",
+        "json",
+        "--max-record-size",
+        &limit,
+        "--max-events",
+        "18446744073709551615",
+        "--until-idle",
+        "1",
+        &target,
+    ])
+    .output()
+    .unwrap();
+    let report = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    assert_eq!(report["summary"]["valid"], 1);
+    assert_eq!(report["summary"]["malformed"], 1);
+    assert_eq!(report["errors"][0]["line"], 2, "the stream sequence");
+    assert_eq!(
+        report["errors"][0]["problems"][0]["message"],
+        format!("record longer than {limit} bytes (--max-record-size)")
+    );
+}

@@ -346,7 +346,7 @@ fn errors_are_listed_in_input_order_whatever_thread_saw_them() {
     std::fs::write(&path, text).unwrap();
     let validator = Validator::embedded(Options::default()).unwrap();
     let options = RunOptions {
-        jobs: 4,
+        jobs: aperture_events_validator::Jobs::new(4).unwrap(),
         max_errors: 100,
         ..RunOptions::default()
     };

@@ -14,14 +14,36 @@ validator over a Spark DataFrame.
 
 from __future__ import annotations
 
-from ._native import Batch, Problem, Report, SchemaError, Validator, Verdict, __version__
+from ._native import (
+    DEFAULT_MAX_DECOMPRESSION_RATIO,
+    DEFAULT_MAX_RECORD_SIZE,
+    LARGEST_MAX_DECOMPRESSION_RATIO,
+    LARGEST_MAX_RECORD_SIZE,
+    LAST_LINE,
+    MAX_JOBS,
+    Batch,
+    InternalError,
+    Problem,
+    Report,
+    SchemaError,
+    Validator,
+    Verdict,
+    __version__,
+)
 
 CLASSES = ("valid", "invalid", "malformed", "unknown_type")
 """Every record ends in exactly one of these classes."""
 
 __all__ = [
     "CLASSES",
+    "DEFAULT_MAX_DECOMPRESSION_RATIO",
+    "DEFAULT_MAX_RECORD_SIZE",
+    "LARGEST_MAX_DECOMPRESSION_RATIO",
+    "LARGEST_MAX_RECORD_SIZE",
+    "LAST_LINE",
+    "MAX_JOBS",
     "Batch",
+    "InternalError",
     "Problem",
     "Report",
     "SchemaError",

@@ -23,13 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Tuple
 
-from ._native import Report, Validator
+from ._native import DEFAULT_MAX_RECORD_SIZE, Report, Validator
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
 CHUNK = 20_000
-"""Rows validated at a time inside a task (memory stays bounded by a chunk)."""
+"""Rows validated at a time inside a task (memory stays bounded by a chunk, see python/README.md)."""
 
 _VALIDATORS: dict = {}
 
@@ -74,7 +74,8 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list]:
         yield chunk
 
 
-def _partition(options: Tuple[bool, Optional[str], bool], position: int, max_errors: int, records: bool):
+def _partition(options: Tuple[bool, Optional[str], bool], position: int, max_errors: int, records: bool,
+               max_record_size: int):
     """The function run on each partition: yields (0, row, class, log_type) per row, then (1, report JSON)."""
 
     def run(index: int, rows: Iterable[Any]) -> Iterator[tuple]:
@@ -84,7 +85,8 @@ def _partition(options: Tuple[bool, Optional[str], bool], position: int, max_err
         line = 1
         for chunk in _chunks(rows, CHUNK):
             batch = validator.validate_batch([row[position] for row in chunk], source,
-                                             first_line=line, max_errors=max_errors)
+                                             first_line=line, max_errors=max_errors,
+                                             max_record_size=max_record_size)
             line += len(chunk)
             reports.append(batch.report)
             if records:
@@ -101,11 +103,13 @@ def _partition(options: Tuple[bool, Optional[str], bool], position: int, max_err
 
 
 def validate(df: "DataFrame", column: str = "value", *, strict: bool = False, schema_dir: Optional[str] = None,
-             show_values: bool = False, max_errors: int = 1000, records: bool = True) -> SparkValidation:
+             show_values: bool = False, max_errors: int = 1000, records: bool = True,
+             max_record_size: int = DEFAULT_MAX_RECORD_SIZE) -> SparkValidation:
     """Validates every row of ``df[column]`` (strings or binary: one event each, as ``spark.read.text`` gives).
 
     Returns the rows with their class (``records``) and the merged report.
     With ``records=False`` only the report is computed (nothing is persisted).
+    A row longer than ``max_record_size`` bytes is malformed (``record longer than … bytes``).
     """
     from pyspark import StorageLevel
     from pyspark.sql.types import StringType, StructField, StructType
@@ -113,7 +117,7 @@ def validate(df: "DataFrame", column: str = "value", *, strict: bool = False, sc
     if column not in df.columns:
         raise ValueError(f"no column {column!r} in the DataFrame (columns: {', '.join(df.columns)})")
     position = df.columns.index(column)
-    run = _partition((strict, schema_dir, show_values), position, max_errors, records)
+    run = _partition((strict, schema_dir, show_values), position, max_errors, records, max_record_size)
     out = df.rdd.mapPartitionsWithIndex(run)
     cached = None
     if records:
@@ -133,10 +137,12 @@ def validate(df: "DataFrame", column: str = "value", *, strict: bool = False, sc
 
 
 def validate_files(spark: "SparkSession", path: str, *, strict: bool = False, schema_dir: Optional[str] = None,
-                   show_values: bool = False, max_errors: int = 1000) -> Report:
+                   show_values: bool = False, max_errors: int = 1000,
+                   max_record_size: int = DEFAULT_MAX_RECORD_SIZE) -> Report:
     """The report of every file under ``path`` (a directory, a glob), each read whole in every
     input shape ``aperture-validate`` reads (NDJSON, bulk bodies, HTTP transcripts, HAR, gzip),
-    placed by file and line. Files are merged in path order. Each file is held in memory by its task.
+    placed by file and line. Files are merged in path order. Each file is held in memory by its task;
+    a record in it longer than ``max_record_size`` bytes is malformed.
     """
     options = (strict, schema_dir, show_values)
 
@@ -144,7 +150,8 @@ def validate_files(spark: "SparkSession", path: str, *, strict: bool = False, sc
         validator = _validator(*options)
         for name, data in files:
             source = name[len("file:"):] if name.startswith("file:") else name
-            yield name, validator.validate_input(bytes(data), source, max_errors=max_errors).to_json()
+            yield name, validator.validate_input(bytes(data), source, max_errors=max_errors,
+                                                 max_record_size=max_record_size).to_json()
 
     parts = spark.sparkContext.binaryFiles(path).mapPartitions(run).collect()
     return _merged([text for _, text in sorted(parts)], options=options, max_errors=max_errors)

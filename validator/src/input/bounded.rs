@@ -57,7 +57,7 @@ pub(super) fn skip_line(reader: &mut impl BufRead) -> io::Result<()> {
 }
 
 /// The message of a record longer than `limit` bytes.
-pub(super) fn too_long(limit: usize) -> String {
+pub fn too_long(limit: usize) -> String {
     format!("record longer than {limit} bytes (--max-record-size)")
 }
 

@@ -46,9 +46,9 @@ fn read_limited(input: &[u8], limit: usize) -> Vec<Found> {
         limit,
         found: Vec::new(),
     };
-    let options = ReadOptions {
-        max_record_size: limit,
-    };
+    let options = ReadOptions::default()
+        .with_max_record_size(limit)
+        .expect("a limit in range");
     read_with(input, &mut sink, &options).expect("an in-memory input reads");
     sink.found
 }

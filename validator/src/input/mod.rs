@@ -2,7 +2,8 @@
 //!
 //! The shape of an input is detected from its content, never from its name:
 //! gzip by its magic bytes and UTF-16 by its byte order mark (then detected
-//! again inside, gunzipped or transcoded to UTF-8), HTTP transcripts by
+//! again inside, gunzipped or transcoded to UTF-8: UTF-16 inside gzip
+//! inside gzip is read too), HTTP transcripts by
 //! their status line, NDJSON when the first line is a whole JSON value, and
 //! otherwise a JSON document (one event, an array of events, a bulk body
 //! `{"events": [...]}` or a HAR file). Readers stream: they hold one record
@@ -16,11 +17,17 @@
 //! NDJSON line, a value of a document, an HTTP body, a HAR entry) is counted
 //! malformed where it starts and its bytes are skipped, not kept; reading goes
 //! on after it (see `bounded.rs`).
+//!
+//! What an input decompresses to is bounded too: every layer of gzip may give
+//! at most [`ReadOptions::max_decompression_ratio`] times the bytes read of
+//! the input (see `inflate.rs`), and at most [`MAX_GZIP_LAYERS`] layers are
+//! read. So the time spent on an input is in proportion to its size.
 
 mod bounded;
 mod chunked;
 mod har;
 mod http;
+mod inflate;
 mod lines;
 mod scan;
 mod sources;
@@ -28,13 +35,17 @@ mod sources;
 #[cfg(test)]
 mod limit_tests;
 
+use std::cell::Cell;
 use std::io::{self, BufRead, BufReader, Read};
+use std::rc::Rc;
 
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use flate2::read::MultiGzDecoder;
 
+use crate::limits::{OutOfRange, within};
 use crate::place::Locus;
 
+pub use bounded::too_long;
 pub use sources::{Source, expand};
 
 /// Buffer size of the readers: large enough to see a whole first line of NDJSON.
@@ -51,21 +62,93 @@ const BUFFER: usize = 64 * 1024;
 /// ask for gigabytes.
 pub const DEFAULT_MAX_RECORD_SIZE: usize = 8 << 20;
 
-/// How to read inputs.
+/// The largest maximum record size that may be asked for: 1 GiB.
+///
+/// # Design
+/// Memory grows with the limit (20 times it, [`crate::run::memory_bound`]):
+/// at 1 GiB the bound is already past 20 GiB, more than a record of events
+/// could need; a larger limit would only be a way to ask for memory the
+/// machine does not have.
+pub const LARGEST_MAX_RECORD_SIZE: usize = 1 << 30;
+
+/// The default decompression ratio: an input may decompress to at most 1,100
+/// times the bytes read of it.
+///
+/// # Design
+/// DEFLATE cannot expand a byte into more than 1,032 (a match of 258 bytes
+/// coded in 2 bits), so no single layer of gzip reaches this ratio, whatever
+/// it holds, and neither does gzip of gzip of real data (the outer layer
+/// cannot shrink what the inner one compressed). Only a compression bomb
+/// does: `gzip(gzip(4 GiB of "\n"))` is 6.8 KB, 600,000 times smaller than
+/// what it gives, and reading all of it took 77 s. With the ratio, the time
+/// and the bytes read out of an input stay proportional to its size.
+pub const DEFAULT_MAX_DECOMPRESSION_RATIO: u64 = 1100;
+
+/// The largest decompression ratio that may be asked for: a million (a 1 MB
+/// input may then give 1 TB, hours of reading).
+pub const LARGEST_MAX_DECOMPRESSION_RATIO: u64 = 1_000_000;
+
+/// How to read inputs: the limits that bound what a reader holds and reads,
+/// each checked against its range when set.
+///
+/// ```
+/// use aperture_events_validator::input::ReadOptions;
+/// let options = ReadOptions::default().with_max_record_size(64 << 20).unwrap();
+/// assert_eq!(options.max_record_size(), 64 << 20);
+/// assert!(ReadOptions::default().with_max_record_size(usize::MAX).is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// The longest record kept, in bytes: an NDJSON line (without its LF), a
-    /// value of a JSON document, an HTTP body, a HAR entry. A longer one is
-    /// reported malformed and skipped: a reader holds at most about this
-    /// much, whatever the input.
-    pub max_record_size: usize,
+    max_record_size: usize,
+    max_decompression_ratio: u64,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_record_size: DEFAULT_MAX_RECORD_SIZE,
+            max_decompression_ratio: DEFAULT_MAX_DECOMPRESSION_RATIO,
         }
+    }
+}
+
+impl ReadOptions {
+    /// The longest record kept, in bytes: an NDJSON line (without its LF), a
+    /// value of a JSON document, an HTTP body, a HAR entry. A longer one is
+    /// reported malformed ([`too_long`]) and skipped: a reader holds at most
+    /// about this much, whatever the input.
+    pub fn max_record_size(&self) -> usize {
+        self.max_record_size
+    }
+
+    /// Sets [`ReadOptions::max_record_size`]: 1 byte to
+    /// [`LARGEST_MAX_RECORD_SIZE`].
+    pub fn with_max_record_size(mut self, bytes: usize) -> Result<Self, OutOfRange> {
+        within(bytes as u64, 1, LARGEST_MAX_RECORD_SIZE as u64, "bytes")?;
+        self.max_record_size = bytes;
+        Ok(self)
+    }
+
+    /// How many times its own size an input may decompress to (gzip, all
+    /// layers): past it, reading the input stops with an error
+    /// (`decompressed more than … bytes from … bytes`).
+    pub fn max_decompression_ratio(&self) -> u64 {
+        self.max_decompression_ratio
+    }
+
+    /// Sets [`ReadOptions::max_decompression_ratio`]: 1 to
+    /// [`LARGEST_MAX_DECOMPRESSION_RATIO`].
+    pub fn with_max_decompression_ratio(mut self, ratio: u64) -> Result<Self, OutOfRange> {
+        within(ratio, 1, LARGEST_MAX_DECOMPRESSION_RATIO, "times")?;
+        self.max_decompression_ratio = ratio;
+        Ok(self)
+    }
+
+    /// The message of a record of `len` bytes when it is longer than the
+    /// maximum record size: what a reader reports for such a record, for
+    /// callers handed records one by one (Python's `validate`).
+    pub fn refuse(&self, len: usize) -> Option<String> {
+        (len > self.max_record_size).then(|| too_long(self.max_record_size))
     }
 }
 
@@ -106,30 +189,69 @@ pub fn read(input: impl Read, sink: &mut dyn Sink) -> io::Result<()> {
 
 /// Reads all records of `input` into `sink`, whatever its shape.
 pub fn read_with(input: impl Read, sink: &mut dyn Sink, options: &ReadOptions) -> io::Result<()> {
-    read_nested(Box::new(input), sink, options.max_record_size, 0)
+    let (input, compressed) = inflate::Compressed::new(input);
+    let layers = Layers {
+        gzip: 0,
+        transcoded: false,
+        compressed,
+        ratio: options.max_decompression_ratio,
+    };
+    read_nested(Box::new(input), sink, options.max_record_size, layers)
+}
+
+/// The most layers of gzip read inside each other: gzip of gzip is what a
+/// tool that compresses what it is given makes of a file already gzipped.
+pub const MAX_GZIP_LAYERS: u8 = 2;
+
+/// What an input has been unwrapped of so far.
+struct Layers {
+    /// Layers of gzip taken off.
+    gzip: u8,
+    /// Whether UTF-16 was transcoded (once is all there can be: UTF-8 text
+    /// starts with neither a UTF-16 byte order mark nor gzip's magic bytes).
+    transcoded: bool,
+    /// The bytes read of the input itself, to which decompression is held.
+    compressed: Rc<Cell<u64>>,
+    ratio: u64,
 }
 
 fn read_nested(
     input: Box<dyn Read + '_>,
     sink: &mut dyn Sink,
     limit: usize,
-    depth: u8,
+    mut layers: Layers,
 ) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(BUFFER, input);
     let head = reader.fill_buf()?;
-    if head.starts_with(&[0x1f, 0x8b]) && depth < 2 {
-        let inner = Box::new(MultiGzDecoder::new(reader));
-        return read_nested(inner, sink, limit, depth + 1);
+    if head.starts_with(&[0x1f, 0x8b]) {
+        if layers.gzip == MAX_GZIP_LAYERS {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!(
+                    "gzip nested more than {MAX_GZIP_LAYERS} deep: at most {MAX_GZIP_LAYERS} \
+                     layers of gzip are read"
+                ),
+            ));
+        }
+        layers.gzip += 1;
+        let inflated = inflate::Inflated::new(
+            MultiGzDecoder::new(reader),
+            layers.compressed.clone(),
+            layers.ratio,
+        );
+        return read_nested(Box::new(inflated), sink, limit, layers);
     }
     // UTF-16 with its BOM, as Windows tools write text (PowerShell's `>`):
-    // transcoded to UTF-8, then read like any input. Invalid UTF-16 becomes U+FFFD.
-    if (head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF")) && depth < 2 {
+    // transcoded to UTF-8, then read like any input, gzipped or not.
+    // Invalid UTF-16 becomes U+FFFD.
+    if (head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF")) && !layers.transcoded {
+        layers.transcoded = true;
         let inner = Box::new(
             DecodeReaderBytesBuilder::new()
                 .strip_bom(true)
                 .build(reader),
         );
-        return read_nested(inner, sink, limit, depth + 1);
+        return read_nested(inner, sink, limit, layers);
     }
     if head.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
