@@ -58,6 +58,31 @@ with open("inputs.json", "w") as f:
     f.write(",".join('{"source": "f%d", "message": "cannot read"}' % i for i in range(n)))
     f.write(']}\n')
 
+# The most a report can hold within the caps, three times: errors without
+# problems up to MAX_ERROR_BYTES, drift entries of distinct types up to
+# MAX_DRIFT_BYTES, the longest notes, inputs and type names a report keeps.
+n = 100_000
+longest = "a" * 40961  # Text<4096>::LONGEST: kept as written
+with open("worst.json", "w") as f:
+    f.write('{"summary": %s' % json.dumps(summary(n, valid=0, invalid=n,
+                                                  error_responses=n, unreadable_inputs=n))[:-1])
+    f.write(', "by_log_type": {')
+    f.write(",".join('"%s%d": {"total": 1, "valid": 0, "invalid": 1, "unknown_type": 0}'
+                     % ("t" * 990, i) for i in range(3000)))
+    f.write('}}, "errors": [')
+    f.write(",".join('{"source": "s", "line": %d, "class": "invalid", "problems": []}' % i
+                     for i in range(n)))
+    f.write('], "errors_omitted": 0, "drift": {"undocumented_fields": [')
+    f.write(",".join('{"log_type": "t%d", "field": "f", "count": 1, "first": {"source": "s"}}' % i
+                     for i in range(n)))
+    f.write(']}, "notes": [')
+    f.write(",".join('{"source": "%s", "line": 1, "message": "%s"}' % (longest, "m" * 4001)
+                     for i in range(200)))
+    f.write('], "inputs": [')
+    f.write(",".join('{"source": "%s", "message": "%s"}' % (longest, "m" * 4001)
+                     for i in range(200)))
+    f.write(']}\n')
+
 # One 200 MB source.
 with open("source.json", "w") as f:
     f.write('{"summary": %s, "errors": [], "drift": {}, "inputs": [{"source": "'
@@ -69,10 +94,13 @@ with open("source.json", "w") as f:
 PY
 
 printf '%-12s %6s %5s %10s %8s %12s\n' attack size exit "peak MiB" seconds "output bytes"
-for attack in errors types inputs source; do
+for attack in errors types inputs source worst; do
     size=$(du -m "$attack.json" | cut -f1)
+    files=("$attack.json")
+    # The worst case three times: the merged report and the one being read are full.
+    [ "$attack" = worst ] && files=(worst.json worst.json worst.json)
     set +e
-    /usr/bin/time -f '%M %e' -o time.txt "$BIN" merge --format json "$attack.json" >out.json 2>err.txt
+    /usr/bin/time -f '%M %e' -o time.txt "$BIN" merge --format json "${files[@]}" >out.json 2>err.txt
     code=$?
     set -e
     read -r kb secs < <(tail -n 1 time.txt)

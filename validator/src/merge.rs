@@ -59,10 +59,11 @@ pub use read::{MAX_TOKEN, read};
 /// The most memory `aperture-validate merge` takes, whatever the number and
 /// size of the reports: the program and its buffers, the merged report and
 /// the report being read, each within the caps of a run (errors within
-/// `MAX_ERROR_BYTES`, drift within `MAX_DRIFT_BYTES`, notes, inputs, types),
-/// the copies a merge makes of them, and a string of [`MAX_TOKEN`] bytes
-/// being read. Measured: `validator/README.md`.
-pub const MEMORY_BOUND: usize = 96 << 20;
+/// `MAX_ERROR_BYTES`, drift within `MAX_DRIFT_BYTES`, 100 notes, 100 inputs,
+/// 2,000 types, texts cut), the copies a merge makes of them, and a string
+/// of [`MAX_TOKEN`] bytes being read. Reports filled to every cap peak at
+/// 43 MiB (`validator/benches/merge_attacks.sh`, `validator/README.md`).
+pub const MEMORY_BOUND: usize = 64 << 20;
 
 /// Why reports cannot be merged.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -34,7 +34,7 @@ pub const MAX_INPUTS: usize = 100;
 /// What a listed error costs in [`MAX_ERROR_BYTES`] besides its text, and
 /// each of its problems.
 const ERROR_COST: usize = 64;
-/// The most errors a report can list (each costs at least [`ERROR_COST`] of
+/// The most errors a report can list (each costs at least 64 bytes of
 /// [`MAX_ERROR_BYTES`]): 65,536. A larger `--max-errors` is refused.
 pub const MAX_LISTED: usize = MAX_ERROR_BYTES / ERROR_COST;
 const PROBLEM_COST: usize = 64;
@@ -96,7 +96,7 @@ pub struct Summary {
     /// Counts per `log_type`, for records with a string `log_type`: every
     /// documented type seen, and unknown ones until the map holds
     /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`] characters); never more
-    /// than twice that ([`Summary::counts_of`]).
+    /// than twice that.
     pub by_log_type: BTreeMap<Name, TypeCounts>,
     /// Unknown types that found `by_log_type` full, counted together.
     #[serde(default, skip_serializing_if = "TypeCounts::is_empty")]
