@@ -52,9 +52,11 @@ use crate::place::Place;
 use crate::report::{MAX_INPUTS, MAX_NOTES, Report, Summary};
 
 mod read;
+mod tokens;
 
 pub use crate::report::{DEFAULT_MAX_ERRORS, MAX_LOG_TYPES};
-pub use read::{MAX_TOKEN, read};
+pub use read::read;
+pub use tokens::MAX_TOKEN;
 
 /// The most memory `aperture-validate merge` takes, whatever the number and
 /// size of the reports: the program and its buffers, the merged report and
