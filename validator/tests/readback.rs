@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aperture_events_validator::classify::MAX_PROBLEMS;
-use aperture_events_validator::drift::{MAX_DISTINCT, MAX_DRIFT_BYTES, MAX_NAME};
+use aperture_events_validator::drift::{ENTRY_COST, MAX_DISTINCT, MAX_DRIFT_BYTES, MAX_NAME};
 use aperture_events_validator::merge::{self, MAX_LOG_TYPES};
 use aperture_events_validator::place::MAX_SOURCE;
 use aperture_events_validator::report::{MAX_ERROR_BYTES, MAX_INPUTS, MAX_NOTES};
@@ -271,6 +271,50 @@ fn drift_tables_are_capped_while_read() {
         entries as u64 + 2 * 3 * MAX_DISTINCT as u64,
         "every occurrence is counted, listed or dropped"
     );
+}
+
+#[test]
+fn merged_drift_tables_stay_within_the_budget() {
+    // Two reports, each within the budget, together over it.
+    let long = "n".repeat(MAX_NAME);
+    // Each part two thirds of the budget.
+    let entries = MAX_DRIFT_BYTES / (ENTRY_COST + MAX_NAME + 16) * 2 / 3;
+    let part = |prefix: &str| {
+        let mut report = document(summary(0));
+        report["drift"]["undocumented_fields"] = (0..entries)
+            .map(|i| {
+                json!({"log_type": format!("{prefix}{i}"), "field": long, "count": 1,
+                       "first": {"source": "a"}})
+            })
+            .collect();
+        read(report)
+    };
+    let (a, b) = (part("a"), part("b"));
+    assert_eq!(a.drift.dropped, 0, "each part is within the budget");
+    let merged = merge::merge([a, b], 10).unwrap();
+    let d = &merged.drift;
+    let text: usize = d
+        .undocumented_fields
+        .iter()
+        .map(|f| f.log_type.len() + f.field.len() + f.first.source.len())
+        .sum();
+    assert!(text <= MAX_DRIFT_BYTES, "{text} bytes of drift kept");
+    assert!(d.dropped > 0);
+    assert_eq!(
+        d.undocumented_fields.len() as u64 + d.dropped,
+        2 * entries as u64
+    );
+}
+
+#[test]
+fn a_run_lists_the_first_unreadable_inputs_and_counts_all() {
+    let mut report = Report::new(Default::default());
+    for i in 0..MAX_INPUTS + 50 {
+        report.unreadable(&format!("f{i}\u{1b}"), "cannot read".to_owned());
+    }
+    assert_eq!(report.inputs.len(), MAX_INPUTS);
+    assert_eq!(report.summary.unreadable_inputs, MAX_INPUTS as u64 + 50);
+    assert_eq!(report.inputs[0].source, "f0\\u001b");
 }
 
 #[test]
