@@ -37,6 +37,13 @@ fn merged(
     parts: impl Iterator<Item = lib::Report> + Send,
     max_errors: usize,
 ) -> PyResult<Report> {
+    if max_errors > lib::report::MAX_LISTED {
+        return Err(PyValueError::new_err(format!(
+            "max_errors: give a number of errors from 0 to {} (no more fit in the {} MiB of errors a report lists)",
+            lib::report::MAX_LISTED,
+            lib::report::MAX_ERROR_BYTES >> 20
+        )));
+    }
     py.detach(|| merge::merge(parts, max_errors))
         .map(Report::new)
         .map_err(|e| PyValueError::new_err(e.to_string()))
@@ -132,10 +139,15 @@ impl Report {
     }
 
     /// A report read back from its JSON document (`to_json()`, or
-    /// `aperture-validate --format json`'s output).
+    /// `aperture-validate --format json`'s output). The document is
+    /// untrusted input, read as `aperture-validate merge` reads it
+    /// ([`merge::read`]): every text made printable and cut, every cap of a
+    /// run applied while it is read (the errors it lists are kept up to the
+    /// run's 4 MiB of errors).
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Report> {
-        let inner: lib::Report = serde_json::from_str(text)
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Report> {
+        let inner = py
+            .detach(|| merge::read(text.as_bytes(), usize::MAX))
             .map_err(|e| PyValueError::new_err(format!("not a report: {e}")))?;
         Ok(Report::new(inner))
     }

@@ -28,10 +28,10 @@ pub struct Problem {
 impl From<lib::Problem> for Problem {
     fn from(p: lib::Problem) -> Self {
         Problem {
-            pointer: p.pointer,
-            keyword: p.keyword,
-            schema: p.schema,
-            message: p.message,
+            pointer: p.pointer.into(),
+            keyword: p.keyword.into(),
+            schema: p.schema.map(String::from),
+            message: p.message.into(),
         }
     }
 }

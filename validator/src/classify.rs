@@ -230,7 +230,7 @@ impl Validator {
                     "log_type",
                     format!(
                         "unknown event type `{}` (the strict reading knows only {})",
-                        category(log_type, &[], show, 60),
+                        category::<60>(log_type, &[], show),
                         self.known_types()
                     ),
                 )],

@@ -16,14 +16,16 @@
 //! sent as `exposure` is personal data, not a new category. Each table (the undocumented fields of a type, the unknown
 //! values of a field, the unknown types) keeps at most [`MAX_DISTINCT`]
 //! distinct entries so that memory stays bounded on hostile input; the rest
-//! are counted in `dropped`.
+//! are counted in `dropped`, and all the tables of a report hold at most
+//! [`MAX_DRIFT_BYTES`] of text (a report read back can name any number of
+//! types and fields).
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use crate::doc::Doc;
-use crate::mask::{category, printable};
+use crate::mask::{Text, category, printable};
 use crate::place::Place;
 use crate::quirk::Quirk;
 use crate::schemas::Compiled;
@@ -36,6 +38,21 @@ pub const MAX_VALUE: usize = 40;
 /// counted together when their beginnings agree), so that hostile names
 /// cannot fill memory.
 pub const MAX_NAME: usize = 100;
+/// The most text the drift tables of one report hold, in bytes: names,
+/// values and first places, and [`ENTRY_COST`] per entry. [`MAX_DISTINCT`]
+/// bounds each table of a type or a field, and a run has as many as its
+/// schemas; a report read back could claim any number of types and fields,
+/// so the tables are bounded together too. Entries past it are counted in
+/// `dropped`, not listed (null and absent rates past it are left out).
+pub const MAX_DRIFT_BYTES: usize = 8 << 20;
+/// What an entry costs in [`MAX_DRIFT_BYTES`] besides its text (its memory:
+/// the entry, its place, the shared strings' headers).
+pub const ENTRY_COST: usize = 256;
+
+/// A type's or a field's name as a report holds it: printable, cut to [`MAX_NAME`].
+pub type Name = Text<MAX_NAME>;
+/// A value outside a field's known list as a report shows it: printable, cut to [`MAX_VALUE`].
+pub type ShownValue = Text<MAX_VALUE>;
 
 /// How often something was seen, and where first.
 #[derive(Debug, Clone)]
@@ -263,7 +280,7 @@ impl DriftAcc {
             dropped: self.dropped,
             ..DriftReport::default()
         };
-        let unknown = shown(&self.unknown_types, |t| category(t, &[], show, MAX_NAME));
+        let unknown = shown(&self.unknown_types, |t| category::<MAX_NAME>(t, &[], show));
         for (log_type, seen) in unknown {
             out.unknown_types.push(UnknownType {
                 log_type,
@@ -276,10 +293,11 @@ impl DriftAcc {
                 continue;
             };
             let fields = ty.fields.fields();
-            let undocumented = shown(&acc.undocumented, |f| category(f, &[], show, MAX_NAME));
+            let log_type = Name::new(&ty.log_type);
+            let undocumented = shown(&acc.undocumented, |f| category::<MAX_NAME>(f, &[], show));
             for (field, seen) in undocumented {
                 out.undocumented_fields.push(UndocumentedField {
-                    log_type: ty.log_type.clone(),
+                    log_type: log_type.clone(),
                     field,
                     count: seen.count,
                     first: seen.first.clone(),
@@ -287,27 +305,28 @@ impl DriftAcc {
             }
             for (field, counts) in fields.iter().zip(&acc.fields) {
                 let vocabulary = vocabulary(field);
+                let name = Name::new(&field.name);
                 let values = shown(&counts.unknown_values, |v| {
-                    category(v, &vocabulary, show, MAX_VALUE)
+                    category::<MAX_VALUE>(v, &vocabulary, show)
                 });
                 for (value, seen) in values {
                     out.unknown_values.push(UnknownValue {
-                        log_type: ty.log_type.clone(),
-                        field: field.name.clone(),
+                        log_type: log_type.clone(),
+                        field: name.clone(),
                         value,
                         count: seen.count,
                         first: seen.first.clone(),
                     });
                 }
-                let quirks: BTreeMap<String, &Seen> = counts
+                let quirks: BTreeMap<Name, &Seen> = counts
                     .quirks
                     .iter()
-                    .map(|(quirk, seen)| (field.quirk_name(*quirk), seen))
+                    .map(|(quirk, seen)| (Name::new(&field.quirk_name(*quirk)), seen))
                     .collect();
                 for (form, seen) in quirks {
                     out.quirk_forms.push(QuirkForm {
-                        log_type: ty.log_type.clone(),
-                        field: field.name.clone(),
+                        log_type: log_type.clone(),
+                        field: name.clone(),
                         form,
                         count: seen.count,
                         first: seen.first.clone(),
@@ -321,8 +340,8 @@ impl DriftAcc {
                 let (present, null) = acc.fields.get(i).map_or((0, 0), |f| (f.present, f.null));
                 let absent = acc.events - present.min(acc.events);
                 out.fields.push(FieldRates {
-                    log_type: ty.log_type.clone(),
-                    field: field.name.clone(),
+                    log_type: log_type.clone(),
+                    field: Name::new(&field.name),
                     events: acc.events,
                     absent,
                     null,
@@ -331,14 +350,18 @@ impl DriftAcc {
                 });
             }
         }
+        out.fit();
         out
     }
 }
 
 /// The entries of `map` by the text shown for them (`label`), sorted; the
 /// entries a mask makes alike are counted together, placed at the first.
-fn shown(map: &HashMap<String, Seen>, label: impl Fn(&str) -> String) -> BTreeMap<String, Seen> {
-    let mut out: BTreeMap<String, Seen> = BTreeMap::new();
+fn shown<const MAX: usize>(
+    map: &HashMap<String, Seen>,
+    label: impl Fn(&str) -> Text<MAX>,
+) -> BTreeMap<Text<MAX>, Seen> {
+    let mut out: BTreeMap<Text<MAX>, Seen> = BTreeMap::new();
     for (key, seen) in map {
         match out.entry(label(key)) {
             std::collections::btree_map::Entry::Vacant(slot) => {
@@ -378,8 +401,11 @@ pub(crate) fn rate(n: u64, of: u64) -> f64 {
 }
 
 /// The drift report of a run.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+///
+/// Read back with `Deserialize` as a report's tables are: each table item
+/// by item, within [`MAX_DISTINCT`] per table and [`MAX_DRIFT_BYTES`] in all
+/// (see [`crate::merge`]).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct DriftReport {
     /// Fields no schema documents for the event's type.
     pub undocumented_fields: Vec<UndocumentedField>,
@@ -404,13 +430,140 @@ impl DriftReport {
             && self.unknown_types.is_empty())
             || self.dropped > 0
     }
+
+    /// Keeps the entries within [`MAX_DRIFT_BYTES`], in table order; the
+    /// others are counted in `dropped` (rates past it are left out).
+    /// Returns false when `dropped` would overflow (it then saturates).
+    pub(crate) fn fit(&mut self) -> bool {
+        let mut budget = Budget::default();
+        let mut dropped = Some(self.dropped);
+        budget.keep(&mut self.undocumented_fields, &mut dropped);
+        budget.keep(&mut self.unknown_values, &mut dropped);
+        budget.keep(&mut self.quirk_forms, &mut dropped);
+        budget.keep(&mut self.unknown_types, &mut dropped);
+        self.fields.retain(|r| budget.take(r.size()));
+        self.dropped = dropped.unwrap_or(u64::MAX);
+        dropped.is_some()
+    }
+}
+
+/// What is left of [`MAX_DRIFT_BYTES`] for the tables of one report.
+#[derive(Debug)]
+pub(crate) struct Budget(usize);
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget(MAX_DRIFT_BYTES)
+    }
+}
+
+impl Budget {
+    /// Takes `size` bytes; false, taking nothing, when they do not fit.
+    pub(crate) fn take(&mut self, size: usize) -> bool {
+        match self.0.checked_sub(size) {
+            Some(left) => {
+                self.0 = left;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keeps the entries of `table` that fit, counting the others in `dropped`.
+    fn keep<T: Entry>(&mut self, table: &mut Vec<T>, dropped: &mut Option<u64>) {
+        table.retain_mut(|entry| {
+            let fits = self.take(entry.size());
+            if !fits {
+                *dropped = dropped.and_then(|d| d.checked_add(*entry.seen().0));
+            }
+            fits
+        });
+    }
+}
+
+/// The group of a table's entry that [`MAX_DISTINCT`] bounds: the
+/// undocumented fields of a type, the unknown values of a field, all unknown
+/// types (quirk forms are a handful per field: `None`, not bounded per group).
+pub(crate) type Group = Option<(Name, Option<Name>)>;
+
+/// An entry of a drift table: counted, first seen somewhere.
+pub(crate) trait Entry {
+    /// Its count and first place.
+    fn seen(&mut self) -> (&mut u64, &mut Place);
+    /// The group whose entries share [`MAX_DISTINCT`] places.
+    fn group(&self) -> Group;
+    /// Its cost in [`MAX_DRIFT_BYTES`].
+    fn size(&self) -> usize;
+}
+
+impl Entry for UndocumentedField {
+    fn seen(&mut self) -> (&mut u64, &mut Place) {
+        (&mut self.count, &mut self.first)
+    }
+    fn group(&self) -> Group {
+        Some((self.log_type.clone(), None))
+    }
+    fn size(&self) -> usize {
+        ENTRY_COST + self.log_type.len() + self.field.len() + self.first.source.len()
+    }
+}
+
+impl Entry for UnknownValue {
+    fn seen(&mut self) -> (&mut u64, &mut Place) {
+        (&mut self.count, &mut self.first)
+    }
+    fn group(&self) -> Group {
+        Some((self.log_type.clone(), Some(self.field.clone())))
+    }
+    fn size(&self) -> usize {
+        ENTRY_COST
+            + self.log_type.len()
+            + self.field.len()
+            + self.value.len()
+            + self.first.source.len()
+    }
+}
+
+impl Entry for QuirkForm {
+    fn seen(&mut self) -> (&mut u64, &mut Place) {
+        (&mut self.count, &mut self.first)
+    }
+    fn group(&self) -> Group {
+        None
+    }
+    fn size(&self) -> usize {
+        ENTRY_COST
+            + self.log_type.len()
+            + self.field.len()
+            + self.form.len()
+            + self.first.source.len()
+    }
+}
+
+impl Entry for UnknownType {
+    fn seen(&mut self) -> (&mut u64, &mut Place) {
+        (&mut self.count, &mut self.first)
+    }
+    fn group(&self) -> Group {
+        Some((Name::default(), None))
+    }
+    fn size(&self) -> usize {
+        ENTRY_COST + self.log_type.len() + self.first.source.len()
+    }
+}
+
+impl FieldRates {
+    /// Its cost in [`MAX_DRIFT_BYTES`].
+    pub(crate) fn size(&self) -> usize {
+        ENTRY_COST + self.log_type.len() + self.field.len()
+    }
 }
 
 /// An undocumented field.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UndocumentedField {
-    pub log_type: String,
-    pub field: String,
+    pub log_type: Name,
+    pub field: Name,
     pub count: u64,
     pub first: Place,
 }
@@ -418,9 +571,9 @@ pub struct UndocumentedField {
 /// A value outside the known list.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnknownValue {
-    pub log_type: String,
-    pub field: String,
-    pub value: String,
+    pub log_type: Name,
+    pub field: Name,
+    pub value: ShownValue,
     pub count: u64,
     pub first: Place,
 }
@@ -428,9 +581,9 @@ pub struct UnknownValue {
 /// A quirk form: `null`, `integer`, `string`, `empty string` (a type only the tolerant reading allows) or `spelling X`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuirkForm {
-    pub log_type: String,
-    pub field: String,
-    pub form: String,
+    pub log_type: Name,
+    pub field: Name,
+    pub form: Name,
     pub count: u64,
     pub first: Place,
 }
@@ -438,7 +591,7 @@ pub struct QuirkForm {
 /// An unknown event type.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnknownType {
-    pub log_type: String,
+    pub log_type: Name,
     pub count: u64,
     pub first: Place,
 }
@@ -446,8 +599,8 @@ pub struct UnknownType {
 /// Null and absent counts of one documented field.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldRates {
-    pub log_type: String,
-    pub field: String,
+    pub log_type: Name,
+    pub field: Name,
     pub events: u64,
     pub absent: u64,
     pub null: u64,

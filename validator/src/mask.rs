@@ -16,8 +16,16 @@
 //!
 //! Every text that reaches a report goes through [`printable`]: cut, and
 //! with the characters that could forge output (control characters, bidi
-//! overrides, XML's forbidden noncharacters) written as `\u001b`.
+//! overrides, XML's forbidden noncharacters) written as `\u001b`. The report
+//! holds such text as a [`Text`], which can be built only through
+//! [`printable`], also when a report is read back from its JSON: a renderer
+//! cannot be handed raw text.
 
+use std::borrow::{Borrow, Cow};
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// The longest value text shown when values are shown.
@@ -152,6 +160,152 @@ pub fn printable(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Text as a report holds it: made [`printable`] and cut to at most `MAX`
+/// characters (marked `…`), whether it was built during a run
+/// ([`Text::new`]) or read back from a report (`Deserialize`,
+/// [`Text::kept`]). There is no other way to build one, so every text a
+/// renderer prints went through [`printable`].
+///
+/// Cheap to clone (shared), compared and ordered as the `str` it holds.
+///
+/// # Design
+/// A text read back is kept as written when it is already printable and
+/// no longer than what [`printable`] writes for `MAX` characters
+/// ([`Text::LONGEST`]: each written at most as `\u{10ffff}`), so that a
+/// report reads back as itself; anything else (a raw control character, a
+/// longer string) is made printable and cut to `MAX` characters, exactly as
+/// a run cuts what it reads.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text<const MAX: usize>(Arc<str>);
+
+impl<const MAX: usize> Text<MAX> {
+    /// The most characters a text holds: [`printable`] writes a hidden
+    /// character as at most 10 (`\u{10ffff}`), and marks a cut with `…`.
+    pub const LONGEST: usize = MAX.saturating_mul(10).saturating_add(1);
+
+    /// `text` made printable and cut to `MAX` characters ([`printable`]).
+    pub fn new(text: &str) -> Self {
+        Text(match printable(text, MAX) {
+            Cow::Borrowed(text) => Arc::from(text),
+            Cow::Owned(text) => Arc::from(text),
+        })
+    }
+
+    /// [`Text::new`] of a shared string, sharing it when nothing changes.
+    pub fn shared(text: Arc<str>) -> Self {
+        match printable(&text, MAX) {
+            Cow::Borrowed(_) => Text(text),
+            Cow::Owned(text) => Text(Arc::from(text)),
+        }
+    }
+
+    /// Text that was shown already (read back from a report, or a shown text
+    /// with a printable suffix): kept as it is when it is printable and at
+    /// most [`Text::LONGEST`] characters, made printable and cut to `MAX`
+    /// characters ([`Text::new`]) otherwise.
+    pub fn kept(text: &str) -> Self {
+        let mut chars = 0usize;
+        let clean = text.chars().all(|c| {
+            chars += 1;
+            chars <= Self::LONGEST && !is_hidden(c)
+        });
+        if clean {
+            Text(Arc::from(text))
+        } else {
+            Text::new(text)
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, shared.
+    pub fn to_arc(&self) -> Arc<str> {
+        self.0.clone()
+    }
+}
+
+impl<const MAX: usize> Default for Text<MAX> {
+    fn default() -> Self {
+        Text(Arc::from(""))
+    }
+}
+
+impl<const MAX: usize> std::ops::Deref for Text<MAX> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<const MAX: usize> AsRef<str> for Text<MAX> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<const MAX: usize> Borrow<str> for Text<MAX> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<const MAX: usize> PartialEq<str> for Text<MAX> {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl<const MAX: usize> PartialEq<&str> for Text<MAX> {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl<const MAX: usize> fmt::Display for Text<MAX> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+impl<const MAX: usize> fmt::Debug for Text<MAX> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl<const MAX: usize> From<Text<MAX>> for String {
+    fn from(text: Text<MAX>) -> String {
+        text.0.to_string()
+    }
+}
+
+impl<const MAX: usize> Serialize for Text<MAX> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
+    /// A text read back: [`Text::kept`], looked at where the deserializer
+    /// holds it (no copy of a long string is made).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<const MAX: usize>;
+        impl<const MAX: usize> serde::de::Visitor<'_> for Visitor<MAX> {
+            type Value = Text<MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text<MAX>, E> {
+                Ok(Text::kept(text))
+            }
+        }
+        deserializer.deserialize_str(Visitor::<MAX>)
+    }
+}
+
 /// The longest category shown when masking: categories are short words.
 pub const MAX_CATEGORY: usize = 32;
 
@@ -184,14 +338,14 @@ pub fn looks_like_category(text: &str, vocabulary: &[String]) -> bool {
         .all(|w| word(w) && vocabulary.iter().any(|v| v.eq_ignore_ascii_case(w)))
 }
 
-/// A name or category as a report shows it: [`printable`] when `show` or
-/// when it [`looks_like_category`]; otherwise masked, saying only its length
-/// (`(masked: 20 characters)`).
-pub fn category(text: &str, vocabulary: &[String], show: bool, max: usize) -> String {
+/// A name or category as a report shows it, cut to `MAX` characters:
+/// [`printable`] when `show` or when it [`looks_like_category`]; otherwise
+/// masked, saying only its length (`(masked: 20 characters)`).
+pub fn category<const MAX: usize>(text: &str, vocabulary: &[String], show: bool) -> Text<MAX> {
     if show || looks_like_category(text, vocabulary) {
-        printable(text, max).into_owned()
+        Text::new(text)
     } else {
-        plural(text.chars().count(), "(masked:", "character") + ")"
+        Text::new(&(plural(text.chars().count(), "(masked:", "character") + ")"))
     }
 }
 
@@ -250,15 +404,32 @@ mod tests {
             assert!(!looks_like_category(masked, &vocabulary), "{masked}");
         }
         assert_eq!(
-            category("jane.doe@example.com", &vocabulary, false, 40),
+            category::<40>("jane.doe@example.com", &vocabulary, false),
             "(masked: 20 characters)"
         );
         assert_eq!(
-            category("jane.doe@example.com", &vocabulary, true, 40),
+            category::<40>("jane.doe@example.com", &vocabulary, true),
             "jane.doe@example.com"
         );
-        assert_eq!(category("grayware", &vocabulary, false, 40), "grayware");
-        assert_eq!(category("\u{1b}x", &[], true, 40), "\\u001bx");
+        assert_eq!(category::<40>("grayware", &vocabulary, false), "grayware");
+        assert_eq!(category::<40>("\u{1b}x", &[], true), "\\u001bx");
+    }
+
+    #[test]
+    fn texts_are_printable_however_they_are_built() {
+        let raw = "\u{1b}[2J\r\nok\u{7}";
+        assert_eq!(Text::<100>::new(raw), "\\u001b[2J\\u000d\\u000aok\\u0007");
+        assert_eq!(Text::<100>::kept(raw), Text::<100>::new(raw));
+        assert_eq!(Text::<3>::new("abcdef"), "abc…");
+        // What a run wrote reads back as itself, escapes included.
+        let shown = Text::<3>::new("\u{1b}\u{1b}\u{1b}\u{1b}");
+        assert_eq!(shown, "\\u001b\\u001b\\u001b…");
+        assert_eq!(Text::<3>::kept(&shown), shown);
+        // Longer than a run writes: cut as a run cuts.
+        let long = "a".repeat(Text::<3>::LONGEST + 1);
+        assert_eq!(Text::<3>::kept(&long), "aaa…");
+        let read: Text<3> = serde_json::from_str("\"x\\u0007yz\"").unwrap();
+        assert_eq!(read, "x\\u0007y…");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! ```
 //! use aperture_events_validator::{Report, merge};
 //! # let text = serde_json::to_string(&Report::new(Default::default())).unwrap();
-//! let a: Report = serde_json::from_str(&text)?;
+//! let a = merge::read(text.as_bytes(), merge::DEFAULT_MAX_ERRORS)?;
 //! let b: Report = serde_json::from_str(&text)?;
 //! let whole = merge::merge([a, b], merge::DEFAULT_MAX_ERRORS)?;
 //! assert_eq!(whole.summary.total, 0);
@@ -26,9 +26,19 @@
 //! same source (a stream's messages, whose line is the stream sequence, read
 //! by several validators at once), and otherwise by the order of the
 //! reports. The caps of a single run hold: at most `max_errors` errors
-//! listed (the rest counted in `errors_omitted`), [`MAX_DISTINCT`] entries
-//! per drift table (the rest counted in `dropped`), [`MAX_LOG_TYPES`]
-//! unknown types in the summary, and 100 notes.
+//! listed within [`MAX_ERROR_BYTES`](crate::report::MAX_ERROR_BYTES) (the
+//! rest counted in `errors_omitted`), [`MAX_DISTINCT`] entries per drift
+//! table within [`MAX_DRIFT_BYTES`](crate::drift::MAX_DRIFT_BYTES) (the rest
+//! counted in `dropped`), [`MAX_LOG_TYPES`] unknown types in the summary,
+//! 100 notes and 100 unreadable inputs listed.
+//!
+//! A report is untrusted input. It is read as a run reads its input
+//! ([`read`]): item by item, every text made printable and cut
+//! ([`Text`](crate::mask::Text)), every cap applied while it is read, so
+//! that merging reports of any size takes at most [`MEMORY_BOUND`]. Counts
+//! that contradict each other are refused ([`MergeError::Inconsistent`]),
+//! and so are merged counts that would overflow ([`MergeError::Overflow`]):
+//! a count is never wrapped nor saturated.
 //!
 //! A report read back has no accumulator: merge it here, never with
 //! [`Report::merge`] (the threads of one run), and do not
@@ -36,17 +46,26 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Deserializer};
-
-use crate::drift::{
-    DriftReport, FieldRates, MAX_DISTINCT, QuirkForm, UndocumentedField, UnknownType, UnknownValue,
-    rate,
-};
+use crate::Locus;
+use crate::drift::{DriftReport, Entry, FieldRates, Group, MAX_DISTINCT, Name, rate};
 use crate::place::Place;
-use crate::report::{InputError, MAX_NOTES, Note, RecordError, Report, Summary, TypeCounts};
-use crate::{Locus, Reading};
+use crate::report::{MAX_INPUTS, MAX_NOTES, Report, Summary};
+
+mod read;
+mod tokens;
 
 pub use crate::report::{DEFAULT_MAX_ERRORS, MAX_LOG_TYPES};
+pub use read::read;
+pub use tokens::MAX_TOKEN;
+
+/// The most memory `aperture-validate merge` takes, whatever the number and
+/// size of the reports: the program and its buffers, the merged report and
+/// the report being read, each within the caps of a run (errors within
+/// `MAX_ERROR_BYTES`, drift within `MAX_DRIFT_BYTES`, 100 notes, 100 inputs,
+/// 2,000 types, texts cut), the copies a merge makes of them, and a string
+/// of [`MAX_TOKEN`] bytes being read. Reports filled to every cap peak at
+/// 43 MiB (`validator/benches/merge_attacks.sh`, `validator/README.md`).
+pub const MEMORY_BOUND: usize = 64 << 20;
 
 /// Why reports cannot be merged.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -68,89 +87,9 @@ pub enum MergeError {
     /// A report whose counts contradict each other (edited by hand, or not a report).
     #[error("report {index}: {what}")]
     Inconsistent { index: usize, what: String },
-}
-
-/// A report's summary as written, before its reading is checked.
-#[derive(Deserialize)]
-struct SummaryDoc {
-    reading: String,
-    total: u64,
-    valid: u64,
-    invalid: u64,
-    malformed: u64,
-    unknown_type: u64,
-    #[serde(default)]
-    by_log_type: BTreeMap<String, TypeCounts>,
-    #[serde(default)]
-    other_log_types: TypeCounts,
-    #[serde(default)]
-    no_event_responses: u64,
-    #[serde(default)]
-    error_responses: u64,
-    #[serde(default)]
-    unreadable_inputs: u64,
-}
-
-impl<'de> Deserialize<'de> for Summary {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let doc = SummaryDoc::deserialize(deserializer)?;
-        let reading = match doc.reading.as_str() {
-            "tolerant" => "tolerant",
-            "strict" => "strict",
-            other => {
-                return Err(serde::de::Error::custom(format_args!(
-                    "unknown reading `{}`: expected `tolerant` or `strict`",
-                    crate::mask::truncate(other, 40)
-                )));
-            }
-        };
-        Ok(Summary {
-            reading,
-            total: doc.total,
-            valid: doc.valid,
-            invalid: doc.invalid,
-            malformed: doc.malformed,
-            unknown_type: doc.unknown_type,
-            by_log_type: doc.by_log_type,
-            other_log_types: doc.other_log_types,
-            no_event_responses: doc.no_event_responses,
-            error_responses: doc.error_responses,
-            unreadable_inputs: doc.unreadable_inputs,
-        })
-    }
-}
-
-/// The `--format json` document.
-#[derive(Deserialize)]
-struct Document {
-    summary: Summary,
-    errors: Vec<RecordError>,
-    #[serde(default)]
-    errors_omitted: u64,
-    drift: DriftReport,
-    #[serde(default)]
-    notes: Vec<Note>,
-    #[serde(default)]
-    inputs: Vec<InputError>,
-}
-
-impl<'de> Deserialize<'de> for Report {
-    /// A finished report from its `--format json` document.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let doc = Document::deserialize(deserializer)?;
-        let reading = match doc.summary.reading {
-            "strict" => Reading::Strict,
-            _ => Reading::Tolerant,
-        };
-        let mut report = Report::new(reading).with_max_errors(doc.errors.len());
-        report.summary = doc.summary;
-        report.errors = doc.errors;
-        report.errors_omitted = doc.errors_omitted;
-        report.drift = doc.drift;
-        report.notes = doc.notes;
-        report.inputs = doc.inputs;
-        Ok(report)
-    }
+    /// Adding the counts of report `index` would overflow a 64-bit count.
+    #[error("report {index}: the merged {what} would be more than 18446744073709551615")]
+    Overflow { index: usize, what: &'static str },
 }
 
 /// Merges finished `reports`, taken in order, listing at most `max_errors` errors.
@@ -165,7 +104,7 @@ where
     check(1, &first)?;
     let mut merged = Report::new(first.reading()).with_max_errors(max_errors);
     merged.summary.reading = first.summary.reading;
-    add(&mut merged, first, max_errors);
+    add(&mut merged, first, max_errors).map_err(|what| MergeError::Overflow { index: 1, what })?;
     for (i, report) in reports {
         check(i + 1, &report)?;
         if report.summary.reading != merged.summary.reading {
@@ -175,57 +114,134 @@ where
                 found: report.summary.reading,
             });
         }
-        add(&mut merged, report, max_errors);
+        add(&mut merged, report, max_errors)
+            .map_err(|what| MergeError::Overflow { index: i + 1, what })?;
     }
     Ok(merged)
 }
 
-/// Checks that a report's counts agree with each other.
+/// Checks that a report's counts agree with each other: the classes add up
+/// to `total`, each type's classes are within its total, the types' counts
+/// within the summary's (a type's records that are in none of its classes
+/// are malformed), and the errors listed and omitted are records.
 fn check(index: usize, report: &Report) -> Result<(), MergeError> {
     let s = &report.summary;
+    let inconsistent = |what: String| MergeError::Inconsistent { index, what };
     let classes = [s.valid, s.invalid, s.malformed, s.unknown_type]
         .iter()
         .try_fold(0u64, |sum, n| sum.checked_add(*n));
     if classes != Some(s.total) {
-        return Err(MergeError::Inconsistent {
-            index,
-            what: format!(
-                "valid + invalid + malformed + unknown_type is not total ({})",
-                s.total
-            ),
-        });
+        return Err(inconsistent(format!(
+            "valid + invalid + malformed + unknown_type is not total ({})",
+            s.total
+        )));
+    }
+    let other = ("(other unknown types)", &s.other_log_types);
+    // Sums of the types' counts: total, valid, invalid, unknown_type, malformed.
+    let mut sums = [0u64; 5];
+    for (name, c) in s
+        .by_log_type
+        .iter()
+        .map(|(k, c)| (k.as_str(), c))
+        .chain([other])
+    {
+        let classified = [c.valid, c.invalid, c.unknown_type]
+            .iter()
+            .try_fold(0u64, |sum, n| sum.checked_add(*n))
+            .filter(|n| *n <= c.total);
+        let Some(classified) = classified else {
+            return Err(inconsistent(format!(
+                "log_type `{}`: valid + invalid + unknown_type is more than its total ({})",
+                crate::mask::truncate(name, 40),
+                c.total
+            )));
+        };
+        let counts = [
+            c.total,
+            c.valid,
+            c.invalid,
+            c.unknown_type,
+            c.total - classified,
+        ];
+        for (sum, n) in sums.iter_mut().zip(counts) {
+            // An overflow is more than the summary's count: refused below.
+            *sum = sum.saturating_add(n);
+        }
+    }
+    let names = ["total", "valid", "invalid", "unknown_type", "malformed"];
+    let summary = [s.total, s.valid, s.invalid, s.unknown_type, s.malformed];
+    for ((name, sum), of) in names.iter().zip(sums).zip(summary) {
+        if sum > of {
+            return Err(inconsistent(format!(
+                "the log types count {sum} records {name}, more than the summary's {of}"
+            )));
+        }
+    }
+    let errors = (report.errors.len() as u64).checked_add(report.errors_omitted);
+    if errors.is_none_or(|n| n > s.total) {
+        return Err(inconsistent(format!(
+            "{} errors listed and {} omitted are more records than total ({})",
+            report.errors.len(),
+            report.errors_omitted,
+            s.total
+        )));
     }
     Ok(())
 }
 
-/// Adds `other`, the report of the records after those of `into`.
-fn add(into: &mut Report, other: Report, max_errors: usize) {
-    add_summary(&mut into.summary, other.summary);
+/// Adds `other`, the report of the records after those of `into`; on an
+/// overflow, says which count.
+fn add(into: &mut Report, other: Report, max_errors: usize) -> Result<(), &'static str> {
+    add_summary(&mut into.summary, other.summary)?;
     into.errors = interleave(std::mem::take(&mut into.errors), other.errors, |e| &e.place);
-    into.errors_omitted = into.errors_omitted.saturating_add(other.errors_omitted);
+    into.errors_omitted = into
+        .errors_omitted
+        .checked_add(other.errors_omitted)
+        .filter(|n| n.checked_add(into.errors.len() as u64).is_some())
+        .ok_or("errors_omitted")?;
     // The caps of a run hold for a merged report too: count and bytes.
     into.cap_errors(max_errors);
     into.notes = interleave(std::mem::take(&mut into.notes), other.notes, |n| &n.place);
     into.notes.truncate(MAX_NOTES);
     into.inputs.extend(other.inputs);
+    into.inputs.truncate(MAX_INPUTS);
     let drift = std::mem::take(&mut into.drift);
-    into.drift = add_drift(drift, other.drift);
+    into.drift = add_drift(drift, other.drift)?;
+    Ok(())
 }
 
-fn add_summary(s: &mut Summary, o: Summary) {
-    s.total = s.total.saturating_add(o.total);
-    s.valid = s.valid.saturating_add(o.valid);
-    s.invalid = s.invalid.saturating_add(o.invalid);
-    s.malformed = s.malformed.saturating_add(o.malformed);
-    s.unknown_type = s.unknown_type.saturating_add(o.unknown_type);
-    s.no_event_responses = s.no_event_responses.saturating_add(o.no_event_responses);
-    s.error_responses = s.error_responses.saturating_add(o.error_responses);
-    s.unreadable_inputs = s.unreadable_inputs.saturating_add(o.unreadable_inputs);
-    for (log_type, counts) in o.by_log_type {
-        // Documented types never count as unknown, so they always find room.
-        s.counts_of(log_type, counts.unknown_type > 0).add(counts);
+fn add_summary(s: &mut Summary, o: Summary) -> Result<(), &'static str> {
+    let counts = [
+        (&mut s.total, o.total, "total"),
+        (&mut s.valid, o.valid, "valid"),
+        (&mut s.invalid, o.invalid, "invalid"),
+        (&mut s.malformed, o.malformed, "malformed"),
+        (&mut s.unknown_type, o.unknown_type, "unknown_type"),
+        (
+            &mut s.no_event_responses,
+            o.no_event_responses,
+            "no_event_responses",
+        ),
+        (&mut s.error_responses, o.error_responses, "error_responses"),
+        (
+            &mut s.unreadable_inputs,
+            o.unreadable_inputs,
+            "unreadable_inputs",
+        ),
+    ];
+    for (mine, theirs, name) in counts {
+        *mine = mine.checked_add(theirs).ok_or(name)?;
     }
-    s.other_log_types.add(o.other_log_types);
+    for (log_type, counts) in o.by_log_type {
+        // Documented types never count as unknown, so they find room (up to twice MAX_LOG_TYPES).
+        let slot = s.counts_of(log_type, counts.unknown_type > 0);
+        *slot = slot.checked_add(counts).ok_or("counts of a log_type")?;
+    }
+    s.other_log_types = s
+        .other_log_types
+        .checked_add(o.other_log_types)
+        .ok_or("counts of other log types")?;
+    Ok(())
 }
 
 /// The position of a place in its source, for places of the same source.
@@ -261,20 +277,20 @@ fn interleave<T>(mine: Vec<T>, theirs: Vec<T>, place: impl Fn(&T) -> &Place) -> 
 
 /// The order of each event type's documented fields, as the reports list
 /// them in their rates (every type with an event has all its fields there).
-struct FieldOrder(HashMap<String, HashMap<String, usize>>);
+struct FieldOrder(HashMap<Name, HashMap<Name, usize>>);
 
 impl FieldOrder {
     fn new(tables: [&[FieldRates]; 2]) -> Self {
-        let mut order: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        let mut order: HashMap<Name, HashMap<Name, usize>> = HashMap::new();
         for table in tables {
-            let mut seen: HashMap<&str, HashMap<String, usize>> = HashMap::new();
+            let mut seen: HashMap<&Name, HashMap<Name, usize>> = HashMap::new();
             for rates in table {
                 let fields = seen.entry(&rates.log_type).or_default();
                 let next = fields.len();
                 fields.entry(rates.field.clone()).or_insert(next);
             }
             for (log_type, fields) in seen {
-                order.entry(log_type.to_owned()).or_insert(fields);
+                order.entry(log_type.clone()).or_insert(fields);
             }
         }
         FieldOrder(order)
@@ -289,68 +305,52 @@ impl FieldOrder {
     }
 }
 
-/// An entry of a drift table: counted, first seen somewhere.
-trait Entry {
-    fn seen(&mut self) -> (&mut u64, &mut Place);
-}
-
-macro_rules! entry {
-    ($($t:ty),*) => {$(
-        impl Entry for $t {
-            fn seen(&mut self) -> (&mut u64, &mut Place) {
-                (&mut self.count, &mut self.first)
-            }
-        }
-    )*};
-}
-entry!(UndocumentedField, UnknownValue, QuirkForm, UnknownType);
-
 /// One drift table of both reports, in the report's order (`key`), at most
-/// `cap` entries per `group` of the key; entries that find their group full
-/// are counted in `dropped`.
-fn table<T: Entry, K: Ord + Clone, G: std::hash::Hash + Eq>(
+/// [`MAX_DISTINCT`] entries per group ([`Entry::group`]); entries that find
+/// their group full are counted in `dropped`.
+fn table<T: Entry, K: Ord + Clone>(
     mine: Vec<T>,
     theirs: Vec<T>,
     key: impl Fn(&T) -> K,
-    group: impl Fn(&K) -> G,
-    cap: usize,
     dropped: &mut u64,
-) -> Vec<T> {
+) -> Result<Vec<T>, &'static str> {
     let mut out: BTreeMap<K, T> = BTreeMap::new();
-    let mut sizes: HashMap<G, usize> = HashMap::new();
+    let mut sizes: HashMap<Group, usize> = HashMap::new();
     for mut entry in mine.into_iter().chain(theirs) {
         let k = key(&entry);
         if let Some(kept) = out.get_mut(&k) {
             let (count, first) = entry.seen();
             let (kept_count, kept_first) = kept.seen();
-            *kept_count = kept_count.saturating_add(*count);
+            *kept_count = kept_count.checked_add(*count).ok_or("drift counts")?;
             if before(first, kept_first) {
                 *kept_first = first.clone();
             }
             continue;
         }
-        let size = sizes.entry(group(&k)).or_default();
-        if *size < cap {
+        let group = entry.group();
+        let size = sizes.entry(group.clone()).or_default();
+        if group.is_none() || *size < MAX_DISTINCT {
             *size += 1;
             out.insert(k, entry);
         } else {
-            *dropped = dropped.saturating_add(*entry.seen().0);
+            *dropped = dropped.checked_add(*entry.seen().0).ok_or("drift counts")?;
         }
     }
-    out.into_values().collect()
+    Ok(out.into_values().collect())
 }
 
-fn add_drift(mine: DriftReport, theirs: DriftReport) -> DriftReport {
+fn add_drift(mine: DriftReport, theirs: DriftReport) -> Result<DriftReport, &'static str> {
     let order = FieldOrder::new([&mine.fields[..], &theirs.fields[..]]);
-    let mut dropped = mine.dropped.saturating_add(theirs.dropped);
+    let mut dropped = mine
+        .dropped
+        .checked_add(theirs.dropped)
+        .ok_or("drift counts")?;
     let undocumented_fields = table(
         mine.undocumented_fields,
         theirs.undocumented_fields,
         |e| (e.log_type.clone(), e.field.clone()),
-        |k| k.0.clone(),
-        MAX_DISTINCT,
         &mut dropped,
-    );
+    )?;
     let unknown_values = table(
         mine.unknown_values,
         theirs.unknown_values,
@@ -358,11 +358,8 @@ fn add_drift(mine: DriftReport, theirs: DriftReport) -> DriftReport {
             let rank = order.rank(&e.log_type, &e.field);
             (e.log_type.clone(), rank, e.field.clone(), e.value.clone())
         },
-        |k| (k.0.clone(), k.2.clone()),
-        MAX_DISTINCT,
         &mut dropped,
-    );
-    // Quirk forms are few per field (one per form): no cap in a run either.
+    )?;
     let quirk_forms = table(
         mine.quirk_forms,
         theirs.quirk_forms,
@@ -370,26 +367,27 @@ fn add_drift(mine: DriftReport, theirs: DriftReport) -> DriftReport {
             let rank = order.rank(&e.log_type, &e.field);
             (e.log_type.clone(), rank, e.field.clone(), e.form.clone())
         },
-        |_| (),
-        usize::MAX,
         &mut dropped,
-    );
+    )?;
     let unknown_types = table(
         mine.unknown_types,
         theirs.unknown_types,
         |e| e.log_type.clone(),
-        |_| (),
-        MAX_DISTINCT,
         &mut dropped,
-    );
-    DriftReport {
+    )?;
+    let mut drift = DriftReport {
         undocumented_fields,
         unknown_values,
         quirk_forms,
         unknown_types,
-        fields: add_rates(&order, mine.fields, theirs.fields),
+        fields: add_rates(&order, mine.fields, theirs.fields)?,
         dropped,
+    };
+    // Both within MAX_DRIFT_BYTES, their union may not be.
+    if !drift.fit() {
+        return Err("drift counts");
     }
+    Ok(drift)
 }
 
 /// Null and absent counts add; the rates are computed again.
@@ -397,27 +395,29 @@ fn add_rates(
     order: &FieldOrder,
     mine: Vec<FieldRates>,
     theirs: Vec<FieldRates>,
-) -> Vec<FieldRates> {
-    let mut out: BTreeMap<(String, usize, String), FieldRates> = BTreeMap::new();
+) -> Result<Vec<FieldRates>, &'static str> {
+    let mut out: BTreeMap<(Name, usize, Name), FieldRates> = BTreeMap::new();
     for rates in mine.into_iter().chain(theirs) {
         let rank = order.rank(&rates.log_type, &rates.field);
         let key = (rates.log_type.clone(), rank, rates.field.clone());
         match out.get_mut(&key) {
             Some(kept) => {
-                kept.events = kept.events.saturating_add(rates.events);
-                kept.absent = kept.absent.saturating_add(rates.absent);
-                kept.null = kept.null.saturating_add(rates.null);
+                let add = |a: u64, b: u64| a.checked_add(b).ok_or("null and absent counts");
+                kept.events = add(kept.events, rates.events)?;
+                kept.absent = add(kept.absent, rates.absent)?;
+                kept.null = add(kept.null, rates.null)?;
             }
             None => {
                 out.insert(key, rates);
             }
         }
     }
-    out.into_values()
+    Ok(out
+        .into_values()
         .map(|mut r| {
             r.absent_rate = rate(r.absent, r.events);
             r.null_rate = rate(r.null, r.events);
             r
         })
-        .collect()
+        .collect())
 }

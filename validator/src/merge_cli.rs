@@ -2,11 +2,12 @@
 //! validators (one per journal, or several sharing a stream's consumer) made
 //! into one report, printed in any format, with the exit code of one run.
 
-use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use aperture_events_validator::{Report, merge, render};
+use aperture_events_validator::{Report, merge, render, report};
 use clap::Parser;
 
 use crate::cli::{Color, Format};
@@ -15,7 +16,8 @@ use crate::cli::{Color, Format};
 /// drift tables combine, the first place of each finding is kept.
 ///
 /// Reports are taken as the runs of consecutive parts of one input, in the
-/// order given. Exit status as for a single run: 0, 1, or 2 when a report
+/// order given. They are read one at a time, item by item, with the caps of
+/// a run: memory stays bounded whatever their number and size. Exit status as for a single run: 0, 1, or 2 when a report
 /// cannot be read or the reports cannot be merged.
 #[derive(Debug, Parser)]
 #[command(name = "aperture-validate merge", version)]
@@ -26,8 +28,8 @@ pub struct MergeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// List at most N records not accepted (all are counted).
-    #[arg(long, value_name = "N", default_value_t = merge::DEFAULT_MAX_ERRORS)]
+    /// List at most N records not accepted (all are counted; at most 65536).
+    #[arg(long, value_name = "N", default_value_t = merge::DEFAULT_MAX_ERRORS, value_parser = max_errors)]
     pub max_errors: usize,
     /// Fail (exit 1) when there is drift.
     #[arg(long)]
@@ -40,19 +42,31 @@ pub struct MergeArgs {
     pub all_rates: bool,
 }
 
-/// Reads one report.
-fn read(path: &PathBuf) -> Result<Report> {
+/// `--max-errors`: a count up to [`MAX_LISTED`](report::MAX_LISTED).
+fn max_errors(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| *n <= report::MAX_LISTED)
+        .ok_or_else(|| {
+            format!(
+                "`{}`: give a number of errors from 0 to {} (no more fit in the {} MiB of errors a report lists)",
+                aperture_events_validator::mask::truncate(text, 40),
+                report::MAX_LISTED,
+                report::MAX_ERROR_BYTES >> 20
+            )
+        })
+}
+
+/// Reads one report, streaming, with the caps of a run (`merge::read`).
+fn read(path: &Path, max_errors: usize) -> Result<Report> {
     let name = path.display();
-    let mut text = Vec::new();
-    if path.as_os_str() == "-" {
-        io::stdin().read_to_end(&mut text).context("<stdin>")?;
+    let report = if path.as_os_str() == "-" {
+        merge::read(io::stdin().lock(), max_errors)
     } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut text))
-            .with_context(|| format!("{name}"))?;
-    }
-    serde_json::from_slice(&text)
-        .with_context(|| format!("{name}: not a report of `aperture-validate --format json`"))
+        let file = File::open(path).with_context(|| format!("{name}"))?;
+        merge::read(file, max_errors)
+    };
+    report.with_context(|| format!("{name}: not a report of `aperture-validate --format json`"))
 }
 
 /// Runs `merge` with the arguments after it; returns the exit code.
@@ -61,8 +75,24 @@ pub fn run(args: MergeArgs) -> Result<u8> {
         args.reports.iter().filter(|p| p.as_os_str() == "-").count() <= 1,
         "`-` (standard input) can be given only once"
     );
-    let reports = args.reports.iter().map(read).collect::<Result<Vec<_>>>()?;
-    let report = merge::merge(reports, args.max_errors)?;
+    // One report is read at a time and added to the merge: memory does not
+    // grow with the number of reports (`merge::MEMORY_BOUND`).
+    let mut failure = None;
+    let reports = args
+        .reports
+        .iter()
+        .map_while(|path| match read(path, args.max_errors) {
+            Ok(report) => Some(report),
+            Err(error) => {
+                failure = Some(error);
+                None
+            }
+        });
+    let merged = merge::merge(reports, args.max_errors);
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    let report = merged?;
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,

@@ -7,7 +7,17 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::de::{self, IgnoredAny, MapAccess};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::mask::Text;
+
+/// The longest input name kept (a path: `PATH_MAX` is 4096 bytes on Linux);
+/// a longer one is cut, marked `…`.
+pub const MAX_SOURCE: usize = 4096;
+
+/// An input's name as a report holds it: printable, cut to [`MAX_SOURCE`].
+pub type Source = Text<MAX_SOURCE>;
 
 /// The position of a record inside its input, without the input's name.
 ///
@@ -43,14 +53,14 @@ impl Locus {
 }
 
 /// A record's place: the input's name and the position inside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Read back with `Deserialize` member by member (the members of a place
+/// are those of the object it is in: `source`, `line`, ...), never
+/// buffering what a hostile report puts around them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Place {
     /// The input as named on the command line (`-` is `<stdin>`).
-    #[serde(
-        serialize_with = "serialize_arc_str",
-        deserialize_with = "deserialize_arc_str"
-    )]
-    pub source: Arc<str>,
+    pub source: Source,
     /// Where in the input.
     #[serde(flatten)]
     pub locus: Locus,
@@ -59,23 +69,95 @@ pub struct Place {
 impl Place {
     /// A place in `source`.
     /// A control character in the name is written `\u001b` (names are
-    /// printed in every format: see [`crate::mask::printable`]).
+    /// printed in every format: see [`crate::mask::printable`]), and a name
+    /// longer than [`MAX_SOURCE`] characters is cut.
     pub fn new(source: impl Into<Arc<str>>, locus: Locus) -> Self {
-        let source: Arc<str> = source.into();
-        let source = match crate::mask::printable(&source, usize::MAX) {
-            std::borrow::Cow::Borrowed(_) => source.clone(),
-            std::borrow::Cow::Owned(escaped) => Arc::from(escaped),
-        };
-        Place { source, locus }
+        Place {
+            source: Text::shared(source.into()),
+            locus,
+        }
     }
 }
 
-fn serialize_arc_str<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(value)
+/// The member names of the objects that hold a place, and of a few more
+/// (a record error, a note): read as identifiers, so a hostile name is
+/// never copied.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+pub(crate) enum Member {
+    Source,
+    Line,
+    Column,
+    Response,
+    Entry,
+    Index,
+    Class,
+    LogType,
+    Problems,
+    Message,
+    #[serde(other)]
+    Other,
 }
 
-fn deserialize_arc_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
-    String::deserialize(deserializer).map(Arc::from)
+/// A place being read, member by member.
+#[derive(Default)]
+pub(crate) struct PlaceReader {
+    source: Option<Source>,
+    locus: Locus,
+}
+
+impl PlaceReader {
+    /// Reads the value of `member` if it belongs to a place; returns whether it did.
+    pub(crate) fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        member: &Member,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        let slot = match member {
+            Member::Source => {
+                self.source = Some(map.next_value()?);
+                return Ok(true);
+            }
+            Member::Line => &mut self.locus.line,
+            Member::Column => &mut self.locus.column,
+            Member::Response => &mut self.locus.response,
+            Member::Entry => &mut self.locus.entry,
+            Member::Index => &mut self.locus.index,
+            _ => return Ok(false),
+        };
+        *slot = map.next_value()?;
+        Ok(true)
+    }
+
+    /// The place read (its `source` is required).
+    pub(crate) fn finish<E: de::Error>(self) -> Result<Place, E> {
+        Ok(Place {
+            source: self.source.ok_or_else(|| E::missing_field("source"))?,
+            locus: self.locus,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Place {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Place;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a place: `source`, `line`, ...")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Place, A::Error> {
+                let mut place = PlaceReader::default();
+                while let Some(member) = map.next_key::<Member>()? {
+                    if !place.read(&member, &mut map)? {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                place.finish()
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl fmt::Display for Place {

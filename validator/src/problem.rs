@@ -8,61 +8,63 @@ use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde::{Deserialize, Serialize};
 
-use crate::mask::{category, describe, printable, truncate};
+use crate::mask::{Text, category, describe, truncate};
 
 /// The longest JSON pointer kept in a problem: a pointer names keys, and a
 /// made-up key can be as long as a record; a longer one is cut, marked `…`.
+/// Schema locations are cut to it too.
 pub const MAX_POINTER: usize = 200;
-/// The longest message kept in a problem.
+/// The longest message kept in a problem (and in a note or an input error).
 pub const MAX_MESSAGE: usize = 400;
+/// The longest keyword kept in a problem (`additionalProperties` is 20).
+pub const MAX_KEYWORD: usize = 40;
 
-/// A pointer or a message as kept: cut, and printable ([`printable`]).
-fn bounded(text: String, max: usize) -> String {
-    match printable(&text, max) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(text) => text,
-    }
-}
+/// A JSON pointer (in the event or the schema) as kept: printable, cut.
+pub type Pointer = Text<MAX_POINTER>;
+/// A message as kept: printable, cut.
+pub type Message = Text<MAX_MESSAGE>;
 
 /// What is wrong, and where: in the event and in the schema.
+///
+/// Every text is a [`Text`]: printable and cut, also when read back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// JSON pointer in the event (`""` is the event itself).
-    pub pointer: String,
+    pub pointer: Pointer,
     /// The schema keyword that failed (`type`, `required`, `format`, ...), or
     /// `syntax`, `duplicate-key`, `log_type` for checks made before the schema.
-    pub keyword: String,
+    pub keyword: Text<MAX_KEYWORD>,
     /// The schema location: file and pointer (`common.schema.json#/$defs/severity/maximum`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<Pointer>,
     /// What is wrong.
-    pub message: String,
+    pub message: Message,
 }
 
 impl Problem {
     /// A problem found before any schema was applied.
-    pub fn new(pointer: impl Into<String>, keyword: &str, message: impl Into<String>) -> Self {
+    pub fn new(pointer: impl AsRef<str>, keyword: &str, message: impl AsRef<str>) -> Self {
         Problem {
-            pointer: bounded(pointer.into(), MAX_POINTER),
-            keyword: keyword.to_owned(),
+            pointer: Text::new(pointer.as_ref()),
+            keyword: Text::new(keyword),
             schema: None,
-            message: bounded(message.into(), MAX_MESSAGE),
+            message: Text::new(message.as_ref()),
         }
     }
 
     /// The problems of one jsonschema error (several for several unexpected fields).
     pub fn from_validation(error: &ValidationError<'_>, show: bool) -> Vec<Problem> {
-        let pointer = bounded(error.instance_path().as_str().to_owned(), MAX_POINTER);
+        let pointer = Pointer::new(error.instance_path().as_str());
         let schema = error
             .absolute_keyword_location()
-            .map(|uri| short_location(uri.as_str()));
-        let keyword = error.kind().keyword().to_owned();
+            .map(|uri| Pointer::new(&short_location(uri.as_str())));
+        let keyword = Text::new(error.kind().keyword());
         let found = || describe(error.instance(), show);
         let make = |message: String| Problem {
             pointer: pointer.clone(),
             keyword: keyword.clone(),
             schema: schema.clone(),
-            message: bounded(message, MAX_MESSAGE),
+            message: Text::new(&message),
         };
         let message = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected }
@@ -72,7 +74,7 @@ impl Problem {
                     .map(|name| {
                         make(format!(
                             "undocumented field `{}` (the strict reading allows only the documented fields)",
-                            category(name, &[], show, 60)
+                            category::<60>(name, &[], show)
                         ))
                     })
                     .collect();

@@ -18,17 +18,26 @@ use bumpalo::Bump;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::{Class, Examined, Validator, Verdict};
-use crate::drift::{DriftAcc, DriftReport, MAX_NAME};
-use crate::mask::category;
-use crate::place::{Locus, Place};
-use crate::problem::Problem;
+use crate::drift::{DriftAcc, DriftReport, MAX_NAME, Name};
+use crate::mask::{Text, category};
+use crate::place::{Locus, Place, Source};
+use crate::problem::{Message, Problem};
 
 /// Record errors kept by default.
 pub const DEFAULT_MAX_ERRORS: usize = 1000;
 /// The most memory a worker's arena keeps between records.
 const MAX_ARENA: usize = 8 << 20;
 /// Notes (non-event HTTP responses) kept.
-pub(crate) const MAX_NOTES: usize = 100;
+pub const MAX_NOTES: usize = 100;
+/// Unreadable inputs listed (all are counted in `unreadable_inputs`).
+pub const MAX_INPUTS: usize = 100;
+/// What a listed error costs in [`MAX_ERROR_BYTES`] besides its text, and
+/// each of its problems.
+const ERROR_COST: usize = 64;
+/// The most errors a report can list (each costs at least 64 bytes of
+/// [`MAX_ERROR_BYTES`]): 65,536. A larger `--max-errors` is refused.
+pub const MAX_LISTED: usize = MAX_ERROR_BYTES / ERROR_COST;
+const PROBLEM_COST: usize = 64;
 /// The most text the listed record errors may hold, in bytes (their
 /// pointers, messages and places): with [`crate::classify::MAX_PROBLEMS`] per
 /// record and messages cut, `--max-errors` alone would allow far more. Past
@@ -56,6 +65,16 @@ impl TypeCounts {
         self.invalid = self.invalid.saturating_add(other.invalid);
         self.unknown_type = self.unknown_type.saturating_add(other.unknown_type);
     }
+
+    /// The counts of both, or `None` when one would overflow.
+    pub(crate) fn checked_add(self, other: TypeCounts) -> Option<TypeCounts> {
+        Some(TypeCounts {
+            total: self.total.checked_add(other.total)?,
+            valid: self.valid.checked_add(other.valid)?,
+            invalid: self.invalid.checked_add(other.invalid)?,
+            unknown_type: self.unknown_type.checked_add(other.unknown_type)?,
+        })
+    }
 }
 
 /// The most unknown `log_type` values counted one by one in the summary.
@@ -76,8 +95,9 @@ pub struct Summary {
     pub unknown_type: u64,
     /// Counts per `log_type`, for records with a string `log_type`: every
     /// documented type seen, and unknown ones until the map holds
-    /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`] characters).
-    pub by_log_type: BTreeMap<String, TypeCounts>,
+    /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`] characters); never more
+    /// than twice that.
+    pub by_log_type: BTreeMap<Name, TypeCounts>,
     /// Unknown types that found `by_log_type` full, counted together.
     #[serde(default, skip_serializing_if = "TypeCounts::is_empty")]
     pub other_log_types: TypeCounts,
@@ -92,10 +112,13 @@ pub struct Summary {
 impl Summary {
     /// The counts a new `log_type` goes to, by its name as shown
     /// ([`category`]): its own, unless it is an unknown type and the summary
-    /// lists as many as it keeps already.
-    pub(crate) fn counts_of(&mut self, name: String, unknown: bool) -> &mut TypeCounts {
+    /// lists [`MAX_LOG_TYPES`] already, or it lists twice that (documented
+    /// types are as many as the schemas, but a report read back may claim
+    /// any number of them).
+    pub(crate) fn counts_of(&mut self, name: Name, unknown: bool) -> &mut TypeCounts {
         let listed = self.by_log_type.len();
-        if unknown && listed >= MAX_LOG_TYPES && !self.by_log_type.contains_key(&name) {
+        let full = listed >= 2 * MAX_LOG_TYPES || (unknown && listed >= MAX_LOG_TYPES);
+        if full && !self.by_log_type.contains_key(&name) {
             return &mut self.other_log_types;
         }
         self.by_log_type.entry(name).or_default()
@@ -103,46 +126,58 @@ impl Summary {
 }
 
 /// A record that is not accepted, and why.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+///
+/// Read back with `Deserialize` (see [`crate::merge`]): at most
+/// [`crate::classify::MAX_PROBLEMS`] problems and the one counting the rest.
+#[derive(Debug, Clone, Serialize)]
 pub struct RecordError {
     /// Where: `source`, `line`, `column`, `response`, `entry`, `index` (flattened into the error).
     #[serde(flatten)]
     pub place: Place,
     pub class: Class,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_type: Option<String>,
+    pub log_type: Option<Name>,
     pub problems: Vec<Problem>,
     #[serde(skip)]
     pub(crate) seq: u64,
 }
 
 impl RecordError {
-    /// The bytes of text it holds, for [`MAX_ERROR_BYTES`].
-    fn size(&self) -> usize {
+    /// The bytes of text it holds and its cost, for [`MAX_ERROR_BYTES`].
+    pub(crate) fn size(&self) -> usize {
         let problems: usize = self
             .problems
             .iter()
             .map(|p| {
-                p.pointer.len() + p.message.len() + p.schema.as_ref().map_or(0, String::len) + 64
+                p.pointer.len()
+                    + p.keyword.len()
+                    + p.message.len()
+                    + p.schema.as_ref().map_or(0, |s| s.len())
+                    + PROBLEM_COST
             })
             .sum();
-        problems + self.place.source.len() + self.log_type.as_ref().map_or(0, String::len) + 64
+        problems
+            + self.place.source.len()
+            + self.log_type.as_ref().map_or(0, |t| t.len())
+            + ERROR_COST
     }
 }
 
 /// Something worth saying about an input that is not a record (an error response).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+///
+/// Read back with `Deserialize` (see [`crate::merge`]).
+#[derive(Debug, Clone, Serialize)]
 pub struct Note {
     #[serde(flatten)]
     pub place: Place,
-    pub message: String,
+    pub message: Message,
 }
 
 /// An input that could not be read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputError {
-    pub source: String,
-    pub message: String,
+    pub source: Source,
+    pub message: Message,
 }
 
 /// The report of a run.
@@ -209,7 +244,13 @@ impl Report {
         let arena = Bump::new();
         let examined = validator.examine(bytes, &arena, self.errors.len() < self.max_errors);
         let verdict = examined.verdict();
-        self.record(validator, seq, &place.source, place.locus, examined);
+        self.record(
+            validator,
+            seq,
+            &place.source.to_arc(),
+            place.locus,
+            examined,
+        );
         verdict
     }
 
@@ -280,8 +321,11 @@ impl Report {
                     }
                     None => {
                         for p in &mut problems {
-                            p.message =
-                                format!("{} (line {line}, column {column} of the body)", p.message);
+                            // The message is printable already: kept whole with its suffix.
+                            p.message = Text::kept(&format!(
+                                "{} (line {line}, column {column} of the body)",
+                                p.message
+                            ));
                         }
                     }
                 },
@@ -290,7 +334,9 @@ impl Report {
                 seq,
                 Place::new(source.clone(), locus),
                 examined.class,
-                examined.log_type.map(|t| category(t, &[], show, MAX_NAME)),
+                examined
+                    .log_type
+                    .map(|t| category::<MAX_NAME>(t, &[], show)),
                 problems,
             );
         }
@@ -309,7 +355,7 @@ impl Report {
             let counts = match s.by_log_type.get_mut(log_type) {
                 Some(counts) => counts,
                 None => s.counts_of(
-                    category(log_type, &[], show, MAX_NAME),
+                    category::<MAX_NAME>(log_type, &[], show),
                     class == Class::UnknownType,
                 ),
             };
@@ -328,7 +374,7 @@ impl Report {
         seq: u64,
         place: Place,
         class: Class,
-        log_type: Option<String>,
+        log_type: Option<Name>,
         problems: Vec<Problem>,
     ) {
         // Records arrive in increasing `seq` within one report, so the first
@@ -374,18 +420,22 @@ impl Report {
         if self.notes.len() < MAX_NOTES {
             self.notes.push(Note {
                 place,
-                message: format!("HTTP status {status}: a response without an event"),
+                message: Text::new(&format!(
+                    "HTTP status {status}: a response without an event"
+                )),
             });
         }
     }
 
-    /// Notes an input that could not be read.
+    /// Notes an input that could not be read (the first [`MAX_INPUTS`] are listed).
     pub fn unreadable(&mut self, source: &str, message: String) {
         self.summary.unreadable_inputs += 1;
-        self.inputs.push(InputError {
-            source: crate::mask::printable(source, 4096).into_owned(),
-            message: crate::mask::printable(&message, 400).into_owned(),
-        });
+        if self.inputs.len() < MAX_INPUTS {
+            self.inputs.push(InputError {
+                source: Text::new(source),
+                message: Text::new(&message),
+            });
+        }
     }
 
     /// Keeps the first listed errors within `max_errors` and
@@ -426,6 +476,7 @@ impl Report {
         self.errors_omitted += other.errors_omitted;
         self.notes.extend(other.notes);
         self.inputs.extend(other.inputs);
+        self.inputs.truncate(MAX_INPUTS);
         self.acc.merge(other.acc);
     }
 

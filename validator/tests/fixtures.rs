@@ -52,7 +52,7 @@ fn validator(reading: Reading) -> Validator {
 }
 
 fn pointers(problems: &[aperture_events_validator::Problem]) -> BTreeSet<String> {
-    problems.iter().map(|p| p.pointer.clone()).collect()
+    problems.iter().map(|p| p.pointer.to_string()).collect()
 }
 
 #[test]

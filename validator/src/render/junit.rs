@@ -80,10 +80,10 @@ pub fn junit(report: &Report, out: &mut dyn Write, fail_on_drift: bool) -> io::R
     }
     for input in &report.inputs {
         cases.push(Case {
-            classname: input.source.clone(),
-            name: input.source.clone(),
+            classname: input.source.to_string(),
+            name: input.source.to_string(),
             failure: None,
-            error: Some(input.message.clone()),
+            error: Some(input.message.to_string()),
             output: None,
         });
     }
