@@ -13,6 +13,8 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use crate::guard;
+
 /// The report of a run: counts, listed errors, drift.
 #[pyclass(module = "aperture_events")]
 #[derive(Debug)]
@@ -28,7 +30,8 @@ impl Report {
 
 /// `value` as a Python value, through JSON (dicts, lists, str, int, float).
 fn to_python<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let text =
+        guard(|| serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string())))?;
     py.import("json")?.call_method1("loads", (text,))
 }
 
@@ -44,9 +47,13 @@ fn merged(
             lib::report::MAX_ERROR_BYTES >> 20
         )));
     }
-    py.detach(|| merge::merge(parts, max_errors))
-        .map(Report::new)
-        .map_err(|e| PyValueError::new_err(e.to_string()))
+    py.detach(|| {
+        guard(|| {
+            merge::merge(parts, max_errors)
+                .map(Report::new)
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        })
+    })
 }
 
 #[pymethods]
@@ -120,22 +127,27 @@ impl Report {
 
     /// The report as `aperture-validate --format json` prints it (pretty JSON and a newline).
     fn to_json(&self) -> PyResult<String> {
-        let mut out = Vec::new();
-        render::json(&self.inner, &mut out).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
+        guard(|| {
+            let mut out = Vec::new();
+            render::json(&self.inner, &mut out)
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
+        })
     }
 
     /// The report as `aperture-validate` prints it for people (without colours).
     #[pyo3(signature = (all_rates = false))]
     fn to_text(&self, all_rates: bool) -> PyResult<String> {
-        let mut out = Vec::new();
-        let options = render::TextOptions {
-            color: false,
-            all_rates,
-        };
-        render::text(&self.inner, &mut out, &options)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
+        guard(|| {
+            let mut out = Vec::new();
+            let options = render::TextOptions {
+                color: false,
+                all_rates,
+            };
+            render::text(&self.inner, &mut out, &options)
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            String::from_utf8(out).map_err(|e| PyValueError::new_err(e.to_string()))
+        })
     }
 
     /// A report read back from its JSON document (`to_json()`, or
@@ -146,10 +158,13 @@ impl Report {
     /// run's 4 MiB of errors).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Report> {
-        let inner = py
-            .detach(|| merge::read(text.as_bytes(), usize::MAX))
-            .map_err(|e| PyValueError::new_err(format!("not a report: {e}")))?;
-        Ok(Report::new(inner))
+        py.detach(|| {
+            guard(|| {
+                merge::read(text.as_bytes(), usize::MAX)
+                    .map(Report::new)
+                    .map_err(|e| PyValueError::new_err(format!("not a report: {e}")))
+            })
+        })
     }
 
     /// The report of this report's records followed by `other`'s, as one
