@@ -38,15 +38,10 @@ fn to_python<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bo
 fn merged(
     py: Python<'_>,
     parts: impl Iterator<Item = lib::Report> + Send,
-    max_errors: usize,
+    max_errors: u64,
 ) -> PyResult<Report> {
-    if max_errors > lib::report::MAX_LISTED {
-        return Err(PyValueError::new_err(format!(
-            "max_errors: give a number of errors from 0 to {} (no more fit in the {} MiB of errors a report lists)",
-            lib::report::MAX_LISTED,
-            lib::report::MAX_ERROR_BYTES >> 20
-        )));
-    }
+    let max_errors = merge::max_errors(max_errors)
+        .map_err(|e| PyValueError::new_err(format!("max_errors: {e}")))?;
     py.detach(|| {
         guard(|| {
             merge::merge(parts, max_errors)
@@ -171,8 +166,8 @@ impl Report {
     /// run over both inputs would give it (the same as
     /// `aperture-validate merge`): counts add, drift tables combine, each
     /// finding keeps its first place, at most `max_errors` errors are listed.
-    #[pyo3(signature = (other, *, max_errors = merge::DEFAULT_MAX_ERRORS))]
-    fn merge(&self, py: Python<'_>, other: &Report, max_errors: usize) -> PyResult<Report> {
+    #[pyo3(signature = (other, *, max_errors = merge::DEFAULT_MAX_ERRORS as u64))]
+    fn merge(&self, py: Python<'_>, other: &Report, max_errors: u64) -> PyResult<Report> {
         let parts = [self.inner.clone(), other.inner.clone()];
         merged(py, parts.into_iter(), max_errors)
     }
@@ -180,12 +175,8 @@ impl Report {
     /// The merge of `reports` (an iterable), taken in order as the runs of
     /// consecutive parts of one input.
     #[staticmethod]
-    #[pyo3(signature = (reports, *, max_errors = merge::DEFAULT_MAX_ERRORS))]
-    fn merge_all(
-        py: Python<'_>,
-        reports: &Bound<'_, PyAny>,
-        max_errors: usize,
-    ) -> PyResult<Report> {
+    #[pyo3(signature = (reports, *, max_errors = merge::DEFAULT_MAX_ERRORS as u64))]
+    fn merge_all(py: Python<'_>, reports: &Bound<'_, PyAny>, max_errors: u64) -> PyResult<Report> {
         let mut parts = Vec::new();
         for report in reports.try_iter()? {
             parts.push(report?.cast::<Report>()?.borrow().inner.clone());

@@ -107,5 +107,5 @@ def test_merged_counts_that_overflow_are_refused():
 @pytest.mark.parametrize("max_errors", [65537, 2**64 - 1])
 def test_merge_max_errors_is_bounded(max_errors):
     report = Report.from_json(Report.from_json(json.dumps(hostile())).to_json())
-    with pytest.raises(ValueError, match="max_errors: give a number of errors from 0 to 65536"):
+    with pytest.raises(ValueError, match="max_errors: .* give 0 to 65536 errors"):
         report.merge(report, max_errors=max_errors)

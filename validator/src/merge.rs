@@ -58,6 +58,20 @@ pub use crate::report::{DEFAULT_MAX_ERRORS, MAX_LOG_TYPES};
 pub use read::read;
 pub use tokens::MAX_TOKEN;
 
+/// The number of errors a merged report may list, checked: at most
+/// [`MAX_LISTED`](crate::report::MAX_LISTED), the most that the error text
+/// budget of one report can hold.
+///
+/// ```
+/// use aperture_events_validator::merge;
+/// assert_eq!(merge::max_errors(20), Ok(20));
+/// assert!(merge::max_errors(10_000_000_000).is_err());
+/// ```
+pub fn max_errors(n: u64) -> Result<usize, crate::limits::OutOfRange> {
+    let max = crate::report::MAX_LISTED as u64;
+    crate::limits::within(n, 0, max, "errors (the most a report lists)").map(|n| n as usize)
+}
+
 /// The most memory `aperture-validate merge` takes, whatever the number and
 /// size of the reports: the program and its buffers, the merged report and
 /// the report being read, each within the caps of a run (errors within

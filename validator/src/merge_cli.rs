@@ -7,7 +7,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use aperture_events_validator::{Report, merge, render, report};
+use aperture_events_validator::{Report, merge, render};
 use clap::Parser;
 
 use crate::cli::{Color, Format};
@@ -42,19 +42,20 @@ pub struct MergeArgs {
     pub all_rates: bool,
 }
 
-/// `--max-errors`: a count up to [`MAX_LISTED`](report::MAX_LISTED).
+/// `--max-errors`: a count up to [`merge::max_errors`]'s bound.
 fn max_errors(text: &str) -> Result<usize, String> {
-    text.parse::<usize>()
-        .ok()
-        .filter(|n| *n <= report::MAX_LISTED)
-        .ok_or_else(|| {
-            format!(
-                "`{}`: give a number of errors from 0 to {} (no more fit in the {} MiB of errors a report lists)",
-                aperture_events_validator::mask::truncate(text, 40),
-                report::MAX_LISTED,
-                report::MAX_ERROR_BYTES >> 20
-            )
-        })
+    match text.parse::<u64>() {
+        Ok(n) => merge::max_errors(n).map_err(|e| e.to_string()),
+        // Past u64, or not a number: say the range all the same.
+        Err(_) => {
+            let text = aperture_events_validator::mask::truncate(text, 40);
+            let range = merge::max_errors(u64::MAX)
+                .err()
+                .map(|e| format!(": give {} to {} {}", e.min, e.max, e.unit))
+                .unwrap_or_default();
+            Err(format!("`{text}` is not a number{range}"))
+        }
+    }
 }
 
 /// Reads one report, streaming, with the caps of a run (`merge::read`).

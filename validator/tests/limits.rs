@@ -341,7 +341,7 @@ fn gzip_past_the_layers_read_says_so() {
     assert_eq!(report.summary.total, 0, "no garbage record");
     assert_eq!(report.inputs.len(), 1);
     assert_eq!(
-        report.inputs[0].message,
+        report.inputs[0].message.as_str(),
         format!(
             "cannot read: gzip nested more than {MAX_GZIP_LAYERS} deep: at most \
              {MAX_GZIP_LAYERS} layers of gzip are read"

@@ -411,7 +411,7 @@ fn merge_numeric_flags_are_bounded() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("--max-errors"), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(stderr.contains("from 0 to 65536"), "{stderr}");
+        assert!(stderr.contains("give 0 to 65536 errors"), "{stderr}");
     }
 }
 
