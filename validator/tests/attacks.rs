@@ -19,12 +19,14 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aperture_events_validator::classify::MAX_PROBLEMS;
 use aperture_events_validator::report::MAX_ERROR_BYTES;
 use aperture_events_validator::run::memory_bound;
 use serde_json::Value;
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_aperture-validate");
 const MIB: usize = 1 << 20;
@@ -59,37 +61,19 @@ fn validate(paths: &[&Path], flags: &[&str]) -> Run {
     let mut args: Vec<OsString> = vec!["-j".into(), JOBS.to_string().into()];
     args.extend(flags.iter().map(OsString::from));
     args.extend(paths.iter().map(|p| p.as_os_str().to_owned()));
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(&args)
         .stdin(Stdio::null())
         .stdout(File::create(&out_path).expect("stdout file"))
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn aperture-validate");
-    let status_file = format!("/proc/{}/status", child.id());
-    let started = Instant::now();
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Ok(status) = fs::read_to_string(&status_file) {
-            let hwm = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-            peak_kb = peak_kb.max(hwm.unwrap_or(0));
-        }
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(300) {
-            let _ = child.kill();
-            panic!("aperture-validate ran for more than 300 s on {paths:?}");
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    };
+    let what = format!("aperture-validate on {paths:?}");
+    let (status, peak) = support::wait_measuring_peak(child, Duration::from_secs(300), &what);
     Run {
         code: status.code().expect("exited, not killed by a signal"),
         stdout: fs::read_to_string(&out_path).expect("stdout"),
-        peak: peak_kb * 1024,
+        peak,
     }
 }
 

@@ -5,9 +5,8 @@
 //! # Design
 //! The binary is spawned (`CARGO_BIN_EXE_aperture-validate`) with
 //! `--format json`, so the checks read the report's fields instead of text.
-//! Peak memory is the child's `VmHWM` (its resident high-water mark), read
-//! from `/proc/<pid>/status` every millisecond while it runs: the mark only
-//! rises, so any read after the peak sees it. The bounds are generous
+//! Peak memory is the child's resident high-water mark
+//! (`support::wait_measuring_peak`). The bounds are generous
 //! multiples of what the input needs, tight enough to catch memory that grows
 //! with the input (a file read whole, a record copied many times).
 //!
@@ -24,6 +23,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_aperture-validate");
 
@@ -76,29 +77,15 @@ fn validate(paths: &[&Path], extra: &[&str]) -> Run {
     let mut args: Vec<OsString> = vec!["--format".into(), "json".into(), "-j".into(), "2".into()];
     args.extend(extra.iter().map(OsString::from));
     args.extend(paths.iter().map(|p| p.as_os_str().to_owned()));
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(&args)
         .stdin(Stdio::null())
         .stdout(File::create(&out_path).expect("stdout file"))
         .stderr(File::create(&err_path).expect("stderr file"))
         .spawn()
         .expect("spawn aperture-validate");
-    let status_file = format!("/proc/{}/status", child.id());
-    let started = Instant::now();
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Ok(status) = fs::read_to_string(&status_file) {
-            peak_kb = peak_kb.max(vm_hwm_kb(&status));
-        }
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("aperture-validate ran for more than 60 s on {paths:?}");
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    };
+    let what = format!("aperture-validate on {paths:?}");
+    let (status, peak) = support::wait_measuring_peak(child, Duration::from_secs(60), &what);
     let stdout = fs::read_to_string(&out_path).expect("stdout");
     let stderr = fs::read_to_string(&err_path).expect("stderr");
     let report = serde_json::from_str(&stdout)
@@ -107,17 +94,8 @@ fn validate(paths: &[&Path], extra: &[&str]) -> Run {
         code: status.code().expect("exited, not killed by a signal"),
         report,
         stderr,
-        peak_kb,
+        peak_kb: peak / 1024,
     }
-}
-
-/// `VmHWM` of a `/proc/<pid>/status` text, in kB (0 when absent: a zombie).
-fn vm_hwm_kb(status: &str) -> u64 {
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// A directory holding `good.ndjson` (one valid event).

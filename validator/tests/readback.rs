@@ -10,7 +10,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aperture_events_validator::classify::MAX_PROBLEMS;
 use aperture_events_validator::drift::{ENTRY_COST, MAX_DISTINCT, MAX_DRIFT_BYTES, MAX_NAME};
@@ -19,6 +19,8 @@ use aperture_events_validator::place::MAX_SOURCE;
 use aperture_events_validator::report::{MAX_ERROR_BYTES, MAX_INPUTS, MAX_NOTES};
 use aperture_events_validator::{MergeError, Report, render};
 use serde_json::{Value, json};
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_aperture-validate");
 
@@ -417,7 +419,7 @@ fn merge_numeric_flags_are_bounded() {
 
 /// Peak resident memory of `aperture-validate merge ARGS` (the child's `VmHWM`).
 fn merge_peak(args: &[&Path]) -> (i32, u64) {
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .arg("merge")
         .args(["--format", "json"])
         .args(args)
@@ -425,27 +427,8 @@ fn merge_peak(args: &[&Path]) -> (i32, u64) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let status_file = format!("/proc/{}/status", child.id());
-    let started = Instant::now();
-    let mut peak_kb = 0u64;
-    let status = loop {
-        if let Ok(status) = fs::read_to_string(&status_file) {
-            let hwm = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-            peak_kb = peak_kb.max(hwm.unwrap_or(0));
-        }
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(600),
-            "merge ran for more than 600 s"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    };
-    (status.code().expect("exited"), peak_kb * 1024)
+    let (status, peak) = support::wait_measuring_peak(child, Duration::from_secs(600), "merge");
+    (status.code().expect("exited"), peak)
 }
 
 #[test]
