@@ -6,7 +6,7 @@ mod common;
 use std::io::Read;
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Faults, MockConfig, RequestKind, generate};
+use aperture_events_mock::{Faults, MockConfig, RequestKind, generate};
 use common::*;
 
 #[test]

@@ -16,7 +16,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Faults, MockConfig};
+use aperture_events_mock::{Faults, MockConfig};
 use common::*;
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Fault, Faults, MockServer};
+use aperture_events_mock::{Fault, Faults, MockServer};
 use common::*;
 
 fn drain(
@@ -84,7 +84,7 @@ fn check_accounting(mock: &MockServer, dir: &tempfile::TempDir, got: &[Vec<u8>],
 fn bulk_capture_keeps_every_event_once_byte_for_byte() {
     let mock = start(mock_config(), 1_000);
     let (dir, got, _) = drain(&mock, &["--size", "64"]);
-    assert_eq!(got, aperture_events_capture::mock::generate(1, 1_000));
+    assert_eq!(got, aperture_events_mock::generate(1, 1_000));
     check_accounting(&mock, &dir, &got, 1_000);
     // Bulk requests asked for the size given.
     let log = mock.log();
@@ -100,7 +100,7 @@ fn single_endpoint_one_event_per_request() {
     assert!(
         events_responses(&log)
             .iter()
-            .all(|e| e.kind == aperture_events_capture::mock::RequestKind::Single)
+            .all(|e| e.kind == aperture_events_mock::RequestKind::Single)
     );
     assert_eq!(
         events_responses(&log)
@@ -131,7 +131,7 @@ fn fixture_capture_with_exact_duplicates_is_kept_as_sent() {
 
 fn with_faults(faults: Faults) -> MockServer {
     start(
-        aperture_events_capture::mock::MockConfig {
+        aperture_events_mock::MockConfig {
             faults,
             ..mock_config()
         },
@@ -299,7 +299,7 @@ fn malformed_bodies_are_saved_whole_and_capture_goes_on() {
 #[test]
 fn malformed_single_bodies_are_saved_too() {
     let mock = start(
-        aperture_events_capture::mock::MockConfig {
+        aperture_events_mock::MockConfig {
             faults: Faults {
                 malformed_every: Some(3),
                 ..Faults::default()

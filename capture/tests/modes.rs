@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Faults, MockConfig};
+use aperture_events_mock::{Faults, MockConfig};
 use common::*;
 
 fn mode(path: &Path) -> u32 {

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use aperture_events_capture::mock::{Fault, Faults, MockConfig, MockServer};
+use aperture_events_mock::{Fault, Faults, MockConfig, MockServer};
 use common::*;
 
 /// The size held in memory in these tests (the hidden `--max-body`).

@@ -3,7 +3,7 @@
 
 mod common;
 
-use aperture_events_capture::mock::{Fault, Faults, MockConfig, MockServer};
+use aperture_events_mock::{Fault, Faults, MockConfig, MockServer};
 use common::*;
 
 #[test]

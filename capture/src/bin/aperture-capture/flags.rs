@@ -12,12 +12,12 @@ use aperture_events_capture::config::{
     CaptureConfig, ConfigError, DEFAULT_MAX_BODY, Endpoint, MAX_TIMEOUT_SECS, MAX_WAIT_MS, Target,
 };
 use aperture_events_capture::credentials::{CLIENT_ID_VAR, CLIENT_SECRET_VAR};
-use aperture_events_capture::journal::JournalOptions;
 use aperture_events_capture::private::FileMode;
 use aperture_events_capture::proxy;
 use aperture_events_capture::region::Region;
 use aperture_events_capture::rejects::DEFAULT_MAX_REJECTS_BYTES;
 use aperture_events_capture::retry::RetryPolicy;
+use aperture_events_journal::JournalOptions;
 use clap::Parser;
 
 /// Pull events from the Log Events API into an NDJSON journal without losing one.
@@ -134,20 +134,8 @@ pub struct RawFlags {
     /// of what happens when a write fails anyway.
     #[arg(long, hide = true)]
     pub no_space_check: bool,
-    /// Forward the journal into NATS JetStream as it is written: nats://HOST:PORT[,HOST:PORT…].
-    /// The capture never waits for it; what is left at exit is forwarded for up to --forward-drain-secs.
-    #[arg(long, value_name = "URL", help_heading = "Forwarding")]
-    pub forward: Option<String>,
-    /// With --forward: longest wait at exit for the forwarder to catch up.
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 30,
-        help_heading = "Forwarding"
-    )]
-    pub forward_drain_secs: u64,
-    #[command(flatten, next_help_heading = "Forwarding")]
-    pub forward_args: aperture_events_capture::forward::ForwardArgs,
+    #[command(flatten)]
+    pub forwarding: crate::forward::ForwardFlags,
 }
 
 fn after_help() -> String {
@@ -289,11 +277,15 @@ impl Settings {
         let rejects = match (&raw.rejects, &out) {
             (Some(dir), _) => dir.clone(),
             (None, OutTarget::File(path)) => {
-                aperture_events_capture::journal::side_path(path, "rejects")
+                aperture_events_journal::side_path(path, aperture_events_journal::side::REJECTS)
             }
             (None, OutTarget::Stdout) => PathBuf::from("aperture-capture.rejects"),
         };
-        let forward = crate::forward::Forwarding::from_raw(&raw, &out)?;
+        let journal = match &out {
+            OutTarget::File(path) => Some(path.as_path()),
+            OutTarget::Stdout => None,
+        };
+        let forward = raw.forwarding.check(raw.region.as_deref(), journal)?;
         Ok(Settings {
             forward,
             capture,
