@@ -270,10 +270,7 @@ fn a_small_filesystem_stops_the_capture_before_it_fills() {
 
 #[test]
 fn a_malformed_body_the_rejects_directory_refuses_is_printed_in_full() {
-    let faults = aperture_events_mock::Faults {
-        malformed_every: Some(2),
-        ..Default::default()
-    };
+    let faults = aperture_events_mock::Faults::every(2, aperture_events_mock::Fault::Malformed);
     let mock = start(
         aperture_events_mock::MockConfig {
             faults,

@@ -2,7 +2,7 @@
 //!
 //! It behaves like the real service as far as a consumer can see: a token
 //! endpoint accepting every request shape published clients send (see
-//! [`token`]), tokens that expire, and bulk and single endpoints that *pop*
+//! [`oauth`]), tokens that expire, and bulk and single endpoints that *pop*
 //! events from the calling client's own stream (reads are destructive),
 //! answering `204` after a configurable wait when the stream stays empty.
 //! Every configured client ([`MockClient`]) gets its own copy of every event;
@@ -28,51 +28,20 @@
 //! therefore judge by the next request instead (see `capture/tests`).
 
 mod body;
+mod fault;
 mod generate;
+pub mod oauth;
 mod server;
 mod state;
 mod tls;
-pub mod token;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use fault::{Fault, Faults};
 pub use generate::generate;
-pub use state::{Fault, LogEntry, RequestKind};
-
-/// Which faults to inject, each on every n-th request to an events endpoint.
-///
-/// When several would apply to the same request, the first in field order wins.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Faults {
-    /// The token used is past its lifetime: answer `401`; that token stays
-    /// dead, the client's other tokens and any new one work.
-    pub expire_token_every: Option<u32>,
-    /// The credentials' tokens are revoked: answer `401`; every token issued
-    /// to that client so far stops working, a token requested afterwards works.
-    pub revoke_token_every: Option<u32>,
-    /// Answer `429` with `Retry-After: retry_after_secs`.
-    pub too_many_requests_every: Option<u32>,
-    /// Seconds sent in `Retry-After`.
-    pub retry_after_secs: u64,
-    /// Answer `500`.
-    pub server_error_every: Option<u32>,
-    /// Pop events, then drop the connection halfway through the body.
-    pub drop_mid_body_every: Option<u32>,
-    /// Pop events, then send them in a body that is not valid JSON.
-    pub malformed_every: Option<u32>,
-    /// Pop events, then send them in a body padded with trailing spaces to
-    /// `oversize_bytes` (still valid JSON; the padding is made as it is sent,
-    /// never held in memory): a server that sends far more than it should.
-    pub oversize_every: Option<u32>,
-    /// The size of an oversize body, in bytes.
-    pub oversize_bytes: u64,
-    /// Wait `slow_delay` before answering (before popping anything).
-    pub slow_every: Option<u32>,
-    /// The delay of a slow response.
-    pub slow_delay: Duration,
-}
+pub use state::{LogEntry, RequestKind};
 
 /// An API client the token endpoint knows: its credentials name its stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +71,7 @@ pub struct MockConfig {
     pub clients: Vec<MockClient>,
     /// When false, no client is granted `api_access` (`400 invalid_scope`).
     pub grant_scope: bool,
-    /// Accept only the documented token request (see [`token`]).
+    /// Accept only the documented token request (see [`oauth`]).
     pub strict_token_requests: bool,
     /// Lifetime of issued tokens (sent as whole seconds in `expires_in`, at least 1).
     pub token_lifetime: Duration,

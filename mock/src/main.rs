@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aperture_events_journal::private::{self, FileMode};
-use aperture_events_mock::{Faults, MockClient, MockConfig, MockServer, generate};
+use aperture_events_mock::{Fault, MockClient, MockConfig, MockServer, generate};
 use clap::Parser;
 
 /// Longest `--token-lifetime-secs` and `--retention-secs`: a year.
@@ -172,19 +172,35 @@ fn main() -> ExitCode {
         retention: Duration::from_secs(flags.retention_secs),
         empty_wait: Duration::from_millis(flags.empty_wait_ms),
         tls: flags.tls,
-        faults: Faults {
-            expire_token_every: flags.expire_token_every,
-            revoke_token_every: flags.revoke_token_every,
-            too_many_requests_every: flags.too_many_requests_every,
-            retry_after_secs: flags.retry_after_secs,
-            server_error_every: flags.server_error_every,
-            drop_mid_body_every: flags.drop_mid_body_every,
-            malformed_every: flags.malformed_every,
-            oversize_every: flags.oversize_every,
-            oversize_bytes: flags.oversize_bytes,
-            slow_every: flags.slow_every,
-            slow_delay: Duration::from_millis(flags.slow_ms),
-        },
+        // The order of the README's table: the first wins on a request where several fall.
+        faults: [
+            (flags.expire_token_every, Fault::ExpireToken),
+            (flags.revoke_token_every, Fault::RevokeToken),
+            (
+                flags.too_many_requests_every,
+                Fault::TooManyRequests {
+                    retry_after_secs: flags.retry_after_secs,
+                },
+            ),
+            (flags.server_error_every, Fault::ServerError),
+            (flags.drop_mid_body_every, Fault::DropMidBody),
+            (flags.malformed_every, Fault::Malformed),
+            (
+                flags.oversize_every,
+                Fault::Oversize {
+                    bytes: flags.oversize_bytes,
+                },
+            ),
+            (
+                flags.slow_every,
+                Fault::Slow {
+                    delay: Duration::from_millis(flags.slow_ms),
+                },
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(every, fault)| Some((fault, every?)))
+        .collect(),
     };
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {

@@ -14,8 +14,9 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::body::MockBody;
-use super::state::{Fault, RequestKind, State, TokenRefusal};
-use super::token::{TokenRequest, decide};
+use super::fault::Fault;
+use super::oauth::{TokenRequest, decide};
+use super::state::{RequestKind, State, TokenRefusal};
 
 /// Largest token request body read (a form of a few parameters).
 const MAX_TOKEN_BODY: usize = 64 << 10;
@@ -218,13 +219,13 @@ async fn events(
                 &error_body("invalid_token", "token revoked"),
             );
         }
-        Some(Fault::TooManyRequests) => {
+        Some(Fault::TooManyRequests { retry_after_secs }) => {
             let mut resp = answer(
                 StatusCode::TOO_MANY_REQUESTS,
                 fault,
                 r#"{"error":"rate_limited"}"#,
             );
-            let secs = state.config.faults.retry_after_secs.to_string();
+            let secs = retry_after_secs.to_string();
             if let Ok(v) = HeaderValue::from_str(&secs) {
                 resp.headers_mut().insert(RETRY_AFTER, v);
             }
@@ -237,7 +238,7 @@ async fn events(
                 r#"{"error":"internal"}"#,
             );
         }
-        Some(Fault::Slow) => tokio::time::sleep(state.config.faults.slow_delay).await,
+        Some(Fault::Slow { delay }) => tokio::time::sleep(delay).await,
         _ => {}
     }
     // Long poll: wait for events up to `empty_wait`, then 204 (a wait too
@@ -263,8 +264,9 @@ async fn events(
     state.answer(idx, 200, fault, popped, Some(body.clone()));
     let body = match fault {
         Some(Fault::DropMidBody) => MockBody::cut(body),
-        Some(Fault::Oversize) => MockBody::tracked(body, Arc::clone(&state), idx)
-            .padded_to(state.config.faults.oversize_bytes),
+        Some(Fault::Oversize { bytes }) => {
+            MockBody::tracked(body, Arc::clone(&state), idx).padded_to(bytes)
+        }
         _ => MockBody::tracked(body, Arc::clone(&state), idx),
     };
     let mut resp = Response::new(body);

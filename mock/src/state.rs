@@ -4,7 +4,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::{Faults, MockConfig};
+use super::MockConfig;
+use crate::fault::Fault;
 
 /// Which endpoint a request went to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,27 +18,6 @@ pub enum RequestKind {
     Single,
     /// Anything else (`404`).
     Other,
-}
-
-/// A fault the mock injected into a response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// `401`: the token used is past its lifetime.
-    ExpireToken,
-    /// `401`: every token of the client is revoked.
-    RevokeToken,
-    /// `429` with `Retry-After`.
-    TooManyRequests,
-    /// `500`.
-    ServerError,
-    /// Connection dropped halfway through the body.
-    DropMidBody,
-    /// A body that is not valid JSON.
-    Malformed,
-    /// A body padded to [`super::Faults::oversize_bytes`].
-    Oversize,
-    /// Answered after a delay.
-    Slow,
 }
 
 /// One request and what the mock answered.
@@ -290,7 +270,7 @@ impl State {
     pub(crate) fn next_fault(&self, idx: usize) -> Option<Fault> {
         let mut inner = self.lock();
         inner.events_requests = inner.events_requests.saturating_add(1);
-        let fault = pick_fault(&self.config.faults, inner.events_requests);
+        let fault = self.config.faults.pick(inner.events_requests);
         inner.log[idx].fault = fault;
         fault
     }
@@ -307,58 +287,10 @@ impl State {
     }
 }
 
-fn pick_fault(f: &Faults, n: u64) -> Option<Fault> {
-    let hit = |every: Option<u32>| every.is_some_and(|e| e > 0 && n % u64::from(e) == 0);
-    [
-        (f.expire_token_every, Fault::ExpireToken),
-        (f.revoke_token_every, Fault::RevokeToken),
-        (f.too_many_requests_every, Fault::TooManyRequests),
-        (f.server_error_every, Fault::ServerError),
-        (f.drop_mid_body_every, Fault::DropMidBody),
-        (f.malformed_every, Fault::Malformed),
-        (f.oversize_every, Fault::Oversize),
-        (f.slow_every, Fault::Slow),
-    ]
-    .into_iter()
-    .find(|(every, _)| hit(*every))
-    .map(|(_, fault)| fault)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::MockClient;
-
-    #[test]
-    fn faults_follow_the_schedule_first_wins() {
-        let f = Faults {
-            server_error_every: Some(2),
-            drop_mid_body_every: Some(3),
-            ..Default::default()
-        };
-        let got: Vec<_> = (1..=6).map(|n| pick_fault(&f, n)).collect();
-        assert_eq!(
-            got,
-            [
-                None,
-                Some(Fault::ServerError),
-                Some(Fault::DropMidBody),
-                Some(Fault::ServerError),
-                None,
-                Some(Fault::ServerError)
-            ]
-        );
-        assert_eq!(
-            pick_fault(
-                &Faults {
-                    slow_every: Some(0),
-                    ..Default::default()
-                },
-                5
-            ),
-            None
-        );
-    }
 
     fn two_clients(retention: Duration) -> State {
         let config = MockConfig {

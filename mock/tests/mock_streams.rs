@@ -153,16 +153,13 @@ fn undelivered_events_are_dropped_after_the_retention() {
 
 #[test]
 fn an_expired_token_stays_dead_while_the_clients_other_tokens_work() {
-    use aperture_events_mock::Faults;
+    use aperture_events_mock::{Fault, Faults};
     let cs = clients(1);
     let mock = MockServer::start(
         MockConfig {
             clients: cs.clone(),
             empty_wait: Duration::from_millis(10),
-            faults: Faults {
-                expire_token_every: Some(2),
-                ..Faults::default()
-            },
+            faults: Faults::every(2, Fault::ExpireToken),
             ..MockConfig::default()
         },
         generate(1, 20),
@@ -204,16 +201,13 @@ fn an_expired_token_stays_dead_while_the_clients_other_tokens_work() {
 
 #[test]
 fn a_revocation_kills_every_token_of_the_client_until_a_new_one() {
-    use aperture_events_mock::Faults;
+    use aperture_events_mock::{Fault, Faults};
     let cs = clients(2);
     let mock = MockServer::start(
         MockConfig {
             clients: cs.clone(),
             empty_wait: Duration::from_millis(10),
-            faults: Faults {
-                revoke_token_every: Some(3),
-                ..Faults::default()
-            },
+            faults: Faults::every(3, Fault::RevokeToken),
             ..MockConfig::default()
         },
         generate(1, 20),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use aperture_events_mock::{Faults, MockConfig};
+use aperture_events_mock::{Fault, Faults, MockConfig};
 
 use crate::common::*;
 use crate::server::{cluster, urls};
@@ -60,14 +60,15 @@ fn node_and_leader_failures_still_store_every_event_once() {
     wait_for_jetstream(&nodes);
     let mock = start(
         MockConfig {
-            faults: Faults {
-                // 300 responses of 20 events, 30 ms each: the capture (and the
-                // forwarder behind it) runs for about 9 s, longer than the
-                // failures below take even on a fast, quiet machine.
-                slow_every: Some(1),
-                slow_delay: Duration::from_millis(30),
-                ..Faults::default()
-            },
+            // 300 responses of 20 events, 30 ms each: the capture (and the
+            // forwarder behind it) runs for about 9 s, longer than the
+            // failures below take even on a fast, quiet machine.
+            faults: Faults::every(
+                1,
+                Fault::Slow {
+                    delay: Duration::from_millis(30),
+                },
+            ),
             ..mock_config()
         },
         6000,

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use aperture_events_mock::{Faults, MockConfig};
+use aperture_events_mock::{Fault, Faults, MockConfig};
 
 use crate::common::*;
 use crate::server::Node;
@@ -19,12 +19,12 @@ fn twenty_sigkills_of_forwarder_and_capture_still_exactly_once() {
     let node = Node::single(dir.path());
     let mock = start(
         MockConfig {
-            faults: Faults {
-                slow_every: Some(1),
-                slow_delay: Duration::from_millis(2),
-                drop_mid_body_every: Some(9),
-                ..Faults::default()
-            },
+            faults: Faults::every(9, Fault::DropMidBody).and(
+                1,
+                Fault::Slow {
+                    delay: Duration::from_millis(2),
+                },
+            ),
             ..mock_config()
         },
         12_000,

@@ -2,21 +2,22 @@
 
 use std::time::Duration;
 
-use aperture_events_mock::{Faults, MockConfig};
+use aperture_events_mock::{Fault, Faults, MockConfig};
 
 use crate::common::*;
 use crate::server::Node;
 use crate::{assert_exactly_once, checkpoint, read_stream};
 
 fn faults() -> Faults {
-    Faults {
-        expire_token_every: Some(13),
-        too_many_requests_every: Some(7),
-        retry_after_secs: 0,
-        server_error_every: Some(11),
-        drop_mid_body_every: Some(5),
-        ..Faults::default()
-    }
+    Faults::every(13, Fault::ExpireToken)
+        .and(
+            7,
+            Fault::TooManyRequests {
+                retry_after_secs: 0,
+            },
+        )
+        .and(11, Fault::ServerError)
+        .and(5, Fault::DropMidBody)
 }
 
 fn forward_cmd(url: &str, journal: &str) -> std::process::Command {
@@ -135,11 +136,12 @@ fn jetstream_down_at_start_then_up_loses_nothing() {
     let mut node = Node::stopped(dir.path());
     let mock = start(
         MockConfig {
-            faults: Faults {
-                slow_every: Some(1),
-                slow_delay: Duration::from_millis(5),
-                ..Faults::default()
-            },
+            faults: Faults::every(
+                1,
+                Fault::Slow {
+                    delay: Duration::from_millis(5),
+                },
+            ),
             ..mock_config()
         },
         4000,
@@ -181,11 +183,12 @@ fn progress_is_never_recorded_past_an_unacknowledged_message() {
     let mut node = Node::single(dir.path());
     let mock = start(
         MockConfig {
-            faults: Faults {
-                slow_every: Some(1),
-                slow_delay: Duration::from_millis(5),
-                ..Faults::default()
-            },
+            faults: Faults::every(
+                1,
+                Fault::Slow {
+                    delay: Duration::from_millis(5),
+                },
+            ),
             ..mock_config()
         },
         4000,
