@@ -295,23 +295,10 @@ fn write_in_private_dir(pem: &[u8]) -> Result<(tempfile::TempDir, PathBuf), Stri
 }
 
 /// Writes `bytes` to `path` through a new `0600` file beside it, renamed
-/// onto `path`: a link planted there is replaced, not followed.
+/// onto `path`: a link planted there is replaced, not followed (the
+/// journal's [`private::write_atomic`], the one home of such writes).
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let shown = path.display();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".aperture-mock-ca-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("{shown}: making a temporary file beside it: {e}"))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("{shown}: {e}"))?;
-    tmp.persist(path)
-        .map_err(|e| format!("{shown}: {}", e.error))?;
-    Ok(())
+    private::write_atomic(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `--client ID:SECRET`: split at the first colon (a secret may hold colons).
