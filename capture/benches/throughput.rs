@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aperture_events_capture::mock::{MockConfig, MockServer, RequestKind, generate};
+use aperture_events_mock::{MockConfig, MockServer, RequestKind, generate};
 
 const RUNS: usize = 3;
 

@@ -1,4 +1,4 @@
-//! Capture of Log Events API events without losing one, and a mock of the API.
+//! Capture of Log Events API events without losing one.
 //!
 //! Reads from the API are destructive: the server forgets an event when it
 //! hands it out. So this crate stores every response durably before it asks
@@ -11,10 +11,15 @@
 //! - [`credentials`] and [`secret`]: client credentials that never reach output;
 //! - [`token`]: the cached OAuth token; [`api`]: one request; [`retry`]: backoff;
 //! - [`batch`]: a body into journal lines, bytes untouched;
-//! - [`journal`], [`output`], [`rejects`]: where bytes go;
-//! - [`runner`]: the loop tying them together;
-//! - [`mock`] (feature `mock`, on by default): the API on loopback, with faults;
-//! - [`forward`] (feature `forward`, on by default): journals into NATS JetStream.
+//! - [`journal`] (the crate `aperture-events-journal`, re-exported), [`output`],
+//!   [`rejects`]: where bytes go;
+//! - [`runner`]: the loop tying them together.
+//!
+//! The API's mock is the crate `aperture-events-mock`; forwarding journals
+//! into NATS JetStream is `aperture-events-forward`. Default features build
+//! the command line (`aperture-capture`, with `--validate` and `--forward`);
+//! a library user turns them off (`default-features = false`) and compiles
+//! no tokio, hyper, NATS client or validator.
 
 pub mod api;
 pub mod batch;
@@ -22,13 +27,8 @@ pub mod config;
 pub mod connect;
 pub mod credentials;
 pub mod error;
-#[cfg(feature = "forward")]
-pub mod forward;
-pub mod journal;
-#[cfg(feature = "mock")]
-pub mod mock;
 pub mod output;
-pub mod private;
+pub use aperture_events_journal::{self as journal, private};
 pub mod proxy;
 pub mod redact;
 pub mod region;

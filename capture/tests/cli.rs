@@ -6,16 +6,17 @@ mod common;
 use std::io::Read;
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Faults, MockConfig, RequestKind, generate};
+use aperture_events_mock::{Fault, Faults, MockConfig, RequestKind, generate};
 use common::*;
 
 #[test]
 fn token_is_renewed_before_it_expires() {
-    let faults = Faults {
-        slow_every: Some(1),
-        slow_delay: Duration::from_millis(250),
-        ..Faults::default()
-    };
+    let faults = Faults::every(
+        1,
+        Fault::Slow {
+            delay: Duration::from_millis(250),
+        },
+    );
     let mock = start(
         MockConfig {
             token_lifetime: Duration::from_secs(1),
@@ -225,11 +226,12 @@ fn a_link_planted_beside_the_journal_is_not_followed() {
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_after_storing_the_response_in_flight() {
-    let faults = Faults {
-        slow_every: Some(1),
-        slow_delay: Duration::from_millis(300),
-        ..Faults::default()
-    };
+    let faults = Faults::every(
+        1,
+        Fault::Slow {
+            delay: Duration::from_millis(300),
+        },
+    );
     let mock = start(
         MockConfig {
             faults,
@@ -382,13 +384,10 @@ fn plain_http_to_a_remote_host_is_refused_before_any_traffic() {
 
 #[test]
 fn secrets_never_reach_any_output() {
-    let faults = Faults {
-        expire_token_every: Some(2),
-        server_error_every: Some(5),
-        drop_mid_body_every: Some(7),
-        malformed_every: Some(9),
-        ..Faults::default()
-    };
+    let faults = Faults::every(2, Fault::ExpireToken)
+        .and(5, Fault::ServerError)
+        .and(7, Fault::DropMidBody)
+        .and(9, Fault::Malformed);
     let mock = start(
         MockConfig {
             faults,

@@ -16,7 +16,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Faults, MockConfig};
+use aperture_events_mock::{Fault, Faults, MockConfig};
 use common::*;
 
 #[test]
@@ -25,11 +25,12 @@ fn sigkill_at_random_moments_loses_only_the_response_in_flight() {
     const KILLS: usize = 20;
     // A small delay per response keeps each process busy long enough to be
     // killed at varied points (waiting, reading, writing, syncing).
-    let faults = Faults {
-        slow_every: Some(1),
-        slow_delay: Duration::from_millis(1),
-        ..Faults::default()
-    };
+    let faults = Faults::every(
+        1,
+        Fault::Slow {
+            delay: Duration::from_millis(1),
+        },
+    );
     let mock = start(
         MockConfig {
             faults,

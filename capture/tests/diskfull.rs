@@ -14,8 +14,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use aperture_events_capture::mock::MockServer;
 use aperture_events_capture::output::{STDERR_BEGIN, STDERR_END};
+use aperture_events_mock::MockServer;
 use common::*;
 
 /// The capture binary with its arguments, run by `sh -c SCRIPT`.
@@ -270,12 +270,9 @@ fn a_small_filesystem_stops_the_capture_before_it_fills() {
 
 #[test]
 fn a_malformed_body_the_rejects_directory_refuses_is_printed_in_full() {
-    let faults = aperture_events_capture::mock::Faults {
-        malformed_every: Some(2),
-        ..Default::default()
-    };
+    let faults = aperture_events_mock::Faults::every(2, aperture_events_mock::Fault::Malformed);
     let mock = start(
-        aperture_events_capture::mock::MockConfig {
+        aperture_events_mock::MockConfig {
             faults,
             ..mock_config()
         },
@@ -299,7 +296,7 @@ fn a_malformed_body_the_rejects_directory_refuses_is_printed_in_full() {
     let log = mock.log();
     let malformed = events_responses(&log)
         .into_iter()
-        .find(|e| e.fault == Some(aperture_events_capture::mock::Fault::Malformed))
+        .find(|e| e.fault == Some(aperture_events_mock::Fault::Malformed))
         .and_then(|e| e.body.clone())
         .expect("a malformed body was sent");
     let mut printed = stderr_events(&out).join(&b'\n');

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Fault, Faults, MockServer};
+use aperture_events_mock::{Fault, Faults, MockServer};
 use common::*;
 
 fn drain(
@@ -84,7 +84,7 @@ fn check_accounting(mock: &MockServer, dir: &tempfile::TempDir, got: &[Vec<u8>],
 fn bulk_capture_keeps_every_event_once_byte_for_byte() {
     let mock = start(mock_config(), 1_000);
     let (dir, got, _) = drain(&mock, &["--size", "64"]);
-    assert_eq!(got, aperture_events_capture::mock::generate(1, 1_000));
+    assert_eq!(got, aperture_events_mock::generate(1, 1_000));
     check_accounting(&mock, &dir, &got, 1_000);
     // Bulk requests asked for the size given.
     let log = mock.log();
@@ -100,7 +100,7 @@ fn single_endpoint_one_event_per_request() {
     assert!(
         events_responses(&log)
             .iter()
-            .all(|e| e.kind == aperture_events_capture::mock::RequestKind::Single)
+            .all(|e| e.kind == aperture_events_mock::RequestKind::Single)
     );
     assert_eq!(
         events_responses(&log)
@@ -131,7 +131,7 @@ fn fixture_capture_with_exact_duplicates_is_kept_as_sent() {
 
 fn with_faults(faults: Faults) -> MockServer {
     start(
-        aperture_events_capture::mock::MockConfig {
+        aperture_events_mock::MockConfig {
             faults,
             ..mock_config()
         },
@@ -141,10 +141,7 @@ fn with_faults(faults: Faults) -> MockServer {
 
 #[test]
 fn expired_token_is_refreshed_once_and_capture_goes_on() {
-    let mock = with_faults(Faults {
-        expire_token_every: Some(3),
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(3, Fault::ExpireToken));
     let (dir, got, _) = drain(&mock, &["--size", "50"]);
     check_accounting(&mock, &dir, &got, 600);
     let log = mock.log();
@@ -162,10 +159,7 @@ fn expired_token_is_refreshed_once_and_capture_goes_on() {
 
 #[test]
 fn revoked_tokens_are_replaced_and_capture_goes_on() {
-    let mock = with_faults(Faults {
-        revoke_token_every: Some(4),
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(4, Fault::RevokeToken));
     let (dir, got, _) = drain(&mock, &["--size", "40"]);
     check_accounting(&mock, &dir, &got, 600);
     let log = mock.log();
@@ -189,18 +183,19 @@ fn revoked_tokens_are_replaced_and_capture_goes_on() {
 
 #[test]
 fn too_many_requests_waits_for_retry_after() {
-    let mock = with_faults(Faults {
-        too_many_requests_every: Some(4),
-        retry_after_secs: 1,
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(
+        4,
+        Fault::TooManyRequests {
+            retry_after_secs: 1,
+        },
+    ));
     let (dir, got, _) = drain(&mock, &["--size", "100"]);
     check_accounting(&mock, &dir, &got, 600);
     let log = mock.log();
     let events = events_responses(&log);
     let mut checked = 0;
     for pair in events.windows(2) {
-        if pair[0].fault == Some(Fault::TooManyRequests) {
+        if matches!(pair[0].fault, Some(Fault::TooManyRequests { .. })) {
             let gap = pair[1].at.duration_since(pair[0].at);
             assert!(
                 gap >= Duration::from_secs(1),
@@ -214,10 +209,7 @@ fn too_many_requests_waits_for_retry_after() {
 
 #[test]
 fn server_errors_are_retried() {
-    let mock = with_faults(Faults {
-        server_error_every: Some(2),
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(2, Fault::ServerError));
     let (dir, got, _) = drain(&mock, &["--size", "30"]);
     check_accounting(&mock, &dir, &got, 600);
     assert!(
@@ -229,22 +221,24 @@ fn server_errors_are_retried() {
 
 #[test]
 fn slow_responses_within_the_timeout_are_waited_for() {
-    let mock = with_faults(Faults {
-        slow_every: Some(2),
-        slow_delay: Duration::from_millis(150),
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(
+        2,
+        Fault::Slow {
+            delay: Duration::from_millis(150),
+        },
+    ));
     let (dir, got, _) = drain(&mock, &["--size", "100"]);
     check_accounting(&mock, &dir, &got, 600);
 }
 
 #[test]
 fn a_response_slower_than_the_timeout_is_retried() {
-    let mock = with_faults(Faults {
-        slow_every: Some(3),
-        slow_delay: Duration::from_millis(1_500),
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(
+        3,
+        Fault::Slow {
+            delay: Duration::from_millis(1_500),
+        },
+    ));
     let (dir, got, out) = drain(&mock, &["--size", "100", "--timeout-secs", "1"]);
     assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
     // If the mock popped a slow response's events after the client had gone,
@@ -253,7 +247,7 @@ fn a_response_slower_than_the_timeout_is_retried() {
     let log = mock.log();
     let slow: Vec<_> = events_responses(&log)
         .into_iter()
-        .filter(|e| e.fault == Some(Fault::Slow))
+        .filter(|e| matches!(e.fault, Some(Fault::Slow { .. })))
         .collect();
     assert!(!slow.is_empty());
     assert!(
@@ -262,7 +256,7 @@ fn a_response_slower_than_the_timeout_is_retried() {
     );
     let expected: Vec<Vec<u8>> = events_responses(&log)
         .into_iter()
-        .filter(|e| e.status == 200 && e.fault != Some(Fault::Slow))
+        .filter(|e| e.status == 200 && !matches!(e.fault, Some(Fault::Slow { .. })))
         .flat_map(|e| e.events.clone())
         .collect();
     assert_eq!(got, expected);
@@ -272,10 +266,7 @@ fn a_response_slower_than_the_timeout_is_retried() {
 
 #[test]
 fn a_connection_dropped_mid_body_is_retried_and_its_bytes_saved() {
-    let mock = with_faults(Faults {
-        drop_mid_body_every: Some(3),
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(3, Fault::DropMidBody));
     let (dir, got, out) = drain(&mock, &["--size", "40"]);
     assert!(
         stderr(&out).contains("connection lost mid-body"),
@@ -287,10 +278,7 @@ fn a_connection_dropped_mid_body_is_retried_and_its_bytes_saved() {
 
 #[test]
 fn malformed_bodies_are_saved_whole_and_capture_goes_on() {
-    let mock = with_faults(Faults {
-        malformed_every: Some(2),
-        ..Faults::default()
-    });
+    let mock = with_faults(Faults::every(2, Fault::Malformed));
     let (dir, got, out) = drain(&mock, &["--size", "70"]);
     assert!(stderr(&out).contains("does not parse"), "{}", stderr(&out));
     check_accounting(&mock, &dir, &got, 600);
@@ -299,11 +287,8 @@ fn malformed_bodies_are_saved_whole_and_capture_goes_on() {
 #[test]
 fn malformed_single_bodies_are_saved_too() {
     let mock = start(
-        aperture_events_capture::mock::MockConfig {
-            faults: Faults {
-                malformed_every: Some(3),
-                ..Faults::default()
-            },
+        aperture_events_mock::MockConfig {
+            faults: Faults::every(3, Fault::Malformed),
             ..mock_config()
         },
         20,
@@ -314,22 +299,28 @@ fn malformed_single_bodies_are_saved_too() {
 
 #[test]
 fn all_faults_at_once() {
-    let mock = with_faults(Faults {
-        expire_token_every: Some(7),
-        // Never right after a 7th: two 401s in a row (the second with a fresh
-        // token) are, rightly, a fatal error for the capture.
-        revoke_token_every: None,
-        too_many_requests_every: Some(11),
-        retry_after_secs: 0,
-        server_error_every: Some(5),
-        drop_mid_body_every: Some(4),
-        malformed_every: Some(6),
-        // Bodies over the size held in memory have tests of their own (rejects_cap.rs).
-        oversize_every: None,
-        oversize_bytes: 0,
-        slow_every: Some(3),
-        slow_delay: Duration::from_millis(20),
-    });
+    // Never a revocation right after a 7th (expired token): two 401s in a
+    // row (the second with a fresh token) are, rightly, a fatal error for the
+    // capture. Bodies over the size held in memory have tests of their own
+    // (rejects_cap.rs).
+    let mock = with_faults(
+        Faults::every(7, Fault::ExpireToken)
+            .and(
+                11,
+                Fault::TooManyRequests {
+                    retry_after_secs: 0,
+                },
+            )
+            .and(5, Fault::ServerError)
+            .and(4, Fault::DropMidBody)
+            .and(6, Fault::Malformed)
+            .and(
+                3,
+                Fault::Slow {
+                    delay: Duration::from_millis(20),
+                },
+            ),
+    );
     let (dir, got, _) = drain(&mock, &["--size", "25", "--max-failures", "0"]);
     check_accounting(&mock, &dir, &got, 600);
 }

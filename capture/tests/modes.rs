@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use aperture_events_capture::mock::{Faults, MockConfig};
+use aperture_events_mock::{Fault, Faults, MockConfig};
 use common::*;
 
 fn mode(path: &Path) -> u32 {
@@ -31,11 +31,7 @@ fn modes(dir: &Path) -> Vec<(PathBuf, u32)> {
 
 /// The capture under `umask`, with faults that make rejects of every kind.
 fn capture_under(umask: &str, dir: &Path, extra: &[&str]) -> std::process::Output {
-    let faults = Faults {
-        malformed_every: Some(5),
-        drop_mid_body_every: Some(7),
-        ..Faults::default()
-    };
+    let faults = Faults::every(7, Fault::DropMidBody).and(5, Fault::Malformed);
     let mock = start(
         MockConfig {
             faults,

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use aperture_events_capture::mock::{Fault, Faults, MockConfig, MockServer};
+use aperture_events_mock::{Fault, Faults, MockConfig, MockServer};
 use common::*;
 
 /// The size held in memory in these tests (the hidden `--max-body`).
@@ -28,11 +28,7 @@ fn mock(faults: Faults, events: u64) -> MockServer {
 }
 
 fn oversize_every(n: u32) -> Faults {
-    Faults {
-        oversize_every: Some(n),
-        oversize_bytes: OVERSIZE,
-        ..Faults::default()
-    }
+    Faults::every(n, Fault::Oversize { bytes: OVERSIZE })
 }
 
 /// Bytes in the regular files of `dir`: the disk figure the cap bounds.
@@ -73,7 +69,7 @@ fn events_in_partials(dir: &Path) -> (Vec<Vec<u8>>, usize) {
 fn oversize_sent(mock: &MockServer) -> Vec<Vec<u8>> {
     events_responses(&mock.log())
         .into_iter()
-        .filter(|e| e.fault == Some(Fault::Oversize) && e.status == 200)
+        .filter(|e| matches!(e.fault, Some(Fault::Oversize { .. })) && e.status == 200)
         .flat_map(|e| e.events.clone())
         .map(|e| {
             serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&e).unwrap()).unwrap()
@@ -117,10 +113,7 @@ fn oversize_bodies_count_as_failures_and_stop_the_capture() {
 
 #[test]
 fn malformed_bodies_count_as_failures_too() {
-    let faults = Faults {
-        malformed_every: Some(1),
-        ..Faults::default()
-    };
+    let faults = Faults::every(1, Fault::Malformed);
     let mock = mock(faults, 1000);
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.ndjson");
@@ -205,11 +198,7 @@ fn the_cap_stops_the_capture_before_it_asks_for_what_it_could_not_keep() {
 #[test]
 fn a_body_that_reaches_the_cap_is_cut_there_and_the_capture_stops() {
     // 4,000,000 bytes in one body; the cap is 1,000,000.
-    let faults = Faults {
-        oversize_every: Some(1),
-        oversize_bytes: 4_000_000,
-        ..Faults::default()
-    };
+    let faults = Faults::every(1, Fault::Oversize { bytes: 4_000_000 });
     let mock = mock(faults, 1000);
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.ndjson");

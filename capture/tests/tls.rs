@@ -6,8 +6,8 @@
 mod common;
 
 use aperture_events_capture::connect::{Connect, ResolveRule};
-use aperture_events_capture::mock::{MockConfig, MockServer, generate};
 use aperture_events_capture::region::Region;
+use aperture_events_mock::{MockConfig, MockServer, generate};
 use common::*;
 
 fn tls_mock(events: u64) -> MockServer {

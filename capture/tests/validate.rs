@@ -3,7 +3,7 @@
 
 mod common;
 
-use aperture_events_capture::mock::{Fault, Faults, MockConfig, MockServer};
+use aperture_events_mock::{Fault, Faults, MockConfig, MockServer};
 use common::*;
 
 #[test]
@@ -14,10 +14,7 @@ fn validate_classifies_what_is_captured_and_reports_on_exit() {
     );
     let events = split_lines(&std::fs::read(path).expect("fixture captures/events.ndjson"));
     let n = events.len();
-    let faults = Faults {
-        malformed_every: Some(3),
-        ..Faults::default()
-    };
+    let faults = Faults::every(3, Fault::Malformed);
     let mock = MockServer::start(
         MockConfig {
             faults,

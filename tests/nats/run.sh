@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The NATS JetStream tests: the forwarder (capture/tests/forward) and the
+# The NATS JetStream tests: the forwarder (forward/tests/forward) and the
 # validator's durable-consumer reader (validator feature `nats`), against
 # real nats-server processes on loopback ports. Installs nats-server (Debian's
 # package) where it is missing. About a minute on two cores.
@@ -15,7 +15,9 @@ fi
 nats-server --version
 
 echo "== forwarding journals into JetStream (one node, SIGKILLs, a 3-node cluster)"
-cargo test --locked -p aperture-events-capture --test forward -- --ignored --test-threads 2
+# The tests run aperture-capture --forward too: a binary of another package.
+cargo build --locked -p aperture-events-capture --bins
+cargo test --locked -p aperture-events-forward --test forward -- --ignored --test-threads 2
 
 echo "== aperture-validate on a durable consumer (feature nats)"
 cargo clippy --locked -p aperture-events-validator --features nats --all-targets -- -D warnings

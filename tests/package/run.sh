@@ -5,13 +5,13 @@
 #     build.rs is the README's verbatim, builds and runs against the packaged
 #     crates (through [patch.crates-io] on the unpacked packages);
 #  3. `cargo install --path` installs working aperture-validate,
-#     aperture-capture and aperture-mock into a temporary root.
+#     aperture-capture, aperture-mock and aperture-forward into a temporary root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 target=${CARGO_TARGET_DIR:-$root/target}
 
-published=(aperture-events-schema aperture-events-codegen aperture-events aperture-events-validator aperture-events-capture)
+published=(aperture-events-schema aperture-events-codegen aperture-events aperture-events-validator aperture-events-journal aperture-events-capture aperture-events-mock aperture-events-forward)
 
 echo "== cargo package: every published crate packages and verifies"
 cargo package --locked --workspace \
@@ -68,10 +68,13 @@ fi
 echo "== cargo install --path: the tools install and run"
 install_root=$work/install
 CARGO_TARGET_DIR=$target cargo install --quiet --locked --debug --path validator --root "$install_root"
-CARGO_TARGET_DIR=$target cargo install --quiet --locked --debug --path capture --root "$install_root"
+for dir in capture mock forward; do
+  CARGO_TARGET_DIR=$target cargo install --quiet --locked --debug --path "$dir" --root "$install_root"
+done
 "$install_root/bin/aperture-validate" tests/fixtures/captures > "$work/report.txt"
 grep -q '^ok: every record is accepted' "$work/report.txt"
 "$install_root/bin/aperture-capture" --help > /dev/null
 "$install_root/bin/aperture-mock" --help > /dev/null
+"$install_root/bin/aperture-forward" --help > /dev/null
 echo "  installed: $(ls "$install_root/bin" | tr '\n' ' ')"
 echo "package checks: ok"

@@ -1,5 +1,6 @@
-//! Helpers shared by the capture tests: a mock on loopback, the capture
-//! binary as a child process with bounded run time, and checks on journals.
+//! Helpers shared by the capture tests (and the mock's and the forwarder's,
+//! which include this file): a mock on loopback, the capture binary as a
+//! child process with bounded run time, and checks on journals.
 #![allow(dead_code)]
 
 use std::collections::HashSet;
@@ -7,9 +8,48 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-use aperture_events_capture::mock::{
-    LogEntry, MockClient, MockConfig, MockServer, RequestKind, generate,
-};
+use aperture_events_mock::{LogEntry, MockClient, MockConfig, MockServer, RequestKind, generate};
+
+/// A binary of the workspace: `own` (its `CARGO_BIN_EXE_*`) when it is this
+/// package's, else the one beside the test's own build (`target/<profile>/`),
+/// which `cargo test --workspace` builds; `cargo test -p` of another package
+/// needs `cargo build -p <its package> --bins` first, and says so.
+fn workspace_bin(own: Option<&'static str>, name: &str, package: &str) -> PathBuf {
+    if let Some(own) = own {
+        return PathBuf::from(own);
+    }
+    let exe = std::env::current_exe().expect("the test's own path");
+    // target/<profile>/deps/<test>-<hash>
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test runs from target/<profile>/deps");
+    let bin = dir.join(name);
+    assert!(
+        bin.is_file(),
+        "{} is not built: run `cargo build -p {package} --bins` first (`cargo test --workspace` builds it)",
+        bin.display()
+    );
+    bin
+}
+
+/// `aperture-capture`.
+pub fn capture_bin() -> PathBuf {
+    workspace_bin(
+        option_env!("CARGO_BIN_EXE_aperture-capture"),
+        "aperture-capture",
+        "aperture-events-capture",
+    )
+}
+
+/// `aperture-mock`.
+pub fn mock_bin() -> PathBuf {
+    workspace_bin(
+        option_env!("CARGO_BIN_EXE_aperture-mock"),
+        "aperture-mock",
+        "aperture-events-mock",
+    )
+}
 
 pub const CLIENT_ID: &str = "test-client-7f3a";
 pub const CLIENT_SECRET: &str = "Sup3r-S3cret-9d41c0ffee";
@@ -30,7 +70,7 @@ pub fn start(config: MockConfig, events: u64) -> MockServer {
 /// The capture command against `mock`, with credentials in the environment
 /// and fast retries.
 pub fn capture(mock: &MockServer, out: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aperture-capture"));
+    let mut cmd = Command::new(capture_bin());
     cmd.args([
         "--base-url",
         &mock.base_url(),
@@ -70,7 +110,7 @@ pub fn no_proxy_env(cmd: &mut Command) {
 
 /// The capture command with credentials and nothing else set.
 pub fn bare() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aperture-capture"));
+    let mut cmd = Command::new(capture_bin());
     cmd.env("APERTURE_CLIENT_ID", CLIENT_ID)
         .env("APERTURE_CLIENT_SECRET", CLIENT_SECRET)
         .stdin(Stdio::null())
@@ -169,7 +209,7 @@ pub fn delivered(log: &[LogEntry]) -> Vec<Vec<u8>> {
         .filter(|e| {
             e.status == 200
                 && e.completed
-                && e.fault != Some(aperture_events_capture::mock::Fault::Malformed)
+                && e.fault != Some(aperture_events_mock::Fault::Malformed)
         })
         .flat_map(|e| e.events.clone())
         .collect()

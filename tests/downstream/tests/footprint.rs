@@ -25,6 +25,69 @@ const FORBIDDEN: &[&str] = &[
     "clap",
 ];
 
+/// The normal dependencies of `package` with `args`, one crate name a line.
+fn tree(package: &str, args: &[&str]) -> Vec<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        output.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The capture as a library (`default-features = false`): the client, the
+/// runner and the journal, without the mock's server, the forwarder's NATS
+/// client and runtime, the validator or the command line.
+#[test]
+fn the_capture_library_pulls_no_server_runtime_nats_or_validator() {
+    let crates = tree("aperture-events-capture", &["--no-default-features"]);
+    assert!(
+        crates.iter().any(|c| c == "aperture-events-journal"),
+        "the journal is a dependency: {crates:?}"
+    );
+    let forbidden = [
+        "hyper",
+        "tokio",
+        "async-nats",
+        "aperture-events-validator",
+        "aperture-events-forward",
+        "aperture-events-mock",
+        "clap",
+        "indicatif",
+    ];
+    let found: Vec<&&str> = forbidden
+        .iter()
+        .filter(|f| crates.iter().any(|c| c == *f))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "in the capture library: {found:?}\n{crates:?}"
+    );
+    // The binary's features do bring them: the check above sees the tree.
+    let cli = tree("aperture-events-capture", &[]);
+    for needed in [
+        "aperture-events-validator",
+        "aperture-events-forward",
+        "tokio",
+    ] {
+        assert!(
+            cli.iter().any(|c| c == needed),
+            "the binary's {needed}: {cli:?}"
+        );
+    }
+}
+
 #[test]
 fn build_path_pulls_no_http_regex_or_validator() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

@@ -12,12 +12,12 @@ use aperture_events_capture::config::{
     CaptureConfig, ConfigError, DEFAULT_MAX_BODY, Endpoint, MAX_TIMEOUT_SECS, MAX_WAIT_MS, Target,
 };
 use aperture_events_capture::credentials::{CLIENT_ID_VAR, CLIENT_SECRET_VAR};
-use aperture_events_capture::journal::JournalOptions;
 use aperture_events_capture::private::FileMode;
 use aperture_events_capture::proxy;
 use aperture_events_capture::region::Region;
 use aperture_events_capture::rejects::DEFAULT_MAX_REJECTS_BYTES;
 use aperture_events_capture::retry::RetryPolicy;
+use aperture_events_journal::JournalOptions;
 use clap::Parser;
 
 /// Pull events from the Log Events API into an NDJSON journal without losing one.
@@ -134,20 +134,8 @@ pub struct RawFlags {
     /// of what happens when a write fails anyway.
     #[arg(long, hide = true)]
     pub no_space_check: bool,
-    /// Forward the journal into NATS JetStream as it is written: nats://HOST:PORT[,HOST:PORT…].
-    /// The capture never waits for it; what is left at exit is forwarded for up to --forward-drain-secs.
-    #[arg(long, value_name = "URL", help_heading = "Forwarding")]
-    pub forward: Option<String>,
-    /// With --forward: longest wait at exit for the forwarder to catch up.
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 30,
-        help_heading = "Forwarding"
-    )]
-    pub forward_drain_secs: u64,
-    #[command(flatten, next_help_heading = "Forwarding")]
-    pub forward_args: aperture_events_capture::forward::ForwardArgs,
+    #[command(flatten)]
+    pub forwarding: crate::forward::ForwardFlags,
 }
 
 fn after_help() -> String {
@@ -289,11 +277,15 @@ impl Settings {
         let rejects = match (&raw.rejects, &out) {
             (Some(dir), _) => dir.clone(),
             (None, OutTarget::File(path)) => {
-                aperture_events_capture::journal::side_path(path, "rejects")
+                aperture_events_journal::side_path(path, aperture_events_journal::side::REJECTS)
             }
             (None, OutTarget::Stdout) => PathBuf::from("aperture-capture.rejects"),
         };
-        let forward = crate::forward::Forwarding::from_raw(&raw, &out)?;
+        let journal = match &out {
+            OutTarget::File(path) => Some(path.as_path()),
+            OutTarget::Stdout => None,
+        };
+        let forward = raw.forwarding.check(raw.region.as_deref(), journal)?;
         Ok(Settings {
             forward,
             capture,
@@ -336,140 +328,4 @@ fn parse_size(flag: &'static str, text: &str) -> Result<u64, ConfigError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn settings(args: &[&str]) -> Result<Settings, String> {
-        let mut argv = vec!["aperture-capture"];
-        argv.extend_from_slice(args);
-        let raw = RawFlags::try_parse_from(argv).map_err(|e| e.to_string())?;
-        Settings::from_raw_with_env(raw, |_| None).map_err(|e| e.to_string())
-    }
-
-    #[test]
-    fn proxies_and_modes() {
-        let raw = RawFlags::try_parse_from([
-            "aperture-capture",
-            "--base-url",
-            "http://127.0.0.1:9",
-            "-o",
-            "x",
-        ])
-        .unwrap();
-        let proxy_env = |k: &str| (k == "HTTP_PROXY").then(|| "http://0.0.0.0:3128".to_owned());
-        let err = Settings::from_raw_with_env(raw, proxy_env).unwrap_err();
-        assert_eq!(err.flag, "HTTP_PROXY");
-        let raw = RawFlags::try_parse_from([
-            "aperture-capture",
-            "--base-url",
-            "http://127.0.0.1:9",
-            "-o",
-            "x",
-            "--no-proxy",
-        ])
-        .unwrap();
-        let s = Settings::from_raw_with_env(raw, proxy_env).unwrap();
-        assert_eq!(s.capture.proxy, None);
-        let s = settings(&["--region", "us", "-o", "x", "--file-mode", "0640"]).unwrap();
-        assert_eq!(s.journal.mode.file(), 0o640);
-        assert_eq!(
-            settings(&["--region", "us", "-o", "x", "--file-mode", "0700"]).unwrap_err(),
-            "--file-mode: `0700`: only read and write bits (at most 0666) are allowed"
-        );
-    }
-
-    #[test]
-    fn sizes() {
-        let parse = |t| parse_size("--rotate-size", t);
-        assert_eq!(parse("64K").unwrap(), 65536);
-        assert_eq!(parse("2g").unwrap(), 2 << 30);
-        assert_eq!(parse("123").unwrap(), 123);
-        assert_eq!(parse("18446744073709551615").unwrap(), u64::MAX);
-        assert!(parse("0").is_err());
-        assert!(parse("M").is_err());
-        assert!(parse("99999999999999999999G").is_err());
-        assert!(parse("18446744073709551615K").is_err());
-    }
-
-    #[test]
-    fn defaults_and_checks() {
-        let s = settings(&["--region", "eu", "-o", "j.ndjson"]).unwrap();
-        assert_eq!(
-            s.capture.base_url,
-            "https://api.aperture-eu.paloaltonetworks.com"
-        );
-        assert_eq!(s.capture.endpoint, Endpoint::Bulk { size: 100 });
-        assert_eq!(s.rejects, PathBuf::from("j.ndjson.rejects"));
-        assert!(s.journal.fsync);
-        assert_eq!(
-            settings(&["--region", "mars", "-o", "x"]).unwrap_err(),
-            "--region: unknown region `mars` (expected one of us, eu, apac, uk, in1, au1, uk2, jp1)"
-        );
-        assert!(
-            settings(&["--region", "us", "--size", "101", "-o", "x"])
-                .unwrap_err()
-                .starts_with("--size:")
-        );
-        assert!(
-            settings(&["--region", "us", "-o", "-", "--rotate-size", "1M"])
-                .unwrap_err()
-                .starts_with("--rotate-size:")
-        );
-        assert!(
-            settings(&[
-                "--region",
-                "us",
-                "--base-url",
-                "http://127.0.0.1:1",
-                "-o",
-                "x"
-            ])
-            .is_err()
-        );
-        assert!(settings(&["-o", "x"]).is_err());
-        let s = settings(&["--base-url", "http://127.0.0.1:9", "--single", "-o", "-"]).unwrap();
-        assert_eq!(s.capture.endpoint, Endpoint::Single);
-        assert_eq!(s.out, OutTarget::Stdout);
-    }
-
-    #[test]
-    fn ca_file_and_resolve_are_checked() {
-        let s = settings(&[
-            "--region",
-            "jp1",
-            "-o",
-            "x",
-            "--resolve",
-            "api.jp1.prisma-saas.paloaltonetworks.com:443:127.0.0.1:8443",
-        ])
-        .unwrap();
-        assert_eq!(
-            s.capture.base_url,
-            "https://api.jp1.prisma-saas.paloaltonetworks.com"
-        );
-        assert_eq!(s.capture.connect.resolve[0].to.port(), 8443);
-        assert!(
-            settings(&["--region", "us", "-o", "x", "--resolve", "nonsense"])
-                .unwrap_err()
-                .starts_with("--resolve: `nonsense` is not HOST:PORT:ADDR")
-        );
-        assert!(
-            settings(&[
-                "--region",
-                "us",
-                "-o",
-                "x",
-                "--ca-file",
-                "/nonexistent/ca.pem"
-            ])
-            .unwrap_err()
-            .starts_with("--ca-file: /nonexistent/ca.pem:")
-        );
-    }
-
-    #[test]
-    fn no_flag_takes_a_secret() {
-        let err = settings(&["--region", "us", "-o", "x", "--client-secret", "s"]).unwrap_err();
-        assert!(err.contains("unexpected argument"), "{err}");
-    }
-}
+mod tests;

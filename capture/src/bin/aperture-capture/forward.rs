@@ -2,17 +2,34 @@
 //! written, by a thread of its own that reads the journal from disk; the
 //! capture never waits for it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use aperture_events_capture::config::ConfigError;
-use aperture_events_capture::forward::{Background, ForwardArgs, Outcome};
-
-use crate::flags::{OutTarget, RawFlags};
+use aperture_events_forward::{Background, ForwardArgs, Outcome};
 
 /// Longest `--forward-drain-secs`.
 const MAX_DRAIN_SECS: u64 = 86_400;
+
+/// The forwarding flags of `aperture-capture`, as given.
+#[derive(Debug, clap::Args)]
+pub struct ForwardFlags {
+    /// Forward the journal into NATS JetStream as it is written: nats://HOST:PORT[,HOST:PORT…].
+    /// The capture never waits for it; what is left at exit is forwarded for up to --forward-drain-secs.
+    #[arg(long, value_name = "URL", help_heading = "Forwarding")]
+    forward: Option<String>,
+    /// With --forward: longest wait at exit for the forwarder to catch up.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 30,
+        help_heading = "Forwarding"
+    )]
+    forward_drain_secs: u64,
+    #[command(flatten, next_help_heading = "Forwarding")]
+    forward_args: aperture_events_forward::ForwardArgs,
+}
 
 /// The checked `--forward` settings.
 #[derive(Debug)]
@@ -24,12 +41,18 @@ pub struct Forwarding {
     drain: Duration,
 }
 
-impl Forwarding {
-    pub fn from_raw(raw: &RawFlags, out: &OutTarget) -> Result<Option<Self>, ConfigError> {
+impl ForwardFlags {
+    /// The settings, checked; `journal` is `None` when the capture writes to stdout.
+    pub fn check(
+        &self,
+        region: Option<&str>,
+        journal: Option<&Path>,
+    ) -> Result<Option<Forwarding>, ConfigError> {
+        let raw = self;
         let Some(url) = &raw.forward else {
             return Ok(None);
         };
-        let OutTarget::File(journal) = out else {
+        let Some(journal) = journal else {
             return Err(ConfigError {
                 flag: "--forward",
                 message: "forwards a journal: needs a file for --out, not stdout".into(),
@@ -53,12 +76,14 @@ impl Forwarding {
         Ok(Some(Forwarding {
             url: url.clone(),
             args: raw.forward_args.clone(),
-            region: raw.region.clone(),
-            journal: journal.clone(),
+            region: region.map(str::to_owned),
+            journal: journal.to_owned(),
             drain: Duration::from_secs(raw.forward_drain_secs),
         }))
     }
+}
 
+impl Forwarding {
     /// Starts forwarding (the journal is open, so it exists and is repaired).
     pub fn start(&self, say: Arc<dyn Fn(&str) + Send + Sync>) -> Result<Running, String> {
         let stream = self.args.stream_settings()?;

@@ -19,11 +19,11 @@ use std::sync::atomic::AtomicBool;
 
 use aperture_events_capture::api::Client;
 use aperture_events_capture::credentials::Credentials;
-use aperture_events_capture::journal::Journal;
 use aperture_events_capture::output::Output;
 use aperture_events_capture::redact::Redactor;
 use aperture_events_capture::rejects::Rejects;
 use aperture_events_capture::runner::{self, StopReason};
+use aperture_events_journal::Journal;
 use clap::Parser;
 
 use crate::flags::{OutTarget, RawFlags, Settings};
