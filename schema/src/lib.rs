@@ -22,7 +22,10 @@
 //! # Ok::<(), aperture_events_schema::Error>(())
 //! ```
 //!
-//! It depends on `serde_json` alone.
+//! - the schema language: every draft, the keyword registry, and each file
+//!   read into draft 2020-12 ([`vocabulary`]).
+//!
+//! It depends on `serde_json` and `strsim` alone.
 #![doc = ""]
 #![doc = "# The schemas and their vocabulary (the crate's README)"]
 #![doc = include_str!("../README.md")]
@@ -33,8 +36,10 @@ mod error;
 pub mod reading;
 mod set;
 mod source;
+pub mod vocabulary;
 
 pub use error::{Collector, Diagnostic, Error};
 pub use reading::Reading;
 pub use set::{Document, SchemaSet, join_uri};
 pub use source::SchemaSource;
+pub use vocabulary::{Draft, View};

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::error::{Collector, Diagnostic, Error};
 use crate::source::SchemaSource;
+use crate::vocabulary::{Draft, View};
 
 /// One parsed schema file.
 #[derive(Debug, Clone)]
@@ -29,6 +30,9 @@ pub struct Document {
     pub has_id: bool,
     /// The parsed JSON (the tolerant reading).
     pub value: Value,
+    /// The file read into draft 2020-12 with the meaning its `$schema` (or the
+    /// default draft) gives it: what the code generator lowers.
+    pub view: View,
 }
 
 impl Document {
@@ -40,6 +44,12 @@ impl Document {
     /// How messages name the file: its path as given, else its name.
     pub fn display(&self) -> String {
         self.source.display()
+    }
+
+    /// The file's draft (its root's `$schema`, else the default), and whether
+    /// it declares it.
+    pub fn draft(&self) -> (Draft, bool) {
+        self.view.draft()
     }
 
     /// The `log_type` this file's events carry, when it is an event type
@@ -85,8 +95,13 @@ impl SchemaSet {
 
     /// Parses the sources. A later source with the same file name replaces an
     /// earlier one (a user's edited copy overriding a stock file). Every
-    /// problem is reported at once.
+    /// problem is reported at once. A file without `$schema` is draft 2020-12.
     pub fn load(sources: &[SchemaSource]) -> Result<SchemaSet, Error> {
+        SchemaSet::load_with(sources, Draft::default())
+    }
+
+    /// [`SchemaSet::load`], with the draft of files that declare none.
+    pub fn load_with(sources: &[SchemaSource], default_draft: Draft) -> Result<SchemaSet, Error> {
         let mut errors = Collector::default();
         let mut by_name: BTreeMap<&str, &SchemaSource> = BTreeMap::new();
         for source in sources {
@@ -118,13 +133,25 @@ impl SchemaSet {
                 ));
                 continue;
             }
-            let (id, has_id) = match value.get("$id") {
+            let (view, problems) = View::read(&value, default_draft);
+            if !problems.is_empty() {
+                for (pointer, message) in problems {
+                    errors.push(Diagnostic::at(&place, &pointer, message));
+                }
+                continue;
+            }
+            let id_keyword = view.draft().0.id_keyword();
+            let (id, has_id) = match view.value.get("$id") {
                 None => (source.name.clone(), false),
                 Some(Value::String(id)) => {
                     (id.split('#').next().unwrap_or_default().to_owned(), true)
                 }
                 Some(_) => {
-                    errors.push(Diagnostic::at(&place, "/$id", "`$id` must be a string"));
+                    errors.push(Diagnostic::at(
+                        &place,
+                        &format!("/{id_keyword}"),
+                        format!("`{id_keyword}` must be a string"),
+                    ));
                     continue;
                 }
             };
@@ -141,6 +168,7 @@ impl SchemaSet {
                 id,
                 has_id,
                 value,
+                view,
             });
         }
         let origin = match sources {
@@ -212,6 +240,25 @@ impl SchemaSet {
             return Err(format!("`$ref` `{reference}` points at nothing"));
         }
         Ok((doc, pointer))
+    }
+
+    /// Resolves `reference`, written in document `from`, to a document index
+    /// and a JSON pointer inside that document's [`View`]: where the code
+    /// generator finds the schema. A place the view leaves out (a keyword
+    /// the file's draft does not have) is an error naming the draft.
+    pub fn resolve_view(&self, from: usize, reference: &str) -> Result<(usize, String), String> {
+        let (doc, pointer) = self.resolve(from, reference)?;
+        let Some(document) = self.documents.get(doc) else {
+            return Err(format!("`$ref` `{reference}` points at nothing"));
+        };
+        let view_pointer = document.view.view_pointer(&pointer);
+        if document.view.value.pointer(&view_pointer).is_none() {
+            let (draft, _) = document.view.draft();
+            return Err(format!(
+                "`$ref` `{reference}` points into what {draft} does not read as a schema (an unknown keyword, or a keyword beside a `$ref`)"
+            ));
+        }
+        Ok((doc, view_pointer))
     }
 
     /// Follows `reference` from document `from` to the schema it names.
