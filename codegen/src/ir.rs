@@ -368,6 +368,9 @@ pub enum JsonType {
     Boolean,
     /// `integer` (a number with no fractional part, `1.0` included).
     Integer,
+    /// `integer` in draft-04: a number written without a fraction or an
+    /// exponent (`1.0` is not one), as `jsonschema` reads that draft.
+    WrittenInteger,
     /// `number`.
     Number,
     /// `string`.

@@ -3,7 +3,6 @@
 
 use serde_json::{Map, Value};
 
-use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
 use crate::ir::{
     Accept, Bounds, Branch, Check, Checked, DateTimeRepr, IntRepr, Integer, Item, Multi, TypeRef,
@@ -53,7 +52,12 @@ impl Lowerer<'_> {
             })?;
             return Some((TypeRef::Named(name), false));
         }
-        if Self::needs_check(object, types.as_deref()) {
+        // Draft-04's `integer` refuses `1.0`, which no plain Rust number type
+        // (each reads `1.0` as 1) can tell apart: a checked value.
+        let written_integer = self.schemas.draft(location).0
+            == aperture_events_schema::Draft::Draft4
+            && types.iter().flatten().any(|t| t == "integer");
+        if written_integer || Self::needs_check(object, types.as_deref()) {
             return self.checked(location, object, types, hint);
         }
         if object.contains_key("enum") {
@@ -197,10 +201,7 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let key = target
-            .pointer
-            .rsplit_once("/$defs/")
-            .map(|(_, k)| k.to_owned());
+        let key = super::keywords::definition_key(&target.pointer).map(str::to_owned);
         let hint = Hint {
             name: key.unwrap_or_else(|| hint.name.clone()),
             scope: self.stem(&target),
@@ -343,10 +344,10 @@ impl Lowerer<'_> {
 /// applies like one more part of an `allOf`).
 fn beside_ref(location: &Location, object: &Map<String, Value>) -> bool {
     object.keys().any(|key| {
-        let annotation =
-            ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref";
-        let root =
-            location.pointer.is_empty() && ["$schema", "$id", "$defs"].contains(&key.as_str());
+        let annotation = super::keywords::is_annotation(key)
+            || super::keywords::is_extension(key)
+            || key == "$ref";
+        let root = location.pointer.is_empty() && super::keywords::root_only(key);
         !annotation && !root
     })
 }
