@@ -36,10 +36,12 @@ mod error;
 pub mod reading;
 mod set;
 mod source;
+pub mod uri;
 pub mod vocabulary;
 
 pub use error::{Collector, Diagnostic, Error};
 pub use reading::Reading;
-pub use set::{Document, SchemaSet, join_uri};
+pub use set::{Document, SchemaSet};
 pub use source::SchemaSource;
+pub use uri::join_uri;
 pub use vocabulary::{Draft, View};

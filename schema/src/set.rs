@@ -217,21 +217,20 @@ impl SchemaSet {
             .get(from)
             .map(|d| d.id.as_str())
             .unwrap_or_default();
-        let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let (target, pointer) = crate::uri::split_reference(reference);
         let doc = if target.is_empty() {
             from
         } else {
-            let absolute = join_uri(base, target);
+            let absolute = crate::uri::join_uri(base, target);
             self.documents.iter().position(|d| d.id == absolute).ok_or_else(|| {
                 format!("`$ref` `{reference}` names `{absolute}`, which is none of the loaded schemas (references are never fetched)")
             })?
         };
-        if !fragment.is_empty() && !fragment.starts_with('/') {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
             return Err(format!(
                 "`$ref` `{reference}` uses an anchor; only json pointer fragments are supported"
             ));
         }
-        let pointer = percent_decode(fragment);
         let found = self
             .documents
             .get(doc)
@@ -268,75 +267,6 @@ impl SchemaSet {
     }
 }
 
-/// Resolves a relative reference against a base URI (RFC 3986, the subset
-/// schema ids use: absolute URIs, absolute paths, relative paths with `..`).
-pub fn join_uri(base: &str, reference: &str) -> String {
-    if reference.contains("://") || base.is_empty() {
-        return reference.to_owned();
-    }
-    let authority_end = match base.find("://") {
-        Some(i) => base[i + 3..].find('/').map_or(base.len(), |j| i + 3 + j),
-        None => 0,
-    };
-    if let Some(path) = reference.strip_prefix('/') {
-        return format!("{}/{}", &base[..authority_end], path);
-    }
-    let directory_end = base
-        .rfind('/')
-        .filter(|&i| i >= authority_end)
-        .unwrap_or(authority_end);
-    let mut segments: Vec<&str> = base[authority_end..directory_end]
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let mut rest = reference;
-    loop {
-        if let Some(r) = rest.strip_prefix("./") {
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix("../") {
-            segments.pop();
-            rest = r;
-        } else {
-            break;
-        }
-    }
-    let mut out = base[..authority_end].to_owned();
-    for segment in segments {
-        if !out.is_empty() {
-            out.push('/');
-        }
-        out.push_str(segment);
-    }
-    if !out.is_empty() {
-        out.push('/');
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Decodes `%XX` escapes in a URI fragment (JSON pointers in `$ref`s may use
-/// them). Works on bytes throughout: a `%` before non-ASCII text is kept as is.
-fn percent_decode(fragment: &str) -> String {
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
-            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// A serde_json message without its trailing ` at line N column M`.
 fn strip_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
@@ -349,35 +279,6 @@ fn strip_position(error: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relative_references_resolve_against_the_id() {
-        let base = "https://schemas.aperture-events.dev/v1/incident.schema.json";
-        assert_eq!(
-            join_uri(base, "common.schema.json"),
-            "https://schemas.aperture-events.dev/v1/common.schema.json"
-        );
-        assert_eq!(
-            join_uri(base, "../v2/x.json"),
-            "https://schemas.aperture-events.dev/v2/x.json"
-        );
-        assert_eq!(
-            join_uri(base, "/x.json"),
-            "https://schemas.aperture-events.dev/x.json"
-        );
-        assert_eq!(join_uri("a.schema.json", "b.schema.json"), "b.schema.json");
-        assert_eq!(join_uri(base, "https://other/x"), "https://other/x");
-    }
-
-    #[test]
-    fn pointer_escapes_are_decoded_without_slicing_characters() {
-        assert_eq!(percent_decode("/$defs/a%20b"), "/$defs/a b");
-        assert_eq!(percent_decode("/x%"), "/x%");
-        // A `%` before a multi-byte character: kept, no panic.
-        assert_eq!(percent_decode("/$defs/%aé"), "/$defs/%aé");
-        assert_eq!(percent_decode("%é"), "%é");
-        assert_eq!(percent_decode("/%C3%A9"), "/é");
-    }
 
     #[test]
     fn embedded_schemas_load_and_cross_file_refs_resolve() {

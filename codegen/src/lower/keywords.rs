@@ -1,12 +1,16 @@
 //! Which schema keywords the generator understands, and reading their values.
 //!
-//! Anything outside these lists is refused with its place: a keyword the
-//! generated types would silently ignore would break agreement with the
-//! validator, which does not ignore it.
+//! What a keyword is in each draft is the schema crate's registry
+//! (`aperture_events_schema::vocabulary`); this module says which of them the
+//! generator turns into types or checks. A keyword of a draft it does not
+//! understand is refused with its place: one the generated types would
+//! silently ignore would break agreement with the validator, which does not
+//! ignore it. A keyword of no draft is an annotation (the draft view keeps
+//! it as written and lists it once per file).
 
-use serde_json::{Map, Value};
-
+use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES};
 use aperture_events_schema::vocabulary::{Kind, keywords};
+use serde_json::{Map, Value};
 
 use super::Lowerer;
 use crate::load::Location;
@@ -178,30 +182,14 @@ impl Lowerer<'_> {
                 self.error(location, Some(key), message);
             }
         }
-        for key in ["x-known-values", "x-quirk-values"] {
-            if let Some(value) = object.get(key) {
-                self.strings(location, key, value);
-            }
-        }
-        if let Some(value) = object.get("x-case-insensitive") {
-            if !value.is_boolean() {
-                self.error(
-                    location,
-                    Some("x-case-insensitive"),
-                    "`x-case-insensitive` must be a boolean",
-                );
-            } else if !object.contains_key("x-known-values") {
-                self.error(
-                    location,
-                    Some("x-case-insensitive"),
-                    "`x-case-insensitive` needs `x-known-values`",
-                );
-            }
-        }
-        if let Some(value) = object.get("x-quirk") {
-            if !value.is_string() {
-                self.error(location, Some("x-quirk"), "`x-quirk` must be a string");
-            }
+        // The shapes of the toolkit's keywords are checked on loading (the
+        // registry's `Shape`); what they need beside them is checked here.
+        if object.contains_key(CASE_INSENSITIVE) && !object.contains_key(KNOWN_VALUES) {
+            self.error(
+                location,
+                Some(CASE_INSENSITIVE),
+                "`x-case-insensitive` needs `x-known-values`",
+            );
         }
     }
 

@@ -1,6 +1,7 @@
 //! The Rust type of one schema: scalars, integers, multi-type values, and
 //! (through `enums` and `objects`) enumerations and structs.
 
+use aperture_events_schema::vocabulary::keywords::KNOWN_VALUES;
 use serde_json::{Map, Value};
 
 use super::{Hint, Lowerer};
@@ -64,10 +65,10 @@ impl Lowerer<'_> {
             return self.closed_enum(location, object, types.as_deref(), hint);
         }
         let Some(types) = types else {
-            if object.contains_key("x-known-values") {
+            if object.contains_key(KNOWN_VALUES) {
                 self.error(
                     location,
-                    Some("x-known-values"),
+                    Some(KNOWN_VALUES),
                     "`x-known-values` needs `\"type\": \"string\"`",
                 );
                 return None;
@@ -81,11 +82,11 @@ impl Lowerer<'_> {
             .filter(|t| *t != "null")
             .collect();
         self.nullable.insert(location.clone(), nullable);
-        if object.contains_key("x-known-values") {
+        if object.contains_key(KNOWN_VALUES) {
             if non_null != ["string"] {
                 self.error(
                     location,
-                    Some("x-known-values"),
+                    Some(KNOWN_VALUES),
                     "`x-known-values` needs `\"type\": \"string\"` (or string and null)",
                 );
                 return None;

@@ -227,16 +227,24 @@ pub const KEYWORDS: &[Keyword] = &[
     // OpenAPI's keyword, which the generator reads on a root `oneOf`.
     k("discriminator", D4, Annotation, Any),
     // The toolkit's own vocabulary (`schema/README.md`).
-    k(crate::reading::STRICT, D4, Extension, Any),
-    k(crate::reading::QUIRK, D4, Extension, Shape::String),
-    k(crate::reading::KNOWN_VALUES, D4, Extension, StringArray),
-    k(crate::reading::QUIRK_VALUES, D4, Extension, StringArray),
+    k(STRICT, D4, Extension, Any),
+    k(QUIRK, D4, Extension, Shape::String),
+    k(KNOWN_VALUES, D4, Extension, StringArray),
+    k(QUIRK_VALUES, D4, Extension, StringArray),
     k(CASE_INSENSITIVE, D4, Extension, Boolean),
     k(RUST_NAME, D4, Extension, Shape::String),
     k(RUST_FIELD_NAMES, D4, Extension, StringMap),
     k(RUST_VARIANT_NAMES, D4, Extension, StringMap),
 ];
 
+/// The keyword holding a schema object's strict reading.
+pub const STRICT: &str = "x-strict";
+/// The keyword explaining a quirk.
+pub const QUIRK: &str = "x-quirk";
+/// The keyword listing the known values of an open value set.
+pub const KNOWN_VALUES: &str = "x-known-values";
+/// The keyword listing the undocumented spellings among the known values.
+pub const QUIRK_VALUES: &str = "x-quirk-values";
 /// Every ASCII case of a known value is that value.
 pub const CASE_INSENSITIVE: &str = "x-case-insensitive";
 /// The Rust name of the type a schema becomes.
@@ -264,6 +272,21 @@ pub fn drafts_of(name: &str) -> Vec<Draft> {
         .into_iter()
         .filter(|d| keyword(*d, name).is_some())
         .collect()
+}
+
+/// Whether `name`'s value is data, never a schema nor holding one, in any
+/// draft: instance-valued keywords (`const`, `enum`, `default`, `examples`)
+/// and the toolkit's lists and names (`x-known-values`...). A walk looking
+/// for `$ref`s skips them. (`x-strict` holds schema keywords, so it is walked.)
+pub fn holds_data(name: &str) -> bool {
+    KEYWORDS.iter().any(|k| {
+        k.name == name
+            && match k.kind {
+                Kind::Instance { .. } => true,
+                Extension => !matches!(k.shape, Any),
+                _ => false,
+            }
+    })
 }
 
 /// The toolkit's own keywords.
@@ -332,6 +355,23 @@ mod tests {
                     .count();
                 assert!(count <= 1, "{} in {draft}: {count} entries", entry.name);
             }
+        }
+    }
+
+    #[test]
+    fn data_keywords_are_never_walked_for_schemas() {
+        for name in [
+            "const",
+            "enum",
+            "default",
+            "examples",
+            "x-known-values",
+            "x-quirk-values",
+        ] {
+            assert!(holds_data(name), "{name}");
+        }
+        for name in ["x-strict", "properties", "items", "markdownDescription"] {
+            assert!(!holds_data(name), "{name}");
         }
     }
 

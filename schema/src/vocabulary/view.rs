@@ -117,6 +117,24 @@ impl View {
     }
 }
 
+/// What `value` should be, when it is not of `shape` (the simple shapes of
+/// the toolkit's `x-` keywords; the others are checked where they are read).
+fn shape_error(shape: Shape, value: &Value) -> Option<&'static str> {
+    let ok = match shape {
+        Shape::String => value.is_string(),
+        Shape::Boolean => value.is_boolean(),
+        Shape::StringArray => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(Value::is_string)),
+        _ => true,
+    };
+    (!ok).then_some(match shape {
+        Shape::String => "a string",
+        Shape::Boolean => "a boolean",
+        _ => "an array of strings",
+    })
+}
+
 /// Whether `prefix` is `pointer` or one of its ancestors.
 fn is_prefix(prefix: &str, pointer: &str) -> bool {
     pointer == prefix
@@ -205,6 +223,13 @@ impl Reader {
                 }
                 continue;
             };
+            // The generator checks its own `x-rust-*` names, beside its
+            // other naming errors, so that one run reports them all.
+            if keyword.kind == Kind::Extension && !key.starts_with("x-rust-") {
+                if let Some(shape) = shape_error(keyword.shape, value) {
+                    self.problem(here.clone(), format!("`{key}` must be {shape}"));
+                }
+            }
             let kept_beside_ref = key == "$ref"
                 || (root && key == "$schema")
                 || matches!(

@@ -170,3 +170,29 @@ fn a_numeric_exclusive_minimum_in_draft_04_is_a_problem() {
     assert_eq!(problems[0].0, "/exclusiveMinimum");
     assert!(problems[0].1.contains("draft-04"), "{problems:?}");
 }
+
+#[test]
+fn extension_values_have_their_registry_shape() {
+    let (_, problems) = View::read(
+        &json!({"x-quirk": 1, "properties": {"a": {"x-known-values": ["a", 2], "x-case-insensitive": "yes"}}}),
+        Draft::Draft202012,
+    );
+    let found: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|(p, m)| (p.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/properties/a/x-case-insensitive",
+                "`x-case-insensitive` must be a boolean"
+            ),
+            (
+                "/properties/a/x-known-values",
+                "`x-known-values` must be an array of strings"
+            ),
+            ("/x-quirk", "`x-quirk` must be a string"),
+        ]
+    );
+}
