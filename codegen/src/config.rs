@@ -527,6 +527,23 @@ mod tests {
     }
 
     #[test]
+    fn schemas_of_different_drafts_refer_to_each_other() {
+        let a = r#"{"$schema": "http://json-schema.org/draft-04/schema#", "id": "https://x.dev/a.json",
+            "type": "object", "properties": {"w": {"type": "integer"}, "b": {"$ref": "b.json#/$defs/n"}}}"#;
+        let b = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://x.dev/b.json",
+            "$defs": {"n": {"type": "integer", "multipleOf": 2}}}"#;
+        let output = Config::new()
+            .generate(&[
+                SchemaSource::new("a.schema.json", a),
+                SchemaSource::new("b.schema.json", b),
+            ])
+            .expect("two drafts");
+        // Each file's `integer` as its own draft reads it.
+        assert!(output.code.contains("fn is_written_integer("), "draft-04's integer");
+        assert!(output.code.contains("fn is_integer("), "2020-12's integer");
+    }
+
+    #[test]
     fn refusals_name_the_draft() {
         let err = Config::new()
             .generate(&one(
