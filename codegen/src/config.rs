@@ -539,7 +539,10 @@ mod tests {
             ])
             .expect("two drafts");
         // Each file's `integer` as its own draft reads it.
-        assert!(output.code.contains("fn is_written_integer("), "draft-04's integer");
+        assert!(
+            output.code.contains("fn is_written_integer("),
+            "draft-04's integer"
+        );
         assert!(output.code.contains("fn is_integer("), "2020-12's integer");
     }
 

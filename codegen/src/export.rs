@@ -37,12 +37,11 @@
 mod bundle;
 mod compat;
 mod manifest;
-mod tree;
 
 use std::path::{Path, PathBuf};
 
+use aperture_events_schema::ordered::Node;
 use bundle::Doc;
-use tree::Node;
 
 use crate::error::{Collector, Diagnostic, Result};
 

@@ -33,6 +33,7 @@
 pub mod documented;
 pub mod embedded;
 mod error;
+pub mod ordered;
 pub mod reading;
 mod set;
 mod source;

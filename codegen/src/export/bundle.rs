@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 
 use aperture_events_schema::vocabulary::keywords::holds_data;
 
-use super::tree::{Node, escape_token};
 use crate::error::{Collector, Diagnostic};
+use aperture_events_schema::ordered::{Node, escape_token};
 
 /// A parsed schema file.
 #[derive(Debug, Clone)]

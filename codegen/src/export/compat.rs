@@ -13,7 +13,7 @@
 //!   `type: "object"`: a discriminator only ever applies to objects, and ajv's
 //!   `discriminator` support refuses the schema in strict mode without it.
 
-use super::tree::Node;
+use aperture_events_schema::ordered::Node;
 use aperture_events_schema::vocabulary::keywords::holds_data;
 
 /// The RFC 3339 `date-time` production, ASCII digits only (`\d` would take

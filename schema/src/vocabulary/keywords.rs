@@ -5,7 +5,7 @@
 //! oracle) compiles under each draft (its `keywords::get_for_draft`), plus the
 //! annotations the drafts define; the project's own `x-` keywords are entries
 //! too. Anything not in the table is an unknown keyword: an annotation, as the
-//! specification says, which tools report (see [`super::unknown`]).
+//! specification says, which tools report (see [`super::View::unknown_keywords`]).
 //!
 //! # Adding a keyword
 //! One entry in [`KEYWORDS`] (its name, the drafts it belongs to, its kind
@@ -208,7 +208,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k("required", D4, Assertion, StringArray),
     k("dependentRequired", D2019, Assertion, StringArrayMap),
     // Asserted in every draft: the toolkit's contract (formats a draft does
-    // not define are annotations there, see `super::formats`).
+    // not define are annotations there, see `super::format_in_draft`).
     k("format", D4, Assertion, Shape::String),
     k_until("contentMediaType", D6, D7, Assertion, Shape::String),
     k_until("contentEncoding", D6, D7, Assertion, Shape::String),
