@@ -274,6 +274,41 @@ pub fn drafts_of(name: &str) -> Vec<Draft> {
         .collect()
 }
 
+/// The registry as JSON, for tools in other languages (the Python model
+/// generator reads `schema/vocabulary.json`, this text, checked fresh by a
+/// test): `{"keywords": [{"name", "since", "until", "kind", "shape"}...]}`.
+pub fn to_json() -> String {
+    let entries: Vec<serde_json::Value> = KEYWORDS
+        .iter()
+        .map(|k| {
+            let kind = match k.kind {
+                Applicator => "applicator",
+                Assertion => "assertion",
+                Annotation => "annotation",
+                Identifier => "identifier",
+                Definitions => "definitions",
+                Kind::Instance { asserts: true } => "instance (asserts)",
+                Kind::Instance { asserts: false } => "instance",
+                Extension => "extension",
+            };
+            serde_json::json!({
+                "name": k.name,
+                "since": k.since.name(),
+                "until": k.until.map(Draft::name),
+                "kind": kind,
+                "shape": format!("{:?}", k.shape),
+            })
+        })
+        .collect();
+    let document = serde_json::json!({
+        "$comment": "The keyword registry of aperture-events-schema (schema/src/vocabulary/keywords.rs), written by `UPDATE_VOCABULARY=1 cargo test -p aperture-events-schema vocabulary_json`; do not edit by hand",
+        "keywords": entries,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Whether `name`'s value is data, never a schema nor holding one, in any
 /// draft: instance-valued keywords (`const`, `enum`, `default`, `examples`)
 /// and the toolkit's lists and names (`x-known-values`...). A walk looking
@@ -373,6 +408,22 @@ mod tests {
         for name in ["x-strict", "properties", "items", "markdownDescription"] {
             assert!(!holds_data(name), "{name}");
         }
+    }
+
+    /// `schema/vocabulary.json` is the registry as it is: regenerate with
+    /// `UPDATE_VOCABULARY=1 cargo test -p aperture-events-schema vocabulary_json`.
+    #[test]
+    fn vocabulary_json_is_fresh() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vocabulary.json");
+        let text = to_json();
+        if std::env::var("UPDATE_VOCABULARY").is_ok_and(|v| v == "1") {
+            std::fs::write(&path, &text).expect("write schema/vocabulary.json");
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == text,
+            "schema/vocabulary.json is stale: run `UPDATE_VOCABULARY=1 cargo test -p aperture-events-schema vocabulary_json`"
+        );
     }
 
     #[test]
