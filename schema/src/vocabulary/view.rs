@@ -182,6 +182,19 @@ impl Reader {
         let Value::Object(map) = value else {
             if root {
                 self.view.drafts.insert(String::new(), (inherited, false));
+            } else if value.is_boolean() && inherited == Draft::Draft4 {
+                // The draft-04 meta-schema, which `jsonschema` checks, takes a
+                // boolean only for `additionalProperties` and `additionalItems`
+                // (read before coming here).
+                let replacement = if value == &Value::Bool(true) {
+                    "{}"
+                } else {
+                    "{\"not\": {}}"
+                };
+                self.problem(
+                    original.to_owned(),
+                    format!("a boolean schema is not valid in draft-04 (only `additionalProperties` and `additionalItems` take one): write `{replacement}`"),
+                );
             }
             return value.clone();
         };
@@ -269,7 +282,11 @@ impl Reader {
                     if tuple {
                         let to = child("items");
                         self.rename(&to, &here);
-                        let rest = self.schema(value, &here, &to, draft, false);
+                        let rest = if value.is_boolean() {
+                            value.clone()
+                        } else {
+                            self.schema(value, &here, &to, draft, false)
+                        };
                         out.insert("items".to_owned(), rest);
                     }
                 }
@@ -295,6 +312,9 @@ impl Reader {
                     if draft == Draft::Draft4
                         && map.get(&format!("exclusiveM{}", &key[1..]))
                             == Some(&Value::Bool(true)) => {}
+                ("additionalProperties", Value::Bool(_)) => {
+                    out.insert(key.clone(), value.clone());
+                }
                 ("format", Value::String(format)) if !super::format_in_draft(format, draft) => {
                     self.unknown(
                         &format!("format: {format}"),

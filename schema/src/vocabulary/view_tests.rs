@@ -196,3 +196,20 @@ fn extension_values_have_their_registry_shape() {
         ]
     );
 }
+
+#[test]
+fn boolean_subschemas_are_draft_04_only_where_its_meta_schema_takes_them() {
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "properties": {"a": true, "b": {"items": [{}], "additionalItems": false}},
+        "additionalProperties": false,
+        "not": false
+    });
+    let (_, problems) = View::read(&schema, Draft::Draft202012);
+    let places: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(places, ["/not", "/properties/a"], "{problems:?}");
+    assert!(problems[1].1.contains("write `{}`"), "{problems:?}");
+    let mut six = schema;
+    six["$schema"] = json!("http://json-schema.org/draft-06/schema#");
+    assert!(View::read(&six, Draft::Draft202012).1.is_empty());
+}

@@ -73,10 +73,20 @@ fn respell_object(map: Map<String, Value>, draft: u8) -> Map<String, Value> {
                 Value::Object(
                     entries
                         .into_iter()
-                        .map(|(k, v)| (k, respell(v, draft)))
+                        .map(|(k, v)| (k, no_boolean(respell(v, draft), draft)))
                         .collect(),
                 )
             }
+            ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(items)) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| no_boolean(respell(v, draft), draft))
+                    .collect(),
+            ),
+            // Booleans stay where draft-04 takes them.
+            ("additionalProperties", value) => respell(value, draft),
+            ("items", value) if tuple => respell(value, draft),
+            ("not" | "items" | "propertyNames", value) => no_boolean(respell(value, draft), draft),
             (_, value) => respell(value, draft),
         };
         let key = match key.as_str() {
@@ -104,6 +114,15 @@ fn respell_object(map: Map<String, Value>, draft: u8) -> Map<String, Value> {
     out
 }
 
+/// A boolean schema as draft-04 writes it (an object), elsewhere as it is.
+fn no_boolean(value: Value, draft: u8) -> Value {
+    match value {
+        Value::Bool(true) if draft == 4 => json!({}),
+        Value::Bool(false) if draft == 4 => json!({"not": {}}),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,8 +132,9 @@ mod tests {
         let schema = json!({
             "type": "object",
             "$defs": {"a": {"type": "array", "prefixItems": [{"const": 1}], "items": false}},
-            "properties": {"prefixItems": {"$ref": "#/$defs/a"}, "n": {"exclusiveMinimum": 2}},
-            "dependentRequired": {"a": ["b"]}
+            "properties": {"prefixItems": {"$ref": "#/$defs/a"}, "n": {"exclusiveMinimum": 2}, "t": true},
+            "dependentRequired": {"a": ["b"]},
+            "not": {"uniqueItems": true, "items": true}
         });
         let four = respell(schema.clone(), 4);
         assert_eq!(
@@ -122,8 +142,9 @@ mod tests {
             json!({
                 "type": "object",
                 "definitions": {"a": {"type": "array", "items": [{"enum": [1]}], "additionalItems": false}},
-                "properties": {"prefixItems": {"$ref": "#/definitions/a"}, "n": {"minimum": 2, "exclusiveMinimum": true}},
-                "dependencies": {"a": ["b"]}
+                "properties": {"prefixItems": {"$ref": "#/definitions/a"}, "n": {"minimum": 2, "exclusiveMinimum": true}, "t": {}},
+                "dependencies": {"a": ["b"]},
+                "not": {"uniqueItems": true, "items": {}}
             })
         );
         assert_eq!(respell(schema.clone(), 20), schema);
