@@ -280,7 +280,7 @@ impl Lowerer<'_> {
                     checks.push(Check::Format(f.to_owned()));
                 }
                 _ => {
-                    self.error(
+                    self.refuse(
                         location,
                         Some("format"),
                         format!(
@@ -755,7 +755,7 @@ impl Lowerer<'_> {
         let target = match self.schemas.resolve(location, reference) {
             Ok(target) => target,
             Err(message) => {
-                self.error(location, Some("$ref"), message);
+                self.refuse(location, Some("$ref"), message);
                 return None;
             }
         };

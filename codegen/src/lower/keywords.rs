@@ -175,11 +175,7 @@ impl Lowerer<'_> {
                 } else {
                     format!("unsupported keyword `{key}`")
                 };
-                let message = format!(
-                    "{message} (in a {} schema)",
-                    self.schemas.draft_name(location)
-                );
-                self.error(location, Some(key), message);
+                self.refuse(location, Some(key), message);
             }
         }
         // The shapes of the toolkit's keywords are checked on loading (the

@@ -188,6 +188,17 @@ impl<'a> Lowerer<'a> {
         self.errors.push(Diagnostic::at(&file, &pointer, message));
     }
 
+    /// Records a refusal: a construct the generator does not support, named
+    /// with the draft the schema is read in (`(in a draft-07 schema)`).
+    fn refuse(&mut self, location: &Location, child: Option<&str>, message: impl Into<String>) {
+        let message = format!(
+            "{} (in a {} schema)",
+            message.into(),
+            self.schemas.draft_name(location)
+        );
+        self.error(location, child, message);
+    }
+
     /// The schema object at `location`, if it is an object.
     fn object(&self, location: &Location) -> Option<&'a Map<String, Value>> {
         self.schemas.get(location).and_then(Value::as_object)

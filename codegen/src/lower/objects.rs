@@ -498,7 +498,7 @@ impl<'a> Lowerer<'a> {
         let target = match self.schemas.resolve(branch, reference) {
             Ok(target) => target,
             Err(message) => {
-                self.error(branch, Some("$ref"), message);
+                self.refuse(branch, Some("$ref"), message);
                 return None;
             }
         };

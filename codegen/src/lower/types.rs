@@ -121,7 +121,7 @@ impl Lowerer<'_> {
                     }
                 }
                 Some(other) => {
-                    self.error(
+                    self.refuse(
                         location,
                         Some("format"),
                         format!("unsupported format {other}"),
@@ -175,7 +175,7 @@ impl Lowerer<'_> {
         let target = match self.schemas.resolve(location, reference) {
             Ok(target) => target,
             Err(message) => {
-                self.error(location, Some("$ref"), message);
+                self.refuse(location, Some("$ref"), message);
                 return None;
             }
         };
