@@ -335,7 +335,10 @@ pub fn misspelt_extension(name: &str) -> Option<&'static str> {
     if in_any_draft(name).is_some() {
         return None;
     }
+    // One edit changes the length by one at most: longer keys are never
+    // compared (the distance is quadratic in memory for a long key).
     extensions()
+        .filter(|k| k.name.len().abs_diff(name.len()) <= 1)
         .find(|k| strsim::damerau_levenshtein(k.name, name) == 1)
         .map(|k| k.name)
 }
@@ -434,5 +437,6 @@ mod tests {
         assert_eq!(misspelt_extension("x-quirk"), None);
         assert_eq!(misspelt_extension("x-vendor-thing"), None);
         assert_eq!(misspelt_extension("markdownDescription"), None);
+        assert_eq!(misspelt_extension(&"x".repeat(1 << 20)), None);
     }
 }

@@ -50,6 +50,9 @@ pub struct View {
     unknown: Vec<(String, String, String)>,
 }
 
+/// How many unknown keywords the warning names; the rest are counted.
+const UNKNOWN_LISTED: usize = 20;
+
 /// A problem found while reading: (place in the file, message).
 pub type Problem = (String, String);
 
@@ -102,14 +105,18 @@ impl View {
         if self.unknown.is_empty() {
             return None;
         }
-        let list: Vec<String> = self
+        let mut list: Vec<String> = self
             .unknown
             .iter()
+            .take(UNKNOWN_LISTED)
             .map(|(key, place, why)| {
                 let place = if place.is_empty() { "the root" } else { place };
                 format!("`{key}` ({why}; first at {place})")
             })
             .collect();
+        if self.unknown.len() > UNKNOWN_LISTED {
+            list.push(format!("and {} more", self.unknown.len() - UNKNOWN_LISTED));
+        }
         Some(format!(
             "keywords read as annotations, which constrain nothing: {}",
             list.join(", ")

@@ -213,3 +213,14 @@ fn boolean_subschemas_are_draft_04_only_where_its_meta_schema_takes_them() {
     six["$schema"] = json!("http://json-schema.org/draft-06/schema#");
     assert!(View::read(&six, Draft::Draft202012).1.is_empty());
 }
+
+#[test]
+fn the_warning_names_twenty_unknown_keywords_and_counts_the_rest() {
+    let schema: serde_json::Map<String, Value> =
+        (0..25).map(|i| (format!("k{i}"), json!(1))).collect();
+    let view = read(Value::Object(schema));
+    assert_eq!(view.unknown_keywords().len(), 25);
+    let message = view.unknown_keywords_message().expect("warning");
+    assert!(message.ends_with(", and 5 more"), "{message}");
+    assert_eq!(message.matches("first at").count(), 20, "{message}");
+}
