@@ -394,6 +394,28 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             });
             quote! { #(#each)* }
         }
+        Check::DependentSchemas(pairs) => {
+            let each = pairs.iter().map(|(key, a)| {
+                let message = format!(
+                    "property `{key}` is present and the object does not match its dependent schema"
+                );
+                match a {
+                    Accept::Always => TokenStream::new(),
+                    Accept::Never => fail_if(
+                        quote!(v.as_object().is_some_and(|o| o.contains_key(#key))),
+                        text(&message),
+                    ),
+                    _ => {
+                        let rejects = reject(ctx, a, quote!(v), private);
+                        fail_if(
+                            quote!(v.as_object().is_some_and(|o| o.contains_key(#key)) && #rejects),
+                            text(&message),
+                        )
+                    }
+                }
+            });
+            quote! { #(#each)* }
+        }
         Check::Const(value) => {
             let value = json_value(value);
             fail_if(

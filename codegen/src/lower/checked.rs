@@ -37,6 +37,7 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "minProperties",
     "maxProperties",
     "dependentRequired",
+    "dependentSchemas",
     "allOf",
     "anyOf",
     "oneOf",
@@ -364,6 +365,7 @@ impl Lowerer<'_> {
             "minProperties",
             "maxProperties",
             "dependentRequired",
+            "dependentSchemas",
         ];
         if object.contains_key("patternProperties") {
             keys.extend(["properties", "additionalProperties"]);
@@ -400,6 +402,7 @@ impl Lowerer<'_> {
             "minProperties",
             "maxProperties",
             "dependentRequired",
+            "dependentSchemas",
         ];
         let listed = object.get("properties").and_then(Value::as_object);
         let required_listed = object
@@ -690,6 +693,46 @@ impl Lowerer<'_> {
                 }
             }
         }
+        self.dependent_schemas(location, object, name, checks, ok);
+    }
+
+    /// `dependentSchemas` (and the schemas of `dependencies`, which the draft
+    /// view moves here): the schema the whole object must match when the
+    /// property is present.
+    fn dependent_schemas(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+        checks: &mut Vec<Check>,
+        ok: &mut bool,
+    ) {
+        let Some(dependent) = object.get("dependentSchemas") else {
+            return;
+        };
+        if !dependent.is_object() {
+            self.error(
+                location,
+                Some("dependentSchemas"),
+                "`dependentSchemas` must be an object",
+            );
+            *ok = false;
+            return;
+        }
+        let mut accepts = Vec::new();
+        // The keys in file order; from `dependencies`, only its schemas.
+        let keys = self.schemas.keys(location, "dependentSchemas");
+        for key in keys.into_iter().filter(|k| dependent.get(k).is_some()) {
+            let child = child(
+                location,
+                &format!("dependentSchemas/{}", escape_token(&key)),
+            );
+            match self.accept(&child, &format!("{name}Dependent"), name) {
+                Some(a) => accepts.push((key, a)),
+                None => *ok = false,
+            }
+        }
+        checks.push(Check::DependentSchemas(accepts));
     }
 
     /// The subschemas of `allOf`/`anyOf`/`oneOf`.

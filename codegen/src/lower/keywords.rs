@@ -14,7 +14,6 @@ use serde_json::{Map, Value};
 
 use super::Lowerer;
 use crate::load::Location;
-use crate::ordered::escape_token;
 
 /// Whether `key` is one of the toolkit's own `x-` keywords (the registry's
 /// extensions): unknown ones never reach the lowering (the draft view leaves
@@ -125,10 +124,6 @@ const REFUSED: &[(&str, &str)] = &[
     ("contains", "`contains` is not supported"),
     ("minContains", "`minContains` is not supported"),
     ("maxContains", "`maxContains` is not supported"),
-    (
-        "dependentSchemas",
-        "`dependentSchemas` is not supported: use `dependentRequired`",
-    ),
 ];
 
 /// The JSON types the generator can represent.
@@ -153,13 +148,7 @@ impl Lowerer<'_> {
                     || (root_only && location.pointer.is_empty()));
             if !ok {
                 let refused = REFUSED.iter().find(|(k, _)| k == key);
-                let original = self.schemas.original_pointer(
-                    location.doc,
-                    &format!("{}/{}", location.pointer, escape_token(key)),
-                );
-                let message = if key == "dependentSchemas" && original.ends_with("/dependencies") {
-                    "a schema in `dependencies` (a dependent schema) is not supported: list the properties the key requires (`\"key\": [\"other\"]`)".to_owned()
-                } else if let Some((_, why)) = refused {
+                let message = if let Some((_, why)) = refused {
                     (*why).to_owned()
                 } else if asserting_content {
                     format!(
