@@ -31,6 +31,23 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EXPORT = ROOT / "schema" / "export" / "log_event.schema.json"
 TARGET = HERE / "python" / "aperture_events" / "models.py"
+# The keyword registry of aperture-events-schema, as JSON: the one home of
+# the schema keywords' names (checked fresh by the schema crate's tests).
+VOCABULARY = ROOT / "schema" / "vocabulary.json"
+
+
+def keyword(name: str) -> str:
+    """`name`, when the registry has it: a misspelt or dropped keyword fails here, not silently."""
+    names = {entry["name"] for entry in json.loads(VOCABULARY.read_text("utf-8"))["keywords"]}
+    if name not in names:
+        raise SystemExit(f"generate_models.py: `{name}` is not in {VOCABULARY.relative_to(ROOT)}")
+    return name
+
+
+DEFS = keyword("$defs")
+KNOWN_VALUES = keyword("x-known-values")
+QUIRK_VALUES = keyword("x-quirk-values")
+CASE_INSENSITIVE = keyword("x-case-insensitive")
 COMMAND = "python python/generate_models.py"
 
 OPTIONS = [
@@ -68,9 +85,9 @@ them back with `model_dump_json(by_alias=True)`: unknown fields are kept
 def open_value_sets(union: dict) -> dict[str, tuple[list[str], list[str]]]:
     """Title -> (known values, quirk spellings) of every definition with `x-known-values`."""
     found = {}
-    for definition in union.get("$defs", {}).values():
-        if "x-known-values" in definition and "title" in definition:
-            found[definition["title"]] = (definition["x-known-values"], definition.get("x-quirk-values", []))
+    for definition in union.get(DEFS, {}).values():
+        if KNOWN_VALUES in definition and "title" in definition:
+            found[definition["title"]] = (definition[KNOWN_VALUES], definition.get(QUIRK_VALUES, []))
     return dict(sorted(found.items()))
 
 
@@ -86,10 +103,10 @@ IMPORTS = [
 def case_insensitive(union: dict) -> dict[str, dict[str, str]]:
     """Title -> {ASCII-lowercased known value: documented spelling} of every `x-case-insensitive` set."""
     found = {}
-    for definition in union.get("$defs", {}).values():
-        if definition.get("x-case-insensitive") and "title" in definition:
-            quirks = set(definition.get("x-quirk-values", []))
-            documented = [v for v in definition["x-known-values"] if v not in quirks]
+    for definition in union.get(DEFS, {}).values():
+        if definition.get(CASE_INSENSITIVE) and "title" in definition:
+            quirks = set(definition.get(QUIRK_VALUES, []))
+            documented = [v for v in definition[KNOWN_VALUES] if v not in quirks]
             found[definition["title"]] = {v.lower(): v for v in documented}
     return dict(sorted(found.items()))
 

@@ -15,6 +15,7 @@ use crate::ir::{DateTimeRepr, Module};
 use crate::load::{SchemaSource, Schemas};
 use crate::lower::{self, Options};
 use crate::render;
+use aperture_events_schema::Draft;
 
 mod compile;
 
@@ -67,6 +68,8 @@ pub struct Config {
     union_name: Option<String>,
     keep_unknown_fields: bool,
     deny_renames: bool,
+    default_draft: Draft,
+    deny_unknown_keywords: bool,
     regenerate_command: Option<String>,
     schema_dirs: Vec<PathBuf>,
     schema_files: Vec<PathBuf>,
@@ -85,6 +88,8 @@ impl Default for Config {
             union_name: None,
             keep_unknown_fields: true,
             deny_renames: false,
+            default_draft: Draft::Draft202012,
+            deny_unknown_keywords: false,
             regenerate_command: None,
             schema_dirs: Vec::new(),
             schema_files: Vec::new(),
@@ -190,6 +195,34 @@ impl Config {
         self
     }
 
+    /// The draft of a schema (file or subschema) without `$schema`: draft
+    /// 2020-12 unless set. A `$schema` always wins; an unknown one is an error
+    /// listing the known drafts.
+    ///
+    /// ```
+    /// use aperture_events_codegen::{Config, Draft};
+    /// Config::new().default_draft(Draft::Draft7);
+    /// ```
+    pub fn default_draft(&mut self, draft: Draft) -> &mut Self {
+        self.default_draft = draft;
+        self
+    }
+
+    /// Whether keywords the file's draft does not define fail the generation.
+    /// Off by default: such a keyword (`markdownDescription`, or `const` in
+    /// draft-04) is an annotation, as the specification says, and each file
+    /// gets one warning in [`Output::warnings`] listing them, each at the
+    /// place it first appears. A key one edit away from one of the toolkit's
+    /// `x-` keywords (`x-known-value`) is an error either way.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().deny_unknown_keywords(true);
+    /// ```
+    pub fn deny_unknown_keywords(&mut self, deny: bool) -> &mut Self {
+        self.deny_unknown_keywords = deny;
+        self
+    }
+
     /// The command the generated header gives for regenerating the file.
     ///
     /// ```
@@ -275,7 +308,17 @@ impl Config {
     /// renamed names come back in [`Output::warnings`] (or as errors, with
     /// [`deny_renames`](Self::deny_renames)).
     pub fn generate(&self, sources: &[SchemaSource]) -> Result<Output> {
-        let schemas = Schemas::load(sources)?;
+        let schemas = Schemas::load_with(sources, self.default_draft)?;
+        let unknown: Vec<Diagnostic> = schemas
+            .unknown_keywords()
+            .into_iter()
+            .map(|(file, message)| Diagnostic::file(&file, message))
+            .collect();
+        if self.deny_unknown_keywords {
+            if let Some(error) = crate::error::Error::from_diagnostics(unknown.clone()) {
+                return Err(error);
+            }
+        }
         let options = Options {
             date_time: match self.date_time {
                 DateTimeMapping::Chrono => DateTimeRepr::Chrono,
@@ -284,7 +327,7 @@ impl Config {
             keep_unknown: self.keep_unknown_fields,
             union_name: self.union_name.clone(),
         };
-        let mut warnings = Vec::new();
+        let mut warnings = unknown;
         let module = lower::lower(&schemas, &options, &mut warnings)?;
         if self.deny_renames {
             let mut errors = Collector::default();
@@ -418,6 +461,112 @@ mod tests {
             .generate(&SchemaSource::embedded())
             .expect("no name of the stock schemas collides");
         assert_eq!(output.warnings, []);
+    }
+
+    fn one(text: &str) -> Vec<SchemaSource> {
+        vec![SchemaSource::new("t.schema.json", text)]
+    }
+
+    #[test]
+    fn unknown_keywords_are_one_warning_per_file_or_an_error_when_denied() {
+        let text = r#"{"type": "object", "markdownDescription": "m",
+            "properties": {"a": {"type": "string", "tsType": "string", "markdownDescription": "n"}}}"#;
+        let output = Config::new().generate(&one(text)).expect("annotations");
+        let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("t.schema.json: keywords read as annotations"),
+            "{warnings:?}"
+        );
+        assert!(warnings[0].contains("`markdownDescription` (not a keyword of draft 2020-12; first at /markdownDescription)"), "{warnings:?}");
+        assert!(warnings[0].contains("`tsType`"), "{warnings:?}");
+        let err = Config::new()
+            .deny_unknown_keywords(true)
+            .generate(&one(text))
+            .expect_err("denied");
+        assert!(err.to_string().contains("`tsType`"), "{err}");
+    }
+
+    #[test]
+    fn a_misspelt_extension_is_an_error_naming_the_keyword() {
+        let err = Config::new()
+            .generate(&one(r#"{"type": "string", "x-known-value": ["a"]}"#))
+            .expect_err("misspelt");
+        assert_eq!(
+            err.to_string(),
+            "t.schema.json:/x-known-value: unknown keyword `x-known-value`: did you mean `x-known-values`?"
+        );
+    }
+
+    #[test]
+    fn the_draft_is_read_from_schema_or_the_default() {
+        // `required` beside a `$ref` is ignored in draft-07: no check, a plain alias.
+        let draft7 = r##"{"$schema": "http://json-schema.org/draft-07/schema#",
+            "definitions": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}},
+            "$ref": "#/definitions/a", "required": ["b"]}"##;
+        let seven = Config::new().generate(&one(draft7)).expect("draft-07");
+        let undeclared = draft7.replace(
+            r##""$schema": "http://json-schema.org/draft-07/schema#","##,
+            "",
+        );
+        let as_2020 = Config::new().generate(&one(&undeclared)).expect("2020-12");
+        assert_ne!(seven.code, as_2020.code, "required applies in 2020-12 only");
+        let by_default = Config::new()
+            .default_draft(Draft::Draft7)
+            .generate(&one(&undeclared))
+            .expect("draft-07 by default");
+        assert_eq!(seven.root_types, by_default.root_types);
+        let err = Config::new()
+            .generate(&one(r#"{"$schema": "https://example.com/my-dialect"}"#))
+            .expect_err("unknown");
+        assert!(
+            err.to_string()
+                .contains("http://json-schema.org/draft-04/schema#"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn schemas_of_different_drafts_refer_to_each_other() {
+        let a = r#"{"$schema": "http://json-schema.org/draft-04/schema#", "id": "https://x.dev/a.json",
+            "type": "object", "properties": {"w": {"type": "integer"}, "b": {"$ref": "b.json#/$defs/n"}}}"#;
+        let b = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://x.dev/b.json",
+            "$defs": {"n": {"type": "integer", "multipleOf": 2}}}"#;
+        let output = Config::new()
+            .generate(&[
+                SchemaSource::new("a.schema.json", a),
+                SchemaSource::new("b.schema.json", b),
+            ])
+            .expect("two drafts");
+        // Each file's `integer` as its own draft reads it.
+        assert!(
+            output.code.contains("fn is_written_integer("),
+            "draft-04's integer"
+        );
+        assert!(output.code.contains("fn is_integer("), "2020-12's integer");
+    }
+
+    #[test]
+    fn refusals_name_the_draft() {
+        let err = Config::new()
+            .generate(&one(
+                r##"{"$schema": "http://json-schema.org/draft-07/schema#", "if": {}}"##,
+            ))
+            .expect_err("if");
+        assert!(err.to_string().ends_with("(in a draft-07 schema)"), "{err}");
+        // A schema in `dependencies` is a dependent schema, checked on the object.
+        let output = Config::new()
+            .generate(&one(r##"{"$schema": "http://json-schema.org/draft-07/schema#", "dependencies": {"a": {"required": ["b"]}}}"##))
+            .expect("dependent schema");
+        assert!(
+            output.code.contains("its dependent schema"),
+            "{}",
+            output.code
+        );
+        // Array-form items: a tuple now, never "a schema must be a json object".
+        let output = Config::new()
+            .generate(&one(r##"{"$schema": "http://json-schema.org/draft-07/schema#", "items": [{"type": "string"}], "additionalItems": false}"##));
+        assert!(output.is_ok(), "{output:?}");
     }
 
     #[test]

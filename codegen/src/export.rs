@@ -37,12 +37,11 @@
 mod bundle;
 mod compat;
 mod manifest;
-mod tree;
 
 use std::path::{Path, PathBuf};
 
+use aperture_events_schema::ordered::Node;
 use bundle::Doc;
-use tree::Node;
 
 use crate::error::{Collector, Diagnostic, Result};
 
@@ -155,6 +154,21 @@ impl Options {
         for (name, text) in files {
             match serde_json::from_str::<Node>(text) {
                 Ok(root) => {
+                    // The export writes draft 2020-12 and copies keywords as
+                    // they are: a file of another draft would be mislabelled.
+                    let declared = root.get("$schema").and_then(Node::as_str);
+                    if let Some(uri) = declared {
+                        let draft = aperture_events_schema::Draft::from_uri(uri);
+                        if draft != Some(aperture_events_schema::Draft::Draft202012) {
+                            let named = draft.map_or(uri.to_owned(), |d| d.name().to_owned());
+                            problems.push(Diagnostic::at(
+                                name,
+                                "/$schema",
+                                format!("the export writes draft 2020-12 schemas and this file is {named}: only draft 2020-12 files are exported"),
+                            ));
+                            continue;
+                        }
+                    }
                     let id = root
                         .get("$id")
                         .and_then(Node::as_str)

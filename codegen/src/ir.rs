@@ -368,6 +368,9 @@ pub enum JsonType {
     Boolean,
     /// `integer` (a number with no fractional part, `1.0` included).
     Integer,
+    /// `integer` in draft-04: a number written without a fraction or an
+    /// exponent (`1.0` is not one), as `jsonschema` reads that draft.
+    WrittenInteger,
     /// `number`.
     Number,
     /// `string`.
@@ -442,6 +445,9 @@ pub enum Check {
     MaxProperties(u64),
     /// `dependentRequired`: when the property is present, so are these.
     DependentRequired(Vec<(String, Vec<String>)>),
+    /// `dependentSchemas`: when the property is present, the object matches
+    /// the schema.
+    DependentSchemas(Vec<(String, Accept)>),
     /// `const`, as compact JSON text.
     Const(String),
     /// `enum`, each value as compact JSON text.
@@ -494,6 +500,7 @@ impl Check {
             Check::Not(a) => *a == Accept::Never,
             Check::Required(names) => names.is_empty(),
             Check::DependentRequired(pairs) => pairs.iter().all(|(_, names)| names.is_empty()),
+            Check::DependentSchemas(pairs) => pairs.iter().all(|(_, a)| always(a)),
             _ => false,
         }
     }

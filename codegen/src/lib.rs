@@ -38,4 +38,4 @@ pub use load::SchemaSource;
 
 /// The stock schemas and their two readings live in the schema crate;
 /// re-exported so a build script needs one dependency.
-pub use aperture_events_schema::{self as schema, embedded, reading};
+pub use aperture_events_schema::{self as schema, Draft, embedded, reading};

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use aperture_events_schema::{Collector, Diagnostic, SchemaSet};
+use aperture_events_schema::{Collector, Diagnostic, Draft, SchemaSet};
 
 pub use aperture_events_schema::SchemaSource;
 
@@ -36,7 +36,12 @@ impl Schemas {
     /// Parses the sources. A later source with the same file name replaces an
     /// earlier one (a user's edited copy overriding a stock file).
     pub fn load(sources: &[SchemaSource]) -> Result<Schemas> {
-        let set = SchemaSet::load(sources)?;
+        Schemas::load_with(sources, Draft::default())
+    }
+
+    /// [`Schemas::load`], with the draft of files that declare no `$schema`.
+    pub fn load_with(sources: &[SchemaSource], default_draft: Draft) -> Result<Schemas> {
+        let set = SchemaSet::load_with(sources, default_draft)?;
         let mut errors = Collector::default();
         let mut orders = Vec::new();
         for document in set.documents() {
@@ -76,9 +81,47 @@ impl Schemas {
         self.len() == 0
     }
 
-    /// The root of document `doc`.
+    /// The root of document `doc`, read into draft 2020-12 (its
+    /// [`aperture_events_schema::View`]): what the lowering reads.
     pub fn root(&self, doc: usize) -> Option<&Value> {
-        self.set.documents().get(doc).map(|d| &d.value)
+        self.set.documents().get(doc).map(|d| &d.view.value)
+    }
+
+    /// The draft in force at `location`, and whether a `$schema` declares it.
+    pub fn draft(&self, location: &Location) -> (Draft, bool) {
+        self.set
+            .documents()
+            .get(location.doc)
+            .map_or((Draft::default(), false), |d| {
+                d.view.draft_at(&location.pointer)
+            })
+    }
+
+    /// How a refusal names the draft at `location`: `draft-07`, or
+    /// `draft 2020-12 (no $schema)`.
+    pub fn draft_name(&self, location: &Location) -> String {
+        match self.draft(location) {
+            (draft, true) => draft.name().to_owned(),
+            (draft, false) => format!("{draft} (no `$schema`)"),
+        }
+    }
+
+    /// The place in the file of `pointer`, a place in document `doc`'s view.
+    pub fn original_pointer(&self, doc: usize, pointer: &str) -> String {
+        self.set
+            .documents()
+            .get(doc)
+            .map_or_else(|| pointer.to_owned(), |d| d.view.original_pointer(pointer))
+    }
+
+    /// Each file's keywords read as annotations, as one message per file:
+    /// (how messages name the file, message).
+    pub fn unknown_keywords(&self) -> Vec<(String, String)> {
+        self.set
+            .documents()
+            .iter()
+            .filter_map(|d| Some((d.display(), d.view.unknown_keywords_message()?)))
+            .collect()
     }
 
     /// The file names, sorted.
@@ -97,10 +140,13 @@ impl Schemas {
 
     /// The keys of the object at `location` + `/keyword`, in file order.
     pub fn keys(&self, location: &Location, keyword: &str) -> Vec<String> {
-        let pointer = format!(
-            "{}/{}",
-            location.pointer,
-            crate::ordered::escape_token(keyword)
+        let pointer = self.original_pointer(
+            location.doc,
+            &format!(
+                "{}/{}",
+                location.pointer,
+                crate::ordered::escape_token(keyword)
+            ),
         );
         self.orders
             .get(location.doc)
@@ -127,7 +173,7 @@ impl Schemas {
     /// Resolves `reference`, written in the document of `from`, to a location.
     /// The error is the message only; the caller knows the place.
     pub fn resolve(&self, from: &Location, reference: &str) -> Result<Location, String> {
-        let (doc, pointer) = self.set.resolve(from.doc, reference)?;
+        let (doc, pointer) = self.set.resolve_view(from.doc, reference)?;
         Ok(Location { doc, pointer })
     }
 }

@@ -106,3 +106,46 @@ fn generate_warns_of_renames_on_stderr_and_can_deny_them() {
         "{stderr}"
     );
 }
+
+#[test]
+fn generate_reads_the_default_draft_and_can_deny_unknown_keywords() {
+    let dir = std::env::temp_dir().join(format!(
+        "aperture-codegen-cli-drafts-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // `const` is an annotation in draft-04, a constraint in 2020-12.
+    std::fs::write(
+        dir.join("a.schema.json"),
+        r#"{"title": "A", "type": "string", "const": "x", "tsType": "string"}"#,
+    )
+    .expect("write");
+    let run = |args: &[&str]| {
+        codegen()
+            .arg("generate")
+            .args(args)
+            .arg("--schema-dir")
+            .arg(&dir)
+            .output()
+            .expect("run")
+    };
+    let as_2020 = run(&[]);
+    let as_draft4 = run(&["--default-draft", "draft4"]);
+    let denied = run(&["--deny-unknown-keywords"]);
+    let bad = run(&["--default-draft", "draft5"]);
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+    assert!(as_2020.status.success() && as_draft4.status.success());
+    assert_ne!(
+        as_2020.stdout, as_draft4.stdout,
+        "const applies in 2020-12 only"
+    );
+    let stderr = String::from_utf8_lossy(&as_draft4.stderr);
+    assert!(
+        stderr.contains("`const` (not a draft-04 keyword") && stderr.contains("`tsType`"),
+        "{stderr}"
+    );
+    assert!(!denied.status.success());
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("`tsType`"));
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown draft `draft5`"));
+}

@@ -229,7 +229,7 @@ fn unsupported_keywords_are_errors_with_their_place() {
         r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {"type": "string"}}}}"#,
         r#"{"type": "object", "unevaluatedProperties": false}"#,
         r##"{"type": "object", "properties": {"a": {"$dynamicRef": "#node"}}}"##,
-        r#"{"type": "object", "dependentSchemas": {"a": {"required": ["b"]}}}"#,
+        r##"{"$schema": "https://json-schema.org/draft/2019-09/schema", "type": "object", "properties": {"a": {"$recursiveRef": "#"}}}"##,
         r#"{"type": "object", "properties": {"a": {"type": "string", "format": "hostname"}}}"#,
         r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": 5}}}"#,
         r#"{"type": "object", "properties": {"a": {"type": "number", "multipleOf": 0}}}"#,

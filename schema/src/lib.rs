@@ -9,7 +9,11 @@
 //!   with one edited file laid over the stock ones ([`SchemaSource`],
 //!   [`SchemaSet`]), and offline `$ref` resolution: nothing is ever fetched;
 //! - the two readings of the same files, tolerant and strict ([`reading`]);
-//! - the documented-field tables ([`documented`]).
+//! - the documented-field tables ([`documented`]);
+//! - the schema language: every draft, the keyword registry, and each file
+//!   read into draft 2020-12 ([`vocabulary`]);
+//! - the one order-keeping JSON reader ([`ordered`]) and the one URI join
+//!   ([`uri`]).
 //!
 //! ```
 //! use aperture_events_schema::{SchemaSet, reading::{self, Reading}};
@@ -22,7 +26,7 @@
 //! # Ok::<(), aperture_events_schema::Error>(())
 //! ```
 //!
-//! It depends on `serde_json` alone.
+//! It depends on `serde_json`, `serde_core` and `strsim` alone.
 #![doc = ""]
 #![doc = "# The schemas and their vocabulary (the crate's README)"]
 #![doc = include_str!("../README.md")]
@@ -30,11 +34,16 @@
 pub mod documented;
 pub mod embedded;
 mod error;
+pub mod ordered;
 pub mod reading;
 mod set;
 mod source;
+pub mod uri;
+pub mod vocabulary;
 
 pub use error::{Collector, Diagnostic, Error};
 pub use reading::Reading;
-pub use set::{Document, SchemaSet, join_uri};
+pub use set::{Document, SchemaSet};
 pub use source::SchemaSource;
+pub use uri::join_uri;
+pub use vocabulary::{Draft, View};

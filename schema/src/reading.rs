@@ -13,14 +13,8 @@
 
 use serde_json::{Map, Value};
 
-/// The keyword holding a schema object's strict reading.
-pub const STRICT: &str = "x-strict";
-/// The keyword explaining a quirk.
-pub const QUIRK: &str = "x-quirk";
-/// The keyword listing the known values of an open value set.
-pub const KNOWN_VALUES: &str = "x-known-values";
-/// The keyword listing the undocumented spellings among the known values.
-pub const QUIRK_VALUES: &str = "x-quirk-values";
+// The toolkit's keywords live in the registry (`vocabulary::keywords`).
+pub use crate::vocabulary::keywords::{KNOWN_VALUES, QUIRK, QUIRK_VALUES, STRICT};
 
 /// Which reading of the schemas to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::error::{Collector, Diagnostic, Error};
 use crate::source::SchemaSource;
+use crate::vocabulary::{Draft, View};
 
 /// One parsed schema file.
 #[derive(Debug, Clone)]
@@ -29,6 +30,9 @@ pub struct Document {
     pub has_id: bool,
     /// The parsed JSON (the tolerant reading).
     pub value: Value,
+    /// The file read into draft 2020-12 with the meaning its `$schema` (or the
+    /// default draft) gives it: what the code generator lowers.
+    pub view: View,
 }
 
 impl Document {
@@ -40,6 +44,12 @@ impl Document {
     /// How messages name the file: its path as given, else its name.
     pub fn display(&self) -> String {
         self.source.display()
+    }
+
+    /// The file's draft (its root's `$schema`, else the default), and whether
+    /// it declares it.
+    pub fn draft(&self) -> (Draft, bool) {
+        self.view.draft()
     }
 
     /// The `log_type` this file's events carry, when it is an event type
@@ -85,8 +95,13 @@ impl SchemaSet {
 
     /// Parses the sources. A later source with the same file name replaces an
     /// earlier one (a user's edited copy overriding a stock file). Every
-    /// problem is reported at once.
+    /// problem is reported at once. A file without `$schema` is draft 2020-12.
     pub fn load(sources: &[SchemaSource]) -> Result<SchemaSet, Error> {
+        SchemaSet::load_with(sources, Draft::default())
+    }
+
+    /// [`SchemaSet::load`], with the draft of files that declare none.
+    pub fn load_with(sources: &[SchemaSource], default_draft: Draft) -> Result<SchemaSet, Error> {
         let mut errors = Collector::default();
         let mut by_name: BTreeMap<&str, &SchemaSource> = BTreeMap::new();
         for source in sources {
@@ -118,13 +133,25 @@ impl SchemaSet {
                 ));
                 continue;
             }
-            let (id, has_id) = match value.get("$id") {
+            let (view, problems) = View::read(&value, default_draft);
+            if !problems.is_empty() {
+                for (pointer, message) in problems {
+                    errors.push(Diagnostic::at(&place, &pointer, message));
+                }
+                continue;
+            }
+            let id_keyword = view.draft().0.id_keyword();
+            let (id, has_id) = match view.value.get("$id") {
                 None => (source.name.clone(), false),
                 Some(Value::String(id)) => {
                     (id.split('#').next().unwrap_or_default().to_owned(), true)
                 }
                 Some(_) => {
-                    errors.push(Diagnostic::at(&place, "/$id", "`$id` must be a string"));
+                    errors.push(Diagnostic::at(
+                        &place,
+                        &format!("/{id_keyword}"),
+                        format!("`{id_keyword}` must be a string"),
+                    ));
                     continue;
                 }
             };
@@ -141,6 +168,7 @@ impl SchemaSet {
                 id,
                 has_id,
                 value,
+                view,
             });
         }
         let origin = match sources {
@@ -189,21 +217,20 @@ impl SchemaSet {
             .get(from)
             .map(|d| d.id.as_str())
             .unwrap_or_default();
-        let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let (target, pointer) = crate::uri::split_reference(reference);
         let doc = if target.is_empty() {
             from
         } else {
-            let absolute = join_uri(base, target);
+            let absolute = crate::uri::join_uri(base, target);
             self.documents.iter().position(|d| d.id == absolute).ok_or_else(|| {
                 format!("`$ref` `{reference}` names `{absolute}`, which is none of the loaded schemas (references are never fetched)")
             })?
         };
-        if !fragment.is_empty() && !fragment.starts_with('/') {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
             return Err(format!(
                 "`$ref` `{reference}` uses an anchor; only json pointer fragments are supported"
             ));
         }
-        let pointer = percent_decode(fragment);
         let found = self
             .documents
             .get(doc)
@@ -214,80 +241,30 @@ impl SchemaSet {
         Ok((doc, pointer))
     }
 
+    /// Resolves `reference`, written in document `from`, to a document index
+    /// and a JSON pointer inside that document's [`View`]: where the code
+    /// generator finds the schema. A place the view leaves out (a keyword
+    /// the file's draft does not have) is an error naming the draft.
+    pub fn resolve_view(&self, from: usize, reference: &str) -> Result<(usize, String), String> {
+        let (doc, pointer) = self.resolve(from, reference)?;
+        let Some(document) = self.documents.get(doc) else {
+            return Err(format!("`$ref` `{reference}` points at nothing"));
+        };
+        let view_pointer = document.view.view_pointer(&pointer);
+        if document.view.value.pointer(&view_pointer).is_none() {
+            let (draft, _) = document.view.draft();
+            return Err(format!(
+                "`$ref` `{reference}` points into what {draft} does not read as a schema (an unknown keyword, or a keyword beside a `$ref`)"
+            ));
+        }
+        Ok((doc, view_pointer))
+    }
+
     /// Follows `reference` from document `from` to the schema it names.
     pub fn resolve_value(&self, from: usize, reference: &str) -> Option<(usize, &Value)> {
         let (doc, pointer) = self.resolve(from, reference).ok()?;
         Some((doc, self.documents.get(doc)?.value.pointer(&pointer)?))
     }
-}
-
-/// Resolves a relative reference against a base URI (RFC 3986, the subset
-/// schema ids use: absolute URIs, absolute paths, relative paths with `..`).
-pub fn join_uri(base: &str, reference: &str) -> String {
-    if reference.contains("://") || base.is_empty() {
-        return reference.to_owned();
-    }
-    let authority_end = match base.find("://") {
-        Some(i) => base[i + 3..].find('/').map_or(base.len(), |j| i + 3 + j),
-        None => 0,
-    };
-    if let Some(path) = reference.strip_prefix('/') {
-        return format!("{}/{}", &base[..authority_end], path);
-    }
-    let directory_end = base
-        .rfind('/')
-        .filter(|&i| i >= authority_end)
-        .unwrap_or(authority_end);
-    let mut segments: Vec<&str> = base[authority_end..directory_end]
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let mut rest = reference;
-    loop {
-        if let Some(r) = rest.strip_prefix("./") {
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix("../") {
-            segments.pop();
-            rest = r;
-        } else {
-            break;
-        }
-    }
-    let mut out = base[..authority_end].to_owned();
-    for segment in segments {
-        if !out.is_empty() {
-            out.push('/');
-        }
-        out.push_str(segment);
-    }
-    if !out.is_empty() {
-        out.push('/');
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Decodes `%XX` escapes in a URI fragment (JSON pointers in `$ref`s may use
-/// them). Works on bytes throughout: a `%` before non-ASCII text is kept as is.
-fn percent_decode(fragment: &str) -> String {
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
-            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A serde_json message without its trailing ` at line N column M`.
@@ -302,35 +279,6 @@ fn strip_position(error: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relative_references_resolve_against_the_id() {
-        let base = "https://schemas.aperture-events.dev/v1/incident.schema.json";
-        assert_eq!(
-            join_uri(base, "common.schema.json"),
-            "https://schemas.aperture-events.dev/v1/common.schema.json"
-        );
-        assert_eq!(
-            join_uri(base, "../v2/x.json"),
-            "https://schemas.aperture-events.dev/v2/x.json"
-        );
-        assert_eq!(
-            join_uri(base, "/x.json"),
-            "https://schemas.aperture-events.dev/x.json"
-        );
-        assert_eq!(join_uri("a.schema.json", "b.schema.json"), "b.schema.json");
-        assert_eq!(join_uri(base, "https://other/x"), "https://other/x");
-    }
-
-    #[test]
-    fn pointer_escapes_are_decoded_without_slicing_characters() {
-        assert_eq!(percent_decode("/$defs/a%20b"), "/$defs/a b");
-        assert_eq!(percent_decode("/x%"), "/x%");
-        // A `%` before a multi-byte character: kept, no panic.
-        assert_eq!(percent_decode("/$defs/%aé"), "/$defs/%aé");
-        assert_eq!(percent_decode("%é"), "%é");
-        assert_eq!(percent_decode("/%C3%A9"), "/é");
-    }
 
     #[test]
     fn embedded_schemas_load_and_cross_file_refs_resolve() {

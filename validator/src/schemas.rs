@@ -93,14 +93,17 @@ impl Compiled {
         for (log_type, doc) in set.event_types() {
             let file = &set.documents()[doc];
             let schema = reading::apply(reading, &file.value);
-            let validator = build(chosen, &schema, file.name())?;
-            let fast = build(chosen, &schema, file.name())?;
+            // Each file as its own `$schema` (or the default draft) says,
+            // as the code generator reads it.
+            let draft = jsonschema_draft(file.draft().0);
+            let validator = build(chosen, &schema, file.name(), draft)?;
+            let fast = build(chosen, &schema, file.name(), draft)?;
             let fields = FieldTable::new(set, doc, &|field_ref: &Value, which: Reading| {
                 let registry = match which {
                     Reading::Tolerant => &tolerant,
                     Reading::Strict => &strict,
                 };
-                build(registry, field_ref, file.name())
+                build(registry, field_ref, file.name(), draft)
             })?;
             types.push(CompiledType {
                 log_type: log_type.to_owned(),
@@ -133,15 +136,27 @@ fn prepare(set: &SchemaSet, reading: Reading) -> Result<Registry<'static>, Schem
         .map_err(|e| SchemaError::Registry(e.to_string()))
 }
 
+/// The `jsonschema` draft of one of the schema crate's drafts.
+fn jsonschema_draft(draft: aperture_events_schema::Draft) -> Draft {
+    match draft {
+        aperture_events_schema::Draft::Draft4 => Draft::Draft4,
+        aperture_events_schema::Draft::Draft6 => Draft::Draft6,
+        aperture_events_schema::Draft::Draft7 => Draft::Draft7,
+        aperture_events_schema::Draft::Draft201909 => Draft::Draft201909,
+        aperture_events_schema::Draft::Draft202012 => Draft::Draft202012,
+    }
+}
+
 /// Compiles `schema` against `registry` for representation `F`: offline,
-/// draft 2020-12, formats asserted with our `date-time`.
+/// in the file's draft, formats asserted with our `date-time`.
 fn build<F: Json>(
     registry: &Registry<'_>,
     schema: &Value,
     file: &str,
+    draft: Draft,
 ) -> Result<jsonschema::Validator<F>, SchemaError> {
     ValidationOptions::<'_, Arc<dyn jsonschema::Retrieve>, F>::default()
-        .with_draft(Draft::Draft202012)
+        .with_draft(draft)
         .offline()
         .with_registry(registry)
         .should_validate_formats(true)
@@ -163,5 +178,40 @@ impl jsonschema::Retrieve for OfflineRetriever {
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         Err(format!("{uri} is not among the schema files (no schema is ever fetched)").into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aperture_events_schema::SchemaSource;
+    use serde_json::json;
+
+    /// A user's draft-07 event schema is validated as draft-07, as the code
+    /// generator reads it: `required` beside a `$ref` is ignored there.
+    #[test]
+    fn each_file_is_validated_in_its_own_draft() {
+        let schema = |declared: &str| {
+            json!({
+                "$schema": declared,
+                "$id": "https://example.com/x.schema.json",
+                "type": "object",
+                "properties": {
+                    "log_type": {"const": "x"},
+                    "a": {"$ref": "#/definitions/o", "required": ["b"]}
+                },
+                "definitions": {"o": {"type": "object"}}
+            })
+            .to_string()
+        };
+        let record = json!({"log_type": "x", "a": {}});
+        let verdict = |declared: &str| {
+            let set = SchemaSet::load(&[SchemaSource::new("x.schema.json", schema(declared))])
+                .expect("load");
+            let compiled = Compiled::new(&set, Reading::Tolerant).expect("compile");
+            compiled.types[0].validator.is_valid(&record)
+        };
+        assert!(verdict("http://json-schema.org/draft-07/schema#"));
+        assert!(!verdict("https://json-schema.org/draft/2020-12/schema"));
     }
 }

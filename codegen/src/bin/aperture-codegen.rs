@@ -5,7 +5,9 @@
 //! `aperture-codegen export --out DIR` writes the self-contained schemas for
 //! other languages (see `aperture_events_codegen::export`). `generate` prints
 //! each warning (a name it had to change) to stderr as `warning: ...`, and
-//! with `--deny-renames` fails on them instead. Each
+//! with `--deny-renames` fails on them instead (`--deny-unknown-keywords`
+//! likewise for keywords the schema's draft does not define;
+//! `--default-draft` gives the draft of schemas without `$schema`). Each
 //! subcommand is one variant of [`Command`] with its own function, so adding
 //! one (such as `export`) touches nothing else.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -14,7 +16,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aperture_events_codegen::{Config, SchemaSource};
+use aperture_events_codegen::{Config, Draft, SchemaSource};
 use clap::{Parser, Subcommand};
 
 /// Generates code from the aperture-events JSON Schemas.
@@ -49,6 +51,19 @@ struct GenerateArgs {
     /// Fail when a name had to be changed to settle a collision, instead of warning.
     #[arg(long)]
     deny_renames: bool,
+    /// Draft of schemas without `$schema`: draft4, draft6, draft7, draft2019-09 or draft2020-12.
+    #[arg(long, value_name = "DRAFT", value_parser = parse_draft, default_value = "draft2020-12")]
+    default_draft: Draft,
+    /// Fail on keywords the schema's draft does not define, instead of warning.
+    #[arg(long)]
+    deny_unknown_keywords: bool,
+}
+
+/// A draft by the JSON Schema Test Suite's name for it, or its own.
+fn parse_draft(name: &str) -> Result<Draft, String> {
+    Draft::from_name(name).ok_or_else(|| {
+        format!("unknown draft `{name}`: one of draft4, draft6, draft7, draft2019-09, draft2020-12")
+    })
 }
 
 /// Flags of `export`.
@@ -98,6 +113,8 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
     };
     config.regenerate_command(&command);
     config.deny_renames(args.deny_renames);
+    config.default_draft(args.default_draft);
+    config.deny_unknown_keywords(args.deny_unknown_keywords);
     let sources = match &args.schema_dir {
         Some(dir) => SchemaSource::read_dir(dir)?,
         None => SchemaSource::embedded(),

@@ -394,6 +394,28 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             });
             quote! { #(#each)* }
         }
+        Check::DependentSchemas(pairs) => {
+            let each = pairs.iter().map(|(key, a)| {
+                let message = format!(
+                    "property `{key}` is present and the object does not match its dependent schema"
+                );
+                match a {
+                    Accept::Always => TokenStream::new(),
+                    Accept::Never => fail_if(
+                        quote!(v.as_object().is_some_and(|o| o.contains_key(#key))),
+                        text(&message),
+                    ),
+                    _ => {
+                        let rejects = reject(ctx, a, quote!(v), private);
+                        fail_if(
+                            quote!(v.as_object().is_some_and(|o| o.contains_key(#key)) && #rejects),
+                            text(&message),
+                        )
+                    }
+                }
+            });
+            quote! { #(#each)* }
+        }
         Check::Const(value) => {
             let value = json_value(value);
             fail_if(
@@ -516,6 +538,7 @@ fn type_test(t: JsonType, v: TokenStream, private: bool) -> TokenStream {
         JsonType::Null => quote!(#v.is_null()),
         JsonType::Boolean => quote!(#v.is_boolean()),
         JsonType::Integer => quote!(#v.as_number().is_some_and(#h is_integer)),
+        JsonType::WrittenInteger => quote!(#v.as_number().is_some_and(#h is_written_integer)),
         JsonType::Number => quote!(#v.is_number()),
         JsonType::String => quote!(#v.is_string()),
         JsonType::Array => quote!(#v.is_array()),
@@ -566,6 +589,7 @@ fn type_name(t: JsonType) -> &'static str {
         JsonType::Null => "null",
         JsonType::Boolean => "a boolean",
         JsonType::Integer => "an integer",
+        JsonType::WrittenInteger => "an integer written without a fraction",
         JsonType::Number => "a number",
         JsonType::String => "a string",
         JsonType::Array => "an array",

@@ -12,9 +12,11 @@ use crate::ir::{Check, Item, JsonType, Module};
 pub(super) fn emit(module: &Module) -> TokenStream {
     let mut parts = Vec::new();
     let mut integer = false;
+    let mut written = false;
     for item in &module.items {
         for check in item.checks() {
             integer |= matches!(check, Check::Types(t) if t.contains(&JsonType::Integer));
+            written |= matches!(check, Check::Types(t) if t.contains(&JsonType::WrittenInteger));
             for part in parts_of(check) {
                 if !parts.contains(&part) {
                     parts.push(part);
@@ -23,6 +25,25 @@ pub(super) fn emit(module: &Module) -> TokenStream {
         }
     }
     let mut out = support::tokens(&parts);
+    if written {
+        out.extend(quote! {
+            /// Whether a number is written as an integer (`1.0` and `1e2` are
+            /// not), as the validator reads `integer` in draft-04.
+            pub(super) fn is_written_integer(n: &serde_json::Number) -> bool {
+                if n.is_i64() || n.is_u64() {
+                    return true;
+                }
+                let text = n.to_string();
+                if text.contains(['e', 'E']) {
+                    // Past 2^63 every `f64` is a whole number, written with an exponent.
+                    return n
+                        .as_f64()
+                        .is_some_and(|f| f.abs() >= 9_223_372_036_854_775_808.0);
+                }
+                !text.contains('.')
+            }
+        });
+    }
     if integer {
         out.extend(quote! {
             /// Whether a number is an integer (`1.0` is), as the validator decides.

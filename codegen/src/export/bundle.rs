@@ -16,8 +16,10 @@
 
 use std::collections::BTreeMap;
 
-use super::tree::{Node, escape_token};
+use aperture_events_schema::vocabulary::keywords::holds_data;
+
 use crate::error::{Collector, Diagnostic};
+use aperture_events_schema::ordered::{Node, escape_token};
 
 /// A parsed schema file.
 #[derive(Debug, Clone)]
@@ -40,16 +42,6 @@ impl Doc {
     }
 }
 
-/// Keywords whose values are instances, not schemas: never searched for `$ref`.
-pub const INSTANCE_KEYWORDS: &[&str] = &[
-    "examples",
-    "const",
-    "enum",
-    "default",
-    "x-known-values",
-    "x-quirk-values",
-];
-
 /// Keywords a copied definition does not keep: they would change its base URI
 /// or duplicate definitions that are copied on their own.
 const DROPPED_IN_COPIES: &[&str] = &["$schema", "$id", "$defs", "definitions"];
@@ -59,11 +51,8 @@ type Key = (usize, String);
 
 /// Resolves `reference`, written in `docs[from]`, to a (file, pointer) key.
 pub fn resolve(docs: &[Doc], from: usize, reference: &str) -> Result<Key, String> {
-    let (address, fragment) = match reference.split_once('#') {
-        Some((address, fragment)) => (address, fragment),
-        None => (reference, ""),
-    };
-    let pointer = percent_decode(fragment);
+    // The loader's own URI join (RFC 3986), so `../x` means one thing everywhere.
+    let (address, pointer) = aperture_events_schema::uri::split_reference(reference);
     if !pointer.is_empty() && !pointer.starts_with('/') {
         return Err(format!(
             "$ref `{reference}` uses an anchor; only JSON pointers are supported"
@@ -72,7 +61,7 @@ pub fn resolve(docs: &[Doc], from: usize, reference: &str) -> Result<Key, String
     let target = if address.is_empty() {
         from
     } else {
-        let absolute = join(&docs[from].id, address);
+        let absolute = aperture_events_schema::uri::join_uri(&docs[from].id, address);
         docs.iter().position(|doc| doc.id == absolute).ok_or_else(|| {
             format!("$ref `{reference}` names `{absolute}`, which is none of the schema files (nothing is fetched)")
         })?
@@ -84,64 +73,6 @@ pub fn resolve(docs: &[Doc], from: usize, reference: &str) -> Result<Key, String
         ));
     }
     Ok((target, pointer))
-}
-
-/// Resolves a relative URI reference (no fragment) against a base URI, the
-/// way RFC 3986 does for the forms schemas use: absolute, `/path`, `path`, `../path`.
-fn join(base: &str, reference: &str) -> String {
-    if reference.contains("://") {
-        return reference.to_owned();
-    }
-    let (origin, base_path) = match base.find("://") {
-        Some(scheme_end) => {
-            let after = scheme_end + 3;
-            let path_start = base[after..].find('/').map_or(base.len(), |i| after + i);
-            (&base[..path_start], &base[path_start..])
-        }
-        None => ("", base),
-    };
-    let joined = if reference.starts_with('/') {
-        reference.to_owned()
-    } else {
-        let dir = base_path.rfind('/').map_or("", |i| &base_path[..=i]);
-        format!("{dir}{reference}")
-    };
-    let mut segments: Vec<&str> = Vec::new();
-    for segment in joined.split('/') {
-        match segment {
-            "." => {}
-            ".." => {
-                if segments.len() > 1 {
-                    segments.pop();
-                }
-            }
-            other => segments.push(other),
-        }
-    }
-    format!("{origin}{}", segments.join("/"))
-}
-
-/// Decodes `%XX` escapes of a URI fragment (invalid escapes are kept as written).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The bundle of one root file: its body with references rewritten, and its `$defs`.
@@ -247,7 +178,7 @@ impl Closure<'_, '_> {
                     }
                 }
                 for (key, value) in entries {
-                    if !INSTANCE_KEYWORDS.contains(&key.as_str()) {
+                    if !holds_data(key) {
                         self.collect(doc, value, &format!("{pointer}/{}", escape_token(key)));
                     }
                 }
@@ -332,7 +263,7 @@ impl Rewriter<'_> {
                     .map(|(key, value)| {
                         let value = if key == "$ref" {
                             self.target(doc, value)
-                        } else if INSTANCE_KEYWORDS.contains(&key.as_str()) {
+                        } else if holds_data(key) {
                             value.clone()
                         } else {
                             self.rewrite(doc, value)
@@ -369,32 +300,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn join_resolves_the_forms_schemas_use() {
-        let base = "https://example.com/v1/incident.schema.json";
+    fn references_resolve_with_the_loaders_join() {
+        let doc = |name: &str, id: &str, root: &str| Doc {
+            name: name.to_owned(),
+            id: id.to_owned(),
+            root: serde_json::from_str::<Node>(root).expect("json"),
+        };
+        let docs = [
+            doc("b.json", "a/b.json", r#"{"$defs": {"x y": {}}}"#),
+            doc("x.json", "x", "{}"),
+        ];
+        // RFC 3986: `../x` from `a/b.json` is `x` (the former copy gave `a/x`).
+        assert_eq!(resolve(&docs, 0, "../x"), Ok((1, String::new())));
         assert_eq!(
-            join(base, "common.schema.json"),
-            "https://example.com/v1/common.schema.json"
+            resolve(&docs, 0, "#/$defs/x%20y"),
+            Ok((0, "/$defs/x y".to_owned()))
         );
-        assert_eq!(
-            join(base, "./common.schema.json"),
-            "https://example.com/v1/common.schema.json"
-        );
-        assert_eq!(join(base, "../v2/a.json"), "https://example.com/v2/a.json");
-        assert_eq!(join(base, "/x.json"), "https://example.com/x.json");
-        assert_eq!(
-            join(base, "https://other.org/a.json"),
-            "https://other.org/a.json"
-        );
-        assert_eq!(
-            join("incident.schema.json", "common.schema.json"),
-            "common.schema.json"
-        );
-    }
-
-    #[test]
-    fn fragments_are_percent_decoded() {
-        assert_eq!(percent_decode("/$defs/a%20b"), "/$defs/a b");
-        assert_eq!(percent_decode("/%zz"), "/%zz");
     }
 
     #[test]

@@ -13,8 +13,8 @@
 //!   `type: "object"`: a discriminator only ever applies to objects, and ajv's
 //!   `discriminator` support refuses the schema in strict mode without it.
 
-use super::bundle::INSTANCE_KEYWORDS;
-use super::tree::Node;
+use aperture_events_schema::ordered::Node;
+use aperture_events_schema::vocabulary::keywords::holds_data;
 
 /// The RFC 3339 `date-time` production, ASCII digits only (`\d` would take
 /// any Unicode digit in Python's `re`).
@@ -25,7 +25,7 @@ pub fn adjust(node: &mut Node) {
     match node {
         Node::Object(entries) => {
             for (key, value) in entries.iter_mut() {
-                if !INSTANCE_KEYWORDS.contains(&key.as_str()) {
+                if !holds_data(key) {
                     adjust(value);
                 }
             }

@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::tree::Node;
+use aperture_events_schema::ordered::Node;
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {

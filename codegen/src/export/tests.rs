@@ -326,3 +326,17 @@ fn write_rewrites_only_changed_files() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn files_of_other_drafts_are_not_exported_under_a_2020_12_label() {
+    let err = Options::new()
+        .export([(
+            "a.schema.json",
+            r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"}"#,
+        )])
+        .expect_err("draft-07");
+    assert_eq!(
+        err.to_string(),
+        "a.schema.json:/$schema: the export writes draft 2020-12 schemas and this file is draft-07: only draft 2020-12 files are exported"
+    );
+}

@@ -11,6 +11,7 @@
 //! ([`Accept`]), so every construct is enforced by exactly one piece of
 //! generated code, and composition reuses it.
 
+use aperture_events_schema::Draft;
 use serde_json::{Map, Number, Value};
 
 use super::{Hint, Lowerer};
@@ -36,6 +37,7 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "minProperties",
     "maxProperties",
     "dependentRequired",
+    "dependentSchemas",
     "allOf",
     "anyOf",
     "oneOf",
@@ -128,8 +130,9 @@ impl Lowerer<'_> {
         types: Option<Vec<String>>,
         hint: &Hint,
     ) -> Option<(TypeRef, bool)> {
+        let (draft, _) = self.schemas.draft(location);
         let types: Option<Vec<JsonType>> =
-            types.map(|t| t.iter().filter_map(|t| json_type(t)).collect());
+            types.map(|t| t.iter().filter_map(|t| json_type(t, draft)).collect());
         let composed = ["const", "enum", "allOf", "anyOf", "oneOf", "not", "$ref"]
             .iter()
             .any(|k| object.contains_key(*k));
@@ -182,7 +185,9 @@ impl Lowerer<'_> {
             let (inner, mut checks) = this.inner(location, object, one, name)?;
             match (&types, one) {
                 (Some(t), _)
-                    if one.is_none() || one == Some(JsonType::Integer) || inner == TypeRef::Any =>
+                    if one.is_none()
+                        || matches!(one, Some(JsonType::Integer | JsonType::WrittenInteger))
+                        || inner == TypeRef::Any =>
                 {
                     let mut t = t.clone();
                     if lifted {
@@ -218,7 +223,9 @@ impl Lowerer<'_> {
         let mut inner = match one {
             Some(JsonType::String) => TypeRef::String,
             Some(JsonType::Boolean) => TypeRef::Bool,
-            Some(JsonType::Number | JsonType::Integer) => TypeRef::Number(Default::default()),
+            Some(JsonType::Number | JsonType::Integer | JsonType::WrittenInteger) => {
+                TypeRef::Number(Default::default())
+            }
             _ => TypeRef::Any,
         };
         if let Some(reference) = object.get("$ref") {
@@ -274,7 +281,7 @@ impl Lowerer<'_> {
                     checks.push(Check::Format(f.to_owned()));
                 }
                 _ => {
-                    self.error(
+                    self.refuse(
                         location,
                         Some("format"),
                         format!(
@@ -358,6 +365,7 @@ impl Lowerer<'_> {
             "minProperties",
             "maxProperties",
             "dependentRequired",
+            "dependentSchemas",
         ];
         if object.contains_key("patternProperties") {
             keys.extend(["properties", "additionalProperties"]);
@@ -394,6 +402,7 @@ impl Lowerer<'_> {
             "minProperties",
             "maxProperties",
             "dependentRequired",
+            "dependentSchemas",
         ];
         let listed = object.get("properties").and_then(Value::as_object);
         let required_listed = object
@@ -684,6 +693,46 @@ impl Lowerer<'_> {
                 }
             }
         }
+        self.dependent_schemas(location, object, name, checks, ok);
+    }
+
+    /// `dependentSchemas` (and the schemas of `dependencies`, which the draft
+    /// view moves here): the schema the whole object must match when the
+    /// property is present.
+    fn dependent_schemas(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+        checks: &mut Vec<Check>,
+        ok: &mut bool,
+    ) {
+        let Some(dependent) = object.get("dependentSchemas") else {
+            return;
+        };
+        if !dependent.is_object() {
+            self.error(
+                location,
+                Some("dependentSchemas"),
+                "`dependentSchemas` must be an object",
+            );
+            *ok = false;
+            return;
+        }
+        let mut accepts = Vec::new();
+        // The keys in file order; from `dependencies`, only its schemas.
+        let keys = self.schemas.keys(location, "dependentSchemas");
+        for key in keys.into_iter().filter(|k| dependent.get(k).is_some()) {
+            let child = child(
+                location,
+                &format!("dependentSchemas/{}", escape_token(&key)),
+            );
+            match self.accept(&child, &format!("{name}Dependent"), name) {
+                Some(a) => accepts.push((key, a)),
+                None => *ok = false,
+            }
+        }
+        checks.push(Check::DependentSchemas(accepts));
     }
 
     /// The subschemas of `allOf`/`anyOf`/`oneOf`.
@@ -749,7 +798,7 @@ impl Lowerer<'_> {
         let target = match self.schemas.resolve(location, reference) {
             Ok(target) => target,
             Err(message) => {
-                self.error(location, Some("$ref"), message);
+                self.refuse(location, Some("$ref"), message);
                 return None;
             }
         };
@@ -765,10 +814,7 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let key = target
-            .pointer
-            .rsplit_once("/$defs/")
-            .map(|(_, k)| k.to_owned());
+        let key = super::keywords::definition_key(&target.pointer).map(str::to_owned);
         self.accept(&target, &key.unwrap_or_else(|| format!("{name}Ref")), name)
     }
 
@@ -832,11 +878,12 @@ fn fits_a_rust_integer(object: &Map<String, Value>) -> bool {
     }
 }
 
-/// A JSON type by name.
-fn json_type(name: &str) -> Option<JsonType> {
+/// A JSON type by name, as `draft` reads it.
+fn json_type(name: &str, draft: Draft) -> Option<JsonType> {
     Some(match name {
         "null" => JsonType::Null,
         "boolean" => JsonType::Boolean,
+        "integer" if draft == Draft::Draft4 => JsonType::WrittenInteger,
         "integer" => JsonType::Integer,
         "number" => JsonType::Number,
         "string" => JsonType::String,
@@ -853,14 +900,18 @@ fn plain_array(location: &Location, object: &Map<String, Value>) -> bool {
         || location
             .pointer
             .rsplit_once('/')
-            .is_some_and(|(parent, _)| parent.ends_with("/$defs"));
+            .is_some_and(|(parent, _)| {
+                super::keywords::DEFINITIONS
+                    .iter()
+                    .any(|d| parent.ends_with(&format!("/{d}")))
+            });
     !definition
         && object.contains_key("items")
         && object.keys().all(|k| {
             k == "type"
                 || k == "items"
-                || k.starts_with("x-")
-                || super::keywords::ANNOTATIONS.contains(&k.as_str())
+                || super::keywords::is_extension(k)
+                || super::keywords::is_annotation(k)
         })
 }
 

@@ -1,6 +1,7 @@
 //! Documentation gathered from schema objects: `title`, `description`,
 //! `examples`, and the quirk notes of the `x-` vocabulary.
 
+use aperture_events_schema::vocabulary::keywords::{QUIRK, QUIRK_VALUES};
 use serde_json::Value;
 
 use super::Lowerer;
@@ -23,13 +24,9 @@ impl Lowerer<'_> {
                 .get("description")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            docs.quirks.extend(
-                object
-                    .get("x-quirk")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            );
-            docs.quirk_values = strings(object.get("x-quirk-values"));
+            docs.quirks
+                .extend(object.get(QUIRK).and_then(Value::as_str).map(str::to_owned));
+            docs.quirk_values = strings(object.get(QUIRK_VALUES));
             docs.examples = examples(object.get("examples"));
         }
         docs
@@ -54,7 +51,7 @@ impl Lowerer<'_> {
                     .and_then(Value::as_str)
                     .map(str::to_owned);
             }
-            if let Some(quirk) = object.get("x-quirk").and_then(Value::as_str) {
+            if let Some(quirk) = object.get(QUIRK).and_then(Value::as_str) {
                 if !docs.quirks.iter().any(|q| q == quirk) {
                     docs.quirks.push(quirk.to_owned());
                 }

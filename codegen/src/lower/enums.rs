@@ -1,6 +1,7 @@
 //! String enumerations: `enum` (closed) and `x-known-values` (open, with a
 //! catch-all for any other string).
 
+use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES, QUIRK_VALUES};
 use serde_json::{Map, Value};
 
 use super::{Hint, Lowerer};
@@ -94,16 +95,16 @@ impl Lowerer<'_> {
         object: &Map<String, Value>,
         name: &str,
     ) -> Option<Item> {
-        let known = self.strings(location, "x-known-values", object.get("x-known-values")?)?;
-        let quirk_values = match object.get("x-quirk-values") {
-            Some(value) => self.strings(location, "x-quirk-values", value)?,
+        let known = self.strings(location, KNOWN_VALUES, object.get(KNOWN_VALUES)?)?;
+        let quirk_values = match object.get(QUIRK_VALUES) {
+            Some(value) => self.strings(location, QUIRK_VALUES, value)?,
             None => Vec::new(),
         };
         for value in &quirk_values {
             if !known.contains(value) {
                 self.error(
                     location,
-                    Some("x-quirk-values"),
+                    Some(QUIRK_VALUES),
                     format!("quirk value `{value}` is not in `x-known-values`"),
                 );
             }
@@ -113,19 +114,19 @@ impl Lowerer<'_> {
             if !seen.insert(value) {
                 self.error(
                     location,
-                    Some("x-known-values"),
+                    Some(KNOWN_VALUES),
                     format!("`{value}` is listed twice"),
                 );
                 return None;
             }
         }
-        let case_insensitive = match object.get("x-case-insensitive") {
+        let case_insensitive = match object.get(CASE_INSENSITIVE) {
             None => false,
             Some(Value::Bool(flag)) => *flag,
             Some(_) => {
                 self.error(
                     location,
-                    Some("x-case-insensitive"),
+                    Some(CASE_INSENSITIVE),
                     "`x-case-insensitive` must be a boolean",
                 );
                 return None;
@@ -146,7 +147,7 @@ impl Lowerer<'_> {
                 if let Some(b) = canonical[..i].iter().find(|b| b.eq_ignore_ascii_case(a)) {
                     self.error(
                         location,
-                        Some("x-known-values"),
+                        Some(KNOWN_VALUES),
                         format!("`{a}` and `{b}` are one value in a case-insensitive set: list one in `x-quirk-values`"),
                     );
                     return None;
@@ -155,7 +156,7 @@ impl Lowerer<'_> {
         }
         let refs: Vec<&str> = canonical.iter().map(|v| v.as_str()).collect();
         let variants = self
-            .variant_names(location, "x-known-values", &refs, &[OTHER])
+            .variant_names(location, KNOWN_VALUES, &refs, &[OTHER])
             .into_iter()
             .zip(&canonical)
             .map(|(variant, value)| Variant {

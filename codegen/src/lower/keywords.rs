@@ -1,16 +1,29 @@
 //! Which schema keywords the generator understands, and reading their values.
 //!
-//! Anything outside these lists is refused with its place: a keyword the
-//! generated types would silently ignore would break agreement with the
-//! validator, which does not ignore it.
+//! What a keyword is in each draft is the schema crate's registry
+//! (`aperture_events_schema::vocabulary`); this module says which of them the
+//! generator turns into types or checks. A keyword of a draft it does not
+//! understand is refused with its place: one the generated types would
+//! silently ignore would break agreement with the validator, which does not
+//! ignore it. A keyword of no draft is an annotation (the draft view keeps
+//! it as written and lists it once per file).
 
+use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES};
+use aperture_events_schema::vocabulary::{Kind, keywords};
 use serde_json::{Map, Value};
 
 use super::Lowerer;
 use crate::load::Location;
 
+/// Whether `key` is one of the toolkit's own `x-` keywords (the registry's
+/// extensions): unknown ones never reach the lowering (the draft view leaves
+/// them out as annotations).
+pub(super) fn is_extension(key: &str) -> bool {
+    keywords::extensions().any(|k| k.name == key)
+}
+
 /// Keywords that only document: they constrain nothing.
-pub(super) const ANNOTATIONS: &[&str] = &[
+const ANNOTATIONS: &[&str] = &[
     "title",
     "description",
     "examples",
@@ -19,11 +32,43 @@ pub(super) const ANNOTATIONS: &[&str] = &[
     "readOnly",
     "writeOnly",
     "$comment",
+    // Annotations from draft 2019-09 on; in draft-06 and draft-07 the first
+    // two assert, and `check_keywords` refuses them there.
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
 ];
+
+/// Whether `key` only documents: a listed annotation, or a keyword of no
+/// draft (which the draft view keeps as written, for `$ref`s into it).
+pub(super) fn is_annotation(key: &str) -> bool {
+    ANNOTATIONS.contains(&key) || keywords::in_any_draft(key).is_none()
+}
+
+/// Where schemas wait for `$ref`s to point at them: `$defs`, and the older
+/// `definitions` (read in every draft, as `jsonschema` does).
+pub(super) const DEFINITIONS: &[&str] = &["$defs", "definitions"];
+
+/// What follows the last `/$defs/` or `/definitions/` of a pointer: the
+/// definition a schema is in, as a name hint.
+pub(super) fn definition_key(pointer: &str) -> Option<&str> {
+    DEFINITIONS
+        .iter()
+        .filter_map(|d| pointer.rsplit_once(&format!("/{d}/")))
+        .max_by_key(|(before, _)| before.len())
+        .map(|(_, key)| key)
+}
+
+/// Whether `key` may stand at a file's root beside a type without making
+/// one (`$schema`, `$id`, the definitions).
+pub(super) fn root_only(key: &str) -> bool {
+    key == "$schema" || key == "$id" || DEFINITIONS.contains(&key)
+}
 
 /// Keywords the generator turns into types or checks.
 const UNDERSTOOD: &[&str] = &[
     "$defs",
+    "definitions",
     "type",
     "properties",
     "required",
@@ -40,7 +85,18 @@ const UNDERSTOOD: &[&str] = &[
 const REFUSED: &[(&str, &str)] = &[
     ("$dynamicRef", "dynamic references are not supported"),
     ("$dynamicAnchor", "dynamic references are not supported"),
-    ("$recursiveRef", "dynamic references are not supported"),
+    (
+        "$recursiveRef",
+        "`$recursiveRef` (a dynamic reference) is not supported: refer with `$ref`",
+    ),
+    (
+        "$recursiveAnchor",
+        "`$recursiveAnchor` (a dynamic reference) is not supported: refer with `$ref`",
+    ),
+    (
+        "$vocabulary",
+        "`$vocabulary` (a meta-schema's vocabularies) is not supported",
+    ),
     (
         "$anchor",
         "anchors are not supported: refer by JSON pointer (`#/$defs/name`)",
@@ -68,18 +124,6 @@ const REFUSED: &[(&str, &str)] = &[
     ("contains", "`contains` is not supported"),
     ("minContains", "`minContains` is not supported"),
     ("maxContains", "`maxContains` is not supported"),
-    (
-        "dependentSchemas",
-        "`dependentSchemas` is not supported: use `dependentRequired`",
-    ),
-    (
-        "dependencies",
-        "`dependencies` (draft 7) is not supported: use `dependentRequired`",
-    ),
-    (
-        "additionalItems",
-        "`additionalItems` (draft 2019-09) is not supported: use `prefixItems` and `items`",
-    ),
 ];
 
 /// The JSON types the generator can represent.
@@ -90,49 +134,47 @@ const TYPES: &[&str] = &[
 impl Lowerer<'_> {
     /// Reports every keyword of `object` the generator does not understand.
     pub(super) fn check_keywords(&mut self, location: &Location, object: &Map<String, Value>) {
+        let (draft, _) = self.schemas.draft(location);
         for key in object.keys() {
             let root_only = key == "$schema" || key == "$id";
-            let ok = key.starts_with("x-")
-                || ANNOTATIONS.contains(&key.as_str())
-                || UNDERSTOOD.contains(&key.as_str())
-                || super::checked::CHECKED_KEYWORDS.contains(&key.as_str())
-                || (root_only && location.pointer.is_empty());
+            // `contentMediaType`/`contentEncoding` assert in draft-06 and draft-07.
+            let asserting_content = keywords::keyword(draft, key)
+                .is_some_and(|k| k.kind == Kind::Assertion && key.starts_with("content"));
+            let ok = !asserting_content
+                && (is_extension(key)
+                    || is_annotation(key)
+                    || UNDERSTOOD.contains(&key.as_str())
+                    || super::checked::CHECKED_KEYWORDS.contains(&key.as_str())
+                    || (root_only && location.pointer.is_empty()));
             if !ok {
                 let refused = REFUSED.iter().find(|(k, _)| k == key);
                 let message = if let Some((_, why)) = refused {
                     (*why).to_owned()
+                } else if asserting_content {
+                    format!(
+                        "`{key}` asserts in {draft} and is not supported (from draft 2019-09 on it is an annotation)"
+                    )
                 } else if root_only {
-                    format!("`{key}` is supported only at the root of a file")
+                    let spelling = if key == "$id" {
+                        draft.id_keyword()
+                    } else {
+                        key
+                    };
+                    format!("`{spelling}` is supported only at the root of a file")
                 } else {
                     format!("unsupported keyword `{key}`")
                 };
-                self.error(location, Some(key), message);
+                self.refuse(location, Some(key), message);
             }
         }
-        for key in ["x-known-values", "x-quirk-values"] {
-            if let Some(value) = object.get(key) {
-                self.strings(location, key, value);
-            }
-        }
-        if let Some(value) = object.get("x-case-insensitive") {
-            if !value.is_boolean() {
-                self.error(
-                    location,
-                    Some("x-case-insensitive"),
-                    "`x-case-insensitive` must be a boolean",
-                );
-            } else if !object.contains_key("x-known-values") {
-                self.error(
-                    location,
-                    Some("x-case-insensitive"),
-                    "`x-case-insensitive` needs `x-known-values`",
-                );
-            }
-        }
-        if let Some(value) = object.get("x-quirk") {
-            if !value.is_string() {
-                self.error(location, Some("x-quirk"), "`x-quirk` must be a string");
-            }
+        // The shapes of the toolkit's keywords are checked on loading (the
+        // registry's `Shape`); what they need beside them is checked here.
+        if object.contains_key(CASE_INSENSITIVE) && !object.contains_key(KNOWN_VALUES) {
+            self.error(
+                location,
+                Some(CASE_INSENSITIVE),
+                "`x-case-insensitive` needs `x-known-values`",
+            );
         }
     }
 

@@ -183,7 +183,20 @@ impl<'a> Lowerer<'a> {
             Some(child) => format!("{}/{}", location.pointer, escape_token(child)),
             None => location.pointer.clone(),
         };
+        // Reported where it is in the file, not in its draft 2020-12 view.
+        let pointer = self.schemas.original_pointer(location.doc, &pointer);
         self.errors.push(Diagnostic::at(&file, &pointer, message));
+    }
+
+    /// Records a refusal: a construct the generator does not support, named
+    /// with the draft the schema is read in (`(in a draft-07 schema)`).
+    fn refuse(&mut self, location: &Location, child: Option<&str>, message: impl Into<String>) {
+        let message = format!(
+            "{} (in a {} schema)",
+            message.into(),
+            self.schemas.draft_name(location)
+        );
+        self.error(location, child, message);
     }
 
     /// The schema object at `location`, if it is an object.
@@ -235,10 +248,9 @@ impl<'a> Lowerer<'a> {
             return;
         }
         // A root holding only definitions (and annotations) makes no type of its own.
-        let makes_a_type = object.keys().any(|key| {
-            !keywords::ANNOTATIONS.contains(&key.as_str())
-                && !["$schema", "$id", "$defs"].contains(&key.as_str())
-        });
+        let makes_a_type = object
+            .keys()
+            .any(|key| !keywords::is_annotation(key) && !keywords::root_only(key));
         if makes_a_type {
             let hint = Hint {
                 name: self.stem(root),
@@ -249,7 +261,10 @@ impl<'a> Lowerer<'a> {
         } else {
             self.check_keywords(root, object);
             // A file of annotations alone is the schema `{}`: any JSON value.
-            if !object.contains_key("$defs") {
+            if !keywords::DEFINITIONS
+                .iter()
+                .any(|d| object.contains_key(*d))
+            {
                 self.roots[root.doc] = Some((TypeRef::Any, false));
                 let hint = Hint {
                     name: self.stem(root),
@@ -278,30 +293,36 @@ impl<'a> Lowerer<'a> {
         self.roots[root.doc] = name.map(|n| (TypeRef::Named(n), false));
     }
 
-    /// Every `$defs` entry of a root, in file order.
+    /// Every `$defs` (then `definitions`) entry of a root, in file order.
     fn lower_defs(&mut self, root: &Location) {
         let Some(object) = self.object(root) else {
             return;
         };
-        match object.get("$defs") {
-            None => return,
-            Some(Value::Object(_)) => {}
-            Some(_) => {
-                self.error(root, Some("$defs"), "`$defs` must be an object");
-                return;
+        for container in keywords::DEFINITIONS {
+            match object.get(*container) {
+                None => continue,
+                Some(Value::Object(_)) => {}
+                Some(_) => {
+                    self.error(
+                        root,
+                        Some(container),
+                        format!("`{container}` must be an object"),
+                    );
+                    continue;
+                }
             }
-        }
-        let scope = self.stem(root);
-        for key in self.schemas.keys(root, "$defs") {
-            let location = Location {
-                doc: root.doc,
-                pointer: format!("/$defs/{}", escape_token(&key)),
-            };
-            let hint = Hint {
-                name: key,
-                scope: scope.clone(),
-            };
-            self.schema_type(&location, &hint);
+            let scope = self.stem(root);
+            for key in self.schemas.keys(root, container) {
+                let location = Location {
+                    doc: root.doc,
+                    pointer: format!("/{container}/{}", escape_token(&key)),
+                };
+                let hint = Hint {
+                    name: key,
+                    scope: scope.clone(),
+                };
+                self.schema_type(&location, &hint);
+            }
         }
     }
 
@@ -321,10 +342,8 @@ impl<'a> Lowerer<'a> {
             .and_then(|o| o.get("title"))
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let key = location
-            .pointer
-            .rsplit_once("/$defs/")
-            .map(|(_, k)| k.to_owned())
+        let key = keywords::definition_key(&location.pointer)
+            .map(str::to_owned)
             .unwrap_or_default();
         let name = self.type_name(location, &[title, &key, &hint.name], &hint.scope);
         self.named.insert(location.clone(), name.clone());

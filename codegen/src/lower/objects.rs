@@ -3,7 +3,6 @@
 
 use serde_json::{Map, Value};
 
-use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
 use crate::ir::{
     Accept, Check, CommonField, ConstField, Field, Item, Struct, TypeRef, Union, UnionVariant,
@@ -190,12 +189,12 @@ impl<'a> Lowerer<'a> {
         let parts = object.get("allOf")?.as_array()?;
         let plain = |o: &Map<String, Value>, root: bool| {
             o.iter().all(|(k, v)| {
-                ANNOTATIONS.contains(&k.as_str())
-                    || k.starts_with("x-")
+                super::keywords::is_annotation(k)
+                    || super::keywords::is_extension(k)
                     || ["properties", "required", "allOf"].contains(&k.as_str())
                     || (k == "type" && v.as_str() == Some("object"))
                     || (k == "additionalProperties" && v == &Value::Bool(true))
-                    || (root && ["$schema", "$id", "$defs"].contains(&k.as_str()))
+                    || (root && super::keywords::root_only(k))
             })
         };
         if !plain(object, location.pointer.is_empty()) {
@@ -231,7 +230,7 @@ impl<'a> Lowerer<'a> {
                 };
                 if !o
                     .keys()
-                    .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+                    .all(|k| k == "$ref" || super::keywords::is_annotation(k))
                 {
                     return None;
                 }
@@ -267,8 +266,9 @@ impl<'a> Lowerer<'a> {
     fn const_value(&mut self, location: &Location, object: &Map<String, Value>) -> Option<String> {
         self.check_keywords(location, object);
         for key in object.keys() {
-            let fine =
-                ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "const";
+            let fine = super::keywords::is_annotation(key)
+                || super::keywords::is_extension(key)
+                || key == "const";
             let string_type =
                 key == "type" && object.get("type").and_then(Value::as_str) == Some("string");
             if !fine && !string_type {
@@ -317,7 +317,7 @@ impl<'a> Lowerer<'a> {
             let object = self.object(&branch)?;
             if !object
                 .keys()
-                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+                .all(|k| k == "$ref" || super::keywords::is_annotation(k))
             {
                 return None;
             }
@@ -346,9 +346,10 @@ impl<'a> Lowerer<'a> {
             return;
         };
         for key in object.keys() {
-            let fine = ANNOTATIONS.contains(&key.as_str())
-                || key.starts_with("x-")
-                || ["$schema", "$id", "$defs", "oneOf", "discriminator"].contains(&key.as_str())
+            let fine = super::keywords::is_annotation(key)
+                || super::keywords::is_extension(key)
+                || super::keywords::root_only(key)
+                || ["oneOf", "discriminator"].contains(&key.as_str())
                 || (key == "type" && object.get("type").and_then(Value::as_str) == Some("object"));
             if !fine {
                 self.error(
@@ -484,7 +485,7 @@ impl<'a> Lowerer<'a> {
         let reference = object.and_then(|o| o.get("$ref")).and_then(Value::as_str);
         let only_ref = object.is_some_and(|o| {
             o.keys()
-                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()))
+                .all(|k| k == "$ref" || super::keywords::is_annotation(k))
         });
         let (Some(reference), true) = (reference, only_ref) else {
             self.error(
@@ -497,7 +498,7 @@ impl<'a> Lowerer<'a> {
         let target = match self.schemas.resolve(branch, reference) {
             Ok(target) => target,
             Err(message) => {
-                self.error(branch, Some("$ref"), message);
+                self.refuse(branch, Some("$ref"), message);
                 return None;
             }
         };
@@ -535,8 +536,8 @@ impl<'a> Lowerer<'a> {
 fn is_string_const(property: &Map<String, Value>) -> bool {
     property.get("const").is_some_and(Value::is_string)
         && property.iter().all(|(key, value)| {
-            ANNOTATIONS.contains(&key.as_str())
-                || key.starts_with("x-")
+            super::keywords::is_annotation(key)
+                || super::keywords::is_extension(key)
                 || key == "const"
                 || (key == "type" && value.as_str() == Some("string"))
         })

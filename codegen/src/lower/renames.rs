@@ -16,11 +16,11 @@ use crate::load::{Location, Schemas};
 use crate::names::{FieldNames, variant_names, variants};
 
 /// The keyword choosing a type's name.
-const TYPE_NAME: &str = "x-rust-name";
+const TYPE_NAME: &str = aperture_events_schema::vocabulary::keywords::RUST_NAME;
 /// The keyword choosing an object's field names (property → field).
-const FIELD_NAMES: &str = "x-rust-field-names";
+const FIELD_NAMES: &str = aperture_events_schema::vocabulary::keywords::RUST_FIELD_NAMES;
 /// The keyword choosing an enumeration's variant names (value → variant).
-const VARIANT_NAMES: &str = "x-rust-variant-names";
+const VARIANT_NAMES: &str = aperture_events_schema::vocabulary::keywords::RUST_VARIANT_NAMES;
 
 /// Every `x-rust-name` string in the schemas, so that no generated name takes
 /// one before the schema choosing it is reached.

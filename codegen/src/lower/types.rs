@@ -1,9 +1,9 @@
 //! The Rust type of one schema: scalars, integers, multi-type values, and
 //! (through `enums` and `objects`) enumerations and structs.
 
+use aperture_events_schema::vocabulary::keywords::KNOWN_VALUES;
 use serde_json::{Map, Value};
 
-use super::keywords::ANNOTATIONS;
 use super::{Hint, Lowerer};
 use crate::ir::{
     Accept, Bounds, Branch, Check, Checked, DateTimeRepr, IntRepr, Integer, Item, Multi, TypeRef,
@@ -53,17 +53,22 @@ impl Lowerer<'_> {
             })?;
             return Some((TypeRef::Named(name), false));
         }
-        if Self::needs_check(object, types.as_deref()) {
+        // Draft-04's `integer` refuses `1.0`, which no plain Rust number type
+        // (each reads `1.0` as 1) can tell apart: a checked value.
+        let written_integer = self.schemas.draft(location).0
+            == aperture_events_schema::Draft::Draft4
+            && types.iter().flatten().any(|t| t == "integer");
+        if written_integer || Self::needs_check(object, types.as_deref()) {
             return self.checked(location, object, types, hint);
         }
         if object.contains_key("enum") {
             return self.closed_enum(location, object, types.as_deref(), hint);
         }
         let Some(types) = types else {
-            if object.contains_key("x-known-values") {
+            if object.contains_key(KNOWN_VALUES) {
                 self.error(
                     location,
-                    Some("x-known-values"),
+                    Some(KNOWN_VALUES),
                     "`x-known-values` needs `\"type\": \"string\"`",
                 );
                 return None;
@@ -77,11 +82,11 @@ impl Lowerer<'_> {
             .filter(|t| *t != "null")
             .collect();
         self.nullable.insert(location.clone(), nullable);
-        if object.contains_key("x-known-values") {
+        if object.contains_key(KNOWN_VALUES) {
             if non_null != ["string"] {
                 self.error(
                     location,
-                    Some("x-known-values"),
+                    Some(KNOWN_VALUES),
                     "`x-known-values` needs `\"type\": \"string\"` (or string and null)",
                 );
                 return None;
@@ -116,7 +121,7 @@ impl Lowerer<'_> {
                     }
                 }
                 Some(other) => {
-                    self.error(
+                    self.refuse(
                         location,
                         Some("format"),
                         format!("unsupported format {other}"),
@@ -170,7 +175,7 @@ impl Lowerer<'_> {
         let target = match self.schemas.resolve(location, reference) {
             Ok(target) => target,
             Err(message) => {
-                self.error(location, Some("$ref"), message);
+                self.refuse(location, Some("$ref"), message);
                 return None;
             }
         };
@@ -197,10 +202,7 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let key = target
-            .pointer
-            .rsplit_once("/$defs/")
-            .map(|(_, k)| k.to_owned());
+        let key = super::keywords::definition_key(&target.pointer).map(str::to_owned);
         let hint = Hint {
             name: key.unwrap_or_else(|| hint.name.clone()),
             scope: self.stem(&target),
@@ -343,10 +345,10 @@ impl Lowerer<'_> {
 /// applies like one more part of an `allOf`).
 fn beside_ref(location: &Location, object: &Map<String, Value>) -> bool {
     object.keys().any(|key| {
-        let annotation =
-            ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref";
-        let root =
-            location.pointer.is_empty() && ["$schema", "$id", "$defs"].contains(&key.as_str());
+        let annotation = super::keywords::is_annotation(key)
+            || super::keywords::is_extension(key)
+            || key == "$ref";
+        let root = location.pointer.is_empty() && super::keywords::root_only(key);
         !annotation && !root
     })
 }

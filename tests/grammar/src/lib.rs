@@ -15,8 +15,11 @@
 //! is always an object schema with at least one property. Instances are built
 //! from the schema to sit near its edges (bounds, lengths, formats, enum
 //! members), one in four replaced by a value of another type, and written with
-//! the spellings that `serde_json::Value` normalises (`1.0`, `-0`).
+//! the spellings that `serde_json::Value` normalises (`1.0`, `-0`). Last, a
+//! draft is drawn and the schema respelt in it, with its `$schema` (see
+//! `drafts.rs`).
 
+mod drafts;
 mod instances;
 mod schemas;
 mod source;
@@ -44,6 +47,8 @@ pub fn derive(data: &[u8]) -> Derived {
     let mut source = Source::new(data);
     let schema = schema(&mut source);
     let instances = instances(&schema, &mut source, INSTANCES);
+    // Drawn last, so that inputs derive the schema and instances they did.
+    let schema = drafts::in_drawn_draft(schema, &mut source);
     Derived { schema, instances }
 }
 
@@ -121,6 +126,14 @@ mod tests {
             "\"$ref\":\"#\"",
             "\"format\"",
             "\"null\"",
+            "draft-04",
+            "draft-06",
+            "draft-07",
+            "draft/2019-09",
+            "draft/2020-12",
+            "\"definitions\"",
+            "additionalItems",
+            "\"dependencies\"",
         ] {
             assert!(seen.contains(keyword), "{keyword} never derived");
         }

@@ -45,6 +45,11 @@ pub struct Case {
     /// whose support is the generator's choice (`contains`, `if`).
     #[serde(default)]
     pub may_refuse: bool,
+    /// The draft of the schema where it declares no `$schema`, by name
+    /// (`draft-07`, or the suite's `draft7`); draft 2020-12 when absent. The
+    /// generator gets it as `Config::default_draft`, the oracle as its draft.
+    #[serde(default)]
+    pub draft: Option<String>,
     /// Wraps the schema as a property (see the module docs).
     #[serde(default)]
     pub wrap: Option<bool>,
@@ -63,9 +68,18 @@ impl Case {
             raw,
             refused: false,
             may_refuse: false,
+            draft: None,
             wrap: None,
             why: None,
         }
+    }
+
+    /// The draft of the schema where it declares none.
+    pub fn default_draft(&self) -> aperture_events_codegen::Draft {
+        self.draft
+            .as_deref()
+            .and_then(aperture_events_codegen::Draft::from_name)
+            .unwrap_or_default()
     }
 
     /// Every instance as text: the values first, then the raw texts.
@@ -221,18 +235,23 @@ impl Prepared {
 
 fn wrap(schema: &Value) -> Value {
     let mut inner = schema.clone();
-    let defs = match &mut inner {
-        Value::Object(map) => map.remove("$defs"),
-        _ => None,
-    };
+    // Where references point, and the draft, belong to the file's root.
+    let mut lifted = Vec::new();
+    if let Value::Object(map) = &mut inner {
+        for key in ["$schema", "$defs", "definitions"] {
+            if let Some(value) = map.remove(key) {
+                lifted.push((key, value));
+            }
+        }
+    }
     let mut wrapper = Map::new();
     wrapper.insert("title".into(), json!("Root"));
     wrapper.insert("type".into(), json!("object"));
     wrapper.insert("properties".into(), json!({ "v": inner }));
     wrapper.insert("required".into(), json!(["v"]));
     wrapper.insert("additionalProperties".into(), json!(false));
-    if let Some(defs) = defs {
-        wrapper.insert("$defs".into(), defs);
+    for (key, value) in lifted {
+        wrapper.insert(key.into(), value);
     }
     Value::Object(wrapper)
 }

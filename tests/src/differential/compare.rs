@@ -88,10 +88,24 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeys {
     }
 }
 
-/// A compiled `jsonschema` validator for a case's own schema.
-pub(crate) fn oracle(schema: &Value) -> Result<jsonschema::Validator, String> {
+/// A compiled `jsonschema` validator for a case's own schema, under the
+/// draft its `$schema` declares, else `default` (as the generator reads it).
+pub(crate) fn oracle(
+    schema: &Value,
+    default: aperture_events_codegen::Draft,
+) -> Result<jsonschema::Validator, String> {
+    use aperture_events_codegen::Draft;
+    let draft = match Draft::detect(schema, default) {
+        Ok(Draft::Draft4) => jsonschema::Draft::Draft4,
+        Ok(Draft::Draft6) => jsonschema::Draft::Draft6,
+        Ok(Draft::Draft7) => jsonschema::Draft::Draft7,
+        Ok(Draft::Draft201909) => jsonschema::Draft::Draft201909,
+        Ok(Draft::Draft202012) => jsonschema::Draft::Draft202012,
+        // An unknown `$schema`: jsonschema refuses it as the validator does.
+        Err(_) => return jsonschema::validator_for(schema).map_err(|e| e.to_string()),
+    };
     jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
+        .with_draft(draft)
         .should_validate_formats(true)
         .build(schema)
         .map_err(|e| e.to_string())
@@ -170,9 +184,10 @@ pub fn run_batch(label: &str, cases: &[Case], options: &Options) -> Report {
     let mut validators = Vec::new();
     for case in cases {
         let prep = Prepared::new(case);
-        let validator = oracle(&case.schema);
-        let generated =
-            Config::new().generate(&[SchemaSource::new(FILE_NAME, prep.schema_text.clone())]);
+        let validator = oracle(&case.schema, case.default_draft());
+        let generated = Config::new()
+            .default_draft(case.default_draft())
+            .generate(&[SchemaSource::new(FILE_NAME, prep.schema_text.clone())]);
         let module = match (generated, case.refused) {
             (Ok(output), false) => match (&validator, prep.root_type(&output)) {
                 (Ok(_), Some(root_type)) => Some(Module {

@@ -1,20 +1,25 @@
-//! An order-keeping JSON tree for the export.
+//! The one order-keeping JSON reader of the toolkit.
 //!
 //! # Design
 //! `serde_json::Value` keeps object keys in the order the `preserve_order`
 //! feature says, and Cargo unifies that feature across whatever else happens
-//! to be in the build. The exported files must be byte-for-byte the same
-//! whether they come from the command line (codegen alone) or from a test
-//! (codegen plus the whole workspace), and should keep the schemas' own
-//! property order, which becomes the field order of Python and TypeScript
-//! models. So the export reads the schema text into this small tree, which
-//! always keeps keys in source order, through serde's ordinary visitor API.
+//! to be in the build. The generator keeps the schemas' own property order
+//! (the field order of the generated structs, and of Python and TypeScript
+//! models of the exported files), and exported files must be byte-for-byte
+//! the same whatever else is in the build. So schema text is read into this
+//! small tree, which always keeps keys in source order, through serde's
+//! ordinary visitor API; [`parse`] also refuses duplicate keys, and a tree
+//! gives its `Value` and its key orders by pointer for code that wants those.
 
 use std::fmt;
 
-use serde_core::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeMap;
+
+use serde_core::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_core::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::Number;
+use serde_json::{Number, Value};
 
 /// One JSON value whose objects keep their keys in source order.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +90,63 @@ impl Node {
 }
 
 /// Escapes one JSON pointer token (`~` and `/`).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+pub use crate::vocabulary::escape_token;
+
+/// The key order of every object of a document, by JSON pointer.
+pub type KeyOrder = BTreeMap<String, Vec<String>>;
+
+/// Parses `text` (one JSON value, nothing after it), refusing an object
+/// that holds a key twice, as every JSON the toolkit reads.
+pub fn parse(text: &str) -> Result<Node, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let node = NodeSeed { unique: true }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(node)
+}
+
+impl Node {
+    /// The same value as a `serde_json::Value` (whose objects may sort their keys).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => Value::Number(n.clone()),
+            Node::String(s) => Value::String(s.clone()),
+            Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The key order of every object inside, by JSON pointer (`""` for this one).
+    pub fn key_orders(&self) -> KeyOrder {
+        fn walk(node: &Node, pointer: &str, out: &mut KeyOrder) {
+            match node {
+                Node::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        walk(item, &format!("{pointer}/{i}"), out);
+                    }
+                }
+                Node::Object(entries) => {
+                    out.insert(
+                        pointer.to_owned(),
+                        entries.iter().map(|(k, _)| k.clone()).collect(),
+                    );
+                    for (key, value) in entries {
+                        walk(value, &format!("{pointer}/{}", escape_token(key)), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = KeyOrder::new();
+        walk(self, "", &mut out);
+        out
+    }
 }
 
 impl Serialize for Node {
@@ -116,13 +176,25 @@ impl Serialize for Node {
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
+        deserializer.deserialize_any(NodeSeed { unique: false })
     }
 }
 
-struct NodeVisitor;
+/// Reads a [`Node`]; `unique` refuses an object holding a key twice.
+#[derive(Clone, Copy)]
+struct NodeSeed {
+    unique: bool,
+}
 
-impl<'de> Visitor<'de> for NodeVisitor {
+impl<'de> DeserializeSeed<'de> for NodeSeed {
+    type Value = Node;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodeSeed {
     type Value = Node;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -165,15 +237,19 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         Ok(Node::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry::<String, Node>()? {
+        let mut entries: Vec<(String, Node)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.unique && entries.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let value = map.next_value_seed(self)?;
             Node::insert(&mut entries, key, value);
         }
         Ok(Node::Object(entries))
@@ -212,5 +288,20 @@ mod tests {
         assert_eq!(node.pointer("/$defs/a~1b/x/9"), None);
         assert_eq!(node.pointer("no-slash"), None);
         assert_eq!(escape_token("a/b~c"), "a~1b~0c");
+    }
+
+    #[test]
+    fn parse_refuses_duplicates_and_gives_value_and_key_orders() {
+        let err = parse(r#"{"a": 1, "a": 2}"#).expect_err("duplicate");
+        assert!(err.to_string().contains("duplicate key `a`"), "{err}");
+        assert!(parse("{} x").is_err());
+        let node =
+            parse(r#"{"z": 1, "a": {"y/x": [{"q": 1, "b": 2}], "c": null}}"#).expect("parse");
+        let order = node.key_orders();
+        assert_eq!(order[""], ["z", "a"]);
+        assert_eq!(order["/a"], ["y/x", "c"]);
+        assert_eq!(order["/a/y~1x/0"], ["q", "b"]);
+        assert_eq!(node.to_value()["a"]["c"], Value::Null);
+        assert_eq!(node.to_value()["a"]["y/x"][0]["b"], 2);
     }
 }

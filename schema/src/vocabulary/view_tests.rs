@@ -1,0 +1,226 @@
+use serde_json::{Value, json};
+
+use super::View;
+use crate::Draft;
+
+fn read(schema: Value) -> View {
+    let (view, problems) = View::read(&schema, Draft::Draft202012);
+    assert!(problems.is_empty(), "{problems:?}");
+    view
+}
+
+#[test]
+fn siblings_of_a_ref_are_ignored_before_2019_09() {
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "properties": {"a": {"$ref": "#/definitions/x", "required": ["b"], "title": "A"}},
+        "definitions": {"x": {"type": "object"}}
+    });
+    let view = read(schema.clone());
+    assert_eq!(
+        view.value["properties"]["a"],
+        json!({"$ref": "#/definitions/x", "title": "A"})
+    );
+    let mut later = schema;
+    later["$schema"] = json!("https://json-schema.org/draft/2019-09/schema");
+    let view = read(later);
+    assert_eq!(view.value["properties"]["a"]["required"], json!(["b"]));
+}
+
+#[test]
+fn draft_04_id_const_and_exclusive_booleans() {
+    let view = read(json!({
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "id": "https://x/a.json",
+        "const": 1,
+        "minimum": 2,
+        "exclusiveMinimum": true,
+        "maximum": 9,
+        "exclusiveMaximum": false
+    }));
+    assert_eq!(
+        view.value,
+        json!({
+            "$schema": "http://json-schema.org/draft-04/schema#",
+            "$id": "https://x/a.json",
+            "exclusiveMinimum": 2,
+            "maximum": 9
+        })
+    );
+    assert_eq!(view.original_pointer("/$id"), "/id");
+    let message = view.unknown_keywords_message().expect("const is listed");
+    assert!(
+        message.contains("`const` (not a draft-04 keyword"),
+        "{message}"
+    );
+}
+
+#[test]
+fn array_items_and_additional_items_become_prefix_items_and_items() {
+    let view = read(json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "items": [{"type": "string"}, {"items": [{"type": "null"}]}],
+        "additionalItems": false
+    }));
+    assert_eq!(
+        view.value["prefixItems"],
+        json!([{"type": "string"}, {"prefixItems": [{"type": "null"}]}])
+    );
+    assert_eq!(view.value["items"], json!(false));
+    assert_eq!(
+        view.original_pointer("/prefixItems/1/prefixItems/0"),
+        "/items/1/items/0"
+    );
+    assert_eq!(view.original_pointer("/items"), "/additionalItems");
+    assert_eq!(
+        view.view_pointer("/items/1/items/0"),
+        "/prefixItems/1/prefixItems/0"
+    );
+    // Beside a schema-form `items`, `additionalItems` is ignored.
+    let view = read(json!({"items": {}, "additionalItems": false}));
+    assert_eq!(view.value, json!({"items": {}}));
+}
+
+#[test]
+fn dependencies_split_by_form() {
+    let view = read(json!({
+        "$schema": "http://json-schema.org/draft-06/schema#",
+        "dependencies": {"a": ["b"], "c": {"required": ["d"]}}
+    }));
+    assert_eq!(view.value["dependentRequired"], json!({"a": ["b"]}));
+    assert_eq!(
+        view.value["dependentSchemas"],
+        json!({"c": {"required": ["d"]}})
+    );
+    assert_eq!(
+        view.original_pointer("/dependentSchemas/c/required"),
+        "/dependencies/c/required"
+    );
+}
+
+#[test]
+fn a_subschema_may_switch_draft_and_uuid_is_a_format_of_2019_09_on() {
+    let view = read(json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "properties": {
+            "a": {"format": "uuid"},
+            "b": {"$schema": "https://json-schema.org/draft/2020-12/schema", "format": "uuid"}
+        }
+    }));
+    assert_eq!(view.value["properties"]["a"], json!({}));
+    assert_eq!(view.value["properties"]["b"], json!({"format": "uuid"}));
+    assert_eq!(view.draft_at("/properties/a"), (Draft::Draft7, true));
+    assert_eq!(
+        view.draft_at("/properties/b/format"),
+        (Draft::Draft202012, true)
+    );
+    assert_eq!(read(json!({})).draft(), (Draft::Draft202012, false));
+}
+
+#[test]
+fn unknown_keywords_are_annotations_listed_once_and_misspelt_extensions_are_errors() {
+    let view = read(json!({
+        "markdownDescription": "m",
+        "properties": {"a": {"markdownDescription": "n", "tsType": "x"}}
+    }));
+    // Kept as written (a `$ref` may point into them), and listed.
+    assert_eq!(
+        view.value,
+        json!({"markdownDescription": "m", "properties": {"a": {"markdownDescription": "n", "tsType": "x"}}})
+    );
+    let keys: Vec<(&str, &str)> = view
+        .unknown_keywords()
+        .iter()
+        .map(|(k, p, _)| (k.as_str(), p.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("markdownDescription", "/markdownDescription"),
+            ("tsType", "/properties/a/tsType")
+        ]
+    );
+    let (_, problems) = View::read(
+        &json!({"properties": {"a": {"x-known-value": ["a"]}}}),
+        Draft::Draft202012,
+    );
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].0, "/properties/a/x-known-value");
+    assert!(problems[0].1.contains("`x-known-values`"), "{problems:?}");
+}
+
+#[test]
+fn an_unknown_schema_is_a_problem_at_its_place() {
+    let (_, problems) = View::read(
+        &json!({"$schema": "https://example.com/my-dialect"}),
+        Draft::Draft202012,
+    );
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].0, "/$schema");
+    assert!(problems[0].1.contains("draft-07"), "{problems:?}");
+}
+
+#[test]
+fn a_numeric_exclusive_minimum_in_draft_04_is_a_problem() {
+    let (_, problems) = View::read(
+        &json!({"$schema": "http://json-schema.org/draft-04/schema#", "exclusiveMinimum": 5}),
+        Draft::Draft202012,
+    );
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].0, "/exclusiveMinimum");
+    assert!(problems[0].1.contains("draft-04"), "{problems:?}");
+}
+
+#[test]
+fn extension_values_have_their_registry_shape() {
+    let (_, problems) = View::read(
+        &json!({"x-quirk": 1, "properties": {"a": {"x-known-values": ["a", 2], "x-case-insensitive": "yes"}}}),
+        Draft::Draft202012,
+    );
+    let found: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|(p, m)| (p.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/properties/a/x-case-insensitive",
+                "`x-case-insensitive` must be a boolean"
+            ),
+            (
+                "/properties/a/x-known-values",
+                "`x-known-values` must be an array of strings"
+            ),
+            ("/x-quirk", "`x-quirk` must be a string"),
+        ]
+    );
+}
+
+#[test]
+fn boolean_subschemas_are_draft_04_only_where_its_meta_schema_takes_them() {
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "properties": {"a": true, "b": {"items": [{}], "additionalItems": false}},
+        "additionalProperties": false,
+        "not": false
+    });
+    let (_, problems) = View::read(&schema, Draft::Draft202012);
+    let places: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(places, ["/not", "/properties/a"], "{problems:?}");
+    assert!(problems[1].1.contains("write `{}`"), "{problems:?}");
+    let mut six = schema;
+    six["$schema"] = json!("http://json-schema.org/draft-06/schema#");
+    assert!(View::read(&six, Draft::Draft202012).1.is_empty());
+}
+
+#[test]
+fn the_warning_names_twenty_unknown_keywords_and_counts_the_rest() {
+    let schema: serde_json::Map<String, Value> =
+        (0..25).map(|i| (format!("k{i}"), json!(1))).collect();
+    let view = read(Value::Object(schema));
+    assert_eq!(view.unknown_keywords().len(), 25);
+    let message = view.unknown_keywords_message().expect("warning");
+    assert!(message.ends_with(", and 5 more"), "{message}");
+    assert_eq!(message.matches("first at").count(), 20, "{message}");
+}
