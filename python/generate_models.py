@@ -3,7 +3,7 @@
     python python/generate_models.py            # rewrite python/python/aperture_events/models.py
     python python/generate_models.py --check    # exit 1 when the checked-in file is stale
 
-Needs datamodel-code-generator (pinned in python/tests/requirements.txt).
+Needs datamodel-code-generator (pinned in python/pyproject.toml's `test` extra).
 The models are datamodel-code-generator's pydantic v2 output for
 schema/export/log_event.schema.json, with the options the conformance suite
 (tests/conformance/check_models.py) found necessary, and:
