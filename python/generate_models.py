@@ -3,10 +3,20 @@
     python python/generate_models.py            # rewrite python/python/aperture_events/models.py
     python python/generate_models.py --check    # exit 1 when the checked-in file is stale
 
-Needs datamodel-code-generator (pinned in python/tests/requirements.txt).
+Needs datamodel-code-generator (pinned in python/pyproject.toml's `test` extra).
 The models are datamodel-code-generator's pydantic v2 output for
-schema/export/log_event.schema.json, with the options the conformance suite
-(tests/conformance/check_models.py) found necessary, and:
+schema/export/log_event.schema.json. This is the one configuration of the
+models: the conformance suite (tests/conformance/check_models.py) calls
+`generate()` on its export, so the models it tests are the models shipped.
+The options, and why:
+- `--extra-fields allow`: keep fields the schema does not list (real traffic
+  has them) instead of dropping them;
+- `--use-missing-sentinel --target-pydantic-version 2.14`: an optional field
+  that is absent stays absent (pydantic's MISSING) instead of becoming `None`.
+  Without it the generator types every optional field `X | None = None`, so an
+  explicit `null` is accepted where the schema forbids it (`"ip": null`,
+  `"severity": null`) and a dump cannot tell absent from null;
+- `--use-title-as-name`: class names from the schemas' titles (`Incident`);
 - `--no-use-union-operator`: `Optional[...]`/`Union[...]`, so the module
   imports on Python 3.9 (the package's oldest Python);
 - MISSING imported from aperture_events._types (see IMPORTS);
@@ -139,17 +149,18 @@ def render(generated: str, union: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate() -> str:
+def generate(export: Path = EXPORT) -> str:
+    """The text of models.py for the union schema `export`."""
     codegen = Path(sys.executable).parent / "datamodel-codegen"
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "models.py"
-        result = subprocess.run([str(codegen), "--input", str(EXPORT), "--output", str(out), *OPTIONS],
+        result = subprocess.run([str(codegen), "--input", str(export), "--output", str(out), *OPTIONS],
                                 capture_output=True, text=True)
         if result.returncode != 0:
             sys.stderr.write(result.stdout + result.stderr)
             raise SystemExit(f"datamodel-codegen failed with exit code {result.returncode}")
         generated = out.read_text("utf-8")
-    return render(generated, json.loads(EXPORT.read_text("utf-8")))
+    return render(generated, json.loads(export.read_text("utf-8")))
 
 
 def main() -> int:

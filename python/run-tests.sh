@@ -8,9 +8,10 @@
 #      its own: the main workspace never compiles pyo3);
 #   3. builds aperture-validate (the CLI the tests compare with) and the wheel
 #      with maturin from this repository (--locked);
-#   4. creates a fresh venv, installs the wheel and python/tests/requirements.txt
-#      (pinned: pytest, pyspark, datamodel-code-generator), runs pytest from
-#      outside the source tree so that the installed wheel is what is tested.
+#   4. creates a fresh venv, installs the wheel with its `test` extra
+#      (pyproject.toml, pinned: pytest, pyspark, datamodel-code-generator,
+#      mypy), runs pytest from outside the source tree so that the installed
+#      wheel is what is tested.
 #
 # Usage: bash python/run-tests.sh [PYTEST ARGS...]
 # Environment: PYTHON_WHEEL_PROFILE=release builds an optimised wheel (default:
@@ -68,8 +69,8 @@ echo "wheel: $(basename "$wheel")"
 # --- a fresh venv with the wheel ------------------------------------------------
 step "installing the wheel into a fresh virtual environment"
 python3 -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install --quiet --disable-pip-version-check -r "$HERE/tests/requirements.txt" "$wheel" ||
-  die "pip install of the wheel and python/tests/requirements.txt failed"
+"$WORK/venv/bin/pip" install --quiet --disable-pip-version-check "$wheel[test]" ||
+  die "pip install of the wheel with its test extra (python/pyproject.toml) failed"
 
 # --- tests ----------------------------------------------------------------------
 step "pytest"

@@ -26,12 +26,14 @@ mod verdict;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use aperture_events_validator::Jobs;
 use aperture_events_validator::input::{
     DEFAULT_MAX_DECOMPRESSION_RATIO, DEFAULT_MAX_RECORD_SIZE, LARGEST_MAX_DECOMPRESSION_RATIO,
     LARGEST_MAX_RECORD_SIZE,
 };
+use aperture_events_validator::report::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::{Class, Jobs};
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 pyo3::create_exception!(
     _native,
@@ -68,6 +70,20 @@ fn _panic_inside_guard(message: &str) -> PyResult<()> {
     guard(|| std::panic::panic_any(message.to_owned()))
 }
 
+/// Every class a record can end in, in the order of the report's summary.
+const CLASSES: [Class; 4] = [
+    Class::Valid,
+    Class::Invalid,
+    Class::Malformed,
+    Class::UnknownType,
+];
+
+/// Fails to compile when a class is added to the library without being
+/// added to [`CLASSES`].
+const _: fn(Class) = |class| match class {
+    Class::Valid | Class::Invalid | Class::Malformed | Class::UnknownType => {}
+};
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<validator::Validator>()?;
@@ -91,6 +107,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     // Eight per core of this machine.
     m.add("MAX_JOBS", Jobs::max())?;
+    m.add("DEFAULT_MAX_ERRORS", DEFAULT_MAX_ERRORS)?;
+    // The names of the classes, as `Verdict.class_` and the reports give them.
+    m.add("CLASSES", PyTuple::new(m.py(), CLASSES.map(Class::name))?)?;
     m.add("LAST_LINE", validator::LAST_LINE)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

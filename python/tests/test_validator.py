@@ -34,6 +34,31 @@ def test_validate_many_keeps_order_over_large_batches(validator):
     assert set(CLASSES) == {v.class_ for v in verdicts}
 
 
+def test_classes_and_defaults_come_from_the_native_module(validator, tmp_path):
+    import inspect
+
+    import aperture_events
+    from aperture_events import DEFAULT_MAX_ERRORS, _native, spark
+
+    # One home: the Python package re-exports what Rust gives, it does not restate it.
+    assert aperture_events.CLASSES is _native.CLASSES
+    assert CLASSES == ("valid", "invalid", "malformed", "unknown_type")
+    # The reports' summary counts exactly these classes.
+    assert set(CLASSES) <= set(validator.validate_input(EVENT).summary)
+    # DEFAULT_MAX_ERRORS is the default every call that reports uses, Spark's included.
+    over = ['"x"'] * (DEFAULT_MAX_ERRORS + 1)
+    assert validator.validate_batch(over).report.errors_omitted == 1
+    assert validator.validate_input("\n".join(over)).errors_omitted == 1
+    path = tmp_path / "over.ndjson"
+    path.write_text("\n".join(over))
+    assert validator.validate_path(path).errors_omitted == 1
+    report = validator.validate_batch(over[1:]).report
+    assert report.merge(validator.validate_input(over[0])).errors_omitted == 1
+    assert Report.merge_all([report, validator.validate_input(over[0])]).errors_omitted == 1
+    for function in (spark.validate, spark.validate_files):
+        assert inspect.signature(function).parameters["max_errors"].default == DEFAULT_MAX_ERRORS
+
+
 def test_other_threads_run_while_a_batch_is_validated(validator):
     # The GIL is released: a Python thread counts while validate_many works.
     ticks = []

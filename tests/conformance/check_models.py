@@ -7,18 +7,10 @@ the JSON with the input (as parsed values, so `1.0` and `1` are equal, as they
 are in JSON Schema): unknown fields, unknown values of the open value sets,
 explicit nulls and absent fields must all come back as they were.
 
-The generator options, and why (see GENERATE below):
-- `--extra-fields allow`: keep fields the schema does not list (real traffic
-  has them) instead of dropping them;
-- `--use-missing-sentinel --target-pydantic-version 2.14`: an optional field
-  that is absent stays absent (pydantic's MISSING) instead of becoming `None`.
-  Without it the generator types every optional field `X | None = None`, so an
-  explicit `null` is accepted where the schema forbids it (`"ip": null`,
-  `"severity": null`) and a dump cannot tell absent from null;
-- `--type-overrides` for `Timestamp` and `Severity`: see aperture_types.py
-  (pydantic's datetime and int parsers accept more than JSON Schema does, and
-  its datetime writes timestamps back in another spelling);
-- `--use-title-as-name`: class names from the schemas' titles (`Incident`).
+The models are the ones the Python package ships: python/generate_models.py
+(the one configuration of the generator, its options and why) writes them
+from EXPORT_DIR's union, with the types of aperture_events/_types.py (the
+exact JSON Schema readings of timestamps and integers).
 
 Usage: check_models.py EXPORT_DIR EVENTS_JSON OUT_JSON WORK_DIR
 """
@@ -26,49 +18,45 @@ Usage: check_models.py EXPORT_DIR EVENTS_JSON OUT_JSON WORK_DIR
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
-import subprocess
 import sys
+import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+PACKAGE = ROOT / "python" / "python" / "aperture_events"
+GENERATOR = ROOT / "python" / "generate_models.py"
 
-GENERATE = [
-    "--input-file-type", "jsonschema",
-    "--output-model-type", "pydantic_v2.BaseModel",
-    "--target-python-version", "3.11",
-    "--target-pydantic-version", "2.14",
-    "--use-missing-sentinel",
-    "--extra-fields", "allow",
-    "--use-title-as-name",
-    "--use-annotated",
-    "--field-constraints",
-    "--disable-timestamp",
-    "--formatters", "builtin",
-    "--type-overrides", json.dumps({
-        "Timestamp": "aperture_types.Timestamp",
-        "Severity": "aperture_types.Severity",
-        "ItemSize": "aperture_types.ItemSize",
-        "Incident.occurrences_by_rule": "aperture_types.Count",
-    }),
-]
+
+def shipped_generator():
+    """python/generate_models.py, with aperture_events._types importable.
+
+    aperture_events/__init__.py imports the compiled validator, which this
+    suite does not build: the package is registered bare (its pure-Python
+    modules only), so that the models' `aperture_events._types` imports alone.
+    """
+    package = types.ModuleType("aperture_events")
+    package.__path__ = [str(PACKAGE)]
+    sys.modules.setdefault("aperture_events", package)
+    spec = importlib.util.spec_from_file_location("generate_models", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def generate(export_dir: Path, work_dir: Path) -> Path:
     work_dir.mkdir(parents=True, exist_ok=True)
     out = work_dir / "log_event_models.py"
-    command = [str(Path(sys.executable).parent / "datamodel-codegen"), "--input", str(export_dir / "log_event.schema.json"), "--output", str(out), *GENERATE]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"datamodel-codegen failed with exit code {result.returncode}")
+    out.write_text(shipped_generator().generate(export_dir / "log_event.schema.json"), "utf-8")
     return out
 
 
 def overrides_match(union: dict) -> None:
-    """The overridden definitions still say what aperture_types.py assumes."""
-    sys.path.insert(0, str(HERE))
-    import aperture_types
+    """The overridden definitions still say what aperture_events/_types.py assumes."""
+    shipped_generator()
+    aperture_types = importlib.import_module("aperture_events._types")
 
     defs = union["$defs"]
     occurrences = defs["incident"]["properties"]["occurrences_by_rule"]
@@ -85,7 +73,7 @@ def overrides_match(union: dict) -> None:
         "occurrences_by_rule": (["integer", "null"], 0, aperture_types.COUNT_MAXIMUM),
     }
     if found != assumed:
-        raise SystemExit(f"aperture_types.py assumes {assumed}, the export says {found}: update it")
+        raise SystemExit(f"aperture_events/_types.py assumes {assumed}, the export says {found}: update it")
 
 
 # Forms no fixture has, where pydantic's defaults and JSON Schema part ways:
@@ -145,7 +133,7 @@ def main() -> int:
     assert differences({"a": 1}, {}) == ["/a dropped"] and differences({"a": True}, {"a": 1}) == ["/a changed"]
     overrides_match(json.loads((export_dir / "log_event.schema.json").read_text("utf-8")))
     module_path = generate(export_dir, work_dir)
-    sys.path[:0] = [str(work_dir), str(HERE)]
+    sys.path[:0] = [str(work_dir)]
     models = importlib.import_module(module_path.stem)
     from pydantic import ValidationError
 

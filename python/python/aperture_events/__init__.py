@@ -15,7 +15,9 @@ validator over a Spark DataFrame.
 from __future__ import annotations
 
 from ._native import (
+    CLASSES,
     DEFAULT_MAX_DECOMPRESSION_RATIO,
+    DEFAULT_MAX_ERRORS,
     DEFAULT_MAX_RECORD_SIZE,
     LARGEST_MAX_DECOMPRESSION_RATIO,
     LARGEST_MAX_RECORD_SIZE,
@@ -31,12 +33,10 @@ from ._native import (
     __version__,
 )
 
-CLASSES = ("valid", "invalid", "malformed", "unknown_type")
-"""Every record ends in exactly one of these classes."""
-
 __all__ = [
     "CLASSES",
     "DEFAULT_MAX_DECOMPRESSION_RATIO",
+    "DEFAULT_MAX_ERRORS",
     "DEFAULT_MAX_RECORD_SIZE",
     "LARGEST_MAX_DECOMPRESSION_RATIO",
     "LARGEST_MAX_RECORD_SIZE",

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Tuple
 
-from ._native import DEFAULT_MAX_RECORD_SIZE, Report, Validator
+from ._native import DEFAULT_MAX_ERRORS, DEFAULT_MAX_RECORD_SIZE, Report, Validator
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -103,7 +103,7 @@ def _partition(options: Tuple[bool, Optional[str], bool], position: int, max_err
 
 
 def validate(df: "DataFrame", column: str = "value", *, strict: bool = False, schema_dir: Optional[str] = None,
-             show_values: bool = False, max_errors: int = 1000, records: bool = True,
+             show_values: bool = False, max_errors: int = DEFAULT_MAX_ERRORS, records: bool = True,
              max_record_size: int = DEFAULT_MAX_RECORD_SIZE) -> SparkValidation:
     """Validates every row of ``df[column]`` (strings or binary: one event each, as ``spark.read.text`` gives).
 
@@ -137,7 +137,7 @@ def validate(df: "DataFrame", column: str = "value", *, strict: bool = False, sc
 
 
 def validate_files(spark: "SparkSession", path: str, *, strict: bool = False, schema_dir: Optional[str] = None,
-                   show_values: bool = False, max_errors: int = 1000,
+                   show_values: bool = False, max_errors: int = DEFAULT_MAX_ERRORS,
                    max_record_size: int = DEFAULT_MAX_RECORD_SIZE) -> Report:
     """The report of every file under ``path`` (a directory, a glob), each read whole in every
     input shape ``aperture-validate`` reads (NDJSON, bulk bodies, HTTP transcripts, HAR, gzip),
