@@ -1,7 +1,7 @@
 """The exact types the generated models use where pydantic's defaults read JSON differently from JSON Schema.
 
-They are the types ``tests/conformance/aperture_types.py`` found necessary,
-written for Python 3.9 (``Union`` instead of ``|``). ``models.py`` is
+They are the types the conformance suite (``tests/conformance/check_models.py``)
+found necessary, and the models it checks are generated with them, written for Python 3.9 (``Union`` instead of ``|``). ``models.py`` is
 generated with ``--type-overrides`` pointing here:
 
 - ``Timestamp`` (``type: string, format: date-time``): pydantic's
