@@ -1,8 +1,9 @@
 """The exact types the generated models use where pydantic's defaults read JSON differently from JSON Schema.
 
-They are the types the conformance suite (``tests/conformance/check_models.py``)
-found necessary, and the models it checks are generated with them, written for Python 3.9 (``Union`` instead of ``|``). ``models.py`` is
-generated with ``--type-overrides`` pointing here:
+They are the types the conformance suite (``tests/conformance/check_models.py``,
+which checks the very models shipped) found necessary, written for Python 3.9
+(``Union`` instead of ``|``). ``models.py`` is generated with
+``--type-overrides`` pointing here:
 
 - ``Timestamp`` (``type: string, format: date-time``): pydantic's
   ``AwareDatetime`` accepts more than RFC 3339 (a space for ``T``, a Unix time
