@@ -26,6 +26,7 @@ mod checked;
 pub(crate) mod checks_runtime;
 mod date_time;
 mod docs;
+mod fields;
 mod forms;
 mod methods;
 mod numbers;
