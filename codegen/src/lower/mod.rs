@@ -20,6 +20,7 @@ mod keywords;
 mod objects;
 mod renames;
 mod types;
+mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
