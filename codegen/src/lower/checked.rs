@@ -26,34 +26,10 @@ use arrays::plain_array;
 use aperture_events_schema::Draft;
 use serde_json::{Map, Value};
 
+use super::keywords::CHECKED_KEYWORDS;
 use super::{Hint, Lowerer};
 use crate::ir::{Accept, Check, Checked, Item, JsonType, TypeRef};
 use crate::load::Location;
-
-/// Keywords only checked values implement.
-pub(super) const CHECKED_KEYWORDS: &[&str] = &[
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "items",
-    "prefixItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "patternProperties",
-    "propertyNames",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-];
 
 /// Keywords that constrain a value when no `type` stands beside them.
 const CONSTRAINTS: &[&str] = &[

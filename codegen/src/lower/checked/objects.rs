@@ -5,10 +5,11 @@
 
 use serde_json::{Map, Value};
 
-use super::{CHECKED_KEYWORDS, child};
+use super::child;
 use crate::ir::Check;
 use crate::load::Location;
 use crate::lower::Lowerer;
+use crate::lower::keywords::CHECKED_KEYWORDS;
 use crate::ordered::escape_token;
 
 impl Lowerer<'_> {
