@@ -340,7 +340,7 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
     };
     // Keywords the fields do not check run on the finished struct's JSON,
     // which serializes back as received.
-    let check = quote::format_ident!("check_{}", names::snake_case(&s.name).unwrap_or_default());
+    let check = ident(&names::struct_check(&s.name));
     let finish = if s.checks.is_empty() {
         quote! { Ok(super::#name { #(#finish_fields)* }) }
     } else {

@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use crate::error::{Collector, Diagnostic, Result};
 use crate::ir::{DateTimeRepr, Item, Module, TypeRef};
 use crate::load::{Location, Schemas};
-use crate::names::TypeNames;
+use crate::names::{self, DATE_TIME_NAME, OTHER_VALUE_NAME, OUT_OF_RANGE_NAME, TypeNames};
 use crate::ordered::escape_token;
 
 /// What the lowering needs to know from the configuration.
@@ -42,11 +42,6 @@ pub(crate) struct Options {
     /// Name of the union type, instead of the union schema's title.
     pub union_name: Option<String>,
 }
-
-/// The name of the generated date-time type when no `format: date-time`
-/// schema has a title (the stock schemas' `timestamp` is titled `Timestamp`,
-/// the name users know from jiff for an instant).
-pub(crate) const DATE_TIME_NAME: &str = "Timestamp";
 
 /// The name of the date-time type: the title of the first `format: date-time`
 /// schema that has one (files in order, keys in order), else [`DATE_TIME_NAME`].
@@ -81,12 +76,6 @@ fn date_time_name(schemas: &Schemas) -> String {
         .unwrap_or_else(|| DATE_TIME_NAME.to_owned())
 }
 
-/// The name of the generated type holding an open set's unknown value.
-pub(crate) const OTHER_VALUE_NAME: &str = "OtherValue";
-
-/// The name of the generated error of a bounded integer's `TryFrom`.
-pub(crate) const OUT_OF_RANGE_NAME: &str = "OutOfRange";
-
 /// Lowers every loaded schema into one module; names the generator had to
 /// change go into `warnings`.
 pub(crate) fn lower(
@@ -95,7 +84,7 @@ pub(crate) fn lower(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Module> {
     let date_time = date_time_name(schemas);
-    let invalid = format!("Invalid{date_time}");
+    let invalid = names::invalid_date_time(&date_time);
     let mut lowerer = Lowerer {
         schemas,
         options,

@@ -40,7 +40,7 @@ pub(super) fn pattern_static(module: &Module, pattern: &str, split: bool) -> pro
         .iter()
         .position(|p| *p == (pattern, split))
         .unwrap_or_default();
-    quote::format_ident!("PATTERN_{}", index)
+    super::super::ident(&crate::names::pattern_static(index))
 }
 
 /// The statics holding every pattern, for `__codegen`.
@@ -49,7 +49,7 @@ pub(in crate::emit) fn pattern_statics(module: &Module) -> TokenStream {
         .into_iter()
         .enumerate()
         .map(|(i, (p, split))| {
-            let name = quote::format_ident!("PATTERN_{}", i);
+            let name = super::super::ident(&crate::names::pattern_static(i));
             quote! {
                 /// A pattern of the schemas, compiled on first use.
                 pub(super) static #name: Pattern = Pattern::new(#p, #split);

@@ -34,7 +34,7 @@ pub(super) fn pattern(ctx: &Ctx<'_>, pattern: &str, private: bool) -> TokenStrea
 /// `format` (an asserted one).
 pub(super) fn format(format: &str, private: bool) -> TokenStream {
     let h = helpers(private);
-    let f = quote::format_ident!("is_valid_{}", format.replace('-', "_"));
+    let f = super::super::ident(&crate::names::format_check(format));
     fail_if(
         quote!(v.as_str().is_some_and(|s| !#h #f(s))),
         text(&format!("not a valid {format}")),
