@@ -84,8 +84,10 @@ pub fn invalid_date_time(date_time: &str) -> String {
     format!("Invalid{date_time}")
 }
 
-/// The name of a private helper item for a public type (`IncidentBuilder`).
-pub fn helper(name: &str, suffix: &str) -> String {
+/// A type's name with a role after it: a private helper item for a public
+/// type (`IncidentBuilder`), or the hint naming a subschema's type
+/// (`IncidentItem`, `IncidentExtra`).
+pub fn suffixed(name: &str, suffix: &str) -> String {
     format!("{name}{suffix}")
 }
 

@@ -306,5 +306,5 @@ pub(crate) fn field_ident(name: &names::Ident) -> Ident {
 
 /// The name of a private helper item for a public type (`IncidentBuilder`).
 pub(crate) fn helper(name: &str, suffix: &str) -> Ident {
-    ident(&names::helper(name, suffix))
+    ident(&names::suffixed(name, suffix))
 }

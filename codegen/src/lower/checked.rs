@@ -30,6 +30,7 @@ use super::keywords::CHECKED_KEYWORDS;
 use super::{Hint, Lowerer};
 use crate::ir::{Accept, Check, Checked, Item, JsonType, TypeRef};
 use crate::load::Location;
+use crate::names;
 
 /// Keywords that constrain a value when no `type` stands beside them.
 const CONSTRAINTS: &[&str] = &[
@@ -142,7 +143,7 @@ impl Lowerer<'_> {
         if one == Some(JsonType::Array) && plain_array(location, object) {
             let items = child(location, "items");
             let (ty, nullable) =
-                match self.accept(&items, &format!("{}Item", hint.name), &hint.scope)? {
+                match self.accept(&items, &names::suffixed(&hint.name, "Item"), &hint.scope)? {
                     // An item that would lose its spelling in a `Vec`: the JSON is kept.
                     Accept::Type(ty, _) if self.keeps_spelling(&ty) => {
                         return self.checked_item(location, object, types, one, lifted, hint);

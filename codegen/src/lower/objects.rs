@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use super::{Hint, Lowerer};
 use crate::ir::{Accept, Check, ConstField, Field, Item, Struct, TypeRef, Unknown};
 use crate::load::Location;
+use crate::names;
 use crate::ordered::escape_token;
 
 /// A property of a struct: its name, where its schema is, and the schema.
@@ -93,7 +94,7 @@ impl<'a> Lowerer<'a> {
                     pointer: format!("{}/additionalProperties", location.pointer),
                 };
                 let hint = Hint {
-                    name: format!("{name}Extra"),
+                    name: names::suffixed(name, "Extra"),
                     scope: name.to_owned(),
                 };
                 let (ty, nullable) = self.schema_type(&extra, &hint)?;

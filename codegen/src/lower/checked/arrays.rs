@@ -7,6 +7,7 @@ use super::child;
 use crate::ir::{Accept, Check, Element, TypeRef};
 use crate::load::Location;
 use crate::lower::Lowerer;
+use crate::names;
 
 impl Lowerer<'_> {
     /// `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`. A
@@ -28,7 +29,11 @@ impl Lowerer<'_> {
                     let mut accepts = Vec::new();
                     for index in 0..items.len() {
                         let child = child(location, &format!("prefixItems/{index}"));
-                        match self.accept(&child, &format!("{name}Item{index}"), name) {
+                        match self.accept(
+                            &child,
+                            &names::suffixed(name, &format!("Item{index}")),
+                            name,
+                        ) {
                             Some(a) => accepts.push(a),
                             None => *ok = false,
                         }
@@ -47,7 +52,11 @@ impl Lowerer<'_> {
         }
         let after = prefix.as_ref().map_or(0, Vec::len);
         let rest = if object.contains_key("items") {
-            let accept = self.accept(&child(location, "items"), &format!("{name}Item"), name);
+            let accept = self.accept(
+                &child(location, "items"),
+                &names::suffixed(name, "Item"),
+                name,
+            );
             *ok &= accept.is_some();
             accept
         } else {

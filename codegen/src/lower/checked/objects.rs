@@ -10,6 +10,7 @@ use crate::ir::Check;
 use crate::load::Location;
 use crate::lower::Lowerer;
 use crate::lower::keywords::CHECKED_KEYWORDS;
+use crate::names;
 use crate::ordered::escape_token;
 
 impl Lowerer<'_> {
@@ -138,7 +139,7 @@ impl Lowerer<'_> {
                         &format!("patternProperties/{}", escape_token(&key)),
                     );
                     *ok &= self.regex(&child, None, &key);
-                    match self.accept(&child, &format!("{name}Matching"), name) {
+                    match self.accept(&child, &names::suffixed(name, "Matching"), name) {
                         Some(a) => accepts.push((key.clone(), a)),
                         None => *ok = false,
                     }
@@ -156,7 +157,7 @@ impl Lowerer<'_> {
         }
         if object.contains_key("additionalProperties") {
             let child = child(location, "additionalProperties");
-            match self.accept(&child, &format!("{name}Extra"), name) {
+            match self.accept(&child, &names::suffixed(name, "Extra"), name) {
                 Some(accept) => checks.push(Check::Additional {
                     known,
                     patterns,
@@ -167,7 +168,7 @@ impl Lowerer<'_> {
         }
         if object.contains_key("propertyNames") {
             let child = child(location, "propertyNames");
-            match self.accept(&child, &format!("{name}Key"), name) {
+            match self.accept(&child, &names::suffixed(name, "Key"), name) {
                 Some(accept) => checks.push(Check::PropertyNames(accept)),
                 None => *ok = false,
             }
@@ -238,7 +239,7 @@ impl Lowerer<'_> {
                 location,
                 &format!("dependentSchemas/{}", escape_token(&key)),
             );
-            match self.accept(&child, &format!("{name}Dependent"), name) {
+            match self.accept(&child, &names::suffixed(name, "Dependent"), name) {
                 Some(a) => accepts.push((key, a)),
                 None => *ok = false,
             }

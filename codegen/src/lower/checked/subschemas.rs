@@ -7,6 +7,7 @@ use super::child;
 use crate::ir::{Accept, Check, TypeRef};
 use crate::load::Location;
 use crate::lower::{Hint, Lowerer};
+use crate::names;
 
 impl Lowerer<'_> {
     /// `allOf`, `anyOf`, `oneOf`, `not`.
@@ -29,7 +30,7 @@ impl Lowerer<'_> {
         }
         if object.contains_key("not") {
             let child = child(location, "not");
-            match self.accept(&child, &format!("{name}Not"), name) {
+            match self.accept(&child, &names::suffixed(name, "Not"), name) {
                 Some(a) => checks.push(Check::Not(a)),
                 None => *ok = false,
             }
@@ -121,6 +122,10 @@ impl Lowerer<'_> {
             return None;
         }
         let key = crate::lower::keywords::definition_key(&target.pointer).map(str::to_owned);
-        self.accept(&target, &key.unwrap_or_else(|| format!("{name}Ref")), name)
+        self.accept(
+            &target,
+            &key.unwrap_or_else(|| names::suffixed(name, "Ref")),
+            name,
+        )
     }
 }
