@@ -6,6 +6,10 @@
 //! read and tested on its own (serde_derive's `internals::ast` plays this role).
 //! Collections are `Vec`s in schema order, so output order is the schema's.
 
+mod checked;
+
+pub use checked::{Accept, Check, Checked, JsonType};
+
 use crate::names::Ident;
 
 /// Everything one run generates.
@@ -341,167 +345,6 @@ impl Branch {
             Branch::Boolean => "Boolean",
             Branch::Integer(..) => "Integer",
             Branch::Number(_) => "Number",
-        }
-    }
-}
-
-/// A value checked against constraints no plain Rust type expresses: read as
-/// JSON, checked, then converted into `inner`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Checked {
-    /// Rust name.
-    pub name: String,
-    /// Docs.
-    pub docs: Docs,
-    /// The Rust type the checked value is held as (`Any` keeps the JSON value).
-    pub inner: TypeRef,
-    /// The checks, in schema order; each applies to the JSON types it constrains.
-    pub checks: Vec<Check>,
-}
-
-/// One JSON type, as `type` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum JsonType {
-    /// `null`.
-    Null,
-    /// `boolean`.
-    Boolean,
-    /// `integer` (a number with no fractional part, `1.0` included).
-    Integer,
-    /// `integer` in draft-04: a number written without a fraction or an
-    /// exponent (`1.0` is not one), as `jsonschema` reads that draft.
-    WrittenInteger,
-    /// `number`.
-    Number,
-    /// `string`.
-    String,
-    /// `array`.
-    Array,
-    /// `object`.
-    Object,
-}
-
-/// Whether a value is valid against a subschema: it deserializes into the
-/// subschema's Rust type (or is `null` where that is allowed).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Accept {
-    /// Every value (the schema `true`).
-    Always,
-    /// No value (the schema `false`).
-    Never,
-    /// The values of a type, and `null` when the flag says so.
-    Type(TypeRef, bool),
-}
-
-/// One constraint of a [`Checked`] value, as JSON Schema defines it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Check {
-    /// `type`: the value is one of these.
-    Types(Vec<JsonType>),
-    /// `minimum` (exclusive when the flag is set).
-    Minimum(serde_json::Number, bool),
-    /// `maximum` (exclusive when the flag is set).
-    Maximum(serde_json::Number, bool),
-    /// `multipleOf`.
-    MultipleOf(serde_json::Number),
-    /// `minLength`, in code points.
-    MinLength(u64),
-    /// `maxLength`, in code points.
-    MaxLength(u64),
-    /// `pattern` (ECMA-262), unanchored.
-    Pattern(String),
-    /// `format`, by name.
-    Format(String),
-    /// `minItems`.
-    MinItems(u64),
-    /// `maxItems`.
-    MaxItems(u64),
-    /// `uniqueItems: true`.
-    UniqueItems,
-    /// `prefixItems`.
-    PrefixItems(Vec<Accept>),
-    /// `items`, applying from this index on (after `prefixItems`).
-    Items(usize, Accept),
-    /// `required`.
-    Required(Vec<String>),
-    /// `properties`.
-    Properties(Vec<(String, Accept)>),
-    /// `patternProperties`.
-    PatternProperties(Vec<(String, Accept)>),
-    /// `additionalProperties`: properties neither listed nor matched by a pattern.
-    Additional {
-        /// The names in `properties`.
-        known: Vec<String>,
-        /// The patterns of `patternProperties`.
-        patterns: Vec<String>,
-        /// What their values must be.
-        accept: Accept,
-    },
-    /// `propertyNames`.
-    PropertyNames(Accept),
-    /// `minProperties`.
-    MinProperties(u64),
-    /// `maxProperties`.
-    MaxProperties(u64),
-    /// `dependentRequired`: when the property is present, so are these.
-    DependentRequired(Vec<(String, Vec<String>)>),
-    /// `dependentSchemas`: when the property is present, the object matches
-    /// the schema.
-    DependentSchemas(Vec<(String, Accept)>),
-    /// `const`, as compact JSON text.
-    Const(String),
-    /// `enum`, each value as compact JSON text.
-    Enum(Vec<String>),
-    /// `allOf`.
-    AllOf(Vec<Accept>),
-    /// `anyOf`.
-    AnyOf(Vec<Accept>),
-    /// `oneOf`: exactly one.
-    OneOf(Vec<Accept>),
-    /// `not`.
-    Not(Accept),
-}
-
-impl Check {
-    /// Whether no value passes the check (`allOf` with `false`, `not: true`...).
-    pub fn is_impossible(&self) -> bool {
-        let never = |a: &Accept| *a == Accept::Never;
-        match self {
-            Check::AllOf(accepts) => accepts.iter().any(never),
-            Check::AnyOf(accepts) => accepts.iter().all(never),
-            // Two `true` branches always both match.
-            Check::OneOf(accepts) => {
-                accepts.iter().all(never)
-                    || accepts.iter().filter(|a| **a == Accept::Always).count() > 1
-            }
-            Check::Not(a) => *a == Accept::Always,
-            _ => false,
-        }
-    }
-
-    /// Whether the check holds for every value (`minItems: 0`, `items: true`...):
-    /// such checks are dropped, so generated code has no dead test.
-    pub fn is_trivial(&self) -> bool {
-        let always = |a: &Accept| *a == Accept::Always;
-        match self {
-            Check::MinLength(0) | Check::MinItems(0) | Check::MinProperties(0) => true,
-            Check::Items(_, a) | Check::PropertyNames(a) => always(a),
-            Check::Additional { accept, .. } => always(accept),
-            Check::PatternProperties(ps) | Check::Properties(ps) => {
-                ps.iter().all(|(_, a)| always(a))
-            }
-            Check::PrefixItems(accepts) | Check::AllOf(accepts) => accepts.iter().all(always),
-            Check::AnyOf(accepts) => accepts.iter().any(always),
-            // One `true` branch, and every other `false`.
-            Check::OneOf(accepts) => {
-                accepts.iter().filter(|a| always(a)).count() == 1
-                    && accepts.iter().all(|a| always(a) || *a == Accept::Never)
-            }
-            Check::Not(a) => *a == Accept::Never,
-            Check::Required(names) => names.is_empty(),
-            Check::DependentRequired(pairs) => pairs.iter().all(|(_, names)| names.is_empty()),
-            Check::DependentSchemas(pairs) => pairs.iter().all(|(_, a)| always(a)),
-            _ => false,
         }
     }
 }

@@ -14,20 +14,21 @@
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/aperture_events.rs"));`
 //! The generated code needs `serde`, `serde_json` and (for date-times) `chrono`.
 //!
-//! The stages, each its own module, data flowing one way: [`load`] (read
-//! files, resolve `$ref`s offline) → `lower` (schemas to the plain-data
-//! [`ir`]) → `emit` (tokens) → `render` (formatted text with a header). The
-//! `names` module decides every Rust name.
+//! The stages, each its own private module, data flowing one way: `load`
+//! (read files, resolve `$ref`s offline) → `lower` (schemas to the plain-data
+//! `ir`) → `emit` (tokens) → `render` (formatted text with a header). The
+//! `names` module decides every Rust name. Only `export` and the items
+//! re-exported here are public: the IR is not part of the API.
 
 pub mod export;
 
 mod config;
 mod emit;
 mod error;
-pub mod ir;
-pub mod load;
+mod ir;
+mod load;
 mod lower;
-pub mod names;
+mod names;
 mod ordered;
 mod render;
 mod text;

@@ -17,7 +17,7 @@ use crate::ordered::KeyOrder;
 /// A place in the loaded schemas: which document, which JSON pointer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
-    /// Index of the document in [`Schemas::set`]'s documents.
+    /// Index of the document in the loaded set's documents.
     pub doc: usize,
     /// JSON pointer inside it (`""` for the root).
     pub pointer: String,
@@ -35,6 +35,7 @@ pub struct Schemas {
 impl Schemas {
     /// Parses the sources. A later source with the same file name replaces an
     /// earlier one (a user's edited copy overriding a stock file).
+    #[cfg(test)]
     pub fn load(sources: &[SchemaSource]) -> Result<Schemas> {
         Schemas::load_with(sources, Draft::default())
     }
@@ -66,19 +67,9 @@ impl Schemas {
         })
     }
 
-    /// The underlying set.
-    pub fn set(&self) -> &SchemaSet {
-        &self.set
-    }
-
     /// The number of loaded files.
     pub fn len(&self) -> usize {
         self.set.documents().len()
-    }
-
-    /// Whether no file is loaded.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The root of document `doc`, read into draft 2020-12 (its

@@ -21,7 +21,7 @@ use super::{Ctx, ident};
 /// The date-time type and `is_valid_date_time`.
 pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(&ctx.module.date_time_name);
-    let invalid = ident(&format!("Invalid{}", ctx.module.date_time_name));
+    let invalid = ident(&crate::names::invalid_date_time(&ctx.module.date_time_name));
     let derives = ctx.derives_beside(
         &ctx.module.date_time_name,
         &["Debug", "Clone"],

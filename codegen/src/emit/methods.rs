@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::structs::{field_type, slot_of};
+use super::fields::{field_type, slot_of};
 use super::{Ctx, docs, field_ident, ident};
 use crate::ir::{Field, Struct, TypeRef, Unknown};
 

@@ -26,6 +26,7 @@ mod checked;
 pub(crate) mod checks_runtime;
 mod date_time;
 mod docs;
+mod fields;
 mod forms;
 mod methods;
 mod numbers;
@@ -40,7 +41,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens as _, format_ident, quote};
+use quote::{ToTokens as _, quote};
 
 use crate::error::Diagnostic;
 use crate::ir::{DateTimeRepr, Item, Module, TypeRef};
@@ -305,5 +306,5 @@ pub(crate) fn field_ident(name: &names::Ident) -> Ident {
 
 /// The name of a private helper item for a public type (`IncidentBuilder`).
 pub(crate) fn helper(name: &str, suffix: &str) -> Ident {
-    format_ident!("{}{}", name, suffix)
+    ident(&names::suffixed(name, suffix))
 }

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{Ctx, docs, helper, ident};
 use crate::ir::{Bounds, Branch, IntRepr, Integer, Multi};
-use crate::lower::OUT_OF_RANGE_NAME;
+use crate::names::OUT_OF_RANGE_NAME;
 
 /// The Rust integer type of a representation.
 fn repr_type(repr: IntRepr) -> TokenStream {

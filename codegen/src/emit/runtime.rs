@@ -8,6 +8,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+mod union;
+mod unique_value;
+
+use union::union_runtime;
+use unique_value::unique_value;
+
 use crate::ir::{Branch, Item, Module, TypeRef, Unknown};
 
 /// The support code `module` needs; `forms` when a struct keeps how its
@@ -296,141 +302,4 @@ pub(super) fn emit(module: &Module, forms: bool) -> TokenStream {
         });
     }
     out
-}
-
-/// A JSON value reader that refuses duplicate keys at every depth, as the
-/// validator does (`serde_json::Value`'s own keeps the last of them).
-fn unique_value() -> TokenStream {
-    quote! {
-        /// Reads any JSON value, refusing duplicate keys at every depth.
-        pub(super) struct ValueSeed;
-
-        impl<'de> serde::de::DeserializeSeed<'de> for ValueSeed {
-            type Value = serde_json::Value;
-            fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-                deserializer.deserialize_any(self)
-            }
-        }
-
-        impl<'de> serde::de::Visitor<'de> for ValueSeed {
-            type Value = serde_json::Value;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("any json value")
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(serde_json::Value::Bool(v))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(serde_json::Value::from(v))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(serde_json::Value::from(v))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(serde_json::Value::String(v.to_owned()))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(serde_json::Value::String(v))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                Ok(serde_json::Value::Null)
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                Ok(serde_json::Value::Null)
-            }
-            fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-                deserializer.deserialize_any(self)
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element_seed(ValueSeed)? {
-                    items.push(item);
-                }
-                Ok(serde_json::Value::Array(items))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = serde_json::Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if out.contains_key(&key) {
-                        return Err(duplicate(&key));
-                    }
-                    let value = map.next_value_seed(ValueSeed)?;
-                    out.insert(key, value);
-                }
-                Ok(serde_json::Value::Object(out))
-            }
-        }
-    }
-}
-
-/// The union's tag-first reading.
-fn union_runtime() -> TokenStream {
-    quote! {
-        /// Properties read before the tag, as JSON values.
-        pub(super) type Before = Vec<(String, serde_json::Value)>;
-
-        /// Reads properties up to the tag, keeping them as JSON values; gives
-        /// them and the tag's string.
-        pub(super) fn read_until_tag<'de, A: serde::de::MapAccess<'de>>(
-            map: &mut A,
-            tag: &'static str,
-        ) -> Result<(Before, std::borrow::Cow<'de, str>), A::Error> {
-            let mut before = Before::new();
-            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
-                if key == tag {
-                    let value = map
-                        .next_value_seed(StrSeed("a string"))
-                        .map_err(|e| serde::de::Error::custom(format_args!("invalid `{tag}`: {e}")))?;
-                    return Ok((before, value));
-                }
-                if before.iter().any(|(k, _)| *k == *key) {
-                    return Err(duplicate(&key));
-                }
-                let value = map.next_value_seed(ValueSeed)?;
-                before.push((key.into_owned(), value));
-            }
-            Err(serde::de::Error::missing_field(tag))
-        }
-
-        /// Finishes a union member: the properties read before the tag, the
-        /// tag, then the rest streamed straight into the builder.
-        pub(super) fn finish_tagged<'de, B: Builder<'de>, A: serde::de::MapAccess<'de>>(
-            tag: &'static str,
-            value: &'static str,
-            before: Before,
-            mut map: A,
-        ) -> Result<B::Output, A::Error> {
-            let mut builder = B::default();
-            for (key, v) in before {
-                builder.take(&key, v).map_err(serde::de::Error::custom)?;
-            }
-            builder.take(tag, serde::de::value::StrDeserializer::<A::Error>::new(value))?;
-            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
-                map.next_value_seed(FieldSeed { builder: &mut builder, key: &key })?;
-            }
-            builder.finish()
-        }
-
-        /// Keeps a whole object whose tag is none of the known ones.
-        pub(super) fn finish_unknown<'de, A: serde::de::MapAccess<'de>>(
-            tag: &'static str,
-            value: String,
-            before: Before,
-            mut map: A,
-        ) -> Result<serde_json::Map<String, serde_json::Value>, A::Error> {
-            let mut out: serde_json::Map<String, serde_json::Value> = before.into_iter().collect();
-            out.insert(tag.to_owned(), serde_json::Value::String(value));
-            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
-                if out.contains_key(&*key) {
-                    return Err(duplicate(&key));
-                }
-                let v = map.next_value_seed(ValueSeed)?;
-                out.insert(key.into_owned(), v);
-            }
-            Ok(out)
-        }
-    }
 }

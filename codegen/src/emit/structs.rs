@@ -9,8 +9,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::fields::{field_type, slot_of};
 use super::{Ctx, docs, field_ident, helper, ident};
-use crate::ir::{Field, Struct, TypeRef, Unknown};
+use crate::ir::{Struct, TypeRef, Unknown};
 use crate::names;
 
 /// The struct and its impls (public), and its builder (private).
@@ -133,14 +134,6 @@ fn formed(ctx: &Ctx<'_>, s: &Struct) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// The slot of a field in the `received` array, if it has one.
-pub(super) fn slot_of(forms: &[(usize, usize)], index: usize) -> Option<usize> {
-    forms
-        .iter()
-        .find(|(i, _)| *i == index)
-        .map(|(_, slot)| *slot)
-}
-
 /// The type of the map holding unknown properties.
 fn extras_type(ctx: &Ctx<'_>, s: &Struct, private: bool) -> TokenStream {
     match &s.extras_type {
@@ -152,19 +145,6 @@ fn extras_type(ctx: &Ctx<'_>, s: &Struct, private: bool) -> TokenStream {
             }
             quote!(std::collections::BTreeMap<String, #ty>)
         }
-    }
-}
-
-/// The Rust type of a field, with its `Option`s (and `Box` when recursive).
-pub(super) fn field_type(ctx: &Ctx<'_>, f: &Field, private: bool) -> TokenStream {
-    let mut ty = ctx.type_ref(&f.ty, private);
-    if f.boxed {
-        ty = quote!(Box<#ty>);
-    }
-    match (f.required, f.nullable) {
-        (true, false) => ty,
-        (true, true) | (false, false) => quote!(Option<#ty>),
-        (false, true) => quote!(Option<Option<#ty>>),
     }
 }
 
@@ -360,7 +340,7 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
     };
     // Keywords the fields do not check run on the finished struct's JSON,
     // which serializes back as received.
-    let check = quote::format_ident!("check_{}", names::snake_case(&s.name).unwrap_or_default());
+    let check = ident(&names::struct_check(&s.name));
     let finish = if s.checks.is_empty() {
         quote! { Ok(super::#name { #(#finish_fields)* }) }
     } else {

@@ -11,7 +11,7 @@ use quote::quote;
 
 use super::{Ctx, docs, field_ident, helper, ident};
 use crate::ir::Union;
-use crate::names::{screaming_snake_case, snake_case};
+use crate::names;
 
 /// The enum and its impls (public), and its visitor (private).
 pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
@@ -21,14 +21,8 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
     let doc = docs::attrs(&u.docs, None);
     let derives = ctx.derives(&u.name, &["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
     let tag = &u.tag;
-    let tags_const = ident(&format!(
-        "{}S",
-        screaming_snake_case(tag).unwrap_or_else(|| "TAG".to_owned())
-    ));
-    let accessor = match snake_case(tag).unwrap_or_else(|| "tag".to_owned()) {
-        name if crate::names::is_keyword(&name) => ident(&format!("{name}_value")),
-        name => ident(&name),
-    };
+    let tags_const = ident(&names::tags_const(tag));
+    let accessor = ident(&names::tag_accessor(tag));
     let tag_values: Vec<&str> = u.variants.iter().map(|v| v.tag_value.as_str()).collect();
 
     let variants = u.variants.iter().map(|v| {
@@ -43,7 +37,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, u: &Union) -> (TokenStream, TokenStream) {
     let tag_arms = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = ident(&v.ty);
-        let const_name = ident(&screaming_snake_case(tag).unwrap_or_else(|| "TAG".to_owned()));
+        let const_name = ident(&names::tag_const(tag));
         quote! { Self::#variant(_) => #ty::#const_name, }
     });
     let serialize_arms = u.variants.iter().map(|v| {

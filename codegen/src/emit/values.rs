@@ -16,7 +16,7 @@ use quote::quote;
 
 use super::{Ctx, docs, ident};
 use crate::ir::ValueEnum;
-use crate::lower::OTHER_VALUE_NAME;
+use crate::names::OTHER_VALUE_NAME;
 
 /// An open enumeration: a variant per known value plus `Other(OtherValue)`.
 pub(super) fn open_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStream) {

@@ -10,39 +10,27 @@
 //! checked by deserializing the value into the subschema's own generated type
 //! ([`Accept`]), so every construct is enforced by exactly one piece of
 //! generated code, and composition reuses it.
+//!
+//! This module decides whether a schema needs a checked value and what it
+//! holds; the keywords of each family are read in their own module
+//! (`arrays`, `objects`, `subschemas` for composition, `values` for keyword
+//! values: numbers, counts, regular expressions).
+
+mod arrays;
+mod objects;
+mod subschemas;
+mod values;
+
+use arrays::plain_array;
 
 use aperture_events_schema::Draft;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
+use super::keywords::CHECKED_KEYWORDS;
 use super::{Hint, Lowerer};
-use crate::ir::{Accept, Check, Checked, Element, Item, JsonType, TypeRef};
+use crate::ir::{Accept, Check, Checked, Item, JsonType, TypeRef};
 use crate::load::Location;
-use crate::ordered::escape_token;
-
-/// Keywords only checked values implement.
-pub(super) const CHECKED_KEYWORDS: &[&str] = &[
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "items",
-    "prefixItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "patternProperties",
-    "propertyNames",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-];
+use crate::names;
 
 /// Keywords that constrain a value when no `type` stands beside them.
 const CONSTRAINTS: &[&str] = &[
@@ -70,7 +58,10 @@ impl Lowerer<'_> {
     /// Whether the schema needs a checked value: it uses a keyword, or a
     /// combination, that the plain types (structs, enumerations, bounded
     /// integers, scalars) do not enforce.
-    pub(super) fn needs_check(object: &Map<String, Value>, types: Option<&[String]>) -> bool {
+    pub(in crate::lower) fn needs_check(
+        object: &Map<String, Value>,
+        types: Option<&[String]>,
+    ) -> bool {
         if Self::struct_with_checks(object, types) {
             return false;
         }
@@ -123,7 +114,7 @@ impl Lowerer<'_> {
     }
 
     /// A checked value for the schema at `location`.
-    pub(super) fn checked(
+    pub(in crate::lower) fn checked(
         &mut self,
         location: &Location,
         object: &Map<String, Value>,
@@ -152,7 +143,7 @@ impl Lowerer<'_> {
         if one == Some(JsonType::Array) && plain_array(location, object) {
             let items = child(location, "items");
             let (ty, nullable) =
-                match self.accept(&items, &format!("{}Item", hint.name), &hint.scope)? {
+                match self.accept(&items, &names::suffixed(&hint.name, "Item"), &hint.scope)? {
                     // An item that would lose its spelling in a `Vec`: the JSON is kept.
                     Accept::Type(ty, _) if self.keeps_spelling(&ty) => {
                         return self.checked_item(location, object, types, one, lifted, hint);
@@ -172,7 +163,7 @@ impl Lowerer<'_> {
     }
 
     /// A named checked value.
-    fn checked_item(
+    pub(super) fn checked_item(
         &mut self,
         location: &Location,
         object: &Map<String, Value>,
@@ -211,7 +202,7 @@ impl Lowerer<'_> {
     }
 
     /// The Rust type a checked value is held as, and every check it needs.
-    fn inner(
+    pub(super) fn inner(
         &mut self,
         location: &Location,
         object: &Map<String, Value>,
@@ -322,197 +313,11 @@ impl Lowerer<'_> {
         ok.then_some((inner, checks))
     }
 
-    /// `allOf`, `anyOf`, `oneOf`, `not`.
-    fn composition_checks(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        name: &str,
-        checks: &mut Vec<Check>,
-        ok: &mut bool,
-    ) {
-        for (key, part) in [("allOf", "Part"), ("anyOf", "Option"), ("oneOf", "Choice")] {
-            if let Some(accepts) = self.schema_list(location, object, key, name, part, ok) {
-                checks.push(match key {
-                    "allOf" => Check::AllOf(accepts),
-                    "anyOf" => Check::AnyOf(accepts),
-                    _ => Check::OneOf(accepts),
-                });
-            }
-        }
-        if object.contains_key("not") {
-            let child = child(location, "not");
-            match self.accept(&child, &format!("{name}Not"), name) {
-                Some(a) => checks.push(Check::Not(a)),
-                None => *ok = false,
-            }
-        }
-    }
-
-    /// The checks of an object schema that its struct does not make itself:
-    /// `patternProperties` (with `additionalProperties` then checked here),
-    /// `propertyNames`, `minProperties`, `maxProperties`, `dependentRequired`
-    /// and composition. `None` after reporting a problem.
-    pub(super) fn struct_checks(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        name: &str,
-    ) -> Option<Vec<Check>> {
-        let mut keys = vec![
-            "patternProperties",
-            "propertyNames",
-            "minProperties",
-            "maxProperties",
-            "dependentRequired",
-            "dependentSchemas",
-        ];
-        if object.contains_key("patternProperties") {
-            keys.extend(["properties", "additionalProperties"]);
-        }
-        let only: Map<String, Value> = object
-            .iter()
-            .filter(|(k, _)| keys.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let mut checks = Vec::new();
-        let mut ok = true;
-        self.object_checks(location, &only, name, &mut checks, &mut ok);
-        checks.retain(|c| !matches!(c, Check::Properties(_)) && !c.is_trivial());
-        self.composition_checks(location, object, name, &mut checks, &mut ok);
-        checks.retain(|c| !c.is_trivial());
-        ok.then_some(checks)
-    }
-
-    /// Whether an object schema stays a struct, its other keywords checked
-    /// beside: `type` is `object` (or, without composition, object and null)
-    /// and every other keyword is one [`struct_checks`](Self::struct_checks) makes.
-    pub(super) fn struct_with_checks(
-        object: &Map<String, Value>,
-        types: Option<&[String]>,
-    ) -> bool {
-        let Some(types) = types else { return false };
-        let nullable = types.iter().any(|t| t == "null");
-        let object_only = types.iter().all(|t| t == "object" || t == "null")
-            && types.iter().any(|t| t == "object");
-        let composed = ["allOf", "anyOf", "oneOf", "not"];
-        let extra = [
-            "patternProperties",
-            "propertyNames",
-            "minProperties",
-            "maxProperties",
-            "dependentRequired",
-            "dependentSchemas",
-        ];
-        let listed = object.get("properties").and_then(Value::as_object);
-        let required_listed = object
-            .get("required")
-            .and_then(Value::as_array)
-            .is_none_or(|r| {
-                r.iter().all(|k| {
-                    k.as_str()
-                        .is_some_and(|k| listed.is_some_and(|p| p.contains_key(k)))
-                })
-            });
-        object_only
-            && required_listed
-            && !object.contains_key("$ref")
-            && !object.contains_key("const")
-            && !object.contains_key("enum")
-            && (!nullable || !composed.iter().any(|k| object.contains_key(*k)))
-            && object.keys().all(|k| {
-                !CHECKED_KEYWORDS.contains(&k.as_str())
-                    || extra.contains(&k.as_str())
-                    || composed.contains(&k.as_str())
-            })
-    }
-
-    /// `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`. A
-    /// plain `items` becomes the `Vec` the value is held as, and a fixed
-    /// length array the tuple it is held as (see [`tuple`]).
-    fn array_checks(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        name: &str,
-        inner: Option<&mut TypeRef>,
-        checks: &mut Vec<Check>,
-        ok: &mut bool,
-    ) {
-        let mut prefix = None;
-        if let Some(items) = object.get("prefixItems") {
-            match items.as_array() {
-                Some(items) => {
-                    let mut accepts = Vec::new();
-                    for index in 0..items.len() {
-                        let child = child(location, &format!("prefixItems/{index}"));
-                        match self.accept(&child, &format!("{name}Item{index}"), name) {
-                            Some(a) => accepts.push(a),
-                            None => *ok = false,
-                        }
-                    }
-                    prefix = Some(accepts);
-                }
-                None => {
-                    self.error(
-                        location,
-                        Some("prefixItems"),
-                        "`prefixItems` must be an array",
-                    );
-                    *ok = false;
-                }
-            }
-        }
-        let after = prefix.as_ref().map_or(0, Vec::len);
-        let rest = if object.contains_key("items") {
-            let accept = self.accept(&child(location, "items"), &format!("{name}Item"), name);
-            *ok &= accept.is_some();
-            accept
-        } else {
-            None
-        };
-        let min_items = self.count(location, object, "minItems", ok);
-        match (inner, prefix, rest) {
-            (Some(inner), None, Some(Accept::Type(ty, nullable))) if !self.keeps_spelling(&ty) => {
-                *inner = TypeRef::List(Box::new(ty), nullable);
-            }
-            (inner, Some(prefix), rest) => {
-                let fixed = rest == Some(Accept::Never) && min_items >= Some(prefix.len() as u64);
-                let tuple = if fixed { self.tuple(&prefix) } else { None };
-                match (inner, tuple) {
-                    // Converting into the tuple checks each element.
-                    (Some(inner), Some(elements)) => *inner = TypeRef::Tuple(elements),
-                    _ => checks.push(Check::PrefixItems(prefix)),
-                }
-                checks.extend(rest.map(|rest| Check::Items(after, rest)));
-            }
-            (_, None, rest) => checks.extend(rest.map(|rest| Check::Items(after, rest))),
-        }
-        if let Some(n) = min_items {
-            checks.push(Check::MinItems(n));
-        }
-        if let Some(n) = self.count(location, object, "maxItems", ok) {
-            checks.push(Check::MaxItems(n));
-        }
-        match object.get("uniqueItems") {
-            None | Some(Value::Bool(false)) => {}
-            Some(Value::Bool(true)) => checks.push(Check::UniqueItems),
-            Some(_) => {
-                self.error(
-                    location,
-                    Some("uniqueItems"),
-                    "`uniqueItems` must be a boolean",
-                );
-                *ok = false;
-            }
-        }
-    }
-
     /// Whether values of `ty` keep how they were spelled only in a struct's
     /// slot: an open set read case-insensitively or with `x-quirk-values`
     /// spellings writes back its canonical spelling on its own, so a `Vec`,
     /// a tuple or a typed map of it would not give back what it read.
-    pub(super) fn keeps_spelling(&self, ty: &TypeRef) -> bool {
+    pub(in crate::lower) fn keeps_spelling(&self, ty: &TypeRef) -> bool {
         let TypeRef::Named(name) = ty else {
             return false;
         };
@@ -522,344 +327,6 @@ impl Lowerer<'_> {
             }
             _ => false,
         })
-    }
-
-    /// Whether `pattern` (at `location`, under `keyword`) is a regular
-    /// expression the validator compiles; reports it when not. The validator
-    /// translates an ECMA-262 pattern to Rust syntax first (`jsonschema-regex`)
-    /// and refuses the schema when that fails, so the same translation
-    /// decides here (feature `patterns`).
-    #[cfg(feature = "patterns")]
-    fn regex(&mut self, location: &Location, keyword: Option<&str>, pattern: &str) -> bool {
-        if jsonschema_regex::to_rust_regex(pattern).is_ok() {
-            return true;
-        }
-        self.error(
-            location,
-            keyword,
-            format!(
-                "{} is not a regular expression the validator accepts (ECMA-262, as `jsonschema` reads it)",
-                Value::from(pattern)
-            ),
-        );
-        false
-    }
-
-    /// Without the feature `patterns`, no regex crate is compiled and every
-    /// pattern is taken; one the validator cannot compile matches no string.
-    #[cfg(not(feature = "patterns"))]
-    fn regex(&mut self, _: &Location, _: Option<&str>, _: &str) -> bool {
-        true
-    }
-
-    /// The elements of the tuple a fixed-length array is held as, when it
-    /// fits one: 1 to [`TUPLE_MAX`] elements, each a type (`true` is any JSON
-    /// value). No tuple when an element is `false` (no array of that length
-    /// is valid) or keeps its spelling only in a struct (see
-    /// [`Self::keeps_spelling`]).
-    fn tuple(&self, prefix: &[Accept]) -> Option<Vec<Element>> {
-        if prefix.is_empty() || prefix.len() > TUPLE_MAX {
-            return None;
-        }
-        prefix
-            .iter()
-            .map(|accept| match accept {
-                Accept::Type(ty, _) if self.keeps_spelling(ty) => None,
-                Accept::Type(ty, nullable) => Some(Element {
-                    ty: ty.clone(),
-                    nullable: *nullable,
-                    boxed: false,
-                }),
-                Accept::Always => Some(Element {
-                    ty: TypeRef::Any,
-                    nullable: false,
-                    boxed: false,
-                }),
-                Accept::Never => None,
-            })
-            .collect()
-    }
-
-    /// The object keywords, checked on the JSON object.
-    fn object_checks(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        name: &str,
-        checks: &mut Vec<Check>,
-        ok: &mut bool,
-    ) {
-        if let Some(required) = object.get("required") {
-            match self.strings(location, "required", required) {
-                Some(r) => checks.push(Check::Required(r)),
-                None => *ok = false,
-            }
-        }
-        let mut known = Vec::new();
-        if let Some(properties) = object.get("properties") {
-            if properties.is_object() {
-                let mut accepts = Vec::new();
-                for key in self.schemas.keys(location, "properties") {
-                    let child = child(location, &format!("properties/{}", escape_token(&key)));
-                    match self.accept(&child, &key, name) {
-                        Some(a) => accepts.push((key.clone(), a)),
-                        None => *ok = false,
-                    }
-                    known.push(key);
-                }
-                checks.push(Check::Properties(accepts));
-            } else {
-                self.error(
-                    location,
-                    Some("properties"),
-                    "`properties` must be an object",
-                );
-                *ok = false;
-            }
-        }
-        let mut patterns = Vec::new();
-        if let Some(properties) = object.get("patternProperties") {
-            if properties.is_object() {
-                let mut accepts = Vec::new();
-                for key in self.schemas.keys(location, "patternProperties") {
-                    let child = child(
-                        location,
-                        &format!("patternProperties/{}", escape_token(&key)),
-                    );
-                    *ok &= self.regex(&child, None, &key);
-                    match self.accept(&child, &format!("{name}Matching"), name) {
-                        Some(a) => accepts.push((key.clone(), a)),
-                        None => *ok = false,
-                    }
-                    patterns.push(key);
-                }
-                checks.push(Check::PatternProperties(accepts));
-            } else {
-                self.error(
-                    location,
-                    Some("patternProperties"),
-                    "`patternProperties` must be an object",
-                );
-                *ok = false;
-            }
-        }
-        if object.contains_key("additionalProperties") {
-            let child = child(location, "additionalProperties");
-            match self.accept(&child, &format!("{name}Extra"), name) {
-                Some(accept) => checks.push(Check::Additional {
-                    known,
-                    patterns,
-                    accept,
-                }),
-                None => *ok = false,
-            }
-        }
-        if object.contains_key("propertyNames") {
-            let child = child(location, "propertyNames");
-            match self.accept(&child, &format!("{name}Key"), name) {
-                Some(accept) => checks.push(Check::PropertyNames(accept)),
-                None => *ok = false,
-            }
-        }
-        if let Some(n) = self.count(location, object, "minProperties", ok) {
-            checks.push(Check::MinProperties(n));
-        }
-        if let Some(n) = self.count(location, object, "maxProperties", ok) {
-            checks.push(Check::MaxProperties(n));
-        }
-        if let Some(dependent) = object.get("dependentRequired") {
-            let parsed: Option<Vec<(String, Vec<String>)>> =
-                dependent.as_object().and_then(|map| {
-                    map.iter()
-                        .map(|(k, v)| {
-                            let names: Option<Vec<String>> = v
-                                .as_array()?
-                                .iter()
-                                .map(|n| n.as_str().map(str::to_owned))
-                                .collect();
-                            Some((k.clone(), names?))
-                        })
-                        .collect()
-                });
-            match parsed {
-                Some(p) => checks.push(Check::DependentRequired(p)),
-                None => {
-                    self.error(
-                        location,
-                        Some("dependentRequired"),
-                        "`dependentRequired` must map names to arrays of strings",
-                    );
-                    *ok = false;
-                }
-            }
-        }
-        self.dependent_schemas(location, object, name, checks, ok);
-    }
-
-    /// `dependentSchemas` (and the schemas of `dependencies`, which the draft
-    /// view moves here): the schema the whole object must match when the
-    /// property is present.
-    fn dependent_schemas(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        name: &str,
-        checks: &mut Vec<Check>,
-        ok: &mut bool,
-    ) {
-        let Some(dependent) = object.get("dependentSchemas") else {
-            return;
-        };
-        if !dependent.is_object() {
-            self.error(
-                location,
-                Some("dependentSchemas"),
-                "`dependentSchemas` must be an object",
-            );
-            *ok = false;
-            return;
-        }
-        let mut accepts = Vec::new();
-        // The keys in file order; from `dependencies`, only its schemas.
-        let keys = self.schemas.keys(location, "dependentSchemas");
-        for key in keys.into_iter().filter(|k| dependent.get(k).is_some()) {
-            let child = child(
-                location,
-                &format!("dependentSchemas/{}", escape_token(&key)),
-            );
-            match self.accept(&child, &format!("{name}Dependent"), name) {
-                Some(a) => accepts.push((key, a)),
-                None => *ok = false,
-            }
-        }
-        checks.push(Check::DependentSchemas(accepts));
-    }
-
-    /// The subschemas of `allOf`/`anyOf`/`oneOf`.
-    fn schema_list(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        key: &str,
-        name: &str,
-        part: &str,
-        ok: &mut bool,
-    ) -> Option<Vec<Accept>> {
-        let value = object.get(key)?;
-        let Some(list) = value.as_array().filter(|l| !l.is_empty()) else {
-            self.error(
-                location,
-                Some(key),
-                format!("`{key}` must be a non-empty array"),
-            );
-            *ok = false;
-            return None;
-        };
-        let mut accepts = Vec::new();
-        for index in 0..list.len() {
-            let child = child(location, &format!("{key}/{index}"));
-            match self.accept(&child, &format!("{name}{part}{index}"), name) {
-                Some(a) => accepts.push(a),
-                None => *ok = false,
-            }
-        }
-        Some(accepts)
-    }
-
-    /// What a subschema accepts: `true`, `false`, or its Rust type.
-    pub(super) fn accept(
-        &mut self,
-        location: &Location,
-        hint: &str,
-        scope: &str,
-    ) -> Option<Accept> {
-        match self.schemas.get(location) {
-            Some(Value::Bool(true)) => return Some(Accept::Always),
-            Some(Value::Bool(false)) => return Some(Accept::Never),
-            _ => {}
-        }
-        let hint = Hint {
-            name: hint.to_owned(),
-            scope: scope.to_owned(),
-        };
-        let (ty, nullable) = self.schema_type(location, &hint)?;
-        Some(match ty {
-            TypeRef::Any if !nullable => Accept::Always,
-            ty => Accept::Type(ty, nullable),
-        })
-    }
-
-    /// A `$ref` with keywords beside it: the target is one more part of an `allOf`.
-    fn ref_accept(&mut self, location: &Location, reference: &Value, name: &str) -> Option<Accept> {
-        let Some(reference) = reference.as_str() else {
-            self.error(location, Some("$ref"), "`$ref` must be a string");
-            return None;
-        };
-        let target = match self.schemas.resolve(location, reference) {
-            Ok(target) => target,
-            Err(message) => {
-                self.refuse(location, Some("$ref"), message);
-                return None;
-            }
-        };
-        if let Some(name) = self.named.get(&target) {
-            let nullable = self.nullable.get(&target).copied().unwrap_or(false);
-            return Some(Accept::Type(TypeRef::Named(name.clone()), nullable));
-        }
-        if target == *location {
-            self.error(
-                location,
-                Some("$ref"),
-                "a schema that refers to itself alone accepts nothing a type can hold",
-            );
-            return None;
-        }
-        let key = super::keywords::definition_key(&target.pointer).map(str::to_owned);
-        self.accept(&target, &key.unwrap_or_else(|| format!("{name}Ref")), name)
-    }
-
-    /// A numeric keyword's value.
-    fn number_keyword(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        key: &str,
-        ok: &mut bool,
-    ) -> Option<Number> {
-        match object.get(key)? {
-            Value::Number(n) => Some(n.clone()),
-            _ => {
-                self.error(location, Some(key), format!("`{key}` must be a number"));
-                *ok = false;
-                None
-            }
-        }
-    }
-
-    /// A count keyword (`minLength`, `maxItems`...): a non-negative integer.
-    fn count(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        key: &str,
-        ok: &mut bool,
-    ) -> Option<u64> {
-        let value = object.get(key)?;
-        let count = value.as_u64().or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                .map(|f| f.min(u64::MAX as f64) as u64)
-        });
-        if count.is_none() {
-            self.error(
-                location,
-                Some(key),
-                format!("`{key}` must be a non-negative integer"),
-            );
-            *ok = false;
-        }
-        count
     }
 }
 
@@ -893,28 +360,6 @@ fn json_type(name: &str, draft: Draft) -> Option<JsonType> {
     })
 }
 
-/// Whether an array schema is `items` alone (beside annotations), away from
-/// `$defs` (where a type may refer to itself and needs a name): a plain `Vec`.
-fn plain_array(location: &Location, object: &Map<String, Value>) -> bool {
-    let definition = location.pointer.is_empty()
-        || location
-            .pointer
-            .rsplit_once('/')
-            .is_some_and(|(parent, _)| {
-                super::keywords::DEFINITIONS
-                    .iter()
-                    .any(|d| parent.ends_with(&format!("/{d}")))
-            });
-    !definition
-        && object.contains_key("items")
-        && object.keys().all(|k| {
-            k == "type"
-                || k == "items"
-                || super::keywords::is_extension(k)
-                || super::keywords::is_annotation(k)
-        })
-}
-
 /// A child location (`key` already escaped where it holds a name).
 fn child(location: &Location, key: &str) -> Location {
     Location {
@@ -922,7 +367,3 @@ fn child(location: &Location, key: &str) -> Location {
         pointer: format!("{}/{key}", location.pointer),
     }
 }
-
-/// The most elements a tuple has: std implements `Debug`, `Clone`, `Eq`
-/// and `Hash` for tuples up to 12 elements.
-const TUPLE_MAX: usize = 12;

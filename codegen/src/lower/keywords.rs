@@ -81,6 +81,32 @@ const UNDERSTOOD: &[&str] = &[
     "maximum",
 ];
 
+/// Keywords only checked values implement (`checked` reads them); with
+/// `UNDERSTOOD`, every keyword the generator takes.
+pub(super) const CHECKED_KEYWORDS: &[&str] = &[
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "items",
+    "prefixItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "patternProperties",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+];
+
 /// Keywords of JSON Schema 2020-12 the generator refuses, with why.
 const REFUSED: &[(&str, &str)] = &[
     ("$dynamicRef", "dynamic references are not supported"),
@@ -144,7 +170,7 @@ impl Lowerer<'_> {
                 && (is_extension(key)
                     || is_annotation(key)
                     || UNDERSTOOD.contains(&key.as_str())
-                    || super::checked::CHECKED_KEYWORDS.contains(&key.as_str())
+                    || CHECKED_KEYWORDS.contains(&key.as_str())
                     || (root_only && location.pointer.is_empty()));
             if !ok {
                 let refused = REFUSED.iter().find(|(k, _)| k == key);

@@ -1,0 +1,155 @@
+//! The array keywords of checked values: `items`, `prefixItems` (a
+//! tuple when it can be one), `minItems`, `maxItems`, `uniqueItems`.
+
+use serde_json::{Map, Value};
+
+use super::child;
+use crate::ir::{Accept, Check, Element, TypeRef};
+use crate::load::Location;
+use crate::lower::Lowerer;
+use crate::names;
+
+impl Lowerer<'_> {
+    /// `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`. A
+    /// plain `items` becomes the `Vec` the value is held as, and a fixed
+    /// length array the tuple it is held as (see [`tuple`]).
+    pub(super) fn array_checks(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+        inner: Option<&mut TypeRef>,
+        checks: &mut Vec<Check>,
+        ok: &mut bool,
+    ) {
+        let mut prefix = None;
+        if let Some(items) = object.get("prefixItems") {
+            match items.as_array() {
+                Some(items) => {
+                    let mut accepts = Vec::new();
+                    for index in 0..items.len() {
+                        let child = child(location, &format!("prefixItems/{index}"));
+                        match self.accept(
+                            &child,
+                            &names::suffixed(name, &format!("Item{index}")),
+                            name,
+                        ) {
+                            Some(a) => accepts.push(a),
+                            None => *ok = false,
+                        }
+                    }
+                    prefix = Some(accepts);
+                }
+                None => {
+                    self.error(
+                        location,
+                        Some("prefixItems"),
+                        "`prefixItems` must be an array",
+                    );
+                    *ok = false;
+                }
+            }
+        }
+        let after = prefix.as_ref().map_or(0, Vec::len);
+        let rest = if object.contains_key("items") {
+            let accept = self.accept(
+                &child(location, "items"),
+                &names::suffixed(name, "Item"),
+                name,
+            );
+            *ok &= accept.is_some();
+            accept
+        } else {
+            None
+        };
+        let min_items = self.count(location, object, "minItems", ok);
+        match (inner, prefix, rest) {
+            (Some(inner), None, Some(Accept::Type(ty, nullable))) if !self.keeps_spelling(&ty) => {
+                *inner = TypeRef::List(Box::new(ty), nullable);
+            }
+            (inner, Some(prefix), rest) => {
+                let fixed = rest == Some(Accept::Never) && min_items >= Some(prefix.len() as u64);
+                let tuple = if fixed { self.tuple(&prefix) } else { None };
+                match (inner, tuple) {
+                    // Converting into the tuple checks each element.
+                    (Some(inner), Some(elements)) => *inner = TypeRef::Tuple(elements),
+                    _ => checks.push(Check::PrefixItems(prefix)),
+                }
+                checks.extend(rest.map(|rest| Check::Items(after, rest)));
+            }
+            (_, None, rest) => checks.extend(rest.map(|rest| Check::Items(after, rest))),
+        }
+        if let Some(n) = min_items {
+            checks.push(Check::MinItems(n));
+        }
+        if let Some(n) = self.count(location, object, "maxItems", ok) {
+            checks.push(Check::MaxItems(n));
+        }
+        match object.get("uniqueItems") {
+            None | Some(Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => checks.push(Check::UniqueItems),
+            Some(_) => {
+                self.error(
+                    location,
+                    Some("uniqueItems"),
+                    "`uniqueItems` must be a boolean",
+                );
+                *ok = false;
+            }
+        }
+    }
+
+    /// The elements of the tuple a fixed-length array is held as, when it
+    /// fits one: 1 to [`TUPLE_MAX`] elements, each a type (`true` is any JSON
+    /// value). No tuple when an element is `false` (no array of that length
+    /// is valid) or keeps its spelling only in a struct (see
+    /// [`Self::keeps_spelling`]).
+    pub(super) fn tuple(&self, prefix: &[Accept]) -> Option<Vec<Element>> {
+        if prefix.is_empty() || prefix.len() > TUPLE_MAX {
+            return None;
+        }
+        prefix
+            .iter()
+            .map(|accept| match accept {
+                Accept::Type(ty, _) if self.keeps_spelling(ty) => None,
+                Accept::Type(ty, nullable) => Some(Element {
+                    ty: ty.clone(),
+                    nullable: *nullable,
+                    boxed: false,
+                }),
+                Accept::Always => Some(Element {
+                    ty: TypeRef::Any,
+                    nullable: false,
+                    boxed: false,
+                }),
+                Accept::Never => None,
+            })
+            .collect()
+    }
+}
+
+/// Whether an array schema is `items` alone (beside annotations), away from
+/// `$defs` (where a type may refer to itself and needs a name): a plain `Vec`.
+pub(super) fn plain_array(location: &Location, object: &Map<String, Value>) -> bool {
+    let definition = location.pointer.is_empty()
+        || location
+            .pointer
+            .rsplit_once('/')
+            .is_some_and(|(parent, _)| {
+                crate::lower::keywords::DEFINITIONS
+                    .iter()
+                    .any(|d| parent.ends_with(&format!("/{d}")))
+            });
+    !definition
+        && object.contains_key("items")
+        && object.keys().all(|k| {
+            k == "type"
+                || k == "items"
+                || crate::lower::keywords::is_extension(k)
+                || crate::lower::keywords::is_annotation(k)
+        })
+}
+
+/// The most elements a tuple has: std implements `Debug`, `Clone`, `Eq`
+/// and `Hash` for tuples up to 12 elements.
+const TUPLE_MAX: usize = 12;
