@@ -11,48 +11,6 @@ use std::process::{Command, Output, Stdio};
 
 use common::*;
 
-const TEN_BILLION: &str = "10000000000";
-const U64_MAX: &str = "18446744073709551615";
-
-/// What a flag value must lead to.
-enum Expect {
-    /// Exit 2, stderr holding each of these texts.
-    Refused(Vec<String>),
-    /// Taken: the run ends as it would without the flag.
-    Taken,
-}
-
-/// Refused by the flag's parser, naming the flag and (when given) its bound,
-/// as clap puts it: "invalid value 'V' for '--flag <N>': V is not in 1..=100".
-fn refused(flag: &str, bound: &str) -> Expect {
-    Expect::Refused(vec![format!("for '{flag} <"), bound.to_owned()])
-}
-
-fn assert_no_crash(what: &str, out: &Output) {
-    let err = stderr(out);
-    assert!(
-        out.status.code().is_some(),
-        "{what}: killed by a signal ({:?}): {err}",
-        out.status
-    );
-    assert!(!err.contains("panicked"), "{what}: {err}");
-    assert_ne!(out.status.code(), Some(101), "{what}: {err}");
-}
-
-fn check(what: &str, out: &Output, expect: &Expect) {
-    assert_no_crash(what, out);
-    let err = stderr(out);
-    match expect {
-        Expect::Refused(texts) => {
-            assert_eq!(out.status.code(), Some(2), "{what}: {err}");
-            for text in texts {
-                assert!(err.contains(text), "{what}: expected `{text}` in: {err}");
-            }
-        }
-        Expect::Taken => assert!(out.status.success(), "{what}: {err}"),
-    }
-}
-
 /// Runs the mock binary with `args`; when it gets ready, stops it.
 fn mock_with(args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aperture-mock"))
