@@ -35,3 +35,5 @@ if [ -f tests/fuzz/run.sh ]; then
 fi
 
 bash tests/differential/replay.sh
+
+bash tests/realworld/run.sh
