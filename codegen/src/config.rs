@@ -70,6 +70,7 @@ pub struct Config {
     deny_renames: bool,
     default_draft: Draft,
     deny_unknown_keywords: bool,
+    deny_unknown_formats: bool,
     regenerate_command: Option<String>,
     schema_dirs: Vec<PathBuf>,
     schema_files: Vec<PathBuf>,
@@ -90,6 +91,7 @@ impl Default for Config {
             deny_renames: false,
             default_draft: Draft::Draft202012,
             deny_unknown_keywords: false,
+            deny_unknown_formats: false,
             regenerate_command: None,
             schema_dirs: Vec::new(),
             schema_files: Vec::new(),
@@ -223,6 +225,21 @@ impl Config {
         self
     }
 
+    /// Whether a `format` no draft defines (`int64`, `semver`) fails the
+    /// generation. Off by default: `jsonschema` ignores such a format, so the
+    /// generated types ignore it too (a plain string), and each file gets one
+    /// warning in [`Output::warnings`] listing them. The formats drafts
+    /// define are asserted, or refused where the generator does not enforce
+    /// them yet.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().deny_unknown_formats(true);
+    /// ```
+    pub fn deny_unknown_formats(&mut self, deny: bool) -> &mut Self {
+        self.deny_unknown_formats = deny;
+        self
+    }
+
     /// The command the generated header gives for regenerating the file.
     ///
     /// ```
@@ -309,15 +326,21 @@ impl Config {
     /// [`deny_renames`](Self::deny_renames)).
     pub fn generate(&self, sources: &[SchemaSource]) -> Result<Output> {
         let schemas = Schemas::load_with(sources, self.default_draft)?;
-        let unknown: Vec<Diagnostic> = schemas
-            .unknown_keywords()
-            .into_iter()
-            .map(|(file, message)| Diagnostic::file(&file, message))
-            .collect();
-        if self.deny_unknown_keywords {
-            if let Some(error) = crate::error::Error::from_diagnostics(unknown.clone()) {
-                return Err(error);
-            }
+        let per_file = |list: Vec<(String, String)>| -> Vec<Diagnostic> {
+            list.into_iter()
+                .map(|(file, message)| Diagnostic::file(&file, message))
+                .collect()
+        };
+        let unknown = per_file(schemas.unknown_keywords());
+        let formats = per_file(schemas.unknown_formats());
+        let denied = [
+            (self.deny_unknown_keywords, &unknown),
+            (self.deny_unknown_formats, &formats),
+        ];
+        let denied = denied.into_iter().filter(|(deny, _)| *deny);
+        let denied: Vec<Diagnostic> = denied.flat_map(|(_, list)| list.clone()).collect();
+        if let Some(error) = crate::error::Error::from_diagnostics(denied) {
+            return Err(error);
         }
         let options = Options {
             date_time: match self.date_time {
@@ -328,6 +351,7 @@ impl Config {
             union_name: self.union_name.clone(),
         };
         let mut warnings = unknown;
+        warnings.extend(formats);
         let module = lower::lower(&schemas, &options, &mut warnings)?;
         if self.deny_renames {
             let mut errors = Collector::default();

@@ -115,6 +115,15 @@ impl Schemas {
             .collect()
     }
 
+    /// Per file, the one warning for formats no draft defines, if any.
+    pub fn unknown_formats(&self) -> Vec<(String, String)> {
+        self.set
+            .documents()
+            .iter()
+            .filter_map(|d| Some((d.display(), d.view.unknown_formats_message()?)))
+            .collect()
+    }
+
     /// The file names, sorted.
     pub fn names(&self) -> Vec<String> {
         self.set

@@ -149,3 +149,59 @@ fn generate_reads_the_default_draft_and_can_deny_unknown_keywords() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown draft `draft5`"));
 }
+
+#[test]
+fn a_flood_of_problems_is_summarised_and_all_errors_prints_them_all() {
+    let dir = std::env::temp_dir().join(format!("aperture-codegen-flood-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // 25 refused `contains` and 5 empty `anyOf`s.
+    let mut properties = serde_json::Map::new();
+    for n in 0..25 {
+        properties.insert(
+            format!("c{n}"),
+            serde_json::json!({"type": "array", "contains": {}}),
+        );
+    }
+    for n in 0..5 {
+        properties.insert(format!("a{n}"), serde_json::json!({"anyOf": []}));
+    }
+    let schema = serde_json::json!({"type": "object", "properties": properties});
+    std::fs::write(dir.join("f.schema.json"), schema.to_string()).expect("write");
+    let run = |all: bool| {
+        let mut command = codegen();
+        command.args(["generate", "--schema-dir"]).arg(&dir);
+        if all {
+            command.arg("--all-errors");
+        }
+        let output = command.output().expect("run");
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let (short, long) = (run(false), run(true));
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+    let first = short.lines().next().unwrap_or_default();
+    assert_eq!(
+        first, "error: 30 problems in 1 file: `contains` 25, `anyOf` 5",
+        "{short}"
+    );
+    assert!(
+        short.contains("the one change that clears the most: `contains`, 25 of 30"),
+        "{short}"
+    );
+    assert!(short.contains("...and 10 more"), "{short}");
+    assert_eq!(
+        short
+            .lines()
+            .filter(|l| l.contains("f.schema.json:/properties/"))
+            .count(),
+        21
+    );
+    // Every problem, each still `file:pointer: message`.
+    let listed = long
+        .lines()
+        .filter(|l| l.contains("f.schema.json:/properties/"))
+        .count();
+    assert_eq!(listed, 31, "{long}");
+    assert!(!long.contains("more (every one"), "{long}");
+    assert!(long.contains("f.schema.json:/properties/a4/anyOf: `anyOf` must be a non-empty array"));
+}

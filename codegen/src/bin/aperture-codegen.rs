@@ -6,7 +6,9 @@
 //! other languages (see `aperture_events_codegen::export`). `generate` prints
 //! each warning (a name it had to change) to stderr as `warning: ...`, and
 //! with `--deny-renames` fails on them instead (`--deny-unknown-keywords`
-//! likewise for keywords the schema's draft does not define;
+//! likewise for keywords the schema's draft does not define, and
+//! `--deny-unknown-formats` for formats no draft defines; past 20 problems
+//! the error is a summary and the first 20, `--all-errors` prints them all;
 //! `--default-draft` gives the draft of schemas without `$schema`). Each
 //! subcommand is one variant of [`Command`] with its own function, so adding
 //! one (such as `export`) touches nothing else.
@@ -57,6 +59,12 @@ struct GenerateArgs {
     /// Fail on keywords the schema's draft does not define, instead of warning.
     #[arg(long)]
     deny_unknown_keywords: bool,
+    /// Fail on formats no draft defines (`int64`), instead of ignoring them with a warning.
+    #[arg(long)]
+    deny_unknown_formats: bool,
+    /// Print every problem of a refused schema (default: past 20, a summary and the first 20).
+    #[arg(long)]
+    all_errors: bool,
 }
 
 /// A draft by the JSON Schema Test Suite's name for it, or its own.
@@ -115,11 +123,16 @@ fn generate(args: &GenerateArgs) -> anyhow::Result<()> {
     config.deny_renames(args.deny_renames);
     config.default_draft(args.default_draft);
     config.deny_unknown_keywords(args.deny_unknown_keywords);
+    config.deny_unknown_formats(args.deny_unknown_formats);
     let sources = match &args.schema_dir {
         Some(dir) => SchemaSource::read_dir(dir)?,
         None => SchemaSource::embedded(),
     };
-    let output = config.generate(&sources)?;
+    let output = match config.generate(&sources) {
+        Ok(output) => output,
+        Err(e) if args.all_errors => anyhow::bail!("{e:#}"),
+        Err(e) => return Err(e.into()),
+    };
     for warning in &output.warnings {
         eprintln!("warning: {}", one_line(&warning.to_string()));
     }

@@ -19,15 +19,27 @@ pub fn escape_token(token: &str) -> String {
 }
 
 /// Whether `draft` defines `format` (as `jsonschema` 0.61 asserts it there).
-/// A format no draft defines is the consumer's to judge (the generator
-/// refuses it, the validator ignores it); one a later draft defines is an
-/// annotation in earlier drafts.
+/// A format one draft defines is an annotation in the earlier drafts; a
+/// format no draft defines ([`format_known`] false) is ignored by
+/// `jsonschema`, and the generator ignores it too, with a warning.
 pub fn format_in_draft(format: &str, draft: Draft) -> bool {
-    let since = match format {
+    format_since(format).is_some_and(|since| draft >= since)
+}
+
+/// Whether some draft defines `format` (`jsonschema` asserts it there).
+pub fn format_known(format: &str) -> bool {
+    format_since(format).is_some()
+}
+
+/// The first draft that defines `format`, as `jsonschema` 0.61's
+/// `builtin_format` reads it.
+fn format_since(format: &str) -> Option<Draft> {
+    Some(match format {
         "duration" | "uuid" => Draft::Draft201909,
         "idn-hostname" | "iri" | "iri-reference" | "relative-json-pointer" => Draft::Draft7,
         "json-pointer" | "uri-reference" | "uri-template" => Draft::Draft6,
-        _ => Draft::Draft4,
-    };
-    draft >= since
+        "date" | "date-time" | "email" | "hostname" | "idn-email" | "ipv4" | "ipv6" | "regex"
+        | "time" | "uri" => Draft::Draft4,
+        _ => return None,
+    })
 }

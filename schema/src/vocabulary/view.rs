@@ -19,7 +19,8 @@
 //! - draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum` turn the
 //!   `minimum`/`maximum` beside them exclusive;
 //! - a format the draft does not define (`uuid` before 2019-09) is an
-//!   annotation there;
+//!   annotation there; a format no draft defines (`int64`, `semver`) is left
+//!   out and listed (`unknown_formats`), since `jsonschema` ignores it;
 //! - a key one edit from one of the toolkit's `x-` keywords is an error
 //!   naming it.
 //!
@@ -48,6 +49,9 @@ pub struct View {
     drafts: BTreeMap<String, (Draft, bool)>,
     /// Keywords read as annotations: (keyword, first place in the file, why).
     unknown: Vec<(String, String, String)>,
+    /// Formats no draft defines, which `jsonschema` ignores: (format, first
+    /// place in the file).
+    unknown_formats: Vec<(String, String)>,
 }
 
 /// How many unknown keywords the warning names; the rest are counted.
@@ -100,28 +104,51 @@ impl View {
         &self.unknown
     }
 
+    /// Formats no draft defines, which `jsonschema` ignores and the view
+    /// leaves out: (format, first place in the file), each once, in the order
+    /// first met.
+    pub fn unknown_formats(&self) -> &[(String, String)] {
+        &self.unknown_formats
+    }
+
+    /// The one warning a file gets for its unknown formats, if it has any.
+    pub fn unknown_formats_message(&self) -> Option<String> {
+        listed(
+            "formats no draft defines, which jsonschema ignores and so do the generated types",
+            self.unknown_formats
+                .iter()
+                .map(|(format, place)| format!("`{format}` (first at {})", or_root(place))),
+        )
+    }
+
     /// The one warning a file gets for its unknown keywords, if it has any.
     pub fn unknown_keywords_message(&self) -> Option<String> {
-        if self.unknown.is_empty() {
-            return None;
-        }
-        let mut list: Vec<String> = self
-            .unknown
-            .iter()
-            .take(UNKNOWN_LISTED)
-            .map(|(key, place, why)| {
-                let place = if place.is_empty() { "the root" } else { place };
-                format!("`{key}` ({why}; first at {place})")
-            })
-            .collect();
-        if self.unknown.len() > UNKNOWN_LISTED {
-            list.push(format!("and {} more", self.unknown.len() - UNKNOWN_LISTED));
-        }
-        Some(format!(
-            "keywords read as annotations, which constrain nothing: {}",
-            list.join(", ")
-        ))
+        listed(
+            "keywords read as annotations, which constrain nothing",
+            self.unknown
+                .iter()
+                .map(|(key, place, why)| format!("`{key}` ({why}; first at {})", or_root(place))),
+        )
     }
+}
+
+/// A place in a file, for a person.
+fn or_root(place: &str) -> &str {
+    if place.is_empty() { "the root" } else { place }
+}
+
+/// `what: a, b, ...`, naming [`UNKNOWN_LISTED`] and counting the rest;
+/// `None` for no item.
+fn listed(what: &str, items: impl ExactSizeIterator<Item = String>) -> Option<String> {
+    let total = items.len();
+    if total == 0 {
+        return None;
+    }
+    let mut list: Vec<String> = items.take(UNKNOWN_LISTED).collect();
+    if total > UNKNOWN_LISTED {
+        list.push(format!("and {} more", total - UNKNOWN_LISTED));
+    }
+    Some(format!("{what}: {}", list.join(", ")))
 }
 
 /// What `value` should be, when it is not of `shape` (the simple shapes of
@@ -321,6 +348,13 @@ impl Reader {
                             == Some(&Value::Bool(true)) => {}
                 ("additionalProperties", Value::Bool(_)) => {
                     out.insert(key.clone(), value.clone());
+                }
+                ("format", Value::String(format)) if !super::format_known(format) => {
+                    if !self.view.unknown_formats.iter().any(|(f, _)| f == format) {
+                        self.view
+                            .unknown_formats
+                            .push((format.clone(), here.clone()));
+                    }
                 }
                 ("format", Value::String(format)) if !super::format_in_draft(format, draft) => {
                     self.unknown(

@@ -224,3 +224,73 @@ fn the_warning_names_twenty_unknown_keywords_and_counts_the_rest() {
     assert!(message.ends_with(", and 5 more"), "{message}");
     assert_eq!(message.matches("first at").count(), 20, "{message}");
 }
+
+#[test]
+fn formats_no_draft_defines_are_left_out_and_listed_once() {
+    let view = read(json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "properties": {
+            "a": {"type": "string", "format": "int64"},
+            "b": {"type": "string", "format": "int64"},
+            "c": {"type": "string", "format": "semver"},
+            "d": {"type": "string", "format": "regex"},
+            "e": {"type": "string", "format": "uuid"}
+        }
+    }));
+    let properties = &view.value["properties"];
+    assert_eq!(properties["a"], json!({"type": "string"}));
+    assert_eq!(properties["c"], json!({"type": "string"}));
+    // Known formats stay; one of a later draft is an unknown keyword instead.
+    assert_eq!(properties["d"]["format"], "regex");
+    assert_eq!(properties["e"], json!({"type": "string"}));
+    assert_eq!(
+        view.unknown_formats(),
+        [
+            ("int64".to_owned(), "/properties/a/format".to_owned()),
+            ("semver".to_owned(), "/properties/c/format".to_owned()),
+        ]
+    );
+    let message = view.unknown_formats_message().expect("a warning");
+    assert!(
+        message.contains("`int64` (first at /properties/a/format)"),
+        "{message}"
+    );
+    assert!(
+        view.unknown_keywords_message()
+            .expect("uuid")
+            .contains("format: uuid")
+    );
+    assert_eq!(
+        read(json!({"format": "uri"})).unknown_formats_message(),
+        None
+    );
+}
+
+#[test]
+fn every_format_jsonschema_asserts_is_known_from_its_first_draft() {
+    use super::super::{format_in_draft, format_known};
+    for (format, since) in [
+        ("date-time", Draft::Draft4),
+        ("regex", Draft::Draft4),
+        ("idn-email", Draft::Draft4),
+        ("uri-reference", Draft::Draft6),
+        ("json-pointer", Draft::Draft6),
+        ("iri", Draft::Draft7),
+        ("relative-json-pointer", Draft::Draft7),
+        ("duration", Draft::Draft201909),
+        ("uuid", Draft::Draft201909),
+    ] {
+        assert!(format_known(format), "{format}");
+        for draft in Draft::ALL {
+            assert_eq!(
+                format_in_draft(format, draft),
+                draft >= since,
+                "{format} in {draft}"
+            );
+        }
+    }
+    for unknown in ["int64", "uint", "semver", "glob-pattern", "", "Date-Time"] {
+        assert!(!format_known(unknown), "{unknown}");
+        assert!(!format_in_draft(unknown, Draft::Draft202012), "{unknown}");
+    }
+}
