@@ -226,11 +226,27 @@ impl SchemaSet {
                 format!("`$ref` `{reference}` names `{absolute}`, which is none of the loaded schemas (references are never fetched)")
             })?
         };
-        if !pointer.is_empty() && !pointer.starts_with('/') {
-            return Err(format!(
-                "`$ref` `{reference}` uses an anchor; only json pointer fragments are supported"
-            ));
-        }
+        let pointer = if pointer.is_empty() || pointer.starts_with('/') {
+            pointer
+        } else {
+            let document = self.documents.get(doc);
+            let found = document.map(|d| anchors(d, &pointer)).unwrap_or_default();
+            match found.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(format!(
+                        "`$ref` `{reference}` names an anchor no schema declares"
+                    ));
+                }
+                [..] => {
+                    return Err(format!(
+                        "`$ref` `{reference}` names an anchor declared {} times: at {}",
+                        found.len(),
+                        found.join(", ")
+                    ));
+                }
+            }
+        };
         let found = self
             .documents
             .get(doc)
@@ -265,6 +281,44 @@ impl SchemaSet {
         let (doc, pointer) = self.resolve(from, reference).ok()?;
         Some((doc, self.documents.get(doc)?.value.pointer(&pointer)?))
     }
+}
+
+/// Where `document` declares the anchor `name` (JSON pointers): a
+/// `$anchor` from draft 2019-09 on, an `$id` (draft-04: `id`) of `#name`
+/// before, as `jsonschema` reads them. Values that are data (`enum`,
+/// `const`, `default`, `examples`) are not searched.
+fn anchors(document: &Document, name: &str) -> Vec<String> {
+    fn walk(value: &Value, pointer: &str, name: &str, view: &View, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                let (draft, _) = view.draft_at(&view.view_pointer(pointer));
+                let declared = if draft >= Draft::Draft201909 {
+                    map.get("$anchor").and_then(Value::as_str) == Some(name)
+                } else {
+                    let id = map.get(draft.id_keyword()).and_then(Value::as_str);
+                    id.and_then(|id| id.strip_prefix('#')) == Some(name)
+                };
+                if declared {
+                    out.push(pointer.to_owned());
+                }
+                for (key, child) in map {
+                    if !matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
+                        let here = format!("{pointer}/{}", crate::vocabulary::escape_token(key));
+                        walk(child, &here, name, view, out);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, &format!("{pointer}/{i}"), name, view, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&document.value, "", name, &document.view, &mut out);
+    out
 }
 
 /// A serde_json message without its trailing ` at line N column M`.
@@ -318,6 +372,39 @@ mod tests {
         assert!(set.resolve(0, "#/nothing").is_err());
         assert!(set.resolve(0, "#anchor").is_err());
         assert!(set.resolve(0, "#/$defs/%aé").is_err());
+    }
+
+    #[test]
+    fn anchors_resolve_in_the_draft_that_declares_them() {
+        let set = SchemaSet::load(&[
+            SchemaSource::new(
+                "new.schema.json",
+                r##"{"$defs": {"a": {"$anchor": "item", "type": "string"},
+                    "b": {"$anchor": "twice"}, "c": {"$anchor": "twice"},
+                    "d": {"enum": [{"$anchor": "data"}]}}}"##,
+            ),
+            SchemaSource::new(
+                "old.schema.json",
+                r##"{"$schema": "http://json-schema.org/draft-07/schema#",
+                    "definitions": {"a": {"$id": "#item"}, "b": {"$anchor": "late"}}}"##,
+            ),
+        ])
+        .expect("load");
+        let doc = |name: &str| {
+            let docs = set.documents();
+            docs.iter().position(|d| d.name() == name).expect("loaded")
+        };
+        let (new, old) = (doc("new.schema.json"), doc("old.schema.json"));
+        assert_eq!(set.resolve(new, "#item"), Ok((new, "/$defs/a".to_owned())));
+        assert_eq!(
+            set.resolve(new, "old.schema.json#item"),
+            Ok((old, "/definitions/a".to_owned()))
+        );
+        let err = |from, reference| set.resolve(from, reference).expect_err("refused");
+        assert!(err(new, "#twice").contains("declared 2 times: at /$defs/b, /$defs/c"));
+        // Data is not searched, and draft-07 has no `$anchor`.
+        assert!(err(new, "#data").contains("no schema declares"));
+        assert!(err(old, "#late").contains("no schema declares"));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! it as written and lists it once per file).
 
 use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES};
-use aperture_events_schema::vocabulary::{Kind, keywords};
+use aperture_events_schema::vocabulary::{Draft, Kind, keywords};
 use serde_json::{Map, Value};
 
 use super::Lowerer;
@@ -124,10 +124,6 @@ const REFUSED: &[(&str, &str)] = &[
         "`$vocabulary` (a meta-schema's vocabularies) is not supported",
     ),
     (
-        "$anchor",
-        "anchors are not supported: refer by JSON pointer (`#/$defs/name`)",
-    ),
-    (
         "unevaluatedProperties",
         "`unevaluatedProperties` is not supported: list the properties, or use `additionalProperties`",
     ),
@@ -161,7 +157,16 @@ impl Lowerer<'_> {
     /// Reports every keyword of `object` the generator does not understand.
     pub(super) fn check_keywords(&mut self, location: &Location, object: &Map<String, Value>) {
         let (draft, _) = self.schemas.draft(location);
-        for key in object.keys() {
+        for (key, value) in object {
+            // An anchor: `$anchor`, or before 2019-09 an `$id` of `#name`
+            // (`$ref`s to `#name` find it; the schema crate resolves them).
+            let anchor = key == "$anchor"
+                || (key == "$id"
+                    && draft < Draft::Draft201909
+                    && value.as_str().is_some_and(|id| id.starts_with('#')));
+            if anchor {
+                continue;
+            }
             let root_only = key == "$schema" || key == "$id";
             // `contentMediaType`/`contentEncoding` assert in draft-06 and draft-07.
             let asserting_content = keywords::keyword(draft, key)

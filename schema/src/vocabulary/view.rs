@@ -9,7 +9,9 @@
 //!   an unknown one is an error listing the known ones;
 //! - draft-04's `id` is `$id`; a keyword of another draft, or of none, is an
 //!   annotation, listed once per file (`unknown`): one of another draft is
-//!   left out, one of none is kept as written (a `$ref` may point into it);
+//!   left out, one of none is kept (beside a `$ref` too), as written but for
+//!   the places a local `$ref` points at, read as schemas of the draft
+//!   (`#/components/schemas/a`: `jsonschema` resolves any JSON pointer);
 //! - before 2019-09, keywords beside a `$ref` are ignored (only annotations
 //!   and definitions stay, for docs and for references to point into);
 //! - array-form `items` is `prefixItems`, and `additionalItems` beside it is
@@ -30,7 +32,7 @@
 //! reported at its place in the file ([`View::original_pointer`]), and a
 //! `$ref` written against the file lands in the view ([`View::view_pointer`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -64,9 +66,12 @@ impl View {
     /// Reads `value` (a whole file), whose draft is `default` unless it
     /// declares one. Problems are errors; the view is still whole.
     pub fn read(value: &Value, default: Draft) -> (View, Vec<Problem>) {
+        let mut targets = BTreeSet::new();
+        local_targets(value, &mut targets);
         let mut reader = Reader {
             view: View::default(),
             problems: Vec::new(),
+            targets,
         };
         let value = reader.schema(value, "", "", default, true);
         reader.view.value = value;
@@ -189,6 +194,27 @@ fn translate<'a>(pointer: &str, pairs: impl Iterator<Item = (&'a String, &'a Str
 struct Reader {
     view: View,
     problems: Vec<Problem>,
+    /// The places in the file (JSON pointers) a local `$ref` points at.
+    targets: BTreeSet<String>,
+}
+
+/// Every place a `"$ref": "#..."` anywhere in `value` points at, as a JSON
+/// pointer; a reference may point into a keyword no draft has, and
+/// `jsonschema` reads what it finds there as a schema.
+fn local_targets(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let (address, pointer) = crate::uri::split_reference(reference);
+                if address.is_empty() && !pointer.is_empty() {
+                    out.insert(pointer);
+                }
+            }
+            map.values().for_each(|v| local_targets(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| local_targets(v, out)),
+        _ => {}
+    }
 }
 
 impl Reader {
@@ -261,12 +287,14 @@ impl Reader {
                     let why = format!("not a {draft} keyword: one of {}", drafts.join(", "));
                     self.unknown(key, &here, why);
                 } else {
-                    // Kept as written, for `$ref`s that point into it
-                    // (`jsonschema` resolves them); it constrains nothing.
+                    // Kept, for `$ref`s that point into it (`jsonschema`
+                    // resolves them, beside a `$ref` too, and reads what
+                    // they point at as a schema of this draft); it
+                    // constrains nothing itself.
                     self.unknown(key, &here, format!("not a keyword of {draft}"));
-                    if !ignore_siblings {
-                        out.insert(key.clone(), value.clone());
-                    }
+                    let to = format!("{view}/{}", escape_token(key));
+                    let kept = self.kept(value, &here, &to, draft);
+                    out.insert(key.clone(), kept);
                 }
                 continue;
             };
@@ -370,6 +398,50 @@ impl Reader {
             }
         }
         Value::Object(out)
+    }
+
+    /// A value kept as written, but for the places a local `$ref` points at
+    /// inside it, each read as a schema of `draft`.
+    fn kept(&mut self, value: &Value, original: &str, view: &str, draft: Draft) -> Value {
+        if self.targets.contains(original) {
+            return self.schema(value, original, view, draft, false);
+        }
+        let below = format!("{original}/");
+        let target_below = self
+            .targets
+            .range(below.clone()..)
+            .next()
+            .is_some_and(|t| t.starts_with(&below));
+        if !target_below {
+            return value.clone();
+        }
+        let child = |this: &mut Self, token: &str, v: &Value| {
+            let token = escape_token(token);
+            this.kept(
+                v,
+                &format!("{original}/{token}"),
+                &format!("{view}/{token}"),
+                draft,
+            )
+        };
+        match value {
+            Value::Object(map) => {
+                let mut out = Map::new();
+                for (key, v) in map {
+                    let read = child(self, key, v);
+                    out.insert(key.clone(), read);
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => {
+                let read = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| child(self, &i.to_string(), v));
+                Value::Array(read.collect())
+            }
+            _ => value.clone(),
+        }
     }
 
     fn rename(&mut self, view: &str, original: &str) {

@@ -294,3 +294,44 @@ fn every_format_jsonschema_asserts_is_known_from_its_first_draft() {
         assert!(!format_in_draft(unknown, Draft::Draft202012), "{unknown}");
     }
 }
+
+#[test]
+fn a_ref_into_a_keyword_of_no_draft_reads_its_target_in_the_draft() {
+    // The shape OpenAPI-derived schemas have, beside a root `$ref` in draft-07.
+    let view = read(json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$ref": "#/components/schemas/a",
+        "components": {
+            "schemas": {
+                "a": {
+                    "type": "object",
+                    "dependencies": {"x": ["y"]},
+                    "properties": {"list": {"$ref": "#/components/schemas/b"}}
+                },
+                "b": {"items": [{"type": "string"}], "additionalItems": false},
+                "c": {"dependencies": {"x": ["y"]}}
+            },
+            "note": {"dependencies": "as written"}
+        }
+    }));
+    let schemas = &view.value["components"]["schemas"];
+    assert_eq!(schemas["a"]["dependentRequired"], json!({"x": ["y"]}));
+    assert_eq!(
+        schemas["b"],
+        json!({"prefixItems": [{"type": "string"}], "items": false})
+    );
+    // What no `$ref` points at stays as written.
+    assert_eq!(schemas["c"], json!({"dependencies": {"x": ["y"]}}));
+    assert_eq!(
+        view.value["components"]["note"],
+        json!({"dependencies": "as written"})
+    );
+    assert_eq!(
+        view.original_pointer("/components/schemas/b/prefixItems/0"),
+        "/components/schemas/b/items/0"
+    );
+    assert_eq!(
+        view.view_pointer("/components/schemas/b/items/0"),
+        "/components/schemas/b/prefixItems/0"
+    );
+}

@@ -32,7 +32,6 @@ pub const REFUSED_KEYWORDS: &[&str] = &[
     "$dynamicAnchor",
     "$recursiveRef",
     "$recursiveAnchor",
-    "$anchor",
     "$vocabulary",
     "unevaluatedProperties",
     "unevaluatedItems",
@@ -177,7 +176,10 @@ fn refused_in(schema: &Value, root: bool, draft: Draft, found: &mut Vec<String>)
     };
     let draft = Draft::detect(schema, draft).unwrap_or(draft);
     for (key, value) in map {
-        let below_root = !root && key == draft.id_keyword();
+        // Before 2019-09 an `$id` of `#name` is an anchor, not a resource.
+        let anchor =
+            draft < Draft::Draft201909 && value.as_str().is_some_and(|id| id.starts_with('#'));
+        let below_root = !root && key == draft.id_keyword() && !anchor;
         let content = CONTENT.contains(&key.as_str()) && draft < Draft::Draft201909;
         if REFUSED_KEYWORDS.contains(&key.as_str()) || below_root || content {
             found.push(key.clone());
