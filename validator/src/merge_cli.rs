@@ -3,14 +3,14 @@
 //! into one report, printed in any format, with the exit code of one run.
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use aperture_events_validator::{Report, merge, render};
-use clap::Parser;
+use aperture_events_validator::{Report, merge};
+use clap::Args;
 
-use crate::cli::{Color, Format};
+use crate::print::{self, Color, Format, Output};
 
 /// Merges `aperture-validate --format json` reports into one: counts add,
 /// drift tables combine, the first place of each finding is kept.
@@ -19,8 +19,8 @@ use crate::cli::{Color, Format};
 /// order given. They are read one at a time, item by item, with the caps of
 /// a run: memory stays bounded whatever their number and size. Exit status as for a single run: 0, 1, or 2 when a report
 /// cannot be read or the reports cannot be merged.
-#[derive(Debug, Parser)]
-#[command(name = "aperture-validate merge", version)]
+#[derive(Debug, Args)]
+#[command(display_name = "aperture-validate merge")]
 pub struct MergeArgs {
     /// Reports written by `aperture-validate --format json`; `-` for standard input.
     #[arg(value_name = "REPORT|-", required = true)]
@@ -94,29 +94,11 @@ pub fn run(args: MergeArgs) -> Result<u8> {
         return Err(error);
     }
     let report = merged?;
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    let output = Output {
+        format: args.format,
+        color: args.color.resolve(),
+        all_rates: args.all_rates,
+        fail_on_drift: args.fail_on_drift,
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let printed = match args.format {
-        Format::Text => {
-            let options = render::TextOptions {
-                color,
-                all_rates: args.all_rates,
-            };
-            render::text(&report, &mut out, &options)
-        }
-        Format::Json => render::json(&report, &mut out),
-        Format::Github => render::github(&report, &mut out, args.fail_on_drift),
-        Format::Junit => render::junit(&report, &mut out, args.fail_on_drift),
-    };
-    match printed.and_then(|()| out.flush()) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
-    }
-    Ok(report.exit_code(args.fail_on_drift))
+    Ok(print::print(&report, output)?)
 }

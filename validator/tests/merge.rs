@@ -328,3 +328,33 @@ fn the_merge_subcommand_prints_the_report_of_the_whole() {
         "{stderr}"
     );
 }
+
+/// `merge` is a subcommand in first place only: after a path it is a path,
+/// and its usage, help and version say `aperture-validate merge`.
+#[test]
+fn merge_is_a_subcommand_in_first_place_only() {
+    let after_a_path = validate(&["tests/fixtures/captures", "merge"]);
+    assert_eq!(after_a_path.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&after_a_path.stdout);
+    assert!(
+        stdout.contains("merge: unreadable: cannot read: no such file"),
+        "{stdout}"
+    );
+    let version = validate(&["merge", "--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&version.stdout).starts_with("aperture-validate merge "),
+        "{version:?}"
+    );
+    let usage = validate(&["merge"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&usage.stderr)
+            .contains("Usage: aperture-validate merge <REPORT|->"),
+        "{usage:?}"
+    );
+    // `help` is a path, as it always was: there is no `help` subcommand.
+    let help = validate(&["help"]);
+    assert_eq!(help.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("help: unreadable"));
+}
