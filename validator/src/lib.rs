@@ -6,13 +6,13 @@
 //! library directly:
 //!
 //! ```
-//! use aperture_events_validator::{Class, Options, Place, Report, Validator, render};
+//! use aperture_events_validator::{Class, Options, Place, Tally, Validator, render};
 //! let validator = Validator::embedded(Options::default()).unwrap();
-//! let mut report = Report::new(validator.options().reading);
+//! let mut tally = Tally::new(validator.options().reading);
 //! let event = br#"{"log_type": "incident", "timestamp": "2017-08-14T23:20:57Z", "incident_id": "x"}"#;
-//! let verdict = report.observe(&validator, Place::new("live", Default::default()), event);
+//! let verdict = tally.observe(&validator, Place::new("live", Default::default()), event);
 //! assert_eq!(verdict.class, Class::Valid);
-//! report.finish(&validator);
+//! let report = tally.finish(&validator);
 //! let mut out = Vec::new();
 //! render::text(&report, &mut out, &render::TextOptions::default()).unwrap();
 //! ```
@@ -52,6 +52,6 @@ pub use limits::OutOfRange;
 pub use merge::MergeError;
 pub use place::{Locus, Place};
 pub use problem::Problem;
-pub use report::Report;
+pub use report::{Report, Tally, TallySink};
 pub use run::{Jobs, RunOptions, run};
 pub use schemas::{SchemaError, SchemaSet};

@@ -40,9 +40,8 @@
 //! and so are merged counts that would overflow ([`MergeError::Overflow`]):
 //! a count is never wrapped nor saturated.
 //!
-//! A report read back has no accumulator: merge it here, never with
-//! [`Report::merge`] (the threads of one run), and do not
-//! [`Report::finish`] it again.
+//! This is the one merge of reports; the threads of one run add their
+//! [`Tally`](crate::Tally)s before they are finished.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -116,7 +115,7 @@ where
         return Err(MergeError::Empty);
     };
     check(1, &first)?;
-    let mut merged = Report::new(first.reading()).with_max_errors(max_errors);
+    let mut merged = Report::new(first.reading());
     merged.summary.reading = first.summary.reading;
     add(&mut merged, first, max_errors).map_err(|what| MergeError::Overflow { index: 1, what })?;
     for (i, report) in reports {

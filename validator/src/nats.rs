@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 
 use crate::input::too_long;
 use crate::place::{Locus, Place};
-use crate::{Report, Validator};
+use crate::{Tally, Validator};
 
 /// Where to read and when to stop.
 #[derive(Debug, Clone)]
@@ -65,11 +65,11 @@ pub fn parse_target(target: &str) -> Result<(String, String), String> {
     Ok((servers, stream.to_owned()))
 }
 
-/// Reads the stream through the durable consumer into `report`, until an
+/// Reads the stream through the durable consumer into `report` (a tally), until an
 /// end of `options` (or `stop` resolves); returns the records read.
 pub async fn consume(
     validator: &Validator,
-    report: &mut Report,
+    report: &mut Tally,
     options: &ConsumeOptions,
     stop: impl Future<Output = ()>,
 ) -> Result<u64, String> {
@@ -139,8 +139,7 @@ pub async fn consume(
                 };
                 let place = Place::new(source.clone(), locus);
                 if text.len() > options.max_record_size {
-                    let seq = report.summary.total;
-                    report.malformed(seq, place, too_long(options.max_record_size));
+                    report.malformed(place, too_long(options.max_record_size));
                 } else {
                     report.observe(validator, place, text);
                 }

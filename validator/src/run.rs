@@ -2,7 +2,8 @@
 //!
 //! One thread reads the inputs in order and cuts them into batches of
 //! records; a rayon pool classifies the batches as they come, each worker
-//! accumulating its own [`Report`]; the reports are merged at the end.
+//! counting into its own [`Tally`]; the tallies are added at the end and
+//! finished into the [`Report`].
 //!
 //! # Design
 //! The channel between the reader and the workers is bounded, so memory
@@ -28,7 +29,7 @@ use crate::classify::Validator;
 use crate::input::{self, ReadOptions, Sink, Source};
 use crate::limits::{OutOfRange, within};
 use crate::place::{Locus, Place};
-use crate::report::{DEFAULT_MAX_ERRORS, Report};
+use crate::report::{DEFAULT_MAX_ERRORS, Report, Tally};
 
 /// Records per batch handed to a worker.
 const BATCH_RECORDS: usize = 512;
@@ -198,7 +199,7 @@ struct Batcher {
     tx: SyncSender<Batch>,
     spares: Receiver<Spare>,
     seq: u64,
-    report: Report,
+    report: Tally,
     gate: Arc<Gate>,
 }
 
@@ -267,7 +268,7 @@ impl Sink for Batcher {
 
     fn malformed(&mut self, locus: Locus, message: String) {
         let place = self.place(locus);
-        self.report.malformed(self.seq, place, message);
+        self.report.malformed_at(self.seq, place, message);
         self.seq += 1;
     }
 
@@ -304,13 +305,13 @@ pub fn run(
     progress: &AtomicU64,
 ) -> Report {
     let reading = validator.options().reading;
-    let fresh = || Report::new(reading).with_max_errors(options.max_errors);
+    let fresh = || Tally::new(reading).with_max_errors(options.max_errors);
     let (tx, rx) = sync_channel::<Batch>(options.jobs.get().max(2) * 2);
     let (spare_tx, spares) = channel::<Spare>();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.get())
         .build();
-    let mut report = std::thread::scope(|scope| {
+    let tally = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut batcher = Batcher {
                 batch: Batch::new(Arc::from("")),
@@ -381,8 +382,7 @@ pub fn run(
         report.merge(workers);
         report
     });
-    report.finish(validator);
-    report
+    tally.finish(validator)
 }
 
 fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64, read: &ReadOptions) {

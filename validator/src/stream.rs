@@ -2,7 +2,7 @@
 //! read through a durable consumer (library module `nats`, feature `nats`).
 
 use aperture_events_validator::input::ReadOptions;
-use aperture_events_validator::{Report, Validator};
+use aperture_events_validator::{Report, Tally, Validator};
 
 use crate::cli::StreamSource;
 
@@ -28,17 +28,16 @@ pub fn read(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut report = Report::new(validator.options().reading).with_max_errors(max_errors);
+    let mut tally = Tally::new(validator.options().reading).with_max_errors(max_errors);
     runtime
         .block_on(nats::consume(
             validator,
-            &mut report,
+            &mut tally,
             &options,
             std::future::pending(),
         ))
         .map_err(anyhow::Error::msg)?;
-    report.finish(validator);
-    Ok(report)
+    Ok(tally.finish(validator))
 }
 
 /// Without the `nats` feature: says how to get it.

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicU64;
 
 use aperture_events_validator::input::{Source, expand};
 use aperture_events_validator::{
-    Locus, MergeError, Options, Place, Reading, Report, RunOptions, Validator, merge, run,
+    Locus, MergeError, Options, Place, Reading, Report, RunOptions, Tally, Validator, merge, run,
 };
 use serde_json::Value;
 
@@ -170,14 +170,14 @@ fn validators_sharing_one_source_merge_into_the_whole() {
         .collect();
     let validator = validator(Reading::Tolerant);
     let place = |seq: usize| Place::new("nats:EVENTS", Locus::at_line(seq as u64 + 1));
-    let mut whole = Report::new(Reading::Tolerant).with_max_errors(5);
+    let mut whole = Tally::new(Reading::Tolerant).with_max_errors(5);
     for (seq, record) in records.iter().enumerate() {
         whole.observe(&validator, place(seq), record);
     }
-    whole.finish(&validator);
+    let whole = whole.finish(&validator);
     for shares in [2usize, 3] {
-        let mut parts: Vec<Report> = (0..shares)
-            .map(|_| Report::new(Reading::Tolerant).with_max_errors(5))
+        let mut parts: Vec<Tally> = (0..shares)
+            .map(|_| Tally::new(Reading::Tolerant).with_max_errors(5))
             .collect();
         let mut seed = 7u64 + shares as u64;
         for (seq, record) in records.iter().enumerate() {
@@ -187,9 +187,10 @@ fn validators_sharing_one_source_merge_into_the_whole() {
             let who = (seed >> 33) as usize % shares;
             parts[who].observe(&validator, place(seq), record);
         }
-        for part in &mut parts {
-            part.finish(&validator);
-        }
+        let mut parts: Vec<Report> = parts
+            .into_iter()
+            .map(|part| part.finish(&validator))
+            .collect();
         // In any order of the reports: the first places are the smallest sequences.
         parts.reverse();
         let merged = merge::merge(parts.iter().map(round_trip), 5).unwrap();

@@ -307,7 +307,7 @@ impl<'de> de::Visitor<'de> for ReportSeed {
             "strict" => Reading::Strict,
             _ => Reading::Tolerant,
         };
-        let mut report = Report::new(reading).with_max_errors(errors.kept.len());
+        let mut report = Report::new(reading);
         report.summary = summary;
         report.errors_omitted = omitted
             .unwrap_or(0u64)
