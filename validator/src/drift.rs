@@ -424,11 +424,30 @@ pub struct DriftReport {
 impl DriftReport {
     /// Whether anything departs from the contract (the null and absent rates alone are not drift).
     pub fn has_drift(&self) -> bool {
-        !(self.undocumented_fields.is_empty()
-            && self.unknown_values.is_empty()
-            && self.quirk_forms.is_empty()
-            && self.unknown_types.is_empty())
-            || self.dropped > 0
+        self.findings().next().is_some() || self.dropped > 0
+    }
+
+    /// Every entry of the drift tables, table by table in the order of the
+    /// report (undocumented fields, unknown values, quirk forms, unknown
+    /// types), each table in its own order: what every renderer walks.
+    ///
+    /// ```
+    /// use aperture_events_validator::drift::{DriftReport, Finding};
+    /// let drift = DriftReport::default();
+    /// for finding in drift.findings() {
+    ///     match finding {
+    ///         Finding::UndocumentedField(f) => println!("{}.{}", f.log_type, f.field),
+    ///         other => println!("{} at {}", other.count(), other.first()),
+    ///     }
+    /// }
+    /// ```
+    pub fn findings(&self) -> impl Iterator<Item = Finding<'_>> {
+        let undocumented = self.undocumented_fields.iter();
+        undocumented
+            .map(Finding::UndocumentedField)
+            .chain(self.unknown_values.iter().map(Finding::UnknownValue))
+            .chain(self.quirk_forms.iter().map(Finding::QuirkForm))
+            .chain(self.unknown_types.iter().map(Finding::UnknownType))
     }
 
     /// Keeps the entries within [`MAX_DRIFT_BYTES`], in table order; the
@@ -556,6 +575,38 @@ impl FieldRates {
     /// Its cost in [`MAX_DRIFT_BYTES`].
     pub(crate) fn size(&self) -> usize {
         ENTRY_COST + self.log_type.len() + self.field.len()
+    }
+}
+
+/// One entry of a drift table ([`DriftReport::findings`]). A new table is
+/// a new variant: each renderer's `match` then says how it prints it.
+#[derive(Debug, Clone, Copy)]
+pub enum Finding<'a> {
+    UndocumentedField(&'a UndocumentedField),
+    UnknownValue(&'a UnknownValue),
+    QuirkForm(&'a QuirkForm),
+    UnknownType(&'a UnknownType),
+}
+
+impl<'a> Finding<'a> {
+    /// The events it was seen in.
+    pub fn count(&self) -> u64 {
+        match self {
+            Finding::UndocumentedField(f) => f.count,
+            Finding::UnknownValue(v) => v.count,
+            Finding::QuirkForm(q) => q.count,
+            Finding::UnknownType(t) => t.count,
+        }
+    }
+
+    /// Where it was first seen.
+    pub fn first(&self) -> &'a Place {
+        match self {
+            Finding::UndocumentedField(f) => &f.first,
+            Finding::UnknownValue(v) => &v.first,
+            Finding::QuirkForm(q) => &q.first,
+            Finding::UnknownType(t) => &t.first,
+        }
     }
 }
 
