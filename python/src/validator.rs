@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicU64;
 use aperture_events_validator::input::{
     DEFAULT_MAX_DECOMPRESSION_RATIO, DEFAULT_MAX_RECORD_SIZE, ReadOptions, expand,
 };
-use aperture_events_validator::report::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 use aperture_events_validator::{
     self as lib, Jobs, Locus, Options, OutOfRange, Place, Reading, RunOptions, SchemaSet, run,
 };

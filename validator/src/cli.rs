@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use aperture_events_validator::input::{
     DEFAULT_MAX_DECOMPRESSION_RATIO, ReadOptions, Source, expand,
 };
-use aperture_events_validator::report::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 use aperture_events_validator::{Jobs, Options, Reading, RunOptions, SchemaSet};
 use clap::{Parser, Subcommand};
 

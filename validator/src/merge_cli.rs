@@ -7,7 +7,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use aperture_events_validator::{Report, merge};
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::{Report, Text, merge};
 use clap::Args;
 
 use crate::print::{self, Color, Format, Output};
@@ -29,7 +30,7 @@ pub struct MergeArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// List at most N records not accepted (all are counted; at most 65536).
-    #[arg(long, value_name = "N", default_value_t = merge::DEFAULT_MAX_ERRORS, value_parser = max_errors)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ERRORS, value_parser = max_errors)]
     pub max_errors: usize,
     /// Fail (exit 1) when there is drift.
     #[arg(long)]
@@ -48,7 +49,7 @@ fn max_errors(text: &str) -> Result<usize, String> {
         Ok(n) => merge::max_errors(n).map_err(|e| e.to_string()),
         // Past u64, or not a number: say the range all the same.
         Err(_) => {
-            let text = aperture_events_validator::mask::truncate(text, 40);
+            let text = Text::<40>::new(text);
             let range = merge::max_errors(u64::MAX)
                 .err()
                 .map(|e| format!(": give {} to {} {}", e.min, e.max, e.unit))

@@ -2,7 +2,7 @@
 //! read through a durable consumer (library module `nats`, feature `nats`).
 
 use aperture_events_validator::input::ReadOptions;
-use aperture_events_validator::{Report, Tally, Validator};
+use aperture_events_validator::{Report, Validator};
 
 use crate::cli::StreamSource;
 
@@ -14,7 +14,7 @@ pub fn read(
     max_errors: usize,
     read: &ReadOptions,
 ) -> anyhow::Result<Report> {
-    use aperture_events_validator::nats;
+    use aperture_events_validator::{Tally, nats};
     let (servers, stream) = nats::parse_target(&source.target).map_err(anyhow::Error::msg)?;
     let options = nats::ConsumeOptions {
         servers,

@@ -7,8 +7,7 @@
 //! be one `(masked: N characters)` entry.
 
 use aperture_events_validator::drift::{MAX_DISTINCT, MAX_NAME};
-use aperture_events_validator::problem::MAX_POINTER;
-use aperture_events_validator::report::MAX_LOG_TYPES;
+use aperture_events_validator::limits::{MAX_LOG_TYPES, MAX_POINTER};
 use aperture_events_validator::{Locus, Options, Place, Tally, Validator};
 
 const RECORDS: usize = 3000;

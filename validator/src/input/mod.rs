@@ -9,7 +9,51 @@
 //! `{"events": [...]}` or a HAR file). Readers stream: they hold one record
 //! (or one HTTP body, or one HAR entry) at a time, never a whole file.
 //!
-//! Readers hand what they find to a [`Sink`], each with its [`Locus`].
+//! Readers hand what they find to a [`Sink`], each with its [`Locus`]; a
+//! [`Place`](crate::Place) (the source's name and the locus) prints as every
+//! output of the validator prints it. Reading the records of some paths,
+//! for a tool of its own (the validator's own sink is
+//! [`Tally::sink`](crate::Tally::sink)):
+//!
+//! ```
+//! use aperture_events_validator::input::{self, ReadOptions, Sink};
+//! use aperture_events_validator::{Locus, Place};
+//!
+//! /// Each record with its place; the malformed ones as the validator prints them.
+//! struct Records {
+//!     source: String,
+//!     records: Vec<(Place, Vec<u8>)>,
+//!     malformed: Vec<String>,
+//! }
+//!
+//! impl Sink for Records {
+//!     fn record(&mut self, locus: Locus, bytes: &[u8]) {
+//!         let place = Place::new(self.source.as_str(), locus);
+//!         self.records.push((place, bytes.to_vec()));
+//!     }
+//!     fn malformed(&mut self, locus: Locus, message: String) {
+//!         let place = Place::new(self.source.as_str(), locus);
+//!         self.malformed.push(format!("{place}: {message}"));
+//!     }
+//!     fn no_event(&mut self, _: Locus) {}
+//!     fn error_response(&mut self, _: Locus, _: u16) {}
+//! }
+//!
+//! let dir = std::env::temp_dir().join(format!("input-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! std::fs::write(dir.join("a.ndjson"), "{\"log_type\": \"incident\"}\n[1,\n")?;
+//! let (sources, unlistable) = input::expand(&[dir.clone()]);
+//! assert!(unlistable.is_empty());
+//! for source in &sources {
+//!     let mut sink = Records { source: source.name(), records: Vec::new(), malformed: Vec::new() };
+//!     input::read_with(source.open()?, &mut sink, &ReadOptions::default())?;
+//!     // `…/a.ndjson:1`: the file and the line.
+//!     assert!(sink.records[0].0.to_string().starts_with(&format!("{}:1", source.name())));
+//!     assert_eq!(sink.records.len() + sink.malformed.len(), 2);
+//! }
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
 //!
 //! # Design
 //! A record has a maximum size ([`ReadOptions::max_record_size`]), so that

@@ -96,7 +96,7 @@ pub struct Summary {
     pub unknown_type: u64,
     /// Counts per `log_type`, for records with a string `log_type`: every
     /// documented type seen, and unknown ones until the map holds
-    /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`] characters); never more
+    /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`](crate::drift::MAX_NAME) characters); never more
     /// than twice that.
     pub by_log_type: BTreeMap<Name, TypeCounts>,
     /// Unknown types that found `by_log_type` full, counted together.

@@ -15,7 +15,8 @@ use super::{
     DEFAULT_MAX_ERRORS, MAX_ERROR_BYTES, MAX_INPUTS, MAX_NOTES, Note, RecordError, Report, Summary,
 };
 use crate::classify::{Class, Examined, Validator, Verdict};
-use crate::drift::{DriftAcc, MAX_NAME, Name};
+use crate::drift::acc::DriftAcc;
+use crate::drift::{MAX_NAME, Name};
 use crate::input::{ReadOptions, Sink, read_with};
 use crate::mask::{Text, category};
 use crate::place::{Locus, Place};
