@@ -28,7 +28,7 @@
 //! by several validators at once), and otherwise by the order of the
 //! reports. The caps of a single run hold: at most `max_errors` errors
 //! listed within [`MAX_ERROR_BYTES`](crate::report::MAX_ERROR_BYTES) (the
-//! rest counted in `errors_omitted`), [`MAX_DISTINCT`] entries per drift
+//! rest counted in `errors_omitted`), [`MAX_DISTINCT`](crate::drift::MAX_DISTINCT) entries per drift
 //! table within [`MAX_DRIFT_BYTES`](crate::drift::MAX_DRIFT_BYTES) (the rest
 //! counted in `dropped`), [`MAX_LOG_TYPES`](crate::limits::MAX_LOG_TYPES) unknown types in the summary,
 //! 100 notes and 100 unreadable inputs listed.
