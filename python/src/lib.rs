@@ -30,7 +30,7 @@ use aperture_events_validator::input::{
     DEFAULT_MAX_DECOMPRESSION_RATIO, DEFAULT_MAX_RECORD_SIZE, LARGEST_MAX_DECOMPRESSION_RATIO,
     LARGEST_MAX_RECORD_SIZE,
 };
-use aperture_events_validator::report::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 use aperture_events_validator::{Class, Jobs};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;

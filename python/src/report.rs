@@ -8,6 +8,7 @@
 //! places kept) and read back from their JSON, so that partial reports made
 //! by many workers (Spark tasks, processes, machines) combine into one.
 
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 use aperture_events_validator::{self as lib, merge, render};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -166,7 +167,7 @@ impl Report {
     /// run over both inputs would give it (the same as
     /// `aperture-validate merge`): counts add, drift tables combine, each
     /// finding keeps its first place, at most `max_errors` errors are listed.
-    #[pyo3(signature = (other, *, max_errors = merge::DEFAULT_MAX_ERRORS as u64))]
+    #[pyo3(signature = (other, *, max_errors = DEFAULT_MAX_ERRORS as u64))]
     fn merge(&self, py: Python<'_>, other: &Report, max_errors: u64) -> PyResult<Report> {
         let parts = [self.inner.clone(), other.inner.clone()];
         merged(py, parts.into_iter(), max_errors)
@@ -175,7 +176,7 @@ impl Report {
     /// The merge of `reports` (an iterable), taken in order as the runs of
     /// consecutive parts of one input.
     #[staticmethod]
-    #[pyo3(signature = (reports, *, max_errors = merge::DEFAULT_MAX_ERRORS as u64))]
+    #[pyo3(signature = (reports, *, max_errors = DEFAULT_MAX_ERRORS as u64))]
     fn merge_all(py: Python<'_>, reports: &Bound<'_, PyAny>, max_errors: u64) -> PyResult<Report> {
         let mut parts = Vec::new();
         for report in reports.try_iter()? {

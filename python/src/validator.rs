@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicU64;
 use aperture_events_validator::input::{
     DEFAULT_MAX_DECOMPRESSION_RATIO, DEFAULT_MAX_RECORD_SIZE, ReadOptions, expand,
 };
-use aperture_events_validator::report::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 use aperture_events_validator::{
     self as lib, Jobs, Locus, Options, OutOfRange, Place, Reading, RunOptions, SchemaSet, run,
 };
@@ -79,7 +79,7 @@ fn verdict_of(validator: &lib::Validator, record: &Record) -> lib::Verdict {
 }
 
 /// The verdict on a record longer than the maximum record size (the problem
-/// [`lib::Report::malformed`] lists for it).
+/// [`lib::Tally::malformed`] lists for it).
 fn too_long(message: &str) -> lib::Verdict {
     lib::Verdict {
         class: lib::Class::Malformed,
@@ -248,11 +248,10 @@ impl Validator {
             let data = Record::extract(data, false, None)?;
             let validator = &*self.inner;
             let report = py.detach(|| {
-                let mut report =
-                    lib::Report::new(validator.options().reading).with_max_errors(max_errors);
-                sink::read_into(validator, &mut report, source, &data, &read);
-                report.finish(validator);
-                report
+                let mut tally =
+                    lib::Tally::new(validator.options().reading).with_max_errors(max_errors);
+                sink::read_into(validator, &mut tally, source, &data, &read);
+                tally.finish(validator)
             });
             Ok(Report::new(report))
         })
@@ -289,24 +288,22 @@ impl Validator {
             let validator = &*self.inner;
             let (verdicts, report) = py.detach(|| {
                 let source: Arc<str> = Arc::from(source);
-                let mut report =
-                    lib::Report::new(validator.options().reading).with_max_errors(max_errors);
+                let mut tally =
+                    lib::Tally::new(validator.options().reading).with_max_errors(max_errors);
                 let mut verdicts = Vec::with_capacity(records.len());
                 // `check_lines` made sure that every record has its line number.
                 for (line, record) in (first_line..=LAST_LINE).zip(&records) {
                     let place = Place::new(source.clone(), Locus::at_line(line));
                     if let Record::TooLong(message) = record {
-                        let seq = report.summary.total;
-                        report.malformed(seq, place, message.clone());
+                        tally.malformed(place, message.clone());
                         verdicts.push(Some(too_long(message)));
                     } else if record.iter().all(u8::is_ascii_whitespace) {
                         verdicts.push(None);
                     } else {
-                        verdicts.push(Some(report.observe(validator, place, record)));
+                        verdicts.push(Some(tally.observe(validator, place, record)));
                     }
                 }
-                report.finish(validator);
-                (verdicts, report)
+                (verdicts, tally.finish(validator))
             });
             let verdicts = verdicts
                 .into_iter()

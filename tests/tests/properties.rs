@@ -27,7 +27,7 @@ use std::sync::LazyLock;
 use aperture_events::LogEvent;
 use aperture_events_schema::embedded::EVENT_TYPES;
 use aperture_events_tests::{all_json, schema_values};
-use aperture_events_validator::{Class, Options, Place, Reading, Report, Validator};
+use aperture_events_validator::{Class, Options, Place, Reading, Tally, Validator};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -320,17 +320,17 @@ proptest! {
     )) {
         for validator in [&*TOLERANT, &*STRICT] {
             let reading = validator.options().reading;
-            let mut report = Report::new(reading);
+            let mut tally = Tally::new(reading);
             for (line, text) in records.iter().enumerate() {
                 let place = Place::new("generated", aperture_events_validator::Locus::at_line(line as u64 + 1));
-                let verdict = report.observe(validator, place, text.as_bytes());
+                let verdict = tally.observe(validator, place, text.as_bytes());
                 let object = matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_)));
                 prop_assert_eq!(verdict.class == Class::Malformed, !object, "{:?}: {}", verdict.class, text);
                 if !verdict.class.is_accepted(reading) {
                     prop_assert!(!verdict.problems.is_empty(), "rejected without a problem: {}", text);
                 }
             }
-            report.finish(validator);
+            let report = tally.finish(validator);
             let s = &report.summary;
             prop_assert_eq!(s.total, records.len() as u64);
             prop_assert_eq!(s.valid + s.invalid + s.malformed + s.unknown_type, s.total);

@@ -13,8 +13,14 @@ use std::fmt;
 use std::time::Instant;
 
 use aperture_events_validator::SchemaSet;
-use aperture_events_validator::strset::StrSet;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use strset::StrSet;
+
+/// The validator's table of documented names (internal to the library):
+/// compiled in here, so that the bound looks names up as the validator does.
+#[path = "../src/strset.rs"]
+#[allow(dead_code)]
+mod strset;
 
 /// A value as a checker would see it: scalars borrowed, containers skipped.
 #[derive(Debug, Clone, Copy)]

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader};
 use std::time::Instant;
 
 use aperture_events_schema::embedded::{SCHEMA_FILES, UNION_FILE};
-use aperture_events_validator::datetime::is_valid_date_time;
+use aperture_events_validator::is_valid_date_time;
 use serde_json::Value;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

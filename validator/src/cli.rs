@@ -9,9 +9,11 @@ use anyhow::{Context, Result};
 use aperture_events_validator::input::{
     DEFAULT_MAX_DECOMPRESSION_RATIO, ReadOptions, Source, expand,
 };
-use aperture_events_validator::report::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 use aperture_events_validator::{Jobs, Options, Reading, RunOptions, SchemaSet};
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand};
+
+use crate::print::{Color, Format, Output};
 
 /// Validates captured Log Events API payloads (NDJSON, JSON, bulk bodies,
 /// HTTP transcripts, HAR files, any of them gzipped) against the
@@ -24,8 +26,19 @@ use clap::{Parser, ValueEnum};
 /// `aperture-validate merge REPORT…` merges --format json reports into one
 /// (see `aperture-validate merge --help`); a file named `merge` is `./merge`.
 #[derive(Debug, Parser)]
-#[command(name = "aperture-validate", version)]
+#[command(
+    name = "aperture-validate",
+    version,
+    propagate_version = true,
+    // `merge` is a subcommand only in first place; the paths are not
+    // required with it, and no `help` subcommand takes a file's name.
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    disable_help_subcommand = true
+)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Files, directories (read recursively) and `-` for standard input; or
     /// one nats://HOST:PORT[,HOST:PORT…]/STREAM (built with the `nats` feature).
     #[arg(value_name = "PATH|-", required = true)]
@@ -106,21 +119,10 @@ fn parse_size(text: &str) -> Result<usize, String> {
     Ok(bytes)
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Github,
-    Junit,
-}
-
-/// Colour choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
-    Auto,
-    Always,
-    Never,
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Merge(crate::merge_cli::MergeArgs),
 }
 
 /// A stream to read (`nats://HOST:PORT/STREAM`), and when to stop.
@@ -144,10 +146,7 @@ pub struct Config {
     pub schemas: SchemaSet,
     pub options: Options,
     pub run: RunOptions,
-    pub format: Format,
-    pub color: bool,
-    pub all_rates: bool,
-    pub fail_on_drift: bool,
+    pub output: Output,
     pub progress: bool,
 }
 
@@ -201,13 +200,7 @@ impl Config {
         };
         let paths: Vec<PathBuf> = args.paths.iter().filter(|p| !nats(p)).cloned().collect();
         let (sources, unlistable) = expand(&paths);
-        let color = match args.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
+        let color = args.color.resolve();
         Ok(Config {
             stream,
             sources,
@@ -226,10 +219,12 @@ impl Config {
                 max_errors: args.max_errors,
                 read,
             },
-            format: args.format,
-            color,
-            all_rates: args.all_rates,
-            fail_on_drift: args.fail_on_drift,
+            output: Output {
+                format: args.format,
+                color,
+                all_rates: args.all_rates,
+                fail_on_drift: args.fail_on_drift,
+            },
             progress: std::io::stderr().is_terminal(),
         })
     }

@@ -13,7 +13,6 @@ use serde_json::Value;
 use crate::doc::{Doc, Fast};
 use crate::parse::pointer;
 use crate::quirk::{Quirk, QuirkCheck};
-use crate::schemas::SchemaError;
 use crate::strset::StrSet;
 
 /// One documented field of an event type.
@@ -81,17 +80,19 @@ pub struct FieldTable {
     names: StrSet,
 }
 
-/// Compiles a field reference (`{"$ref": "<id>#/properties/<field>"}`) in a reading.
-pub(crate) type BuildField<'a> =
-    dyn Fn(&Value, Reading) -> Result<jsonschema::Validator<Fast>, SchemaError> + 'a;
+/// Compiles a field reference (`{"$ref": "<id>#/properties/<field>"}`) in a
+/// reading. Its error is the caller's (the schemas' `SchemaError`), so that
+/// this table does not depend on the module that compiles the schemas.
+pub(crate) type BuildField<'a, E> =
+    dyn Fn(&Value, Reading) -> Result<jsonschema::Validator<Fast>, E> + 'a;
 
 impl FieldTable {
     /// The table of the documented fields of document `doc` of `set`.
-    pub(crate) fn new(
+    pub(crate) fn new<E>(
         set: &SchemaSet,
         doc: usize,
-        build: &BuildField<'_>,
-    ) -> Result<Self, SchemaError> {
+        build: &BuildField<'_, E>,
+    ) -> Result<Self, E> {
         let file: &Document = &set.documents()[doc];
         let mut fields = Vec::new();
         for field in documented::fields(set, doc) {

@@ -1,5 +1,9 @@
-//! The bounds of the numbers a caller chooses: worker threads, the maximum
-//! record size, the decompression ratio.
+//! Every bound of the validator, in one place: the numbers a caller
+//! chooses (worker threads, the maximum record size, the decompression
+//! ratio), checked, and the caps that keep a report's memory bounded
+//! whatever the input (re-exported here from the code they protect; the
+//! bounds of the readers are in [`crate::input`], those of the drift
+//! tables in [`crate::drift`]).
 //!
 //! Each number reaches the library through a checked type
 //! ([`crate::run::Jobs`], [`crate::input::ReadOptions`]) whose constructor
@@ -9,6 +13,16 @@
 //! (`-j 18446744073709551615`) is a clear error before anything is allocated.
 
 use std::fmt;
+
+pub use crate::classify::MAX_PROBLEMS;
+pub use crate::place::MAX_SOURCE;
+pub use crate::problem::{MAX_KEYWORD, MAX_MESSAGE, MAX_POINTER};
+pub use crate::report::{
+    DEFAULT_MAX_ERRORS, MAX_ERROR_BYTES, MAX_INPUTS, MAX_LISTED, MAX_LOG_TYPES, MAX_NOTES,
+};
+pub use crate::run::{
+    MAX_JOBS_PER_CORE, MEMORY_BASE, MEMORY_PER_RECORD_BYTE, MEMORY_PER_WORKER, memory_bound,
+};
 
 /// A number outside the range its parameter allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

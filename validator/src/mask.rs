@@ -80,35 +80,11 @@ pub fn describe_doc(doc: &crate::doc::Doc<'_>, show: bool) -> String {
     }
 }
 
-/// The JSON type name of `value`, as JSON Schema says it (`integer` for integral numbers).
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn plural(n: usize, prefix: &str, noun: &str) -> String {
     if n == 1 {
         format!("{prefix} 1 {noun}")
     } else {
         format!("{prefix} {n} {noun}s")
-    }
-}
-
-/// [`truncate`], borrowing when `text` is short enough already (the common case).
-pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    // A string of at most `max` bytes has at most `max` characters.
-    if text.len() <= max {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(truncate(text, max))
     }
 }
 
@@ -160,17 +136,17 @@ pub fn printable(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Text as a report holds it: made [`printable`] and cut to at most `MAX`
+/// Text as a report holds it: made `printable` and cut to at most `MAX`
 /// characters (marked `…`), whether it was built during a run
 /// ([`Text::new`]) or read back from a report (`Deserialize`,
 /// [`Text::kept`]). There is no other way to build one, so every text a
-/// renderer prints went through [`printable`].
+/// renderer prints went through `printable`.
 ///
 /// Cheap to clone (shared), compared and ordered as the `str` it holds.
 ///
 /// # Design
 /// A text read back is kept as written when it is already printable and
-/// no longer than what [`printable`] writes for `MAX` characters
+/// no longer than what `printable` writes for `MAX` characters
 /// ([`Text::LONGEST`]: each written at most as `\u{10ffff}`), so that a
 /// report reads back as itself; anything else (a raw control character, a
 /// longer string) is made printable and cut to `MAX` characters, exactly as
@@ -179,11 +155,11 @@ pub fn printable(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 pub struct Text<const MAX: usize>(Arc<str>);
 
 impl<const MAX: usize> Text<MAX> {
-    /// The most characters a text holds: [`printable`] writes a hidden
+    /// The most characters a text holds: `printable` writes a hidden
     /// character as at most 10 (`\u{10ffff}`), and marks a cut with `…`.
     pub const LONGEST: usize = MAX.saturating_mul(10).saturating_add(1);
 
-    /// `text` made printable and cut to `MAX` characters ([`printable`]).
+    /// `text` made printable and cut to `MAX` characters (`printable`).
     pub fn new(text: &str) -> Self {
         Text(match printable(text, MAX) {
             Cow::Borrowed(text) => Arc::from(text),
@@ -350,116 +326,4 @@ pub fn category<const MAX: usize>(text: &str, vocabulary: &[String], show: bool)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn printable_text_has_no_hidden_character() {
-        assert_eq!(printable("remoteAddress", 100), "remoteAddress");
-        assert_eq!(
-            printable("\u{1b}[2J\r\nok: every record", 100),
-            "\\u001b[2J\\u000d\\u000aok: every record"
-        );
-        assert_eq!(
-            printable("a\u{ffff}\u{fffe}b\u{202e}", 100),
-            "a\\uffff\\ufffeb\\u202e"
-        );
-        assert_eq!(printable("\u{10ffff}", 100), "\\u{10ffff}");
-        assert_eq!(printable("abcdef", 3), "abc…");
-        assert_eq!(printable("\u{7f}\u{85}", 1), "\\u007f…");
-        assert_eq!(printable("é", 1), "é");
-    }
-
-    #[test]
-    fn categories_are_shown_and_personal_data_masked() {
-        let vocabulary: Vec<String> = ["Admin", "Quarantine", "Alerted"]
-            .map(str::to_owned)
-            .to_vec();
-        for shown in [
-            "grayware",
-            "dlp_scan",
-            "remoteAddress",
-            "EXTERNAL",
-            "v2",
-            "Alerted Quarantine",
-            "admin quarantine",
-        ] {
-            assert!(looks_like_category(shown, &vocabulary), "{shown}");
-        }
-        for masked in [
-            "jane.doe@example.com",
-            "Jane Doe",
-            "https://x.example/a",
-            "/home/jane/salaries.xlsx",
-            "5eb5ed492021c32b37588a6c",
-            "4111111111111111",
-            "Jürgen",
-            "",
-            " admin",
-            "admin  Quarantine",
-            "a_very_long_made_up_category_name_x",
-            "\u{1b}[2J",
-        ] {
-            assert!(!looks_like_category(masked, &vocabulary), "{masked}");
-        }
-        assert_eq!(
-            category::<40>("jane.doe@example.com", &vocabulary, false),
-            "(masked: 20 characters)"
-        );
-        assert_eq!(
-            category::<40>("jane.doe@example.com", &vocabulary, true),
-            "jane.doe@example.com"
-        );
-        assert_eq!(category::<40>("grayware", &vocabulary, false), "grayware");
-        assert_eq!(category::<40>("\u{1b}x", &[], true), "\\u001bx");
-    }
-
-    #[test]
-    fn texts_are_printable_however_they_are_built() {
-        let raw = "\u{1b}[2J\r\nok\u{7}";
-        assert_eq!(Text::<100>::new(raw), "\\u001b[2J\\u000d\\u000aok\\u0007");
-        assert_eq!(Text::<100>::kept(raw), Text::<100>::new(raw));
-        assert_eq!(Text::<3>::new("abcdef"), "abc…");
-        // What a run wrote reads back as itself, escapes included.
-        let shown = Text::<3>::new("\u{1b}\u{1b}\u{1b}\u{1b}");
-        assert_eq!(shown, "\\u001b\\u001b\\u001b…");
-        assert_eq!(Text::<3>::kept(&shown), shown);
-        // Longer than a run writes: cut as a run cuts.
-        let long = "a".repeat(Text::<3>::LONGEST + 1);
-        assert_eq!(Text::<3>::kept(&long), "aaa…");
-        let read: Text<3> = serde_json::from_str("\"x\\u0007yz\"").unwrap();
-        assert_eq!(read, "x\\u0007y…");
-    }
-
-    #[test]
-    fn masked_descriptions_never_contain_the_value() {
-        assert_eq!(
-            describe(&json!("jane.doe@example.com"), false),
-            "a string of 20 characters"
-        );
-        assert_eq!(describe(&json!("é"), false), "a string of 1 character");
-        assert_eq!(describe(&json!(""), false), "an empty string");
-        assert_eq!(describe(&json!(7), false), "an integer");
-        assert_eq!(describe(&json!(2.5), false), "a number with a fraction");
-        assert_eq!(describe(&json!(7.0), false), "an integer");
-        assert_eq!(describe(&json!(["a", "b"]), false), "an array of 2 items");
-        assert_eq!(describe(&json!({"a": 1}), false), "an object with 1 field");
-        assert_eq!(describe(&json!(null), false), "null");
-    }
-
-    #[test]
-    fn shown_values_are_json_and_truncated() {
-        assert_eq!(describe(&json!("x"), true), "\"x\"");
-        let long = "a".repeat(200);
-        let shown = describe(&json!(long), true);
-        assert_eq!(shown.chars().count(), MAX_SHOWN + 1);
-        assert!(shown.ends_with('…'));
-    }
-
-    #[test]
-    fn integral_floats_are_integers() {
-        assert_eq!(type_name(&json!(1.0)), "integer");
-        assert_eq!(type_name(&json!(1.5)), "number");
-    }
-}
+mod tests;

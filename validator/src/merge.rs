@@ -9,11 +9,12 @@
 //! every output format and gives the same exit code as a single run.
 //!
 //! ```
+//! use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 //! use aperture_events_validator::{Report, merge};
 //! # let text = serde_json::to_string(&Report::new(Default::default())).unwrap();
-//! let a = merge::read(text.as_bytes(), merge::DEFAULT_MAX_ERRORS)?;
+//! let a = merge::read(text.as_bytes(), DEFAULT_MAX_ERRORS)?;
 //! let b: Report = serde_json::from_str(&text)?;
-//! let whole = merge::merge([a, b], merge::DEFAULT_MAX_ERRORS)?;
+//! let whole = merge::merge([a, b], DEFAULT_MAX_ERRORS)?;
 //! assert_eq!(whole.summary.total, 0);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -27,9 +28,9 @@
 //! by several validators at once), and otherwise by the order of the
 //! reports. The caps of a single run hold: at most `max_errors` errors
 //! listed within [`MAX_ERROR_BYTES`](crate::report::MAX_ERROR_BYTES) (the
-//! rest counted in `errors_omitted`), [`MAX_DISTINCT`] entries per drift
+//! rest counted in `errors_omitted`), [`MAX_DISTINCT`](crate::drift::MAX_DISTINCT) entries per drift
 //! table within [`MAX_DRIFT_BYTES`](crate::drift::MAX_DRIFT_BYTES) (the rest
-//! counted in `dropped`), [`MAX_LOG_TYPES`] unknown types in the summary,
+//! counted in `dropped`), [`MAX_LOG_TYPES`](crate::limits::MAX_LOG_TYPES) unknown types in the summary,
 //! 100 notes and 100 unreadable inputs listed.
 //!
 //! A report is untrusted input. It is read as a run reads its input
@@ -40,21 +41,16 @@
 //! and so are merged counts that would overflow ([`MergeError::Overflow`]):
 //! a count is never wrapped nor saturated.
 //!
-//! A report read back has no accumulator: merge it here, never with
-//! [`Report::merge`] (the threads of one run), and do not
-//! [`Report::finish`] it again.
+//! This is the one merge of reports; the threads of one run add their
+//! [`Tally`](crate::Tally)s before they are finished.
 
-use std::collections::{BTreeMap, HashMap};
-
-use crate::Locus;
-use crate::drift::{DriftReport, Entry, FieldRates, Group, MAX_DISTINCT, Name, rate};
 use crate::place::Place;
 use crate::report::{MAX_INPUTS, MAX_NOTES, Report, Summary};
 
 mod read;
+mod tables;
 mod tokens;
 
-pub use crate::report::{DEFAULT_MAX_ERRORS, MAX_LOG_TYPES};
 pub use read::read;
 pub use tokens::MAX_TOKEN;
 
@@ -116,7 +112,7 @@ where
         return Err(MergeError::Empty);
     };
     check(1, &first)?;
-    let mut merged = Report::new(first.reading()).with_max_errors(max_errors);
+    let mut merged = Report::new(first.reading());
     merged.summary.reading = first.summary.reading;
     add(&mut merged, first, max_errors).map_err(|what| MergeError::Overflow { index: 1, what })?;
     for (i, report) in reports {
@@ -220,7 +216,7 @@ fn add(into: &mut Report, other: Report, max_errors: usize) -> Result<(), &'stat
     into.inputs.extend(other.inputs);
     into.inputs.truncate(MAX_INPUTS);
     let drift = std::mem::take(&mut into.drift);
-    into.drift = add_drift(drift, other.drift)?;
+    into.drift = tables::add_drift(drift, other.drift)?;
     Ok(())
 }
 
@@ -258,180 +254,16 @@ fn add_summary(s: &mut Summary, o: Summary) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// The position of a place in its source, for places of the same source.
-fn position(locus: &Locus) -> [Option<u64>; 5] {
-    [
-        locus.line,
-        locus.column,
-        locus.response,
-        locus.entry,
-        locus.index,
-    ]
-}
-
-/// Whether `theirs` (of a later report) comes before `mine`: only a place
-/// further up the same source does.
-fn before(theirs: &Place, mine: &Place) -> bool {
-    theirs.source == mine.source && position(&theirs.locus) < position(&mine.locus)
-}
-
 /// The items of two lists in input order (each list is in input order).
 fn interleave<T>(mine: Vec<T>, theirs: Vec<T>, place: impl Fn(&T) -> &Place) -> Vec<T> {
     let mut out = Vec::with_capacity(mine.len() + theirs.len());
     let mut theirs = theirs.into_iter().peekable();
     for item in mine {
-        while let Some(next) = theirs.next_if(|t| before(place(t), place(&item))) {
+        while let Some(next) = theirs.next_if(|t| place(t).is_before(place(&item))) {
             out.push(next);
         }
         out.push(item);
     }
     out.extend(theirs);
     out
-}
-
-/// The order of each event type's documented fields, as the reports list
-/// them in their rates (every type with an event has all its fields there).
-struct FieldOrder(HashMap<Name, HashMap<Name, usize>>);
-
-impl FieldOrder {
-    fn new(tables: [&[FieldRates]; 2]) -> Self {
-        let mut order: HashMap<Name, HashMap<Name, usize>> = HashMap::new();
-        for table in tables {
-            let mut seen: HashMap<&Name, HashMap<Name, usize>> = HashMap::new();
-            for rates in table {
-                let fields = seen.entry(&rates.log_type).or_default();
-                let next = fields.len();
-                fields.entry(rates.field.clone()).or_insert(next);
-            }
-            for (log_type, fields) in seen {
-                order.entry(log_type.clone()).or_insert(fields);
-            }
-        }
-        FieldOrder(order)
-    }
-
-    /// The field's rank in its type (a field no rate lists comes after, by name).
-    fn rank(&self, log_type: &str, field: &str) -> usize {
-        self.0
-            .get(log_type)
-            .and_then(|fields| fields.get(field).copied())
-            .unwrap_or(usize::MAX)
-    }
-}
-
-/// One drift table of both reports, in the report's order (`key`), at most
-/// [`MAX_DISTINCT`] entries per group ([`Entry::group`]); entries that find
-/// their group full are counted in `dropped`.
-fn table<T: Entry, K: Ord + Clone>(
-    mine: Vec<T>,
-    theirs: Vec<T>,
-    key: impl Fn(&T) -> K,
-    dropped: &mut u64,
-) -> Result<Vec<T>, &'static str> {
-    let mut out: BTreeMap<K, T> = BTreeMap::new();
-    let mut sizes: HashMap<Group, usize> = HashMap::new();
-    for mut entry in mine.into_iter().chain(theirs) {
-        let k = key(&entry);
-        if let Some(kept) = out.get_mut(&k) {
-            let (count, first) = entry.seen();
-            let (kept_count, kept_first) = kept.seen();
-            *kept_count = kept_count.checked_add(*count).ok_or("drift counts")?;
-            if before(first, kept_first) {
-                *kept_first = first.clone();
-            }
-            continue;
-        }
-        let group = entry.group();
-        let size = sizes.entry(group.clone()).or_default();
-        if group.is_none() || *size < MAX_DISTINCT {
-            *size += 1;
-            out.insert(k, entry);
-        } else {
-            *dropped = dropped.checked_add(*entry.seen().0).ok_or("drift counts")?;
-        }
-    }
-    Ok(out.into_values().collect())
-}
-
-fn add_drift(mine: DriftReport, theirs: DriftReport) -> Result<DriftReport, &'static str> {
-    let order = FieldOrder::new([&mine.fields[..], &theirs.fields[..]]);
-    let mut dropped = mine
-        .dropped
-        .checked_add(theirs.dropped)
-        .ok_or("drift counts")?;
-    let undocumented_fields = table(
-        mine.undocumented_fields,
-        theirs.undocumented_fields,
-        |e| (e.log_type.clone(), e.field.clone()),
-        &mut dropped,
-    )?;
-    let unknown_values = table(
-        mine.unknown_values,
-        theirs.unknown_values,
-        |e| {
-            let rank = order.rank(&e.log_type, &e.field);
-            (e.log_type.clone(), rank, e.field.clone(), e.value.clone())
-        },
-        &mut dropped,
-    )?;
-    let quirk_forms = table(
-        mine.quirk_forms,
-        theirs.quirk_forms,
-        |e| {
-            let rank = order.rank(&e.log_type, &e.field);
-            (e.log_type.clone(), rank, e.field.clone(), e.form.clone())
-        },
-        &mut dropped,
-    )?;
-    let unknown_types = table(
-        mine.unknown_types,
-        theirs.unknown_types,
-        |e| e.log_type.clone(),
-        &mut dropped,
-    )?;
-    let mut drift = DriftReport {
-        undocumented_fields,
-        unknown_values,
-        quirk_forms,
-        unknown_types,
-        fields: add_rates(&order, mine.fields, theirs.fields)?,
-        dropped,
-    };
-    // Both within MAX_DRIFT_BYTES, their union may not be.
-    if !drift.fit() {
-        return Err("drift counts");
-    }
-    Ok(drift)
-}
-
-/// Null and absent counts add; the rates are computed again.
-fn add_rates(
-    order: &FieldOrder,
-    mine: Vec<FieldRates>,
-    theirs: Vec<FieldRates>,
-) -> Result<Vec<FieldRates>, &'static str> {
-    let mut out: BTreeMap<(Name, usize, Name), FieldRates> = BTreeMap::new();
-    for rates in mine.into_iter().chain(theirs) {
-        let rank = order.rank(&rates.log_type, &rates.field);
-        let key = (rates.log_type.clone(), rank, rates.field.clone());
-        match out.get_mut(&key) {
-            Some(kept) => {
-                let add = |a: u64, b: u64| a.checked_add(b).ok_or("null and absent counts");
-                kept.events = add(kept.events, rates.events)?;
-                kept.absent = add(kept.absent, rates.absent)?;
-                kept.null = add(kept.null, rates.null)?;
-            }
-            None => {
-                out.insert(key, rates);
-            }
-        }
-    }
-    Ok(out
-        .into_values()
-        .map(|mut r| {
-            r.absent_rate = rate(r.absent, r.events);
-            r.null_rate = rate(r.null, r.events);
-            r
-        })
-        .collect())
 }

@@ -3,14 +3,15 @@
 //! into one report, printed in any format, with the exit code of one run.
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use aperture_events_validator::{Report, merge, render};
-use clap::Parser;
+use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
+use aperture_events_validator::{Report, Text, merge};
+use clap::Args;
 
-use crate::cli::{Color, Format};
+use crate::print::{self, Color, Format, Output};
 
 /// Merges `aperture-validate --format json` reports into one: counts add,
 /// drift tables combine, the first place of each finding is kept.
@@ -19,8 +20,8 @@ use crate::cli::{Color, Format};
 /// order given. They are read one at a time, item by item, with the caps of
 /// a run: memory stays bounded whatever their number and size. Exit status as for a single run: 0, 1, or 2 when a report
 /// cannot be read or the reports cannot be merged.
-#[derive(Debug, Parser)]
-#[command(name = "aperture-validate merge", version)]
+#[derive(Debug, Args)]
+#[command(display_name = "aperture-validate merge")]
 pub struct MergeArgs {
     /// Reports written by `aperture-validate --format json`; `-` for standard input.
     #[arg(value_name = "REPORT|-", required = true)]
@@ -29,7 +30,7 @@ pub struct MergeArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// List at most N records not accepted (all are counted; at most 65536).
-    #[arg(long, value_name = "N", default_value_t = merge::DEFAULT_MAX_ERRORS, value_parser = max_errors)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ERRORS, value_parser = max_errors)]
     pub max_errors: usize,
     /// Fail (exit 1) when there is drift.
     #[arg(long)]
@@ -48,7 +49,7 @@ fn max_errors(text: &str) -> Result<usize, String> {
         Ok(n) => merge::max_errors(n).map_err(|e| e.to_string()),
         // Past u64, or not a number: say the range all the same.
         Err(_) => {
-            let text = aperture_events_validator::mask::truncate(text, 40);
+            let text = Text::<40>::new(text);
             let range = merge::max_errors(u64::MAX)
                 .err()
                 .map(|e| format!(": give {} to {} {}", e.min, e.max, e.unit))
@@ -94,29 +95,11 @@ pub fn run(args: MergeArgs) -> Result<u8> {
         return Err(error);
     }
     let report = merged?;
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    let output = Output {
+        format: args.format,
+        color: args.color.resolve(),
+        all_rates: args.all_rates,
+        fail_on_drift: args.fail_on_drift,
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let printed = match args.format {
-        Format::Text => {
-            let options = render::TextOptions {
-                color,
-                all_rates: args.all_rates,
-            };
-            render::text(&report, &mut out, &options)
-        }
-        Format::Json => render::json(&report, &mut out),
-        Format::Github => render::github(&report, &mut out, args.fail_on_drift),
-        Format::Junit => render::junit(&report, &mut out, args.fail_on_drift),
-    };
-    match printed.and_then(|()| out.flush()) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
-    }
-    Ok(report.exit_code(args.fail_on_drift))
+    Ok(print::print(&report, output)?)
 }

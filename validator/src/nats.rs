@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 
 use crate::input::too_long;
 use crate::place::{Locus, Place};
-use crate::{Report, Validator};
+use crate::{Tally, Validator};
 
 /// Where to read and when to stop.
 #[derive(Debug, Clone)]
@@ -65,11 +65,11 @@ pub fn parse_target(target: &str) -> Result<(String, String), String> {
     Ok((servers, stream.to_owned()))
 }
 
-/// Reads the stream through the durable consumer into `report`, until an
+/// Reads the stream through the durable consumer into `tally`, until an
 /// end of `options` (or `stop` resolves); returns the records read.
 pub async fn consume(
     validator: &Validator,
-    report: &mut Report,
+    tally: &mut Tally,
     options: &ConsumeOptions,
     stop: impl Future<Output = ()>,
 ) -> Result<u64, String> {
@@ -139,10 +139,9 @@ pub async fn consume(
                 };
                 let place = Place::new(source.clone(), locus);
                 if text.len() > options.max_record_size {
-                    let seq = report.summary.total;
-                    report.malformed(seq, place, too_long(options.max_record_size));
+                    tally.malformed(place, too_long(options.max_record_size));
                 } else {
-                    report.observe(validator, place, text);
+                    tally.observe(validator, place, text);
                 }
             }
             // Acknowledged once classified: a validator that dies before

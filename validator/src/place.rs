@@ -67,9 +67,16 @@ pub struct Place {
 }
 
 impl Place {
+    /// Whether this place (of a later report) comes before `other`: only
+    /// a place further up the same source does.
+    pub(crate) fn is_before(&self, other: &Place) -> bool {
+        let position = |l: &Locus| [l.line, l.column, l.response, l.entry, l.index];
+        self.source == other.source && position(&self.locus) < position(&other.locus)
+    }
+
     /// A place in `source`.
     /// A control character in the name is written `\u001b` (names are
-    /// printed in every format: see [`crate::mask::printable`]), and a name
+    /// printed in every format: see `printable`), and a name
     /// longer than [`MAX_SOURCE`] characters is cut.
     pub fn new(source: impl Into<Arc<str>>, locus: Locus) -> Self {
         Place {

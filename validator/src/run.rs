@@ -2,7 +2,8 @@
 //!
 //! One thread reads the inputs in order and cuts them into batches of
 //! records; a rayon pool classifies the batches as they come, each worker
-//! accumulating its own [`Report`]; the reports are merged at the end.
+//! counting into its own [`Tally`]; the tallies are added at the end and
+//! finished into the [`Report`].
 //!
 //! # Design
 //! The channel between the reader and the workers is bounded, so memory
@@ -14,7 +15,6 @@
 //! `-j` only by what small records cost. Records are numbered in input order so that the merged report lists
 //! errors in the order they appear, whatever thread saw them.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,112 +26,20 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::classify::Validator;
 use crate::input::{self, ReadOptions, Sink, Source};
-use crate::limits::{OutOfRange, within};
 use crate::place::{Locus, Place};
-use crate::report::{DEFAULT_MAX_ERRORS, Report};
+use crate::report::{Report, Tally};
+
+mod options;
+
+pub use options::{
+    Jobs, MAX_JOBS_PER_CORE, MEMORY_BASE, MEMORY_PER_RECORD_BYTE, MEMORY_PER_WORKER, RunOptions,
+    memory_bound,
+};
 
 /// Records per batch handed to a worker.
 const BATCH_RECORDS: usize = 512;
 /// Bytes per batch, whichever limit comes first.
 const BATCH_BYTES: usize = 1 << 20;
-
-/// What a run takes whatever its input: the program, its compiled schemas,
-/// the reader's buffers.
-pub const MEMORY_BASE: u64 = 16 << 20;
-/// What each worker may add: batches of small records (its share of the
-/// channel, the one it checks), its arena kept between records, and the
-/// budget of a record up to `BATCH_BYTES`.
-pub const MEMORY_PER_WORKER: u64 = 32 << 20;
-/// Peak memory per byte of `--max-record-size`: the reader holds a record
-/// and a copy of the next (2), the large record being checked is held once
-/// (1), its document and detailed errors take at most its budget
-/// ([`crate::parse::BUDGET_FACTOR`], 16), and serde_json's buffer for an
-/// escaped string at most its length (1).
-pub const MEMORY_PER_RECORD_BYTE: u64 = 20;
-
-/// The most memory a run with records of at most `max_record_size` bytes
-/// and `workers` worker threads takes, in bytes:
-/// `MEMORY_BASE + 20 × max_record_size + workers × MEMORY_PER_WORKER`
-/// (see `validator/README.md` for the model and the measured figures).
-pub fn memory_bound(max_record_size: usize, workers: usize) -> u64 {
-    MEMORY_BASE
-        .saturating_add(MEMORY_PER_RECORD_BYTE.saturating_mul(max_record_size as u64))
-        .saturating_add((workers as u64).saturating_mul(MEMORY_PER_WORKER))
-}
-
-/// The most worker threads a run may be given per core (`-j`, Python's `jobs`).
-///
-/// # Design
-/// The work is CPU-bound, so workers past the cores do not make a run
-/// faster, and their cost grows faster than their number: on two cores, 256
-/// workers start in 0.3 to 1.7 s, 1,024 take 13 to 23 s (spinning for work
-/// they share), `-j 100000` took over a minute starting threads, and
-/// `-j 10000000000` aborted the process allocating the channel. Eight per
-/// core leaves room to try more workers than cores, and keeps the memory
-/// bound ([`MEMORY_PER_WORKER`] each) to 256 MiB per core.
-pub const MAX_JOBS_PER_CORE: usize = 8;
-
-/// The number of worker threads of a run: one per core (the default), or
-/// 1 to [`Jobs::max`].
-///
-/// ```
-/// use aperture_events_validator::Jobs;
-/// assert_eq!(Jobs::new(4).unwrap().get(), 4);
-/// assert!(Jobs::new(10_000_000_000).is_err());
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Jobs(usize);
-
-impl Jobs {
-    /// One worker per core.
-    pub const PER_CORE: Jobs = Jobs(0);
-
-    /// `n` workers; 0 is one per core.
-    pub fn new(n: usize) -> Result<Jobs, OutOfRange> {
-        within(
-            n as u64,
-            0,
-            Jobs::max() as u64,
-            "worker threads (0: one per core)",
-        )?;
-        Ok(Jobs(n))
-    }
-
-    /// The most workers a run may be given on this machine:
-    /// [`MAX_JOBS_PER_CORE`] per core (as
-    /// [`std::thread::available_parallelism`] counts them, 1 when unknown).
-    pub fn max() -> usize {
-        std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .saturating_mul(MAX_JOBS_PER_CORE)
-    }
-
-    /// The number of workers; 0 is one per core.
-    pub fn get(self) -> usize {
-        self.0
-    }
-}
-
-/// How to run.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// Worker threads.
-    pub jobs: Jobs,
-    /// Record errors kept in the report.
-    pub max_errors: usize,
-    /// How inputs are read (the maximum record size).
-    pub read: ReadOptions,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            jobs: Jobs::PER_CORE,
-            max_errors: DEFAULT_MAX_ERRORS,
-            read: ReadOptions::default(),
-        }
-    }
-}
 
 /// Records of one source, stored back to back.
 struct Batch {
@@ -198,7 +106,7 @@ struct Batcher {
     tx: SyncSender<Batch>,
     spares: Receiver<Spare>,
     seq: u64,
-    report: Report,
+    report: Tally,
     gate: Arc<Gate>,
 }
 
@@ -267,7 +175,7 @@ impl Sink for Batcher {
 
     fn malformed(&mut self, locus: Locus, message: String) {
         let place = self.place(locus);
-        self.report.malformed(self.seq, place, message);
+        self.report.malformed_at(self.seq, place, message);
         self.seq += 1;
     }
 
@@ -304,13 +212,13 @@ pub fn run(
     progress: &AtomicU64,
 ) -> Report {
     let reading = validator.options().reading;
-    let fresh = || Report::new(reading).with_max_errors(options.max_errors);
+    let fresh = || Tally::new(reading).with_max_errors(options.max_errors);
     let (tx, rx) = sync_channel::<Batch>(options.jobs.get().max(2) * 2);
     let (spare_tx, spares) = channel::<Spare>();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.get())
         .build();
-    let mut report = std::thread::scope(|scope| {
+    let tally = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut batcher = Batcher {
                 batch: Batch::new(Arc::from("")),
@@ -381,8 +289,7 @@ pub fn run(
         report.merge(workers);
         report
     });
-    report.finish(validator);
-    report
+    tally.finish(validator)
 }
 
 fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64, read: &ReadOptions) {
@@ -390,27 +297,13 @@ fn read_source(source: &Source, batcher: &mut Batcher, progress: &AtomicU64, rea
     let name: Arc<str> = Arc::from(crate::mask::printable(&source.name(), 4096).as_ref());
     batcher.flush();
     batcher.batch = batcher.fresh(name.clone());
-    let result = match source {
-        Source::Stdin => input::read_with(
-            Counting {
-                inner: io::stdin().lock(),
-                bytes: progress,
-            },
-            batcher,
-            read,
-        ),
-        Source::File(path) => match File::open(path) {
-            Ok(file) => input::read_with(
-                Counting {
-                    inner: file,
-                    bytes: progress,
-                },
-                batcher,
-                read,
-            ),
-            Err(e) => Err(e),
-        },
-    };
+    let result = source.open().and_then(|inner| {
+        let counting = Counting {
+            inner,
+            bytes: progress,
+        };
+        input::read_with(counting, batcher, read)
+    });
     batcher.flush();
     if let Err(e) = result {
         batcher

@@ -14,8 +14,8 @@
 
 use std::sync::Arc;
 
+pub use aperture_events_schema::SchemaSet;
 use aperture_events_schema::reading::{self, Reading};
-pub use aperture_events_schema::{Document, SchemaSet};
 use jsonschema::json::Json;
 use jsonschema::{Draft, Registry, ValidationOptions};
 use serde_json::Value;

@@ -14,7 +14,7 @@ pub fn read(
     max_errors: usize,
     read: &ReadOptions,
 ) -> anyhow::Result<Report> {
-    use aperture_events_validator::nats;
+    use aperture_events_validator::{Tally, nats};
     let (servers, stream) = nats::parse_target(&source.target).map_err(anyhow::Error::msg)?;
     let options = nats::ConsumeOptions {
         servers,
@@ -28,17 +28,16 @@ pub fn read(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut report = Report::new(validator.options().reading).with_max_errors(max_errors);
+    let mut tally = Tally::new(validator.options().reading).with_max_errors(max_errors);
     runtime
         .block_on(nats::consume(
             validator,
-            &mut report,
+            &mut tally,
             &options,
             std::future::pending(),
         ))
         .map_err(anyhow::Error::msg)?;
-    report.finish(validator);
-    Ok(report)
+    Ok(tally.finish(validator))
 }
 
 /// Without the `nats` feature: says how to get it.

@@ -21,9 +21,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use aperture_events_validator::classify::MAX_PROBLEMS;
-use aperture_events_validator::report::MAX_ERROR_BYTES;
-use aperture_events_validator::run::memory_bound;
+use aperture_events_validator::limits::{MAX_ERROR_BYTES, MAX_PROBLEMS, memory_bound};
 use serde_json::Value;
 
 mod support;

@@ -7,9 +7,8 @@
 //! be one `(masked: N characters)` entry.
 
 use aperture_events_validator::drift::{MAX_DISTINCT, MAX_NAME};
-use aperture_events_validator::problem::MAX_POINTER;
-use aperture_events_validator::report::MAX_LOG_TYPES;
-use aperture_events_validator::{Locus, Options, Place, Report, Validator};
+use aperture_events_validator::limits::{MAX_LOG_TYPES, MAX_POINTER};
+use aperture_events_validator::{Locus, Options, Place, Tally, Validator};
 
 const RECORDS: usize = 3000;
 const LONG: usize = 5000;
@@ -21,7 +20,7 @@ fn made_up_type_and_field_names_do_not_grow_the_report() {
         ..Options::default()
     })
     .expect("schemas");
-    let mut report = Report::new(validator.options().reading);
+    let mut tally = Tally::new(validator.options().reading);
     for i in 0..RECORDS {
         // A long name per record, distinct in its first characters.
         let name = format!("{i:05}{}", "x".repeat(LONG));
@@ -31,10 +30,10 @@ fn made_up_type_and_field_names_do_not_grow_the_report() {
         );
         for text in [unknown, undocumented] {
             let place = Place::new("made-up", Locus::at_line(i as u64 + 1));
-            report.observe(&validator, place, text.as_bytes());
+            tally.observe(&validator, place, text.as_bytes());
         }
     }
-    report.finish(&validator);
+    let report = tally.finish(&validator);
     let s = &report.summary;
     assert_eq!(s.total, 2 * RECORDS as u64);
     assert_eq!(s.unknown_type, RECORDS as u64);
@@ -71,11 +70,11 @@ fn made_up_type_and_field_names_do_not_grow_the_report() {
 #[test]
 fn a_made_up_key_does_not_make_a_long_pointer() {
     let validator = Validator::embedded(Options::default()).expect("schemas");
-    let mut report = Report::new(validator.options().reading);
+    let mut tally = Tally::new(validator.options().reading);
     let key = "k".repeat(LONG);
     // A repeated key is reported at its pointer: the key itself.
     let text = format!(r#"{{"log_type": "incident", "{key}": 1, "{key}": 2}}"#);
-    let verdict = report.observe(
+    let verdict = tally.observe(
         &validator,
         Place::new("long-key", Locus::at_line(1)),
         text.as_bytes(),
@@ -98,13 +97,13 @@ fn a_long_unknown_type_is_cut_in_the_listed_error() {
             show_values,
         })
         .expect("schemas");
-        let mut report = Report::new(validator.options().reading);
-        report.observe(
+        let mut tally = Tally::new(validator.options().reading);
+        tally.observe(
             &validator,
             Place::new("long-type", Locus::at_line(1)),
             text.as_bytes(),
         );
-        report.finish(&validator);
+        let report = tally.finish(&validator);
         let listed = report.errors[0].log_type.as_deref().unwrap_or_default();
         if show_values {
             assert_eq!(listed.chars().count(), MAX_NAME + 1, "cut, with one `…`");

@@ -9,7 +9,7 @@
 //! one workflow command or the summary, and the JUnit XML must parse (with
 //! roxmltree, an XML 1.0 parser that refuses what XML forbids).
 
-use aperture_events_validator::{Locus, Options, Place, Reading, Report, Validator, render};
+use aperture_events_validator::{Locus, Options, Place, Reading, Report, Tally, Validator, render};
 use proptest::prelude::*;
 
 /// Text mixing the characters that break outputs with ordinary ones.
@@ -122,13 +122,13 @@ proptest! {
         ];
         for validator in validators() {
                 let reading = validator.options().reading;
-                let mut report = Report::new(reading);
+                let mut tally = Tally::new(reading);
                 for (i, event) in events.iter().enumerate() {
                     let place = Place::new(format!("in{key}.ndjson"), Locus::at_line(i as u64 + 1));
-                    report.observe(validator, place, event.as_bytes());
+                    tally.observe(validator, place, event.as_bytes());
                 }
-                report.unreadable(&format!("un{value}readable"), format!("cannot read: {value}"));
-                report.finish(validator);
+                tally.unreadable(&format!("un{value}readable"), format!("cannot read: {value}"));
+                let report = tally.finish(validator);
                 for (format, out) in outputs(&report) {
                     let raw: Vec<char> = out.chars().filter(|c| forbidden(*c)).collect();
                     prop_assert!(raw.is_empty(), "{} has {:?}: {}", format, raw, out);

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicU64;
 
 use aperture_events_validator::input::{Source, expand};
 use aperture_events_validator::{
-    Locus, MergeError, Options, Place, Reading, Report, RunOptions, Validator, merge, run,
+    Locus, MergeError, Options, Place, Reading, Report, RunOptions, Tally, Validator, merge, run,
 };
 use serde_json::Value;
 
@@ -170,14 +170,14 @@ fn validators_sharing_one_source_merge_into_the_whole() {
         .collect();
     let validator = validator(Reading::Tolerant);
     let place = |seq: usize| Place::new("nats:EVENTS", Locus::at_line(seq as u64 + 1));
-    let mut whole = Report::new(Reading::Tolerant).with_max_errors(5);
+    let mut whole = Tally::new(Reading::Tolerant).with_max_errors(5);
     for (seq, record) in records.iter().enumerate() {
         whole.observe(&validator, place(seq), record);
     }
-    whole.finish(&validator);
+    let whole = whole.finish(&validator);
     for shares in [2usize, 3] {
-        let mut parts: Vec<Report> = (0..shares)
-            .map(|_| Report::new(Reading::Tolerant).with_max_errors(5))
+        let mut parts: Vec<Tally> = (0..shares)
+            .map(|_| Tally::new(Reading::Tolerant).with_max_errors(5))
             .collect();
         let mut seed = 7u64 + shares as u64;
         for (seq, record) in records.iter().enumerate() {
@@ -187,9 +187,10 @@ fn validators_sharing_one_source_merge_into_the_whole() {
             let who = (seed >> 33) as usize % shares;
             parts[who].observe(&validator, place(seq), record);
         }
-        for part in &mut parts {
-            part.finish(&validator);
-        }
+        let mut parts: Vec<Report> = parts
+            .into_iter()
+            .map(|part| part.finish(&validator))
+            .collect();
         // In any order of the reports: the first places are the smallest sequences.
         parts.reverse();
         let merged = merge::merge(parts.iter().map(round_trip), 5).unwrap();
@@ -327,4 +328,34 @@ fn the_merge_subcommand_prints_the_report_of_the_whole() {
         stderr.contains("c.json: not a report of `aperture-validate --format json`"),
         "{stderr}"
     );
+}
+
+/// `merge` is a subcommand in first place only: after a path it is a path,
+/// and its usage, help and version say `aperture-validate merge`.
+#[test]
+fn merge_is_a_subcommand_in_first_place_only() {
+    let after_a_path = validate(&["tests/fixtures/captures", "merge"]);
+    assert_eq!(after_a_path.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&after_a_path.stdout);
+    assert!(
+        stdout.contains("merge: unreadable: cannot read: no such file"),
+        "{stdout}"
+    );
+    let version = validate(&["merge", "--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&version.stdout).starts_with("aperture-validate merge "),
+        "{version:?}"
+    );
+    let usage = validate(&["merge"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&usage.stderr)
+            .contains("Usage: aperture-validate merge <REPORT|->"),
+        "{usage:?}"
+    );
+    // `help` is a path, as it always was: there is no `help` subcommand.
+    let help = validate(&["help"]);
+    assert_eq!(help.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("help: unreadable"));
 }

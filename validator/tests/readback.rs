@@ -12,11 +12,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use aperture_events_validator::classify::MAX_PROBLEMS;
 use aperture_events_validator::drift::{ENTRY_COST, MAX_DISTINCT, MAX_DRIFT_BYTES, MAX_NAME};
-use aperture_events_validator::merge::{self, MAX_LOG_TYPES};
-use aperture_events_validator::place::MAX_SOURCE;
-use aperture_events_validator::report::{MAX_ERROR_BYTES, MAX_INPUTS, MAX_NOTES};
+use aperture_events_validator::limits::{
+    MAX_ERROR_BYTES, MAX_INPUTS, MAX_LOG_TYPES, MAX_NOTES, MAX_PROBLEMS, MAX_SOURCE,
+};
+use aperture_events_validator::merge;
 use aperture_events_validator::{MergeError, Report, render};
 use serde_json::{Value, json};
 

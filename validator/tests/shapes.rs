@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 
+use aperture_events_validator::Report;
 use aperture_events_validator::input::Source;
-use aperture_events_validator::report::Report;
 use aperture_events_validator::{Class, Locus, Options, Reading, RunOptions, Validator, run};
 
 fn data(name: &str) -> PathBuf {

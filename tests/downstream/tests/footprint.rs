@@ -88,6 +88,35 @@ fn the_capture_library_pulls_no_server_runtime_nats_or_validator() {
     }
 }
 
+/// The validator as a library (`default-features = false`, as the workspace,
+/// Python and capture's `--validate` depend on it): the schemas, the readers
+/// and the classifier, without the command line's flag parser, error chain
+/// and progress bar.
+#[test]
+fn the_validator_library_pulls_no_command_line_crates() {
+    let crates = tree("aperture-events-validator", &["--no-default-features"]);
+    assert!(
+        crates.iter().any(|c| c == "jsonschema"),
+        "the validator is in the tree: {crates:?}"
+    );
+    let found: Vec<&str> = ["clap", "anyhow", "indicatif"]
+        .into_iter()
+        .filter(|f| crates.iter().any(|c| c == f))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "in the validator library: {found:?}\n{crates:?}"
+    );
+    // The binary's feature does bring them: the check above sees the tree.
+    let cli = tree("aperture-events-validator", &[]);
+    for needed in ["clap", "anyhow", "indicatif"] {
+        assert!(
+            cli.iter().any(|c| c == needed),
+            "the binary's {needed}: {cli:?}"
+        );
+    }
+}
+
 #[test]
 fn build_path_pulls_no_http_regex_or_validator() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

@@ -16,7 +16,7 @@
 use std::sync::LazyLock;
 
 use aperture_events_validator::input::{self, Sink};
-use aperture_events_validator::{Class, Locus, Options, Place, Reading, Report, Validator, render};
+use aperture_events_validator::{Class, Locus, Options, Place, Reading, Tally, Validator, render};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -66,15 +66,15 @@ fuzz_target!(|data: &[u8]| {
     let records = collected.items.len() as u64;
     for validator in VALIDATORS.iter() {
         let reading = validator.options().reading;
-        let mut report = Report::new(reading).with_max_errors(1000);
+        let mut tally = Tally::new(reading).with_max_errors(1000);
         let mut not_accepted = 0u64;
         for (seq, item) in collected.items.iter().enumerate() {
             match item {
                 Item::Record(locus, bytes) => {
                     // Past `max_errors` listed errors, a rejected record is counted, and its
                     // problems are not worked out (documented): only then may they be empty.
-                    let listing = report.errors.len() < 1000;
-                    let verdict = report.observe(validator, Place::new("fuzz", *locus), bytes);
+                    let listing = tally.errors().len() < 1000;
+                    let verdict = tally.observe(validator, Place::new("fuzz", *locus), bytes);
                     let independent = serde_json::from_slice::<Value>(bytes);
                     let malformed = !matches!(independent, Ok(Value::Object(_)));
                     assert_eq!(
@@ -100,12 +100,14 @@ fuzz_target!(|data: &[u8]| {
                 }
                 Item::Malformed(locus, message) => {
                     assert!(!message.is_empty());
-                    report.malformed(seq as u64, Place::new("fuzz", *locus), message.clone());
+                    // Numbered as the next record: `seq`, the items being in input order.
+                    assert_eq!(tally.summary().total, seq as u64);
+                    tally.malformed(Place::new("fuzz", *locus), message.clone());
                     not_accepted += 1;
                 }
             }
         }
-        report.finish(validator);
+        let report = tally.finish(validator);
         let s = &report.summary;
         assert_eq!(s.total, records, "every record read is counted once");
         assert_eq!(

@@ -9,7 +9,51 @@
 //! `{"events": [...]}` or a HAR file). Readers stream: they hold one record
 //! (or one HTTP body, or one HAR entry) at a time, never a whole file.
 //!
-//! Readers hand what they find to a [`Sink`], each with its [`Locus`].
+//! Readers hand what they find to a [`Sink`], each with its [`Locus`]; a
+//! [`Place`](crate::Place) (the source's name and the locus) prints as every
+//! output of the validator prints it. Reading the records of some paths,
+//! for a tool of its own (the validator's own sink is
+//! [`Tally::sink`](crate::Tally::sink)):
+//!
+//! ```
+//! use aperture_events_validator::input::{self, ReadOptions, Sink};
+//! use aperture_events_validator::{Locus, Place};
+//!
+//! /// Each record with its place; the malformed ones as the validator prints them.
+//! struct Records {
+//!     source: String,
+//!     records: Vec<(Place, Vec<u8>)>,
+//!     malformed: Vec<String>,
+//! }
+//!
+//! impl Sink for Records {
+//!     fn record(&mut self, locus: Locus, bytes: &[u8]) {
+//!         let place = Place::new(self.source.as_str(), locus);
+//!         self.records.push((place, bytes.to_vec()));
+//!     }
+//!     fn malformed(&mut self, locus: Locus, message: String) {
+//!         let place = Place::new(self.source.as_str(), locus);
+//!         self.malformed.push(format!("{place}: {message}"));
+//!     }
+//!     fn no_event(&mut self, _: Locus) {}
+//!     fn error_response(&mut self, _: Locus, _: u16) {}
+//! }
+//!
+//! let dir = std::env::temp_dir().join(format!("input-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! std::fs::write(dir.join("a.ndjson"), "{\"log_type\": \"incident\"}\n[1,\n")?;
+//! let (sources, unlistable) = input::expand(&[dir.clone()]);
+//! assert!(unlistable.is_empty());
+//! for source in &sources {
+//!     let mut sink = Records { source: source.name(), records: Vec::new(), malformed: Vec::new() };
+//!     input::read_with(source.open()?, &mut sink, &ReadOptions::default())?;
+//!     // `…/a.ndjson:1`: the file and the line.
+//!     assert!(sink.records[0].0.to_string().starts_with(&format!("{}:1", source.name())));
+//!     assert_eq!(sink.records.len() + sink.malformed.len(), 2);
+//! }
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
 //!
 //! # Design
 //! A record has a maximum size ([`ReadOptions::max_record_size`]), so that
@@ -170,9 +214,18 @@ pub trait Sink {
     fn error_response(&mut self, locus: Locus, status: u16);
 }
 
-/// The shape of an input, as detected.
+/// The shape of an input, as detected ([`detect`]): the layers it is
+/// wrapped in, then the shape of its text.
+///
+/// Inside a text shape, the scanner finds what a value is: an event, an
+/// array, a bulk body `{"events": [...]}` (also as one NDJSON line, or an
+/// HTTP body) or a HAR file (whose bodies are themselves any shape of JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
+    /// gzip (its magic bytes): read gunzipped, then detected again.
+    Gzip,
+    /// UTF-16 text (its byte order mark): transcoded to UTF-8, then detected again.
+    Utf16,
     /// One JSON value per line.
     Lines,
     /// JSON values spanning lines: an event, an array, a bulk body, a HAR file.
@@ -223,40 +276,46 @@ fn read_nested(
 ) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(BUFFER, input);
     let head = reader.fill_buf()?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        if layers.gzip == MAX_GZIP_LAYERS {
-            return Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                format!(
-                    "gzip nested more than {MAX_GZIP_LAYERS} deep: at most {MAX_GZIP_LAYERS} \
-                     layers of gzip are read"
-                ),
-            ));
+    let shape = match detect(head) {
+        // UTF-8 starts with no UTF-16 byte order mark: transcoded text that
+        // does is read as it is.
+        Shape::Utf16 if layers.transcoded => detect_text(head),
+        shape => shape,
+    };
+    if shape != Shape::Gzip && head.starts_with(UTF8_BOM) {
+        reader.consume(UTF8_BOM.len());
+    }
+    match shape {
+        Shape::Gzip => {
+            if layers.gzip == MAX_GZIP_LAYERS {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    format!(
+                        "gzip nested more than {MAX_GZIP_LAYERS} deep: at most {MAX_GZIP_LAYERS} \
+                         layers of gzip are read"
+                    ),
+                ));
+            }
+            layers.gzip += 1;
+            let inflated = inflate::Inflated::new(
+                MultiGzDecoder::new(reader),
+                layers.compressed.clone(),
+                layers.ratio,
+            );
+            read_nested(Box::new(inflated), sink, limit, layers)
         }
-        layers.gzip += 1;
-        let inflated = inflate::Inflated::new(
-            MultiGzDecoder::new(reader),
-            layers.compressed.clone(),
-            layers.ratio,
-        );
-        return read_nested(Box::new(inflated), sink, limit, layers);
-    }
-    // UTF-16 with its BOM, as Windows tools write text (PowerShell's `>`):
-    // transcoded to UTF-8, then read like any input, gzipped or not.
-    // Invalid UTF-16 becomes U+FFFD.
-    if (head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF")) && !layers.transcoded {
-        layers.transcoded = true;
-        let inner = Box::new(
-            DecodeReaderBytesBuilder::new()
-                .strip_bom(true)
-                .build(reader),
-        );
-        return read_nested(inner, sink, limit, layers);
-    }
-    if head.starts_with(b"\xEF\xBB\xBF") {
-        reader.consume(3);
-    }
-    match detect(reader.fill_buf()?) {
+        // As Windows tools write text (PowerShell's `>`): transcoded to
+        // UTF-8, then read like any input, gzipped or not. Invalid UTF-16
+        // becomes U+FFFD.
+        Shape::Utf16 => {
+            layers.transcoded = true;
+            let inner = Box::new(
+                DecodeReaderBytesBuilder::new()
+                    .strip_bom(true)
+                    .build(reader),
+            );
+            read_nested(inner, sink, limit, layers)
+        }
         Shape::Lines => lines::read(reader, sink, limit),
         Shape::Http => http::read(reader, sink, limit),
         Shape::Document => scan::Scanner::new(reader, Locus::at_line(1), limit)
@@ -265,8 +324,23 @@ fn read_nested(
     }
 }
 
-/// Detects the shape from the first bytes of an input (after any BOM).
+/// UTF-8's byte order mark, which some tools write first: skipped.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Detects the shape from the first bytes of an input: every shape is
+/// decided here.
 pub fn detect(head: &[u8]) -> Shape {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Shape::Gzip
+    } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        Shape::Utf16
+    } else {
+        detect_text(head.strip_prefix(UTF8_BOM).unwrap_or(head))
+    }
+}
+
+/// The shape of UTF-8 text (after any byte order mark).
+fn detect_text(head: &[u8]) -> Shape {
     let start = head
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -295,5 +369,10 @@ mod tests {
         assert_eq!(detect(b"{\n \"a\": 1\n}\n"), Shape::Document);
         assert_eq!(detect(b"[{\"a\": 1}]"), Shape::Document);
         assert_eq!(detect(b"not json at all\n"), Shape::Lines);
+        assert_eq!(detect(b"\xEF\xBB\xBF{\"a\": 1}\n"), Shape::Lines);
+        assert_eq!(detect(b"\xEF\xBB\xBFHTTP/1.1 200 OK\r\n"), Shape::Http);
+        assert_eq!(detect(&[0x1f, 0x8b, 8, 0]), Shape::Gzip);
+        assert_eq!(detect(b"\xFF\xFE{\0"), Shape::Utf16);
+        assert_eq!(detect(b"\xFE\xFF\0{"), Shape::Utf16);
     }
 }

@@ -32,6 +32,8 @@ use super::Sink;
 use super::bounded::{KEEP_CAPACITY, Record, too_long};
 use crate::place::Locus;
 
+mod lex;
+
 /// The bytes of a key kept to compare it (quotes included): more than any
 /// key the scanner looks for, so a longer key compares unequal to them all.
 const KEY_PREFIX: usize = 64;
@@ -80,69 +82,6 @@ impl<R: Read> Scanner<R> {
     pub(super) fn reading_har(mut self, entry: HarEntry) -> Self {
         self.har = Some(entry);
         self
-    }
-
-    fn peek(&mut self) -> io::Result<Option<u8>> {
-        if self.pos == self.len {
-            self.len = loop {
-                match self.reader.read(&mut self.buf) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                }
-            };
-            self.pos = 0;
-            if self.len == 0 {
-                return Ok(None);
-            }
-        }
-        Ok(Some(self.buf[self.pos]))
-    }
-
-    fn bump(&mut self) -> io::Result<Option<u8>> {
-        let Some(b) = self.peek()? else {
-            return Ok(None);
-        };
-        self.pos += 1;
-        if b == b'\n' {
-            self.line += 1;
-            self.column = 1;
-        } else {
-            self.column += 1;
-        }
-        if self.recording {
-            self.record.push(b);
-        }
-        Ok(Some(b))
-    }
-
-    fn skip_ws(&mut self) -> io::Result<Option<u8>> {
-        loop {
-            match self.peek()? {
-                Some(b) if b.is_ascii_whitespace() => {
-                    self.bump()?;
-                }
-                other => return Ok(other),
-            }
-        }
-    }
-
-    /// The locus of the next byte.
-    fn here(&self) -> Locus {
-        let mut locus = self.base;
-        if let Some(first) = self.base.line {
-            locus.line = Some(first + self.line - 1);
-            locus.column = Some(match self.line {
-                1 => self.base.column.unwrap_or(1) + self.column - 1,
-                _ => self.column,
-            });
-        }
-        locus
-    }
-
-    fn start_recording(&mut self) {
-        self.record.clear();
-        self.recording = true;
     }
 
     fn emit(&mut self, sink: &mut dyn Sink, locus: Locus) {
@@ -400,105 +339,5 @@ impl<R: Read> Scanner<R> {
                 _ => return self.rest(1),
             }
         }
-    }
-
-    /// Consumes one value (recorded when recording): a string, a container, or a scalar token.
-    fn value(&mut self) -> io::Result<()> {
-        match self.peek()? {
-            Some(b'"') => {
-                self.string()?;
-            }
-            Some(b'{' | b'[') => {
-                self.bump()?;
-                self.rest(1)?;
-            }
-            Some(_) => {
-                let mut any = false;
-                while let Some(b) = self.peek()? {
-                    if b.is_ascii_whitespace()
-                        || matches!(b, b',' | b']' | b'}' | b'[' | b'{' | b'"')
-                    {
-                        break;
-                    }
-                    self.bump()?;
-                    any = true;
-                }
-                if !any {
-                    self.bump()?;
-                }
-            }
-            None => {}
-        }
-        Ok(())
-    }
-
-    /// Consumes a string from its opening quote; returns its raw text, quotes
-    /// included, cut at [`KEY_PREFIX`] bytes (only keys are compared).
-    fn string(&mut self) -> io::Result<Vec<u8>> {
-        let mut raw = Vec::new();
-        raw.extend(self.bump()?); // "
-        let mut escaped = false;
-        loop {
-            if !escaped {
-                self.skip_plain(&mut raw);
-            }
-            let Some(b) = self.bump()? else { break };
-            if raw.len() < KEY_PREFIX {
-                raw.push(b);
-            }
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => break,
-                _ => {}
-            }
-        }
-        Ok(raw)
-    }
-
-    /// Consumes the bytes of a string up to its next `"` or `\\` that are
-    /// already in the buffer, at once (a long string is most of a large
-    /// record): lines and columns counted, recorded when recording.
-    fn skip_plain(&mut self, raw: &mut Vec<u8>) {
-        let plain = &self.buf[self.pos..self.len];
-        let n = memchr::memchr2(b'"', b'\\', plain).unwrap_or(plain.len());
-        if n == 0 {
-            return;
-        }
-        let plain = &plain[..n];
-        match memchr::memrchr(b'\n', plain) {
-            Some(last) => {
-                self.line += memchr::memchr_iter(b'\n', plain).count() as u64;
-                self.column = (n - last) as u64;
-            }
-            None => self.column += n as u64,
-        }
-        if self.recording {
-            self.record.extend(plain);
-        }
-        let room = KEY_PREFIX.saturating_sub(raw.len()).min(n);
-        raw.extend_from_slice(&plain[..room]);
-        self.pos += n;
-    }
-
-    /// Consumes until `depth` open containers are closed (or the input ends).
-    fn rest(&mut self, mut depth: usize) -> io::Result<()> {
-        while depth > 0 {
-            match self.peek()? {
-                None => return Ok(()),
-                Some(b'"') => {
-                    self.string()?;
-                }
-                Some(b) => {
-                    self.bump()?;
-                    match b {
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => depth -= 1,
-                        _ => {}
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 }

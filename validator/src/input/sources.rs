@@ -2,6 +2,8 @@
 //! recursively, in name order, hidden entries skipped) and `-` for stdin.
 
 use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// One input.
@@ -20,6 +22,14 @@ impl Source {
             Source::Stdin => "<stdin>".to_owned(),
             Source::File(path) => path.display().to_string(),
         }
+    }
+
+    /// Opens it for reading: standard input, or the file.
+    pub fn open(&self) -> io::Result<Box<dyn Read>> {
+        Ok(match self {
+            Source::Stdin => Box::new(io::stdin().lock()),
+            Source::File(path) => Box::new(File::open(path)?),
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::count;
+use crate::drift::Finding;
 use crate::report::Report;
 
 /// Escapes a workflow command's message.
@@ -78,61 +79,38 @@ pub fn github(report: &Report, out: &mut dyn Write, fail_on_drift: bool) -> io::
         )?;
     }
     let level = if fail_on_drift { "error" } else { "warning" };
-    let d = &report.drift;
-    for f in &d.undocumented_fields {
-        let message = format!(
-            "undocumented field {}.{} in {}",
-            f.log_type,
-            f.field,
-            count(f.count, "event")
-        );
+    for finding in report.drift.findings() {
+        let message = match finding {
+            Finding::UndocumentedField(f) => format!(
+                "undocumented field {}.{} in {}",
+                f.log_type,
+                f.field,
+                count(f.count, "event")
+            ),
+            Finding::UnknownValue(v) => format!(
+                "{}.{} = {:?} is outside the known values ({})",
+                v.log_type,
+                v.field,
+                v.value,
+                count(v.count, "event")
+            ),
+            Finding::QuirkForm(q) => format!(
+                "quirk form of {}.{}: {} ({})",
+                q.log_type,
+                q.field,
+                q.form,
+                count(q.count, "event")
+            ),
+            Finding::UnknownType(t) => format!(
+                "unknown event type {} ({})",
+                t.log_type,
+                count(t.count, "event")
+            ),
+        };
         writeln!(
             out,
             "::{level} {},title=drift::{}",
-            location(&f.first),
-            data(&message)
-        )?;
-    }
-    for v in &d.unknown_values {
-        let message = format!(
-            "{}.{} = {:?} is outside the known values ({})",
-            v.log_type,
-            v.field,
-            v.value,
-            count(v.count, "event")
-        );
-        writeln!(
-            out,
-            "::{level} {},title=drift::{}",
-            location(&v.first),
-            data(&message)
-        )?;
-    }
-    for q in &d.quirk_forms {
-        let message = format!(
-            "quirk form of {}.{}: {} ({})",
-            q.log_type,
-            q.field,
-            q.form,
-            count(q.count, "event")
-        );
-        writeln!(
-            out,
-            "::{level} {},title=drift::{}",
-            location(&q.first),
-            data(&message)
-        )?;
-    }
-    for t in &d.unknown_types {
-        let message = format!(
-            "unknown event type {} ({})",
-            t.log_type,
-            count(t.count, "event")
-        );
-        writeln!(
-            out,
-            "::{level} {},title=drift::{}",
-            location(&t.first),
+            location(finding.first()),
             data(&message)
         )?;
     }

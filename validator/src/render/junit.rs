@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::count;
+use crate::drift::Finding;
 use crate::report::Report;
 
 /// Escapes text for XML attributes and content.
@@ -101,41 +102,37 @@ pub fn junit(report: &Report, out: &mut dyn Write, fail_on_drift: bool) -> io::R
         error: None,
         output: None,
     });
-    let mut drift = Vec::new();
     let d = &report.drift;
-    drift.extend(d.undocumented_fields.iter().map(|f| {
-        format!(
-            "undocumented field {}.{}: {}",
-            f.log_type,
-            f.field,
-            count(f.count, "event")
-        )
-    }));
-    drift.extend(d.unknown_values.iter().map(|v| {
-        format!(
-            "{}.{} = {:?}: {}",
-            v.log_type,
-            v.field,
-            v.value,
-            count(v.count, "event")
-        )
-    }));
-    drift.extend(d.quirk_forms.iter().map(|q| {
-        format!(
-            "quirk form {}.{}: {}: {}",
-            q.log_type,
-            q.field,
-            q.form,
-            count(q.count, "event")
-        )
-    }));
-    drift.extend(d.unknown_types.iter().map(|t| {
-        format!(
-            "unknown event type {}: {}",
-            t.log_type,
-            count(t.count, "event")
-        )
-    }));
+    let drift: Vec<String> = d
+        .findings()
+        .map(|finding| match finding {
+            Finding::UndocumentedField(f) => format!(
+                "undocumented field {}.{}: {}",
+                f.log_type,
+                f.field,
+                count(f.count, "event")
+            ),
+            Finding::UnknownValue(v) => format!(
+                "{}.{} = {:?}: {}",
+                v.log_type,
+                v.field,
+                v.value,
+                count(v.count, "event")
+            ),
+            Finding::QuirkForm(q) => format!(
+                "quirk form {}.{}: {}: {}",
+                q.log_type,
+                q.field,
+                q.form,
+                count(q.count, "event")
+            ),
+            Finding::UnknownType(t) => format!(
+                "unknown event type {}: {}",
+                t.log_type,
+                count(t.count, "event")
+            ),
+        })
+        .collect();
     let drift_text = drift.join("\n");
     cases.push(Case {
         classname: "aperture-validate".into(),

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::count;
 use crate::classify::Class;
+use crate::drift::Finding;
 use crate::report::Report;
 
 /// How to print text.
@@ -123,60 +124,40 @@ fn drift(
         writeln!(out)?;
     }
     writeln!(out, "{}", p.bold("drift"))?;
-    if !d.undocumented_fields.is_empty() {
-        writeln!(out, "  undocumented fields:")?;
-        for f in &d.undocumented_fields {
-            writeln!(
-                out,
-                "    {}.{}: {}, first at {}",
-                f.log_type,
-                p.yellow(&f.field),
-                count(f.count, "event"),
-                f.first
-            )?;
+    let mut table = None;
+    for finding in d.findings() {
+        let heading = heading(finding);
+        if table != Some(heading) {
+            table = Some(heading);
+            writeln!(out, "  {heading}:")?;
         }
-    }
-    if !d.unknown_values.is_empty() {
-        writeln!(out, "  values outside the known lists:")?;
-        for v in &d.unknown_values {
-            let value = p.yellow(&format!("{:?}", v.value));
-            writeln!(
+        let (events, first) = (count(finding.count(), "event"), finding.first());
+        match finding {
+            Finding::UndocumentedField(f) => writeln!(
                 out,
-                "    {}.{} = {value}: {}, first at {}",
+                "    {}.{}: {events}, first at {first}",
+                f.log_type,
+                p.yellow(&f.field)
+            )?,
+            Finding::UnknownValue(v) => writeln!(
+                out,
+                "    {}.{} = {}: {events}, first at {first}",
                 v.log_type,
                 v.field,
-                count(v.count, "event"),
-                v.first
-            )?;
-        }
-    }
-    if !d.quirk_forms.is_empty() {
-        writeln!(
-            out,
-            "  quirk forms (accepted only by the tolerant reading, or undocumented spellings):"
-        )?;
-        for q in &d.quirk_forms {
-            writeln!(
+                p.yellow(&format!("{:?}", v.value))
+            )?,
+            Finding::QuirkForm(q) => writeln!(
                 out,
-                "    {}.{}: {}: {}, first at {}",
+                "    {}.{}: {}: {events}, first at {first}",
                 q.log_type,
                 q.field,
-                p.yellow(&q.form),
-                count(q.count, "event"),
-                q.first
-            )?;
-        }
-    }
-    if !d.unknown_types.is_empty() {
-        writeln!(out, "  unknown event types:")?;
-        for t in &d.unknown_types {
-            writeln!(
+                p.yellow(&q.form)
+            )?,
+            Finding::UnknownType(t) => writeln!(
                 out,
-                "    {}: {}, first at {}",
-                p.yellow(&t.log_type),
-                count(t.count, "event"),
-                t.first
-            )?;
+                "    {}: {events}, first at {first}",
+                p.yellow(&t.log_type)
+            )?,
         }
     }
     if d.dropped > 0 {
@@ -212,6 +193,18 @@ fn drift(
         }
     }
     Ok(true)
+}
+
+/// The heading of a finding's table.
+fn heading(finding: Finding<'_>) -> &'static str {
+    match finding {
+        Finding::UndocumentedField(_) => "undocumented fields",
+        Finding::UnknownValue(_) => "values outside the known lists",
+        Finding::QuirkForm(_) => {
+            "quirk forms (accepted only by the tolerant reading, or undocumented spellings)"
+        }
+        Finding::UnknownType(_) => "unknown event types",
+    }
 }
 
 fn percent(rate: f64) -> String {

@@ -12,15 +12,14 @@
 use std::path::Path;
 
 use aperture_events_capture::rejects::RejectKind;
-use aperture_events_validator::{
-    Locus, Options, Place, Reading, Report, SchemaError, Validator, render,
-};
+use aperture_events_validator::input::Sink;
+use aperture_events_validator::{Locus, Options, Reading, SchemaError, Tally, Validator, render};
 
-/// A validator and the report it fills.
+/// A validator and the tally it fills.
 #[derive(Debug)]
 pub struct Validation {
     validator: Validator,
-    report: Report,
+    tally: Tally,
     captured: u64,
 }
 
@@ -36,22 +35,20 @@ impl Validation {
             show_values,
         })?;
         Ok(Self {
-            report: Report::new(reading),
+            tally: Tally::new(reading),
             validator,
             captured: 0,
         })
     }
 
     pub fn events(&mut self, lines: &[Vec<u8>]) {
+        let mut sink = self.tally.sink(&self.validator, "capture");
         for line in lines {
-            let place = Place::new(
-                "capture",
-                Locus {
-                    index: Some(self.captured),
-                    ..Locus::default()
-                },
-            );
-            self.report.observe(&self.validator, place, line);
+            let locus = Locus {
+                index: Some(self.captured),
+                ..Locus::default()
+            };
+            sink.record(locus, line);
             self.captured += 1;
         }
     }
@@ -66,20 +63,21 @@ impl Validation {
             }
             RejectKind::Unwritten => return,
         };
-        let seq = self.report.summary.total;
-        let place = Place::new(path.display().to_string(), Locus::default());
-        self.report.malformed(seq, place, message.to_owned());
+        let source = path.display().to_string();
+        self.tally
+            .sink(&self.validator, &source)
+            .malformed(Locus::default(), message.to_owned());
     }
 
     /// Finishes the report and renders it as text.
-    pub fn render(mut self, color: bool) -> String {
-        self.report.finish(&self.validator);
+    pub fn render(self, color: bool) -> String {
+        let report = self.tally.finish(&self.validator);
         let mut out = Vec::new();
         let options = render::TextOptions {
             color,
             ..render::TextOptions::default()
         };
-        if let Err(e) = render::text(&self.report, &mut out, &options) {
+        if let Err(e) = render::text(&report, &mut out, &options) {
             return format!("error: rendering the validation report: {e}");
         }
         String::from_utf8_lossy(&out).into_owned()
