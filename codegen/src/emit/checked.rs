@@ -169,6 +169,11 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
         Check::AnyOf(accepts) => composition::any_of(ctx, accepts, private),
         Check::OneOf(accepts) => composition::one_of(ctx, accepts, private),
         Check::Not(a) => composition::not(ctx, a, private),
+        Check::IfThenElse {
+            cond,
+            then,
+            otherwise,
+        } => composition::if_then_else(ctx, cond, then, otherwise, private),
     }
 }
 

@@ -119,6 +119,16 @@ pub enum Check {
     OneOf(Vec<Accept>),
     /// `not`.
     Not(Accept),
+    /// `if`/`then`/`else`: a value matching `cond` matches `then`, any
+    /// other matches `otherwise` (an absent `then` or `else` is `Always`).
+    IfThenElse {
+        /// `if`.
+        cond: Accept,
+        /// `then`.
+        then: Accept,
+        /// `else`.
+        otherwise: Accept,
+    },
 }
 
 impl Check {
@@ -134,6 +144,15 @@ impl Check {
                     || accepts.iter().filter(|a| **a == Accept::Always).count() > 1
             }
             Check::Not(a) => *a == Accept::Always,
+            Check::IfThenElse {
+                cond,
+                then,
+                otherwise,
+            } => {
+                (never(then) && never(otherwise))
+                    || (*cond == Accept::Always && never(then))
+                    || (never(cond) && never(otherwise))
+            }
             _ => false,
         }
     }
@@ -157,6 +176,15 @@ impl Check {
                     && accepts.iter().all(|a| always(a) || *a == Accept::Never)
             }
             Check::Not(a) => *a == Accept::Never,
+            Check::IfThenElse {
+                cond,
+                then,
+                otherwise,
+            } => {
+                (always(then) && always(otherwise))
+                    || (always(cond) && always(then))
+                    || (*cond == Accept::Never && always(otherwise))
+            }
             Check::Required(names) => names.is_empty(),
             Check::DependentRequired(pairs) => pairs.iter().all(|(_, names)| names.is_empty()),
             Check::DependentSchemas(pairs) => pairs.iter().all(|(_, a)| always(a)),

@@ -79,6 +79,9 @@ const UNDERSTOOD: &[&str] = &[
     "format",
     "minimum",
     "maximum",
+    // Read with `if` (a check); without one they constrain nothing.
+    "then",
+    "else",
 ];
 
 /// Keywords only checked values implement (`checked` reads them); with
@@ -105,6 +108,7 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "anyOf",
     "oneOf",
     "not",
+    "if",
 ];
 
 /// Keywords of JSON Schema 2020-12 the generator refuses, with why.
@@ -130,18 +134,6 @@ const REFUSED: &[(&str, &str)] = &[
     (
         "unevaluatedItems",
         "`unevaluatedItems` is not supported: use `items`",
-    ),
-    (
-        "if",
-        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
-    ),
-    (
-        "then",
-        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
-    ),
-    (
-        "else",
-        "`if`/`then`/`else` is not supported: write the cases with `oneOf`/`anyOf`",
     ),
     ("contains", "`contains` is not supported"),
     ("minContains", "`minContains` is not supported"),

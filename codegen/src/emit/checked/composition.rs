@@ -1,4 +1,5 @@
-//! The keywords combining subschemas: `allOf`, `anyOf`, `oneOf`, `not`.
+//! The keywords combining subschemas: `allOf`, `anyOf`, `oneOf`, `not`,
+//! `if`/`then`/`else`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -58,4 +59,51 @@ pub(super) fn one_of(ctx: &Ctx<'_>, accepts: &[Accept], private: bool) -> TokenS
 pub(super) fn not(ctx: &Ctx<'_>, a: &Accept, private: bool) -> TokenStream {
     let test = accept(ctx, a, quote!(v), private);
     fail_if(test, text("matches the schema of `not`"))
+}
+
+/// `if`/`then`/`else`: `then` holds where `if` does, `else` where it does not.
+pub(super) fn if_then_else(
+    ctx: &Ctx<'_>,
+    cond: &Accept,
+    then: &Accept,
+    otherwise: &Accept,
+    private: bool,
+) -> TokenStream {
+    // `when && branch fails`, without a literal `&& true` for a `false` branch.
+    let fails = |when: TokenStream, branch: &Accept| match branch {
+        Accept::Never => Some(when),
+        Accept::Always => None,
+        _ => {
+            let branch_fails = reject(ctx, branch, quote!(v), private);
+            Some(quote!(#when && #branch_fails))
+        }
+    };
+    let check = |fails: Option<TokenStream>, message: TokenStream| {
+        fails.map(|f| fail_if(f, message)).unwrap_or_default()
+    };
+    let then_message = text("matches `if` but not `then`");
+    let else_message = text("matches neither `if` nor `else`");
+    // A boolean `if` is bound, so that no test reads `true && ...`.
+    let literal = matches!(cond, Accept::Always | Accept::Never);
+    match (then, otherwise) {
+        // One branch: one test, no binding.
+        (Accept::Always, _) if !literal => {
+            let cond_fails = reject(ctx, cond, quote!(v), private);
+            check(fails(cond_fails, otherwise), else_message)
+        }
+        (_, Accept::Always) if !literal => {
+            let cond_holds = accept(ctx, cond, quote!(v), private);
+            check(fails(cond_holds, then), then_message)
+        }
+        _ => {
+            let cond_holds = accept(ctx, cond, quote!(v), private);
+            let then_check = check(fails(quote!(matched_if), then), then_message);
+            let else_check = check(fails(quote!(!matched_if), otherwise), else_message);
+            quote! {
+                let matched_if = #cond_holds;
+                #then_check
+                #else_check
+            }
+        }
+    }
 }

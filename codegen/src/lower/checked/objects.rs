@@ -60,7 +60,7 @@ impl Lowerer<'_> {
         let nullable = types.iter().any(|t| t == "null");
         let object_only = types.iter().all(|t| t == "object" || t == "null")
             && types.iter().any(|t| t == "object");
-        let composed = ["allOf", "anyOf", "oneOf", "not"];
+        let composed = ["allOf", "anyOf", "oneOf", "not", "if"];
         let extra = [
             "patternProperties",
             "propertyNames",

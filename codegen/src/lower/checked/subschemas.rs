@@ -1,5 +1,5 @@
 //! Subschemas as [`Accept`]s, and the composition keywords built of them
-//! (`allOf`, `anyOf`, `oneOf`, `not`).
+//! (`allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`).
 
 use serde_json::{Map, Value};
 
@@ -10,7 +10,7 @@ use crate::lower::{Hint, Lowerer};
 use crate::names;
 
 impl Lowerer<'_> {
-    /// `allOf`, `anyOf`, `oneOf`, `not`.
+    /// `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`.
     pub(super) fn composition_checks(
         &mut self,
         location: &Location,
@@ -33,6 +33,29 @@ impl Lowerer<'_> {
             match self.accept(&child, &names::suffixed(name, "Not"), name) {
                 Some(a) => checks.push(Check::Not(a)),
                 None => *ok = false,
+            }
+        }
+        // `then` and `else` without an `if` constrain nothing, and an `if`
+        // alone neither.
+        let branches = object.contains_key("then") || object.contains_key("else");
+        if object.contains_key("if") && branches {
+            let mut part = |key: &str, suffix: &str| {
+                if !object.contains_key(key) {
+                    return Some(Accept::Always);
+                }
+                let accept =
+                    self.accept(&child(location, key), &names::suffixed(name, suffix), name);
+                *ok &= accept.is_some();
+                accept
+            };
+            let (cond, then, otherwise) =
+                (part("if", "If"), part("then", "Then"), part("else", "Else"));
+            if let (Some(cond), Some(then), Some(otherwise)) = (cond, then, otherwise) {
+                checks.push(Check::IfThenElse {
+                    cond,
+                    then,
+                    otherwise,
+                });
             }
         }
     }
