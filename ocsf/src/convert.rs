@@ -373,12 +373,13 @@ fn applies(route: &RoutePlan, fields: &Map<String, Value>) -> bool {
 }
 
 /// Writes `value` at `target`, and the caption of an id beside it (`other`
-/// for 99 Other: the source's own value).
+/// for 99 Other: the source's own value, as OCSF asks).
 fn write(out: &mut Map<String, Value>, target: &Target, value: &Value, other: Option<&str>) {
     path::set(out, &target.steps, value.clone());
     if let Some((sibling, captions)) = &target.caption {
         let caption = match other {
-            Some(text) if value == &Value::from(99) => Some(text.to_owned()),
+            // An empty source value names nothing: the caption (`Other`) stays.
+            Some(text) if value == &Value::from(99) && !text.is_empty() => Some(text.to_owned()),
             _ => captions.get(&value.to_string()).cloned(),
         };
         if let Some(caption) = caption {
