@@ -55,3 +55,26 @@ fn every_valid_fixture_and_capture_conforms() {
     // generated events (`generated.rs`).
     assert_eq!(counts.values().sum::<usize>(), 55, "{counts:?}");
 }
+
+#[test]
+fn the_generated_types_convert_as_their_json_does() {
+    let converter = Converter::new(Options::default());
+    let mut n = 0;
+    for record in records(&repo().join("tests/fixtures/valid")) {
+        let event: aperture_events::LogEvent =
+            serde_json::from_slice(&record.bytes).expect("a valid fixture");
+        let Ok(Converted::Event(ocsf)) = converter.convert_event(&event) else {
+            panic!("{}: not converted", record.place)
+        };
+        assert_eq!(problems(&ocsf), Vec::<String>::new(), "{}", record.place);
+        let value = serde_json::to_value(&event).expect("serializes");
+        assert_eq!(converter.rebuild(&ocsf), Some(value), "{}", record.place);
+        let from_json: Value = serde_json::from_slice(&record.bytes).expect("JSON");
+        let Ok(Converted::Event(direct)) = converter.convert(&from_json) else {
+            panic!()
+        };
+        assert_eq!(ocsf["type_uid"], direct["type_uid"], "{}", record.place);
+        n += 1;
+    }
+    assert!(n >= 20);
+}
