@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aperture_events_schema::SchemaSet;
 use aperture_events_schema::documented::{self, DocumentedField};
+use aperture_events_schema::vocabulary::keywords::CASE_INSENSITIVE;
 use serde_json::Value;
 
 use crate::model::{Activity, Conv, Mapping, Route, Rule, steps};
@@ -130,7 +131,7 @@ fn source<'a>(field: &DocumentedField<'a>) -> Source<'a> {
     let case_insensitive = field
         .parts
         .iter()
-        .any(|p| p.get("x-case-insensitive") == Some(&Value::Bool(true)));
+        .any(|p| p.get(CASE_INSENSITIVE) == Some(&Value::Bool(true)));
     Source {
         types,
         known: field.known_values.clone(),

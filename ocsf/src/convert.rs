@@ -10,6 +10,9 @@
 //! `unmapped` whole. So `rebuild(convert(e)) == e` holds for any object with
 //! a timestamp, and the property tests check it.
 
+use std::borrow::Cow;
+use std::io;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -217,7 +220,7 @@ impl Converter {
         let done = Value::Object(out);
         for rule in &route.rules {
             if let Some(value) = fields.get(&rule.from) {
-                if self.inverse(rule, &done).as_ref() != Some(value) {
+                if self.inverse(rule, &done).as_deref() != Some(value) {
                     unmapped.insert(rule.from.clone(), value.clone());
                 }
             }
@@ -297,28 +300,35 @@ impl Converter {
     }
 
     /// The source value a rule reads back from an OCSF event.
-    fn inverse(&self, rule: &RulePlan, ocsf: &Value) -> Option<Value> {
+    fn inverse<'a>(&self, rule: &RulePlan, ocsf: &'a Value) -> Option<Cow<'a, Value>> {
         let target = &rule.targets[0];
         let got = path::get(ocsf, &target.steps)?;
         if rule.default.as_ref() == Some(got) {
             return None;
         }
         match rule.conv {
-            Conv::Copy => Some(got.clone()),
-            Conv::Time => got.as_i64().and_then(rfc3339).map(Value::String),
+            Conv::Copy => Some(Cow::Borrowed(got)),
+            Conv::Time => got
+                .as_i64()
+                .and_then(rfc3339)
+                .map(|t| Cow::Owned(Value::String(t))),
             Conv::Table if rule.fallback.as_ref() == Some(got) => {
                 let (sibling, _) = target.caption.as_ref()?;
-                (got == &Value::from(99)).then(|| path::get(ocsf, sibling).cloned())?
+                if got == &Value::from(99) {
+                    path::get(ocsf, sibling).map(Cow::Borrowed)
+                } else {
+                    None
+                }
             }
             Conv::Table => rule
                 .table
                 .iter()
                 .find(|(_, v)| v == got)
-                .map(|(k, _)| Value::String(k.clone())),
+                .map(|(k, _)| Cow::Owned(Value::String(k.clone()))),
             Conv::Severity => got
                 .as_i64()
                 .and_then(|id| self.options.severity.level_of(id))
-                .map(Value::from),
+                .map(|l| Cow::Owned(Value::from(l))),
         }
     }
 
@@ -346,7 +356,7 @@ impl Converter {
         let mut event = Map::new();
         for rule in &route.rules {
             if let Some(value) = self.inverse(rule, ocsf) {
-                event.insert(rule.from.clone(), value);
+                event.insert(rule.from.clone(), value.into_owned());
             }
         }
         for (name, value) in unmapped.into_iter().flatten() {
@@ -444,19 +454,33 @@ pub fn content_hash(event: &Value) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Feeds what serde_json writes into the hash, without a buffer.
+struct Hashing<'a>(&'a mut Sha256);
+
+impl io::Write for Hashing<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn canonical(value: &Value, h: &mut Sha256) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
             h.update(b"{");
-            for (i, k) in keys.into_iter().enumerate() {
+            for (i, (k, v)) in members.into_iter().enumerate() {
                 if i > 0 {
                     h.update(b",");
                 }
-                h.update(Value::String(k.clone()).to_string().as_bytes());
+                // Writing a string or a scalar to a hash cannot fail.
+                let _ = serde_json::to_writer(Hashing(h), k);
                 h.update(b":");
-                canonical(&map[k], h);
+                canonical(v, h);
             }
             h.update(b"}");
         }
@@ -470,6 +494,8 @@ fn canonical(value: &Value, h: &mut Sha256) {
             }
             h.update(b"]");
         }
-        other => h.update(other.to_string().as_bytes()),
+        other => {
+            let _ = serde_json::to_writer(Hashing(h), other);
+        }
     }
 }

@@ -33,13 +33,18 @@ pub fn set(root: &mut Map<String, Value>, steps: &[Step], new: Value) {
     };
     let mut map = root;
     for step in parents {
-        let slot = map.entry(step.name.clone()).or_insert_with(|| {
-            if step.array {
+        // Looked up before inserting: the name is cloned only when new.
+        if !map.contains_key(&step.name) {
+            let fresh = if step.array {
                 Value::Array(vec![Value::Object(Map::new())])
             } else {
                 Value::Object(Map::new())
-            }
-        });
+            };
+            map.insert(step.name.clone(), fresh);
+        }
+        let Some(slot) = map.get_mut(&step.name) else {
+            return;
+        };
         let slot = if step.array {
             let Value::Array(items) = slot else { return };
             if items.is_empty() {
@@ -52,17 +57,17 @@ pub fn set(root: &mut Map<String, Value>, steps: &[Step], new: Value) {
         let Value::Object(next) = slot else { return };
         map = next;
     }
-    if last.array {
-        match map
-            .entry(last.name.clone())
-            .or_insert_with(|| Value::Array(Vec::new()))
-        {
-            Value::Array(items) if items.is_empty() => items.push(new),
-            Value::Array(items) => items[0] = new,
-            _ => {}
+    match (map.get_mut(&last.name), last.array) {
+        (Some(Value::Array(items)), true) if items.is_empty() => items.push(new),
+        (Some(Value::Array(items)), true) => items[0] = new,
+        (Some(slot), false) => *slot = new,
+        (Some(_), true) => {}
+        (None, true) => {
+            map.insert(last.name.clone(), Value::Array(vec![new]));
         }
-    } else {
-        map.insert(last.name.clone(), new);
+        (None, false) => {
+            map.insert(last.name.clone(), new);
+        }
     }
 }
 

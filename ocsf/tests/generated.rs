@@ -185,6 +185,17 @@ fn generated_events_of_every_type_conform_and_rebuild() {
                 .borrow_mut()
                 .entry(ocsf["class_name"].as_str().unwrap_or("?").to_owned())
                 .or_default() += 1;
+            // For a second opinion (the note): the events, one file per class.
+            if let Some(dir) = std::env::var_os("OCSF_DUMP_DIR") {
+                use std::io::Write;
+                let path = std::path::Path::new(&dir).join(format!("{}.ndjson", ocsf["class_uid"]));
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .expect("dump file");
+                writeln!(file, "{ocsf}").expect("dump");
+            }
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
