@@ -21,7 +21,7 @@ use crate::check::type_of;
 use crate::model::Conv;
 use crate::options::{Options, Unknown};
 use crate::path;
-use crate::plan::{ClassInfo, PLAN, Plan, RoutePlan, RulePlan, Target, fold};
+use crate::plan::{ClassInfo, PLAN, Plan, RoutePlan, RulePlan, Target};
 
 /// The OCSF version written in `metadata.version`.
 pub const OCSF_VERSION: &str = "1.8.0";
@@ -220,7 +220,7 @@ impl Converter {
         let done = Value::Object(out);
         for rule in &route.rules {
             if let Some(value) = fields.get(&rule.from) {
-                if self.inverse(rule, &done).as_deref() != Some(value) {
+                if !self.reads_back(rule, &done, value) {
                     unmapped.insert(rule.from.clone(), value.clone());
                 }
             }
@@ -268,11 +268,10 @@ impl Converter {
             }
             Conv::Table => {
                 let Some(text) = value.as_str() else { return };
-                let key = fold(text, rule.fold_case);
                 let found = rule
                     .table
                     .iter()
-                    .find(|(k, _)| fold(k, rule.fold_case) == key);
+                    .find(|(k, _)| same(k, text, rule.fold_case));
                 let (result, other) = match (found, &rule.fallback) {
                     (Some((_, v)), _) => (v, None),
                     (None, Some(fallback)) => (fallback, Some(text)),
@@ -332,6 +331,24 @@ impl Converter {
         }
     }
 
+    /// Whether `value` is what [`Converter::rebuild`] reads back for `rule`
+    /// (as `inverse`, without building the value where it can be compared).
+    fn reads_back(&self, rule: &RulePlan, ocsf: &Value, value: &Value) -> bool {
+        match rule.conv {
+            Conv::Table => {
+                let Some(got) = path::get(ocsf, &rule.targets[0].steps) else {
+                    return false;
+                };
+                if rule.default.as_ref() == Some(got) || rule.fallback.as_ref() == Some(got) {
+                    return self.inverse(rule, ocsf).as_deref() == Some(value);
+                }
+                let first = rule.table.iter().find(|(_, v)| v == got);
+                first.is_some_and(|(k, _)| value.as_str() == Some(k.as_str()))
+            }
+            _ => self.inverse(rule, ocsf).as_deref() == Some(value),
+        }
+    }
+
     /// Rebuilds the original event from an OCSF event this converter made:
     /// the mapped attributes read back through the same mapping, then
     /// `unmapped`. `None` for an event of a class or type the mapping does
@@ -378,7 +395,16 @@ fn applies(route: &RoutePlan, fields: &Map<String, Value>) -> bool {
         Some((field, values, fold_case)) => fields
             .get(field)
             .and_then(Value::as_str)
-            .is_some_and(|v| values.contains(&fold(v, *fold_case))),
+            .is_some_and(|v| values.iter().any(|w| same(w, v, *fold_case))),
+    }
+}
+
+/// Whether two values of a table or a condition are the same (in any ASCII case if asked).
+fn same(a: &str, b: &str, fold_case: bool) -> bool {
+    if fold_case {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
     }
 }
 

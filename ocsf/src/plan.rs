@@ -228,7 +228,7 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
     RoutePlan {
         class: info,
         when: r.when.as_ref().map(|w| {
-            let values = w.values.iter().map(|v| fold(v, w.fold_case)).collect();
+            let values = w.values.clone();
             (w.field.clone(), values, w.fold_case)
         }),
         fixed_activity,

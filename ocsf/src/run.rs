@@ -28,8 +28,8 @@ pub struct Config {
 /// What a run did.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Events written, by class (`File Hosting Activity (6006)`).
-    pub classes: BTreeMap<String, u64>,
+    /// Events written, by class_uid, with the class name.
+    pub classes: BTreeMap<i64, (String, u64)>,
     /// Unknown event types skipped.
     pub skipped: u64,
     /// Records reported: malformed, or not convertible.
@@ -74,11 +74,7 @@ impl Batcher<'_> {
             .map(|(_, bytes)| {
                 converter.convert_json(bytes).map(|c| match c {
                     Converted::Event(event) => {
-                        let class = format!(
-                            "{} ({})",
-                            event["class_name"].as_str().unwrap_or("?"),
-                            event["class_uid"]
-                        );
+                        let class = event["class_uid"].as_i64().unwrap_or(-1);
                         let mut line = serde_json::to_vec(&event).unwrap_or_default();
                         line.push(b'\n');
                         Some((class, line))
@@ -95,7 +91,13 @@ impl Batcher<'_> {
                             self.error = Some(e);
                         }
                     }
-                    *self.summary.classes.entry(class).or_default() += 1;
+                    match self.summary.classes.get_mut(&class) {
+                        Some((_, n)) => *n += 1,
+                        None => {
+                            let name = class_name(&line);
+                            self.summary.classes.insert(class, (name, 1));
+                        }
+                    }
                 }
                 Ok(None) => self.summary.skipped += 1,
                 Err(e) => self.report(locus, &e.to_string()),
@@ -134,6 +136,14 @@ impl Sink for Batcher<'_> {
             Place::new(self.name.as_str(), locus)
         );
     }
+}
+
+/// The `class_name` of an event written as a line (once per class and run).
+fn class_name(line: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(line)
+        .ok()
+        .and_then(|e| e["class_name"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn create(path: &PathBuf) -> anyhow::Result<File> {
@@ -196,10 +206,10 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
 }
 
 fn print_summary(summary: &Summary) {
-    let total: u64 = summary.classes.values().sum();
+    let total: u64 = summary.classes.values().map(|(_, n)| n).sum();
     eprintln!("aperture-ocsf: {total} OCSF events");
-    for (class, n) in &summary.classes {
-        eprintln!("  {n:>10}  {class}");
+    for (uid, (name, n)) in &summary.classes {
+        eprintln!("  {n:>10}  {name} ({uid})");
     }
     if summary.skipped > 0 {
         eprintln!("  {:>10}  skipped (unknown log_type)", summary.skipped);
