@@ -242,11 +242,3 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
         reads,
     }
 }
-
-pub(crate) fn fold(s: &str, fold_case: bool) -> String {
-    if fold_case {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_owned()
-    }
-}
