@@ -105,18 +105,55 @@ fn output_file_is_0600_and_options_apply() {
 }
 
 #[test]
-fn har_and_http_transcripts_are_read_as_the_validator_reads_them() {
-    let har = repo().join("validator/tests/data/capture.har");
-    let http = repo().join("tests/fixtures/captures/transcripts.http");
-    let out = run(&[har.to_str().unwrap(), http.to_str().unwrap()]);
+fn har_gzip_and_http_transcripts_are_read_as_the_validator_reads_them() {
+    use base64::Engine;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let event = r#"{"log_type":"admin_audit","admin_id":"a@example.com","action":"edit","item_type":"settings","timestamp":"2022-11-03T09:15:00Z"}"#;
+    let bulk = format!(r#"{{"events": [{event}, {event}]}}"#);
+    let har = serde_json::json!({"log": {"entries": [
+        {"request": {"method": "POST", "url": "https://api.aperture.paloaltonetworks.com/oauth/token"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{\"access_token\": \"secret\"}"}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "text": event}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events"},
+         "response": {"status": 204, "content": {"mimeType": "", "size": 0}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events_bulk?size=100"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "encoding": "base64",
+            "text": base64::engine::general_purpose::STANDARD.encode(&bulk)}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{\"log_type\": }"}}}
+    ]}});
+    let har_path = dir.path().join("capture.har");
+    std::fs::write(&har_path, har.to_string()).unwrap();
+    let gz_path = dir.path().join("events.ndjson.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz_path).unwrap(),
+        flate2::Compression::fast(),
+    );
+    writeln!(gz, "{event}\n{event}").unwrap();
+    gz.finish().unwrap();
+    let out = run(&[har_path.to_str().unwrap(), gz_path.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // The HAR file holds one entry that is not JSON, on purpose: reported, and the run goes on.
+    // The last HAR entry is not JSON: reported with its place, and the run goes on.
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("capture.har (HAR entry 4): not JSON"),
         "{stderr}"
     );
     let events = events(&out.stdout);
-    assert!(!events.is_empty());
     assert!(events.iter().all(|e| problems(e).is_empty()));
+    let managed = events.iter().filter(|e| e["class_uid"] == 3004).count();
+    assert_eq!(managed, 5, "{stderr}");
+    assert!(stderr.contains("5  Entity Management (3004)"), "{stderr}");
+    let http = repo().join("tests/fixtures/captures/transcripts.http");
+    let out = run(&[http.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let converted = events(&out.stdout);
+    assert!(!converted.is_empty() && converted.iter().all(|e| problems(e).is_empty()));
 }
