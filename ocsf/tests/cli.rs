@@ -141,9 +141,9 @@ fn har_gzip_and_http_transcripts_are_read_as_the_validator_reads_them() {
         stderr.contains("capture.har (HAR entry 4): not JSON"),
         "{stderr}"
     );
-    let events = events(&out.stdout);
-    assert!(events.iter().all(|e| problems(e).is_empty()));
-    let managed = events.iter().filter(|e| e["class_uid"] == 3004).count();
+    let har_events = events(&out.stdout);
+    assert!(har_events.iter().all(|e| problems(e).is_empty()));
+    let managed = har_events.iter().filter(|e| e["class_uid"] == 3004).count();
     assert_eq!(managed, 5, "{stderr}");
     assert!(stderr.contains("5  Entity Management (3004)"), "{stderr}");
     let http = repo().join("tests/fixtures/captures/transcripts.http");
