@@ -11,17 +11,16 @@
 //! a timestamp, and the property tests check it.
 
 use std::borrow::Cow;
-use std::io;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::check::type_of;
 use crate::model::Conv;
 use crate::options::{Options, Unknown};
 use crate::path;
 use crate::plan::{ClassInfo, PLAN, Plan, RoutePlan, RulePlan, Target};
+use crate::uid::content_hash;
 
 /// The OCSF version written in `metadata.version`.
 pub const OCSF_VERSION: &str = "1.8.0";
@@ -468,60 +467,4 @@ pub(crate) fn millis(text: &str) -> Option<i64> {
 fn rfc3339(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
-}
-
-/// `metadata.uid`: SHA-256 of the event's canonical JSON (members sorted
-/// by name, serde_json's number spelling), the first 16 bytes in hex. The
-/// same event always gets the same uid, whatever the order of its members.
-pub fn content_hash(event: &Value) -> String {
-    let mut hasher = Sha256::new();
-    canonical(event, &mut hasher);
-    let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Feeds what serde_json writes into the hash, without a buffer.
-struct Hashing<'a>(&'a mut Sha256);
-
-impl io::Write for Hashing<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-fn canonical(value: &Value, h: &mut Sha256) {
-    match value {
-        Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            h.update(b"{");
-            for (i, (k, v)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    h.update(b",");
-                }
-                // Writing a string or a scalar to a hash cannot fail.
-                let _ = serde_json::to_writer(Hashing(h), k);
-                h.update(b":");
-                canonical(v, h);
-            }
-            h.update(b"}");
-        }
-        Value::Array(items) => {
-            h.update(b"[");
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    h.update(b",");
-                }
-                canonical(item, h);
-            }
-            h.update(b"]");
-        }
-        other => {
-            let _ = serde_json::to_writer(Hashing(h), other);
-        }
-    }
 }

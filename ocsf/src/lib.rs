@@ -22,6 +22,8 @@ pub mod ocsf_doc;
 mod options;
 mod path;
 mod plan;
+mod uid;
 
-pub use convert::{Converted, Converter, Error, OCSF_VERSION, content_hash};
+pub use convert::{Converted, Converter, Error, OCSF_VERSION};
 pub use options::{Options, SeverityTable, SeverityTableError, Unknown};
+pub use uid::content_hash;
