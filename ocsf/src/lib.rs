@@ -27,3 +27,8 @@ mod uid;
 pub use convert::{Converted, Converter, Error, OCSF_VERSION};
 pub use options::{Options, SeverityTable, SeverityTableError, Unknown};
 pub use uid::content_hash;
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
