@@ -297,3 +297,55 @@ fn options_change_raw_data_and_severity() {
         Some(serde_json::from_slice(text).unwrap())
     );
 }
+
+/// Any JSON value, nested a little, with the numbers and strings that trip converters.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        prop::sample::select(vec![-0.0, 1.0, 1e308, -1e-300, 5.0, 2.5]).prop_map(Value::from),
+        prop::sample::select(STRINGS.to_vec()).prop_map(Value::from),
+        "\\PC{0,12}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(2, 8, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z_]{1,6}", inner, 0..3)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    /// Hostile values in the fields the mapping reads never panic, never
+    /// give an event the class schema refuses, and never lose anything.
+    #[test]
+    fn hostile_values_in_mapped_fields_are_kept_whole(
+        which in 0usize..5,
+        values in prop::collection::vec(any_json(), 24),
+        seed in any::<u64>(),
+    ) {
+        let types = ["activity_monitoring", "incident", "remediation", "policy_violation", "admin_audit"];
+        let fields = [
+            "action", "action_taken", "action_taken_by", "admin_id", "asset_id", "cloud_app_instance",
+            "datetime_edited", "exposure", "incident_id", "ip", "item_creator_email", "item_name",
+            "item_owner", "item_owner_email", "item_sha256", "item_size", "item_type", "occurrences_by_rule",
+            "policy_rule_name", "resource_value_new", "serial", "severity", "source_ip", "user",
+        ];
+        let mut event = Map::new();
+        event.insert("log_type".to_owned(), types[which].into());
+        event.insert("timestamp".to_owned(), timestamp(seed).into());
+        for (name, value) in fields.iter().zip(values) {
+            event.insert((*name).to_owned(), value);
+        }
+        let event = Value::Object(event);
+        let converter = Converter::default();
+        let Ok(Converted::Event(ocsf)) = converter.convert(&event) else { panic!("not converted: {event}") };
+        let found = problems(&ocsf);
+        prop_assert!(found.is_empty(), "{:#?}\n{}", found, ocsf);
+        prop_assert_eq!(converter.rebuild(&ocsf), Some(event));
+    }
+}
