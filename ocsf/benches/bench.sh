@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Throughput and peak memory of aperture-ocsf: NDJSON in, OCSF NDJSON out, on
+# the validator's generated benchmark corpus (its `corpus` example).
+#
+#   ocsf/benches/bench.sh                       # 200,000 events
+#   BENCH_EVENTS=50000 BENCH_RUNS=5 ocsf/benches/bench.sh
+#
+# Builds aperture-ocsf and the corpus generator (release), generates the
+# corpus, then reports the best wall time of BENCH_RUNS runs (default 3) and
+# the peak resident memory (GNU time) with raw_data on (the default) and off,
+# and with one worker thread (RAYON_NUM_THREADS=1). "cpu" is user + system
+# time: on a machine shared with other work it says more than the wall time.
+# Needs: cargo, GNU time (/usr/bin/time, Debian package `time`).
+# Environment: BENCH_DIR (default $TMPDIR/aperture-ocsf-bench), BENCH_EVENTS,
+# BENCH_RUNS, CARGO_TARGET_DIR.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=${BENCH_DIR:-${TMPDIR:-/tmp}/aperture-ocsf-bench}
+events=${BENCH_EVENTS:-200000}
+runs=${BENCH_RUNS:-3}
+target=${CARGO_TARGET_DIR:-$root/target}
+mkdir -p "$work"
+[ -x /usr/bin/time ] || { echo "bench.sh: needs GNU time at /usr/bin/time" >&2; exit 2; }
+
+echo "== building (release)" >&2
+(cd "$root" && CARGO_TARGET_DIR=$target cargo build --release --quiet -p aperture-events-ocsf --bin aperture-ocsf)
+(cd "$root" && CARGO_TARGET_DIR=$target cargo build --release --quiet -p aperture-events-validator --example corpus)
+ocsf=$target/release/aperture-ocsf
+
+echo "== generating $events events" >&2
+"$target/release/examples/corpus" "$events" >"$work/events.ndjson"
+bytes=$(stat -c %s "$work/events.ndjson")
+
+measure() { # label, env, args...
+    local label=$1 env=$2; shift 2
+    local best="" mem=0 cpu=0
+    for _ in $(seq "$runs"); do
+        env $env /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$ocsf" -q -o "$work/out.ndjson" "$@" "$work/events.ndjson"
+        read -r secs kb user sys <"$work/time"
+        if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; cpu=$(awk "BEGIN{print $user + $sys}"); fi
+        [ "$kb" -gt "$mem" ] && mem=$kb
+    done
+    local lines
+    lines=$(wc -l <"$work/out.ndjson")
+    awk -v l="$label" -v n="$events" -v s="$best" -v b="$bytes" -v m="$mem" -v o="$lines" -v c="$cpu" 'BEGIN {
+        printf "%-24s %7d events %6.2f s %9.0f events/s %6.1f MB/s in  cpu %6.2f s (%7.0f events per cpu s)  peak %6.1f MiB  (%d lines out)\n",
+            l, n, s, (s > 0 ? n / s : 0), (s > 0 ? b / s / 1e6 : 0), c, (c > 0 ? n / c : 0), m / 1024, o }'
+}
+
+echo "== $(nproc) cores, input $((bytes / 1000000)) MB" >&2
+measure "raw_data on (default)" "X=1"
+measure "raw_data off" "X=1" --no-raw-data
+measure "raw_data on, 1 thread" "RAYON_NUM_THREADS=1"

@@ -1,0 +1,229 @@
+//! The command's run: inputs read through the validator's `input` module,
+//! records converted in parallel batches (in input order), NDJSON written,
+//! problems reported with their places, a summary per class.
+
+#![allow(clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use aperture_events_ocsf::{Converted, Converter, Options};
+use aperture_events_validator::input::{self, Sink, Source};
+use aperture_events_validator::{Locus, Place};
+use rayon::prelude::*;
+
+/// What to run.
+#[derive(Debug)]
+pub struct Config {
+    pub inputs: Vec<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub options: Options,
+    pub summary: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Events written, by class_uid, with the class name.
+    pub classes: BTreeMap<i64, (String, u64)>,
+    /// Unknown event types skipped.
+    pub skipped: u64,
+    /// Records reported: malformed, or not convertible.
+    pub failed: u64,
+    /// Inputs that could not be read.
+    pub unreadable: u64,
+}
+
+impl Summary {
+    pub fn failed(&self) -> bool {
+        self.failed > 0 || self.unreadable > 0
+    }
+}
+
+/// A batch is converted when it holds this many records or bytes: enough
+/// to keep both cores busy, little enough to bound memory.
+const BATCH_RECORDS: usize = 4096;
+const BATCH_BYTES: usize = 16 << 20;
+
+struct Batcher<'a> {
+    converter: &'a Converter,
+    out: &'a mut dyn Write,
+    name: String,
+    pending: Vec<(Locus, Vec<u8>)>,
+    bytes: usize,
+    summary: Summary,
+    error: Option<io::Error>,
+}
+
+impl Batcher<'_> {
+    fn report(&mut self, locus: Locus, message: &str) {
+        eprintln!("{}: {message}", Place::new(self.name.as_str(), locus));
+        self.summary.failed += 1;
+    }
+
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.bytes = 0;
+        let converter = self.converter;
+        let results: Vec<_> = pending
+            .par_iter()
+            .map(|(_, bytes)| {
+                converter.convert_json(bytes).map(|c| match c {
+                    Converted::Event(event) => {
+                        let class = event["class_uid"].as_i64().unwrap_or(-1);
+                        let mut line = serde_json::to_vec(&event).unwrap_or_default();
+                        line.push(b'\n');
+                        Some((class, line))
+                    }
+                    Converted::Skipped { .. } => None,
+                })
+            })
+            .collect();
+        for ((locus, _), result) in pending.into_iter().zip(results) {
+            match result {
+                Ok(Some((class, line))) => {
+                    if self.error.is_none() {
+                        if let Err(e) = self.out.write_all(&line) {
+                            self.error = Some(e);
+                        }
+                    }
+                    match self.summary.classes.get_mut(&class) {
+                        Some((_, n)) => *n += 1,
+                        None => {
+                            let name = class_name(&line);
+                            self.summary.classes.insert(class, (name, 1));
+                        }
+                    }
+                }
+                Ok(None) => self.summary.skipped += 1,
+                Err(e) => self.report(locus, &e.to_string()),
+            }
+        }
+    }
+}
+
+impl Sink for Batcher<'_> {
+    fn record(&mut self, locus: Locus, bytes: &[u8]) {
+        self.record_owned(locus, bytes.to_vec(), 0..bytes.len());
+    }
+
+    fn record_owned(&mut self, locus: Locus, mut bytes: Vec<u8>, range: std::ops::Range<usize>) {
+        if range != (0..bytes.len()) {
+            bytes = bytes[range].to_vec();
+        }
+        self.bytes += bytes.len();
+        self.pending.push((locus, bytes));
+        if self.pending.len() >= BATCH_RECORDS || self.bytes >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    fn malformed(&mut self, locus: Locus, message: String) {
+        self.flush();
+        self.report(locus, &message);
+    }
+
+    fn no_event(&mut self, _: Locus) {}
+
+    fn error_response(&mut self, locus: Locus, status: u16) {
+        self.flush();
+        eprintln!(
+            "{}: HTTP status {status}, no event",
+            Place::new(self.name.as_str(), locus)
+        );
+    }
+}
+
+/// The `class_name` of an event written as a line (once per class and run).
+fn class_name(line: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(line)
+        .ok()
+        .and_then(|e| e["class_name"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn create(path: &PathBuf) -> anyhow::Result<File> {
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    // An existing file keeps its mode when opened: events are personal data.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot set the mode of {}", path.display()))?;
+    Ok(file)
+}
+
+/// Runs the command; `Err` only when the output cannot be written.
+pub fn run(config: &Config) -> anyhow::Result<Summary> {
+    let converter = Converter::new(config.options);
+    let mut out: Box<dyn Write> = match &config.output {
+        Some(path) => Box::new(BufWriter::with_capacity(1 << 20, create(path)?)),
+        None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout().lock())),
+    };
+    let (sources, errors) = input::expand(&config.inputs);
+    let mut batcher = Batcher {
+        converter: &converter,
+        out: &mut out,
+        name: String::new(),
+        pending: Vec::new(),
+        bytes: 0,
+        summary: Summary::default(),
+        error: None,
+    };
+    for (name, message) in errors {
+        eprintln!("{name}: {message}");
+        batcher.summary.unreadable += 1;
+    }
+    for source in &sources {
+        batcher.name = source.name();
+        let result = match source {
+            Source::Stdin => input::read(io::stdin().lock(), &mut batcher),
+            Source::File(path) => File::open(path).and_then(|f| input::read(f, &mut batcher)),
+        };
+        batcher.flush();
+        if let Err(e) = result {
+            eprintln!("{}: cannot read: {e}", source.name());
+            batcher.summary.unreadable += 1;
+        }
+        if let Some(e) = batcher.error.take() {
+            return Err(e).context("cannot write the output");
+        }
+    }
+    let summary = std::mem::take(&mut batcher.summary);
+    drop(batcher);
+    out.flush().context("cannot write the output")?;
+    if config.summary {
+        print_summary(&summary);
+    }
+    Ok(summary)
+}
+
+fn print_summary(summary: &Summary) {
+    let total: u64 = summary.classes.values().map(|(_, n)| n).sum();
+    eprintln!("aperture-ocsf: {total} OCSF events");
+    for (uid, (name, n)) in &summary.classes {
+        eprintln!("  {n:>10}  {name} ({uid})");
+    }
+    if summary.skipped > 0 {
+        eprintln!("  {:>10}  skipped (unknown log_type)", summary.skipped);
+    }
+    if summary.failed > 0 {
+        eprintln!(
+            "  {:>10}  records not converted (reported above)",
+            summary.failed
+        );
+    }
+    if summary.unreadable > 0 {
+        eprintln!(
+            "  {:>10}  inputs not read (reported above)",
+            summary.unreadable
+        );
+    }
+}

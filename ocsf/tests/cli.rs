@@ -1,0 +1,159 @@
+//! The `aperture-ocsf` command as a user runs it.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output};
+
+use common::{problems, repo};
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aperture-ocsf"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn events(stdout: &[u8]) -> Vec<Value> {
+    stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn captures_convert_with_a_summary_per_class() {
+    let captures = repo().join("tests/fixtures/captures");
+    let out = run(&[captures.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let events = events(&out.stdout);
+    assert!(events.len() > 10);
+    for e in &events {
+        assert_eq!(problems(e), Vec::<String>::new());
+        assert!(e["raw_data"].is_string());
+    }
+    assert!(
+        stderr.contains(&format!("aperture-ocsf: {} OCSF events", events.len())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("File Hosting Activity (6006)"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_record_is_reported_with_its_place_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"log_type":"incident","incident_id":"a","timestamp":"2020-05-08T23:50:55Z"}"#,
+            "\n{\"log_type\": \n",
+            r#"{"log_type":"incident","incident_id":"b"}"#,
+            "\n",
+            r#"{"log_type":"dlp_scan","timestamp":"2020-05-08T23:50:55Z"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = run(&["--unknown", "skip", input.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(events(&out.stdout).len(), 1);
+    let name = input.display().to_string();
+    assert!(stderr.contains(&format!("{name}:2")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{name}:3:1: no `timestamp`")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1  skipped (unknown log_type)"), "{stderr}");
+    assert!(stderr.contains("2  records not converted"), "{stderr}");
+}
+
+#[test]
+fn output_file_is_0600_and_options_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.ndjson");
+    let fixture = repo().join("tests/fixtures/valid/doc_policy_violation.json");
+    let out = run(&[
+        "--no-raw-data",
+        "--severity-table",
+        "3=4",
+        "-q",
+        "-o",
+        output.to_str().unwrap(),
+        fixture.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let mode = std::fs::metadata(&output).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let events = events(&std::fs::read(&output).unwrap());
+    assert_eq!(events.len(), 1);
+    assert!(events[0].get("raw_data").is_none());
+    assert_eq!(events[0]["severity"], "High");
+    let bad = run(&["--severity-table", "9=1", fixture.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a vendor severity"));
+}
+
+#[test]
+fn har_gzip_and_http_transcripts_are_read_as_the_validator_reads_them() {
+    use base64::Engine;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let event = r#"{"log_type":"admin_audit","admin_id":"a@example.com","action":"edit","item_type":"settings","timestamp":"2022-11-03T09:15:00Z"}"#;
+    let bulk = format!(r#"{{"events": [{event}, {event}]}}"#);
+    let har = serde_json::json!({"log": {"entries": [
+        {"request": {"method": "POST", "url": "https://api.aperture.paloaltonetworks.com/oauth/token"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{\"access_token\": \"secret\"}"}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "text": event}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events"},
+         "response": {"status": 204, "content": {"mimeType": "", "size": 0}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events_bulk?size=100"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "encoding": "base64",
+            "text": base64::engine::general_purpose::STANDARD.encode(&bulk)}}},
+        {"request": {"method": "GET", "url": "https://api.aperture.paloaltonetworks.com/api/v1/log_events"},
+         "response": {"status": 200, "content": {"mimeType": "application/json", "text": "{\"log_type\": }"}}}
+    ]}});
+    let har_path = dir.path().join("capture.har");
+    std::fs::write(&har_path, har.to_string()).unwrap();
+    let gz_path = dir.path().join("events.ndjson.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz_path).unwrap(),
+        flate2::Compression::fast(),
+    );
+    writeln!(gz, "{event}\n{event}").unwrap();
+    gz.finish().unwrap();
+    let out = run(&[har_path.to_str().unwrap(), gz_path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The last HAR entry is not JSON: reported with its place, and the run goes on.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("capture.har (HAR entry 4): not JSON"),
+        "{stderr}"
+    );
+    let har_events = events(&out.stdout);
+    assert!(har_events.iter().all(|e| problems(e).is_empty()));
+    let managed = har_events.iter().filter(|e| e["class_uid"] == 3004).count();
+    assert_eq!(managed, 5, "{stderr}");
+    assert!(stderr.contains("5  Entity Management (3004)"), "{stderr}");
+    let http = repo().join("tests/fixtures/captures/transcripts.http");
+    let out = run(&[http.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let converted = events(&out.stdout);
+    assert!(!converted.is_empty() && converted.iter().all(|e| problems(e).is_empty()));
+}
