@@ -112,9 +112,41 @@ fn lines_to_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// Escapes prose for rustdoc, line by line.
+/// Escapes prose for rustdoc, line by line. A line that continues a list
+/// item without its indentation (Markdown's lazy continuation, which
+/// clippy's `doc_lazy_continuation` denies) gets it, the item's content
+/// width, so it renders as it did. (A leading `>` is escaped: no quotes.)
 pub(crate) fn escape(text: &str) -> Vec<String> {
-    text.lines().map(|line| escape_line(line.trim())).collect()
+    let mut out = Vec::new();
+    let mut continuation: Option<String> = None;
+    for line in text.lines() {
+        let line = escape_line(line.trim());
+        if line.is_empty() || line.starts_with('#') {
+            continuation = None;
+        } else if let Some(width) = list_marker_width(&line) {
+            continuation = Some(" ".repeat(width));
+        } else if let Some(prefix) = &continuation {
+            out.push(format!("{prefix}{line}"));
+            continue;
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// The width of a Markdown list marker opening `line` (`- `, `* `, `+ `,
+/// `1. `, `12) `), with its space; `None` when the line opens no item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        _ => return None,
+    };
+    match line.as_bytes().get(marker) {
+        None | Some(b' ') => Some(marker + 1),
+        Some(_) => None,
+    }
 }
 
 /// Escapes one trimmed line: `[`, `]`, `<`, `>` and runs of three or more
@@ -195,6 +227,31 @@ mod tests {
         assert_eq!(escape_line("see [here] <b>"), "see \\[here\\] \\<b\\>");
         assert_eq!(escape_line("keep `[x]` as is"), "keep `[x]` as is");
         assert_eq!(escape_line("a \\ b"), "a \\\\ b");
+    }
+
+    #[test]
+    fn lazy_continuations_of_list_items_are_indented() {
+        let text = "Intro\n- Using the master branch may break.\nSome actions need inputs.\n\n\
+                    After.\n12. twelve\nmore\n> quoted\n-not a list\n# Heading\ntext";
+        assert_eq!(
+            escape(text),
+            [
+                "Intro",
+                "- Using the master branch may break.",
+                "  Some actions need inputs.",
+                "",
+                "After.",
+                "12. twelve",
+                "    more",
+                "    \\> quoted",
+                "    -not a list",
+                "# Heading",
+                "text",
+            ]
+        );
+        assert_eq!(list_marker_width("-"), Some(2));
+        assert_eq!(list_marker_width("1234567890. x"), None);
+        assert_eq!(list_marker_width("*emphasis*"), None);
     }
 
     #[test]
