@@ -124,6 +124,7 @@ impl Observer for Reporter {
                 failures,
                 delay,
                 cause,
+                ..
             } => {
                 self.say(&format!(
                     "warning: {cause}; retry {failures} in {:.1}s",
