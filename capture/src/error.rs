@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-/// What kind of failure a request (or a response) met, for the
+/// What kind of transient failure a request (or a response) met, for the
 /// `aperture_capture_api_errors_total{kind}` metric: a closed set, so the
-/// metric's label values are bounded.
+/// metric's label values are bounded. (A fatal error ends the capture.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FailureKind {
     /// No answer in time.
@@ -25,13 +25,11 @@ pub enum FailureKind {
     Oversize,
     /// Not asked: the journal or the rejects directory lacked room.
     NoSpace,
-    /// An error no retry fixes (credentials, scope, redirect, bad host); the capture stops.
-    Fatal,
 }
 
 impl FailureKind {
     /// Every kind, in the order of the enum.
-    pub const ALL: [FailureKind; 10] = [
+    pub const ALL: [FailureKind; 9] = [
         FailureKind::Timeout,
         FailureKind::Connection,
         FailureKind::TooManyRequests,
@@ -41,7 +39,6 @@ impl FailureKind {
         FailureKind::Malformed,
         FailureKind::Oversize,
         FailureKind::NoSpace,
-        FailureKind::Fatal,
     ];
 
     /// The label value (`timeout`, `server_error`, …).
@@ -56,7 +53,6 @@ impl FailureKind {
             FailureKind::Malformed => "malformed",
             FailureKind::Oversize => "oversize",
             FailureKind::NoSpace => "no_space",
-            FailureKind::Fatal => "fatal",
         }
     }
 }

@@ -55,6 +55,10 @@ pub const WARN_FRACTION: f64 = 0.5;
 /// Below this fraction of the retention, a lag no longer warns.
 pub const CLEAR_FRACTION: f64 = 0.4;
 
+/// A newest event older than this fraction of the retention is not taken
+/// as a queue's age (see [`Estimator::batch`]).
+pub const PLAUSIBLE_FRACTION: f64 = 1.5;
+
 /// Full batches in a row before the lag may warn.
 pub const FULL_BATCHES: u32 = 3;
 
@@ -129,7 +133,15 @@ impl Estimator {
         newest: Option<SystemTime>,
     ) -> Estimate {
         self.events += got as u64;
-        if let Some(t) = newest {
+        // An event cannot have waited in the queue much past the retention:
+        // a timestamp older than that says when the event happened, not
+        // when it was queued (a replay, a fixed test date, a skewed clock).
+        let plausible = |t: &SystemTime| {
+            wall.duration_since(*t).map_or(true, |age| {
+                age.as_secs_f64() <= PLAUSIBLE_FRACTION * self.retention.as_secs_f64()
+            })
+        };
+        if let Some(t) = newest.filter(plausible) {
             self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
         }
         if got > 0 && got >= asked as usize {
@@ -346,6 +358,27 @@ mod tests {
             !e.batch(start + t, wall0 + t, 100, 5, Some(wall0 + t))
                 .at_risk
         );
+    }
+
+    #[test]
+    fn timestamps_older_than_any_queue_keeps_are_ignored() {
+        let start = Instant::now();
+        let wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        let mut e = Estimator::new(Duration::from_secs(60));
+        for i in 1..=5u64 {
+            let at = start + Duration::from_secs(i);
+            let stale = wall - Duration::from_secs(91);
+            let est = e.batch(at, wall, 100, 100, Some(stale));
+            assert_eq!((est.lag_secs, est.at_risk), (None, false));
+        }
+        let est = e.batch(
+            start + Duration::from_secs(6),
+            wall,
+            100,
+            100,
+            Some(wall - Duration::from_secs(89)),
+        );
+        assert_eq!((est.lag_secs, est.at_risk), (Some(89.0), true));
     }
 
     #[test]

@@ -326,16 +326,14 @@ impl CaptureMetrics {
             .inc_by(e.tokens_fetched.saturating_sub(before));
     }
 
-    /// Counts a failure (and, unless it ends the capture, the retry that follows).
+    /// Counts a failure, and the retry that follows.
     pub fn failure(&self, kind: FailureKind) {
         self.api_errors
             .get_or_create(&KindLabel {
                 kind: kind.as_str(),
             })
             .inc();
-        if kind != FailureKind::Fatal {
-            self.retries.inc();
-        }
+        self.retries.inc();
     }
 
     /// Counts a body kept in the rejects directory.
@@ -553,7 +551,7 @@ mod tests {
             ..ex.clone()
         });
         m.failure(FailureKind::ServerError);
-        m.failure(FailureKind::Fatal);
+        m.failure(FailureKind::Timeout);
         m.rejected(RejectKind::Malformed, 42);
         m.journal(1000, Some(5000));
         let text = exposition(&m);
@@ -563,9 +561,9 @@ mod tests {
             "aperture_capture_fsync_seconds_count 2",
             "aperture_capture_token_refreshes_total 3",
             "aperture_capture_api_errors_total{kind=\"server_error\"} 1",
-            "aperture_capture_api_errors_total{kind=\"fatal\"} 1",
-            "aperture_capture_api_errors_total{kind=\"timeout\"} 0",
-            "aperture_capture_retries_total 1",
+            "aperture_capture_api_errors_total{kind=\"timeout\"} 1",
+            "aperture_capture_api_errors_total{kind=\"oversize\"} 0",
+            "aperture_capture_retries_total 2",
             "aperture_capture_rejects_total{kind=\"malformed\"} 1",
             "aperture_capture_rejects_bytes_total{kind=\"malformed\"} 42",
             "aperture_capture_journal_size_bytes 1000",

@@ -48,6 +48,8 @@ pub struct Job {
     pub retry_horizon: Duration,
     /// How often the live segment is looked at for new lines.
     pub poll: Duration,
+    /// Where the progress goes for `--metrics-listen`, if anywhere.
+    pub metrics: Option<super::metrics::JournalMetrics>,
 }
 
 /// When the loop ends.
@@ -139,6 +141,11 @@ pub async fn forward<S: Sink>(
     let mut lines: Vec<Line> = Vec::with_capacity(job.batch);
     let mut last_said = Instant::now();
     let mut line_size = LineSize::default();
+    let mut lag_at: Option<Instant> = None;
+    let metrics = job.metrics.as_ref();
+    if let Some(m) = metrics {
+        m.position(cp.segment, cp.line);
+    }
     // The stream is created or checked first: a mismatch is an error even with nothing to forward.
     match deliver(job, sink, control, say, None, &mut outcome, cp).await? {
         Delivered::Stored | Delivered::TooLarge => {}
@@ -176,11 +183,26 @@ pub async fn forward<S: Sink>(
                 }
                 continue;
             }
+            if let Some(m) = metrics {
+                m.lag(0, None);
+            }
             if !control.follow || control.stop.load(Ordering::SeqCst) {
                 return Ok(outcome);
             }
             tokio::time::sleep(job.poll).await;
             continue;
+        }
+        if let Some(m) = metrics {
+            if lag_at.is_none_or(|t| t.elapsed() >= super::metrics::LAG_EVERY) {
+                // Before this batch is forwarded: it is behind, its first line the oldest.
+                let left = lag::bytes_left(journal, cp.segment, reader.as_ref())
+                    .saturating_add(lines.iter().map(|l| l.end - l.offset).sum());
+                let oldest = lines
+                    .first()
+                    .and_then(|l| lag::age_secs(&l.bytes, std::time::SystemTime::now()));
+                m.lag(line_size.lines_in(left), oldest);
+                lag_at = Some(Instant::now());
+            }
         }
         let batch: Vec<_> = lines
             .iter()
@@ -207,6 +229,9 @@ pub async fn forward<S: Sink>(
                     (cp.offset, cp.line) = (last.end, last.line);
                     cp.save(journal).map_err(fail)?;
                     outcome.forwarded += fits as u64;
+                    if let Some(m) = metrics {
+                        m.forwarded(fits as u64, cp.segment, cp.line);
+                    }
                     at += fits;
                     continue;
                 }
@@ -230,6 +255,10 @@ pub async fn forward<S: Sink>(
             (cp.offset, cp.line) = (line.end, line.line);
             cp.save(journal).map_err(fail)?;
             outcome.set_aside += 1;
+            if let Some(m) = metrics {
+                m.set_aside();
+                m.position(cp.segment, cp.line);
+            }
             at += 1;
         }
         outcome.batches += 1;
@@ -284,6 +313,16 @@ async fn deliver<S: Sink>(
             Err(SinkError::Fatal(e)) => return Err(e),
             Err(SinkError::Retry(e)) => {
                 outcome.retries += 1;
+                if let Some(m) = &job.metrics {
+                    m.publish_error();
+                    // The first line of the batch is the oldest not yet in the stream.
+                    if let Some(age) = batch
+                        .and_then(|b| b.first())
+                        .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()))
+                    {
+                        m.oldest_age(age);
+                    }
+                }
                 if control.out_of_time() {
                     outcome.behind = true;
                     say(&format!(
