@@ -107,7 +107,7 @@ impl Estimator {
             retention,
             // Long enough to smooth the timestamps' whole seconds, short
             // enough to follow a change well before the retention is over.
-            window: (retention / 12).max(Duration::from_secs(2)),
+            window: (retention / 12).max(Duration::from_secs(5)),
             full_batches: 0,
             full_since: None,
             newest: None,

@@ -77,7 +77,12 @@ fn main() -> ExitCode {
                 ]),
             );
             match forward::serve::spawn(addr, registry, None) {
-                Ok(server) => Some(server),
+                Ok(server) => {
+                    if !flags.quiet {
+                        eprintln!("serving metrics on http://{}/metrics", server.addr());
+                    }
+                    Some(server)
+                }
                 Err(e) => return usage(&format!("--metrics-listen {addr}: {e}")),
             }
         }

@@ -147,7 +147,7 @@ pub async fn forward<S: Sink>(
         m.position(cp.segment, cp.line);
     }
     // The stream is created or checked first: a mismatch is an error even with nothing to forward.
-    match deliver(job, sink, control, say, None, &mut outcome, cp).await? {
+    match deliver(job, sink, control, say, None, &mut outcome, cp, None).await? {
         Delivered::Stored | Delivered::TooLarge => {}
         Delivered::Stopped => return Ok(outcome),
     }
@@ -185,6 +185,8 @@ pub async fn forward<S: Sink>(
             }
             if let Some(m) = metrics {
                 m.lag(0, None);
+                // The next line read is behind: said at once.
+                lag_at = None;
             }
             if !control.follow || control.stop.load(Ordering::SeqCst) {
                 return Ok(outcome);
@@ -220,7 +222,22 @@ pub async fn forward<S: Sink>(
                 Some(limit) if fits == 0 => limit,
                 _ => {
                     let chunk = Some(&batch[at..at + fits]);
-                    match deliver(job, sink, control, say, chunk, &mut outcome, cp).await? {
+                    let behind = Behind {
+                        reader: reader.as_ref(),
+                        pending: lines[at..].iter().map(|l| l.end - l.offset).sum(),
+                        line_size,
+                    };
+                    let delivered = deliver(
+                        job,
+                        sink,
+                        control,
+                        say,
+                        chunk,
+                        &mut outcome,
+                        cp,
+                        Some(behind),
+                    );
+                    match delivered.await? {
                         Delivered::Stored => {}
                         Delivered::Stopped => return Ok(outcome),
                         Delivered::TooLarge => continue,
@@ -286,8 +303,17 @@ pub async fn forward<S: Sink>(
     }
 }
 
+/// What is left to forward while a batch waits: for the metrics' events behind.
+struct Behind<'a> {
+    reader: Option<&'a SegmentReader>,
+    /// Bytes of the lines read and not yet acknowledged.
+    pending: u64,
+    line_size: LineSize,
+}
+
 /// Prepares the sink (`batch` `None`) or publishes `batch`, trying again
 /// until it is acknowledged, or until stopped.
+#[allow(clippy::too_many_arguments)]
 async fn deliver<S: Sink>(
     job: &Job,
     sink: &mut S,
@@ -296,8 +322,10 @@ async fn deliver<S: Sink>(
     batch: Option<&[super::message::Outgoing]>,
     outcome: &mut Outcome,
     cp: Checkpoint,
+    behind: Option<Behind<'_>>,
 ) -> Result<Delivered, String> {
     let journal = &job.journal;
+    let mut lag_at: Option<Instant> = None;
     let first_try = Instant::now();
     let mut last_said: Option<Instant> = None;
     let mut delay = Duration::from_millis(100);
@@ -315,12 +343,18 @@ async fn deliver<S: Sink>(
                 outcome.retries += 1;
                 if let Some(m) = &job.metrics {
                     m.publish_error();
-                    // The first line of the batch is the oldest not yet in the stream.
-                    if let Some(age) = batch
-                        .and_then(|b| b.first())
-                        .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()))
-                    {
-                        m.oldest_age(age);
+                    if lag_at.is_none_or(|t| t.elapsed() >= super::metrics::LAG_EVERY) {
+                        lag_at = Some(Instant::now());
+                        // The first line of the batch is the oldest not yet in the stream.
+                        let age = batch
+                            .and_then(|b| b.first())
+                            .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()));
+                        if let Some(b) = &behind {
+                            let left = lag::bytes_left(journal, cp.segment, b.reader);
+                            m.lag(b.line_size.lines_in(left.saturating_add(b.pending)), age);
+                        } else if let Some(age) = age {
+                            m.oldest_age(age);
+                        }
                     }
                 }
                 if control.out_of_time() {
