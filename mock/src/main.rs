@@ -100,8 +100,8 @@ struct Flags {
     /// New events arriving per second as the mock runs, stamped with the time they
     /// arrive (at most 100,000), for trying a drain against a queue that fills.
     #[arg(long, value_name = "N", default_value_t = 0,
-          value_parser = clap::value_parser!(u32).range(..=MAX_ARRIVAL_RATE as i64))]
-    arrival_rate: u32,
+          value_parser = clap::value_parser!(u64).range(..=u64::from(MAX_ARRIVAL_RATE)))]
+    arrival_rate: u64,
     /// Answer 401 to every N-th events request: the token used is past its
     /// lifetime (it stays dead; the client's other tokens and a new one work).
     #[arg(long, value_name = "N", value_parser = every())]
@@ -179,7 +179,8 @@ fn main() -> ExitCode {
         retention: Duration::from_secs(flags.retention_secs),
         empty_wait: Duration::from_millis(flags.empty_wait_ms),
         tls: flags.tls,
-        arrival_rate: flags.arrival_rate,
+        // Bounded by MAX_ARRIVAL_RATE, a u32.
+        arrival_rate: u32::try_from(flags.arrival_rate).unwrap_or(MAX_ARRIVAL_RATE),
         // The order of the README's table: the first wins on a request where several fall.
         faults: [
             (flags.expire_token_every, Fault::ExpireToken),
