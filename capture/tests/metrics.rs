@@ -66,8 +66,12 @@ fn every_metric_moves_with_the_run() {
         assert!(start.elapsed() < Duration::from_secs(60), "not drained");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let text = scrape(addr);
     let events = all_lines(dir.path(), "events.ndjson");
+    let bytes: usize = events.iter().map(|l| l.len() + 1).sum();
+    // The journal's size is looked at once a second.
+    let text = scrape_until(addr, |t| {
+        sample(t, "aperture_capture_journal_size_bytes") == Some(bytes as f64)
+    });
     // Malformed bodies took their events to the rejects directory.
     assert!(events.len() > 1000, "{}", events.len());
     assert_eq!(
@@ -142,7 +146,6 @@ fn every_metric_moves_with_the_run() {
         sample(&text, "aperture_capture_fsync_seconds_count"),
         Some(responses)
     );
-    let bytes: usize = events.iter().map(|l| l.len() + 1).sum();
     assert_eq!(
         sample(&text, "aperture_capture_journaled_bytes_total"),
         Some(bytes as f64)

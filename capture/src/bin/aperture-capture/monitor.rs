@@ -81,7 +81,7 @@ impl Monitor {
         } else {
             self.estimator.tick(now, wall)
         };
-        self.journal_figures(now, e.events > 0);
+        self.journal_figures(now);
         self.estimate(estimate, now)
     }
 
@@ -106,19 +106,20 @@ impl Monitor {
         self.health.turned();
         let now = Instant::now();
         let estimate = self.estimator.tick(now, SystemTime::now());
-        self.journal_figures(now, false);
+        self.journal_figures(now);
         self.estimate(estimate, now)
     }
 
-    /// The journal's size and room: after each write, else at most every [`JOURNAL_EVERY`].
-    fn journal_figures(&mut self, now: Instant, written: bool) {
+    /// The journal's size and room, at most every [`JOURNAL_EVERY`]: a
+    /// directory listing and a `statvfs` per response would cost the
+    /// capture more than they tell.
+    fn journal_figures(&mut self, now: Instant) {
         let (Some(m), Some(path)) = (&self.metrics, &self.journal) else {
             return;
         };
-        if !written
-            && self
-                .journal_at
-                .is_some_and(|t| now.duration_since(t) < JOURNAL_EVERY)
+        if self
+            .journal_at
+            .is_some_and(|t| now.duration_since(t) < JOURNAL_EVERY)
         {
             return;
         }
