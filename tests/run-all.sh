@@ -22,6 +22,9 @@ bash tests/package/run.sh
 
 bash tests/nats/run.sh
 
+echo "== a Prometheus server scrapes the capture; the alert rules"
+bash tests/prometheus/run.sh
+
 if [ -f tests/conformance/run.sh ]; then
   echo "== conformance: Python and TypeScript tools on the exported schemas"
   bash tests/conformance/run.sh

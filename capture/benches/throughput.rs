@@ -10,8 +10,14 @@
 //! the target directory (a real disk, not a tmpfs, so syncs cost what they
 //! cost).
 //!
+//! Last, the cost of `--metrics-listen`: what the metrics add to one
+//! response (in process), then the same capture with metrics off and on,
+//! runs alternating (off-on, on-off, …) so that both see the same machine,
+//! with and without fsync.
+//!
 //! Run: `cargo bench -p aperture-events-capture --bench throughput`
-//! (`APERTURE_BENCH_EVENTS=N` changes the number of events per run).
+//! (`APERTURE_BENCH_EVENTS=N` changes the number of events per run;
+//! `APERTURE_BENCH_ONLY=metrics` runs the metrics comparison alone).
 #![allow(clippy::print_stdout)]
 
 use std::path::Path;
@@ -147,8 +153,9 @@ fn main() {
             tls: false,
         },
     ];
+    let only_metrics = std::env::var("APERTURE_BENCH_ONLY").is_ok_and(|v| v == "metrics");
     println!("capture throughput on loopback ({RUNS} runs each, median)");
-    for s in &scenarios {
+    for s in scenarios.iter().filter(|_| !only_metrics) {
         let events = generate(1, s.events);
         let mut runs: Vec<(Duration, u64)> =
             (0..RUNS).map(|_| run_once(&events, s, &dir)).collect();
@@ -164,5 +171,75 @@ fn main() {
             secs * 1000.0 / responses.max(1) as f64
         );
     }
+    metrics_on_and_off(n, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs of the metrics comparison, each way.
+const PAIRED_RUNS: usize = 7;
+
+/// The capture with `--metrics-listen` off and on, runs alternating; prints
+/// both medians and the change.
+fn metrics_on_and_off(n: u64, dir: &Path) {
+    // What the metrics add to one response, measured in process: the
+    // per-event count by log_type is the only work that grows with events.
+    let response = generate(1, 100);
+    let metrics = aperture_events_capture::metrics::CaptureMetrics::new("us");
+    let rounds = 2_000u32;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        metrics.batch(std::hint::black_box(&response));
+    }
+    println!(
+        "metrics per response of 100 events: {:.1} µs (counting by log_type)",
+        start.elapsed().as_secs_f64() * 1e6 / f64::from(rounds)
+    );
+    println!("--metrics-listen off vs on ({PAIRED_RUNS} runs each, alternating, median)");
+    let events = generate(1, n);
+    for (name, base) in [
+        ("bulk size=100, fsync per response", &["--size", "100"][..]),
+        (
+            "bulk size=100, no fsync",
+            &["--size", "100", "--no-fsync"][..],
+        ),
+    ] {
+        let on_args: Vec<&'static str> = base
+            .iter()
+            .copied()
+            .chain(["--metrics-listen", "127.0.0.1:0"])
+            .collect();
+        let on_args: &'static [&'static str] = Box::leak(on_args.into_boxed_slice());
+        let off = Scenario {
+            name,
+            args: base,
+            events: n,
+            tls: false,
+        };
+        let on = Scenario {
+            name,
+            args: on_args,
+            events: n,
+            tls: false,
+        };
+        let (mut offs, mut ons) = (Vec::new(), Vec::new());
+        // Which goes first alternates too: a run may pay for the one before it
+        // (the previous journal's blocks freed, the disk's cache).
+        for i in 0..PAIRED_RUNS {
+            if i % 2 == 0 {
+                offs.push(run_once(&events, &off, dir).0);
+                ons.push(run_once(&events, &on, dir).0);
+            } else {
+                ons.push(run_once(&events, &on, dir).0);
+                offs.push(run_once(&events, &off, dir).0);
+            }
+        }
+        offs.sort();
+        ons.sort();
+        let rate = |d: Duration| n as f64 / d.as_secs_f64();
+        let (off_rate, on_rate) = (rate(offs[PAIRED_RUNS / 2]), rate(ons[PAIRED_RUNS / 2]));
+        println!(
+            "{name:<40} off {off_rate:>10.0} events/s   on {on_rate:>10.0} events/s   {:+.1}%",
+            (on_rate / off_rate - 1.0) * 100.0
+        );
+    }
 }

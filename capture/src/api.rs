@@ -25,7 +25,7 @@ use std::time::SystemTime;
 use crate::batch::BodyKind;
 use crate::config::{CaptureConfig, Endpoint};
 use crate::credentials::Credentials;
-use crate::error::{ApiError, from_ureq, redirect};
+use crate::error::{ApiError, FailureKind, from_ureq, redirect};
 use crate::redact::Redactor;
 use crate::rejects::{RejectKind, Rejects};
 use crate::retry::parse_retry_after;
@@ -103,6 +103,11 @@ impl Client {
             Endpoint::Bulk { .. } => BodyKind::Bulk,
             Endpoint::Single => BodyKind::Single,
         }
+    }
+
+    /// Whether an access token is held now.
+    pub fn token_held(&self) -> bool {
+        self.tokens.held()
     }
 
     /// How many access tokens were fetched so far.
@@ -187,11 +192,13 @@ impl Client {
                     cause: format!("{place}: too many requests (429)"),
                     retry_after,
                     partial: None,
+                    kind: FailureKind::TooManyRequests,
                 }),
                 500..=599 => Err(ApiError::Transient {
                     cause: format!("{place}: server error ({status}): {}", redact(&body)),
                     retry_after,
                     partial: None,
+                    kind: FailureKind::ServerError,
                 }),
                 _ => Err(ApiError::Fatal(format!(
                     "{place}: unexpected status {status}: {}",
@@ -239,6 +246,7 @@ fn read_body(place: &str, body: ureq::Body, limit: usize, events: bool) -> Resul
                     cause: format!("{place}: connection lost mid-body after {got} bytes: {e}"),
                     retry_after: None,
                     partial: (events && !buf.is_empty()).then_some(buf),
+                    kind: FailureKind::BodyCut,
                 });
             }
         }
@@ -309,6 +317,7 @@ fn spill(
             ),
             retry_after: None,
             partial: None,
+            kind: FailureKind::BodyCut,
         }),
         End::Cap => Err(ApiError::Fatal(format!(
             "{place}: body larger than {limit} bytes; its first {bytes} bytes are in {} and \

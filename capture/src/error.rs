@@ -2,6 +2,61 @@
 
 use std::time::Duration;
 
+/// What kind of transient failure a request (or a response) met, for the
+/// `aperture_capture_api_errors_total{kind}` metric: a closed set, so the
+/// metric's label values are bounded. (A fatal error ends the capture.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FailureKind {
+    /// No answer in time.
+    Timeout,
+    /// The connection could not be made or was lost before a body.
+    Connection,
+    /// `429 Too Many Requests`.
+    TooManyRequests,
+    /// A `5xx`.
+    ServerError,
+    /// The token endpoint failed (`429`, `5xx`).
+    Token,
+    /// A `200` body cut off mid-way.
+    BodyCut,
+    /// A `200` body that does not split into events.
+    Malformed,
+    /// A `200` body over the size held in memory.
+    Oversize,
+    /// Not asked: the journal or the rejects directory lacked room.
+    NoSpace,
+}
+
+impl FailureKind {
+    /// Every kind, in the order of the enum.
+    pub const ALL: [FailureKind; 9] = [
+        FailureKind::Timeout,
+        FailureKind::Connection,
+        FailureKind::TooManyRequests,
+        FailureKind::ServerError,
+        FailureKind::Token,
+        FailureKind::BodyCut,
+        FailureKind::Malformed,
+        FailureKind::Oversize,
+        FailureKind::NoSpace,
+    ];
+
+    /// The label value (`timeout`, `server_error`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Timeout => "timeout",
+            FailureKind::Connection => "connection",
+            FailureKind::TooManyRequests => "too_many_requests",
+            FailureKind::ServerError => "server_error",
+            FailureKind::Token => "token",
+            FailureKind::BodyCut => "body_cut",
+            FailureKind::Malformed => "malformed",
+            FailureKind::Oversize => "oversize",
+            FailureKind::NoSpace => "no_space",
+        }
+    }
+}
+
 /// A failed request: retry it, or stop with a clear message.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -14,6 +69,8 @@ pub enum ApiError {
         retry_after: Option<Duration>,
         /// Bytes of a body cut off mid-way, to be saved before retrying.
         partial: Option<Vec<u8>>,
+        /// What kind of failure it is.
+        kind: FailureKind,
     },
     /// Retrying cannot help (bad host, bad credentials, missing scope, bad request).
     #[error("{0}")]
@@ -21,11 +78,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn transient(cause: String) -> Self {
+    pub(crate) fn transient(kind: FailureKind, cause: String) -> Self {
         ApiError::Transient {
             cause,
             retry_after: None,
             partial: None,
+            kind,
         }
     }
 }
@@ -44,12 +102,18 @@ pub(crate) fn from_ureq(place: &str, err: ureq::Error) -> ApiError {
         ureq::Error::HostNotFound => {
             ApiError::Fatal(format!("{place}: bad host: the host name does not resolve"))
         }
-        ureq::Error::Timeout(t) => ApiError::transient(format!("{place}: timed out ({t})")),
-        ureq::Error::Io(e) => ApiError::transient(format!("{place}: {e}")),
-        ureq::Error::Protocol(e) => {
-            ApiError::transient(format!("{place}: http protocol error: {e}"))
+        ureq::Error::Timeout(t) => {
+            ApiError::transient(FailureKind::Timeout, format!("{place}: timed out ({t})"))
         }
-        ureq::Error::ConnectionFailed => ApiError::transient(format!("{place}: connection failed")),
+        ureq::Error::Io(e) => ApiError::transient(FailureKind::Connection, format!("{place}: {e}")),
+        ureq::Error::Protocol(e) => ApiError::transient(
+            FailureKind::Connection,
+            format!("{place}: http protocol error: {e}"),
+        ),
+        ureq::Error::ConnectionFailed => ApiError::transient(
+            FailureKind::Connection,
+            format!("{place}: connection failed"),
+        ),
         other => ApiError::Fatal(format!("{place}: {other}")),
     }
 }

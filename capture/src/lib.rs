@@ -13,7 +13,9 @@
 //! - [`batch`]: a body into journal lines, bytes untouched;
 //! - [`journal`] (the crate `aperture-events-journal`, re-exported), [`output`],
 //!   [`rejects`]: where bytes go;
-//! - [`runner`]: the loop tying them together.
+//! - [`runner`]: the loop tying them together;
+//! - [`expiry`]: how close the drain is to losing events; [`metrics`]: the
+//!   metric families and health that `--metrics-listen` serves.
 //!
 //! The API's mock is the crate `aperture-events-mock`; forwarding journals
 //! into NATS JetStream is `aperture-events-forward`. Default features build
@@ -27,6 +29,8 @@ pub mod config;
 pub mod connect;
 pub mod credentials;
 pub mod error;
+pub mod expiry;
+pub mod metrics;
 pub mod output;
 pub use aperture_events_journal::{self as journal, private};
 pub mod proxy;

@@ -93,6 +93,14 @@ pub enum OutputError {
 }
 
 impl Output {
+    /// How long the journal's last sync took (`None` for stdout or without fsync).
+    pub fn last_sync(&self) -> Option<Duration> {
+        match self {
+            Output::Journal(j) => j.last_sync(),
+            Output::Stdout => None,
+        }
+    }
+
     /// Writes one response's event lines (durably, for a journal); when the
     /// output refuses them, stores them elsewhere first (see the module docs).
     pub fn write_batch(

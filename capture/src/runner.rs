@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use crate::api::{Client, Fetched};
 use crate::batch;
 use crate::config::CaptureConfig;
-use crate::error::ApiError;
+use crate::error::{ApiError, FailureKind};
 use std::path::PathBuf;
 
 use crate::output::{self, Output, OutputError, Stored};
@@ -47,6 +47,8 @@ use crate::space;
 pub enum Notice<'a> {
     /// A request failed and will be retried after `delay`.
     Retrying {
+        /// What kind of failure.
+        kind: FailureKind,
         /// Consecutive failures so far.
         failures: u32,
         /// The wait before the next attempt.
@@ -67,6 +69,27 @@ pub enum Notice<'a> {
     Drained,
 }
 
+/// One request and how it ended, told to [`Observer::on_exchange`] once
+/// it was handled (its events stored, its failure counted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// Events asked for.
+    pub asked: u32,
+    /// Events received and stored (0 for a `204`, an empty `200` or a failure).
+    pub events: usize,
+    /// Bytes written to the output (the events and their line ends).
+    pub bytes: u64,
+    /// How long the journal's sync took, when events were written to a synced journal.
+    pub sync: Option<Duration>,
+    /// Whether the request was answered with events or with "nothing now"
+    /// (a failure, a body kept in the rejects directory, or no request sent is not).
+    pub answered: bool,
+    /// Access tokens fetched so far in the run.
+    pub tokens_fetched: u64,
+    /// Whether the client holds a token now.
+    pub token_held: bool,
+}
+
 /// Receives what the capture loop does (progress, validation, messages).
 pub trait Observer {
     /// A response's events were durably written.
@@ -79,6 +102,8 @@ pub trait Observer {
     fn on_notice(&mut self, _notice: Notice<'_>) {}
     /// Called about every 200 ms while waiting.
     fn on_idle(&mut self) {}
+    /// A request was handled (after [`Observer::on_batch`] and the notices it caused).
+    fn on_exchange(&mut self, _exchange: &Exchange) {}
 }
 
 /// An observer that ignores everything.
@@ -201,11 +226,20 @@ pub fn run(
         }
         check_rejects_cap(config, rejects)?;
         let fetched = match short_of_space(config, output, rejects, size, largest_line) {
-            Some(cause) => Err(ApiError::transient(cause)),
+            Some(cause) => Err(ApiError::transient(FailureKind::NoSpace, cause)),
             None => client.fetch(size, rejects),
         };
+        let mut exchange = Exchange {
+            asked: size,
+            events: 0,
+            bytes: 0,
+            sync: None,
+            answered: false,
+            tokens_fetched: 0,
+            token_held: false,
+        };
         // A failure to count, with the server's Retry-After if it sent one.
-        let mut failed: Option<(String, Option<Duration>)> = None;
+        let mut failed: Option<(FailureKind, String, Option<Duration>)> = None;
         match fetched {
             Ok(Fetched::Body(body)) => {
                 summary.responses += 1;
@@ -213,6 +247,8 @@ pub fn run(
                     // A 200 without events is nothing to store: wait as for a 204.
                     Ok(lines) if lines.is_empty() => {
                         failures = 0;
+                        exchange.answered = true;
+                        tell(observer, &mut exchange, client);
                         observer.on_notice(Notice::Drained);
                         if config.until_drained {
                             summary.stopped = StopReason::Drained;
@@ -227,6 +263,10 @@ pub fn run(
                         output.write_batch(&lines, rejects)?;
                         summary.events += lines.len() as u64;
                         observer.on_batch(&lines);
+                        exchange.answered = true;
+                        exchange.events = lines.len();
+                        exchange.bytes = lines.iter().map(|l| l.len() as u64 + 1).sum();
+                        exchange.sync = output.last_sync();
                     }
                     Err(reason) => {
                         let path = keep(rejects, RejectKind::Malformed, &body)?;
@@ -238,6 +278,7 @@ pub fn run(
                         });
                         observer.on_rejected_body(RejectKind::Malformed, &path, &body);
                         failed = Some((
+                            FailureKind::Malformed,
                             format!(
                                 "a response body that is not events ({reason}) was kept in {}",
                                 path.display()
@@ -261,6 +302,7 @@ pub fn run(
                 });
                 observer.on_rejected_body(RejectKind::Partial, &path, &[]);
                 failed = Some((
+                    FailureKind::Oversize,
                     format!(
                         "a response body of {bytes} bytes, over the {} bytes held in memory, \
                          was kept in {}",
@@ -272,6 +314,8 @@ pub fn run(
             }
             Ok(Fetched::Drained) => {
                 failures = 0;
+                exchange.answered = true;
+                tell(observer, &mut exchange, client);
                 observer.on_notice(Notice::Drained);
                 if config.until_drained {
                     summary.stopped = StopReason::Drained;
@@ -284,6 +328,7 @@ pub fn run(
                 cause,
                 retry_after,
                 partial,
+                kind,
             }) => {
                 if let Some(bytes) = partial {
                     let path = keep(rejects, RejectKind::Partial, &bytes)?;
@@ -295,16 +340,21 @@ pub fn run(
                     });
                     observer.on_rejected_body(RejectKind::Partial, &path, &bytes);
                 }
-                failed = Some((cause, retry_after));
+                failed = Some((kind, cause, retry_after));
             }
         }
-        if let Some((cause, retry_after)) = failed {
+        if !exchange.answered || exchange.events > 0 {
+            // A 204 or an empty 200 was told before its wait.
+            tell(observer, &mut exchange, client);
+        }
+        if let Some((kind, cause, retry_after)) = failed {
             failures = failures.saturating_add(1);
             if config.retry.exhausted(failures) {
                 return Err(RunError::GaveUp { failures, cause });
             }
             let delay = config.retry.delay(failures, retry_after);
             observer.on_notice(Notice::Retrying {
+                kind,
                 failures,
                 delay,
                 cause: &cause,
@@ -312,6 +362,13 @@ pub fn run(
             wait(delay, stop, observer);
         }
     }
+}
+
+/// Tells `observer` about `exchange`, with the client's token figures.
+fn tell(observer: &mut dyn Observer, exchange: &mut Exchange, client: &Client) {
+    exchange.tokens_fetched = client.tokens_fetched();
+    exchange.token_held = client.token_held();
+    observer.on_exchange(exchange);
 }
 
 /// Stops the capture when the rejects directory's room under its cap could

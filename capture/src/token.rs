@@ -82,6 +82,11 @@ impl TokenSource {
         self.fetched
     }
 
+    /// Whether a token is held (fetched and not thrown away since).
+    pub fn held(&self) -> bool {
+        self.token.is_some()
+    }
+
     /// Forgets the cached token (after a `401`).
     pub fn invalidate(&mut self) {
         self.token = None;
@@ -153,10 +158,10 @@ impl TokenSource {
                 )));
             }
             429 | 500..=599 => {
-                return Err(ApiError::transient(format!(
-                    "{place}: status {status}: {}",
-                    server_says()
-                )));
+                return Err(ApiError::transient(
+                    crate::error::FailureKind::Token,
+                    format!("{place}: status {status}: {}", server_says()),
+                ));
             }
             _ => {
                 return Err(ApiError::Fatal(format!(

@@ -74,6 +74,16 @@ fn every_numeric_capture_flag_is_bounded() {
             U64_MAX,
             refused("--max-body", "is not in 1..=268435456"),
         ),
+        (
+            "--retention-secs",
+            TEN_BILLION,
+            refused("--retention-secs", "is not in 1..=604800"),
+        ),
+        (
+            "--retention-secs",
+            U64_MAX,
+            refused("--retention-secs", "is not in 1..=604800"),
+        ),
         ("--rotate-size", TEN_BILLION, Expect::Taken),
         ("--rotate-size", U64_MAX, Expect::Taken),
         ("--max-rejects-size", TEN_BILLION, Expect::Taken),

@@ -160,6 +160,7 @@ impl ForwardArgs {
             retry_cap: Duration::from_secs(5),
             retry_horizon: self.dedup_window,
             poll: Duration::from_millis(50),
+            metrics: None,
         })
     }
 }

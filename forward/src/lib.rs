@@ -13,7 +13,9 @@
 //! - [`sink`]: the [`sink::Sink`] trait and JetStream (stream created or checked);
 //! - [`permanent`]: the errors no retry fixes, and what does;
 //! - [`rejects`]: lines over the server's message limit, set aside;
-//! - [`run`]: the loop, acknowledgement before checkpoint.
+//! - [`run`]: the loop, acknowledgement before checkpoint;
+//! - [`metrics`]: position, lag and errors for `--metrics-listen`, which
+//!   [`serve`] (feature `cli`) answers over HTTP.
 //!
 //! # Exactly once
 //! Each message carries `Nats-Msg-Id` = capture id, segment, offset and a
@@ -30,6 +32,7 @@ pub mod args;
 pub mod checkpoint;
 pub mod lag;
 pub mod message;
+pub mod metrics;
 pub mod permanent;
 pub mod rejects;
 pub mod run;
@@ -38,6 +41,8 @@ pub mod sink;
 pub use aperture_events_journal::segments;
 #[cfg(feature = "cli")]
 pub use args::ForwardArgs;
+#[cfg(feature = "cli")]
+pub mod serve;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -38,6 +38,10 @@ struct Flags {
     /// Print only errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Serve metrics (/metrics), /healthz and /readyz over HTTP on this address,
+    /// e.g. 127.0.0.1:9466 [default: off].
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<std::net::SocketAddr>,
     #[command(flatten)]
     forward: ForwardArgs,
 }
@@ -55,6 +59,35 @@ fn main() -> ExitCode {
             Err(e) => return usage(&e),
         }
     }
+    // Kept until exit: dropping it stops the endpoint.
+    let _endpoint = match flags.metrics_listen {
+        Some(addr) => {
+            let metrics = forward::metrics::ForwardMetrics::default();
+            for job in &mut jobs {
+                job.metrics = Some(metrics.journal(&job.journal));
+            }
+            let mut registry = prometheus_client::registry::Registry::default();
+            metrics.register(&mut registry);
+            registry.register(
+                "aperture_forward_build",
+                "The forwarder's version",
+                prometheus_client::metrics::info::Info::new(vec![
+                    ("version", env!("CARGO_PKG_VERSION")),
+                    ("program", "aperture-forward"),
+                ]),
+            );
+            match forward::serve::spawn(addr, registry, None) {
+                Ok(server) => {
+                    if !flags.quiet {
+                        eprintln!("serving metrics on http://{}/metrics", server.addr());
+                    }
+                    Some(server)
+                }
+                Err(e) => return usage(&format!("--metrics-listen {addr}: {e}")),
+            }
+        }
+        None => None,
+    };
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) =

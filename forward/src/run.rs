@@ -48,6 +48,8 @@ pub struct Job {
     pub retry_horizon: Duration,
     /// How often the live segment is looked at for new lines.
     pub poll: Duration,
+    /// Where the progress goes for `--metrics-listen`, if anywhere.
+    pub metrics: Option<super::metrics::JournalMetrics>,
 }
 
 /// When the loop ends.
@@ -139,8 +141,13 @@ pub async fn forward<S: Sink>(
     let mut lines: Vec<Line> = Vec::with_capacity(job.batch);
     let mut last_said = Instant::now();
     let mut line_size = LineSize::default();
+    let mut lag_at: Option<Instant> = None;
+    let metrics = job.metrics.as_ref();
+    if let Some(m) = metrics {
+        m.position(cp.segment, cp.line);
+    }
     // The stream is created or checked first: a mismatch is an error even with nothing to forward.
-    match deliver(job, sink, control, say, None, &mut outcome, cp).await? {
+    match deliver(job, sink, control, say, None, &mut outcome, cp, None).await? {
         Delivered::Stored | Delivered::TooLarge => {}
         Delivered::Stopped => return Ok(outcome),
     }
@@ -176,11 +183,28 @@ pub async fn forward<S: Sink>(
                 }
                 continue;
             }
+            if let Some(m) = metrics {
+                m.lag(0, None);
+                // The next line read is behind: said at once.
+                lag_at = None;
+            }
             if !control.follow || control.stop.load(Ordering::SeqCst) {
                 return Ok(outcome);
             }
             tokio::time::sleep(job.poll).await;
             continue;
+        }
+        if let Some(m) = metrics {
+            if lag_at.is_none_or(|t| t.elapsed() >= super::metrics::LAG_EVERY) {
+                // Before this batch is forwarded: it is behind, its first line the oldest.
+                let left = lag::bytes_left(journal, cp.segment, reader.as_ref())
+                    .saturating_add(lines.iter().map(|l| l.end - l.offset).sum());
+                let oldest = lines
+                    .first()
+                    .and_then(|l| lag::age_secs(&l.bytes, std::time::SystemTime::now()));
+                m.lag(line_size.lines_in(left), oldest);
+                lag_at = Some(Instant::now());
+            }
         }
         let batch: Vec<_> = lines
             .iter()
@@ -198,7 +222,22 @@ pub async fn forward<S: Sink>(
                 Some(limit) if fits == 0 => limit,
                 _ => {
                     let chunk = Some(&batch[at..at + fits]);
-                    match deliver(job, sink, control, say, chunk, &mut outcome, cp).await? {
+                    let behind = Behind {
+                        reader: reader.as_ref(),
+                        pending: lines[at..].iter().map(|l| l.end - l.offset).sum(),
+                        line_size,
+                    };
+                    let delivered = deliver(
+                        job,
+                        sink,
+                        control,
+                        say,
+                        chunk,
+                        &mut outcome,
+                        cp,
+                        Some(behind),
+                    );
+                    match delivered.await? {
                         Delivered::Stored => {}
                         Delivered::Stopped => return Ok(outcome),
                         Delivered::TooLarge => continue,
@@ -207,6 +246,9 @@ pub async fn forward<S: Sink>(
                     (cp.offset, cp.line) = (last.end, last.line);
                     cp.save(journal).map_err(fail)?;
                     outcome.forwarded += fits as u64;
+                    if let Some(m) = metrics {
+                        m.forwarded(fits as u64, cp.segment, cp.line);
+                    }
                     at += fits;
                     continue;
                 }
@@ -230,6 +272,10 @@ pub async fn forward<S: Sink>(
             (cp.offset, cp.line) = (line.end, line.line);
             cp.save(journal).map_err(fail)?;
             outcome.set_aside += 1;
+            if let Some(m) = metrics {
+                m.set_aside();
+                m.position(cp.segment, cp.line);
+            }
             at += 1;
         }
         outcome.batches += 1;
@@ -257,8 +303,17 @@ pub async fn forward<S: Sink>(
     }
 }
 
+/// What is left to forward while a batch waits: for the metrics' events behind.
+struct Behind<'a> {
+    reader: Option<&'a SegmentReader>,
+    /// Bytes of the lines read and not yet acknowledged.
+    pending: u64,
+    line_size: LineSize,
+}
+
 /// Prepares the sink (`batch` `None`) or publishes `batch`, trying again
 /// until it is acknowledged, or until stopped.
+#[allow(clippy::too_many_arguments)]
 async fn deliver<S: Sink>(
     job: &Job,
     sink: &mut S,
@@ -267,8 +322,10 @@ async fn deliver<S: Sink>(
     batch: Option<&[super::message::Outgoing]>,
     outcome: &mut Outcome,
     cp: Checkpoint,
+    behind: Option<Behind<'_>>,
 ) -> Result<Delivered, String> {
     let journal = &job.journal;
+    let mut lag_at: Option<Instant> = None;
     let first_try = Instant::now();
     let mut last_said: Option<Instant> = None;
     let mut delay = Duration::from_millis(100);
@@ -284,6 +341,22 @@ async fn deliver<S: Sink>(
             Err(SinkError::Fatal(e)) => return Err(e),
             Err(SinkError::Retry(e)) => {
                 outcome.retries += 1;
+                if let Some(m) = &job.metrics {
+                    m.publish_error();
+                    if lag_at.is_none_or(|t| t.elapsed() >= super::metrics::LAG_EVERY) {
+                        lag_at = Some(Instant::now());
+                        // The first line of the batch is the oldest not yet in the stream.
+                        let age = batch
+                            .and_then(|b| b.first())
+                            .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()));
+                        if let Some(b) = &behind {
+                            let left = lag::bytes_left(journal, cp.segment, b.reader);
+                            m.lag(b.line_size.lines_in(left.saturating_add(b.pending)), age);
+                        } else if let Some(age) = age {
+                            m.oldest_age(age);
+                        }
+                    }
+                }
                 if control.out_of_time() {
                     outcome.behind = true;
                     say(&format!(

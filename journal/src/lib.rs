@@ -108,6 +108,8 @@ pub struct Journal {
     file: File,
     len: u64,
     options: JournalOptions,
+    /// How long the last append's sync took (`None` without fsync).
+    last_sync: Option<std::time::Duration>,
 }
 
 impl Journal {
@@ -125,6 +127,7 @@ impl Journal {
             file,
             len,
             options,
+            last_sync: None,
         };
         let repair = journal
             .repair()
@@ -140,6 +143,12 @@ impl Journal {
     /// The size of the current file.
     pub fn len(&self) -> u64 {
         self.len
+    }
+
+    /// How long the sync of the last [`Journal::append`] took (`None`
+    /// before the first, or when the journal is not synced).
+    pub fn last_sync(&self) -> Option<std::time::Duration> {
+        self.last_sync
     }
 
     /// Whether the current file is empty.
@@ -170,7 +179,10 @@ impl Journal {
             .map_err(fail(&self.path, "writing"))
             .and_then(|()| {
                 if self.options.fsync {
-                    self.file.sync_data().map_err(fail(&self.path, "syncing"))
+                    let started = std::time::Instant::now();
+                    let synced = self.file.sync_data().map_err(fail(&self.path, "syncing"));
+                    self.last_sync = Some(started.elapsed());
+                    synced
                 } else {
                     Ok(())
                 }

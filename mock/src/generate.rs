@@ -6,20 +6,32 @@
 //! 24-hex identifier that makes every event distinct. The data is made up
 //! (example.com addresses, documentation IP ranges).
 
-/// `count` distinct events, numbered from `first`.
+/// `count` distinct events, numbered from `first`, dated on 2026-01-01.
 pub fn generate(first: u64, count: u64) -> Vec<Vec<u8>> {
-    (first..first + count).map(event).collect()
+    (first..first + count)
+        .map(|n| {
+            let secs = n % 86_400;
+            let ts = format!(
+                "2026-01-01T{:02}:{:02}:{:02}Z",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            );
+            event(n, &ts)
+        })
+        .collect()
 }
 
-fn event(n: u64) -> Vec<u8> {
+/// `count` distinct events, numbered from `first`, stamped `at` (whole
+/// seconds, as the API sends them): events that arrive as the mock runs ([`crate::MockConfig::arrival_rate`]).
+pub fn generate_at(first: u64, count: u64, at: std::time::SystemTime) -> Vec<Vec<u8>> {
+    let ts = chrono::DateTime::<chrono::Utc>::from(at)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    (first..first + count).map(|n| event(n, &ts)).collect()
+}
+
+fn event(n: u64, ts: &str) -> Vec<u8> {
     let id = format!("{:024x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ n);
-    let secs = n % 86_400;
-    let ts = format!(
-        "2026-01-01T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    );
     let text = match n % 4 {
         0 | 1 => format!(
             r#"{{"log_type":"activity_monitoring","item_type":"file","item_name":"report-{n}.xlsx","item_unique_id":"{id}","user":"user{u}@example.com","source_ip":"198.51.100.{ip}","location":"Lisbon, Portugal","action":"preview","target_name":null,"target_type":"","serial":null,"cloud_app_instance":"Box Corp","timestamp":"{ts}"}}"#,

@@ -40,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use fault::{Fault, Faults};
-pub use generate::generate;
+pub use generate::{generate, generate_at};
 pub use state::{LogEntry, RequestKind};
 
 /// An API client the token endpoint knows: its credentials name its stream.
@@ -83,6 +83,10 @@ pub struct MockConfig {
     pub tls: bool,
     /// Faults to inject.
     pub faults: Faults,
+    /// New events arriving per second while the mock runs (0: none), each
+    /// stamped with the time it arrived, numbered after the events it
+    /// started with: a queue that fills as the real one does.
+    pub arrival_rate: u32,
 }
 
 impl Default for MockConfig {
@@ -97,6 +101,7 @@ impl Default for MockConfig {
             empty_wait: Duration::from_secs(20),
             tls: false,
             faults: Faults::default(),
+            arrival_rate: 0,
         }
     }
 }
@@ -131,6 +136,8 @@ impl MockServer {
         let listener = std::net::TcpListener::bind(config.bind)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let first_arrival = events.len() as u64 + 1;
+        let arrival_rate = config.arrival_rate;
         let state = Arc::new(state::State::new(config, events));
         let (tx, rx) = tokio::sync::oneshot::channel();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -140,7 +147,13 @@ impl MockServer {
         let thread = std::thread::Builder::new()
             .name("aperture-mock".into())
             .spawn(move || {
-                runtime.block_on(server::serve(listener, acceptor, thread_state, rx));
+                runtime.block_on(async move {
+                    if arrival_rate > 0 {
+                        let state = Arc::clone(&thread_state);
+                        tokio::spawn(arrive(state, arrival_rate, first_arrival));
+                    }
+                    server::serve(listener, acceptor, thread_state, rx).await;
+                });
             })?;
         Ok(Self {
             addr,
@@ -214,6 +227,28 @@ impl MockServer {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+    }
+}
+
+/// Pushes `rate` new events a second, in tenths of a second, numbered from `first`.
+async fn arrive(state: Arc<state::State>, rate: u32, mut first: u64) {
+    let started = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut pushed = 0u64;
+    loop {
+        tick.tick().await;
+        // As many as are due by now: the rate holds even when a tick is late.
+        let due = (started.elapsed().as_secs_f64() * f64::from(rate)) as u64;
+        let count = due.saturating_sub(pushed);
+        if count > 0 {
+            state.push(generate::generate_at(
+                first,
+                count,
+                std::time::SystemTime::now(),
+            ));
+            first += count;
+            pushed += count;
         }
     }
 }

@@ -40,6 +40,8 @@ const MAX_WAIT_MS: u64 = 3_600_000;
 const MAX_RETRY_AFTER_SECS: u64 = 86_400;
 /// Most `--generate` events: each client holds its own copy, about 400 bytes an event.
 const MAX_GENERATE: u64 = 1_000_000;
+/// Most `--arrival-rate` events a second (each client holds a copy of each).
+const MAX_ARRIVAL_RATE: u32 = 100_000;
 /// Largest `--oversize-bytes`: 1 TiB (made as it is sent, never held).
 const MAX_OVERSIZE_BYTES: u64 = 1 << 40;
 
@@ -95,6 +97,11 @@ struct Flags {
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(..=MAX_GENERATE))]
     generate: u64,
+    /// New events arriving per second as the mock runs, stamped with the time they
+    /// arrive (at most 100,000), for trying a drain against a queue that fills.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(..=u64::from(MAX_ARRIVAL_RATE)))]
+    arrival_rate: u64,
     /// Answer 401 to every N-th events request: the token used is past its
     /// lifetime (it stays dead; the client's other tokens and a new one work).
     #[arg(long, value_name = "N", value_parser = every())]
@@ -172,6 +179,8 @@ fn main() -> ExitCode {
         retention: Duration::from_secs(flags.retention_secs),
         empty_wait: Duration::from_millis(flags.empty_wait_ms),
         tls: flags.tls,
+        // Bounded by MAX_ARRIVAL_RATE, a u32.
+        arrival_rate: u32::try_from(flags.arrival_rate).unwrap_or(MAX_ARRIVAL_RATE),
         // The order of the README's table: the first wins on a request where several fall.
         faults: [
             (flags.expire_token_every, Fault::ExpireToken),

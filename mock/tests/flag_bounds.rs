@@ -57,6 +57,11 @@ fn every_numeric_mock_flag_is_bounded() {
                 refused("--generate", "is not in 0..=1000000"),
             ),
             (
+                "--arrival-rate",
+                value,
+                refused("--arrival-rate", "is not in 0..=100000"),
+            ),
+            (
                 "--retry-after-secs",
                 value,
                 refused("--retry-after-secs", "is not in 0..=86400"),

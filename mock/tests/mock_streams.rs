@@ -244,3 +244,39 @@ fn a_revocation_kills_every_token_of_the_client_until_a_new_one() {
     assert_eq!(status(&token(&cs[0])).0, 200); // request 5: a new token works
     assert_eq!(status(&t1).0, 401, "a revoked token stays revoked");
 }
+
+#[test]
+fn events_arrive_at_the_arrival_rate_stamped_when_they_arrive() {
+    let cs = clients(1);
+    let mock = MockServer::start(
+        MockConfig {
+            clients: cs.clone(),
+            arrival_rate: 500,
+            ..MockConfig::default()
+        },
+        Vec::new(),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let queued = mock.remaining();
+    // 750 due; the last tick may be up to 100 ms late or early.
+    assert!((650..=850).contains(&queued), "{queued} events after 1.5 s");
+    let base = mock.base_url();
+    let token = granted(request_token(
+        &agent(),
+        &base,
+        Shape::DocumentedForm,
+        &cs[0].id,
+        &cs[0].secret,
+    ));
+    let events = bulk(&agent(), &base, &token, "?size=100").expect("events");
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    for e in &events {
+        let v: Value = serde_json::from_slice(e).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339(v["timestamp"].as_str().unwrap()).unwrap();
+        let age = now.signed_duration_since(at).num_seconds();
+        assert!((0..=3).contains(&age), "stamped {age} s ago: {v}");
+    }
+    let unique: HashSet<_> = events.iter().collect();
+    assert_eq!(unique.len(), events.len());
+}

@@ -316,3 +316,5 @@ pub fn check(what: &str, out: &Output, expect: &Expect) {
         Expect::Taken => assert!(out.status.success(), "{what}: {err}"),
     }
 }
+
+pub mod live;

@@ -19,6 +19,7 @@ mod attacks;
 mod cluster;
 mod crash;
 mod flags;
+mod metrics;
 mod one_node;
 mod oversized;
 mod permanent;

@@ -74,12 +74,19 @@ fn the_capture_library_pulls_no_server_runtime_nats_or_validator() {
         found.is_empty(),
         "in the capture library: {found:?}\n{crates:?}"
     );
+    // The metric families and the expiry model are the library's (light:
+    // atomics and a text encoder); the HTTP listener is the command line's.
+    assert!(
+        crates.iter().any(|c| c == "prometheus-client"),
+        "the metrics are in the library: {crates:?}"
+    );
     // The binary's features do bring them: the check above sees the tree.
     let cli = tree("aperture-events-capture", &[]);
     for needed in [
         "aperture-events-validator",
         "aperture-events-forward",
         "tokio",
+        "hyper",
     ] {
         assert!(
             cli.iter().any(|c| c == needed),
@@ -115,6 +122,20 @@ fn the_validator_library_pulls_no_command_line_crates() {
             "the binary's {needed}: {cli:?}"
         );
     }
+}
+
+/// The forwarder as a library has no HTTP server: `--metrics-listen`'s
+/// listener (`serve`) comes with its command line (feature `cli`).
+#[test]
+fn the_forward_library_pulls_no_http_server() {
+    let crates = tree("aperture-events-forward", &["--no-default-features"]);
+    for forbidden in ["hyper", "hyper-util", "clap"] {
+        assert!(
+            !crates.iter().any(|c| c == forbidden),
+            "{forbidden} in the forward library: {crates:?}"
+        );
+    }
+    assert!(crates.iter().any(|c| c == "prometheus-client"));
 }
 
 #[test]

@@ -134,9 +134,21 @@ pub struct RawFlags {
     /// of what happens when a write fails anyway.
     #[arg(long, hide = true)]
     pub no_space_check: bool,
+    /// Serve metrics (/metrics, Prometheus and OpenMetrics text), /healthz and /readyz
+    /// over HTTP on this address, e.g. 127.0.0.1:9465 [default: off].
+    #[arg(long, value_name = "ADDR", help_heading = "Monitoring")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+    /// How long the API keeps an event nobody read, in seconds (about an hour); the
+    /// expiry warning fires when the drain falls half of it behind (see the README).
+    #[arg(long, value_name = "SECS", default_value_t = 3600, help_heading = "Monitoring",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_RETENTION_SECS))]
+    pub retention_secs: u64,
     #[command(flatten)]
     pub forwarding: crate::forward::ForwardFlags,
 }
+
+/// Longest `--retention-secs`: a week.
+const MAX_RETENTION_SECS: u64 = 7 * 86_400;
 
 fn after_help() -> String {
     format!(
@@ -171,6 +183,12 @@ pub struct Settings {
     pub validate: Option<(bool, bool)>,
     /// `--forward`: where, how, and the region for the messages' headers.
     pub forward: Option<crate::forward::Forwarding>,
+    /// `--metrics-listen`.
+    pub metrics_listen: Option<std::net::SocketAddr>,
+    /// `--retention-secs`.
+    pub retention: Duration,
+    /// The `region` label of the metrics: the region, or `custom` for a `--base-url`.
+    pub region_label: String,
 }
 
 impl Settings {
@@ -286,7 +304,14 @@ impl Settings {
             OutTarget::Stdout => None,
         };
         let forward = raw.forwarding.check(raw.region.as_deref(), journal)?;
+        let region_label = match &target {
+            Target::Region(r) => r.to_string(),
+            Target::BaseUrl(_) => "custom".to_owned(),
+        };
         Ok(Settings {
+            metrics_listen: raw.metrics_listen,
+            retention: Duration::from_secs(raw.retention_secs),
+            region_label,
             forward,
             capture,
             out,

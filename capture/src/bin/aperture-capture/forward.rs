@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aperture_events_capture::config::ConfigError;
+use aperture_events_forward::metrics::ForwardMetrics;
 use aperture_events_forward::{Background, ForwardArgs, Outcome};
 
 /// Longest `--forward-drain-secs`.
@@ -85,9 +86,14 @@ impl ForwardFlags {
 
 impl Forwarding {
     /// Starts forwarding (the journal is open, so it exists and is repaired).
-    pub fn start(&self, say: Arc<dyn Fn(&str) + Send + Sync>) -> Result<Running, String> {
+    pub fn start(
+        &self,
+        say: Arc<dyn Fn(&str) + Send + Sync>,
+        metrics: Option<&ForwardMetrics>,
+    ) -> Result<Running, String> {
         let stream = self.args.stream_settings()?;
-        let job = self.args.job(self.journal.clone(), self.region.clone())?;
+        let mut job = self.args.job(self.journal.clone(), self.region.clone())?;
+        job.metrics = metrics.map(|m| m.journal(&self.journal));
         let background = Background::spawn(self.url.clone(), stream, job, say)
             .map_err(|e| format!("starting the forwarder: {e}"))?;
         Ok(Running {

@@ -9,6 +9,7 @@
 
 mod flags;
 mod forward;
+mod monitor;
 mod report;
 mod validate;
 
@@ -19,14 +20,17 @@ use std::sync::atomic::AtomicBool;
 
 use aperture_events_capture::api::Client;
 use aperture_events_capture::credentials::Credentials;
+use aperture_events_capture::metrics::{CaptureMetrics, Health};
 use aperture_events_capture::output::Output;
 use aperture_events_capture::redact::Redactor;
 use aperture_events_capture::rejects::Rejects;
 use aperture_events_capture::runner::{self, StopReason};
+use aperture_events_forward::metrics::ForwardMetrics;
 use aperture_events_journal::Journal;
 use clap::Parser;
 
 use crate::flags::{OutTarget, RawFlags, Settings};
+use crate::monitor::{HealthProbe, Monitor};
 use crate::report::Reporter;
 
 fn main() -> ExitCode {
@@ -121,10 +125,57 @@ fn run(settings: Settings, redactor: &Redactor) -> Result<(), (u8, String)> {
         });
     }
 
+    // --metrics-listen: the capture's metrics, the forwarder's with --forward, and the health.
+    let health = Arc::new(Health::new(
+        settings.capture.timeout,
+        settings.capture.poll_wait,
+    ));
+    let (capture_metrics, forward_metrics) = match settings.metrics_listen {
+        Some(_) => (
+            Some(Arc::new(CaptureMetrics::new(&settings.region_label))),
+            settings.forward.as_ref().map(|_| ForwardMetrics::default()),
+        ),
+        None => (None, None),
+    };
+    let journal = match &settings.out {
+        OutTarget::File(path) => Some(path.clone()),
+        OutTarget::Stdout => None,
+    };
+    reporter.monitor = Some(Monitor::new(
+        settings.retention,
+        capture_metrics.clone(),
+        Arc::clone(&health),
+        journal,
+    ));
+    // Kept until exit: dropping it stops the endpoint.
+    let _endpoint = match (settings.metrics_listen, &capture_metrics) {
+        (Some(addr), Some(metrics)) => {
+            let mut registry = prometheus_client::registry::Registry::default();
+            metrics.register(&mut registry);
+            if let Some(f) = &forward_metrics {
+                f.register(&mut registry);
+            }
+            let probe = Arc::new(HealthProbe(Arc::clone(&health)));
+            let server = aperture_events_forward::serve::spawn(addr, registry, Some(probe))
+                .map_err(|e| (2, format!("--metrics-listen {addr}: {e}")))?;
+            if !settings.quiet {
+                reporter.say(&format!(
+                    "serving metrics on http://{}/metrics (and /healthz, /readyz)",
+                    server.addr()
+                ));
+            }
+            Some(server)
+        }
+        _ => None,
+    };
+
     let forwarder = match &settings.forward {
         Some(f) => Some(
-            f.start(Arc::new(|line: &str| eprintln!("{line}")))
-                .map_err(|e| (2, e))?,
+            f.start(
+                Arc::new(|line: &str| eprintln!("{line}")),
+                forward_metrics.as_ref(),
+            )
+            .map_err(|e| (2, e))?,
         ),
         None => None,
     };

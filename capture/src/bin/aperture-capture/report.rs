@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use aperture_events_capture::redact::Redactor;
 use aperture_events_capture::rejects::RejectKind;
-use aperture_events_capture::runner::{Notice, Observer};
+use aperture_events_capture::runner::{Exchange, Notice, Observer};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
+use crate::monitor::Monitor;
 use crate::validate::Validation;
 
 /// Prints notices and drives the progress line.
@@ -21,6 +22,8 @@ use crate::validate::Validation;
 pub struct Reporter {
     /// `--validate`: classifies what is captured.
     pub validation: Option<Validation>,
+    /// The expiry estimate, metrics and health.
+    pub monitor: Option<Monitor>,
     bar: Option<ProgressBar>,
     quiet: bool,
     last_event_ms: Arc<AtomicU64>,
@@ -59,6 +62,7 @@ impl Reporter {
             });
         Self {
             validation: None,
+            monitor: None,
             bar,
             quiet,
             last_event_ms,
@@ -88,6 +92,14 @@ impl Reporter {
         }
     }
 
+    /// Says what the monitor has to say: warnings even with `--quiet`.
+    fn monitor_says(&self, line: Option<String>) {
+        match line {
+            Some(line) if !self.quiet || line.starts_with("warning") => self.say(&line),
+            _ => {}
+        }
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -107,15 +119,34 @@ impl Observer for Reporter {
         if let Some(v) = &mut self.validation {
             v.events(lines);
         }
+        if let Some(m) = &mut self.monitor {
+            m.batch(lines);
+        }
+    }
+
+    fn on_exchange(&mut self, exchange: &Exchange) {
+        let said = self.monitor.as_mut().and_then(|m| m.exchange(exchange));
+        self.monitor_says(said);
+    }
+
+    fn on_idle(&mut self) {
+        let said = self.monitor.as_mut().and_then(Monitor::idle);
+        self.monitor_says(said);
     }
 
     fn on_rejected_body(&mut self, kind: RejectKind, path: &std::path::Path, _body: &[u8]) {
         if let Some(v) = &mut self.validation {
             v.rejected(kind, path);
         }
+        if let Some(m) = &self.monitor {
+            m.rejected(kind, path);
+        }
     }
 
     fn on_notice(&mut self, notice: Notice<'_>) {
+        if let (Some(m), Notice::Retrying { kind, .. }) = (&self.monitor, &notice) {
+            m.failure(*kind);
+        }
         if self.quiet {
             return;
         }
@@ -124,6 +155,7 @@ impl Observer for Reporter {
                 failures,
                 delay,
                 cause,
+                ..
             } => {
                 self.say(&format!(
                     "warning: {cause}; retry {failures} in {:.1}s",
