@@ -3192,94 +3192,30 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(
+                    set_const(
+                        &mut self.log_type,
                         value,
                         "log_type",
                         super::ActivityMonitoring::LOG_TYPE,
-                    )?;
-                    self.log_type = true;
+                    )?
                 }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
                 "item_unique_id" => {
-                    if self.item_unique_id.is_some() {
-                        return Err(duplicate("item_unique_id"));
-                    }
-                    self.item_unique_id = Some(field(value, "item_unique_id")?);
+                    set(&mut self.item_unique_id, value, "item_unique_id")?
                 }
-                "user" => {
-                    if self.user.is_some() {
-                        return Err(duplicate("user"));
-                    }
-                    self.user = Some(field(value, "user")?);
-                }
-                "source_ip" => {
-                    if self.source_ip.is_some() {
-                        return Err(duplicate("source_ip"));
-                    }
-                    self.source_ip = Some(field(value, "source_ip")?);
-                }
-                "location" => {
-                    if self.location.is_some() {
-                        return Err(duplicate("location"));
-                    }
-                    self.location = Some(field(value, "location")?);
-                }
-                "action" => {
-                    if self.action.is_some() {
-                        return Err(duplicate("action"));
-                    }
-                    self.action = Some(field(value, "action")?);
-                }
-                "target_name" => {
-                    if self.target_name.is_some() {
-                        return Err(duplicate("target_name"));
-                    }
-                    self.target_name = Some(field(value, "target_name")?);
-                }
-                "target_type" => {
-                    if self.target_type.is_some() {
-                        return Err(duplicate("target_type"));
-                    }
-                    self.target_type = Some(field(value, "target_type")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "user" => set(&mut self.user, value, "user")?,
+                "source_ip" => set(&mut self.source_ip, value, "source_ip")?,
+                "location" => set(&mut self.location, value, "location")?,
+                "action" => set(&mut self.action, value, "action")?,
+                "target_name" => set(&mut self.target_name, value, "target_name")?,
+                "target_type" => set(&mut self.target_type, value, "target_type")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "severity" => {
-                    if self.severity.is_some() {
-                        return Err(duplicate("severity"));
-                    }
-                    self.severity = Some(field(value, "severity")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "severity" => set(&mut self.severity, value, "severity")?,
                 _ => extra(&mut self.extras, key, value)?,
             }
             Ok(())
@@ -3352,170 +3288,63 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::Incident::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::Incident::LOG_TYPE,
+                    )?
                 }
-                "severity" => {
-                    if self.severity.is_some() {
-                        return Err(duplicate("severity"));
-                    }
-                    self.severity = Some(field(value, "severity")?);
-                }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
+                "severity" => set(&mut self.severity, value, "severity")?,
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
                 "item_unique_id" => {
-                    if self.item_unique_id.is_some() {
-                        return Err(duplicate("item_unique_id"));
-                    }
-                    self.item_unique_id = Some(field(value, "item_unique_id")?);
+                    set(&mut self.item_unique_id, value, "item_unique_id")?
                 }
-                "asset_id" => {
-                    if self.asset_id.is_some() {
-                        return Err(duplicate("asset_id"));
-                    }
-                    self.asset_id = Some(field(value, "asset_id")?);
-                }
-                "item_owner" => {
-                    if self.item_owner.is_some() {
-                        return Err(duplicate("item_owner"));
-                    }
-                    self.item_owner = Some(field(value, "item_owner")?);
-                }
+                "asset_id" => set(&mut self.asset_id, value, "asset_id")?,
+                "item_owner" => set(&mut self.item_owner, value, "item_owner")?,
                 "container_name" => {
-                    if self.container_name.is_some() {
-                        return Err(duplicate("container_name"));
-                    }
-                    self.container_name = Some(field(value, "container_name")?);
+                    set(&mut self.container_name, value, "container_name")?
                 }
-                "item_creator" => {
-                    if self.item_creator.is_some() {
-                        return Err(duplicate("item_creator"));
-                    }
-                    self.item_creator = Some(field(value, "item_creator")?);
-                }
-                "exposure" => {
-                    if self.exposure.is_some() {
-                        return Err(duplicate("exposure"));
-                    }
-                    self.exposure = Some(field(value, "exposure")?);
-                }
+                "item_creator" => set(&mut self.item_creator, value, "item_creator")?,
+                "exposure" => set(&mut self.exposure, value, "exposure")?,
                 "occurrences_by_rule" => {
-                    if self.occurrences_by_rule.is_some() {
-                        return Err(duplicate("occurrences_by_rule"));
-                    }
-                    self.occurrences_by_rule = Some(
-                        field(value, "occurrences_by_rule")?,
-                    );
+                    set(&mut self.occurrences_by_rule, value, "occurrences_by_rule")?
                 }
                 "item_owner_email" => {
-                    if self.item_owner_email.is_some() {
-                        return Err(duplicate("item_owner_email"));
-                    }
-                    self.item_owner_email = Some(field(value, "item_owner_email")?);
+                    set(&mut self.item_owner_email, value, "item_owner_email")?
                 }
                 "item_creator_email" => {
-                    if self.item_creator_email.is_some() {
-                        return Err(duplicate("item_creator_email"));
-                    }
-                    self.item_creator_email = Some(field(value, "item_creator_email")?);
+                    set(&mut self.item_creator_email, value, "item_creator_email")?
                 }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "incident_id" => {
-                    if self.incident_id.is_some() {
-                        return Err(duplicate("incident_id"));
-                    }
-                    self.incident_id = Some(field(value, "incident_id")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "incident_id" => set(&mut self.incident_id, value, "incident_id")?,
                 "policy_rule_name" => {
-                    if self.policy_rule_name.is_some() {
-                        return Err(duplicate("policy_rule_name"));
-                    }
-                    self.policy_rule_name = Some(field(value, "policy_rule_name")?);
+                    set(&mut self.policy_rule_name, value, "policy_rule_name")?
                 }
                 "incident_category" => {
-                    if self.incident_category.is_some() {
-                        return Err(duplicate("incident_category"));
-                    }
-                    self.incident_category = Some(field(value, "incident_category")?);
+                    set(&mut self.incident_category, value, "incident_category")?
                 }
                 "incident_owner" => {
-                    if self.incident_owner.is_some() {
-                        return Err(duplicate("incident_owner"));
-                    }
-                    self.incident_owner = Some(field(value, "incident_owner")?);
+                    set(&mut self.incident_owner, value, "incident_owner")?
                 }
-                "collaborators" => {
-                    if self.collaborators.is_some() {
-                        return Err(duplicate("collaborators"));
-                    }
-                    self.collaborators = Some(field(value, "collaborators")?);
-                }
+                "collaborators" => set(&mut self.collaborators, value, "collaborators")?,
                 "datetime_edited" => {
-                    if self.datetime_edited.is_some() {
-                        return Err(duplicate("datetime_edited"));
-                    }
-                    self.datetime_edited = Some(field(value, "datetime_edited")?);
+                    set(&mut self.datetime_edited, value, "datetime_edited")?
                 }
                 "item_cloud_url" => {
-                    if self.item_cloud_url.is_some() {
-                        return Err(duplicate("item_cloud_url"));
-                    }
-                    self.item_cloud_url = Some(field(value, "item_cloud_url")?);
+                    set(&mut self.item_cloud_url, value, "item_cloud_url")?
                 }
                 "item_owner_group" => {
-                    if self.item_owner_group.is_some() {
-                        return Err(duplicate("item_owner_group"));
-                    }
-                    self.item_owner_group = Some(field(value, "item_owner_group")?);
+                    set(&mut self.item_owner_group, value, "item_owner_group")?
                 }
-                "item_sha256" => {
-                    if self.item_sha256.is_some() {
-                        return Err(duplicate("item_sha256"));
-                    }
-                    self.item_sha256 = Some(field(value, "item_sha256")?);
-                }
-                "item_size" => {
-                    if self.item_size.is_some() {
-                        return Err(duplicate("item_size"));
-                    }
-                    self.item_size = Some(field(value, "item_size")?);
-                }
-                "item_verdict" => {
-                    if self.item_verdict.is_some() {
-                        return Err(duplicate("item_verdict"));
-                    }
-                    self.item_verdict = Some(field(value, "item_verdict")?);
-                }
+                "item_sha256" => set(&mut self.item_sha256, value, "item_sha256")?,
+                "item_size" => set(&mut self.item_size, value, "item_size")?,
+                "item_verdict" => set(&mut self.item_verdict, value, "item_verdict")?,
                 _ => extra(&mut self.extras, key, value)?,
             }
             Ok(())
@@ -3602,101 +3431,39 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::Remediation::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::Remediation::LOG_TYPE,
+                    )?
                 }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "incident_id" => {
-                    if self.incident_id.is_some() {
-                        return Err(duplicate("incident_id"));
-                    }
-                    self.incident_id = Some(field(value, "incident_id")?);
-                }
-                "asset_id" => {
-                    if self.asset_id.is_some() {
-                        return Err(duplicate("asset_id"));
-                    }
-                    self.asset_id = Some(field(value, "asset_id")?);
-                }
-                "item_owner" => {
-                    if self.item_owner.is_some() {
-                        return Err(duplicate("item_owner"));
-                    }
-                    self.item_owner = Some(field(value, "item_owner")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "incident_id" => set(&mut self.incident_id, value, "incident_id")?,
+                "asset_id" => set(&mut self.asset_id, value, "asset_id")?,
+                "item_owner" => set(&mut self.item_owner, value, "item_owner")?,
                 "container_name" => {
-                    if self.container_name.is_some() {
-                        return Err(duplicate("container_name"));
-                    }
-                    self.container_name = Some(field(value, "container_name")?);
+                    set(&mut self.container_name, value, "container_name")?
                 }
-                "item_creator" => {
-                    if self.item_creator.is_some() {
-                        return Err(duplicate("item_creator"));
-                    }
-                    self.item_creator = Some(field(value, "item_creator")?);
-                }
+                "item_creator" => set(&mut self.item_creator, value, "item_creator")?,
                 "policy_rule_name" => {
-                    if self.policy_rule_name.is_some() {
-                        return Err(duplicate("policy_rule_name"));
-                    }
-                    self.policy_rule_name = Some(field(value, "policy_rule_name")?);
+                    set(&mut self.policy_rule_name, value, "policy_rule_name")?
                 }
-                "action_taken" => {
-                    if self.action_taken.is_some() {
-                        return Err(duplicate("action_taken"));
-                    }
-                    self.action_taken = Some(field(value, "action_taken")?);
-                }
+                "action_taken" => set(&mut self.action_taken, value, "action_taken")?,
                 "action_taken_by" => {
-                    if self.action_taken_by.is_some() {
-                        return Err(duplicate("action_taken_by"));
-                    }
-                    self.action_taken_by = Some(field(value, "action_taken_by")?);
+                    set(&mut self.action_taken_by, value, "action_taken_by")?
                 }
                 "item_owner_email" => {
-                    if self.item_owner_email.is_some() {
-                        return Err(duplicate("item_owner_email"));
-                    }
-                    self.item_owner_email = Some(field(value, "item_owner_email")?);
+                    set(&mut self.item_owner_email, value, "item_owner_email")?
                 }
                 "item_creator_email" => {
-                    if self.item_creator_email.is_some() {
-                        return Err(duplicate("item_creator_email"));
-                    }
-                    self.item_creator_email = Some(field(value, "item_creator_email")?);
+                    set(&mut self.item_creator_email, value, "item_creator_email")?
                 }
                 _ => extra(&mut self.extras, key, value)?,
             }
@@ -3762,101 +3529,37 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::PolicyViolation::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::PolicyViolation::LOG_TYPE,
+                    )?
                 }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "incident_id" => {
-                    if self.incident_id.is_some() {
-                        return Err(duplicate("incident_id"));
-                    }
-                    self.incident_id = Some(field(value, "incident_id")?);
-                }
-                "asset_id" => {
-                    if self.asset_id.is_some() {
-                        return Err(duplicate("asset_id"));
-                    }
-                    self.asset_id = Some(field(value, "asset_id")?);
-                }
-                "item_owner" => {
-                    if self.item_owner.is_some() {
-                        return Err(duplicate("item_owner"));
-                    }
-                    self.item_owner = Some(field(value, "item_owner")?);
-                }
-                "item_creator" => {
-                    if self.item_creator.is_some() {
-                        return Err(duplicate("item_creator"));
-                    }
-                    self.item_creator = Some(field(value, "item_creator")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "incident_id" => set(&mut self.incident_id, value, "incident_id")?,
+                "asset_id" => set(&mut self.asset_id, value, "asset_id")?,
+                "item_owner" => set(&mut self.item_owner, value, "item_owner")?,
+                "item_creator" => set(&mut self.item_creator, value, "item_creator")?,
                 "policy_rule_name" => {
-                    if self.policy_rule_name.is_some() {
-                        return Err(duplicate("policy_rule_name"));
-                    }
-                    self.policy_rule_name = Some(field(value, "policy_rule_name")?);
+                    set(&mut self.policy_rule_name, value, "policy_rule_name")?
                 }
-                "action_taken" => {
-                    if self.action_taken.is_some() {
-                        return Err(duplicate("action_taken"));
-                    }
-                    self.action_taken = Some(field(value, "action_taken")?);
-                }
+                "action_taken" => set(&mut self.action_taken, value, "action_taken")?,
                 "action_taken_by" => {
-                    if self.action_taken_by.is_some() {
-                        return Err(duplicate("action_taken_by"));
-                    }
-                    self.action_taken_by = Some(field(value, "action_taken_by")?);
+                    set(&mut self.action_taken_by, value, "action_taken_by")?
                 }
-                "severity" => {
-                    if self.severity.is_some() {
-                        return Err(duplicate("severity"));
-                    }
-                    self.severity = Some(field(value, "severity")?);
-                }
+                "severity" => set(&mut self.severity, value, "severity")?,
                 "item_owner_email" => {
-                    if self.item_owner_email.is_some() {
-                        return Err(duplicate("item_owner_email"));
-                    }
-                    self.item_owner_email = Some(field(value, "item_owner_email")?);
+                    set(&mut self.item_owner_email, value, "item_owner_email")?
                 }
                 "item_creator_email" => {
-                    if self.item_creator_email.is_some() {
-                        return Err(duplicate("item_creator_email"));
-                    }
-                    self.item_creator_email = Some(field(value, "item_creator_email")?);
+                    set(&mut self.item_creator_email, value, "item_creator_email")?
                 }
                 _ => extra(&mut self.extras, key, value)?,
             }
@@ -3920,83 +3623,28 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::AdminAudit::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::AdminAudit::LOG_TYPE,
+                    )?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
-                "admin_id" => {
-                    if self.admin_id.is_some() {
-                        return Err(duplicate("admin_id"));
-                    }
-                    self.admin_id = Some(field(value, "admin_id")?);
-                }
-                "admin_role" => {
-                    if self.admin_role.is_some() {
-                        return Err(duplicate("admin_role"));
-                    }
-                    self.admin_role = Some(field(value, "admin_role")?);
-                }
-                "ip" => {
-                    if self.ip.is_some() {
-                        return Err(duplicate("ip"));
-                    }
-                    self.ip = Some(field(value, "ip")?);
-                }
-                "event_type" => {
-                    if self.event_type.is_some() {
-                        return Err(duplicate("event_type"));
-                    }
-                    self.event_type = Some(field(value, "event_type")?);
-                }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
-                "field" => {
-                    if self.field.is_some() {
-                        return Err(duplicate("field"));
-                    }
-                    self.field = Some(field(value, "field")?);
-                }
-                "action" => {
-                    if self.action.is_some() {
-                        return Err(duplicate("action"));
-                    }
-                    self.action = Some(field(value, "action")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
+                "admin_id" => set(&mut self.admin_id, value, "admin_id")?,
+                "admin_role" => set(&mut self.admin_role, value, "admin_role")?,
+                "ip" => set(&mut self.ip, value, "ip")?,
+                "event_type" => set(&mut self.event_type, value, "event_type")?,
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
+                "field" => set(&mut self.field, value, "field")?,
+                "action" => set(&mut self.action, value, "action")?,
                 "resource_value_old" => {
-                    if self.resource_value_old.is_some() {
-                        return Err(duplicate("resource_value_old"));
-                    }
-                    self.resource_value_old = Some(field(value, "resource_value_old")?);
+                    set(&mut self.resource_value_old, value, "resource_value_old")?
                 }
                 "resource_value_new" => {
-                    if self.resource_value_new.is_some() {
-                        return Err(duplicate("resource_value_new"));
-                    }
-                    self.resource_value_new = Some(field(value, "resource_value_new")?);
+                    set(&mut self.resource_value_new, value, "resource_value_new")?
                 }
                 _ => extra(&mut self.extras, key, value)?,
             }

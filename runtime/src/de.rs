@@ -112,6 +112,52 @@ pub fn field<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
     T::deserialize(value).map_err(|e| de::Error::custom(format_args!("invalid `{name}`: {e}")))
 }
 
+/// Fills a builder's slot for one property: refuses a second value, and
+/// names the property in any error. The whole `take` arm of a typed field.
+#[inline]
+pub fn set<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
+    slot: &mut Option<T>,
+    value: D,
+    name: &str,
+) -> Result<(), D::Error> {
+    if slot.is_some() {
+        return Err(duplicate(name));
+    }
+    *slot = Some(field(value, name)?);
+    Ok(())
+}
+
+/// [`set`] for a property holding any JSON value (read by [`ValueSeed`]).
+#[inline]
+pub fn set_any<'de, D: Deserializer<'de>>(
+    slot: &mut Option<serde_json::Value>,
+    value: D,
+    name: &str,
+) -> Result<(), D::Error> {
+    if slot.is_some() {
+        return Err(duplicate(name));
+    }
+    *slot = Some(any_field(value, name)?);
+    Ok(())
+}
+
+/// Records a property whose value is a fixed string ([`expect_const`]),
+/// refusing a second one.
+#[inline]
+pub fn set_const<'de, D: Deserializer<'de>>(
+    seen: &mut bool,
+    value: D,
+    name: &str,
+    expected: &'static str,
+) -> Result<(), D::Error> {
+    if *seen {
+        return Err(duplicate(name));
+    }
+    expect_const(value, name, expected)?;
+    *seen = true;
+    Ok(())
+}
+
 /// The error for a property given twice.
 pub fn duplicate<E: de::Error>(name: &str) -> E {
     E::custom(format_args!("duplicate field `{name}`"))

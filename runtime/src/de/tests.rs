@@ -16,19 +16,10 @@ impl<'de> Builder<'de> for Point {
     type Output = (u32, serde_json::Map<String, serde_json::Value>);
     fn take<D: Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error> {
         match key {
-            "id" => {
-                if self.id.is_some() {
-                    return Err(duplicate("id"));
-                }
-                self.id = Some(field(value, "id")?);
-            }
-            "tag" => {
-                expect_const(value, "tag", "t")?;
-                self.tag = true;
-            }
-            _ => extra(&mut self.extras, key, value)?,
+            "id" => set(&mut self.id, value, "id"),
+            "tag" => set_const(&mut self.tag, value, "tag", "t"),
+            _ => extra(&mut self.extras, key, value),
         }
-        Ok(())
     }
     fn finish<E: de::Error>(self) -> Result<Self::Output, E> {
         Ok((self.id.ok_or_else(|| E::missing_field("id"))?, self.extras))
