@@ -4,9 +4,10 @@
 //! # Design
 //! One rule decides what is a date-time: the validator's,
 //! [`is_valid_date_time`] (jsonschema's own, in [`crate::formats`]). chrono
-//! only gives the parsed value of a string the rule accepted; its own parser
-//! is more lenient (a space for `T`, a leap second in any minute), so it never
-//! decides validity here.
+//! only holds the value of a string the rule accepted, built from the fields
+//! the rule already checked (chrono's own parser, more lenient, with a space
+//! for `T` or a leap second in any minute, never decides, and does not run
+//! a second time over the text).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -45,7 +46,7 @@ impl Timestamp {
         if !is_valid_date_time(&text) {
             return None;
         }
-        let value = chrono::DateTime::parse_from_rfc3339(&text).ok()?;
+        let value = value_of(&text).or_else(|| chrono::DateTime::parse_from_rfc3339(&text).ok())?;
         Some(Self { text, value })
     }
 
@@ -63,6 +64,57 @@ impl Timestamp {
     pub fn to_utc(&self) -> chrono::DateTime<chrono::Utc> {
         self.value.with_timezone(&chrono::Utc)
     }
+}
+
+/// The value of a date-time [`is_valid_date_time`] accepted, read from its
+/// fixed places (`YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or
+/// `±HH:MM`), as chrono's RFC 3339 parser reads it: a fraction past nine
+/// digits is cut, and a leap second is second 59 plus one second of
+/// nanoseconds. `None` only if chrono refuses the fields.
+fn value_of(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    use chrono::TimeZone as _;
+    let bytes = text.as_bytes();
+    let number = |at: usize, len: usize| {
+        bytes.get(at..at + len).map(|digits| {
+            digits
+                .iter()
+                .fold(0_u32, |n, d| n * 10 + u32::from(d.wrapping_sub(b'0')))
+        })
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(number(0, 4)?).ok()?,
+        number(5, 2)?,
+        number(8, 2)?,
+    )?;
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    let mut at = 19;
+    let mut nanos = 0;
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        let mut scale = 100_000_000;
+        while let Some(digit) = bytes.get(at).filter(|d| d.is_ascii_digit()) {
+            nanos += u32::from(digit - b'0') * scale;
+            scale /= 10;
+            at += 1;
+        }
+    }
+    let offset = match bytes.get(at)? {
+        b'Z' | b'z' => 0,
+        sign => {
+            let seconds =
+                i32::try_from(number(at + 1, 2)? * 3600 + number(at + 4, 2)? * 60).ok()?;
+            if *sign == b'-' { -seconds } else { seconds }
+        }
+    };
+    let (second, nanos) = if second == 60 {
+        (59, nanos + 1_000_000_000)
+    } else {
+        (second, nanos)
+    };
+    let time = chrono::NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+    chrono::FixedOffset::east_opt(offset)?
+        .from_local_datetime(&date.and_time(time))
+        .single()
 }
 
 impl PartialEq for Timestamp {
@@ -189,6 +241,24 @@ mod tests {
         let leap = Timestamp::parse("1998-12-31T15:59:60-08:00").unwrap();
         assert_eq!(leap.to_utc().date_naive().to_string(), "1998-12-31");
         assert_eq!("nope".parse::<Timestamp>(), Err(InvalidTimestamp));
+    }
+
+    #[test]
+    fn the_value_is_chrono_s_reading() {
+        for text in [
+            "2017-08-14T23:20:57Z",
+            "2017-08-14t23:20:57.123456789123z",
+            "2017-08-14T23:20:57.5-00:00",
+            "1998-12-31T15:59:60.25-08:00",
+            "1999-01-01T00:29:60+00:30",
+            "0000-01-01T00:00:00+23:59",
+            "2020-02-29T12:00:00.000000001Z",
+        ] {
+            let ours = Timestamp::parse(text).unwrap_or_else(|| panic!("{text}"));
+            let chrono = chrono::DateTime::parse_from_rfc3339(text).unwrap();
+            assert_eq!(ours.value(), chrono, "{text}");
+            assert_eq!(ours.value().to_rfc3339(), chrono.to_rfc3339(), "{text}");
+        }
     }
 
     #[test]

@@ -327,6 +327,14 @@ proptest! {
         static DATE_TIME: std::sync::LazyLock<jsonschema::Validator> =
             std::sync::LazyLock::new(|| validator(&json!({"format": "date-time"})));
         prop_assert_eq!(valid, DATE_TIME.is_valid(&json!(text)), "{}", text);
-        prop_assert_eq!(aperture_events_runtime::Timestamp::parse(&text).is_some(), valid, "{}", text);
+        let parsed = aperture_events_runtime::Timestamp::parse(&text);
+        prop_assert_eq!(parsed.is_some(), valid, "{}", text);
+        // The value is the one chrono's parser gives, offset included.
+        if let Some(parsed) = parsed {
+            let chrono = chrono::DateTime::parse_from_rfc3339(&text).expect("chrono parses what the rule accepts");
+            prop_assert_eq!(parsed.value(), chrono, "{}", text);
+            prop_assert_eq!(*parsed.value().offset(), *chrono.offset(), "{}", text);
+            prop_assert_eq!(parsed.value().to_rfc3339(), chrono.to_rfc3339(), "{}", text);
+        }
     }
 }
