@@ -186,3 +186,18 @@ fn the_runtime_path_is_configurable_and_checked() {
         .expect_err("refused");
     assert!(err.to_string().contains("is not a runtime path"), "{err}");
 }
+
+#[test]
+fn the_date_time_type_takes_no_derive_of_its_own() {
+    let schema =
+        r#"{"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}}"#;
+    let err = Config::new()
+        .derive_for("Timestamp", "Default")
+        .generate(&one(schema))
+        .expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains("is aperture-events-runtime's `Timestamp`"),
+        "{err}"
+    );
+}
