@@ -3677,66 +3677,8 @@ mod __codegen {
             })
         }
     }
-    impl ReadForm for super::ItemType {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ItemType {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ItemType {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::ActivityAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ActivityAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ActivityAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::ItemType);
+    ::aperture_events_runtime::open_set_forms!(super::ActivityAction);
     impl ReadForm for super::Severity {
         fn read_form<'de, D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -3765,36 +3707,7 @@ mod __codegen {
             }
         }
     }
-    impl ReadForm for super::Exposure {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::Exposure {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::Exposure {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::Exposure);
     impl ReadForm for super::OccurrencesByRule {
         fn read_form<'de, D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -3823,36 +3736,7 @@ mod __codegen {
             }
         }
     }
-    impl ReadForm for super::IncidentCategory {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::IncidentCategory {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::IncidentCategory {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::IncidentCategory);
     /// Reads a `ItemSize` in whichever JSON type it arrived.
     pub(super) struct ItemSizeVisitor;
     impl ItemSizeVisitor {
@@ -3923,214 +3807,11 @@ mod __codegen {
             }
         }
     }
-    impl ReadForm for super::ItemVerdict {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ItemVerdict {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ItemVerdict {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::RemediationAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::RemediationAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::RemediationAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::ViolationAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ViolationAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ViolationAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminRole {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminRole {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminRole {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminEventType {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminEventType {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminEventType {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminItemType {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminItemType {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminItemType {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::ItemVerdict);
+    ::aperture_events_runtime::open_set_forms!(super::RemediationAction);
+    ::aperture_events_runtime::open_set_forms!(super::ViolationAction);
+    ::aperture_events_runtime::open_set_forms!(super::AdminRole);
+    ::aperture_events_runtime::open_set_forms!(super::AdminEventType);
+    ::aperture_events_runtime::open_set_forms!(super::AdminItemType);
+    ::aperture_events_runtime::open_set_forms!(super::AdminAction);
 }

@@ -166,3 +166,51 @@ impl<T: Spelled> Visitor<'_> for SpellingVisitor<T> {
         })
     }
 }
+
+/// Implements [`ReadForm`], [`Spelled`] and [`WriteForm`] for an open set
+/// of generated code (an enumeration with a catch-all `Other`), from its
+/// inherent `known`, `is_spelled` and `as_str` and its `From<String>`:
+/// `open_set_forms!(super::Exposure);` in the generated `__codegen` module.
+#[macro_export]
+macro_rules! open_set_forms {
+    ($ty:ty) => {
+        impl $crate::forms::ReadForm for $ty {
+            fn read_form<'de, D: $crate::__serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<(Self, $crate::forms::Form), D::Error> {
+                deserializer
+                    .deserialize_str($crate::forms::SpellingVisitor(::core::marker::PhantomData))
+            }
+        }
+
+        impl $crate::forms::Spelled for $ty {
+            fn spelled(
+                text: &str,
+            ) -> ::core::option::Option<(Self, ::core::option::Option<&'static str>)> {
+                Self::known(text)
+            }
+            fn other(text: ::std::string::String) -> Self {
+                // Called for a spelling `known` refused: the catch-all.
+                <Self as ::core::convert::From<::std::string::String>>::from(text)
+            }
+            fn canonical(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl $crate::forms::WriteForm for $ty {
+            fn write_form<S: $crate::__serde::Serializer>(
+                &self,
+                form: &$crate::forms::Form,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                match form.text() {
+                    ::core::option::Option::Some(text) if self.is_spelled(text) => {
+                        serializer.serialize_str(text)
+                    }
+                    _ => serializer.serialize_str(self.as_str()),
+                }
+            }
+        }
+    };
+}

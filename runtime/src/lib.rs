@@ -44,6 +44,10 @@ pub mod uri;
 
 pub use timestamp::{InvalidTimestamp, Timestamp, is_valid_date_time};
 
+/// The serde traits, for the macros' expansions in generated code.
+#[doc(hidden)]
+pub use serde_core as __serde;
+
 /// Every item generated code calls, in one namespace: a generated module
 /// imports it whole into its private support module. Not meant for hand-written code.
 #[doc(hidden)]
