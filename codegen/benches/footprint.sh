@@ -7,7 +7,8 @@
 # Usage: codegen/benches/footprint.sh            (needs cargo, python3, crates.io)
 #
 # Both crates have the same runtime dependencies (serde with derive,
-# serde_json, chrono) and differ only in their build script. typify cannot
+# serde_json, chrono; the codegen crate adds aperture-events-runtime, which
+# its generated code calls) and differ otherwise only in their build script. typify cannot
 # follow references across files, so a small python step bundles the schemas
 # into one draft-07 file for it (x- keywords dropped, $refs rewritten to
 # #/definitions/NAME). Dependencies are fetched before timing; each build
@@ -75,6 +76,7 @@ publish = false
 
 [dependencies]
 $runtime_deps
+aperture-events-runtime = { path = "$repo/runtime" }
 
 [build-dependencies]
 aperture-events-codegen = { path = "$repo/codegen" }

@@ -24,9 +24,11 @@ pub use compile::write_if_changed;
 /// Which Rust type `format: date-time` strings become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DateTimeMapping {
-    /// A generated `Timestamp` type keeping the exact text and a
-    /// `chrono::DateTime<FixedOffset>`; the generated code then needs `chrono`.
-    /// Invalid date-times are rejected, as a validator asserting formats does.
+    /// The runtime's `Timestamp`, keeping the exact text and a
+    /// `chrono::DateTime<FixedOffset>`. Invalid date-times are rejected, by
+    /// the validator's rule (`aperture_events_runtime::is_valid_date_time`).
+    /// Being the runtime's type, it takes none of the derives and attributes
+    /// [`Config::derive`] and [`Config::attribute`] add.
     #[default]
     Chrono,
     /// A plain `String`. The format is not checked, so the types accept
@@ -52,9 +54,10 @@ pub struct Output {
     /// The Rust type of each file's root schema, in `sources` order (`None`
     /// for a file holding only `$defs`): `Incident`, `Vec<Tag>`, `Option<String>`.
     pub root_types: Vec<Option<String>>,
-    /// The crates the code needs beyond `serde`, `serde_json` and `chrono`
-    /// (`fancy-regex` for a `pattern`...), sorted: see the README for versions.
-    pub crates: Vec<String>,
+    /// The features of `aperture-events-runtime` the code needs (`patterns`
+    /// for a `pattern`, `email`, `uri`, `multiple-of`), sorted; without one,
+    /// the code fails to compile with a message naming it.
+    pub runtime_features: Vec<String>,
 }
 
 /// Settings of one generation; see the crate docs for a `build.rs` example.
@@ -76,6 +79,7 @@ pub struct Config {
     schema_files: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
     file_name: String,
+    runtime_path: String,
 }
 
 impl Default for Config {
@@ -97,6 +101,7 @@ impl Default for Config {
             schema_files: Vec::new(),
             out_dir: None,
             file_name: "aperture_events.rs".to_owned(),
+            runtime_path: "::aperture_events_runtime".to_owned(),
         }
     }
 }
@@ -295,6 +300,19 @@ impl Config {
         self
     }
 
+    /// The path through which generated code calls the runtime crate, by
+    /// default `::aperture_events_runtime`: set it when the crate is reached
+    /// another way, for example through a re-export
+    /// (`::aperture_events::runtime`).
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().runtime_path("crate::runtime");
+    /// ```
+    pub fn runtime_path(&mut self, path: &str) -> &mut Self {
+        self.runtime_path = path.to_owned();
+        self
+    }
+
     /// Reads the configured schema files: the stock schemas (or, when
     /// [`schema_dir`](Self::schema_dir) is set, the directories' files
     /// instead), then the single files, each replacing the file of the same
@@ -361,7 +379,17 @@ impl Config {
             errors.finish(())?;
         }
         let additions = self.additions(&module)?;
-        let (tokens, left_out) = emit::module(&module, &additions);
+        let runtime = match syn::parse_str::<syn::Path>(&self.runtime_path) {
+            Ok(path) => quote::ToTokens::into_token_stream(path),
+            Err(e) => {
+                let message = format!("`{}` is not a runtime path: {e}", self.runtime_path);
+                return Err(crate::error::Error::from_diagnostics(vec![Diagnostic::file(
+                    "Config", message,
+                )])
+                .expect("one diagnostic"));
+            }
+        };
+        let (tokens, left_out) = emit::module(&module, &additions, &runtime);
         warnings.extend(left_out);
         let regenerate = self.regenerate_command.as_deref().unwrap_or(
             "cargo build (a build script runs aperture-events-codegen; edit the schemas, never this file)",
@@ -370,7 +398,7 @@ impl Config {
         Ok(Output {
             code,
             root_types: emit::root_types(&module, &additions),
-            crates: emit::checks_runtime::crates(&module)
+            runtime_features: emit::checks_runtime::features(&module)
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),

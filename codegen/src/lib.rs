@@ -12,7 +12,8 @@
 //! ```
 //!
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/aperture_events.rs"));`
-//! The generated code needs `serde`, `serde_json` and (for date-times) `chrono`.
+//! The generated code needs `aperture-events-runtime` (with the features
+//! [`Output::runtime_features`] lists), `serde` and `serde_json`.
 //!
 //! The stages, each its own private module, data flowing one way: `load`
 //! (read files, resolve `$ref`s offline) → `lower` (schemas to the plain-data

@@ -153,9 +153,15 @@ fn date_time_type_named_after_its_schema_title() {
         "$defs": {"when": {"title": "EventTime", "type": "string", "format": "date-time"}}}"##,
     );
     assert!(code.contains("pub at: Option<EventTime>,"), "{code}");
-    assert!(code.contains("pub struct EventTime {"), "{code}");
-    assert!(code.contains("type Err = InvalidEventTime;"), "{code}");
-    assert!(!code.contains("Timestamp"), "{code}");
+    // The runtime's type, under the schema's name for it.
+    assert!(
+        code.contains("pub use ::aperture_events_runtime::Timestamp as EventTime;"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub use ::aperture_events_runtime::InvalidTimestamp as InvalidEventTime;"),
+        "{code}"
+    );
 }
 
 #[test]

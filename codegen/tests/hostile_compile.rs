@@ -88,12 +88,23 @@ fn code_generated_from_hostile_schemas_compiles_and_round_trips() {
         ),
     )
     .expect("write lib.rs");
+    // The workspace's runtime, by path, with the features the code needs.
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+    let features: Vec<String> = output
+        .runtime_features
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
     std::fs::write(
         krate.join("Cargo.toml"),
-        "[package]\nname = \"hostile-scratch\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\
-         chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n\n\
-         [workspace]\n",
+        format!(
+            "[package]\nname = \"hostile-scratch\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\
+             aperture-events-runtime = {{ path = {:?}, features = [{}] }}\n\n\
+             [workspace]\n",
+            runtime.display().to_string(),
+            features.join(", ")
+        ),
     )
     .expect("write Cargo.toml");
     let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");

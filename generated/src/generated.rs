@@ -11,6 +11,7 @@
 // Regenerate with:
 //   UPDATE_GENERATED=1 cargo test -p aperture-events --test regenerate
 
+const _: () = ::aperture_events_runtime::check_version(0u32, 1u32);
 /// One event of the Log Events API, of any of the five documented types, told apart by `log_type`. Events of other types are not listed here: the generated types keep them whole and the validator reports them as `unknown_type`.
 ///
 /// Schema: `log_event.schema.json#`
@@ -3050,165 +3051,12 @@ impl<'de> serde::Deserialize<'de> for AdminAction {
     }
 }
 /// An instant: an RFC 3339 date-time (`format: date-time`), kept exactly
-/// as received together with its parsed value.
-///
-/// Values compare, order and hash by the instant they name, not by
-/// their text: `2017-08-14T23:20:57Z`, `2017-08-14T23:20:57.000Z` and
-/// `2017-08-15T01:20:57+02:00` are equal (and sort together), although
-/// each serializes back as written. Compare [`as_str`](Self::as_str)
-/// for the text, or [`value`](Self::value)`.offset()` for the offset.
-#[derive(Debug, Clone)]
-pub struct Timestamp {
-    /// The text as received.
-    text: String,
-    /// The parsed value.
-    value: chrono::DateTime<chrono::FixedOffset>,
-}
-impl Timestamp {
-    /// Parses an RFC 3339 date-time, keeping its text; `None` unless
-    /// [`is_valid_date_time`] holds.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::parse_string(text.to_owned())
-    }
-    /// Like [`parse`](Self::parse), taking the string.
-    fn parse_string(text: String) -> Option<Self> {
-        let value = parse_rfc3339(&text)?;
-        Some(Self { text, value })
-    }
-    /// The text as received.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-    /// The parsed value, with the offset it was written with.
-    pub fn value(&self) -> chrono::DateTime<chrono::FixedOffset> {
-        self.value
-    }
-    /// The instant in UTC.
-    pub fn to_utc(&self) -> chrono::DateTime<chrono::Utc> {
-        self.value.with_timezone(&chrono::Utc)
-    }
-}
-impl PartialEq for Timestamp {
-    /// The same instant, whatever the text and offset.
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-impl Eq for Timestamp {}
-impl PartialOrd for Timestamp {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Timestamp {
-    /// Earlier instants first, whatever the offsets.
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value.cmp(&other.value)
-    }
-}
-impl std::hash::Hash for Timestamp {
-    /// The instant (in UTC), consistent with equality.
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.value.with_timezone(&chrono::Utc).hash(state);
-    }
-}
-impl std::str::FromStr for Timestamp {
-    type Err = InvalidTimestamp;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text).ok_or(InvalidTimestamp)
-    }
-}
+/// as received together with its parsed value (the runtime's `Timestamp`).
+pub use ::aperture_events_runtime::Timestamp as Timestamp;
 /// A string that is not an RFC 3339 date-time (the error of `FromStr`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvalidTimestamp;
-impl std::fmt::Display for InvalidTimestamp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("not an RFC 3339 date-time")
-    }
-}
-impl std::error::Error for InvalidTimestamp {}
-impl From<chrono::DateTime<chrono::FixedOffset>> for Timestamp {
-    /// Writes the value in RFC 3339 (`Z` for UTC, fractional seconds only when needed).
-    fn from(value: chrono::DateTime<chrono::FixedOffset>) -> Self {
-        Self {
-            text: value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            value,
-        }
-    }
-}
-impl std::fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-/// Whether `text` is a valid `format: date-time` string: RFC 3339, as
-/// `chrono::DateTime::parse_from_rfc3339` reads it, with `T` or `t` (not a
-/// space) between date and time, and a leap second (`:60`) only at 23:59
-/// UTC (`1998-12-31T15:59:60-08:00` is one, `1998-12-31T23:58:60Z` is not).
-///
-/// This is the rule the generated types apply; register it with a JSON
-/// Schema validator (for example `jsonschema`'s `with_format("date-time",
-/// is_valid_date_time)`) to make both agree.
-pub fn is_valid_date_time(text: &str) -> bool {
-    parse_rfc3339(text).is_some()
-}
-/// The value of `text` under the rule of [`is_valid_date_time`].
-fn parse_rfc3339(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    if !has_rfc3339_separator(text) {
-        return None;
-    }
-    let value = chrono::DateTime::parse_from_rfc3339(text).ok()?;
-    is_leap_second_placed(&value).then_some(value)
-}
-/// Whether a leap second (chrono: a nanosecond count past one second)
-/// falls at 23:59 UTC, as RFC 3339 requires; any other value holds.
-fn is_leap_second_placed(value: &chrono::DateTime<chrono::FixedOffset>) -> bool {
-    use chrono::Timelike;
-    let utc = value.naive_utc();
-    value.nanosecond() < 1_000_000_000 || (utc.hour() == 23 && utc.minute() == 59)
-}
-/// Whether byte 10 (after `YYYY-MM-DD`) is `T` or `t`.
-fn has_rfc3339_separator(text: &str) -> bool {
-    matches!(text.as_bytes().get(10), Some(b'T' | b't'))
-}
-impl serde::Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        /// Reads a date-time string.
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Timestamp;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an RFC 3339 date-time")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
-                Timestamp::parse(v)
-                    .ok_or_else(|| E::invalid_value(
-                        serde::de::Unexpected::Str(v),
-                        &self,
-                    ))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                v: String,
-            ) -> Result<Timestamp, E> {
-                if is_valid_date_time(&v) {
-                    Timestamp::parse_string(v)
-                        .ok_or_else(|| E::custom("invalid date-time"))
-                } else {
-                    Err(E::invalid_value(serde::de::Unexpected::Str(&v), &self))
-                }
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
+pub use ::aperture_events_runtime::InvalidTimestamp as InvalidTimestamp;
+/// Whether `text` is a valid `format: date-time` string, as the validator decides.
+pub use ::aperture_events_runtime::is_valid_date_time;
 /// A value of a value set that is none of its known values, kept exactly
 /// as received. Only the generated code makes one, so an open set's
 /// `Other` never holds a known value: build one with `From<&str>`.
@@ -3254,489 +3102,13 @@ impl std::fmt::Display for OutOfRange {
     }
 }
 impl std::error::Error for OutOfRange {}
-/// Support code of the generated (de)serializers: builders and visitors. Not part of the API.
+/// The type-specific builders of the generated (de)serializers. Not part of the API.
 mod __codegen {
-    /// Accumulates one object's properties, whichever deserializer they come from.
-    pub(super) trait Builder<'de>: Default {
-        /// The finished value.
-        type Output;
-        /// Takes one property.
-        fn take<D: serde::Deserializer<'de>>(
-            &mut self,
-            key: &str,
-            value: D,
-        ) -> Result<(), D::Error>;
-        /// Finishes, reporting missing required properties.
-        fn finish<E: serde::de::Error>(self) -> Result<Self::Output, E>;
-    }
-    /// Reads a string (an object key, a union's tag), borrowing it when
-    /// the input allows; holds what an error says was expected.
-    pub(super) struct StrSeed(pub(super) &'static str);
-    impl<'de> serde::de::DeserializeSeed<'de> for StrSeed {
-        type Value = std::borrow::Cow<'de, str>;
-        fn deserialize<D: serde::Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_str(self)
-        }
-    }
-    impl<'de> serde::de::Visitor<'de> for StrSeed {
-        type Value = std::borrow::Cow<'de, str>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.0)
-        }
-        fn visit_borrowed_str<E: serde::de::Error>(
-            self,
-            v: &'de str,
-        ) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Borrowed(v))
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Owned(v.to_owned()))
-        }
-        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Owned(v))
-        }
-    }
-    /// Hands one property's value to a builder.
-    pub(super) struct FieldSeed<'a, B> {
-        /// The builder.
-        pub(super) builder: &'a mut B,
-        /// The property name.
-        pub(super) key: &'a str,
-    }
-    impl<'de, B: Builder<'de>> serde::de::DeserializeSeed<'de> for FieldSeed<'_, B> {
-        type Value = ();
-        fn deserialize<D: serde::Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<(), D::Error> {
-            self.builder.take(self.key, deserializer)
-        }
-    }
-    /// Deserializes an object through its builder.
-    pub(super) struct ObjectVisitor<B> {
-        /// What was expected, for error messages.
-        pub(super) expecting: &'static str,
-        /// The builder type.
-        pub(super) builder: std::marker::PhantomData<B>,
-    }
-    impl<'de, B: Builder<'de>> serde::de::Visitor<'de> for ObjectVisitor<B> {
-        type Value = B::Output;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.expecting)
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut builder = B::default();
-            while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
-                map.next_value_seed(FieldSeed {
-                    builder: &mut builder,
-                    key: &key,
-                })?;
-            }
-            builder.finish()
-        }
-    }
-    /// Deserializes a property's value, naming the property in any error.
-    pub(super) fn field<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
-        value: D,
-        name: &str,
-    ) -> Result<T, D::Error> {
-        T::deserialize(value)
-            .map_err(|e| serde::de::Error::custom(format_args!("invalid `{name}`: {e}")))
-    }
-    /// The error for a property given twice.
-    pub(super) fn duplicate<E: serde::de::Error>(name: &str) -> E {
-        E::custom(format_args!("duplicate field `{name}`"))
-    }
-    /// Reads any JSON value, refusing duplicate keys at every depth.
-    pub(super) struct ValueSeed;
-    impl<'de> serde::de::DeserializeSeed<'de> for ValueSeed {
-        type Value = serde_json::Value;
-        fn deserialize<D: serde::Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_any(self)
-        }
-    }
-    impl<'de> serde::de::Visitor<'de> for ValueSeed {
-        type Value = serde_json::Value;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("any json value")
-        }
-        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(serde_json::Value::Bool(v))
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(serde_json::Value::from(v))
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(serde_json::Value::from(v))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(
-                serde_json::Number::from_f64(v)
-                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
-            )
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(serde_json::Value::String(v.to_owned()))
-        }
-        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(serde_json::Value::String(v))
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(serde_json::Value::Null)
-        }
-        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(serde_json::Value::Null)
-        }
-        fn visit_some<D: serde::Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_any(self)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element_seed(ValueSeed)? {
-                items.push(item);
-            }
-            Ok(serde_json::Value::Array(items))
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut out = serde_json::Map::new();
-            while let Some(key) = map.next_key::<String>()? {
-                if out.contains_key(&key) {
-                    return Err(duplicate(&key));
-                }
-                let value = map.next_value_seed(ValueSeed)?;
-                out.insert(key, value);
-            }
-            Ok(serde_json::Value::Object(out))
-        }
-    }
-    /// Keeps an unknown property, refusing a second one of the same name.
-    pub(super) fn extra<'de, D: serde::Deserializer<'de>>(
-        extras: &mut serde_json::Map<String, serde_json::Value>,
-        key: &str,
-        value: D,
-    ) -> Result<(), D::Error> {
-        if extras.contains_key(key) {
-            return Err(duplicate(key));
-        }
-        let value = serde::de::DeserializeSeed::deserialize(ValueSeed, value)?;
-        extras.insert(key.to_owned(), value);
-        Ok(())
-    }
-    /// Checks a property whose value is a fixed string.
-    pub(super) fn expect_const<'de, D: serde::Deserializer<'de>>(
-        value: D,
-        name: &str,
-        expected: &'static str,
-    ) -> Result<(), D::Error> {
-        /// Accepts exactly one string.
-        struct Const(&'static str);
-        impl serde::de::Visitor<'_> for Const {
-            type Value = ();
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "the string `{}`", self.0)
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-                if v == self.0 {
-                    Ok(())
-                } else {
-                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
-                }
-            }
-        }
-        value
-            .deserialize_str(Const(expected))
-            .map_err(|e| serde::de::Error::custom(format_args!("invalid `{name}`: {e}")))
-    }
-    /// Properties read before the tag, as JSON values.
-    pub(super) type Before = Vec<(String, serde_json::Value)>;
-    /// Reads properties up to the tag, keeping them as JSON values; gives
-    /// them and the tag's string.
-    pub(super) fn read_until_tag<'de, A: serde::de::MapAccess<'de>>(
-        map: &mut A,
-        tag: &'static str,
-    ) -> Result<(Before, std::borrow::Cow<'de, str>), A::Error> {
-        let mut before = Before::new();
-        while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
-            if key == tag {
-                let value = map
-                    .next_value_seed(StrSeed("a string"))
-                    .map_err(|e| serde::de::Error::custom(
-                        format_args!("invalid `{tag}`: {e}"),
-                    ))?;
-                return Ok((before, value));
-            }
-            if before.iter().any(|(k, _)| *k == *key) {
-                return Err(duplicate(&key));
-            }
-            let value = map.next_value_seed(ValueSeed)?;
-            before.push((key.into_owned(), value));
-        }
-        Err(serde::de::Error::missing_field(tag))
-    }
-    /// Finishes a union member: the properties read before the tag, the
-    /// tag, then the rest streamed straight into the builder.
-    pub(super) fn finish_tagged<'de, B: Builder<'de>, A: serde::de::MapAccess<'de>>(
-        tag: &'static str,
-        value: &'static str,
-        before: Before,
-        mut map: A,
-    ) -> Result<B::Output, A::Error> {
-        let mut builder = B::default();
-        for (key, v) in before {
-            builder.take(&key, v).map_err(serde::de::Error::custom)?;
-        }
-        builder.take(tag, serde::de::value::StrDeserializer::<A::Error>::new(value))?;
-        while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
-            map.next_value_seed(FieldSeed {
-                builder: &mut builder,
-                key: &key,
-            })?;
-        }
-        builder.finish()
-    }
-    /// Keeps a whole object whose tag is none of the known ones.
-    pub(super) fn finish_unknown<'de, A: serde::de::MapAccess<'de>>(
-        tag: &'static str,
-        value: String,
-        before: Before,
-        mut map: A,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, A::Error> {
-        let mut out: serde_json::Map<String, serde_json::Value> = before
-            .into_iter()
-            .collect();
-        out.insert(tag.to_owned(), serde_json::Value::String(value));
-        while let Some(key) = map.next_key_seed(StrSeed("a property name"))? {
-            if out.contains_key(&*key) {
-                return Err(duplicate(&key));
-            }
-            let v = map.next_value_seed(ValueSeed)?;
-            out.insert(key.into_owned(), v);
-        }
-        Ok(out)
-    }
-    /// Deserializes an open enumeration from any string.
-    pub(super) struct OpenVisitor<T>(pub(super) std::marker::PhantomData<T>);
-    impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_>
-    for OpenVisitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-            Ok(T::from(v))
-        }
-        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<T, E> {
-            Ok(T::from(v))
-        }
-    }
-    /// How one value was written, when that is not its canonical form.
-    #[derive(Clone, Default)]
-    #[allow(dead_code, reason = "which forms a module keeps depends on its schemas")]
-    pub(super) enum Form {
-        /// As the value writes itself.
-        #[default]
-        Canonical,
-        /// An integer written as a float (`1.0`).
-        Float,
-        /// A spelling the schema lists (`x-quirk-values`).
-        Listed(&'static str),
-        /// Any other spelling of a known value (a case variant).
-        Received(Box<str>),
-    }
-    impl Form {
-        /// The spelling, if it is not the canonical one.
-        #[allow(dead_code, reason = "used by open sets only")]
-        pub(super) fn text(&self) -> Option<&str> {
-            match self {
-                Form::Listed(text) => Some(text),
-                Form::Received(text) => Some(text),
-                Form::Canonical | Form::Float => None,
-            }
-        }
-    }
-    impl std::fmt::Debug for Form {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            match self {
-                Form::Canonical => f.write_str("Canonical"),
-                Form::Float => f.write_str("Float"),
-                Form::Listed(text) => write!(f, "{text:?}"),
-                Form::Received(text) => write!(f, "{text:?}"),
-            }
-        }
-    }
-    /// The forms of a struct's values, one per field that has one. Never
-    /// part of a comparison: events compare and hash by their values.
-    #[derive(Clone)]
-    pub(super) struct Received<const N: usize>(pub(super) [Form; N]);
-    impl<const N: usize> Default for Received<N> {
-        fn default() -> Self {
-            Received(std::array::from_fn(|_| Form::Canonical))
-        }
-    }
-    impl<const N: usize> PartialEq for Received<N> {
-        fn eq(&self, _: &Self) -> bool {
-            true
-        }
-    }
-    impl<const N: usize> Eq for Received<N> {}
-    impl<const N: usize> std::hash::Hash for Received<N> {
-        fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
-    }
-    impl<const N: usize> std::fmt::Debug for Received<N> {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_list()
-                .entries(self.0.iter().filter(|form| !matches!(form, Form::Canonical)))
-                .finish()
-        }
-    }
-    /// Reads a value with how it was written.
-    pub(super) trait ReadForm: Sized {
-        /// The value and its form.
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error>;
-    }
-    /// A value read with its form: what the builders hold.
-    pub(super) struct Formed<T>(pub(super) T, pub(super) Form);
-    impl<'de, T: ReadForm> serde::Deserialize<'de> for Formed<T> {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            T::read_form(deserializer).map(|(value, form)| Formed(value, form))
-        }
-    }
-    /// Writes a value in the form it was read in, when it still reads as the value.
-    pub(super) trait WriteForm {
-        /// Serializes `self` as `form` says.
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error>;
-    }
-    /// A value and its form, serialized together.
-    pub(super) struct WithForm<'a, T>(pub(super) &'a T, pub(super) &'a Form);
-    impl<T: WriteForm> serde::Serialize for WithForm<'_, T> {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            self.0.write_form(self.1, serializer)
-        }
-    }
-    /// An optional value's form moved to its slot.
-    #[allow(dead_code, reason = "used by optional fields with a form only")]
-    pub(super) fn split<T>(value: Option<Formed<T>>, slot: &mut Form) -> Option<T> {
-        value
-            .map(|Formed(value, form)| {
-                *slot = form;
-                value
-            })
-    }
-    /// An optional nullable value's form moved to its slot.
-    #[allow(dead_code, reason = "used by optional nullable fields with a form only")]
-    pub(super) fn split_null<T>(
-        value: Option<Option<Formed<T>>>,
-        slot: &mut Form,
-    ) -> Option<Option<T>> {
-        value.map(|inner| split(inner, slot))
-    }
-    /// An open set, as the spelling reader sees it.
-    pub(super) trait Spelled: Sized {
-        /// The known value a spelling reads as, with its listed spelling.
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)>;
-        /// The catch-all value.
-        fn other(text: String) -> Self;
-        /// The canonical spelling.
-        fn canonical(&self) -> &str;
-    }
-    /// The value and its form for one spelling.
-    fn read_spelling<T: Spelled>(text: &str) -> Option<(T, Form)> {
-        let (value, listed) = T::spelled(text)?;
-        let form = match listed {
-            Some(listed) => Form::Listed(listed),
-            None if value.canonical() == text => Form::Canonical,
-            None => Form::Received(text.into()),
-        };
-        Some((value, form))
-    }
-    /// Reads an open set's value and keeps its spelling.
-    pub(super) struct SpellingVisitor<T>(pub(super) std::marker::PhantomData<T>);
-    impl<T: Spelled> serde::de::Visitor<'_> for SpellingVisitor<T> {
-        type Value = (T, Form);
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(T, Form), E> {
-            Ok(
-                read_spelling(v)
-                    .unwrap_or_else(|| (T::other(v.to_owned()), Form::Canonical)),
-            )
-        }
-        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(T, Form), E> {
-            Ok(
-                match read_spelling(&v) {
-                    Some(read) => read,
-                    None => (T::other(v), Form::Canonical),
-                },
-            )
-        }
-    }
-    /// An integral JSON number as `i128` (`1.0` is the integer 1, as in JSON Schema).
-    pub(super) fn integral(v: f64) -> Option<i128> {
-        (v.is_finite() && v.fract() == 0.0 && v.abs() < 1e30).then_some(v as i128)
-    }
-    /// Deserializes a bounded integer written as an integer or an integral float.
-    pub(super) struct IntVisitor<T> {
-        /// What was expected, for error messages.
-        pub(super) expecting: &'static str,
-        /// The value if in range.
-        pub(super) check: fn(i128) -> Option<T>,
-    }
-    /// The value, and whether it was written as a float (`1.0`).
-    impl<T> serde::de::Visitor<'_> for IntVisitor<T> {
-        type Value = (T, bool);
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.expecting)
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(T, bool), E> {
-            (self.check)(i128::from(v))
-                .map(|t| (t, false))
-                .ok_or_else(|| E::invalid_value(
-                    serde::de::Unexpected::Unsigned(v),
-                    &self,
-                ))
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(T, bool), E> {
-            (self.check)(i128::from(v))
-                .map(|t| (t, false))
-                .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(T, bool), E> {
-            integral(v)
-                .and_then(self.check)
-                .map(|t| (t, true))
-                .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
-        }
-    }
+    #[allow(
+        unused_imports,
+        reason = "which runtime items a module calls depends on its schemas"
+    )]
+    pub(super) use ::aperture_events_runtime::codegen::*;
     /// Reads a `LogEvent`: tag first, then the right builder.
     pub(super) struct LogEventVisitor;
     impl<'de> serde::de::Visitor<'de> for LogEventVisitor {
@@ -3820,94 +3192,30 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(
+                    set_const(
+                        &mut self.log_type,
                         value,
                         "log_type",
                         super::ActivityMonitoring::LOG_TYPE,
-                    )?;
-                    self.log_type = true;
+                    )?
                 }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
                 "item_unique_id" => {
-                    if self.item_unique_id.is_some() {
-                        return Err(duplicate("item_unique_id"));
-                    }
-                    self.item_unique_id = Some(field(value, "item_unique_id")?);
+                    set(&mut self.item_unique_id, value, "item_unique_id")?
                 }
-                "user" => {
-                    if self.user.is_some() {
-                        return Err(duplicate("user"));
-                    }
-                    self.user = Some(field(value, "user")?);
-                }
-                "source_ip" => {
-                    if self.source_ip.is_some() {
-                        return Err(duplicate("source_ip"));
-                    }
-                    self.source_ip = Some(field(value, "source_ip")?);
-                }
-                "location" => {
-                    if self.location.is_some() {
-                        return Err(duplicate("location"));
-                    }
-                    self.location = Some(field(value, "location")?);
-                }
-                "action" => {
-                    if self.action.is_some() {
-                        return Err(duplicate("action"));
-                    }
-                    self.action = Some(field(value, "action")?);
-                }
-                "target_name" => {
-                    if self.target_name.is_some() {
-                        return Err(duplicate("target_name"));
-                    }
-                    self.target_name = Some(field(value, "target_name")?);
-                }
-                "target_type" => {
-                    if self.target_type.is_some() {
-                        return Err(duplicate("target_type"));
-                    }
-                    self.target_type = Some(field(value, "target_type")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "user" => set(&mut self.user, value, "user")?,
+                "source_ip" => set(&mut self.source_ip, value, "source_ip")?,
+                "location" => set(&mut self.location, value, "location")?,
+                "action" => set(&mut self.action, value, "action")?,
+                "target_name" => set(&mut self.target_name, value, "target_name")?,
+                "target_type" => set(&mut self.target_type, value, "target_type")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "severity" => {
-                    if self.severity.is_some() {
-                        return Err(duplicate("severity"));
-                    }
-                    self.severity = Some(field(value, "severity")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "severity" => set(&mut self.severity, value, "severity")?,
                 _ => extra(&mut self.extras, key, value)?,
             }
             Ok(())
@@ -3980,170 +3288,63 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::Incident::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::Incident::LOG_TYPE,
+                    )?
                 }
-                "severity" => {
-                    if self.severity.is_some() {
-                        return Err(duplicate("severity"));
-                    }
-                    self.severity = Some(field(value, "severity")?);
-                }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
+                "severity" => set(&mut self.severity, value, "severity")?,
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
                 "item_unique_id" => {
-                    if self.item_unique_id.is_some() {
-                        return Err(duplicate("item_unique_id"));
-                    }
-                    self.item_unique_id = Some(field(value, "item_unique_id")?);
+                    set(&mut self.item_unique_id, value, "item_unique_id")?
                 }
-                "asset_id" => {
-                    if self.asset_id.is_some() {
-                        return Err(duplicate("asset_id"));
-                    }
-                    self.asset_id = Some(field(value, "asset_id")?);
-                }
-                "item_owner" => {
-                    if self.item_owner.is_some() {
-                        return Err(duplicate("item_owner"));
-                    }
-                    self.item_owner = Some(field(value, "item_owner")?);
-                }
+                "asset_id" => set(&mut self.asset_id, value, "asset_id")?,
+                "item_owner" => set(&mut self.item_owner, value, "item_owner")?,
                 "container_name" => {
-                    if self.container_name.is_some() {
-                        return Err(duplicate("container_name"));
-                    }
-                    self.container_name = Some(field(value, "container_name")?);
+                    set(&mut self.container_name, value, "container_name")?
                 }
-                "item_creator" => {
-                    if self.item_creator.is_some() {
-                        return Err(duplicate("item_creator"));
-                    }
-                    self.item_creator = Some(field(value, "item_creator")?);
-                }
-                "exposure" => {
-                    if self.exposure.is_some() {
-                        return Err(duplicate("exposure"));
-                    }
-                    self.exposure = Some(field(value, "exposure")?);
-                }
+                "item_creator" => set(&mut self.item_creator, value, "item_creator")?,
+                "exposure" => set(&mut self.exposure, value, "exposure")?,
                 "occurrences_by_rule" => {
-                    if self.occurrences_by_rule.is_some() {
-                        return Err(duplicate("occurrences_by_rule"));
-                    }
-                    self.occurrences_by_rule = Some(
-                        field(value, "occurrences_by_rule")?,
-                    );
+                    set(&mut self.occurrences_by_rule, value, "occurrences_by_rule")?
                 }
                 "item_owner_email" => {
-                    if self.item_owner_email.is_some() {
-                        return Err(duplicate("item_owner_email"));
-                    }
-                    self.item_owner_email = Some(field(value, "item_owner_email")?);
+                    set(&mut self.item_owner_email, value, "item_owner_email")?
                 }
                 "item_creator_email" => {
-                    if self.item_creator_email.is_some() {
-                        return Err(duplicate("item_creator_email"));
-                    }
-                    self.item_creator_email = Some(field(value, "item_creator_email")?);
+                    set(&mut self.item_creator_email, value, "item_creator_email")?
                 }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "incident_id" => {
-                    if self.incident_id.is_some() {
-                        return Err(duplicate("incident_id"));
-                    }
-                    self.incident_id = Some(field(value, "incident_id")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "incident_id" => set(&mut self.incident_id, value, "incident_id")?,
                 "policy_rule_name" => {
-                    if self.policy_rule_name.is_some() {
-                        return Err(duplicate("policy_rule_name"));
-                    }
-                    self.policy_rule_name = Some(field(value, "policy_rule_name")?);
+                    set(&mut self.policy_rule_name, value, "policy_rule_name")?
                 }
                 "incident_category" => {
-                    if self.incident_category.is_some() {
-                        return Err(duplicate("incident_category"));
-                    }
-                    self.incident_category = Some(field(value, "incident_category")?);
+                    set(&mut self.incident_category, value, "incident_category")?
                 }
                 "incident_owner" => {
-                    if self.incident_owner.is_some() {
-                        return Err(duplicate("incident_owner"));
-                    }
-                    self.incident_owner = Some(field(value, "incident_owner")?);
+                    set(&mut self.incident_owner, value, "incident_owner")?
                 }
-                "collaborators" => {
-                    if self.collaborators.is_some() {
-                        return Err(duplicate("collaborators"));
-                    }
-                    self.collaborators = Some(field(value, "collaborators")?);
-                }
+                "collaborators" => set(&mut self.collaborators, value, "collaborators")?,
                 "datetime_edited" => {
-                    if self.datetime_edited.is_some() {
-                        return Err(duplicate("datetime_edited"));
-                    }
-                    self.datetime_edited = Some(field(value, "datetime_edited")?);
+                    set(&mut self.datetime_edited, value, "datetime_edited")?
                 }
                 "item_cloud_url" => {
-                    if self.item_cloud_url.is_some() {
-                        return Err(duplicate("item_cloud_url"));
-                    }
-                    self.item_cloud_url = Some(field(value, "item_cloud_url")?);
+                    set(&mut self.item_cloud_url, value, "item_cloud_url")?
                 }
                 "item_owner_group" => {
-                    if self.item_owner_group.is_some() {
-                        return Err(duplicate("item_owner_group"));
-                    }
-                    self.item_owner_group = Some(field(value, "item_owner_group")?);
+                    set(&mut self.item_owner_group, value, "item_owner_group")?
                 }
-                "item_sha256" => {
-                    if self.item_sha256.is_some() {
-                        return Err(duplicate("item_sha256"));
-                    }
-                    self.item_sha256 = Some(field(value, "item_sha256")?);
-                }
-                "item_size" => {
-                    if self.item_size.is_some() {
-                        return Err(duplicate("item_size"));
-                    }
-                    self.item_size = Some(field(value, "item_size")?);
-                }
-                "item_verdict" => {
-                    if self.item_verdict.is_some() {
-                        return Err(duplicate("item_verdict"));
-                    }
-                    self.item_verdict = Some(field(value, "item_verdict")?);
-                }
+                "item_sha256" => set(&mut self.item_sha256, value, "item_sha256")?,
+                "item_size" => set(&mut self.item_size, value, "item_size")?,
+                "item_verdict" => set(&mut self.item_verdict, value, "item_verdict")?,
                 _ => extra(&mut self.extras, key, value)?,
             }
             Ok(())
@@ -4230,101 +3431,39 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::Remediation::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::Remediation::LOG_TYPE,
+                    )?
                 }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "incident_id" => {
-                    if self.incident_id.is_some() {
-                        return Err(duplicate("incident_id"));
-                    }
-                    self.incident_id = Some(field(value, "incident_id")?);
-                }
-                "asset_id" => {
-                    if self.asset_id.is_some() {
-                        return Err(duplicate("asset_id"));
-                    }
-                    self.asset_id = Some(field(value, "asset_id")?);
-                }
-                "item_owner" => {
-                    if self.item_owner.is_some() {
-                        return Err(duplicate("item_owner"));
-                    }
-                    self.item_owner = Some(field(value, "item_owner")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "incident_id" => set(&mut self.incident_id, value, "incident_id")?,
+                "asset_id" => set(&mut self.asset_id, value, "asset_id")?,
+                "item_owner" => set(&mut self.item_owner, value, "item_owner")?,
                 "container_name" => {
-                    if self.container_name.is_some() {
-                        return Err(duplicate("container_name"));
-                    }
-                    self.container_name = Some(field(value, "container_name")?);
+                    set(&mut self.container_name, value, "container_name")?
                 }
-                "item_creator" => {
-                    if self.item_creator.is_some() {
-                        return Err(duplicate("item_creator"));
-                    }
-                    self.item_creator = Some(field(value, "item_creator")?);
-                }
+                "item_creator" => set(&mut self.item_creator, value, "item_creator")?,
                 "policy_rule_name" => {
-                    if self.policy_rule_name.is_some() {
-                        return Err(duplicate("policy_rule_name"));
-                    }
-                    self.policy_rule_name = Some(field(value, "policy_rule_name")?);
+                    set(&mut self.policy_rule_name, value, "policy_rule_name")?
                 }
-                "action_taken" => {
-                    if self.action_taken.is_some() {
-                        return Err(duplicate("action_taken"));
-                    }
-                    self.action_taken = Some(field(value, "action_taken")?);
-                }
+                "action_taken" => set(&mut self.action_taken, value, "action_taken")?,
                 "action_taken_by" => {
-                    if self.action_taken_by.is_some() {
-                        return Err(duplicate("action_taken_by"));
-                    }
-                    self.action_taken_by = Some(field(value, "action_taken_by")?);
+                    set(&mut self.action_taken_by, value, "action_taken_by")?
                 }
                 "item_owner_email" => {
-                    if self.item_owner_email.is_some() {
-                        return Err(duplicate("item_owner_email"));
-                    }
-                    self.item_owner_email = Some(field(value, "item_owner_email")?);
+                    set(&mut self.item_owner_email, value, "item_owner_email")?
                 }
                 "item_creator_email" => {
-                    if self.item_creator_email.is_some() {
-                        return Err(duplicate("item_creator_email"));
-                    }
-                    self.item_creator_email = Some(field(value, "item_creator_email")?);
+                    set(&mut self.item_creator_email, value, "item_creator_email")?
                 }
                 _ => extra(&mut self.extras, key, value)?,
             }
@@ -4390,101 +3529,37 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::PolicyViolation::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::PolicyViolation::LOG_TYPE,
+                    )?
                 }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
                 "cloud_app_instance" => {
-                    if self.cloud_app_instance.is_some() {
-                        return Err(duplicate("cloud_app_instance"));
-                    }
-                    self.cloud_app_instance = Some(field(value, "cloud_app_instance")?);
+                    set(&mut self.cloud_app_instance, value, "cloud_app_instance")?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "incident_id" => {
-                    if self.incident_id.is_some() {
-                        return Err(duplicate("incident_id"));
-                    }
-                    self.incident_id = Some(field(value, "incident_id")?);
-                }
-                "asset_id" => {
-                    if self.asset_id.is_some() {
-                        return Err(duplicate("asset_id"));
-                    }
-                    self.asset_id = Some(field(value, "asset_id")?);
-                }
-                "item_owner" => {
-                    if self.item_owner.is_some() {
-                        return Err(duplicate("item_owner"));
-                    }
-                    self.item_owner = Some(field(value, "item_owner")?);
-                }
-                "item_creator" => {
-                    if self.item_creator.is_some() {
-                        return Err(duplicate("item_creator"));
-                    }
-                    self.item_creator = Some(field(value, "item_creator")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "incident_id" => set(&mut self.incident_id, value, "incident_id")?,
+                "asset_id" => set(&mut self.asset_id, value, "asset_id")?,
+                "item_owner" => set(&mut self.item_owner, value, "item_owner")?,
+                "item_creator" => set(&mut self.item_creator, value, "item_creator")?,
                 "policy_rule_name" => {
-                    if self.policy_rule_name.is_some() {
-                        return Err(duplicate("policy_rule_name"));
-                    }
-                    self.policy_rule_name = Some(field(value, "policy_rule_name")?);
+                    set(&mut self.policy_rule_name, value, "policy_rule_name")?
                 }
-                "action_taken" => {
-                    if self.action_taken.is_some() {
-                        return Err(duplicate("action_taken"));
-                    }
-                    self.action_taken = Some(field(value, "action_taken")?);
-                }
+                "action_taken" => set(&mut self.action_taken, value, "action_taken")?,
                 "action_taken_by" => {
-                    if self.action_taken_by.is_some() {
-                        return Err(duplicate("action_taken_by"));
-                    }
-                    self.action_taken_by = Some(field(value, "action_taken_by")?);
+                    set(&mut self.action_taken_by, value, "action_taken_by")?
                 }
-                "severity" => {
-                    if self.severity.is_some() {
-                        return Err(duplicate("severity"));
-                    }
-                    self.severity = Some(field(value, "severity")?);
-                }
+                "severity" => set(&mut self.severity, value, "severity")?,
                 "item_owner_email" => {
-                    if self.item_owner_email.is_some() {
-                        return Err(duplicate("item_owner_email"));
-                    }
-                    self.item_owner_email = Some(field(value, "item_owner_email")?);
+                    set(&mut self.item_owner_email, value, "item_owner_email")?
                 }
                 "item_creator_email" => {
-                    if self.item_creator_email.is_some() {
-                        return Err(duplicate("item_creator_email"));
-                    }
-                    self.item_creator_email = Some(field(value, "item_creator_email")?);
+                    set(&mut self.item_creator_email, value, "item_creator_email")?
                 }
                 _ => extra(&mut self.extras, key, value)?,
             }
@@ -4548,83 +3623,28 @@ mod __codegen {
         ) -> Result<(), D::Error> {
             match key {
                 "log_type" => {
-                    if self.log_type {
-                        return Err(duplicate("log_type"));
-                    }
-                    expect_const(value, "log_type", super::AdminAudit::LOG_TYPE)?;
-                    self.log_type = true;
+                    set_const(
+                        &mut self.log_type,
+                        value,
+                        "log_type",
+                        super::AdminAudit::LOG_TYPE,
+                    )?
                 }
-                "timestamp" => {
-                    if self.timestamp.is_some() {
-                        return Err(duplicate("timestamp"));
-                    }
-                    self.timestamp = Some(field(value, "timestamp")?);
-                }
-                "serial" => {
-                    if self.serial.is_some() {
-                        return Err(duplicate("serial"));
-                    }
-                    self.serial = Some(field(value, "serial")?);
-                }
-                "admin_id" => {
-                    if self.admin_id.is_some() {
-                        return Err(duplicate("admin_id"));
-                    }
-                    self.admin_id = Some(field(value, "admin_id")?);
-                }
-                "admin_role" => {
-                    if self.admin_role.is_some() {
-                        return Err(duplicate("admin_role"));
-                    }
-                    self.admin_role = Some(field(value, "admin_role")?);
-                }
-                "ip" => {
-                    if self.ip.is_some() {
-                        return Err(duplicate("ip"));
-                    }
-                    self.ip = Some(field(value, "ip")?);
-                }
-                "event_type" => {
-                    if self.event_type.is_some() {
-                        return Err(duplicate("event_type"));
-                    }
-                    self.event_type = Some(field(value, "event_type")?);
-                }
-                "item_type" => {
-                    if self.item_type.is_some() {
-                        return Err(duplicate("item_type"));
-                    }
-                    self.item_type = Some(field(value, "item_type")?);
-                }
-                "item_name" => {
-                    if self.item_name.is_some() {
-                        return Err(duplicate("item_name"));
-                    }
-                    self.item_name = Some(field(value, "item_name")?);
-                }
-                "field" => {
-                    if self.field.is_some() {
-                        return Err(duplicate("field"));
-                    }
-                    self.field = Some(field(value, "field")?);
-                }
-                "action" => {
-                    if self.action.is_some() {
-                        return Err(duplicate("action"));
-                    }
-                    self.action = Some(field(value, "action")?);
-                }
+                "timestamp" => set(&mut self.timestamp, value, "timestamp")?,
+                "serial" => set(&mut self.serial, value, "serial")?,
+                "admin_id" => set(&mut self.admin_id, value, "admin_id")?,
+                "admin_role" => set(&mut self.admin_role, value, "admin_role")?,
+                "ip" => set(&mut self.ip, value, "ip")?,
+                "event_type" => set(&mut self.event_type, value, "event_type")?,
+                "item_type" => set(&mut self.item_type, value, "item_type")?,
+                "item_name" => set(&mut self.item_name, value, "item_name")?,
+                "field" => set(&mut self.field, value, "field")?,
+                "action" => set(&mut self.action, value, "action")?,
                 "resource_value_old" => {
-                    if self.resource_value_old.is_some() {
-                        return Err(duplicate("resource_value_old"));
-                    }
-                    self.resource_value_old = Some(field(value, "resource_value_old")?);
+                    set(&mut self.resource_value_old, value, "resource_value_old")?
                 }
                 "resource_value_new" => {
-                    if self.resource_value_new.is_some() {
-                        return Err(duplicate("resource_value_new"));
-                    }
-                    self.resource_value_new = Some(field(value, "resource_value_new")?);
+                    set(&mut self.resource_value_new, value, "resource_value_new")?
                 }
                 _ => extra(&mut self.extras, key, value)?,
             }
@@ -4657,66 +3677,8 @@ mod __codegen {
             })
         }
     }
-    impl ReadForm for super::ItemType {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ItemType {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ItemType {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::ActivityAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ActivityAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ActivityAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::ItemType);
+    ::aperture_events_runtime::open_set_forms!(super::ActivityAction);
     impl ReadForm for super::Severity {
         fn read_form<'de, D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -4745,36 +3707,7 @@ mod __codegen {
             }
         }
     }
-    impl ReadForm for super::Exposure {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::Exposure {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::Exposure {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::Exposure);
     impl ReadForm for super::OccurrencesByRule {
         fn read_form<'de, D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -4803,36 +3736,7 @@ mod __codegen {
             }
         }
     }
-    impl ReadForm for super::IncidentCategory {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::IncidentCategory {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::IncidentCategory {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::IncidentCategory);
     /// Reads a `ItemSize` in whichever JSON type it arrived.
     pub(super) struct ItemSizeVisitor;
     impl ItemSizeVisitor {
@@ -4903,214 +3807,11 @@ mod __codegen {
             }
         }
     }
-    impl ReadForm for super::ItemVerdict {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ItemVerdict {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ItemVerdict {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::RemediationAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::RemediationAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::RemediationAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::ViolationAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::ViolationAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::ViolationAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminRole {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminRole {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminRole {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminEventType {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminEventType {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminEventType {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminItemType {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminItemType {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminItemType {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
-    impl ReadForm for super::AdminAction {
-        fn read_form<'de, D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<(Self, Form), D::Error> {
-            deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-        }
-    }
-    impl Spelled for super::AdminAction {
-        fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-            Self::known(text)
-        }
-        fn other(text: String) -> Self {
-            Self::Other(super::OtherValue(text))
-        }
-        fn canonical(&self) -> &str {
-            self.as_str()
-        }
-    }
-    impl WriteForm for super::AdminAction {
-        fn write_form<S: serde::Serializer>(
-            &self,
-            form: &Form,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match form.text() {
-                Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                _ => serializer.serialize_str(self.as_str()),
-            }
-        }
-    }
+    ::aperture_events_runtime::open_set_forms!(super::ItemVerdict);
+    ::aperture_events_runtime::open_set_forms!(super::RemediationAction);
+    ::aperture_events_runtime::open_set_forms!(super::ViolationAction);
+    ::aperture_events_runtime::open_set_forms!(super::AdminRole);
+    ::aperture_events_runtime::open_set_forms!(super::AdminEventType);
+    ::aperture_events_runtime::open_set_forms!(super::AdminItemType);
+    ::aperture_events_runtime::open_set_forms!(super::AdminAction);
 }

@@ -32,3 +32,7 @@ mod generated;
 mod item_size;
 
 pub use generated::*;
+
+/// The runtime crate the generated code calls (`Timestamp`, the checks), for
+/// crates that name its items without depending on it.
+pub use aperture_events_runtime as runtime;

@@ -3,7 +3,9 @@
 #  1. `cargo package` packages and verifies every published crate;
 #  2. a consumer crate in a temporary directory outside the workspace, whose
 #     build.rs is the README's verbatim, builds and runs against the packaged
-#     crates (through [patch.crates-io] on the unpacked packages);
+#     crates (through [patch.crates-io] on the unpacked packages); its edited
+#     schema uses `pattern`, `email`, `uri` and `multipleOf`, so it needs only
+#     the runtime's features, and with one left out the build fails naming it;
 #  3. `cargo install --path` installs working aperture-validate,
 #     aperture-capture, aperture-mock and aperture-forward into a temporary root.
 set -euo pipefail
@@ -11,7 +13,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 target=${CARGO_TARGET_DIR:-$root/target}
 
-published=(aperture-events-schema aperture-events-codegen aperture-events aperture-events-validator aperture-events-journal aperture-events-capture aperture-events-mock aperture-events-forward)
+published=(aperture-events-schema aperture-events-codegen aperture-events-runtime aperture-events aperture-events-validator aperture-events-journal aperture-events-capture aperture-events-mock aperture-events-forward)
 
 echo "== cargo package: every published crate packages and verifies"
 cargo package --locked --workspace \
@@ -27,6 +29,19 @@ consumer=$work/consumer
 mkdir -p "$consumer/schema"
 cp -r tests/package/consumer/src "$consumer/"
 cp tests/downstream/schema/incident.schema.json "$consumer/schema/"
+# Four more properties whose checks need the runtime's four features.
+python3 - "$consumer/schema/incident.schema.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+schema = json.load(open(path))
+schema["properties"].update({
+    "case_ref": {"type": "string", "pattern": "^CASE-[0-9]+$"},
+    "reporter": {"type": "string", "format": "email"},
+    "runbook": {"type": "string", "format": "uri"},
+    "risk_step": {"type": "number", "multipleOf": 0.25},
+})
+json.dump(schema, open(path, "w"), indent=2)
+PY
 # The README's build.rs, verbatim: the ```rust block that calls Config::new().
 awk '/^```rust(,(no_run|ignore))?$/ {block=""; inside=1; next} /^```$/ && inside {if (block ~ /aperture_events_codegen::Config::new\(\)/) {printf "%s", block; exit} inside=0; next} inside {block = block $0 "\n"}' README.md > "$consumer/build.rs"
 grep -q 'aperture_events_codegen::Config::new()' "$consumer/build.rs" || { echo "README.md has no build.rs block"; exit 1; }
@@ -42,9 +57,9 @@ edition = "2021"
 publish = false
 
 [dependencies]
+aperture-events-runtime = { version = "0.1", features = ["email", "uri", "patterns", "multiple-of"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }
 
 [build-dependencies]
 aperture-events-codegen = "0.1"
@@ -60,10 +75,21 @@ echo "== the consumer, outside the workspace, against the packaged crates (cold 
 start=$(date +%s)
 (cd "$consumer" && CARGO_TARGET_DIR="$work/target" cargo run --quiet)
 echo "  cold build and run: $(( $(date +%s) - start )) s"
-if (cd "$consumer" && cargo tree -e normal,build --prefix none 2>/dev/null) \
-    | grep -E '^(hyper|ureq|reqwest|rustls|regex|regex-automata|regex-syntax|jsonschema|jsonschema-regex|clap) '; then
+# The build path (the generator and what it pulls) stays light; the regex
+# crates are the runtime's, at run time, for the schema's `pattern`.
+if (cd "$consumer" && cargo tree -p aperture-events-codegen -e normal --prefix none 2>/dev/null) \
+    | grep -E '^(hyper|ureq|reqwest|rustls|regex|regex-automata|regex-syntax|jsonschema|jsonschema-regex|fancy-regex|clap) '; then
   echo "the consumer's build path pulls one of the crates above"; exit 1
 fi
+
+echo "== the consumer without the runtime's \`email\` feature: the build fails naming it"
+sed -i 's/features = \["email", /features = [/' "$consumer/Cargo.toml"
+grep -q 'features = \["uri", "patterns", "multiple-of"\]' "$consumer/Cargo.toml"
+if (cd "$consumer" && CARGO_TARGET_DIR="$work/target" cargo build --quiet 2> "$work/missing.log"); then
+  echo "the consumer built without the email feature"; exit 1
+fi
+grep -q 'enable the `email` feature of aperture-events-runtime' "$work/missing.log" || { cat "$work/missing.log"; exit 1; }
+echo "  $(grep -m1 'enable the `email` feature' "$work/missing.log")"
 
 echo "== cargo install --path: the tools install and run"
 install_root=$work/install

@@ -7,13 +7,12 @@
 //! date and time), so the validator registers this function for the format.
 //!
 //! # Design
-//! The rule (byte 10 is `T` or `t`, `chrono::DateTime::parse_from_rfc3339`
-//! succeeds, and a leap second `:60` falls at 23:59 UTC) lives in the generated
-//! crate, `aperture-events`, beside the type
-//! that applies it; the validator calls that very function, so the two cannot
-//! drift apart.
+//! The rule (jsonschema's own: a date, `T` or `t`, a time, a leap second `:60`
+//! only at 23:59 UTC) lives in the runtime crate, `aperture-events-runtime`,
+//! beside the `Timestamp` type that applies it; the validator calls that very
+//! function, so the two cannot drift apart.
 
-pub use aperture_events::is_valid_date_time;
+pub use aperture_events_runtime::is_valid_date_time;
 
 #[cfg(test)]
 mod tests {
@@ -75,7 +74,7 @@ mod tests {
             .expect("a valid schema");
         for &(text, valid) in LEAP_SECONDS {
             assert_eq!(
-                aperture_events::Timestamp::parse(text).is_some(),
+                aperture_events_runtime::Timestamp::parse(text).is_some(),
                 valid,
                 "type: {text}"
             );

@@ -12,12 +12,20 @@ impl Config {
     /// Parses the requested derives and attributes, checking type names.
     pub(super) fn additions(&self, module: &Module) -> Result<Additions> {
         let mut errors = Collector::default();
-        let mut known: Vec<&str> = module.items.iter().map(|i| i.name()).collect();
-        if module.date_time == Some(DateTimeRepr::Chrono) {
-            known.push(&module.date_time_name);
-        }
+        let known: Vec<&str> = module.items.iter().map(|i| i.name()).collect();
+        // The date-time type is the runtime's `Timestamp`, re-exported: a
+        // derive or attribute cannot be added to it.
+        let runtime_type = (module.date_time == Some(DateTimeRepr::Chrono))
+            .then_some(module.date_time_name.as_str());
         let check = |errors: &mut Collector, name: &str| {
-            if !known.contains(&name) {
+            if runtime_type == Some(name) {
+                errors.push(Diagnostic::file(
+                    "Config",
+                    format!(
+                        "`{name}` is aperture-events-runtime's `Timestamp`, re-exported: derives and attributes cannot be added to it"
+                    ),
+                ));
+            } else if !known.contains(&name) {
                 errors.push(Diagnostic::file(
                     "Config",
                     format!("no generated type is named `{name}`"),

@@ -106,10 +106,19 @@ fn schemas_of_different_drafts_refer_to_each_other() {
         .expect("two drafts");
     // Each file's `integer` as its own draft reads it.
     assert!(
-        output.code.contains("fn is_written_integer("),
+        output.code.contains("is_written_integer"),
         "draft-04's integer"
     );
-    assert!(output.code.contains("fn is_integer("), "2020-12's integer");
+    assert!(output.code.contains("is_integer)"), "2020-12's integer");
+    // `multipleOf` needs the runtime's feature, and the code says so.
+    assert_eq!(output.runtime_features, ["multiple-of"]);
+    assert!(
+        output
+            .code
+            .contains(r#"::aperture_events_runtime::require_feature!("multiple-of");"#),
+        "{}",
+        output.code
+    );
 }
 
 #[test]
@@ -144,6 +153,53 @@ fn generation_is_deterministic() {
     reversed.reverse();
     let b = Config::new().generate(&reversed).expect("generate");
     assert_eq!(a, b);
+}
+
+#[test]
+fn the_runtime_path_is_configurable_and_checked() {
+    let schema =
+        r#"{"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}}"#;
+    let output = Config::new()
+        .runtime_path("crate::rt")
+        .generate(&one(schema))
+        .expect("generates");
+    assert!(
+        output.code.contains("crate::rt::check_version("),
+        "{}",
+        output.code
+    );
+    assert!(
+        output
+            .code
+            .contains("pub use crate::rt::Timestamp as Timestamp;"),
+        "{}",
+        output.code
+    );
+    assert!(
+        !output.code.contains("aperture_events_runtime"),
+        "{}",
+        output.code
+    );
+    let err = Config::new()
+        .runtime_path("not a path")
+        .generate(&one(schema))
+        .expect_err("refused");
+    assert!(err.to_string().contains("is not a runtime path"), "{err}");
+}
+
+#[test]
+fn the_date_time_type_takes_no_derive_of_its_own() {
+    let schema =
+        r#"{"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}}"#;
+    let err = Config::new()
+        .derive_for("Timestamp", "Default")
+        .generate(&one(schema))
+        .expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains("is aperture-events-runtime's `Timestamp`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,90 +1,76 @@
-//! The helpers checked values call, emitted into `__codegen` only when a
-//! check uses them (generated code has no dead code to silence).
+//! What the module's checks need of the runtime crate: the features to
+//! turn on (a schema with `format: email` needs `email`...), and the
+//! literals of the runtime's number types.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::checked::pattern_statics;
-use super::support::{self, Format, Part};
-use crate::ir::{Check, Item, JsonType, Module};
+use crate::ir::{Check, Item, Module};
 
-/// The helpers the module's checks use.
-pub(super) fn emit(module: &Module) -> TokenStream {
-    let mut parts = Vec::new();
-    let mut integer = false;
-    let mut written = false;
-    for item in &module.items {
-        for check in item.checks() {
-            integer |= matches!(check, Check::Types(t) if t.contains(&JsonType::Integer));
-            written |= matches!(check, Check::Types(t) if t.contains(&JsonType::WrittenInteger));
-            for part in parts_of(check) {
-                if !parts.contains(&part) {
-                    parts.push(part);
-                }
-            }
-        }
+/// The runtime features a check needs (none for most).
+fn feature(check: &Check) -> Option<&'static str> {
+    match check {
+        Check::MultipleOf(_) => Some("multiple-of"),
+        Check::Pattern(_) | Check::PatternProperties(_) => Some("patterns"),
+        Check::Additional { patterns, .. } if !patterns.is_empty() => Some("patterns"),
+        Check::Format(name) => match name.as_str() {
+            "email" => Some("email"),
+            "uri" => Some("uri"),
+            _ => None,
+        },
+        _ => None,
     }
-    let mut out = support::tokens(&parts);
-    if written {
-        out.extend(quote! {
-            /// Whether a number is written as an integer (`1.0` and `1e2` are
-            /// not), as the validator reads `integer` in draft-04.
-            pub(super) fn is_written_integer(n: &serde_json::Number) -> bool {
-                if n.is_i64() || n.is_u64() {
-                    return true;
-                }
-                let text = n.to_string();
-                if text.contains(['e', 'E']) {
-                    // Past 2^63 every `f64` is a whole number, written with an exponent.
-                    return n
-                        .as_f64()
-                        .is_some_and(|f| f.abs() >= 9_223_372_036_854_775_808.0);
-                }
-                !text.contains('.')
-            }
-        });
-    }
-    if integer {
-        out.extend(quote! {
-            /// Whether a number is an integer (`1.0` is), as the validator decides.
-            pub(super) fn is_integer(n: &serde_json::Number) -> bool {
-                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
-            }
-        });
-    }
-    out.extend(pattern_statics(module));
-    out
 }
 
-/// The crates beyond `serde`, `serde_json` and `chrono` the module's code
-/// needs, sorted.
-pub(crate) fn crates(module: &Module) -> Vec<&'static str> {
+/// The runtime features the module's code needs, sorted.
+pub(crate) fn features(module: &Module) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = module
         .items
         .iter()
         .flat_map(Item::checks)
-        .flat_map(parts_of)
-        .flat_map(|part| part.crates().iter().copied())
+        .filter_map(feature)
         .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-/// The support parts one check calls.
-fn parts_of(check: &Check) -> Vec<Part> {
-    match check {
-        Check::Minimum(..) | Check::Maximum(..) => vec![Part::Compare],
-        Check::MultipleOf(_) => vec![Part::MultipleOf],
-        Check::MinLength(_) | Check::MaxLength(_) => vec![Part::CharLen],
-        Check::Pattern(_) | Check::PatternProperties(_) => vec![Part::Pattern],
-        Check::Additional { patterns, .. } if !patterns.is_empty() => vec![Part::Pattern],
-        Check::Format(name) => Format::from_name(name)
-            .map(Part::Format)
-            .into_iter()
-            .collect(),
-        Check::UniqueItems => vec![Part::Unique],
-        Check::Const(_) | Check::Enum(_) => vec![Part::Equal],
-        _ => Vec::new(),
+/// A schema's number as the runtime's `Num` (`Num::U(5u64)`, `Num::I(-3i64)`,
+/// `Num::F(2.5f64)`), exactly as `serde_json` holds it; written where `Num`
+/// is in scope.
+pub(crate) fn num_literal(number: &serde_json::Number) -> TokenStream {
+    if let Some(u) = number.as_u64() {
+        quote! { Num::U(#u) }
+    } else if let Some(i) = number.as_i64() {
+        quote! { Num::I(#i) }
+    } else {
+        let f = f64_literal(number.as_f64().unwrap_or(f64::NAN));
+        quote! { Num::F(#f) }
+    }
+}
+
+/// An `f64` literal that reads back as exactly `value` (the shortest
+/// round-trip digits; `-0.0` keeps its sign), e.g. a `multipleOf` divisor.
+pub(crate) fn f64_literal(value: f64) -> TokenStream {
+    let literal = proc_macro2::Literal::f64_suffixed(value.abs());
+    if value.is_sign_negative() {
+        quote! { -#literal }
+    } else {
+        quote! { #literal }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_read_back_exactly() {
+        let n = |t: &str| serde_json::from_str::<serde_json::Number>(t).unwrap();
+        assert_eq!(num_literal(&n("5")).to_string(), "Num :: U (5u64)");
+        assert_eq!(num_literal(&n("-3")).to_string(), "Num :: I (- 3i64)");
+        assert_eq!(num_literal(&n("2.5")).to_string(), "Num :: F (2.5f64)");
+        assert_eq!(f64_literal(-0.0).to_string(), "- 0f64");
+        assert_eq!(f64_literal(0.1).to_string(), "0.1f64");
     }
 }

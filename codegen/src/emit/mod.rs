@@ -1,9 +1,12 @@
 //! Stage three: turn the IR into Rust tokens. The only stage that calls `quote!`.
 //!
 //! Public items come first (unions, structs, then the types they use), each
-//! with its `Serialize`/`Deserialize` impls beside it. The builders and
-//! visitors behind the impls live in one private module, `__codegen`, so the
-//! public namespace holds only the schema's types.
+//! with its `Serialize`/`Deserialize` impls beside it. The type-specific
+//! builders behind the impls live in one private module, `__codegen`, so the
+//! public namespace holds only the schema's types; everything generic (the
+//! builder protocol, visitors, `Timestamp`, the checks) is the runtime
+//! crate's, which `__codegen` imports whole from one path
+//! ([`crate::Config::runtime_path`]).
 //!
 //! # Design
 //! The (de)serializers are written out rather than derived: serde's derive
@@ -27,13 +30,9 @@ pub(crate) mod checks_runtime;
 mod date_time;
 mod docs;
 mod fields;
-mod forms;
 mod methods;
 mod numbers;
-mod runtime;
 mod structs;
-// Pasted into generated code by the lowering of issue 12 (not yet wired in).
-mod support;
 mod union;
 mod values;
 
@@ -60,12 +59,17 @@ pub(crate) struct Additions {
     pub attributes_for: BTreeMap<String, Vec<TokenStream>>,
 }
 
-/// Emits the whole module, and a warning for each convenience method left out
-/// because its name was taken.
-pub(crate) fn module(module: &Module, additions: &Additions) -> (TokenStream, Vec<Diagnostic>) {
+/// Emits the whole module, calling the runtime crate at `runtime` (a path),
+/// and a warning for each convenience method left out because its name was taken.
+pub(crate) fn module(
+    module: &Module,
+    additions: &Additions,
+    runtime: &TokenStream,
+) -> (TokenStream, Vec<Diagnostic>) {
     let ctx = Ctx {
         module,
         additions,
+        runtime: runtime.clone(),
         warnings: RefCell::default(),
     };
     let mut public = TokenStream::new();
@@ -96,22 +100,21 @@ pub(crate) fn module(module: &Module, additions: &Additions) -> (TokenStream, Ve
     if module.items.iter().any(|i| matches!(i, Item::Integer(_))) {
         public.extend(numbers::out_of_range(&ctx));
     }
-    let crates = checks_runtime::crates(module);
-    let needs = (!crates.is_empty()).then(|| {
-        docs::text(&format!(
-            "Its checks need these crates in `[dependencies]` (versions in the aperture-events-codegen README): {}.",
-            crates.join(", ")
-        ))
-    });
-    let mut runtime = runtime::emit(module, ctx.keeps_forms());
-    runtime.extend(checks_runtime::emit(module));
+    let features = checks_runtime::features(module);
+    let (major, minor) = generator_version();
+    let statics = checked::pattern_statics(module);
     let tokens = quote! {
+        // The runtime must be of the generator's major.minor version, with the features the checks need.
+        const _: () = #runtime::check_version(#major, #minor);
+        #(#runtime::require_feature!(#features);)*
+
         #public
 
-        /// Support code of the generated (de)serializers: builders and visitors. Not part of the API.
-        #needs
+        /// The type-specific builders of the generated (de)serializers. Not part of the API.
         mod __codegen {
-            #runtime
+            #[allow(unused_imports, reason = "which runtime items a module calls depends on its schemas")]
+            pub(super) use #runtime::codegen::*;
+            #statics
             #private
         }
     };
@@ -123,6 +126,7 @@ pub(crate) fn root_types(module: &Module, additions: &Additions) -> Vec<Option<S
     let ctx = Ctx {
         module,
         additions,
+        runtime: TokenStream::new(),
         warnings: RefCell::default(),
     };
     module
@@ -142,6 +146,8 @@ pub(crate) fn root_types(module: &Module, additions: &Additions) -> Vec<Option<S
 pub(crate) struct Ctx<'a> {
     module: &'a Module,
     additions: &'a Additions,
+    /// The path of the runtime crate (`::aperture_events_runtime`).
+    runtime: TokenStream,
     /// Methods left out because their name was taken (see [`Ctx::warn`]).
     warnings: RefCell<Vec<Diagnostic>>,
 }
@@ -307,4 +313,13 @@ pub(crate) fn field_ident(name: &names::Ident) -> Ident {
 /// The name of a private helper item for a public type (`IncidentBuilder`).
 pub(crate) fn helper(name: &str, suffix: &str) -> Ident {
     ident(&names::suffixed(name, suffix))
+}
+
+/// The generator's major and minor version, which the runtime must share.
+fn generator_version() -> (u32, u32) {
+    let number = |text: &str| text.parse::<u32>().unwrap_or_default();
+    (
+        number(env!("CARGO_PKG_VERSION_MAJOR")),
+        number(env!("CARGO_PKG_VERSION_MINOR")),
+    )
 }

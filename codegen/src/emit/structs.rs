@@ -226,13 +226,9 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
         let key = &c.json_name;
         let const_name = ident(&c.const_name);
         slots.push(quote! { #id: bool, });
-        arms.push(quote! {
-            #key => {
-                if self.#id { return Err(duplicate(#key)); }
-                expect_const(value, #key, super::#name::#const_name)?;
-                self.#id = true;
-            }
-        });
+        arms.push(
+            quote! { #key => set_const(&mut self.#id, value, #key, super::#name::#const_name)?, },
+        );
         if c.required {
             finish_checks.push(quote! { if !self.#id { return Err(E::missing_field(#key)); } });
         } else {
@@ -256,17 +252,12 @@ fn builder_tokens(ctx: &Ctx<'_>, s: &Struct, forms: &[(usize, usize)]) -> TokenS
             stored = quote!(Option<#stored>);
         }
         slots.push(quote! { #id: Option<#stored>, });
-        let read = if f.ty == TypeRef::Any {
-            quote!(any_field)
+        let set = if f.ty == TypeRef::Any {
+            quote!(set_any)
         } else {
-            quote!(field)
+            quote!(set)
         };
-        arms.push(quote! {
-            #key => {
-                if self.#id.is_some() { return Err(duplicate(#key)); }
-                self.#id = Some(#read(value, #key)?);
-            }
-        });
+        arms.push(quote! { #key => #set(&mut self.#id, value, #key)?, });
         match slot {
             None if f.required => {
                 finish_fields.push(quote! { #id: self.#id.ok_or_else(|| E::missing_field(#key))?, })

@@ -190,36 +190,12 @@ pub(super) fn open_enum(ctx: &Ctx<'_>, e: &ValueEnum) -> (TokenStream, TokenStre
             }
         }
     };
-    let private = ctx.keeps_forms().then(|| {
-        quote! {
-            impl ReadForm for super::#name {
-                fn read_form<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(Self, Form), D::Error> {
-                    deserializer.deserialize_str(SpellingVisitor(std::marker::PhantomData))
-                }
-            }
-
-            impl Spelled for super::#name {
-                fn spelled(text: &str) -> Option<(Self, Option<&'static str>)> {
-                    Self::known(text)
-                }
-                fn other(text: String) -> Self {
-                    Self::#other(super::#other_value(text))
-                }
-                fn canonical(&self) -> &str {
-                    self.as_str()
-                }
-            }
-
-            impl WriteForm for super::#name {
-                fn write_form<S: serde::Serializer>(&self, form: &Form, serializer: S) -> Result<S::Ok, S::Error> {
-                    match form.text() {
-                        Some(text) if self.is_spelled(text) => serializer.serialize_str(text),
-                        _ => serializer.serialize_str(self.as_str()),
-                    }
-                }
-            }
-        }
-    });
+    // How a value was spelled, for the structs that keep it: the runtime's
+    // derive-like macro, from `known`, `is_spelled`, `as_str` and `From<String>`.
+    let runtime = &ctx.runtime;
+    let private = ctx
+        .keeps_forms()
+        .then(|| quote! { #runtime::open_set_forms!(super::#name); });
     (public, private.unwrap_or_default())
 }
 

@@ -1,7 +1,8 @@
 //! Using the generator from `build.rs` compiles no HTTP client, no regex
 //! crate (not even a parser: codegen's `patterns` feature stays off) and no
 //! JSON Schema validator: checked on this crate's own dependency graph
-//! (normal and build dependencies), as cargo resolves it.
+//! (normal and build dependencies), as cargo resolves it. And the validator
+//! takes the `date-time` rule from the runtime, not from the types crate.
 
 use std::process::Command;
 
@@ -136,6 +137,40 @@ fn the_forward_library_pulls_no_http_server() {
         );
     }
     assert!(crates.iter().any(|c| c == "prometheus-client"));
+}
+
+/// The validator needs the `date-time` rule, from the runtime: never the
+/// types crate (thousands of generated lines) for one function.
+#[test]
+fn the_validator_pulls_the_runtime_not_the_types() {
+    let crates = tree("aperture-events-validator", &[]);
+    assert!(
+        crates.iter().any(|c| c == "aperture-events-runtime"),
+        "the runtime is a dependency: {crates:?}"
+    );
+    assert!(
+        !crates.iter().any(|c| c == "aperture-events"),
+        "the types crate is in the validator's tree: {crates:?}"
+    );
+}
+
+/// The types crate calls the runtime, with none of its optional features
+/// (the stock schemas need none): no regex crate in the types' tree.
+#[test]
+fn the_types_pull_the_runtime_without_regex() {
+    let crates = tree("aperture-events", &[]);
+    assert!(
+        crates.iter().any(|c| c == "aperture-events-runtime"),
+        "the runtime is a dependency: {crates:?}"
+    );
+    let found: Vec<&&str> = FORBIDDEN
+        .iter()
+        .filter(|f| crates.iter().any(|c| c == *f))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "in the types' tree: {found:?}\n{crates:?}"
+    );
 }
 
 #[test]

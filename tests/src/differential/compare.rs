@@ -192,7 +192,7 @@ pub fn run_batch(label: &str, cases: &[Case], options: &Options) -> Report {
             (Ok(output), false) => match (&validator, prep.root_type(&output)) {
                 (Ok(_), Some(root_type)) => Some(Module {
                     root_type,
-                    crates: output.crates,
+                    runtime_features: output.runtime_features,
                     code: output.code,
                 }),
                 (Ok(_), None) => {

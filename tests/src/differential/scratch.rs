@@ -5,10 +5,10 @@
 //! workspace's `Cargo.lock` copied in (the versions the workspace already
 //! built, so `--offline` works) and a target directory shared across runs
 //! under the workspace's `target/differential`, so its dependencies are built
-//! once per machine. The crates the generator says a case's code needs
-//! (`Output::crates`: `fancy-regex`, `email_address`...) are added when some
-//! case needs them; `serde_json` reads numbers as `jsonschema` does
-//! (`float_roundtrip`).
+//! once per machine. The generated code calls the workspace's
+//! `aperture-events-runtime` (by path), with the features the generator says
+//! the cases need (`Output::runtime_features`: `patterns`, `email`...);
+//! `serde_json` reads numbers as `jsonschema` does (`float_roundtrip`).
 //!
 //! The crate is a library (a public module per case, so nothing generated is
 //! dead code) and a binary that reads `[[case, text], ...]` and writes one
@@ -29,8 +29,8 @@ pub struct Module {
     pub code: String,
     /// The Rust type instances deserialize into, as written inside the module.
     pub root_type: String,
-    /// The crates it needs beyond serde, serde_json and chrono (`Output::crates`).
-    pub crates: Vec<String>,
+    /// The runtime features it needs (`Output::runtime_features`).
+    pub runtime_features: Vec<String>,
 }
 
 /// What the generated type made of one instance.
@@ -120,11 +120,11 @@ impl Scratch {
     }
 
     fn write(&self) -> std::io::Result<()> {
-        let crates: std::collections::BTreeSet<&str> = self
+        let features: std::collections::BTreeSet<&str> = self
             .modules
             .iter()
             .flatten()
-            .flat_map(|m| m.crates.iter().map(String::as_str))
+            .flat_map(|m| m.runtime_features.iter().map(String::as_str))
             .collect();
         // One package (and binary) name per label: runs of other labels
         // share the target directory without overwriting each other's binary.
@@ -135,13 +135,19 @@ impl Scratch {
         );
         manifest.push_str(
             "[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = { version = \"1\", features = [\"float_roundtrip\"] }\n\
-             chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n",
+             aperture-events-runtime = { path = ",
         );
-        // The crates the generator says the code needs, at the versions the
-        // workspace's lock file holds (the validator's, via `jsonschema`).
-        for name in crates {
-            let _ = writeln!(manifest, "{name} = \"*\"");
-        }
+        // The workspace's runtime, with the features the generator says the
+        // code needs; its dependencies at the versions the workspace's lock
+        // file holds.
+        let runtime = crate::repo_root().join("runtime");
+        let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+        let _ = writeln!(
+            manifest,
+            "{:?}, features = [{}] }}",
+            runtime.display().to_string(),
+            features.join(", ")
+        );
         // No debug info, no incremental cache: the crate is built once.
         manifest.push_str("\n[profile.dev]\ndebug = 0\nincremental = false\n\n[workspace]\n");
         std::fs::write(self.dir.join("Cargo.toml"), manifest)?;

@@ -30,7 +30,8 @@ pub(super) fn bound(
 /// `multipleOf`.
 pub(super) fn multiple_of(divisor: &serde_json::Number, private: bool) -> TokenStream {
     let h = helpers(private);
-    let divisor_tokens = super::super::support::f64_literal(divisor.as_f64().unwrap_or(f64::NAN));
+    let divisor_tokens =
+        super::super::checks_runtime::f64_literal(divisor.as_f64().unwrap_or(f64::NAN));
     fail_if(
         quote!(v.as_number().is_some_and(|n| !#h is_multiple_of(n, #divisor_tokens))),
         text(&format!("must be a multiple of {divisor}")),
@@ -40,6 +41,6 @@ pub(super) fn multiple_of(divisor: &serde_json::Number, private: bool) -> TokenS
 /// A schema bound as the support code's `Num`.
 fn num(n: &serde_json::Number, private: bool) -> TokenStream {
     let h = helpers(private);
-    let literal = super::super::support::num_literal(n);
+    let literal = super::super::checks_runtime::num_literal(n);
     quote!(#h #literal)
 }

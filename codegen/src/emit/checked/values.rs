@@ -43,7 +43,7 @@ fn value_tokens(value: &Value) -> TokenStream {
             } else if let Some(i) = n.as_i64() {
                 Literal::i64_suffixed(i).into_token_stream()
             } else {
-                super::super::support::f64_literal(n.as_f64().unwrap_or_default())
+                super::super::checks_runtime::f64_literal(n.as_f64().unwrap_or_default())
             };
             quote!(serde_json::Value::from(#literal))
         }

@@ -1,6 +1,8 @@
 //! A user's crate, built outside the repository against the packaged crates:
 //! its build.rs and src/lib.rs (the README's, verbatim) lays an edited incident schema over
-//! the stock ones; the new field and the new value are typed here.
+//! the stock ones; the new field and the new value are typed here, and the
+//! checks that need the runtime's features (`pattern`, `email`, `uri`,
+//! `multipleOf`, added to the copy by run.sh) hold.
 
 use aperture_consumer::events::{ItemVerdict, LogEvent};
 
@@ -42,6 +44,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if serde_json::from_str::<LogEvent>(&escalated.replace("10.1.2.3", "10.1.2")).is_ok() {
         return Err("an address with three parts was accepted".into());
     }
-    println!("consumer ok: ticket_id, grayware and the escalation pair typed from the edited schema");
+    // The checks needing the runtime's features: `pattern`, `email`, `uri`, `multipleOf`.
+    let checked = line.replace(
+        "\"T-42\"",
+        "\"T-42\", \"case_ref\": \"CASE-7\", \"reporter\": \"soc@example.com\", \"runbook\": \"https://example.com/rb\", \"risk_step\": 1.75",
+    );
+    serde_json::from_str::<LogEvent>(&checked)?;
+    for (good, bad) in [
+        ("CASE-7", "CASE-x"),
+        ("soc@example.com", "soc@@example.com"),
+        ("https://example.com/rb", "no scheme"),
+        ("1.75", "1.8"),
+    ] {
+        if serde_json::from_str::<LogEvent>(&checked.replace(good, bad)).is_ok() {
+            return Err(format!("{bad:?} was accepted").into());
+        }
+    }
+    println!("consumer ok: ticket_id, grayware, the escalation pair and the runtime's checks typed from the edited schema");
     Ok(())
 }

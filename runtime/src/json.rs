@@ -4,16 +4,12 @@
 //! exactly, as `serde_json` stores them), objects by their members whatever
 //! the order, and a length counts code points.
 //!
-//! The emitter pastes the items a schema uses into the generated `__codegen`
-//! module (equality needs `Num` and `compare` from the numbers part). The
-//! `use` line below serves this crate's tests, which compile the files as
-//! sibling modules; the emitter pastes no `use`.
+//! Equality compares numbers with [`crate::numbers::compare`].
 
-#[cfg(test)]
-use super::numbers::{Num, compare};
+use crate::numbers::{Num, compare};
 
 /// Whether `a` and `b` are the same JSON value in JSON Schema's sense.
-pub(super) fn equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+pub fn equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
         (Value::Null, Value::Null) => true,
@@ -35,7 +31,7 @@ pub(super) fn equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 }
 
 /// Whether no two of `items` are [`equal`] (`uniqueItems: true`).
-pub(super) fn all_unique(items: &[serde_json::Value]) -> bool {
+pub fn all_unique(items: &[serde_json::Value]) -> bool {
     let mut seen = std::collections::HashMap::<u64, Vec<&serde_json::Value>>::new();
     for item in items {
         let bucket = seen.entry(hash_value(item)).or_default();
@@ -77,6 +73,6 @@ fn hash_value(value: &serde_json::Value) -> u64 {
 }
 
 /// The length of `text` for `minLength`/`maxLength`: Unicode code points.
-pub(super) fn char_len(text: &str) -> usize {
+pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }

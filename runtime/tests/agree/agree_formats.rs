@@ -297,3 +297,44 @@ proptest! {
         agree("uri", &[&text]);
     }
 }
+
+/// A date-time near the grammar's edges: every field one past its range,
+/// `T`/`t`/space, fractions, `Z`/`z` and offsets up to 24 hours.
+fn near_rfc3339() -> impl Strategy<Value = String> {
+    let date =
+        (0_u32..10_000, 0_u32..14, 0_u32..33).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
+    let time =
+        (0_u32..25, 0_u32..61, 0_u32..62).prop_map(|(h, m, s)| format!("{h:02}:{m:02}:{s:02}"));
+    let fraction = prop::sample::select(vec!["", ".5", ".123456789123", ".", ",5"]);
+    let separator = prop::sample::select(vec!["T", "t", " ", "TT"]);
+    let offset = prop_oneof![
+        prop::sample::select(vec!["Z", "z", "", "+0100", "+01"]).prop_map(str::to_owned),
+        (prop::sample::select(vec!["+", "-"]), 0_u32..25, 0_u32..61)
+            .prop_map(|(s, h, m)| format!("{s}{h:02}:{m:02}")),
+    ];
+    (date, separator, time, fraction, offset)
+        .prop_map(|(d, sep, t, f, o)| format!("{d}{sep}{t}{f}{o}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// `Timestamp` accepts exactly what the rule (jsonschema's verdict)
+    /// accepts: chrono parses every such string, so it never narrows the rule.
+    #[test]
+    fn the_timestamp_takes_exactly_what_the_rule_accepts(text in near_rfc3339()) {
+        let valid = formats::is_valid_date_time(&text);
+        static DATE_TIME: std::sync::LazyLock<jsonschema::Validator> =
+            std::sync::LazyLock::new(|| validator(&json!({"format": "date-time"})));
+        prop_assert_eq!(valid, DATE_TIME.is_valid(&json!(text)), "{}", text);
+        let parsed = aperture_events_runtime::Timestamp::parse(&text);
+        prop_assert_eq!(parsed.is_some(), valid, "{}", text);
+        // The value is the one chrono's parser gives, offset included.
+        if let Some(parsed) = parsed {
+            let chrono = chrono::DateTime::parse_from_rfc3339(&text).expect("chrono parses what the rule accepts");
+            prop_assert_eq!(parsed.value(), chrono, "{}", text);
+            prop_assert_eq!(*parsed.value().offset(), *chrono.offset(), "{}", text);
+            prop_assert_eq!(parsed.value().to_rfc3339(), chrono.to_rfc3339(), "{}", text);
+        }
+    }
+}

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde_json::{Number, Value, json};
 use std::cmp::Ordering;
 
-use super::{json as eq, numbers, validator};
+use super::{json as eq, multiple_of, numbers, validator};
 
 /// Numbers at the edges: signs of zero, the ends of `i64`/`u64`, 2^53 and
 /// its neighbours, fractions, exponents and integers written as floats.
@@ -107,7 +107,7 @@ fn agree_multiple(divisor: &Number, value: &Number) {
         return;
     };
     assert_eq!(
-        numbers::is_multiple_of(value, d),
+        multiple_of::is_multiple_of(value, d),
         theirs("multipleOf", divisor, value),
         "multipleOf {divisor}: {value}"
     );

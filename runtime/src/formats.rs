@@ -3,13 +3,13 @@
 //! asserted), whose validator the generated types must agree with.
 //!
 //! The date and time code is jsonschema's own (MIT), with its offset macro
-//! turned into a function; the emitter pastes the items a schema uses into the
-//! generated `__codegen` module, so every item is `pub(super)` or private and
-//! names other crates by full path.
+//! turned into a function. `date-time` here is the one rule of the project:
+//! [`crate::Timestamp`] accepts what [`is_valid_date_time`] accepts, and the
+//! validator registers the same function.
 
 /// `format: date` (RFC 3339 `full-date`), as jsonschema 0.61.2 checks it.
 #[must_use]
-pub(super) fn is_valid_date(date: &str) -> bool {
+pub fn is_valid_date(date: &str) -> bool {
     if date.len() != 10 {
         return false;
     }
@@ -93,7 +93,7 @@ fn parse_two_digits(bytes: &[u8]) -> Option<u8> {
 
 /// `format: time` (RFC 3339 `full-time`, a leap second only at 23:59 UTC), as jsonschema 0.61.2 checks it.
 #[must_use]
-pub(super) fn is_valid_time(time: &str) -> bool {
+pub fn is_valid_time(time: &str) -> bool {
     let bytes = time.as_bytes();
     let len = bytes.len();
 
@@ -154,7 +154,7 @@ pub(super) fn is_valid_time(time: &str) -> bool {
 
 /// `format: date-time` as jsonschema 0.61.2 checks it built in: a date, `T` or `t`, a time.
 #[must_use]
-pub(super) fn is_valid_date_time(datetime: &str) -> bool {
+pub fn is_valid_date_time(datetime: &str) -> bool {
     // Find the position of 'T' or 't' separator
     let Some(t_pos) = datetime.bytes().position(|b| b == b'T' || b == b't') else {
         return false;
@@ -199,7 +199,7 @@ fn is_valid_offset(bytes: &[u8], sign: i16, hour: u8, minute: u8, second: u8) ->
 /// `format: uuid`, as jsonschema 0.61.2 checks it (`uuid_simd::parse_hyphenated`):
 /// 36 bytes, hyphens at 8, 13, 18 and 23, hexadecimal digits elsewhere.
 #[must_use]
-pub(super) fn is_valid_uuid(uuid: &str) -> bool {
+pub fn is_valid_uuid(uuid: &str) -> bool {
     uuid.len() == 36
         && uuid.bytes().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
@@ -209,12 +209,12 @@ pub(super) fn is_valid_uuid(uuid: &str) -> bool {
 
 /// `format: ipv4`: what `std::net::Ipv4Addr` parses (dotted quad, no leading zeros).
 #[must_use]
-pub(super) fn is_valid_ipv4(ip: &str) -> bool {
+pub fn is_valid_ipv4(ip: &str) -> bool {
     ip.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 /// `format: ipv6`: what `std::net::Ipv6Addr` parses.
 #[must_use]
-pub(super) fn is_valid_ipv6(ip: &str) -> bool {
+pub fn is_valid_ipv6(ip: &str) -> bool {
     ip.parse::<std::net::Ipv6Addr>().is_ok()
 }

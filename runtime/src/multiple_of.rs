@@ -1,88 +1,14 @@
-//! Numeric keywords (`minimum`, `maximum`, `exclusiveMinimum`,
-//! `exclusiveMaximum`, `multipleOf`) and numeric equality, with the verdicts
-//! of the `jsonschema` crate 0.61.2 on `serde_json` numbers (without
-//! `arbitrary_precision`).
+//! `multipleOf`, with the verdicts of the `jsonschema` crate 0.61.2 on
+//! `serde_json` numbers (without `arbitrary_precision`): integer remainders
+//! for a whole divisor, and for a fractional one the quotient of the two
+//! numbers read as the shortest decimals they print as (with the `zmij`
+//! printer jsonschema uses), falling back (past `i128`) to `fraction`'s
+//! reading of an `f64`, computed here on `u128` without a big-number crate.
 //!
-//! jsonschema compares a number as `serde_json` stores it (`u64`, `i64` or
-//! `f64`) against the bound as stored, exactly (no rounding to `f64`: 2^53 + 1
-//! is above the bound 2^53). `multipleOf` follows its algorithm: integer
-//! remainders for a whole divisor, and for a fractional one the quotient of
-//! the two numbers read as the shortest decimals they print as, falling back
-//! (past `i128`) to `fraction`'s reading of an `f64`, which this file computes
-//! on `u128` without a big-number crate.
-//!
-//! The emitter pastes the items a schema uses into the generated `__codegen`
-//! module.
-
-/// A JSON number as `serde_json` stores it; bounds are written as one.
-///
-/// Generated code may build only some variants (a bound literal, typed
-/// fields), so the vocabulary is exempt from `dead_code`.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Num {
-    /// A non-negative integer.
-    U(u64),
-    /// A negative integer.
-    I(i64),
-    /// Anything else (a fraction, an exponent, an integer past 64 bits).
-    F(f64),
-}
-
-#[allow(dead_code)]
-impl Num {
-    /// The number as `serde_json` holds it.
-    pub(super) fn of(number: &serde_json::Number) -> Self {
-        if let Some(u) = number.as_u64() {
-            Self::U(u)
-        } else if let Some(i) = number.as_i64() {
-            Self::I(i)
-        } else {
-            Self::F(number.as_f64().unwrap_or(f64::NAN))
-        }
-    }
-}
-
-/// The exact order of `value` and `bound` (`-0` equals `0`, `1.0` equals `1`).
-pub(super) fn compare(value: Num, bound: Num) -> std::cmp::Ordering {
-    match (value, bound) {
-        (Num::F(a), Num::F(b)) => a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal),
-        (Num::F(a), b) => compare_int_float(int_of(b), a).reverse(),
-        (a, Num::F(b)) => compare_int_float(int_of(a), b),
-        (a, b) => int_of(a).cmp(&int_of(b)),
-    }
-}
-
-/// An integer `Num` widened (a float is not asked for).
-fn int_of(number: Num) -> i128 {
-    match number {
-        Num::U(u) => i128::from(u),
-        Num::I(i) => i128::from(i),
-        Num::F(_) => 0,
-    }
-}
-
-/// The exact order of the integer `a` and the finite float `b`.
-fn compare_int_float(a: i128, b: f64) -> std::cmp::Ordering {
-    const TWO_64: f64 = 18_446_744_073_709_551_616.0;
-    if b >= TWO_64 {
-        return std::cmp::Ordering::Less;
-    }
-    if b < -TWO_64 {
-        return std::cmp::Ordering::Greater;
-    }
-    // |b| < 2^64: its whole part is exact in i128.
-    #[allow(clippy::cast_possible_truncation)]
-    let whole = b.trunc() as i128;
-    a.cmp(&whole).then_with(|| {
-        0.0_f64
-            .partial_cmp(&b.fract())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    })
-}
+//! Behind the `multiple-of` feature (it brings `zmij`).
 
 /// `multipleOf: divisor` (the schema's number as an `f64`), as jsonschema decides it.
-pub(super) fn is_multiple_of(value: &serde_json::Number, divisor: f64) -> bool {
+pub fn is_multiple_of(value: &serde_json::Number, divisor: f64) -> bool {
     if divisor.fract() == 0.0 {
         is_multiple_of_whole(value, divisor)
     } else {

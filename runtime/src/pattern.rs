@@ -21,12 +21,13 @@
 //! the flag of [`Pattern::new`]; the tests hold every pattern to all three
 //! readings: `pattern`, a key, a key beside `additionalProperties: false`.
 //!
-//! The emitter pastes these items into the generated `__codegen` module, one
-//! `static` per pattern: `static P0: Pattern = Pattern::new("^a+$", true);`.
+//! Generated code holds one `static` per pattern:
+//! `static P0: Pattern = Pattern::new("^a+$", true);`. Behind the `patterns`
+//! feature (it brings `jsonschema-regex`, `fancy-regex` and `regex`).
 
 /// An ECMA-262 pattern, compiled on its first match.
 #[derive(Debug)]
-pub(super) struct Pattern {
+pub struct Pattern {
     /// The pattern as the schema writes it.
     source: &'static str,
     /// Whether leading lookaheads are matched as separate parts (`pattern`),
@@ -40,7 +41,7 @@ impl Pattern {
     /// A pattern to compile on first use: `split_lookaheads` for the
     /// `pattern` keyword (`propertyNames` too), not for `patternProperties`
     /// keys, as jsonschema does.
-    pub(super) const fn new(source: &'static str, split_lookaheads: bool) -> Self {
+    pub const fn new(source: &'static str, split_lookaheads: bool) -> Self {
         Self {
             source,
             split_lookaheads,
@@ -50,7 +51,7 @@ impl Pattern {
 
     /// Whether the pattern matches somewhere in `text`; `None` when the
     /// engine cannot finish (or jsonschema would refuse the pattern).
-    pub(super) fn is_match(&self, text: &str) -> Option<bool> {
+    pub fn is_match(&self, text: &str) -> Option<bool> {
         self.compiled
             .get_or_init(|| Matcher::compile(self.source, self.split_lookaheads))
             .as_ref()?

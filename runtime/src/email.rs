@@ -5,13 +5,14 @@
 //! decoded from Punycode and held to RFC 5892's rules, which needs
 //! `unicode-general-category` 1).
 //!
-//! The emitter pastes these items into the generated `__codegen` module.
+//! Behind the `email` feature (it brings `email_address` and
+//! `unicode-general-category`).
 
 /// `format: email`, as jsonschema 0.61.2 checks it: `email_address` 0.2
 /// parses it (an empty quoted local part read as `"a"`), the local part is
 /// ASCII, and the domain is a hostname or a bracketed IPv4 / `IPv6:` literal.
 #[must_use]
-pub(super) fn is_valid_email(email: &str) -> bool {
+pub fn is_valid_email(email: &str) -> bool {
     if let Some(domain) = email.strip_prefix("\"\"@") {
         return is_valid_email(&format!("\"a\"@{domain}"));
     }

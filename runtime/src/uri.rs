@@ -3,11 +3,11 @@
 //! bracketed IP literal, which `fluent-uri` 0.4 (what jsonschema's
 //! `referencing::Uri` is) then parses.
 //!
-//! The emitter pastes these items into the generated `__codegen` module.
+//! Behind the `uri` feature (it brings `fluent-uri`).
 
 /// `format: uri`: an absolute URI (with a scheme), as jsonschema 0.61.2 decides.
 #[must_use]
-pub(super) fn is_valid_uri(uri: &str) -> bool {
+pub fn is_valid_uri(uri: &str) -> bool {
     check(uri, true).unwrap_or_else(|| fluent_uri::Uri::parse(uri).is_ok())
 }
 
