@@ -7,13 +7,14 @@
 #     schema uses `pattern`, `email`, `uri` and `multipleOf`, so it needs only
 #     the runtime's features, and with one left out the build fails naming it;
 #  3. `cargo install --path` installs working aperture-validate,
-#     aperture-capture, aperture-mock and aperture-forward into a temporary root.
+#     aperture-capture, aperture-mock, aperture-forward and aperture-ocsf into a
+#     temporary root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 target=${CARGO_TARGET_DIR:-$root/target}
 
-published=(aperture-events-schema aperture-events-codegen aperture-events-runtime aperture-events aperture-events-validator aperture-events-journal aperture-events-capture aperture-events-mock aperture-events-forward)
+published=(aperture-events-schema aperture-events-codegen aperture-events-runtime aperture-events aperture-events-validator aperture-events-journal aperture-events-capture aperture-events-mock aperture-events-forward aperture-events-ocsf)
 
 echo "== cargo package: every published crate packages and verifies"
 cargo package --locked --workspace \
@@ -94,7 +95,7 @@ echo "  $(grep -m1 'enable the `email` feature' "$work/missing.log")"
 echo "== cargo install --path: the tools install and run"
 install_root=$work/install
 CARGO_TARGET_DIR=$target cargo install --quiet --locked --debug --path validator --root "$install_root"
-for dir in capture mock forward; do
+for dir in capture mock forward ocsf; do
   CARGO_TARGET_DIR=$target cargo install --quiet --locked --debug --path "$dir" --root "$install_root"
 done
 "$install_root/bin/aperture-validate" tests/fixtures/captures > "$work/report.txt"
@@ -102,5 +103,8 @@ grep -q '^ok: every record is accepted' "$work/report.txt"
 "$install_root/bin/aperture-capture" --help > /dev/null
 "$install_root/bin/aperture-mock" --help > /dev/null
 "$install_root/bin/aperture-forward" --help > /dev/null
+# Every fixture capture converts, one OCSF event per line with its class.
+"$install_root/bin/aperture-ocsf" tests/fixtures/captures > "$work/ocsf.ndjson" 2> "$work/ocsf.txt"
+[ -s "$work/ocsf.ndjson" ] && ! grep -qv '"class_uid":' "$work/ocsf.ndjson" || { cat "$work/ocsf.txt"; exit 1; }
 echo "  installed: $(ls "$install_root/bin" | tr '\n' ' ')"
 echo "package checks: ok"
