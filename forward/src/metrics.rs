@@ -185,3 +185,28 @@ impl JournalMetrics {
         self.forwarded.get()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Skipped;
+
+    #[test]
+    fn skipped_lines_count_by_reason() {
+        let metrics = ForwardMetrics::default();
+        let mut registry = Registry::default();
+        metrics.register(&mut registry);
+        let journal = metrics.journal(std::path::Path::new("j.ndjson"));
+        journal.skipped(&Skipped::UnknownType("brand_new".into()));
+        journal.skipped(&Skipped::UnknownType("other".into()));
+        journal.skipped(&Skipped::Unconvertible("no timestamp".into()));
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &registry).expect("encode");
+        for line in [
+            r#"aperture_forward_skipped_total{journal="j.ndjson",reason="unknown_type"} 2"#,
+            r#"aperture_forward_skipped_total{journal="j.ndjson",reason="unconvertible"} 1"#,
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
+        }
+    }
+}

@@ -527,3 +527,148 @@ fn remove_forwarded(journal: &std::path::Path, current: u64, say: Say<'_>) {
         }
     }
 }
+
+#[cfg(all(test, feature = "ocsf"))]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use aperture_events_ocsf::{Converted, Converter, Options, Unknown};
+
+    use super::*;
+    use crate::message::{DEFAULT_OCSF_SUBJECT, Format, Outgoing};
+    use crate::sink::Limit;
+
+    /// A stream in memory: drops a message whose id it holds, fails every third publish.
+    #[derive(Default)]
+    struct Memory {
+        stored: Vec<Outgoing>,
+        ids: BTreeMap<String, usize>,
+        publishes: u64,
+    }
+
+    impl Sink for Memory {
+        async fn prepare(&mut self) -> Result<(), SinkError> {
+            Ok(())
+        }
+
+        async fn publish(&mut self, batch: &[Outgoing]) -> Result<(), SinkError> {
+            self.publishes += 1;
+            if self.publishes % 3 == 0 {
+                return Err(SinkError::Retry("a lost acknowledgement".into()));
+            }
+            for m in batch {
+                if !self.ids.contains_key(&m.id) {
+                    self.ids.insert(m.id.clone(), self.stored.len());
+                    self.stored.push(m.clone());
+                }
+            }
+            Ok(())
+        }
+
+        fn max_message(&self) -> Option<Limit> {
+            Some(Limit {
+                bytes: 4096,
+                what: "the test's limit",
+            })
+        }
+    }
+
+    #[test]
+    fn lines_without_an_event_are_passed_over_and_counted() {
+        let dir = tempfile::tempdir().expect("dir");
+        let journal = dir.path().join("events.ndjson");
+        let event = |n: u32| {
+            format!(
+                r#"{{"log_type":"admin_audit","admin_id":"a{n}@example.com","action":"sign_in","timestamp":"2026-01-02T00:00:00Z"}}"#
+            )
+        };
+        let huge = format!(
+            r#"{{"log_type":"incident","incident_id":"x","item_name":"{}","timestamp":"2026-01-02T00:00:00Z"}}"#,
+            "a".repeat(5000)
+        );
+        let mut lines: Vec<String> = vec![
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+            event(1),
+            "not json".into(),
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+            event(2),
+            huge,
+            r#"{"log_type":"incident"}"#.into(),
+        ];
+        lines.extend((3..20).map(event));
+        lines.extend([
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+        ]);
+        std::fs::write(&journal, lines.join("\n") + "\n").expect("write");
+        let converter = Converter::new(Options {
+            unknown: Unknown::Skip,
+            ..Options::default()
+        });
+        let expected: Vec<Vec<u8>> = lines
+            .iter()
+            .filter_map(|l| match converter.convert_json(l.as_bytes()) {
+                Ok(Converted::Event(e)) => Some(serde_json::to_vec(&e).expect("json")),
+                _ => None,
+            })
+            .filter(|p| p.len() < 4000)
+            .collect();
+        assert_eq!(expected.len(), 19);
+        let job = Job {
+            journal: journal.clone(),
+            labels: Labels {
+                capture: "cap".into(),
+                region: None,
+                template: DEFAULT_OCSF_SUBJECT.into(),
+                format: Format::Ocsf(converter),
+            },
+            keep_forwarded: true,
+            batch: 3,
+            retry_cap: Duration::from_millis(1),
+            retry_horizon: Duration::from_secs(60),
+            poll: Duration::from_millis(1),
+            metrics: None,
+        };
+        let control = Control {
+            stop: Arc::new(AtomicBool::new(false)),
+            follow: false,
+            deadline_ms: Arc::new(AtomicU64::new(0)),
+        };
+        let said = std::sync::Mutex::new(Vec::<String>::new());
+        let say = |l: &str| said.lock().expect("lock").push(l.to_owned());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut sink = Memory::default();
+        let outcome = runtime
+            .block_on(forward(&job, &mut sink, &control, &say))
+            .expect("forwarded");
+        let payloads: Vec<&Vec<u8>> = sink.stored.iter().map(|m| &m.payload).collect();
+        assert_eq!(payloads, expected.iter().collect::<Vec<_>>());
+        assert_eq!(
+            (
+                outcome.forwarded,
+                outcome.skipped,
+                outcome.unconvertible,
+                outcome.set_aside
+            ),
+            (19, 4, 2, 1)
+        );
+        let said = said.lock().expect("lock").join("\n");
+        assert!(said.contains("segment 1 line 3 (offset"), "{said}");
+        assert!(said.contains("line 7 (offset"), "{said}");
+        // The checkpoint is at the end, past the trailing skipped lines.
+        let cp = Checkpoint::load(&journal)
+            .expect("load")
+            .expect("a checkpoint");
+        assert_eq!(cp.offset, std::fs::metadata(&journal).expect("size").len());
+        // From scratch: the same ids, nothing stored twice.
+        std::fs::remove_file(Checkpoint::path(&journal)).expect("remove");
+        let again = runtime
+            .block_on(forward(&job, &mut sink, &control, &say))
+            .expect("forwarded");
+        assert_eq!(again.forwarded, 19);
+        assert_eq!(sink.stored.len(), 19);
+    }
+}
