@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Forwarding throughput: events/s from a journal into a one-node JetStream
-# stream and into a 3-replica stream on a 3-node cluster (all on loopback),
+# stream (raw, and --format ocsf) and into a 3-replica stream on a 3-node
+# cluster (all on loopback),
 # against the journal's own synced write rate (aperture-capture from the
 # mock, a sync per response), and the forwarder's peak memory (max RSS).
 #
@@ -38,14 +39,15 @@ printf '%-44s %14s\n' "what" "events/s"
 printf '%-44s %14s\n' "capture → journal (synced per response)" "$(rate "$lines" "$t0" "$t1")"
 
 # 2. Forwarding runs: a fresh copy of the journal each time (no checkpoint).
-forward() { # name url replicas
+forward() { # name url replicas stream [flags…]
   local dir="$work/$1"; mkdir -p "$dir"; cp "$work/events.ndjson" "$dir/"
+  local name="$1" url="$2" replicas="$3" stream="$4"; shift 4
   local t0 t1
   t0=$(now)
-  /usr/bin/time -f "%M" -o "$dir/rss" "$bin/aperture-forward" --quiet --nats "$2" --stream "BENCH$3" \
-    --replicas "$3" "$dir/events.ndjson"
+  /usr/bin/time -f "%M" -o "$dir/rss" "$bin/aperture-forward" --quiet --nats "$url" --stream "$stream" \
+    --replicas "$replicas" "$@" "$dir/events.ndjson"
   t1=$(now)
-  printf '%-44s %14s   (peak RSS %s MiB)\n' "journal → JetStream, $1" "$(rate "$lines" "$t0" "$t1")" \
+  printf '%-44s %14s   (peak RSS %s MiB)\n' "journal → JetStream, $name" "$(rate "$lines" "$t0" "$t1")" \
     "$(( $(cat "$dir/rss") / 1024 ))"
 }
 
@@ -60,10 +62,11 @@ node() { # name port cluster-port routes
 }
 
 p1=$(port); node single "$p1"
-forward "one node" "nats://127.0.0.1:$p1" 1
+forward "one node" "nats://127.0.0.1:$p1" 1 BENCH1
+forward "one node, OCSF" "nats://127.0.0.1:$p1" 1 BENCHOCSF --format ocsf
 
 ports=($(port) $(port) $(port)); cports=($(port) $(port) $(port))
 routes() { local r=""; for j in 0 1 2; do [ "$j" = "$1" ] || r="$r${r:+, }nats-route://127.0.0.1:${cports[$j]}"; done; echo "$r"; }
 for i in 0 1 2; do node "c$i" "${ports[$i]}" "${cports[$i]}" "$(routes "$i")"; done
 sleep 2 # the cluster elects its meta leader
-forward "3 nodes, 3 replicas" "nats://127.0.0.1:${ports[0]},nats://127.0.0.1:${ports[1]},nats://127.0.0.1:${ports[2]}" 3
+forward "3 nodes, 3 replicas" "nats://127.0.0.1:${ports[0]},nats://127.0.0.1:${ports[1]},nats://127.0.0.1:${ports[2]}" 3 BENCH3

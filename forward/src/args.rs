@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use aperture_events_ocsf::{Converter, Options, SeverityTable, Unknown};
+
 use crate::{
     Job, MAX_BATCH, MAX_DAYS, MAX_REPLICAS, MIN_DEDUP_WINDOW, StreamSettings, checkpoint, message,
     sink,
@@ -31,9 +33,26 @@ pub struct ForwardArgs {
     /// At least 1s, at most --max-age.
     #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_window)]
     pub dedup_window: Duration,
-    /// Message subject: {capture}, {log_type} and {region} are filled in.
-    #[arg(long, value_name = "TEMPLATE", default_value = message::DEFAULT_SUBJECT)]
-    pub subject_template: String,
+    /// Message subject: {capture}, {log_type}, {region} and, with --format ocsf,
+    /// {class} (the OCSF class_uid, e.g. 6006) are filled in
+    /// [default: aperture.events.{capture}.{log_type}; with --format ocsf aperture.ocsf.{capture}.{class}].
+    #[arg(long, value_name = "TEMPLATE")]
+    pub subject_template: Option<String>,
+    /// What each message carries: the journaled event as it is (raw), or that
+    /// event converted to OCSF 1.8.0 (ocsf; see docs/ocsf.md).
+    #[arg(long, value_enum, default_value_t = FormatArg::Raw)]
+    pub format: FormatArg,
+    /// With --format ocsf: leave the original event out of `raw_data`.
+    #[arg(long)]
+    pub ocsf_no_raw_data: bool,
+    /// With --format ocsf: what becomes of an event of a log_type the mapping
+    /// does not know [default: base-event].
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub ocsf_unknown: Option<UnknownArg>,
+    /// With --format ocsf: vendor severity → OCSF severity_id, as `LEVEL=ID,...`
+    /// (levels 0 to 5; those not named keep the default, the identity).
+    #[arg(long, value_name = "TABLE", value_parser = clap::value_parser!(SeverityTable))]
+    pub ocsf_severity_table: Option<SeverityTable>,
     /// Stable id of the capture, in message ids and subjects [default: made once, kept in JOURNAL.capture-id].
     #[arg(long, value_name = "ID")]
     pub capture_id: Option<String>,
@@ -44,6 +63,33 @@ pub struct ForwardArgs {
     #[arg(long, value_name = "N", default_value_t = 256,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_BATCH))]
     pub batch: usize,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// The journaled event as it is.
+    Raw,
+    /// The event converted to OCSF 1.8.0.
+    Ocsf,
+}
+
+/// `--ocsf-unknown`: the converter's [`Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnknownArg {
+    /// A Base Event (class 0) with the event in `unmapped`.
+    BaseEvent,
+    /// Skip it (the checkpoint moves past it), and count it.
+    Skip,
+}
+
+impl From<UnknownArg> for Unknown {
+    fn from(arg: UnknownArg) -> Unknown {
+        match arg {
+            UnknownArg::BaseEvent => Unknown::BaseEvent,
+            UnknownArg::Skip => Unknown::Skip,
+        }
+    }
 }
 
 /// Parses `500ms`, `90s`, `10m`, `12h`, `7d` (a bare number is seconds), at most [`MAX_DAYS`] days.
@@ -112,9 +158,42 @@ fn parse_bytes(text: &str) -> Result<i64, String> {
 }
 
 impl ForwardArgs {
+    /// What the messages carry, with the converter's options for OCSF.
+    pub fn message_format(&self) -> Result<message::Format, String> {
+        match self.format {
+            FormatArg::Ocsf => Ok(message::Format::Ocsf(Converter::new(Options {
+                raw_data: !self.ocsf_no_raw_data,
+                unknown: self.ocsf_unknown.map(Unknown::from).unwrap_or_default(),
+                severity: self.ocsf_severity_table.unwrap_or_default(),
+            }))),
+            FormatArg::Raw => {
+                let ocsf_flag = [
+                    (self.ocsf_no_raw_data, "--ocsf-no-raw-data"),
+                    (self.ocsf_unknown.is_some(), "--ocsf-unknown"),
+                    (self.ocsf_severity_table.is_some(), "--ocsf-severity-table"),
+                ]
+                .into_iter()
+                .find_map(|(given, flag)| given.then_some(flag));
+                match ocsf_flag {
+                    Some(flag) => Err(format!("{flag}: needs --format ocsf")),
+                    None => Ok(message::Format::Raw),
+                }
+            }
+        }
+    }
+
+    /// The subject template: the one given, or the format's default.
+    pub fn subject_template(&self, format: &message::Format) -> String {
+        self.subject_template
+            .clone()
+            .unwrap_or_else(|| format.default_subject().to_owned())
+    }
+
     /// The stream's settings.
     pub fn stream_settings(&self) -> Result<StreamSettings, String> {
-        message::check_template(&self.subject_template)
+        let format = self.message_format()?;
+        let template = self.subject_template(&format);
+        message::check_template(&template, &format)
             .map_err(|e| format!("--subject-template: {e}"))?;
         if !(1..=MAX_REPLICAS).contains(&(self.replicas as u64)) {
             return Err(format!("--replicas: must be 1 to {MAX_REPLICAS}"));
@@ -133,7 +212,7 @@ impl ForwardArgs {
         }
         Ok(StreamSettings {
             name: self.stream.clone(),
-            subject: message::stream_subject(&self.subject_template),
+            subject: message::stream_subject(&template),
             replicas: self.replicas,
             max_age: self.max_age,
             max_bytes: self.max_bytes,
@@ -146,6 +225,8 @@ impl ForwardArgs {
         if !(1..=MAX_BATCH).contains(&(self.batch as u64)) {
             return Err(format!("--batch: must be 1 to {MAX_BATCH}"));
         }
+        let format = self.message_format()?;
+        let template = self.subject_template(&format);
         let capture = checkpoint::capture_id(&journal, self.capture_id.as_deref())
             .map_err(|e| format!("{}: {e}", journal.display()))?;
         Ok(Job {
@@ -153,7 +234,8 @@ impl ForwardArgs {
             labels: message::Labels {
                 capture,
                 region,
-                template: self.subject_template.clone(),
+                template,
+                format,
             },
             keep_forwarded: self.keep_forwarded,
             batch: self.batch,
@@ -207,5 +289,93 @@ mod tests {
         }
         assert!(parse_window("0").unwrap_err().contains("at least 1s"));
         assert_eq!(parse_window("1s"), Ok(Duration::from_secs(1)));
+    }
+
+    #[derive(Debug, clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        forward: ForwardArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<ForwardArgs, clap::Error> {
+        use clap::Parser;
+        Cli::try_parse_from(std::iter::once("aperture-forward").chain(args.iter().copied()))
+            .map(|c| c.forward)
+    }
+
+    fn options(args: &[&str]) -> Options {
+        match parse(args).unwrap().message_format().unwrap() {
+            message::Format::Ocsf(converter) => *converter.options(),
+            message::Format::Raw => panic!("{args:?}: not OCSF"),
+        }
+    }
+
+    #[test]
+    fn the_format_picks_the_default_subject() {
+        let raw = parse(&[]).unwrap();
+        assert_eq!(raw.format, FormatArg::Raw);
+        assert!(matches!(raw.message_format(), Ok(message::Format::Raw)));
+        assert_eq!(
+            raw.stream_settings().unwrap().subject,
+            "aperture.events.*.*"
+        );
+        let ocsf = parse(&["--format", "ocsf"]).unwrap();
+        assert_eq!(ocsf.stream_settings().unwrap().subject, "aperture.ocsf.*.*");
+        let given = parse(&[
+            "--format",
+            "ocsf",
+            "--subject-template",
+            "siem.{region}.{capture}.{log_type}.{class}",
+        ])
+        .unwrap();
+        assert_eq!(given.stream_settings().unwrap().subject, "siem.*.*.*.*");
+        let err = parse(&["--subject-template", "a.{capture}.{class}"])
+            .unwrap()
+            .stream_settings()
+            .unwrap_err();
+        assert!(
+            err.contains("--subject-template") && err.contains("--format ocsf"),
+            "{err}"
+        );
+        assert!(parse(&["--format", "json"]).is_err());
+    }
+
+    #[test]
+    fn converter_options_are_flags_of_ocsf() {
+        assert_eq!(options(&["--format", "ocsf"]), Options::default());
+        let chosen = options(&[
+            "--format",
+            "ocsf",
+            "--ocsf-no-raw-data",
+            "--ocsf-unknown",
+            "skip",
+            "--ocsf-severity-table",
+            "0=1,5=6",
+        ]);
+        assert_eq!(
+            chosen,
+            Options {
+                raw_data: false,
+                unknown: Unknown::Skip,
+                severity: "0=1,5=6".parse().unwrap(),
+            }
+        );
+        assert_eq!(
+            options(&["--format", "ocsf", "--ocsf-unknown", "base-event"]).unknown,
+            Unknown::BaseEvent
+        );
+        for flags in [
+            &["--ocsf-no-raw-data"][..],
+            &["--ocsf-unknown", "skip"],
+            &["--ocsf-severity-table", "0=1"],
+        ] {
+            let args = parse(flags).unwrap();
+            let err = args.message_format().unwrap_err();
+            assert_eq!(err, format!("{}: needs --format ocsf", flags[0]));
+            assert_eq!(args.stream_settings().unwrap_err(), err);
+        }
+        assert!(parse(&["--format", "ocsf", "--ocsf-unknown", "drop"]).is_err());
+        assert!(parse(&["--format", "ocsf", "--ocsf-severity-table", "6=1"]).is_err());
+        assert!(parse(&["--format", "ocsf", "--ocsf-severity-table", "1=7"]).is_err());
     }
 }

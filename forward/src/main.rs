@@ -4,8 +4,8 @@
 //! Exit codes: 0 every journal forwarded to its end (or stopped by a
 //! signal), 1 a journal could not be forwarded (a stream with other
 //! settings, an error no retry can fix, a segment missing) or an event was
-//! set aside (larger than the server takes; the others were forwarded),
-//! 2 a usage error.
+//! set aside (larger than the server takes) or, with `--format ocsf`, could
+//! not be converted (the others were forwarded), 2 a usage error.
 #![allow(clippy::print_stderr)]
 
 use std::path::PathBuf;
@@ -133,16 +133,31 @@ fn main() -> ExitCode {
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(outcome) => {
-                if let Some(e) = outcome.set_aside_error(&job.journal) {
+                for e in [
+                    outcome.set_aside_error(&job.journal),
+                    outcome.unconvertible_error(&job.journal),
+                ]
+                .into_iter()
+                .flatten()
+                {
                     eprintln!("error: {e}");
                     code = 1;
                 }
                 if !quiet {
+                    let skipped = if outcome.skipped > 0 {
+                        format!("; {} of an unknown type skipped", outcome.skipped)
+                    } else {
+                        String::new()
+                    };
                     eprintln!(
-                        "{}: forwarded {} events (capture {}){}",
+                        "{}: forwarded {} events (capture {}{}){skipped}{}",
                         job.journal.display(),
                         outcome.forwarded,
                         job.labels.capture,
+                        match job.labels.format.name() {
+                            "raw" => "",
+                            _ => ", as OCSF",
+                        },
                         if outcome.behind {
                             "; stopped before the end"
                         } else {

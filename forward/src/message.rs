@@ -6,6 +6,13 @@
 //! of the line's bytes tells apart two lines at the same place, which
 //! only a power cut can produce (an unsynced tail lost, and new lines
 //! written where it was).
+//!
+//! With [`Format::Ocsf`] (feature `ocsf`, `--format ocsf`) the payload is
+//! the line converted to an OCSF 1.8.0 event, and the subject may name its
+//! class (`{class}`: the `class_uid`, e.g. `6006`). The id is still the
+//! line's (its place and the hash of its bytes as journaled), so a
+//! re-publish after a crash carries the same id whatever the format.
+//! A line the converter does not turn into an event is [`Skipped`].
 
 use serde::Deserialize;
 
@@ -14,13 +21,59 @@ use super::segments::Line;
 /// The default subject template.
 pub const DEFAULT_SUBJECT: &str = "aperture.events.{capture}.{log_type}";
 
+/// The default subject template with `--format ocsf`.
+pub const DEFAULT_OCSF_SUBJECT: &str = "aperture.ocsf.{capture}.{class}";
+
+/// What a message carries.
+#[derive(Debug, Clone, Default)]
+pub enum Format {
+    /// The journal line as it is.
+    #[default]
+    Raw,
+    /// The line converted to an OCSF 1.8.0 event (feature `ocsf`).
+    #[cfg(feature = "ocsf")]
+    Ocsf(aperture_events_ocsf::Converter),
+}
+
+impl Format {
+    /// Its name, as `--format` takes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::Raw => "raw",
+            #[cfg(feature = "ocsf")]
+            Format::Ocsf(_) => "ocsf",
+        }
+    }
+
+    /// The subject template used when none is given.
+    pub fn default_subject(&self) -> &'static str {
+        match self {
+            Format::Raw => DEFAULT_SUBJECT,
+            #[cfg(feature = "ocsf")]
+            Format::Ocsf(_) => DEFAULT_OCSF_SUBJECT,
+        }
+    }
+}
+
+/// A line that becomes no message: the checkpoint moves past it and it is counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skipped {
+    /// An event of a `log_type` the OCSF mapping does not know, skipped as
+    /// asked (`--ocsf-unknown skip`).
+    UnknownType(String),
+    /// A line the converter cannot turn into an OCSF event (not a JSON
+    /// object, or no `timestamp`): the reason.
+    Unconvertible(String),
+}
+
 /// A message ready for the sink.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
     pub subject: String,
     /// `Nats-Msg-Id`.
     pub id: String,
-    /// Other headers: `Aperture-Log-Type`, `Aperture-Capture`, `Aperture-Region`, `Aperture-Segment`, `Aperture-Offset`.
+    /// Other headers: `Aperture-Log-Type`, `Aperture-Capture`, `Aperture-Region`, `Aperture-Segment`, `Aperture-Offset`,
+    /// and with OCSF `Aperture-Ocsf-Class` (the `class_uid`).
     pub headers: Vec<(&'static str, String)>,
     pub payload: Vec<u8>,
 }
@@ -45,6 +98,7 @@ pub struct Labels {
     pub capture: String,
     pub region: Option<String>,
     pub template: String,
+    pub format: Format,
 }
 
 /// FNV-1a, 64 bits: cheap, stable across versions and machines.
@@ -91,45 +145,92 @@ fn header_value(text: &str) -> String {
         .collect()
 }
 
-/// Fills the template: `{capture}`, `{log_type}` and `{region}`.
-pub fn subject(template: &str, capture: &str, log_type: &str, region: &str) -> String {
+/// What fills a subject template's placeholders.
+#[derive(Debug, Clone, Copy)]
+pub struct Fill<'a> {
+    pub capture: &'a str,
+    pub log_type: &'a str,
+    pub region: &'a str,
+    /// The OCSF `class_uid` (`{class}`; only with `--format ocsf`).
+    pub class: &'a str,
+}
+
+/// Fills the template: `{capture}`, `{log_type}`, `{region}` and `{class}`.
+pub fn subject(template: &str, fill: Fill<'_>) -> String {
     template
-        .replace("{capture}", capture)
-        .replace("{log_type}", log_type)
-        .replace("{region}", region)
+        .replace("{capture}", fill.capture)
+        .replace("{log_type}", fill.log_type)
+        .replace("{region}", fill.region)
+        .replace("{class}", fill.class)
 }
 
 /// The subjects a stream must take for `template`: each placeholder a wildcard token.
 pub fn stream_subject(template: &str) -> String {
-    subject(template, "*", "*", "*")
+    let any = "*";
+    subject(
+        template,
+        Fill {
+            capture: any,
+            log_type: any,
+            region: any,
+            class: any,
+        },
+    )
 }
 
-/// Checks a subject template: dot-separated tokens, placeholders whole tokens, `{capture}` in it.
-pub fn check_template(template: &str) -> Result<(), String> {
+/// Checks a subject template for `format`: dot-separated tokens,
+/// placeholders whole tokens, `{capture}` in it, `{class}` only with OCSF.
+pub fn check_template(template: &str, format: &Format) -> Result<(), String> {
     if !template.contains("{capture}") {
         return Err(
             "must contain {capture}, so that captures do not share message subjects".into(),
         );
     }
     for part in template.split('.') {
-        let ok = matches!(part, "{capture}" | "{log_type}" | "{region}")
+        let ok = matches!(part, "{capture}" | "{log_type}" | "{region}" | "{class}")
             || (!part.is_empty()
                 && part
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
         if !ok {
             return Err(format!(
-                "`{part}`: each dot-separated part is a placeholder ({{capture}}, {{log_type}}, {{region}}) or letters, digits, `_`, `-`"
+                "`{part}`: each dot-separated part is a placeholder ({{capture}}, {{log_type}}, {{region}}, {{class}}) or letters, digits, `_`, `-`"
             ));
+        }
+        if part == "{class}" && matches!(format, Format::Raw) {
+            return Err("{class} is the OCSF class: it needs --format ocsf".into());
         }
     }
     Ok(())
 }
 
 impl Labels {
-    /// The message of `line`, from segment `segment`.
-    pub fn message(&self, segment: u64, line: &Line) -> Outgoing {
+    /// The message of `line`, from segment `segment`, or why it has none
+    /// (only with [`Format::Ocsf`]).
+    pub fn message(&self, segment: u64, line: &Line) -> Result<Outgoing, Skipped> {
         let log_type = log_type(&line.bytes);
+        let (payload, class) = match &self.format {
+            Format::Raw => (line.bytes.clone(), None),
+            #[cfg(feature = "ocsf")]
+            Format::Ocsf(converter) => {
+                use aperture_events_ocsf::Converted;
+                match converter.convert_json(&line.bytes) {
+                    Ok(Converted::Event(event)) => {
+                        let class = event
+                            .get("class_uid")
+                            .and_then(serde_json::Value::as_i64)
+                            .unwrap_or(0);
+                        let payload = serde_json::to_vec(&event)
+                            .map_err(|e| Skipped::Unconvertible(e.to_string()))?;
+                        (payload, Some(class))
+                    }
+                    Ok(Converted::Skipped { log_type }) => {
+                        return Err(Skipped::UnknownType(log_type));
+                    }
+                    Err(e) => return Err(Skipped::Unconvertible(e.to_string())),
+                }
+            }
+        };
         let region = self.region.as_deref().unwrap_or("none");
         let type_token = match &log_type {
             Some(t) => token(t),
@@ -147,8 +248,20 @@ impl Labels {
         if let Some(r) = &self.region {
             headers.push(("Aperture-Region", header_value(r)));
         }
-        Outgoing {
-            subject: subject(&self.template, &self.capture, &type_token, &token(region)),
+        let class = class.map(|c: i64| c.to_string());
+        if let Some(c) = &class {
+            headers.push(("Aperture-Ocsf-Class", c.clone()));
+        }
+        let fill = Fill {
+            capture: &self.capture,
+            log_type: &type_token,
+            region: &token(region),
+            class: class.as_deref().unwrap_or("_"),
+        };
+        Ok(Outgoing {
+            subject: subject(&self.template, fill),
+            // The line's place and bytes, not the payload's: the same id
+            // for the same line, whatever the format.
             id: format!(
                 "{}:{segment}:{}:{:016x}",
                 self.capture,
@@ -156,8 +269,8 @@ impl Labels {
                 fnv(&line.bytes)
             ),
             headers,
-            payload: line.bytes.clone(),
-        }
+            payload,
+        })
     }
 }
 
@@ -180,45 +293,142 @@ mod tests {
             capture: "eu-1".into(),
             region: Some("eu".into()),
             template: DEFAULT_SUBJECT.into(),
+            format: Format::Raw,
         };
         let event = br#"{"log_type":"incident","x":1}"#;
-        let m = labels.message(2, &line(event, 40));
+        let m = labels.message(2, &line(event, 40)).unwrap();
         assert_eq!(m.subject, "aperture.events.eu-1.incident");
         assert!(m.id.starts_with("eu-1:2:40:"), "{}", m.id);
-        assert_eq!(m.id, labels.message(2, &line(event, 40)).id);
+        assert_eq!(m.id, labels.message(2, &line(event, 40)).unwrap().id);
         assert_ne!(
             m.id,
             labels
                 .message(2, &line(br#"{"log_type":"incident","x":2}"#, 40))
+                .unwrap()
                 .id
         );
-        assert_ne!(m.id, labels.message(3, &line(event, 40)).id);
+        assert_ne!(m.id, labels.message(3, &line(event, 40)).unwrap().id);
         assert!(
             m.headers
                 .contains(&("Aperture-Log-Type", "incident".into()))
         );
         assert!(m.headers.contains(&("Aperture-Region", "eu".into())));
         assert_eq!(m.payload, event);
-        let odd = labels.message(1, &line(br#"{"log_type":"a.b *>\r\n"}"#, 0));
+        let odd = labels
+            .message(1, &line(br#"{"log_type":"a.b *>\r\n"}"#, 0))
+            .unwrap();
         assert_eq!(odd.subject, "aperture.events.eu-1.a_b_____");
         assert!(
             odd.headers
                 .contains(&("Aperture-Log-Type", "a.b *>  ".into()))
         );
         assert_eq!(
-            labels.message(1, &line(b"{oops", 0)).subject,
+            labels.message(1, &line(b"{oops", 0)).unwrap().subject,
             "aperture.events.eu-1._unknown"
         );
     }
 
     #[test]
     fn templates_are_checked() {
-        assert!(check_template(DEFAULT_SUBJECT).is_ok());
-        assert!(check_template("fleet.{region}.{capture}").is_ok());
-        assert!(check_template("aperture.events.{log_type}").is_err());
-        assert!(check_template("a..{capture}").is_err());
-        assert!(check_template("a.x{capture}").is_err());
-        assert!(check_template("a.>.{capture}").is_err());
+        assert!(check_template(DEFAULT_SUBJECT, &Format::Raw).is_ok());
+        assert!(check_template("fleet.{region}.{capture}", &Format::Raw).is_ok());
+        assert!(check_template("aperture.events.{log_type}", &Format::Raw).is_err());
+        assert!(check_template("a..{capture}", &Format::Raw).is_err());
+        assert!(check_template("a.x{capture}", &Format::Raw).is_err());
+        assert!(check_template("a.>.{capture}", &Format::Raw).is_err());
         assert_eq!(stream_subject(DEFAULT_SUBJECT), "aperture.events.*.*");
+    }
+
+    #[test]
+    fn class_is_a_placeholder_of_ocsf_only() {
+        let err = check_template("a.{capture}.{class}", &Format::Raw).unwrap_err();
+        assert!(err.contains("--format ocsf"), "{err}");
+        assert!(check_template("a.{capture}x{class}", &Format::Raw).is_err());
+        assert_eq!(stream_subject("a.{capture}.{class}.{log_type}"), "a.*.*.*");
+        let fill = Fill {
+            capture: "c",
+            log_type: "incident",
+            region: "eu",
+            class: "2006",
+        };
+        assert_eq!(
+            subject("x.{region}.{capture}.{class}.{log_type}", fill),
+            "x.eu.c.2006.incident"
+        );
+    }
+
+    #[cfg(feature = "ocsf")]
+    mod ocsf {
+        use super::*;
+        use aperture_events_ocsf::{Converter, Options, Unknown};
+
+        fn labels(unknown: Unknown, template: &str) -> Labels {
+            let format = Format::Ocsf(Converter::new(Options {
+                unknown,
+                ..Options::default()
+            }));
+            assert!(check_template(template, &format).is_ok());
+            Labels {
+                capture: "eu-1".into(),
+                region: None,
+                template: template.into(),
+                format,
+            }
+        }
+
+        const INCIDENT: &[u8] = br#"{"log_type":"incident","incident_id":"5eb5ed492021c32b37588a6c","severity":3.0,"timestamp":"2020-05-08T23:50:55Z"}"#;
+
+        #[test]
+        fn the_payload_is_the_ocsf_event_and_the_id_the_lines() {
+            let ocsf = labels(Unknown::BaseEvent, DEFAULT_OCSF_SUBJECT);
+            let m = ocsf.message(2, &line(INCIDENT, 40)).unwrap();
+            assert_eq!(m.subject, "aperture.ocsf.eu-1.2006");
+            let event: serde_json::Value = serde_json::from_slice(&m.payload).unwrap();
+            assert_eq!(event["class_uid"], 2006);
+            assert_eq!(event["finding_info"]["uid"], "5eb5ed492021c32b37588a6c");
+            assert!(m.headers.contains(&("Aperture-Ocsf-Class", "2006".into())));
+            assert!(
+                m.headers
+                    .contains(&("Aperture-Log-Type", "incident".into()))
+            );
+            // The id names the journal line: the same as the raw message's.
+            let raw = Labels {
+                format: Format::Raw,
+                template: DEFAULT_SUBJECT.into(),
+                ..ocsf.clone()
+            };
+            assert_eq!(m.id, raw.message(2, &line(INCIDENT, 40)).unwrap().id);
+            // {log_type} still works next to {class}.
+            let both = labels(Unknown::BaseEvent, "o.{capture}.{log_type}.{class}");
+            assert_eq!(
+                both.message(1, &line(INCIDENT, 0)).unwrap().subject,
+                "o.eu-1.incident.2006"
+            );
+        }
+
+        #[test]
+        fn unknown_types_are_base_events_or_skipped() {
+            let odd = br#"{"log_type":"brand_new","timestamp":"2020-05-08T23:50:55Z"}"#;
+            let base = labels(Unknown::BaseEvent, DEFAULT_OCSF_SUBJECT);
+            assert_eq!(
+                base.message(1, &line(odd, 0)).unwrap().subject,
+                "aperture.ocsf.eu-1.0"
+            );
+            let skip = labels(Unknown::Skip, DEFAULT_OCSF_SUBJECT);
+            assert_eq!(
+                skip.message(1, &line(odd, 0)),
+                Err(Skipped::UnknownType("brand_new".into()))
+            );
+            for bad in [&b"{oops"[..], b"[1]", br#"{"log_type":"incident"}"#] {
+                assert!(
+                    matches!(
+                        skip.message(1, &line(bad, 0)),
+                        Err(Skipped::Unconvertible(_))
+                    ),
+                    "{}",
+                    String::from_utf8_lossy(bad)
+                );
+            }
+        }
     }
 }

@@ -23,6 +23,13 @@ struct JournalLabel {
     journal: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SkipLabel {
+    journal: String,
+    /// `unknown_type` or `unconvertible`.
+    reason: &'static str,
+}
+
 /// The forwarder's metric families, for every journal it forwards.
 #[derive(Debug, Default)]
 pub struct ForwardMetrics {
@@ -33,6 +40,7 @@ pub struct ForwardMetrics {
     oldest_age: Family<JournalLabel, Gauge>,
     publish_errors: Family<JournalLabel, Counter>,
     set_aside: Family<JournalLabel, Counter>,
+    skipped: Family<SkipLabel, Counter>,
 }
 
 impl ForwardMetrics {
@@ -75,6 +83,12 @@ impl ForwardMetrics {
             "Events set aside as larger than the server's max_payload",
             self.set_aside.clone(),
         );
+        r.register(
+            "aperture_forward_skipped",
+            "Lines not published with --format ocsf: an unknown type skipped as asked (reason unknown_type), \
+             or not convertible (reason unconvertible)",
+            self.skipped.clone(),
+        );
     }
 
     /// The metrics of one journal (its series, made at 0).
@@ -90,6 +104,14 @@ impl ForwardMetrics {
             oldest_age: self.oldest_age.get_or_create_owned(&label),
             publish_errors: self.publish_errors.get_or_create_owned(&label),
             set_aside: self.set_aside.get_or_create_owned(&label),
+            skipped_unknown: self.skipped.get_or_create_owned(&SkipLabel {
+                journal: label.journal.clone(),
+                reason: "unknown_type",
+            }),
+            skipped_unconvertible: self.skipped.get_or_create_owned(&SkipLabel {
+                journal: label.journal.clone(),
+                reason: "unconvertible",
+            }),
         }
     }
 }
@@ -104,6 +126,8 @@ pub struct JournalMetrics {
     oldest_age: Gauge,
     publish_errors: Counter,
     set_aside: Counter,
+    skipped_unknown: Counter,
+    skipped_unconvertible: Counter,
 }
 
 fn clamp(n: u64) -> i64 {
@@ -126,6 +150,14 @@ impl JournalMetrics {
     /// A line was set aside.
     pub fn set_aside(&self) {
         self.set_aside.inc();
+    }
+
+    /// A line was passed over without a message (OCSF).
+    pub fn skipped(&self, skip: &super::message::Skipped) {
+        match skip {
+            super::message::Skipped::UnknownType(_) => self.skipped_unknown.inc(),
+            super::message::Skipped::Unconvertible(_) => self.skipped_unconvertible.inc(),
+        };
     }
 
     /// A publish (or the stream's check) failed and is retried.
@@ -151,5 +183,30 @@ impl JournalMetrics {
     /// Events forwarded so far (for tests and summaries).
     pub fn forwarded_total(&self) -> u64 {
         self.forwarded.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Skipped;
+
+    #[test]
+    fn skipped_lines_count_by_reason() {
+        let metrics = ForwardMetrics::default();
+        let mut registry = Registry::default();
+        metrics.register(&mut registry);
+        let journal = metrics.journal(std::path::Path::new("j.ndjson"));
+        journal.skipped(&Skipped::UnknownType("brand_new".into()));
+        journal.skipped(&Skipped::UnknownType("other".into()));
+        journal.skipped(&Skipped::Unconvertible("no timestamp".into()));
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &registry).expect("encode");
+        for line in [
+            r#"aperture_forward_skipped_total{journal="j.ndjson",reason="unknown_type"} 2"#,
+            r#"aperture_forward_skipped_total{journal="j.ndjson",reason="unconvertible"} 1"#,
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
+        }
     }
 }

@@ -17,6 +17,12 @@
 //! checkpoint moves past it. An error no retry can fix
 //! ([`super::permanent`]) ends the loop at once with that error.
 //!
+//! With OCSF (`--format ocsf`), a line the converter turns into no event
+//! ([`super::message::Skipped`]: an unknown type skipped as asked, or a
+//! line it cannot convert) is passed over like a set-aside one: the
+//! checkpoint moves past it once the messages before it are acknowledged,
+//! and it is counted (an unconvertible line is also said, with its place).
+//!
 //! A rotated segment is removed once forwarded (unless `keep_forwarded`),
 //! except the newest rotated one: it keeps rotation numbering going up, so
 //! segment numbers (part of every message id) are never reused.
@@ -28,7 +34,7 @@ use std::time::{Duration, Instant};
 
 use super::checkpoint::Checkpoint;
 use super::lag::{self, LineSize};
-use super::message::Labels;
+use super::message::{Labels, Skipped};
 use super::segments::{self, Line, SegmentReader};
 use super::sink::{Sink, SinkError};
 
@@ -72,8 +78,16 @@ pub struct Outcome {
     pub retries: u64,
     /// Lines larger than the sink takes, set aside in [`super::rejects::path`].
     pub set_aside: u64,
+    /// Events of an unknown type skipped (OCSF, as asked).
+    pub skipped: u64,
+    /// Lines that could not be converted to OCSF, passed over.
+    pub unconvertible: u64,
     /// Lines known to be left (when stopped before the end).
     pub behind: bool,
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 impl Outcome {
@@ -84,8 +98,20 @@ impl Outcome {
                 "{}: {} event{} set aside in {}: larger than the server takes (the others were forwarded)",
                 journal.display(),
                 self.set_aside,
-                if self.set_aside == 1 { "" } else { "s" },
+                plural(self.set_aside),
                 super::rejects::path(journal).display()
+            )
+        })
+    }
+
+    /// The error to report when lines of `journal` could not be converted to OCSF.
+    pub fn unconvertible_error(&self, journal: &std::path::Path) -> Option<String> {
+        (self.unconvertible > 0).then(|| {
+            format!(
+                "{}: {} line{} not converted to OCSF, passed over (each said above; the others were forwarded)",
+                journal.display(),
+                self.unconvertible,
+                plural(self.unconvertible),
             )
         })
     }
@@ -206,10 +232,24 @@ pub async fn forward<S: Sink>(
                 lag_at = Some(Instant::now());
             }
         }
-        let batch: Vec<_> = lines
-            .iter()
-            .map(|l| job.labels.message(cp.segment, l))
-            .collect();
+        // The messages, and for each the index of its line; the lines
+        // between them (`skips`) have none.
+        let mut batch = Vec::with_capacity(lines.len());
+        let mut line_of = Vec::with_capacity(lines.len());
+        let mut skips = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            match job.labels.message(cp.segment, l) {
+                Ok(m) => {
+                    batch.push(m);
+                    line_of.push(i);
+                }
+                Err(skip) => skips.push((i, skip)),
+            }
+        }
+        let mut passed = Passed {
+            skips: &skips,
+            counted: 0,
+        };
         let mut at = 0;
         while at < batch.len() {
             let limit = sink.max_message();
@@ -224,8 +264,9 @@ pub async fn forward<S: Sink>(
                     let chunk = Some(&batch[at..at + fits]);
                     let behind = Behind {
                         reader: reader.as_ref(),
-                        pending: lines[at..].iter().map(|l| l.end - l.offset).sum(),
+                        pending: lines[line_of[at]..].iter().map(|l| l.end - l.offset).sum(),
                         line_size,
+                        first: &lines[line_of[at]].bytes,
                     };
                     let delivered = deliver(
                         job,
@@ -242,18 +283,20 @@ pub async fn forward<S: Sink>(
                         Delivered::Stopped => return Ok(outcome),
                         Delivered::TooLarge => continue,
                     }
-                    let last = &lines[at + fits - 1];
+                    let last_index = line_of[at + fits - 1];
+                    let last = &lines[last_index];
                     (cp.offset, cp.line) = (last.end, last.line);
                     cp.save(journal).map_err(fail)?;
                     outcome.forwarded += fits as u64;
                     if let Some(m) = metrics {
                         m.forwarded(fits as u64, cp.segment, cp.line);
                     }
+                    passed.upto(last_index, job, cp.segment, &lines, &mut outcome, say);
                     at += fits;
                     continue;
                 }
             };
-            let (line, message) = (&lines[at], &batch[at]);
+            let (line, message) = (&lines[line_of[at]], &batch[at]);
             let kept = super::rejects::set_aside(journal, &line.bytes)
                 .map_err(|e| format!("setting aside an event too large to forward: {e}"))?;
             say(&format!(
@@ -276,7 +319,19 @@ pub async fn forward<S: Sink>(
                 m.set_aside();
                 m.position(cp.segment, cp.line);
             }
+            passed.upto(line_of[at], job, cp.segment, &lines, &mut outcome, say);
             at += 1;
+        }
+        // Lines after the last message have none: passed over at once.
+        if line_of.last().is_none_or(|&i| i + 1 < lines.len()) {
+            if let Some(last) = lines.last() {
+                (cp.offset, cp.line) = (last.end, last.line);
+                cp.save(journal).map_err(fail)?;
+                if let Some(m) = metrics {
+                    m.position(cp.segment, cp.line);
+                }
+                passed.upto(lines.len() - 1, job, cp.segment, &lines, &mut outcome, say);
+            }
         }
         outcome.batches += 1;
         line_size.add(
@@ -309,6 +364,53 @@ struct Behind<'a> {
     /// Bytes of the lines read and not yet acknowledged.
     pending: u64,
     line_size: LineSize,
+    /// The first line not yet acknowledged, as journaled (its `timestamp`
+    /// gives the age: the message may be OCSF, timed otherwise).
+    first: &'a [u8],
+}
+
+/// The lines of a batch that have no message, counted once the checkpoint
+/// has moved past them.
+struct Passed<'a> {
+    skips: &'a [(usize, Skipped)],
+    /// How many of `skips` are counted.
+    counted: usize,
+}
+
+impl Passed<'_> {
+    /// The checkpoint is past line `index` of the batch (`lines`).
+    fn upto(
+        &mut self,
+        index: usize,
+        job: &Job,
+        segment: u64,
+        lines: &[Line],
+        outcome: &mut Outcome,
+        say: Say<'_>,
+    ) {
+        while let Some((i, skip)) = self.skips.get(self.counted) {
+            if *i > index {
+                break;
+            }
+            self.counted += 1;
+            let line = &lines[*i];
+            match skip {
+                Skipped::UnknownType(_) => outcome.skipped += 1,
+                Skipped::Unconvertible(why) => {
+                    outcome.unconvertible += 1;
+                    say(&format!(
+                        "forward: error: {}: segment {segment} line {} (offset {}): not converted to OCSF, passed over: {why}",
+                        job.journal.display(),
+                        line.line,
+                        line.offset,
+                    ));
+                }
+            }
+            if let Some(m) = &job.metrics {
+                m.skipped(skip);
+            }
+        }
+    }
 }
 
 /// Prepares the sink (`batch` `None`) or publishes `batch`, trying again
@@ -346,9 +448,9 @@ async fn deliver<S: Sink>(
                     if lag_at.is_none_or(|t| t.elapsed() >= super::metrics::LAG_EVERY) {
                         lag_at = Some(Instant::now());
                         // The first line of the batch is the oldest not yet in the stream.
-                        let age = batch
-                            .and_then(|b| b.first())
-                            .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()));
+                        let age = behind
+                            .as_ref()
+                            .and_then(|b| lag::age_secs(b.first, std::time::SystemTime::now()));
                         if let Some(b) = &behind {
                             let left = lag::bytes_left(journal, cp.segment, b.reader);
                             m.lag(b.line_size.lines_in(left.saturating_add(b.pending)), age);
@@ -369,9 +471,9 @@ async fn deliver<S: Sink>(
                 }
                 if last_said.is_none_or(|t| t.elapsed() > Duration::from_secs(5)) {
                     // The first line of the batch is the oldest not yet in the stream.
-                    let oldest = batch
-                        .and_then(|b| b.first())
-                        .and_then(|m| lag::age_secs(&m.payload, std::time::SystemTime::now()));
+                    let oldest = behind
+                        .as_ref()
+                        .and_then(|b| lag::age_secs(b.first, std::time::SystemTime::now()));
                     let oldest = oldest.map_or_else(String::new, |age| {
                         format!("; the oldest unforwarded event is from {age}s ago")
                     });
@@ -423,5 +525,150 @@ fn remove_forwarded(journal: &std::path::Path, current: u64, say: Say<'_>) {
                 ));
             }
         }
+    }
+}
+
+#[cfg(all(test, feature = "ocsf"))]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use aperture_events_ocsf::{Converted, Converter, Options, Unknown};
+
+    use super::*;
+    use crate::message::{DEFAULT_OCSF_SUBJECT, Format, Outgoing};
+    use crate::sink::Limit;
+
+    /// A stream in memory: drops a message whose id it holds, fails every third publish.
+    #[derive(Default)]
+    struct Memory {
+        stored: Vec<Outgoing>,
+        ids: BTreeMap<String, usize>,
+        publishes: u64,
+    }
+
+    impl Sink for Memory {
+        async fn prepare(&mut self) -> Result<(), SinkError> {
+            Ok(())
+        }
+
+        async fn publish(&mut self, batch: &[Outgoing]) -> Result<(), SinkError> {
+            self.publishes += 1;
+            if self.publishes % 3 == 0 {
+                return Err(SinkError::Retry("a lost acknowledgement".into()));
+            }
+            for m in batch {
+                if !self.ids.contains_key(&m.id) {
+                    self.ids.insert(m.id.clone(), self.stored.len());
+                    self.stored.push(m.clone());
+                }
+            }
+            Ok(())
+        }
+
+        fn max_message(&self) -> Option<Limit> {
+            Some(Limit {
+                bytes: 4096,
+                what: "the test's limit",
+            })
+        }
+    }
+
+    #[test]
+    fn lines_without_an_event_are_passed_over_and_counted() {
+        let dir = tempfile::tempdir().expect("dir");
+        let journal = dir.path().join("events.ndjson");
+        let event = |n: u32| {
+            format!(
+                r#"{{"log_type":"admin_audit","admin_id":"a{n}@example.com","action":"sign_in","timestamp":"2026-01-02T00:00:00Z"}}"#
+            )
+        };
+        let huge = format!(
+            r#"{{"log_type":"incident","incident_id":"x","item_name":"{}","timestamp":"2026-01-02T00:00:00Z"}}"#,
+            "a".repeat(5000)
+        );
+        let mut lines: Vec<String> = vec![
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+            event(1),
+            "not json".into(),
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+            event(2),
+            huge,
+            r#"{"log_type":"incident"}"#.into(),
+        ];
+        lines.extend((3..20).map(event));
+        lines.extend([
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+            r#"{"log_type":"brand_new","timestamp":"2026-01-02T00:00:00Z"}"#.into(),
+        ]);
+        std::fs::write(&journal, lines.join("\n") + "\n").expect("write");
+        let converter = Converter::new(Options {
+            unknown: Unknown::Skip,
+            ..Options::default()
+        });
+        let expected: Vec<Vec<u8>> = lines
+            .iter()
+            .filter_map(|l| match converter.convert_json(l.as_bytes()) {
+                Ok(Converted::Event(e)) => Some(serde_json::to_vec(&e).expect("json")),
+                _ => None,
+            })
+            .filter(|p| p.len() < 4000)
+            .collect();
+        assert_eq!(expected.len(), 19);
+        let job = Job {
+            journal: journal.clone(),
+            labels: Labels {
+                capture: "cap".into(),
+                region: None,
+                template: DEFAULT_OCSF_SUBJECT.into(),
+                format: Format::Ocsf(converter),
+            },
+            keep_forwarded: true,
+            batch: 3,
+            retry_cap: Duration::from_millis(1),
+            retry_horizon: Duration::from_secs(60),
+            poll: Duration::from_millis(1),
+            metrics: None,
+        };
+        let control = Control {
+            stop: Arc::new(AtomicBool::new(false)),
+            follow: false,
+            deadline_ms: Arc::new(AtomicU64::new(0)),
+        };
+        let said = std::sync::Mutex::new(Vec::<String>::new());
+        let say = |l: &str| said.lock().expect("lock").push(l.to_owned());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut sink = Memory::default();
+        let outcome = runtime
+            .block_on(forward(&job, &mut sink, &control, &say))
+            .expect("forwarded");
+        let payloads: Vec<&Vec<u8>> = sink.stored.iter().map(|m| &m.payload).collect();
+        assert_eq!(payloads, expected.iter().collect::<Vec<_>>());
+        assert_eq!(
+            (
+                outcome.forwarded,
+                outcome.skipped,
+                outcome.unconvertible,
+                outcome.set_aside
+            ),
+            (19, 4, 2, 1)
+        );
+        let said = said.lock().expect("lock").join("\n");
+        assert!(said.contains("segment 1 line 3 (offset"), "{said}");
+        assert!(said.contains("line 7 (offset"), "{said}");
+        // The checkpoint is at the end, past the trailing skipped lines.
+        let cp = Checkpoint::load(&journal)
+            .expect("load")
+            .expect("a checkpoint");
+        assert_eq!(cp.offset, std::fs::metadata(&journal).expect("size").len());
+        // From scratch: the same ids, nothing stored twice.
+        std::fs::remove_file(Checkpoint::path(&journal)).expect("remove");
+        let again = runtime
+            .block_on(forward(&job, &mut sink, &control, &say))
+            .expect("forwarded");
+        assert_eq!(again.forwarded, 19);
+        assert_eq!(sink.stored.len(), 19);
     }
 }

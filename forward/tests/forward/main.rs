@@ -3,7 +3,7 @@
 //! capture, through node and leader failures of a 3-node cluster, and with
 //! JetStream down at the start; hostile journals, checkpoints and servers
 //! (`attacks`, `oversized`: events over `max_payload`, `permanent`: errors
-//! no retry fixes).
+//! no retry fixes); `ocsf`: the same with `--format ocsf`.
 //!
 //! These tests need `nats-server` on the PATH: `tests/nats/run.sh` installs
 //! it and runs them (`cargo build -p aperture-events-capture --bins && cargo test -p aperture-events-forward --test forward -- --ignored`).
@@ -20,6 +20,7 @@ mod cluster;
 mod crash;
 mod flags;
 mod metrics;
+mod ocsf;
 mod one_node;
 mod oversized;
 mod permanent;

@@ -110,13 +110,14 @@ fn events_over_max_payload_beside_a_capture_are_set_aside_the_rest_forwarded() {
 #[test]
 #[ignore = "needs nats-server: run by tests/nats/run.sh"]
 fn a_message_of_exactly_max_payload_is_stored_and_one_byte_more_set_aside() {
-    use aperture_events_forward::message::{DEFAULT_SUBJECT, Labels};
+    use aperture_events_forward::message::{DEFAULT_SUBJECT, Format, Labels};
     use aperture_events_forward::segments::Line;
     const MAX_PAYLOAD: usize = 1 << 20;
     let labels = Labels {
         capture: "cap".into(),
         region: None,
         template: DEFAULT_SUBJECT.into(),
+        format: Format::Raw,
     };
     // The line at `offset` whose message (headers included) is `size` bytes.
     let line_of = |offset: u64, size: usize| {
@@ -128,7 +129,7 @@ fn a_message_of_exactly_max_payload_is_stored_and_one_byte_more_set_aside() {
                 line: 1,
                 bytes,
             };
-            labels.message(1, &line).size()
+            labels.message(1, &line).expect("a message").size()
         };
         let pad = size - (size_with(0));
         let bytes = event(1, pad);

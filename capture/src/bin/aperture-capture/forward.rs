@@ -114,12 +114,15 @@ pub struct Running {
 
 impl Running {
     /// Lets the forwarder catch up (for at most the drain time) and stops it.
-    /// Events set aside (larger than the server takes) are an error, after
-    /// the others were forwarded.
+    /// Events set aside (larger than the server takes) or not converted
+    /// (`--format ocsf`) are an error, after the others were forwarded.
     pub fn finish(self) -> Result<Outcome, String> {
         let journal = self.journal;
         let outcome = self.background.finish(self.drain)?;
-        match outcome.set_aside_error(&journal) {
+        let error = outcome
+            .set_aside_error(&journal)
+            .or_else(|| outcome.unconvertible_error(&journal));
+        match error {
             Some(e) => Err(format!("forwarded {} events; {e}", outcome.forwarded)),
             None => Ok(outcome),
         }
