@@ -441,12 +441,17 @@ fn secrets_never_reach_any_output() {
     assert!(mock.log().iter().any(|e| e.kind == RequestKind::Token));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_closed_stdout_saves_the_batch_and_fails_clearly() {
     let mock = start(mock_config(), 40);
     let dir = tempfile::tempdir().unwrap();
     let rejects = dir.path().join("rejects");
-    let mut child = capture(&mock, "-")
+    // The reader is gone before the capture starts: a pipe whose read end
+    // is closed (closing it after the spawn raced the first write).
+    let (reader, writer) = rustix::pipe::pipe().unwrap();
+    drop(reader);
+    let child = capture(&mock, "-")
         .args([
             "--until-drained",
             "--size",
@@ -454,10 +459,9 @@ fn a_closed_stdout_saves_the_batch_and_fails_clearly() {
             "--rejects",
             rejects.to_str().unwrap(),
         ])
+        .stdout(std::process::Stdio::from(writer))
         .spawn()
         .unwrap();
-    // The reader goes away before anything is written.
-    drop(child.stdout.take());
     let out = wait(child, Duration::from_secs(30));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
