@@ -13,7 +13,7 @@
 # Needs: cargo, GNU time (/usr/bin/time, Debian package `time`).
 # Environment: BENCH_DIR (default $TMPDIR/aperture-ocsf-bench), BENCH_EVENTS,
 # BENCH_RUNS, CARGO_TARGET_DIR; BENCH_BASELINE=PATH also measures another
-# aperture-ocsf binary (an earlier build) in the same run, interleaved, and
+# aperture-ocsf binary (an earlier build) in the same run, before each setting, and
 # fails unless its output is byte for byte the same as this build's.
 set -euo pipefail
 
