@@ -6,7 +6,7 @@
 #      apt-get when `java -version` shows none (pyspark's JVM);
 #   2. cargo fmt --check and clippy -D warnings on python/ (a workspace of
 #      its own: the main workspace never compiles pyo3);
-#   3. builds aperture-validate (the CLI the tests compare with) and the wheel
+#   3. builds aperture-validate and aperture-ocsf (the CLIs the tests compare with) and the wheel
 #      with maturin from this repository (--locked);
 #   4. creates a fresh venv, installs the wheel with its `test` extra
 #      (pyproject.toml, pinned: pytest, pyspark, datamodel-code-generator,
@@ -56,8 +56,9 @@ cargo fmt --manifest-path "$HERE/Cargo.toml" --all -- --check
 cargo clippy --quiet --manifest-path "$HERE/Cargo.toml" --all-targets --locked -- -D warnings
 
 # --- build --------------------------------------------------------------------
-step "building aperture-validate and the wheel"
+step "building aperture-validate, aperture-ocsf and the wheel"
 cargo build --quiet --locked --manifest-path "$ROOT/Cargo.toml" -p aperture-events-validator --bin aperture-validate
+cargo build --quiet --locked --manifest-path "$ROOT/Cargo.toml" -p aperture-events-ocsf --bin aperture-ocsf
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 profile=()
@@ -77,6 +78,7 @@ step "pytest"
 cd "$WORK"
 status=0
 APERTURE_VALIDATE="$CARGO_TARGET_DIR/debug/aperture-validate" \
+  APERTURE_OCSF="$CARGO_TARGET_DIR/debug/aperture-ocsf" \
   "$WORK/venv/bin/python" -m pytest "$HERE/tests" -p no:cacheprovider -q "$@" || status=$?
 # pytest's 5 means no test ran: a failure here, never a pass.
 [ "$status" -ne 5 ] || die "pytest collected no test"

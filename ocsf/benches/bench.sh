@@ -12,7 +12,9 @@
 # time: on a machine shared with other work it says more than the wall time.
 # Needs: cargo, GNU time (/usr/bin/time, Debian package `time`).
 # Environment: BENCH_DIR (default $TMPDIR/aperture-ocsf-bench), BENCH_EVENTS,
-# BENCH_RUNS, CARGO_TARGET_DIR.
+# BENCH_RUNS, CARGO_TARGET_DIR; BENCH_BASELINE=PATH also measures another
+# aperture-ocsf binary (an earlier build) in the same run, before each setting, and
+# fails unless its output is byte for byte the same as this build's.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,11 +34,11 @@ echo "== generating $events events" >&2
 "$target/release/examples/corpus" "$events" >"$work/events.ndjson"
 bytes=$(stat -c %s "$work/events.ndjson")
 
-measure() { # label, env, args...
-    local label=$1 env=$2; shift 2
+measure() { # binary, label, env, args...
+    local bin=$1 label=$2 env=$3; shift 3
     local best="" mem=0 cpu=0
     for _ in $(seq "$runs"); do
-        env $env /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$ocsf" -q -o "$work/out.ndjson" "$@" "$work/events.ndjson"
+        env $env /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$bin" -q -o "$work/out.ndjson" "$@" "$work/events.ndjson"
         read -r secs kb user sys <"$work/time"
         if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; cpu=$(awk "BEGIN{print $user + $sys}"); fi
         [ "$kb" -gt "$mem" ] && mem=$kb
@@ -49,6 +51,18 @@ measure() { # label, env, args...
 }
 
 echo "== $(nproc) cores, input $((bytes / 1000000)) MB" >&2
-measure "raw_data on (default)" "X=1"
-measure "raw_data off" "X=1" --no-raw-data
-measure "raw_data on, 1 thread" "RAYON_NUM_THREADS=1"
+both() { # label, env, args...: the baseline (if any), then this build, same output
+    local label=$1 env=$2; shift 2
+    if [ -n "${BENCH_BASELINE:-}" ]; then
+        measure "$BENCH_BASELINE" "baseline: $label" "$env" "$@"
+        mv "$work/out.ndjson" "$work/baseline.ndjson"
+    fi
+    measure "$ocsf" "$label" "$env" "$@"
+    if [ -n "${BENCH_BASELINE:-}" ]; then
+        cmp "$work/baseline.ndjson" "$work/out.ndjson" >&2 || { echo "bench.sh: the outputs differ" >&2; exit 1; }
+        echo "  (output identical to the baseline's: $(sha256sum <"$work/out.ndjson" | cut -c1-16))"
+    fi
+}
+both "raw_data on (default)" "X=1"
+both "raw_data off" "X=1" --no-raw-data
+both "raw_data on, 1 thread" "RAYON_NUM_THREADS=1"

@@ -9,6 +9,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 use anyhow::Context;
 use aperture_events_ocsf::{Converted, Converter, Options};
@@ -49,41 +50,88 @@ impl Summary {
 const BATCH_RECORDS: usize = 4096;
 const BATCH_BYTES: usize = 16 << 20;
 
+/// A converted record: its line (with its class_uid), a skip, or the reason it failed.
+type Outcome = Result<Option<(i64, Vec<u8>)>, aperture_events_ocsf::Error>;
+
+/// Converts a batch on rayon's pool; the line is sized once (the record's
+/// length, twice, covers `raw_data` escaped beside the mapped attributes).
+fn convert_batch(converter: &Converter, pending: &[(Locus, Vec<u8>)]) -> Vec<Outcome> {
+    pending
+        .par_iter()
+        .map(|(_, bytes)| {
+            converter.convert_json(bytes).map(|c| match c {
+                Converted::Event(event) => {
+                    let class = event["class_uid"].as_i64().unwrap_or(-1);
+                    let mut line = Vec::with_capacity(2 * bytes.len() + 1024);
+                    // Writing a `Value` to a `Vec` cannot fail.
+                    let _ = serde_json::to_writer(&mut line, &event);
+                    line.push(b'\n');
+                    Some((class, line))
+                }
+                Converted::Skipped { .. } => None,
+            })
+        })
+        .collect()
+}
+
+/// A batch being converted on the pool while the next one is read: its
+/// records (for their places) and, when done, their outcomes.
+type InFlight = mpsc::Receiver<(Vec<(Locus, Vec<u8>)>, Vec<Outcome>)>;
+
 struct Batcher<'a> {
     converter: &'a Converter,
     out: &'a mut dyn Write,
     name: String,
     pending: Vec<(Locus, Vec<u8>)>,
     bytes: usize,
+    /// At most one batch converts while the reader fills the next: memory
+    /// stays bounded by two batches, and reading overlaps converting.
+    in_flight: Option<(String, InFlight)>,
     summary: Summary,
     error: Option<io::Error>,
 }
 
 impl Batcher<'_> {
-    fn report(&mut self, locus: Locus, message: &str) {
-        eprintln!("{}: {message}", Place::new(self.name.as_str(), locus));
+    fn report(&mut self, name: &str, locus: Locus, message: &str) {
+        eprintln!("{}: {message}", Place::new(name, locus));
         self.summary.failed += 1;
     }
 
+    /// Sends the pending records to the pool, after writing the batch that
+    /// was converting (so that lines stay in input order).
     fn flush(&mut self) {
+        self.drain();
+        if self.pending.is_empty() {
+            return;
+        }
         let pending = std::mem::take(&mut self.pending);
         self.bytes = 0;
-        let converter = self.converter;
-        let results: Vec<_> = pending
-            .par_iter()
-            .map(|(_, bytes)| {
-                converter.convert_json(bytes).map(|c| match c {
-                    Converted::Event(event) => {
-                        let class = event["class_uid"].as_i64().unwrap_or(-1);
-                        let mut line = serde_json::to_vec(&event).unwrap_or_default();
-                        line.push(b'\n');
-                        Some((class, line))
-                    }
-                    Converted::Skipped { .. } => None,
-                })
-            })
-            .collect();
-        for ((locus, _), result) in pending.into_iter().zip(results) {
+        let converter = self.converter.clone();
+        let (send, receive) = mpsc::sync_channel(1);
+        rayon::spawn(move || {
+            let outcomes = convert_batch(&converter, &pending);
+            // The receiver is gone only when the run stopped: nothing to write.
+            let _ = send.send((pending, outcomes));
+        });
+        self.in_flight = Some((self.name.clone(), receive));
+    }
+
+    /// Waits for the batch converting, and writes it.
+    fn drain(&mut self) {
+        let Some((name, receive)) = self.in_flight.take() else {
+            return;
+        };
+        // The pool's task always sends, unless it panicked: then the
+        // records are reported, not silently dropped.
+        let (pending, outcomes) = match receive.recv() {
+            Ok(done) => done,
+            Err(_) => {
+                eprintln!("{name}: internal error: a batch was not converted");
+                self.summary.failed += 1;
+                return;
+            }
+        };
+        for ((locus, _), result) in pending.into_iter().zip(outcomes) {
             match result {
                 Ok(Some((class, line))) => {
                     if self.error.is_none() {
@@ -94,15 +142,21 @@ impl Batcher<'_> {
                     match self.summary.classes.get_mut(&class) {
                         Some((_, n)) => *n += 1,
                         None => {
-                            let name = class_name(&line);
-                            self.summary.classes.insert(class, (name, 1));
+                            let class_name = class_name(&line);
+                            self.summary.classes.insert(class, (class_name, 1));
                         }
                     }
                 }
                 Ok(None) => self.summary.skipped += 1,
-                Err(e) => self.report(locus, &e.to_string()),
+                Err(e) => self.report(&name, locus, &e.to_string()),
             }
         }
+    }
+
+    /// Converts and writes everything pending.
+    fn finish(&mut self) {
+        self.flush();
+        self.drain();
     }
 }
 
@@ -123,14 +177,15 @@ impl Sink for Batcher<'_> {
     }
 
     fn malformed(&mut self, locus: Locus, message: String) {
-        self.flush();
-        self.report(locus, &message);
+        self.finish();
+        let name = self.name.clone();
+        self.report(&name, locus, &message);
     }
 
     fn no_event(&mut self, _: Locus) {}
 
     fn error_response(&mut self, locus: Locus, status: u16) {
-        self.flush();
+        self.finish();
         eprintln!(
             "{}: HTTP status {status}, no event",
             Place::new(self.name.as_str(), locus)
@@ -174,6 +229,7 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
         name: String::new(),
         pending: Vec::new(),
         bytes: 0,
+        in_flight: None,
         summary: Summary::default(),
         error: None,
     };
@@ -187,7 +243,7 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
             Source::Stdin => input::read(io::stdin().lock(), &mut batcher),
             Source::File(path) => File::open(path).and_then(|f| input::read(f, &mut batcher)),
         };
-        batcher.flush();
+        batcher.finish();
         if let Err(e) = result {
             eprintln!("{}: cannot read: {e}", source.name());
             batcher.summary.unreadable += 1;

@@ -1,8 +1,6 @@
 //! `metadata.uid`: a content hash, since the API gives events no id and
 //! captures hold exact duplicates.
 
-use std::io;
-
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -10,54 +8,62 @@ use sha2::{Digest, Sha256};
 /// by name, serde_json's number spelling), the first 16 bytes in hex. The
 /// same event always gets the same uid, whatever the order of its members.
 pub fn content_hash(event: &Value) -> String {
-    let mut hasher = Sha256::new();
-    canonical(event, &mut hasher);
-    let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    // The canonical text is written to a buffer and hashed at once (many
+    // small updates cost more than the copy).
+    let mut text = Vec::with_capacity(1024);
+    canonical(event, &mut text);
+    let digest = Sha256::digest(&text);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in &digest[..16] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
-/// Feeds what serde_json writes into the hash, without a buffer.
-struct Hashing<'a>(&'a mut Sha256);
-
-impl io::Write for Hashing<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-fn canonical(value: &Value, h: &mut Sha256) {
+fn canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            h.update(b"{");
-            for (i, (k, v)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    h.update(b",");
-                }
-                // Writing a string or a scalar to a hash cannot fail.
-                let _ = serde_json::to_writer(Hashing(h), k);
-                h.update(b":");
-                canonical(v, h);
+            out.push(b'{');
+            // serde_json's map keeps its members sorted unless its
+            // `preserve_order` feature is on: then they are sorted here.
+            if map.keys().is_sorted() {
+                members(map.iter(), out);
+            } else {
+                let mut sorted: Vec<(&String, &Value)> = map.iter().collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                members(sorted.into_iter(), out);
             }
-            h.update(b"}");
+            out.push(b'}');
         }
         Value::Array(items) => {
-            h.update(b"[");
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    h.update(b",");
+                    out.push(b',');
                 }
-                canonical(item, h);
+                canonical(item, out);
             }
-            h.update(b"]");
+            out.push(b']');
         }
-        other => {
-            let _ = serde_json::to_writer(Hashing(h), other);
-        }
+        other => write(other, out),
     }
+}
+
+fn members<'a>(members: impl Iterator<Item = (&'a String, &'a Value)>, out: &mut Vec<u8>) {
+    for (i, (k, v)) in members.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(k, out);
+        out.push(b':');
+        canonical(v, out);
+    }
+}
+
+/// A string or a scalar as serde_json writes it.
+fn write(value: &(impl serde::Serialize + ?Sized), out: &mut Vec<u8>) {
+    // Writing a string or a scalar to a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
 }

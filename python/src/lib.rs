@@ -18,6 +18,7 @@
 //! (a `RuntimeError`) instead of pyo3's `PanicException`, which derives from
 //! `BaseException` and escapes `except Exception`.
 
+mod ocsf;
 mod records;
 mod report;
 mod sink;
@@ -91,6 +92,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<verdict::Problem>()?;
     m.add_class::<report::Report>()?;
     m.add_class::<validator::Batch>()?;
+    m.add_class::<ocsf::OcsfConverter>()?;
     m.add("SchemaError", m.py().get_type::<SchemaError>())?;
     m.add("InternalError", m.py().get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(_panic_inside_guard, m)?)?;
@@ -111,6 +113,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The names of the classes, as `Verdict.class_` and the reports give them.
     m.add("CLASSES", PyTuple::new(m.py(), CLASSES.map(Class::name))?)?;
     m.add("LAST_LINE", validator::LAST_LINE)?;
+    m.add("OCSF_VERSION", aperture_events_ocsf::OCSF_VERSION)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

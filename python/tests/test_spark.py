@@ -17,8 +17,6 @@ The session binds to the loopback interface only.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections import Counter
 
 import pytest
@@ -27,27 +25,6 @@ from aperture_events import spark as aperture_spark
 from conftest import CAPTURES, capture_records, run_cli, run_cli_text
 
 pyspark = pytest.importorskip("pyspark")
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from pyspark.sql import SparkSession
-
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("aperture-events-tests")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def without_places(drift: dict) -> dict:

@@ -31,6 +31,8 @@ __all__ = [
     "DEFAULT_MAX_ERRORS",
     "CLASSES",
     "LAST_LINE",
+    "OCSF_VERSION",
+    "OcsfConverter",
     "__version__",
 ]
 
@@ -46,6 +48,8 @@ DEFAULT_MAX_DECOMPRESSION_RATIO: int
 LARGEST_MAX_DECOMPRESSION_RATIO: int
 MAX_JOBS: int
 LAST_LINE: int
+OCSF_VERSION: str
+"""The OCSF version the converter writes (`metadata.version`)."""
 
 class SchemaError(ValueError):
     """The schemas could not be loaded or compiled."""
@@ -167,3 +171,28 @@ class Validator:
         max_errors: int = ...,
         max_record_size: int = ...,
     ) -> Batch: ...
+
+_OcsfKind: TypeAlias = Literal["event", "skipped", "error", "missing"]
+
+@final
+class OcsfConverter:
+    """Converts Log Events API records to OCSF 1.8.0 events (the converter of `aperture-ocsf`)."""
+
+    def __new__(
+        cls,
+        *,
+        raw_data: bool = True,
+        unknown: str = "base_event",
+        severity_table: str | None = None,
+        max_record_size: int | None = None,
+    ) -> OcsfConverter: ...
+    @property
+    def raw_data(self) -> bool: ...
+    @property
+    def unknown(self) -> str: ...
+    @property
+    def severity_table(self) -> str: ...
+    @property
+    def max_record_size(self) -> int: ...
+    def convert(self, record: _Record) -> tuple[_OcsfKind, str]: ...
+    def convert_many(self, records: Iterable[_Record | None]) -> list[tuple[_OcsfKind, str]]: ...

@@ -16,6 +16,10 @@ Places in the report name the partition and the row's position in it
 (``<partition 3>:120``): a DataFrame row does not know its file and line.
 ``validate_files`` reads whole files instead (``binaryFiles``, every input
 shape the command line reads, places by file and line).
+
+``to_ocsf`` adds a column of OCSF 1.8.0 events (JSON text, the lines
+``aperture-ocsf`` writes) to a DataFrame of raw events, converted by the same
+Rust converter inside each task.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Tuple
 
 from ._native import DEFAULT_MAX_ERRORS, DEFAULT_MAX_RECORD_SIZE, Report, Validator
+from ._ocsf import SeverityTable, Unknown, converter as _ocsf_converter
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -162,3 +167,46 @@ def _merged(texts: list, *, options: Tuple[bool, Optional[str], bool], max_error
     if not texts:
         return _validator(*options).validate_batch([], "<none>", max_errors=max_errors).report
     return Report.merge_all([Report.from_json(text) for text in texts], max_errors=max_errors)
+
+
+def to_ocsf(df: "DataFrame", column: str = "value", output: str = "ocsf", *, error: Optional[str] = "ocsf_error",
+            raw_data: bool = True, unknown: Unknown = "base_event", severity_table: SeverityTable = None,
+            max_record_size: int = DEFAULT_MAX_RECORD_SIZE) -> "DataFrame":
+    """``df`` with a string column ``output``: the OCSF 1.8.0 event of each row of ``df[column]``
+    (strings or binary, one event each, as ``spark.read.text`` gives), as JSON text, the line
+    ``aperture-ocsf`` writes with the same options.
+
+    ``output`` is null for a null row, for an unknown type skipped (``unknown="skip"``) and for a
+    row that cannot be converted; then the column ``error`` (unless ``error=None``) says why (null
+    otherwise). The options are those of ``aperture_events.to_ocsf``, checked here, on the driver
+    (a bad one is a ``ValueError``). Rows are converted ``CHUNK`` at a time inside each task.
+    """
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    if column not in df.columns:
+        raise ValueError(f"no column {column!r} in the DataFrame (columns: {', '.join(df.columns)})")
+    added = [name for name in (output, error) if name is not None]
+    if len(set(added)) != len(added) or any(name in df.columns for name in added):
+        raise ValueError(f"the new columns {added!r} must be new and distinct (columns: {', '.join(df.columns)})")
+    options = dict(raw_data=raw_data, unknown=unknown, severity_table=severity_table,
+                   max_record_size=max_record_size)
+    _ocsf_converter(**options)  # checks the options before any task runs
+    position = df.columns.index(column)
+    keep_error = error is not None
+
+    def run(rows: Iterable[Any]) -> Iterator[tuple]:
+        convert = _ocsf_converter(**options)
+        for chunk in _chunks(rows, CHUNK):
+            values = [row[position] for row in chunk]
+            outcomes = convert.convert_many([bytes(v) if isinstance(v, (bytearray, memoryview)) else v
+                                             for v in values])
+            for row, (kind, text) in zip(chunk, outcomes):
+                event = text if kind == "event" else None
+                reason = text if kind == "error" else None
+                yield (*row, event, reason) if keep_error else (*row, event)
+
+    fields = [StructField(output, StringType(), True)]
+    if keep_error:
+        fields.append(StructField(error, StringType(), True))
+    schema = StructType(df.schema.fields + fields)
+    return df.sparkSession.createDataFrame(df.rdd.mapPartitions(run), schema)

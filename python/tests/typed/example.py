@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from aperture_events import (
     CLASSES,
     DEFAULT_MAX_ERRORS,
     DEFAULT_MAX_RECORD_SIZE,
+    OCSF_VERSION,
     Batch,
     InternalError,
+    OcsfConverter,
     Problem,
     Report,
     SchemaError,
     Validator,
     Verdict,
+    to_ocsf,
+    to_ocsf_many,
 )
 
 EVENT = b'{"log_type": "incident", "timestamp": "2017-08-14T23:20:57Z", "incident_id": "x"}'
@@ -76,6 +80,15 @@ def main(workdir: Path) -> int:
     assert merged.errors_omitted >= 0 and merged.errors and not merged.inputs and not merged.notes
     assert not merged.all_accepted() and merged.exit_code(fail_on_drift=True) == 1
     assert merged.to_text(all_rates=True)
+
+    ocsf: Optional[dict[str, Any]] = to_ocsf(EVENT, raw_data=False, severity_table={3: 5})
+    assert ocsf is not None and ocsf["metadata"]["version"] == OCSF_VERSION
+    line: Optional[str] = to_ocsf(EVENT, unknown="skip", as_json=True)
+    lines: list[Optional[str]] = to_ocsf_many([EVENT, None, "{"], as_json=True, errors="none")
+    assert lines == [line, None, None]
+    events: list[Optional[dict[str, Any]]] = to_ocsf_many([EVENT], severity_table="0=1")
+    kind, text = OcsfConverter(unknown="skip", max_record_size=None).convert(EVENT)
+    assert kind == "event" and events[0] is not None and text
 
     try:
         Validator(schema_dir=workdir)
