@@ -35,12 +35,18 @@ pub mod timestamp;
 
 #[cfg(feature = "email")]
 pub mod email;
+#[cfg(feature = "schemars")]
+pub mod json_schema;
 #[cfg(feature = "multiple-of")]
 pub mod multiple_of;
 #[cfg(feature = "patterns")]
 pub mod pattern;
 #[cfg(feature = "uri")]
 pub mod uri;
+
+/// The `schemars` crate the generated `JsonSchema` impls implement (feature `schemars`).
+#[cfg(feature = "schemars")]
+pub use schemars;
 
 pub use timestamp::{InvalidTimestamp, Timestamp, is_valid_date_time};
 
@@ -119,6 +125,9 @@ macro_rules! require_feature {
     ("multiple-of") => {
         $crate::__feature_multiple_of!();
     };
+    ("schemars") => {
+        $crate::__feature_schemars!();
+    };
 }
 
 /// Declares the macro one feature's check expands to: nothing when the
@@ -158,6 +167,11 @@ feature_gate!(
     "`pattern` or `patternProperties`"
 );
 feature_gate!("multiple-of", __feature_multiple_of, "`multipleOf`");
+feature_gate!(
+    "schemars",
+    __feature_schemars,
+    "`JsonSchema` impls (codegen's `Config::schemars`)"
+);
 
 #[cfg(test)]
 mod tests {
