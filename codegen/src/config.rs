@@ -182,8 +182,10 @@ impl Config {
     }
 
     /// Whether every generated type implements `schemars::JsonSchema` (off by
-    /// default; needs the runtime's `schemars` feature, which
-    /// [`Output::runtime_features`] then lists). A type's `json_schema()` is
+    /// default). The impls are compiled only with the runtime's `schemars`
+    /// feature (which [`Output::runtime_features`] then lists), so a types
+    /// crate can offer them behind a feature of its own:
+    /// `schemars = ["aperture-events-runtime/schemars"]`. A type's `json_schema()` is
     /// its source schema (the tolerant reading, which is the schema as
     /// written), not a description of its Rust shape: `x-known-values` stay
     /// open sets, nullables stay nullable, `1.0` stays an integer. References

@@ -125,9 +125,6 @@ macro_rules! require_feature {
     ("multiple-of") => {
         $crate::__feature_multiple_of!();
     };
-    ("schemars") => {
-        $crate::__feature_schemars!();
-    };
 }
 
 /// Declares the macro one feature's check expands to: nothing when the
@@ -167,11 +164,23 @@ feature_gate!(
     "`pattern` or `patternProperties`"
 );
 feature_gate!("multiple-of", __feature_multiple_of, "`multipleOf`");
-feature_gate!(
-    "schemars",
-    __feature_schemars,
-    "`JsonSchema` impls (codegen's `Config::schemars`)"
-);
+/// The generated `JsonSchema` impls (codegen's `Config::schemars`): kept
+/// when the runtime's `schemars` feature is on, left out otherwise, so a
+/// types crate generated with them offers them behind a feature of its own
+/// (`schemars = ["aperture-events-runtime/schemars"]`).
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schemars {
+    ($($impls:tt)*) => { $($impls)* };
+}
+/// The generated `JsonSchema` impls, left out: the `schemars` feature is off.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schemars {
+    ($($impls:tt)*) => {};
+}
 
 #[cfg(test)]
 mod tests {

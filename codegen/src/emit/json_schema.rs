@@ -211,6 +211,16 @@ impl Writer<'_> {
     }
 }
 
+/// The impls, kept only when the runtime's `schemars` feature is on.
+pub(super) fn gate(runtime: &TokenStream, impls: TokenStream) -> TokenStream {
+    quote! {
+        // `schemars::JsonSchema` for every type: only with the runtime's `schemars` feature.
+        #runtime::__schemars! {
+            #impls
+        }
+    }
+}
+
 /// The `JsonSchema` impl of `item`, or nothing when its source is not found.
 pub(super) fn emit(ctx: &Ctx<'_>, item: &Item, sources: &Sources) -> TokenStream {
     let name = item.name();
@@ -223,6 +233,16 @@ pub(super) fn emit(ctx: &Ctx<'_>, item: &Item, sources: &Sources) -> TokenStream
         let referenced = ident(r);
         quote! { #r => ::core::option::Option::Some(generator.subschema_for::<#referenced>()), }
     });
+    let refs = if refs.is_empty() {
+        quote! { |_, _| ::core::option::Option::None }
+    } else {
+        quote! {
+            |name, generator| match name {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    };
     quote! {
         impl #runtime::schemars::JsonSchema for #ty {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -233,10 +253,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, item: &Item, sources: &Sources) -> TokenStream
             }
             /// The source schema of this type (its tolerant reading).
             fn json_schema(generator: &mut #runtime::schemars::SchemaGenerator) -> #runtime::schemars::Schema {
-                #runtime::json_schema::source_schema(generator, #text, |name, generator| match name {
-                    #(#arms)*
-                    _ => ::core::option::Option::None,
-                })
+                #runtime::json_schema::source_schema(generator, #text, #refs)
             }
         }
     }

@@ -77,6 +77,7 @@ pub(crate) fn module(
     };
     let mut public = TokenStream::new();
     let mut private = TokenStream::new();
+    let mut impls = TokenStream::new();
     for item in &module.items {
         let (item_tokens, support) = match item {
             Item::Struct(s) => structs::emit(&ctx, s),
@@ -89,7 +90,7 @@ pub(crate) fn module(
         };
         public.extend(item_tokens);
         if let Some(schemas) = schemas {
-            public.extend(json_schema::emit(&ctx, item, schemas));
+            impls.extend(json_schema::emit(&ctx, item, schemas));
         }
         private.extend(support);
     }
@@ -106,9 +107,9 @@ pub(crate) fn module(
     if module.items.iter().any(|i| matches!(i, Item::Integer(_))) {
         public.extend(numbers::out_of_range(&ctx));
     }
-    let mut features = checks_runtime::features(module);
+    let features = checks_runtime::features(module);
     if schemas.is_some() {
-        features.push("schemars");
+        public.extend(json_schema::gate(runtime, impls));
     }
     let (major, minor) = generator_version();
     let statics = checked::pattern_statics(module);
