@@ -59,6 +59,12 @@ fn replace(
             for (_, child) in object.iter_mut() {
                 replace(child, generator, refs);
             }
+            if let Some(Value::Object(mapping)) = object
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+            {
+                map_references(mapping, generator, refs);
+            }
             let name = match object.get("$ref") {
                 Some(Value::String(reference)) => reference.strip_prefix(REF_PREFIX),
                 _ => None,
@@ -75,6 +81,31 @@ fn replace(
         }
         _ => {}
     }
+}
+
+/// A discriminator's `mapping` (tag value to reference): each marker becomes
+/// the reference `subschema_for` gives; a tag whose type has no reference
+/// (an inline schema) is left out.
+fn map_references(
+    mapping: &mut Map<String, Value>,
+    generator: &mut SchemaGenerator,
+    refs: &mut impl FnMut(&str, &mut SchemaGenerator) -> Option<Schema>,
+) {
+    mapping.retain(|_, target| {
+        let Some(name) = target.as_str().and_then(|t| t.strip_prefix(REF_PREFIX)) else {
+            return true;
+        };
+        let Some(schema) = refs(name, generator) else {
+            return true;
+        };
+        match schema.get("$ref") {
+            Some(reference @ Value::String(_)) => {
+                *target = reference.clone();
+                true
+            }
+            _ => false,
+        }
+    });
 }
 
 /// Puts the subschema `with` in place of `object`'s `$ref`, keeping the
@@ -100,6 +131,46 @@ fn merge(object: &mut Map<String, Value>, with: Value) {
                 object.insert("allOf".to_owned(), Value::Array(vec![with]));
             }
         }
+    }
+}
+
+/// A schemars transform for OpenAPI 3.0, which takes one `type` per schema:
+/// a `type` list left after schemars' `AddNullable` (`["string", "integer"]`)
+/// becomes `anyOf: [{"type": "string"}, {"type": "integer"}]`, which accepts
+/// the same values (the keywords beside it apply to their own types only).
+/// Add it after the OpenAPI settings' own transforms:
+///
+/// ```
+/// use aperture_events_runtime::json_schema::SplitTypeLists;
+/// use aperture_events_runtime::schemars::generate::SchemaSettings;
+/// let generator = SchemaSettings::openapi3().with_transform(SplitTypeLists).into_generator();
+/// # drop(generator);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SplitTypeLists;
+
+impl schemars::transform::Transform for SplitTypeLists {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(Value::Array(types)) = schema.get("type") {
+            let any_of: Vec<Value> = types
+                .iter()
+                .map(|t| Value::Object(Map::from_iter([("type".to_owned(), t.clone())])))
+                .collect();
+            schema.remove("type");
+            let any_of = Value::Array(any_of);
+            if schema.get("anyOf").is_some() {
+                let wrapped = Value::Object(Map::from_iter([("anyOf".to_owned(), any_of)]));
+                match schema.get_mut("allOf") {
+                    Some(Value::Array(all)) => all.push(wrapped),
+                    _ => {
+                        schema.insert("allOf".to_owned(), Value::Array(vec![wrapped]));
+                    }
+                }
+            } else {
+                schema.insert("anyOf".to_owned(), any_of);
+            }
+        }
+        schemars::transform::transform_subschemas(self, schema);
     }
 }
 
@@ -206,6 +277,36 @@ mod tests {
             json!({"$ref": "#/components/schemas/Severity"})
         );
         assert!(definitions.contains_key("Severity"), "{definitions:?}");
+    }
+
+    #[test]
+    fn type_lists_become_any_of_for_openapi() {
+        use schemars::transform::Transform;
+        let mut schema: Schema = json_schema!({
+            "type": ["string", "integer"], "maximum": 5,
+            "properties": {"a": {"type": ["boolean", "number"]}, "b": {"type": "string"}}
+        });
+        SplitTypeLists.transform(&mut schema);
+        assert_eq!(
+            schema.to_value(),
+            json!({
+                "anyOf": [{"type": "string"}, {"type": "integer"}], "maximum": 5,
+                "properties": {
+                    "a": {"anyOf": [{"type": "boolean"}, {"type": "number"}]},
+                    "b": {"type": "string"}
+                }
+            })
+        );
+        let mut both: Schema =
+            json_schema!({"type": ["string", "integer"], "anyOf": [{"minimum": 1}]});
+        SplitTypeLists.transform(&mut both);
+        assert_eq!(
+            both.to_value(),
+            json!({
+                "anyOf": [{"minimum": 1}],
+                "allOf": [{"anyOf": [{"type": "string"}, {"type": "integer"}]}]
+            })
+        );
     }
 
     #[test]

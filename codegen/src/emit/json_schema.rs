@@ -90,13 +90,62 @@ impl Sources {
                 items: &items,
                 refs: Vec::new(),
             };
-            let value = writer.schema(schema, &at, 0, true);
+            let mut value = writer.schema(schema, &at, 0, true);
+            map_discriminator(&mut value, schemas, &items);
             let mut refs = writer.refs;
             refs.sort();
             refs.dedup();
             texts.insert(item.name().to_owned(), (value.to_string(), refs));
         }
         Sources { texts }
+    }
+}
+
+/// Gives a `discriminator` without a `mapping` one from each tag value to its
+/// type's marker: without it OpenAPI takes the tag value (`incident`) for a
+/// component's name, and the components are named after the types
+/// (`Incident`). An annotation to JSON Schema: verdicts do not change.
+fn map_discriminator(value: &mut Value, schemas: &Schemas, items: &HashMap<Location, String>) {
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(discriminator)) = object.get("discriminator") else {
+        return;
+    };
+    if discriminator.contains_key("mapping") {
+        return;
+    }
+    let Some(Value::String(property)) = discriminator.get("propertyName") else {
+        return;
+    };
+    let Some(Value::Array(variants)) = object.get("oneOf") else {
+        return;
+    };
+    let mut mapping = Map::new();
+    for variant in variants {
+        let Some(name) = variant
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(REF_PREFIX))
+        else {
+            continue;
+        };
+        let tag = items
+            .iter()
+            .find(|(_, n)| *n == name)
+            .and_then(|(at, _)| schemas.get(at))
+            .and_then(|schema| {
+                schema.pointer(&format!("/properties/{}/const", escape_token(property)))
+            })
+            .and_then(Value::as_str);
+        if let Some(tag) = tag {
+            mapping.insert(tag.to_owned(), Value::String(format!("{REF_PREFIX}{name}")));
+        }
+    }
+    if !mapping.is_empty() {
+        if let Some(Value::Object(discriminator)) = object.get_mut("discriminator") {
+            discriminator.insert("mapping".to_owned(), Value::Object(mapping));
+        }
     }
 }
 
