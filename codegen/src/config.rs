@@ -208,11 +208,16 @@ impl Config {
     /// becomes `nullable: true, const: null`), `const` becomes a one-value
     /// `enum`, keywords beside a `$ref` move into an `allOf`, `prefixItems`
     /// become `items`, `examples` a single `example`, boolean schemas `{}` or
-    /// `{"not": {}}`. What 3.0 cannot express stays as written: a `type` list
-    /// of two types besides `null` (`["string", "integer"]`; 3.0 takes one
-    /// type, so its validators refuse the document), and `nullable` does not
-    /// reach a `$ref` moved into an `allOf`. The `x-` annotations
-    /// (`x-known-values`, `x-quirk`) are kept: 3.0 allows extensions.
+    /// `{"not": {}}`. A `type` list of two types besides `null`
+    /// (`["string", "integer"]`) stays a list, which 3.0 refuses: add the
+    /// runtime's `json_schema::SplitTypeLists` transform, which writes it as an
+    /// `anyOf`. What 3.0 cannot express: an integer written `1.0` (its
+    /// validators type values as draft 4 does, so they refuse it where the
+    /// source schema accepts it), and `nullable` beside a `$ref` moved into
+    /// an `allOf`. A union's `discriminator` gets a `mapping` from each tag
+    /// value to its type's reference (without one, OpenAPI takes the tag for
+    /// a component's name). The `x-` annotations (`x-known-values`, `x-quirk`)
+    /// are kept: 3.0 allows extensions.
     ///
     /// ```
     /// aperture_events_codegen::Config::new().schemars(true);
