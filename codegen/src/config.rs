@@ -80,6 +80,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     file_name: String,
     runtime_path: String,
+    schemars: bool,
 }
 
 impl Default for Config {
@@ -102,6 +103,7 @@ impl Default for Config {
             out_dir: None,
             file_name: "aperture_events.rs".to_owned(),
             runtime_path: "::aperture_events_runtime".to_owned(),
+            schemars: false,
         }
     }
 }
@@ -176,6 +178,52 @@ impl Config {
     /// ```
     pub fn union_name(&mut self, name: &str) -> &mut Self {
         self.union_name = Some(name.to_owned());
+        self
+    }
+
+    /// Whether every generated type implements `schemars::JsonSchema` (off by
+    /// default). The impls are compiled only with the runtime's `schemars`
+    /// feature (which [`Output::runtime_features`] then lists), so a types
+    /// crate can offer them behind a feature of its own:
+    /// `schemars = ["aperture-events-runtime/schemars"]`. A type's `json_schema()` is
+    /// its source schema (the tolerant reading, which is the schema as
+    /// written), not a description of its Rust shape: `x-known-values` stay
+    /// open sets, nullables stay nullable, `1.0` stays an integer. References
+    /// to other generated types go through `SchemaGenerator::subschema_for`,
+    /// so they land where the generator's settings put definitions (`$defs`
+    /// for draft 2020-12, `definitions` for draft-07, `#/components/schemas/`
+    /// for OpenAPI 3.0); other references are written in place. `schema_name`
+    /// is the type's name, `schema_id` its path (`module_path!()::Name`).
+    ///
+    /// OpenAPI 3.0, with schemars' `SchemaSettings::openapi3()`:
+    ///
+    /// ```ignore
+    /// let mut generator = schemars::generate::SchemaSettings::openapi3().into_generator();
+    /// let log_event = generator.subschema_for::<aperture_events::LogEvent>(); // {"$ref": "#/components/schemas/LogEvent"}
+    /// let components = generator.take_definitions(true); // every type the events use, for `components.schemas`
+    /// ```
+    ///
+    /// Its transforms (schemars 1.2) rewrite what OpenAPI 3.0 says otherwise:
+    /// `"null"` in a `type` list becomes `nullable: true` (a type `null` alone
+    /// becomes `nullable: true, const: null`), `const` becomes a one-value
+    /// `enum`, keywords beside a `$ref` move into an `allOf`, `prefixItems`
+    /// become `items`, `examples` a single `example`, boolean schemas `{}` or
+    /// `{"not": {}}`. A `type` list of two types besides `null`
+    /// (`["string", "integer"]`) stays a list, which 3.0 refuses: add the
+    /// runtime's `json_schema::SplitTypeLists` transform, which writes it as an
+    /// `anyOf`. What 3.0 cannot express: an integer written `1.0` (its
+    /// validators type values as draft 4 does, so they refuse it where the
+    /// source schema accepts it), and `nullable` beside a `$ref` moved into
+    /// an `allOf`. A union's `discriminator` gets a `mapping` from each tag
+    /// value to its type's reference (without one, OpenAPI takes the tag for
+    /// a component's name). The `x-` annotations (`x-known-values`, `x-quirk`)
+    /// are kept: 3.0 allows extensions.
+    ///
+    /// ```
+    /// aperture_events_codegen::Config::new().schemars(true);
+    /// ```
+    pub fn schemars(&mut self, on: bool) -> &mut Self {
+        self.schemars = on;
         self
     }
 
@@ -389,7 +437,10 @@ impl Config {
                 .expect("one diagnostic"));
             }
         };
-        let (tokens, left_out) = emit::module(&module, &additions, &runtime);
+        let sources = self
+            .schemars
+            .then(|| emit::json_schema::Sources::new(&module, &schemas));
+        let (tokens, left_out) = emit::module(&module, &additions, &runtime, sources.as_ref());
         warnings.extend(left_out);
         let regenerate = self.regenerate_command.as_deref().unwrap_or(
             "cargo build (a build script runs aperture-events-codegen; edit the schemas, never this file)",
@@ -398,10 +449,12 @@ impl Config {
         Ok(Output {
             code,
             root_types: emit::root_types(&module, &additions),
-            runtime_features: emit::checks_runtime::features(&module)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            runtime_features: {
+                let mut features = emit::checks_runtime::features(&module);
+                features.extend(self.schemars.then_some("schemars"));
+                features.sort_unstable();
+                features.into_iter().map(str::to_owned).collect()
+            },
             sources: module.sources,
             warnings,
         })

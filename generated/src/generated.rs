@@ -3102,6 +3102,263 @@ impl std::fmt::Display for OutOfRange {
     }
 }
 impl std::error::Error for OutOfRange {}
+::aperture_events_runtime::__schemars! {
+    impl ::aperture_events_runtime::schemars::JsonSchema for LogEvent { fn schema_name()
+    -> ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("LogEvent") }
+    fn schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "LogEvent")) } #[doc = r" The source schema of this type (its tolerant reading)."] fn
+    json_schema(generator : & mut ::aperture_events_runtime::schemars::SchemaGenerator)
+    -> ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"One event of the Log Events API, of any of the five documented types, told apart by `log_type`. Events of other types are not listed here: the generated types keep them whole and the validator reports them as `unknown_type`.\",\"discriminator\":{\"mapping\":{\"activity_monitoring\":\"aperture-events-codegen:ActivityMonitoring\",\"admin_audit\":\"aperture-events-codegen:AdminAudit\",\"incident\":\"aperture-events-codegen:Incident\",\"policy_violation\":\"aperture-events-codegen:PolicyViolation\",\"remediation\":\"aperture-events-codegen:Remediation\"},\"propertyName\":\"log_type\"},\"oneOf\":[{\"$ref\":\"aperture-events-codegen:ActivityMonitoring\"},{\"$ref\":\"aperture-events-codegen:Incident\"},{\"$ref\":\"aperture-events-codegen:Remediation\"},{\"$ref\":\"aperture-events-codegen:PolicyViolation\"},{\"$ref\":\"aperture-events-codegen:AdminAudit\"}],\"title\":\"LogEvent\",\"type\":\"object\"}",
+    | name, generator | match name { "ActivityMonitoring" =>
+    ::core::option::Option::Some(generator.subschema_for:: < ActivityMonitoring > ()),
+    "AdminAudit" => ::core::option::Option::Some(generator.subschema_for:: < AdminAudit >
+    ()), "Incident" => ::core::option::Option::Some(generator.subschema_for:: < Incident
+    > ()), "PolicyViolation" => ::core::option::Option::Some(generator.subschema_for:: <
+    PolicyViolation > ()), "Remediation" => ::core::option::Option::Some(generator
+    .subschema_for:: < Remediation > ()), _ => ::core::option::Option::None, }) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for ActivityMonitoring { fn
+    schema_name() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("ActivityMonitoring") } fn schema_id() ->
+    ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "ActivityMonitoring")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"An activity monitoring event: a cloud app user did something to a file, folder or user.\",\"examples\":[{\"action\":\"delete\",\"cloud_app_instance\":\"My Cloud App\",\"item_name\":\"My File\",\"item_type\":\"File\",\"location\":\"Somewhere, USA\",\"log_type\":\"activity_monitoring\",\"serial\":\"mySerial\",\"source_ip\":\"10.10.10.10\",\"target_name\":null,\"target_type\":null,\"timestamp\":\"2017-02-17T00:18:58.961Z\",\"user\":\"John Smith\"}],\"properties\":{\"action\":{\"$ref\":\"aperture-events-codegen:ActivityAction\",\"description\":\"Action performed.\"},\"cloud_app_instance\":{\"allOf\":[{\"description\":\"Cloud app name (the instance the tenant connected, not the cloud app type).\",\"examples\":[\"My Cloud App\",\"Office 365 8\"],\"title\":\"CloudAppInstance\",\"type\":\"string\"}],\"description\":\"Cloud app name (not cloud app type).\"},\"item_name\":{\"description\":\"Name of the file, folder or user associated with the event. For users, usually an email address (personal data).\",\"type\":\"string\"},\"item_type\":{\"$ref\":\"aperture-events-codegen:ItemType\",\"description\":\"Item type (File, Folder or User; lower case in real traffic).\"},\"item_unique_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the asset's related asset. Absent from older events.\"},\"location\":{\"description\":\"Location of the cloud app user that performed the action.\",\"type\":\"string\"},\"log_type\":{\"const\":\"activity_monitoring\",\"description\":\"Event type; always `activity_monitoring` for this event.\"},\"serial\":{\"allOf\":[{\"description\":\"Serial number of the organization using the service (the tenant).\",\"examples\":[\"mySerial\",\"1234567890\"],\"title\":\"Serial\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String\",\"x-strict\":{\"type\":\"string\"}}],\"description\":\"Serial number of the organization using the service (the tenant).\"},\"severity\":{\"$ref\":\"aperture-events-codegen:Severity\",\"description\":\"Severity of the activity, 0 to 5, as on incidents. Not in the doc's table for this event type; published captures of activity events carry it (`\\\"severity\\\": 1`).\",\"x-quirk\":\"sent on activity events in published captures (`1`); the doc lists no severity for this event type\",\"x-strict\":{\"not\":{}}},\"source_ip\":{\"description\":\"Source IP address of the original session (personal data). Not validated as an address.\",\"type\":\"string\"},\"target_name\":{\"description\":\"Target name. Documented as always null; real traffic also sends strings.\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"sent as a string in real traffic; documented as Null\",\"x-strict\":{\"type\":\"null\"}},\"target_type\":{\"description\":\"Target type. Documented as always null; real traffic often sends an empty string.\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"often sent as an empty string `\\\"\\\"`; documented as Null\",\"x-strict\":{\"type\":\"null\"}},\"timestamp\":{\"allOf\":[{\"description\":\"An RFC 3339 date-time in UTC, with or without fractional seconds. The vendor documents it as an ISO 8601 timestamp; real traffic only ever sends the RFC 3339 profile (`2017-08-14T23:20:57Z`, `2017-02-17T00:18:58.961Z`).\",\"examples\":[\"2017-08-14T23:20:57Z\",\"2017-02-17T00:18:58.961Z\"],\"format\":\"date-time\",\"title\":\"Timestamp\",\"type\":\"string\"}],\"description\":\"When the event occurred.\"},\"user\":{\"allOf\":[{\"description\":\"A user or account name, usually an email address. Not validated as one: the API sends whatever the cloud app calls the account. Personal data.\",\"examples\":[\"owner@emaildomain.com\"],\"title\":\"EmailAddress\",\"type\":\"string\"}],\"description\":\"Cloud app user that performed the action, usually an email address (personal data).\"}},\"required\":[\"log_type\",\"timestamp\"],\"title\":\"ActivityMonitoring\",\"type\":\"object\",\"x-quirk\":\"real traffic carries fields the doc does not list for this event type\",\"x-strict\":{\"additionalProperties\":false}}",
+    | name, generator | match name { "ActivityAction" =>
+    ::core::option::Option::Some(generator.subschema_for:: < ActivityAction > ()),
+    "ItemType" => ::core::option::Option::Some(generator.subschema_for:: < ItemType >
+    ()), "Severity" => ::core::option::Option::Some(generator.subschema_for:: < Severity
+    > ()), _ => ::core::option::Option::None, }) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for Incident { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("Incident") } fn
+    schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "Incident")) } #[doc = r" The source schema of this type (its tolerant reading)."] fn
+    json_schema(generator : & mut ::aperture_events_runtime::schemars::SchemaGenerator)
+    -> ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"An incident: an asset matched a policy rule and was identified as a risk.\",\"examples\":[{\"asset_id\":\"5e9e38823cedb43cb015b460\",\"cloud_app_instance\":\"Office 365 8\",\"collaborators\":\"\",\"container_name\":null,\"datetime_edited\":\"2020-05-08T23:50:55Z\",\"exposure\":\"COMPANY\",\"incident_category\":null,\"incident_id\":\"5eb5ed492021c32b37588a6c\",\"incident_owner\":null,\"item_cloud_url\":\"https://www.sharepoint.com/sites/site/Shared%20Documents/foldername/helloworld.java\",\"item_creator\":\"Admin User\",\"item_creator_email\":\"owner@emaildomain.com\",\"item_name\":\"helloworld.java\",\"item_owner\":\"Admin User\",\"item_owner_email\":\"owner@emaildomain.com\",\"item_owner_group\":\"O365_1_all\",\"item_sha256\":\"4953946b0bbcd10d872d09561bf0f0988e186b625e4af65c64691adf5af279d4\",\"item_size\":1335,\"item_type\":\"File\",\"item_verdict\":\"not available\",\"log_type\":\"incident\",\"occurrences_by_rule\":null,\"policy_rule_name\":\"java\",\"serial\":null,\"severity\":1.0,\"timestamp\":\"2020-05-08T23:50:55Z\"}],\"properties\":{\"asset_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the asset identified as a risk.\"},\"cloud_app_instance\":{\"allOf\":[{\"description\":\"Cloud app name (the instance the tenant connected, not the cloud app type).\",\"examples\":[\"My Cloud App\",\"Office 365 8\"],\"title\":\"CloudAppInstance\",\"type\":\"string\"}],\"description\":\"Cloud app name (not cloud app type).\"},\"collaborators\":{\"description\":\"Collaborators on the file, or recipients of the email, as one string (possibly empty), not a JSON array (personal data).\",\"type\":\"string\"},\"container_name\":{\"allOf\":[{\"description\":\"Bucket name for AWS S3, Google Cloud Platform and Microsoft Azure assets; null for the remaining apps.\",\"examples\":[\"test-container\",null],\"title\":\"ContainerName\",\"type\":[\"string\",\"null\"]}],\"description\":\"Bucket name for AWS S3, Google Cloud Platform and Microsoft Azure assets; null for the remaining apps.\"},\"datetime_edited\":{\"allOf\":[{\"description\":\"An RFC 3339 date-time in UTC, with or without fractional seconds. The vendor documents it as an ISO 8601 timestamp; real traffic only ever sends the RFC 3339 profile (`2017-08-14T23:20:57Z`, `2017-02-17T00:18:58.961Z`).\",\"examples\":[\"2017-08-14T23:20:57Z\",\"2017-02-17T00:18:58.961Z\"],\"format\":\"date-time\",\"title\":\"Timestamp\",\"type\":\"string\"}],\"description\":\"Last time the file was edited.\"},\"exposure\":{\"$ref\":\"aperture-events-codegen:Exposure\",\"description\":\"Exposure level (Public, External, Company or Internal; upper case in real traffic).\"},\"incident_category\":{\"$ref\":\"aperture-events-codegen:IncidentCategory\",\"description\":\"Category of the incident, for example Personal or Business Justified. Null when uncategorised.\"},\"incident_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the incident. Required: consumers key incidents on it.\"},\"incident_owner\":{\"description\":\"Administrator assigned to the incident (personal data). Null when unassigned.\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic and in the vendor's own example; documented as a String\",\"x-strict\":{\"type\":\"string\"}},\"item_cloud_url\":{\"description\":\"URL of the file associated with the incident, used to download or view the asset. Not validated as a URL.\",\"type\":\"string\"},\"item_creator\":{\"description\":\"User who created the asset identified as a risk (personal data).\",\"type\":\"string\"},\"item_creator_email\":{\"allOf\":[{\"description\":\"An email address, or null where the API has none to give. Personal data.\",\"examples\":[\"owner@emaildomain.com\",null],\"title\":\"NullableEmailAddress\",\"type\":[\"string\",\"null\"]}],\"description\":\"Email address of the item creator (personal data).\",\"x-quirk\":\"null like its policy-violation namesake, which is documented as \\\"null for now\\\"; documented as a String here\",\"x-strict\":{\"type\":\"string\"}},\"item_name\":{\"description\":\"Name of the file, folder, email subject or user associated with the event.\",\"type\":\"string\"},\"item_owner\":{\"description\":\"User who owns the asset identified as a risk (personal data).\",\"type\":\"string\"},\"item_owner_email\":{\"allOf\":[{\"description\":\"An email address, or null where the API has none to give. Personal data.\",\"examples\":[\"owner@emaildomain.com\",null],\"title\":\"NullableEmailAddress\",\"type\":[\"string\",\"null\"]}],\"description\":\"Email address of the item owner (personal data).\",\"x-quirk\":\"null like its policy-violation namesake, which is documented as \\\"null for now\\\"; documented as a String here\",\"x-strict\":{\"type\":\"string\"}},\"item_owner_group\":{\"description\":\"Active Directory groups to which the asset owner belongs.\",\"type\":\"string\"},\"item_sha256\":{\"description\":\"SHA-256 hash of the file, as reported by WildFire.\",\"type\":\"string\"},\"item_size\":{\"$ref\":\"aperture-events-codegen:ItemSize\",\"description\":\"Size of the file in bytes, as reported by WildFire.\"},\"item_type\":{\"$ref\":\"aperture-events-codegen:ItemType\",\"description\":\"Item type (File, Folder or User).\"},\"item_unique_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the asset's related asset.\"},\"item_verdict\":{\"$ref\":\"aperture-events-codegen:ItemVerdict\",\"description\":\"Verdict as reported by WildFire: malware, benign or not available.\"},\"log_type\":{\"const\":\"incident\",\"description\":\"Event type; always `incident` for this event.\"},\"occurrences_by_rule\":{\"$ref\":\"aperture-events-codegen:OccurrencesByRule\"},\"policy_rule_name\":{\"allOf\":[{\"description\":\"Names of one or more policy rules (not policy types) that were matched, as one string.\",\"examples\":[\"PCI Policy\"],\"title\":\"PolicyRuleName\",\"type\":\"string\"}],\"description\":\"Names of one or more policy rules (not policy types) that were matched.\"},\"serial\":{\"allOf\":[{\"description\":\"Serial number of the organization using the service (the tenant).\",\"examples\":[\"mySerial\",\"1234567890\"],\"title\":\"Serial\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String\",\"x-strict\":{\"type\":\"string\"}}],\"description\":\"Serial number of the organization using the service (the tenant).\"},\"severity\":{\"$ref\":\"aperture-events-codegen:Severity\",\"description\":\"Incident severity, 0 to 5. Absent from older events.\"},\"timestamp\":{\"allOf\":[{\"description\":\"An RFC 3339 date-time in UTC, with or without fractional seconds. The vendor documents it as an ISO 8601 timestamp; real traffic only ever sends the RFC 3339 profile (`2017-08-14T23:20:57Z`, `2017-02-17T00:18:58.961Z`).\",\"examples\":[\"2017-08-14T23:20:57Z\",\"2017-02-17T00:18:58.961Z\"],\"format\":\"date-time\",\"title\":\"Timestamp\",\"type\":\"string\"}],\"description\":\"When the event occurred.\"}},\"required\":[\"log_type\",\"timestamp\",\"incident_id\"],\"title\":\"Incident\",\"type\":\"object\",\"x-quirk\":\"real traffic carries fields the doc does not list for this event type\",\"x-strict\":{\"additionalProperties\":false}}",
+    | name, generator | match name { "Exposure" => ::core::option::Option::Some(generator
+    .subschema_for:: < Exposure > ()), "IncidentCategory" =>
+    ::core::option::Option::Some(generator.subschema_for:: < IncidentCategory > ()),
+    "ItemSize" => ::core::option::Option::Some(generator.subschema_for:: < ItemSize >
+    ()), "ItemType" => ::core::option::Option::Some(generator.subschema_for:: < ItemType
+    > ()), "ItemVerdict" => ::core::option::Option::Some(generator.subschema_for:: <
+    ItemVerdict > ()), "OccurrencesByRule" => ::core::option::Option::Some(generator
+    .subschema_for:: < OccurrencesByRule > ()), "Severity" =>
+    ::core::option::Option::Some(generator.subschema_for:: < Severity > ()), _ =>
+    ::core::option::Option::None, }) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for Remediation { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("Remediation") }
+    fn schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "Remediation")) } #[doc = r" The source schema of this type (its tolerant reading)."]
+    fn json_schema(generator : & mut
+    ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"A remediation: an action was taken on an asset to remediate an incident (risk).\",\"examples\":[{\"action_taken\":\"quarantine\",\"action_taken_by\":\"John Smith\",\"asset_id\":\"ce7c9ed11e6f4891ae73c1601af7f741\",\"cloud_app_instance\":\"My Cloud App\",\"container_name\":\"test-container\",\"incident_id\":\"9610efdcd8a74a259bf031843eac0309\",\"item_creator\":\"John Smith\",\"item_creator_email\":\"owner@email-domain.com\",\"item_name\":\"My File\",\"item_owner\":\"John Smith\",\"item_owner_email\":\"owner@email-domain.com\",\"item_type\":\"File\",\"log_type\":\"remediation\",\"policy_rule_name\":\"PCI Policy\",\"serial\":\"mySerial\",\"timestamp\":\"2017-02-17T00:18:55.581Z\"}],\"properties\":{\"action_taken\":{\"$ref\":\"aperture-events-codegen:RemediationAction\",\"description\":\"Action taken to remediate (Admin Quarantine, UserQuarantine or Remove Public Links).\"},\"action_taken_by\":{\"description\":\"Cloud app user who took the remediation action (personal data); `Aperture` for automated remediation.\",\"type\":\"string\"},\"asset_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the remediated asset.\"},\"cloud_app_instance\":{\"allOf\":[{\"description\":\"Cloud app name (the instance the tenant connected, not the cloud app type).\",\"examples\":[\"My Cloud App\",\"Office 365 8\"],\"title\":\"CloudAppInstance\",\"type\":\"string\"}],\"description\":\"Cloud app name (not cloud app type).\"},\"container_name\":{\"allOf\":[{\"description\":\"Bucket name for AWS S3, Google Cloud Platform and Microsoft Azure assets; null for the remaining apps.\",\"examples\":[\"test-container\",null],\"title\":\"ContainerName\",\"type\":[\"string\",\"null\"]}],\"description\":\"Bucket name for AWS S3, Google Cloud Platform and Microsoft Azure assets; null for the remaining apps.\"},\"incident_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the remediated incident (risk). Required: consumers key remediations on it.\"},\"item_creator\":{\"description\":\"User who created the remediated asset (personal data).\",\"type\":\"string\"},\"item_creator_email\":{\"allOf\":[{\"description\":\"An email address, or null where the API has none to give. Personal data.\",\"examples\":[\"owner@emaildomain.com\",null],\"title\":\"NullableEmailAddress\",\"type\":[\"string\",\"null\"]}],\"description\":\"Email address of the item creator (personal data).\",\"x-quirk\":\"null like its policy-violation namesake, which is documented as \\\"null for now\\\"; documented as a String here\",\"x-strict\":{\"type\":\"string\"}},\"item_name\":{\"description\":\"Name of the file, folder or user associated with the event.\",\"type\":\"string\"},\"item_owner\":{\"description\":\"User who owns the remediated asset (personal data).\",\"type\":\"string\"},\"item_owner_email\":{\"allOf\":[{\"description\":\"An email address, or null where the API has none to give. Personal data.\",\"examples\":[\"owner@emaildomain.com\",null],\"title\":\"NullableEmailAddress\",\"type\":[\"string\",\"null\"]}],\"description\":\"Email address of the item owner (personal data).\",\"x-quirk\":\"null like its policy-violation namesake, which is documented as \\\"null for now\\\"; documented as a String here\",\"x-strict\":{\"type\":\"string\"}},\"item_type\":{\"$ref\":\"aperture-events-codegen:ItemType\",\"description\":\"Item type (File, Folder or User).\"},\"log_type\":{\"const\":\"remediation\",\"description\":\"Event type; always `remediation` for this event.\"},\"policy_rule_name\":{\"allOf\":[{\"description\":\"Names of one or more policy rules (not policy types) that were matched, as one string.\",\"examples\":[\"PCI Policy\"],\"title\":\"PolicyRuleName\",\"type\":\"string\"}],\"description\":\"Names of one or more policy rules (not policy types) that were matched.\"},\"serial\":{\"allOf\":[{\"description\":\"Serial number of the organization using the service (the tenant).\",\"examples\":[\"mySerial\",\"1234567890\"],\"title\":\"Serial\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String\",\"x-strict\":{\"type\":\"string\"}}],\"description\":\"Serial number of the organization using the service (the tenant).\"},\"timestamp\":{\"allOf\":[{\"description\":\"An RFC 3339 date-time in UTC, with or without fractional seconds. The vendor documents it as an ISO 8601 timestamp; real traffic only ever sends the RFC 3339 profile (`2017-08-14T23:20:57Z`, `2017-02-17T00:18:58.961Z`).\",\"examples\":[\"2017-08-14T23:20:57Z\",\"2017-02-17T00:18:58.961Z\"],\"format\":\"date-time\",\"title\":\"Timestamp\",\"type\":\"string\"}],\"description\":\"When the remediation occurred.\"}},\"required\":[\"log_type\",\"timestamp\",\"incident_id\"],\"title\":\"Remediation\",\"type\":\"object\",\"x-quirk\":\"real traffic carries fields the doc does not list for this event type\",\"x-strict\":{\"additionalProperties\":false}}",
+    | name, generator | match name { "ItemType" => ::core::option::Option::Some(generator
+    .subschema_for:: < ItemType > ()), "RemediationAction" =>
+    ::core::option::Option::Some(generator.subschema_for:: < RemediationAction > ()), _
+    => ::core::option::Option::None, }) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for PolicyViolation { fn
+    schema_name() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("PolicyViolation") } fn schema_id() ->
+    ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "PolicyViolation")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"A policy violation: an asset violated a policy rule and an action was taken.\",\"examples\":[{\"action_taken\":\"download\",\"action_taken_by\":\"John Smith\",\"asset_id\":\"ce7c9ed11e6f4891ae73c1601af7f741\",\"cloud_app_instance\":\"My Cloud App\",\"incident_id\":\"9610efdcd8a74a259bf031843eac0309\",\"item_creator\":\"John Smith\",\"item_creator_email\":\"owner@email-domain.com\",\"item_name\":\"My File\",\"item_owner\":\"John Smith\",\"item_owner_email\":\"owner@email-domain.com\",\"item_type\":\"File\",\"log_type\":\"policy_violation\",\"policy_rule_name\":\"Policy Rule\",\"serial\":\"serial\",\"severity\":3.0,\"timestamp\":\"2017-01-06T19:04:06Z\"}],\"properties\":{\"action_taken\":{\"$ref\":\"aperture-events-codegen:ViolationAction\",\"description\":\"Action taken to fix the policy violation, for example Alerted Admin, Removed PublicLinks, Quarantine or EmailOwner.\"},\"action_taken_by\":{\"description\":\"Cloud app user who took the action (personal data); `Aperture` for automated remediation.\",\"type\":\"string\"},\"asset_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the asset which violated the policy.\"},\"cloud_app_instance\":{\"allOf\":[{\"description\":\"Cloud app name (the instance the tenant connected, not the cloud app type).\",\"examples\":[\"My Cloud App\",\"Office 365 8\"],\"title\":\"CloudAppInstance\",\"type\":\"string\"}],\"description\":\"Cloud app name (not cloud app type).\"},\"incident_id\":{\"allOf\":[{\"description\":\"An opaque identifier. Real data has 24 hexadecimal characters, the vendor's examples 32: compare it, never parse it.\",\"examples\":[\"5eb5ed492021c32b37588a6c\"],\"title\":\"Identifier\",\"type\":\"string\"}],\"description\":\"Unique ID of the policy violation incident (risk). Required: consumers key violations on it.\"},\"item_creator\":{\"description\":\"User who created the asset which violated the policy (personal data).\",\"type\":\"string\"},\"item_creator_email\":{\"allOf\":[{\"description\":\"An email address, or null where the API has none to give. Personal data.\",\"examples\":[\"owner@emaildomain.com\",null],\"title\":\"NullableEmailAddress\",\"type\":[\"string\",\"null\"]}],\"description\":\"Email address of the item creator (personal data). Documented as null for now.\"},\"item_name\":{\"description\":\"Name of the file, folder or user associated with the event.\",\"type\":\"string\"},\"item_owner\":{\"description\":\"User who owns the asset which violated the policy (personal data).\",\"type\":\"string\"},\"item_owner_email\":{\"allOf\":[{\"description\":\"An email address, or null where the API has none to give. Personal data.\",\"examples\":[\"owner@emaildomain.com\",null],\"title\":\"NullableEmailAddress\",\"type\":[\"string\",\"null\"]}],\"description\":\"Email address of the item owner (personal data). Documented as null for now.\"},\"item_type\":{\"$ref\":\"aperture-events-codegen:ItemType\",\"description\":\"Item type (File, Folder or User).\"},\"log_type\":{\"const\":\"policy_violation\",\"description\":\"Event type; always `policy_violation` for this event.\"},\"policy_rule_name\":{\"allOf\":[{\"description\":\"Names of one or more policy rules (not policy types) that were matched, as one string.\",\"examples\":[\"PCI Policy\"],\"title\":\"PolicyRuleName\",\"type\":\"string\"}],\"description\":\"Names of one or more policy rules (not policy types) that were matched.\"},\"serial\":{\"allOf\":[{\"description\":\"Serial number of the organization using the service (the tenant).\",\"examples\":[\"mySerial\",\"1234567890\"],\"title\":\"Serial\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String\",\"x-strict\":{\"type\":\"string\"}}],\"description\":\"Serial number of the organization using the service (the tenant).\"},\"severity\":{\"$ref\":\"aperture-events-codegen:Severity\",\"description\":\"Incident severity, 0 to 5.\"},\"timestamp\":{\"allOf\":[{\"description\":\"An RFC 3339 date-time in UTC, with or without fractional seconds. The vendor documents it as an ISO 8601 timestamp; real traffic only ever sends the RFC 3339 profile (`2017-08-14T23:20:57Z`, `2017-02-17T00:18:58.961Z`).\",\"examples\":[\"2017-08-14T23:20:57Z\",\"2017-02-17T00:18:58.961Z\"],\"format\":\"date-time\",\"title\":\"Timestamp\",\"type\":\"string\"}],\"description\":\"When the policy violation occurred.\"}},\"required\":[\"log_type\",\"timestamp\",\"incident_id\"],\"title\":\"PolicyViolation\",\"type\":\"object\",\"x-quirk\":\"real traffic carries fields the doc does not list for this event type\",\"x-strict\":{\"additionalProperties\":false}}",
+    | name, generator | match name { "ItemType" => ::core::option::Option::Some(generator
+    .subschema_for:: < ItemType > ()), "Severity" =>
+    ::core::option::Option::Some(generator.subschema_for:: < Severity > ()),
+    "ViolationAction" => ::core::option::Option::Some(generator.subschema_for:: <
+    ViolationAction > ()), _ => ::core::option::Option::None, }) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for AdminAudit { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("AdminAudit") } fn
+    schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "AdminAudit")) } #[doc = r" The source schema of this type (its tolerant reading)."]
+    fn json_schema(generator : & mut
+    ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"An admin audit event: an administrator changed the configuration, or signed in or out.\",\"examples\":[{\"action\":\"action\",\"admin_id\":\"admin id\",\"admin_role\":\"admin role\",\"event_type\":\"event type\",\"field\":\"field\",\"ip\":\"ip address\",\"item_name\":\"My File\",\"item_type\":\"File\",\"log_type\":\"admin_audit\",\"resource_value_new\":\"new val\",\"resource_value_old\":\"old val\",\"serial\":\"mySerial\",\"timestamp\":\"2017-04-06T21:35:10.025Z\"}],\"properties\":{\"action\":{\"$ref\":\"aperture-events-codegen:AdminAction\",\"description\":\"Configuration change activity that occurred: create, edit, delete, login or logout (sign_in and sign_out in real traffic).\"},\"admin_id\":{\"allOf\":[{\"description\":\"A user or account name, usually an email address. Not validated as one: the API sends whatever the cloud app calls the account. Personal data.\",\"examples\":[\"owner@emaildomain.com\"],\"title\":\"EmailAddress\",\"type\":\"string\"}],\"description\":\"Email account of the administrative user (personal data).\"},\"admin_role\":{\"$ref\":\"aperture-events-codegen:AdminRole\",\"description\":\"Role assigned to the administrative user: super_admin, admin, limited_admin or read_only.\"},\"event_type\":{\"$ref\":\"aperture-events-codegen:AdminEventType\",\"description\":\"Type of configuration change event: settings, policy, remediation or login.\"},\"field\":{\"description\":\"Name of the field associated with the configuration change; null when the event changes no field.\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic; documented as a String\",\"x-strict\":{\"type\":\"string\"}},\"ip\":{\"description\":\"IP address of the administrative user who performed the action (personal data). Not validated as an address: the doc's own example sends `ip address`.\",\"type\":\"string\"},\"item_name\":{\"description\":\"Name of the item that changed in the configuration.\",\"type\":\"string\"},\"item_type\":{\"$ref\":\"aperture-events-codegen:AdminItemType\",\"description\":\"Type of item in the configuration that changed: user, apps, settings, content_policy, file, risk or general_settings.\"},\"log_type\":{\"const\":\"admin_audit\",\"description\":\"Event type; always `admin_audit` for this event.\"},\"resource_value_new\":{\"description\":\"Value after the configuration change occurred; null when there is none.\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic; documented as a String\",\"x-strict\":{\"type\":\"string\"}},\"resource_value_old\":{\"description\":\"Value before the configuration change occurred; null when there was none.\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic; documented as a String\",\"x-strict\":{\"type\":\"string\"}},\"serial\":{\"allOf\":[{\"description\":\"Serial number of the organization using the service (the tenant).\",\"examples\":[\"mySerial\",\"1234567890\"],\"title\":\"Serial\",\"type\":[\"string\",\"null\"],\"x-quirk\":\"null in real traffic (captures from 2022, and the vendor's own incident example); documented as a String\",\"x-strict\":{\"type\":\"string\"}}],\"description\":\"Serial number of the organization using the service (the tenant).\"},\"timestamp\":{\"allOf\":[{\"description\":\"An RFC 3339 date-time in UTC, with or without fractional seconds. The vendor documents it as an ISO 8601 timestamp; real traffic only ever sends the RFC 3339 profile (`2017-08-14T23:20:57Z`, `2017-02-17T00:18:58.961Z`).\",\"examples\":[\"2017-08-14T23:20:57Z\",\"2017-02-17T00:18:58.961Z\"],\"format\":\"date-time\",\"title\":\"Timestamp\",\"type\":\"string\"}],\"description\":\"When the event occurred.\"}},\"required\":[\"log_type\",\"timestamp\"],\"title\":\"AdminAudit\",\"type\":\"object\",\"x-quirk\":\"real traffic carries fields the doc does not list for this event type\",\"x-strict\":{\"additionalProperties\":false}}",
+    | name, generator | match name { "AdminAction" =>
+    ::core::option::Option::Some(generator.subschema_for:: < AdminAction > ()),
+    "AdminEventType" => ::core::option::Option::Some(generator.subschema_for:: <
+    AdminEventType > ()), "AdminItemType" => ::core::option::Option::Some(generator
+    .subschema_for:: < AdminItemType > ()), "AdminRole" =>
+    ::core::option::Option::Some(generator.subschema_for:: < AdminRole > ()), _ =>
+    ::core::option::Option::None, }) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for ItemType { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("ItemType") } fn
+    schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "ItemType")) } #[doc = r" The source schema of this type (its tolerant reading)."] fn
+    json_schema(generator : & mut ::aperture_events_runtime::schemars::SchemaGenerator)
+    -> ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Type of the item an event is about. Documented as File, Folder or User; activity events send it in lower case. An open set: any string is accepted, the known values are listed.\",\"examples\":[\"File\",\"file\"],\"title\":\"ItemType\",\"type\":\"string\",\"x-case-insensitive\":true,\"x-known-values\":[\"File\",\"Folder\",\"User\",\"file\",\"folder\",\"user\"],\"x-quirk\":\"activity and admin events send the item type in lower case (`file`, `user`); documented as File, Folder or User\",\"x-quirk-values\":[\"file\",\"folder\",\"user\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for ActivityAction { fn schema_name()
+    -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("ActivityAction") } fn schema_id() -> ::std::borrow::Cow
+    < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "ActivityAction")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Action a cloud app user performed. The doc lists no values; these are the ones seen in traffic. An open set: any string is accepted.\",\"title\":\"ActivityAction\",\"type\":\"string\",\"x-known-values\":[\"create\",\"preview\",\"login\",\"delete\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for Severity { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("Severity") } fn
+    schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "Severity")) } #[doc = r" The source schema of this type (its tolerant reading)."] fn
+    json_schema(generator : & mut ::aperture_events_runtime::schemars::SchemaGenerator)
+    -> ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Incident severity, an integral number from 0 to 5. Documented as a Number and sent written as a float (`1.0`, `3.0`): `1` and `1.0` are the same value and both are the documented form, while `2.5`, `7`, `-1` and `\\\"3\\\"` are rejected.\",\"examples\":[1,3],\"maximum\":5,\"minimum\":0,\"title\":\"Severity\",\"type\":\"integer\"}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for Exposure { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("Exposure") } fn
+    schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "Exposure")) } #[doc = r" The source schema of this type (its tolerant reading)."] fn
+    json_schema(generator : & mut ::aperture_events_runtime::schemars::SchemaGenerator)
+    -> ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Exposure level of the asset. Documented as Public, External, Company or Internal; sent in upper case. An open set: any string is accepted, the known values are listed.\",\"examples\":[\"COMPANY\",\"Public\"],\"title\":\"Exposure\",\"type\":\"string\",\"x-case-insensitive\":true,\"x-known-values\":[\"Public\",\"External\",\"Company\",\"Internal\",\"PUBLIC\",\"EXTERNAL\",\"COMPANY\",\"INTERNAL\"],\"x-quirk\":\"sent in upper case (`COMPANY`); documented as Public, External, Company or Internal\",\"x-quirk-values\":[\"PUBLIC\",\"EXTERNAL\",\"COMPANY\",\"INTERNAL\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for OccurrencesByRule { fn
+    schema_name() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("OccurrencesByRule") } fn schema_id() ->
+    ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "OccurrencesByRule")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Number of times the asset violated the policy: a count, so an integer, at most 2^53 - 1 (the largest integer every JSON consumer reads exactly). Null in the vendor's own example.\",\"maximum\":9007199254740991,\"minimum\":0,\"type\":[\"integer\",\"null\"],\"x-quirk\":\"null in the vendor's own example; documented as a Number\",\"x-strict\":{\"type\":\"integer\"}}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for IncidentCategory { fn
+    schema_name() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("IncidentCategory") } fn schema_id() ->
+    ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "IncidentCategory")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Category of an incident. An open set: any string is accepted, the known values are listed.\",\"title\":\"IncidentCategory\",\"type\":[\"string\",\"null\"],\"x-known-values\":[\"Personal\",\"Business Justified\"],\"x-quirk\":\"null in real traffic and in the vendor's own example; documented as a String\",\"x-strict\":{\"type\":\"string\"}}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for ItemSize { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("ItemSize") } fn
+    schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "ItemSize")) } #[doc = r" The source schema of this type (its tolerant reading)."] fn
+    json_schema(generator : & mut ::aperture_events_runtime::schemars::SchemaGenerator)
+    -> ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Size of the file in bytes, as reported by WildFire. Documented as a String of digits; sent as a JSON number, at most 2^53 - 1 (the largest integer every JSON consumer reads exactly; 8 PiB).\",\"maximum\":9007199254740991,\"minimum\":0,\"title\":\"ItemSize\",\"type\":[\"string\",\"integer\"],\"x-quirk\":\"sent as a JSON number (the vendor's own example has `1335`); documented as a String\",\"x-strict\":{\"type\":\"string\"}}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for ItemVerdict { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("ItemVerdict") }
+    fn schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "ItemVerdict")) } #[doc = r" The source schema of this type (its tolerant reading)."]
+    fn json_schema(generator : & mut
+    ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"WildFire verdict on a file. An open set: any string is accepted, the known values are listed.\",\"title\":\"ItemVerdict\",\"type\":\"string\",\"x-known-values\":[\"malware\",\"benign\",\"not available\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for RemediationAction { fn
+    schema_name() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("RemediationAction") } fn schema_id() ->
+    ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "RemediationAction")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Action taken to remediate an incident. The doc lists Admin Quarantine, UserQuarantine and Remove Public Links; its own example sends `quarantine`. An open set: any string is accepted.\",\"title\":\"RemediationAction\",\"type\":\"string\",\"x-known-values\":[\"Admin Quarantine\",\"UserQuarantine\",\"Remove Public Links\",\"quarantine\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for ViolationAction { fn
+    schema_name() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("ViolationAction") } fn schema_id() ->
+    ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "ViolationAction")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Action taken on a policy violation. The doc gives Alerted Admin, Removed PublicLinks, Quarantine and EmailOwner as examples; its own example sends `download`. An open set: any string is accepted.\",\"title\":\"ViolationAction\",\"type\":\"string\",\"x-known-values\":[\"Alerted Admin\",\"Removed PublicLinks\",\"Quarantine\",\"EmailOwner\",\"download\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for AdminRole { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("AdminRole") } fn
+    schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "AdminRole")) } #[doc = r" The source schema of this type (its tolerant reading)."]
+    fn json_schema(generator : & mut
+    ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Role of an administrative user. An open set: any string is accepted, the known values are listed.\",\"title\":\"AdminRole\",\"type\":\"string\",\"x-known-values\":[\"super_admin\",\"admin\",\"limited_admin\",\"read_only\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for AdminEventType { fn schema_name()
+    -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("AdminEventType") } fn schema_id() -> ::std::borrow::Cow
+    < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "AdminEventType")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Type of a configuration change event. The doc's `remediationlogin` is two values run together, `remediation` and `login`. An open set: any string is accepted.\",\"title\":\"AdminEventType\",\"type\":\"string\",\"x-known-values\":[\"settings\",\"policy\",\"remediation\",\"login\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for AdminItemType { fn schema_name()
+    -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed("AdminItemType") } fn schema_id() -> ::std::borrow::Cow
+    < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "AdminItemType")) } #[doc =
+    r" The source schema of this type (its tolerant reading)."] fn json_schema(generator
+    : & mut ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Type of configuration item that changed. An open set: any string is accepted, the known values are listed.\",\"title\":\"AdminItemType\",\"type\":\"string\",\"x-known-values\":[\"user\",\"apps\",\"settings\",\"content_policy\",\"file\",\"risk\",\"general_settings\"]}",
+    | _, _ | ::core::option::Option::None) } } impl
+    ::aperture_events_runtime::schemars::JsonSchema for AdminAction { fn schema_name() ->
+    ::std::borrow::Cow < 'static, str > { ::std::borrow::Cow::Borrowed("AdminAction") }
+    fn schema_id() -> ::std::borrow::Cow < 'static, str > {
+    ::std::borrow::Cow::Borrowed(::core::concat!(::core::module_path!(), "::",
+    "AdminAction")) } #[doc = r" The source schema of this type (its tolerant reading)."]
+    fn json_schema(generator : & mut
+    ::aperture_events_runtime::schemars::SchemaGenerator) ->
+    ::aperture_events_runtime::schemars::Schema {
+    ::aperture_events_runtime::json_schema::source_schema(generator,
+    "{\"description\":\"Configuration change activity. Documented as create, edit, delete, login or logout; real traffic also sends sign_in and sign_out. An open set: any string is accepted.\",\"title\":\"AdminAction\",\"type\":\"string\",\"x-known-values\":[\"create\",\"edit\",\"delete\",\"login\",\"logout\",\"sign_in\",\"sign_out\"]}",
+    | _, _ | ::core::option::Option::None) } }
+}
 /// The type-specific builders of the generated (de)serializers. Not part of the API.
 mod __codegen {
     #[allow(

@@ -13,6 +13,8 @@ fn generated_code_matches_the_schemas() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut config = aperture_events_codegen::Config::new();
     config.regenerate_command(REGENERATE);
+    // `JsonSchema` for every type, compiled with this crate's `schemars` feature.
+    config.schemars(true);
     let sources = config.read_sources().expect("the stock schemas");
     let output = config
         .generate(&sources)

@@ -35,12 +35,18 @@ pub mod timestamp;
 
 #[cfg(feature = "email")]
 pub mod email;
+#[cfg(feature = "schemars")]
+pub mod json_schema;
 #[cfg(feature = "multiple-of")]
 pub mod multiple_of;
 #[cfg(feature = "patterns")]
 pub mod pattern;
 #[cfg(feature = "uri")]
 pub mod uri;
+
+/// The `schemars` crate the generated `JsonSchema` impls implement (feature `schemars`).
+#[cfg(feature = "schemars")]
+pub use schemars;
 
 pub use timestamp::{InvalidTimestamp, Timestamp, is_valid_date_time};
 
@@ -158,6 +164,23 @@ feature_gate!(
     "`pattern` or `patternProperties`"
 );
 feature_gate!("multiple-of", __feature_multiple_of, "`multipleOf`");
+/// The generated `JsonSchema` impls (codegen's `Config::schemars`): kept
+/// when the runtime's `schemars` feature is on, left out otherwise, so a
+/// types crate generated with them offers them behind a feature of its own
+/// (`schemars = ["aperture-events-runtime/schemars"]`).
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schemars {
+    ($($impls:tt)*) => { $($impls)* };
+}
+/// The generated `JsonSchema` impls, left out: the `schemars` feature is off.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schemars {
+    ($($impls:tt)*) => {};
+}
 
 #[cfg(test)]
 mod tests {

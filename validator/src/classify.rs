@@ -32,7 +32,19 @@ pub const MAX_PROBLEMS: usize = 20;
 pub const DETAIL_COST_PER_VALUE: usize = 128;
 
 /// The class of a record. Every record read ends in exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     /// An event of a documented type that its schema accepts.

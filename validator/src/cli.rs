@@ -92,6 +92,9 @@ pub struct Args {
     /// The default, 1100, is more than one layer of gzip can give: only a compression bomb (gzip inside gzip) reaches it.
     #[arg(long, value_name = "RATIO", default_value_t = DEFAULT_MAX_DECOMPRESSION_RATIO)]
     pub max_decompression_ratio: u64,
+    /// Print the JSON Schema of the --format json report (what `merge` reads back; validator/report.schema.json) and exit.
+    #[arg(long, exclusive = true)]
+    pub report_schema: bool,
 }
 
 /// A size in bytes: digits, then optionally `K`, `M` or `G` (powers of 1024,

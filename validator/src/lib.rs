@@ -63,6 +63,7 @@ pub use mask::Text;
 pub use merge::MergeError;
 pub use place::{Locus, Place};
 pub use problem::Problem;
+pub use report::schema as report_schema;
 pub use report::{InputError, Note, RecordError, Report, Summary, Tally, TallySink, TypeCounts};
 pub use run::{Jobs, RunOptions, run};
 pub use schemas::{SchemaError, SchemaSet};

@@ -11,6 +11,7 @@ mod print;
 mod progress;
 mod stream;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let mut args = Args::parse();
     let result = match args.command.take() {
         Some(Command::Merge(merge)) => merge_cli::run(merge),
+        None if args.report_schema => print_report_schema(),
         None => try_main(args),
     };
     match result {
@@ -33,6 +35,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--report-schema`: the report's JSON Schema, as `validator/report.schema.json` holds it.
+fn print_report_schema() -> anyhow::Result<u8> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &aperture_events_validator::report_schema())?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(0)
 }
 
 fn try_main(args: Args) -> anyhow::Result<u8> {

@@ -282,6 +282,20 @@ impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
     }
 }
 
+impl<const MAX: usize> schemars::JsonSchema for Text<MAX> {
+    /// A string, of any length: a text read back is cut where it is longer
+    /// than a run writes it ([`Text::kept`]), not refused.
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        String::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
 /// The longest category shown when masking: categories are short words.
 pub const MAX_CATEGORY: usize = 32;
 

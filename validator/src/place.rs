@@ -7,6 +7,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::de::{self, IgnoredAny, MapAccess};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -23,7 +24,7 @@ pub type Source = Text<MAX_SOURCE>;
 ///
 /// Lines and columns are 1-based, as editors show them; `index` and `entry`
 /// are 0-based, as in a JSON pointer (`/events/3`, `/log/entries/3`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Locus {
     /// Line in the input file (for HAR records: absent, see `entry`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,7 +58,8 @@ impl Locus {
 /// Read back with `Deserialize` member by member (the members of a place
 /// are those of the object it is in: `source`, `line`, ...), never
 /// buffering what a hostile report puts around them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(description = "Where a record is: the input's name and the position inside it.")]
 pub struct Place {
     /// The input as named on the command line (`-` is `<stdin>`).
     pub source: Source,

@@ -27,7 +27,8 @@ pub type Message = Text<MAX_MESSAGE>;
 /// What is wrong, and where: in the event and in the schema.
 ///
 /// Every text is a [`Text`]: printable and cut, also when read back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(description = "What is wrong, and where: in the event and in the schema.")]
 pub struct Problem {
     /// JSON pointer in the event (`""` is the event itself).
     pub pointer: Pointer,

@@ -30,6 +30,7 @@ pub(crate) mod checks_runtime;
 mod date_time;
 mod docs;
 mod fields;
+pub(crate) mod json_schema;
 mod methods;
 mod numbers;
 mod structs;
@@ -61,10 +62,12 @@ pub(crate) struct Additions {
 
 /// Emits the whole module, calling the runtime crate at `runtime` (a path),
 /// and a warning for each convenience method left out because its name was taken.
+/// With `schemas`, every type also implements `schemars::JsonSchema` ([`json_schema`]).
 pub(crate) fn module(
     module: &Module,
     additions: &Additions,
     runtime: &TokenStream,
+    schemas: Option<&json_schema::Sources>,
 ) -> (TokenStream, Vec<Diagnostic>) {
     let ctx = Ctx {
         module,
@@ -74,6 +77,7 @@ pub(crate) fn module(
     };
     let mut public = TokenStream::new();
     let mut private = TokenStream::new();
+    let mut impls = TokenStream::new();
     for item in &module.items {
         let (item_tokens, support) = match item {
             Item::Struct(s) => structs::emit(&ctx, s),
@@ -85,6 +89,9 @@ pub(crate) fn module(
             Item::Checked(c) => checked::emit(&ctx, c),
         };
         public.extend(item_tokens);
+        if let Some(schemas) = schemas {
+            impls.extend(json_schema::emit(&ctx, item, schemas));
+        }
         private.extend(support);
     }
     if module.date_time == Some(DateTimeRepr::Chrono) {
@@ -101,6 +108,9 @@ pub(crate) fn module(
         public.extend(numbers::out_of_range(&ctx));
     }
     let features = checks_runtime::features(module);
+    if schemas.is_some() {
+        public.extend(json_schema::gate(runtime, impls));
+    }
     let (major, minor) = generator_version();
     let statics = checked::pattern_statics(module);
     let tokens = quote! {

@@ -20,6 +20,7 @@
 //! [`MAX_DRIFT_BYTES`] of text (a report read back can name any number of
 //! types and fields).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::mask::Text;
@@ -65,7 +66,11 @@ pub(crate) fn rate(n: u64, of: u64) -> f64 {
 /// Read back with `Deserialize` as a report's tables are: each table item
 /// by item, within [`MAX_DISTINCT`] per table and [`MAX_DRIFT_BYTES`] in all
 /// (see [`crate::merge`]).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[schemars(
+    default,
+    description = "How the records depart from the documented contract; entries past a table's cap are counted in `dropped`."
+)]
 pub struct DriftReport {
     /// Fields no schema documents for the event's type.
     pub undocumented_fields: Vec<UndocumentedField>,
@@ -271,7 +276,7 @@ impl<'a> Finding<'a> {
 }
 
 /// An undocumented field.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct UndocumentedField {
     pub log_type: Name,
     pub field: Name,
@@ -280,7 +285,7 @@ pub struct UndocumentedField {
 }
 
 /// A value outside the known list.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct UnknownValue {
     pub log_type: Name,
     pub field: Name,
@@ -290,7 +295,7 @@ pub struct UnknownValue {
 }
 
 /// A quirk form: `null`, `integer`, `string`, `empty string` (a type only the tolerant reading allows) or `spelling X`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct QuirkForm {
     pub log_type: Name,
     pub field: Name,
@@ -300,7 +305,7 @@ pub struct QuirkForm {
 }
 
 /// An unknown event type.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct UnknownType {
     pub log_type: Name,
     pub count: u64,
@@ -308,7 +313,7 @@ pub struct UnknownType {
 }
 
 /// Null and absent counts of one documented field.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct FieldRates {
     pub log_type: Name,
     pub field: Name,

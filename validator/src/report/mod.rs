@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use aperture_events_schema::reading::Reading;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::Class;
@@ -46,7 +47,7 @@ const PROBLEM_COST: usize = 64;
 pub const MAX_ERROR_BYTES: usize = 4 << 20;
 
 /// Counts of one event type.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TypeCounts {
     pub total: u64,
     pub valid: u64,
@@ -84,9 +85,13 @@ pub const MAX_LOG_TYPES: usize = 1000;
 /// The counts of a run. `valid + invalid + malformed + unknown_type == total`.
 ///
 /// Read back from a report with `Deserialize` (see [`crate::merge`]).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[schemars(
+    description = "The counts of a run: `valid + invalid + malformed + unknown_type == total`."
+)]
 pub struct Summary {
     /// `tolerant` or `strict`.
+    #[schemars(with = "ReadingName")]
     pub reading: &'static str,
     /// Records read.
     pub total: u64,
@@ -98,15 +103,22 @@ pub struct Summary {
     /// documented type seen, and unknown ones until the map holds
     /// [`MAX_LOG_TYPES`] (names cut to [`MAX_NAME`](crate::drift::MAX_NAME) characters); never more
     /// than twice that.
+    #[schemars(
+        default,
+        description = "Counts per `log_type`, for records with a string `log_type`: every documented type seen, and unknown ones up to a cap (the others are counted in `other_log_types`)."
+    )]
     pub by_log_type: BTreeMap<Name, TypeCounts>,
     /// Unknown types that found `by_log_type` full, counted together.
     #[serde(default, skip_serializing_if = "TypeCounts::is_empty")]
     pub other_log_types: TypeCounts,
     /// HTTP responses without an event (`204 No Content`): not records.
+    #[schemars(default)]
     pub no_event_responses: u64,
     /// HTTP responses with an error status (4xx, 5xx): not records.
+    #[schemars(default)]
     pub error_responses: u64,
     /// Inputs that could not be read (in whole or in part).
+    #[schemars(default)]
     pub unreadable_inputs: u64,
 }
 
@@ -130,7 +142,8 @@ impl Summary {
 ///
 /// Read back with `Deserialize` (see [`crate::merge`]): at most
 /// [`crate::classify::MAX_PROBLEMS`] problems and the one counting the rest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(description = "A record that is not accepted, where it is, and why.")]
 pub struct RecordError {
     /// Where: `source`, `line`, `column`, `response`, `entry`, `index` (flattened into the error).
     #[serde(flatten)]
@@ -167,7 +180,10 @@ impl RecordError {
 /// Something worth saying about an input that is not a record (an error response).
 ///
 /// Read back with `Deserialize` (see [`crate::merge`]).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(
+    description = "Something worth saying about an input that is not a record (an error response)."
+)]
 pub struct Note {
     #[serde(flatten)]
     pub place: Place,
@@ -175,7 +191,7 @@ pub struct Note {
 }
 
 /// An input that could not be read.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct InputError {
     pub source: Source,
     pub message: Message,
@@ -183,16 +199,49 @@ pub struct InputError {
 
 /// The report of a run: plain data, made by [`Tally::finish`] or read back
 /// from its JSON ([`crate::merge::read`]).
-#[derive(Debug, Clone, Serialize)]
+///
+/// Its JSON Schema is [`schema`]'s (published as `report.schema.json`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(
+    title = "aperture-validate report",
+    description = "The report of `aperture-validate --format json` (and of `aperture-validate merge --format json`): counts, the records not accepted, drift."
+)]
 pub struct Report {
     pub summary: Summary,
     /// The first `max_errors` records not accepted, in input order.
     pub errors: Vec<RecordError>,
     /// Records not accepted beyond those listed.
+    #[schemars(default)]
     pub errors_omitted: u64,
     pub drift: DriftReport,
+    /// Non-event HTTP responses worth a word (the first ones).
+    #[schemars(default)]
     pub notes: Vec<Note>,
+    /// Inputs that could not be read (the first ones; all are counted in `summary.unreadable_inputs`).
+    #[schemars(default)]
     pub inputs: Vec<InputError>,
+}
+
+/// A run's reading as a report names it (`Summary::reading`).
+#[derive(JsonSchema)]
+#[schemars(
+    description = "The reading of the run: the tolerant one (what real traffic sends) or the documented contract."
+)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // only its schema is used
+enum ReadingName {
+    Tolerant,
+    Strict,
+}
+
+/// The JSON Schema (draft 2020-12) of a `--format json` report: what
+/// [`Report`] serializes to, and what [`crate::merge::read`] reads back
+/// (members marked optional default to empty; a reader also refuses
+/// repeated members and counts whose sums overflow, which a schema cannot
+/// say). Published as `validator/report.schema.json` and printed by
+/// `aperture-validate --report-schema`.
+pub fn schema() -> serde_json::Value {
+    schemars::schema_for!(Report).to_value()
 }
 
 impl Report {
