@@ -226,7 +226,7 @@ fn docs_are_escaped_and_examples_fenced() {
 fn unsupported_keywords_are_errors_with_their_place() {
     let cases = [
         r#"{"type": "object", "properties": {"a": {"type": "array", "unevaluatedItems": false}}}"#,
-        r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {"type": "string"}}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {"type": "string"}, "unevaluatedItems": false}}}"#,
         r#"{"type": "object", "unevaluatedProperties": false}"#,
         r##"{"type": "object", "properties": {"a": {"$dynamicRef": "#node"}}}"##,
         r##"{"$schema": "https://json-schema.org/draft/2019-09/schema", "type": "object", "properties": {"a": {"$recursiveRef": "#"}}}"##,

@@ -98,6 +98,10 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "minItems",
     "maxItems",
     "uniqueItems",
+    "contains",
+    // Read with `contains`; without it they constrain nothing.
+    "minContains",
+    "maxContains",
     "patternProperties",
     "propertyNames",
     "minProperties",
@@ -135,9 +139,6 @@ const REFUSED: &[(&str, &str)] = &[
         "unevaluatedItems",
         "`unevaluatedItems` is not supported: use `items`",
     ),
-    ("contains", "`contains` is not supported"),
-    ("minContains", "`minContains` is not supported"),
-    ("maxContains", "`maxContains` is not supported"),
 ];
 
 /// The JSON types the generator can represent.

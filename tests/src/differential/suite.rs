@@ -35,9 +35,6 @@ pub const REFUSED_KEYWORDS: &[&str] = &[
     "$vocabulary",
     "unevaluatedProperties",
     "unevaluatedItems",
-    "contains",
-    "minContains",
-    "maxContains",
 ];
 
 /// Keywords that assert in draft-06 and draft-07 (refused there) and
