@@ -52,12 +52,8 @@ impl Lowerer<'_> {
             }
         }
         let after = prefix.as_ref().map_or(0, Vec::len);
-        let rest = if object.contains_key("items") {
-            let accept = self.accept(
-                &child(location, "items"),
-                &names::suffixed(name, "Item"),
-                name,
-            );
+        let rest = if let Some(key) = crate::lower::keywords::items_keyword(object) {
+            let accept = self.accept(&child(location, key), &names::suffixed(name, "Item"), name);
             *ok &= accept.is_some();
             accept
         } else {

@@ -33,7 +33,8 @@ impl Lowerer<'_> {
             "dependentSchemas",
         ];
         if object.contains_key("patternProperties") {
-            keys.extend(["properties", "additionalProperties"]);
+            keys.push("properties");
+            keys.extend(crate::lower::keywords::additional_properties(object));
         }
         let only: Map<String, Value> = object
             .iter()
@@ -155,8 +156,8 @@ impl Lowerer<'_> {
                 *ok = false;
             }
         }
-        if object.contains_key("additionalProperties") {
-            let child = child(location, "additionalProperties");
+        if let Some(key) = crate::lower::keywords::additional_properties(object) {
+            let child = child(location, key);
             match self.accept(&child, &names::suffixed(name, "Extra"), name) {
                 Some(accept) => checks.push(Check::Additional {
                     known,
