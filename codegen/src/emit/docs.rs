@@ -112,9 +112,32 @@ fn lines_to_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// Escapes prose for rustdoc, line by line.
+/// Escapes prose for rustdoc, line by line. Lines are trimmed, so a line
+/// after a list item would continue it lazily (clippy's
+/// `doc_lazy_continuation`): a blank line ends the list first.
 pub(crate) fn escape(text: &str) -> Vec<String> {
-    text.lines().map(|line| escape_line(line.trim())).collect()
+    let mut out = Vec::new();
+    let mut in_list = false;
+    for line in text.lines().map(str::trim) {
+        let item = is_list_item(line);
+        if in_list && !item && !line.is_empty() {
+            out.push(String::new());
+        }
+        in_list = item || (in_list && !line.is_empty());
+        out.push(escape_line(line));
+    }
+    out
+}
+
+/// Whether a trimmed line starts a Markdown list item (`- `, `* `, `+ `, `1. `, `1) `).
+fn is_list_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    if digits > 0 {
+        rest.starts_with(". ") || rest.starts_with(") ")
+    } else {
+        ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m))
+    }
 }
 
 /// Escapes one trimmed line: `[`, `]`, `<`, `>` and runs of three or more
@@ -189,6 +212,23 @@ pub(super) fn code_span(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_after_a_list_is_a_new_paragraph() {
+        assert_eq!(
+            escape("Filters:\n- a\n- b\nThe order matters.\n1. c\nend"),
+            [
+                "Filters:",
+                "- a",
+                "- b",
+                "",
+                "The order matters.",
+                "1. c",
+                "",
+                "end"
+            ]
+        );
+    }
 
     #[test]
     fn brackets_and_tags_are_escaped_outside_code_spans() {
