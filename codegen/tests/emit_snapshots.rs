@@ -227,7 +227,7 @@ fn unsupported_keywords_are_errors_with_their_place() {
     let cases = [
         r#"{"type": "object", "properties": {"a": {"type": "array", "prefixItems": [true], "allOf": [{"prefixItems": [true, true]}], "unevaluatedItems": false}}}"#,
         r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {"type": "string"}, "unevaluatedItems": false}}}"#,
-        r#"{"type": "object", "properties": {"a": true}, "allOf": [{"properties": {"b": true}}], "unevaluatedProperties": false}"#,
+        r#"{"type": "object", "properties": {"a": true}, "anyOf": [{"properties": {"b": true}}, true], "unevaluatedProperties": false}"#,
         r##"{"type": "object", "properties": {"a": {"$dynamicRef": "#node"}}}"##,
         r##"{"$schema": "https://json-schema.org/draft/2019-09/schema", "type": "object", "properties": {"a": {"$recursiveRef": "#"}}}"##,
         r#"{"type": "object", "properties": {"a": {"type": "string", "format": "hostname"}}}"#,

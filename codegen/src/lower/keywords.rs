@@ -219,7 +219,7 @@ fn untracked(key: &str, object: &Map<String, Value>) -> Option<String> {
         "unevaluatedProperties" if !object.contains_key("additionalProperties") => (
             PROPERTY_APPLICATORS,
             "properties",
-            "`properties`/`patternProperties`",
+            "`properties`/`patternProperties` and `allOf`/`$ref` parts of such schemas",
             "list the properties in this schema's `properties`, or use `additionalProperties`",
         ),
         "unevaluatedItems" if !object.contains_key("items") => (
@@ -259,7 +259,9 @@ impl Lowerer<'_> {
             if anchor {
                 continue;
             }
-            if let Some(message) = untracked(key, object) {
+            let evaluated = key == "unevaluatedProperties"
+                && self.evaluated_properties(location, object).is_some();
+            if let Some(message) = untracked(key, object).filter(|_| !evaluated) {
                 self.refuse(location, Some(key), message);
                 continue;
             }
