@@ -231,9 +231,9 @@ fn docs_are_escaped_and_examples_fenced() {
 #[test]
 fn unsupported_keywords_are_errors_with_their_place() {
     let cases = [
-        r#"{"type": "object", "properties": {"a": {"type": "array", "unevaluatedItems": false}}}"#,
-        r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {"type": "string"}}}}"#,
-        r#"{"type": "object", "unevaluatedProperties": false}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "array", "prefixItems": [true], "allOf": [{"prefixItems": [true, true]}], "unevaluatedItems": false}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "array", "contains": {"type": "string"}, "unevaluatedItems": false}}}"#,
+        r#"{"type": "object", "properties": {"a": true}, "anyOf": [{"properties": {"b": true}}, true], "unevaluatedProperties": false}"#,
         r##"{"type": "object", "properties": {"a": {"$dynamicRef": "#node"}}}"##,
         r##"{"$schema": "https://json-schema.org/draft/2019-09/schema", "type": "object", "properties": {"a": {"$recursiveRef": "#"}}}"##,
         r#"{"type": "object", "properties": {"a": {"type": "string", "format": "hostname"}}}"#,
@@ -262,7 +262,7 @@ fn unsupported_keywords_are_errors_with_their_place() {
 fn every_error_of_a_run_is_reported_at_once() {
     insta::assert_snapshot!(error(
         r#"{"type": "object", "properties": {
-        "a": {"type": "array", "unevaluatedItems": false},
+        "a": {"type": "array", "contains": {}, "unevaluatedItems": false},
         "b": {"allOf": []},
         "c": {"type": "string", "format": "iri"}
     }}"#

@@ -148,6 +148,7 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
         Check::UniqueItems => arrays::unique(private),
         Check::PrefixItems(accepts) => arrays::prefix_items(ctx, accepts, private),
         Check::Items(from, a) => arrays::items(ctx, *from, a, private),
+        Check::Contains { accept, min, max } => arrays::contains(ctx, accept, *min, *max, private),
         Check::Required(names) => objects::required(names),
         Check::Properties(properties) => objects::properties(ctx, properties, private),
         Check::PatternProperties(properties) => {

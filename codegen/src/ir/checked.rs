@@ -81,6 +81,17 @@ pub enum Check {
     PrefixItems(Vec<Accept>),
     /// `items`, applying from this index on (after `prefixItems`).
     Items(usize, Accept),
+    /// `contains` with `minContains`/`maxContains`: on an array, the number
+    /// of items matching `accept` is at least `min` (1 without
+    /// `minContains`) and at most `max`.
+    Contains {
+        /// `contains`.
+        accept: Accept,
+        /// `minContains`, or 1.
+        min: u64,
+        /// `maxContains`.
+        max: Option<u64>,
+    },
     /// `required`.
     Required(Vec<String>),
     /// `properties`.
@@ -184,6 +195,10 @@ impl Check {
                 (always(then) && always(otherwise))
                     || (always(cond) && always(then))
                     || (*cond == Accept::Never && always(otherwise))
+            }
+            // No count below 0 fails, and `false` matches nothing.
+            Check::Contains { accept, min, max } => {
+                *min == 0 && (max.is_none() || *accept == Accept::Never)
             }
             Check::Required(names) => names.is_empty(),
             Check::DependentRequired(pairs) => pairs.iter().all(|(_, names)| names.is_empty()),

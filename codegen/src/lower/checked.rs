@@ -40,6 +40,7 @@ const CONSTRAINTS: &[&str] = &[
     "properties",
     "required",
     "additionalProperties",
+    "unevaluatedProperties",
 ];
 
 /// The formats checked values assert, as the validator does.
@@ -62,6 +63,9 @@ impl Lowerer<'_> {
         object: &Map<String, Value>,
         types: Option<&[String]>,
     ) -> bool {
+        if holds_no_property(object) {
+            return true;
+        }
         if Self::struct_with_checks(object, types) {
             return false;
         }
@@ -110,7 +114,7 @@ impl Lowerer<'_> {
             || (format.is_some() && non_null.contains(&"string") && non_null != ["string"])
             || (non_null == ["string"] && format.is_some_and(|f| f != "date-time"))
             || (non_null.len() > 1 && non_null.contains(&"object"))
-            || (types.len() > 1 && object.contains_key("additionalProperties"))
+            || (types.len() > 1 && super::keywords::additional_properties(object).is_some())
     }
 
     /// A checked value for the schema at `location`.
@@ -328,6 +332,21 @@ impl Lowerer<'_> {
             _ => false,
         })
     }
+}
+
+/// Whether an object schema admits no property at all (no `properties`, no
+/// `patternProperties`, and `additionalProperties: false` or the
+/// `unevaluatedProperties: false` meaning it): a checked value, since a
+/// struct of no field would be a type with nothing to read.
+fn holds_no_property(object: &Map<String, Value>) -> bool {
+    let no_properties = object
+        .get("properties")
+        .is_none_or(|p| p.as_object().is_some_and(Map::is_empty));
+    no_properties
+        && !object.contains_key("patternProperties")
+        && super::keywords::additional_properties(object)
+            .and_then(|k| object.get(k))
+            .is_some_and(|v| *v == Value::Bool(false))
 }
 
 /// Whether `minimum` and `maximum` are both given and every integer between

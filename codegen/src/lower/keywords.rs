@@ -79,6 +79,9 @@ const UNDERSTOOD: &[&str] = &[
     "format",
     "minimum",
     "maximum",
+    // Where no applicator beside it could evaluate a property: the
+    // `additionalProperties` it then means (see `additional_properties`).
+    "unevaluatedProperties",
     // Read with `if` (a check); without one they constrain nothing.
     "then",
     "else",
@@ -95,9 +98,16 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "pattern",
     "items",
     "prefixItems",
+    // Where no applicator beside it could evaluate an item: the `items` it
+    // then means (see `items_keyword`).
+    "unevaluatedItems",
     "minItems",
     "maxItems",
     "uniqueItems",
+    "contains",
+    // Read with `contains`; without it they constrain nothing.
+    "minContains",
+    "maxContains",
     "patternProperties",
     "propertyNames",
     "minProperties",
@@ -127,18 +137,108 @@ const REFUSED: &[(&str, &str)] = &[
         "$vocabulary",
         "`$vocabulary` (a meta-schema's vocabularies) is not supported",
     ),
-    (
-        "unevaluatedProperties",
-        "`unevaluatedProperties` is not supported: list the properties, or use `additionalProperties`",
-    ),
-    (
-        "unevaluatedItems",
-        "`unevaluatedItems` is not supported: use `items`",
-    ),
-    ("contains", "`contains` is not supported"),
-    ("minContains", "`minContains` is not supported"),
-    ("maxContains", "`maxContains` is not supported"),
 ];
+
+/// The applicators that may evaluate properties of the object they apply
+/// to, beside `properties`, `patternProperties` and `additionalProperties`
+/// (those `jsonschema` 0.61 collects for `unevaluatedProperties`; the
+/// dynamic references are refused on their own).
+const PROPERTY_APPLICATORS: &[&str] = &[
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "if",
+    "dependentSchemas",
+    "$ref",
+    "$dynamicRef",
+    "$recursiveRef",
+];
+
+/// The applicators that may evaluate items of the array they apply to,
+/// beside `prefixItems` and `items` (those `jsonschema` 0.61 collects for
+/// `unevaluatedItems`).
+const ITEM_APPLICATORS: &[&str] = &[
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "if",
+    "contains",
+    "$ref",
+    "$dynamicRef",
+    "$recursiveRef",
+];
+
+/// The keyword saying what properties outside `properties` and
+/// `patternProperties` must be: `additionalProperties`, or, without it, an
+/// `unevaluatedProperties` with no applicator beside it that could evaluate
+/// more (then exactly the same set of properties). Beside an
+/// `additionalProperties`, an `unevaluatedProperties` finds every property
+/// evaluated and constrains nothing.
+pub(super) fn additional_properties(object: &Map<String, Value>) -> Option<&'static str> {
+    if object.contains_key("additionalProperties") {
+        Some("additionalProperties")
+    } else if object.contains_key("unevaluatedProperties")
+        && tracking(object, PROPERTY_APPLICATORS).is_empty()
+    {
+        Some("unevaluatedProperties")
+    } else {
+        None
+    }
+}
+
+/// The keyword saying what items after `prefixItems` must be: `items`, or,
+/// without it, an `unevaluatedItems` with no applicator beside it that could
+/// evaluate more (then exactly the same items). Beside `items`, an
+/// `unevaluatedItems` finds every item evaluated and constrains nothing.
+pub(super) fn items_keyword(object: &Map<String, Value>) -> Option<&'static str> {
+    if object.contains_key("items") {
+        Some("items")
+    } else if object.contains_key("unevaluatedItems")
+        && tracking(object, ITEM_APPLICATORS).is_empty()
+    {
+        Some("unevaluatedItems")
+    } else {
+        None
+    }
+}
+
+/// The applicators of `object` among `applicators`, as `` `allOf` ``.
+fn tracking(object: &Map<String, Value>, applicators: &[&str]) -> Vec<String> {
+    applicators
+        .iter()
+        .filter(|k| object.contains_key(**k))
+        .map(|k| format!("`{k}`"))
+        .collect()
+}
+
+/// Why an `unevaluatedProperties` or `unevaluatedItems` of `object` is
+/// refused: the applicators beside it whose evaluated properties or items
+/// the generated code would have to track. `None` when it is taken.
+fn untracked(key: &str, object: &Map<String, Value>) -> Option<String> {
+    let (applicators, what, plain, instead) = match key {
+        "unevaluatedProperties" if !object.contains_key("additionalProperties") => (
+            PROPERTY_APPLICATORS,
+            "properties",
+            "`properties`/`patternProperties` and `allOf`/`$ref` parts of such schemas",
+            "list the properties in this schema's `properties`, or use `additionalProperties`",
+        ),
+        "unevaluatedItems" if !object.contains_key("items") => (
+            ITEM_APPLICATORS,
+            "items",
+            "`prefixItems`/`items`",
+            "use `prefixItems` and `items` in this schema",
+        ),
+        _ => return None,
+    };
+    let found = tracking(object, applicators);
+    (!found.is_empty()).then(|| {
+        format!(
+            "`{key}` beside {} needs tracking which {what} each applicator evaluated, which is not supported (only beside {plain} is it taken, as `{}`): {instead}",
+            found.join(", "),
+            if what == "items" { "items" } else { "additionalProperties" },
+        )
+    })
+}
 
 /// The JSON types the generator can represent.
 const TYPES: &[&str] = &[
@@ -157,6 +257,12 @@ impl Lowerer<'_> {
                     && draft < Draft::Draft201909
                     && value.as_str().is_some_and(|id| id.starts_with('#')));
             if anchor {
+                continue;
+            }
+            let evaluated = key == "unevaluatedProperties"
+                && self.evaluated_properties(location, object).is_some();
+            if let Some(message) = untracked(key, object).filter(|_| !evaluated) {
+                self.refuse(location, Some(key), message);
                 continue;
             }
             let root_only = key == "$schema" || key == "$id";

@@ -83,7 +83,8 @@ impl<'a> Lowerer<'a> {
         let patterned = object.contains_key("patternProperties");
         // Checks run on the struct's JSON, so it keeps every property.
         let keep = self.options.keep_unknown || !checks.is_empty();
-        let unknown = match object.get("additionalProperties") {
+        let additional = super::keywords::additional_properties(object);
+        let unknown = match additional.and_then(|k| object.get(k)) {
             _ if patterned => Unknown::Keep,
             None | Some(Value::Bool(true)) if keep => Unknown::Keep,
             None | Some(Value::Bool(true)) => Unknown::Ignore,
@@ -91,7 +92,11 @@ impl<'a> Lowerer<'a> {
             Some(_) => {
                 let extra = Location {
                     doc: location.doc,
-                    pointer: format!("{}/additionalProperties", location.pointer),
+                    pointer: format!(
+                        "{}/{}",
+                        location.pointer,
+                        additional.unwrap_or("additionalProperties")
+                    ),
                 };
                 let hint = Hint {
                     name: names::suffixed(name, "Extra"),

@@ -7,7 +7,9 @@
 //! as array-form `items`/`additionalItems` before 2020-12, `$defs` as
 //! `definitions` and `dependentRequired` as `dependencies` before 2019-09,
 //! and in draft-04 a numeric `exclusiveMinimum` as `minimum` with
-//! `"exclusiveMinimum": true`, `const` as a one-value `enum`. The meaning may
+//! `"exclusiveMinimum": true`, `const` as a one-value `enum`; a keyword the
+//! draft lacks (`contains` before draft-06, `if`/`then`/`else` before
+//! draft-07, `minContains`/`maxContains` before 2019-09) is left out. The meaning may
 //! still move (keywords beside a `$ref` are ignored before 2019-09; `1.0` is
 //! no draft-04 integer): the differential runs `jsonschema` under the same
 //! draft, so the generator must follow it either way.
@@ -46,12 +48,26 @@ fn respell(value: Value, draft: u8) -> Value {
     }
 }
 
+/// Whether the draft has the keyword (those the grammar draws after draft-04):
+/// one it lacks is left out, so each draft is drawn with its own keywords.
+fn in_draft(key: &str, draft: u8) -> bool {
+    match key {
+        "contains" => draft >= 6,
+        "if" | "then" | "else" => draft >= 7,
+        "minContains" | "maxContains" => draft >= 19,
+        _ => true,
+    }
+}
+
 fn respell_object(map: Map<String, Value>, draft: u8) -> Map<String, Value> {
     let tuple = map.contains_key("prefixItems");
     let has_minimum = map.contains_key("minimum");
     let has_maximum = map.contains_key("maximum");
     let mut out = Map::new();
     for (key, value) in map {
+        if !in_draft(&key, draft) {
+            continue;
+        }
         // Data is copied as it is; property names are not keywords.
         if ["enum", "const", "required", "dependentRequired"].contains(&key.as_str()) {
             let key = match key.as_str() {

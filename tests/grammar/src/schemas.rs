@@ -1,5 +1,7 @@
 //! The schema grammar: every construct the generator is to support (issue
-//! 12), nested a few levels deep, with `$defs` and `$ref`s into them.
+//! 12, and `if`/`then`/`else`, `contains` with `minContains`/`maxContains`
+//! from issue 24), nested a few levels deep, with `$defs` and `$ref`s into
+//! them.
 
 use serde_json::{Map, Value, json};
 
@@ -228,6 +230,17 @@ impl Builder<'_, '_> {
         if self.source.one_in(4) {
             s["uniqueItems"] = json!(true);
         }
+        if self.source.one_in(4) {
+            s["contains"] = self.any(depth);
+            // `minContains: 0` lifts the need for a match; `maxContains`
+            // alone still needs one.
+            if self.source.one_in(2) {
+                s["minContains"] = json!(self.source.below(3));
+            }
+            if self.source.one_in(2) {
+                s["maxContains"] = json!(self.source.below(3));
+            }
+        }
         s
     }
 
@@ -273,9 +286,20 @@ impl Builder<'_, '_> {
     }
 
     fn composition(&mut self, depth: usize) -> Value {
-        let keyword = *self.source.pick(&["allOf", "anyOf", "oneOf", "not"]);
+        let keyword = *self.source.pick(&["allOf", "anyOf", "oneOf", "not", "if"]);
         if keyword == "not" {
             return json!({ "not": self.any(depth) });
+        }
+        if keyword == "if" {
+            // `then` and `else` each, one, or neither (then `if` constrains nothing).
+            let mut s = json!({ "if": self.any(depth) });
+            if !self.source.one_in(4) {
+                s["then"] = self.any(depth);
+            }
+            if !self.source.one_in(3) {
+                s["else"] = self.any(depth);
+            }
+            return s;
         }
         let parts: Vec<Value> = (0..2).map(|_| self.any(depth)).collect();
         json!({ keyword: parts })

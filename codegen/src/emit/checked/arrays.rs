@@ -1,10 +1,11 @@
 //! The keywords on arrays: `minItems`, `maxItems`, `uniqueItems`,
-//! `prefixItems` and `items` (after the prefix).
+//! `prefixItems`, `items` (after the prefix), and `contains` with
+//! `minContains`/`maxContains`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Ctx, fail_if, helpers, reject, text};
+use super::{Ctx, accept, fail_if, helpers, reject, text};
 use crate::ir::Accept;
 
 /// `minItems` (`minimum` true) or `maxItems`.
@@ -73,6 +74,65 @@ pub(super) fn items(ctx: &Ctx<'_>, from: usize, a: &Accept, private: bool) -> To
             quote! {
                 for (i, x) in v.as_array().into_iter().flatten().enumerate() #skip {
                     #fails
+                }
+            }
+        }
+    }
+}
+
+/// `contains` with `minContains`/`maxContains`: the items matching `a`
+/// number at least `min` and at most `max`, as `jsonschema` counts them.
+pub(super) fn contains(
+    ctx: &Ctx<'_>,
+    a: &Accept,
+    min: u64,
+    max: Option<u64>,
+    private: bool,
+) -> TokenStream {
+    let none = text("no item matches `contains`");
+    match (a, max) {
+        // Any count from 0 up passes.
+        _ if min == 0 && (max.is_none() || *a == Accept::Never) => TokenStream::new(),
+        // Nothing matches: 0 items, fewer than `min`.
+        (Accept::Never, _) => fail_if(quote!(v.is_array()), none),
+        // One match is enough: stop at the first.
+        (_, None) if min == 1 => {
+            let test = match a {
+                Accept::Always => quote!(a.is_empty()),
+                _ => {
+                    let accepts = accept(ctx, a, quote!(x), private);
+                    quote!(!a.iter().any(|x| #accepts))
+                }
+            };
+            fail_if(quote!(v.as_array().is_some_and(|a| #test)), none)
+        }
+        _ => {
+            let count = match a {
+                Accept::Always => quote!(a.len()),
+                _ => {
+                    let accepts = accept(ctx, a, quote!(x), private);
+                    quote!(a.iter().filter(|&x| #accepts).count())
+                }
+            };
+            let fewer = match min {
+                0 => TokenStream::new(),
+                1 => fail_if(quote!(matched == 0), none),
+                _ => {
+                    let message = format!("{{matched}} items match `contains`, fewer than {min}");
+                    let min = Literal::u64_suffixed(min);
+                    fail_if(quote!(matched < #min), quote!(format!(#message)))
+                }
+            };
+            let more = max.map(|max| {
+                let message = format!("{{matched}} items match `contains`, more than {max}");
+                let max = Literal::u64_suffixed(max);
+                fail_if(quote!(matched > #max), quote!(format!(#message)))
+            });
+            quote! {
+                if let Some(a) = v.as_array() {
+                    let matched = u64::try_from(#count).unwrap_or(u64::MAX);
+                    #fewer
+                    #more
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! The array keywords of checked values: `items`, `prefixItems` (a
-//! tuple when it can be one), `minItems`, `maxItems`, `uniqueItems`.
+//! tuple when it can be one), `minItems`, `maxItems`, `uniqueItems`,
+//! `contains` (with `minContains`, `maxContains`).
 
 use serde_json::{Map, Value};
 
@@ -51,12 +52,8 @@ impl Lowerer<'_> {
             }
         }
         let after = prefix.as_ref().map_or(0, Vec::len);
-        let rest = if object.contains_key("items") {
-            let accept = self.accept(
-                &child(location, "items"),
-                &names::suffixed(name, "Item"),
-                name,
-            );
+        let rest = if let Some(key) = crate::lower::keywords::items_keyword(object) {
+            let accept = self.accept(&child(location, key), &names::suffixed(name, "Item"), name);
             *ok &= accept.is_some();
             accept
         } else {
@@ -85,6 +82,7 @@ impl Lowerer<'_> {
         if let Some(n) = self.count(location, object, "maxItems", ok) {
             checks.push(Check::MaxItems(n));
         }
+        self.contains_check(location, object, name, checks, ok);
         match object.get("uniqueItems") {
             None | Some(Value::Bool(false)) => {}
             Some(Value::Bool(true)) => checks.push(Check::UniqueItems),
@@ -96,6 +94,38 @@ impl Lowerer<'_> {
                 );
                 *ok = false;
             }
+        }
+    }
+
+    /// `contains`, with `minContains` (1 when absent) and `maxContains`
+    /// beside it; without `contains` the two constrain nothing, as in
+    /// `jsonschema` (which reads them only with it). Before draft 2019-09
+    /// the draft view has already left them out.
+    fn contains_check(
+        &mut self,
+        location: &Location,
+        object: &Map<String, Value>,
+        name: &str,
+        checks: &mut Vec<Check>,
+        ok: &mut bool,
+    ) {
+        if !object.contains_key("contains") {
+            return;
+        }
+        let accept = self.accept(
+            &child(location, "contains"),
+            &names::suffixed(name, "Contains"),
+            name,
+        );
+        let min = self.count(location, object, "minContains", ok);
+        let max = self.count(location, object, "maxContains", ok);
+        match accept {
+            Some(accept) => checks.push(Check::Contains {
+                accept,
+                min: min.unwrap_or(1),
+                max,
+            }),
+            None => *ok = false,
         }
     }
 

@@ -13,7 +13,96 @@ use crate::lower::keywords::CHECKED_KEYWORDS;
 use crate::names;
 use crate::ordered::escape_token;
 
+/// What an object's applicators evaluate whatever the instance: every
+/// property, or the named ones and those matching the patterns.
+pub(in crate::lower) enum Evaluated {
+    /// Every property (an `additionalProperties`, or a part's own `unevaluatedProperties`).
+    All,
+    /// The names of `properties` and the `patternProperties` patterns.
+    Some(Vec<String>, Vec<String>),
+}
+
+/// How deep `$ref`/`allOf` chains are followed for [`Evaluated`].
+const EVALUATED_DEPTH: usize = 16;
+
 impl Lowerer<'_> {
+    /// The properties the schema at `location` evaluates on any instance it
+    /// accepts, when its applicators are `allOf` and `$ref` alone (each part
+    /// must hold, so each part's evaluated properties count), down to plain
+    /// schemas; `None` when an applicator evaluates properties depending on
+    /// the instance (`anyOf`, `oneOf`, `if`, `dependentSchemas`, dynamic
+    /// references), which would need tracking.
+    pub(in crate::lower) fn evaluated_properties(
+        &self,
+        location: &Location,
+        object: &Map<String, Value>,
+    ) -> Option<Evaluated> {
+        self.evaluated_in(location, object, 0)
+    }
+
+    fn evaluated_in(
+        &self,
+        location: &Location,
+        object: &Map<String, Value>,
+        depth: usize,
+    ) -> Option<Evaluated> {
+        if depth > EVALUATED_DEPTH {
+            return None;
+        }
+        let dynamic = [
+            "anyOf",
+            "oneOf",
+            "if",
+            "dependentSchemas",
+            "$dynamicRef",
+            "$recursiveRef",
+        ];
+        if dynamic.iter().any(|k| object.contains_key(*k)) {
+            return None;
+        }
+        if object.contains_key("additionalProperties")
+            || (depth > 0 && object.contains_key("unevaluatedProperties"))
+        {
+            return Some(Evaluated::All);
+        }
+        let keys = |key: &str| -> Vec<String> {
+            object
+                .get(key)
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let (mut names, mut patterns) = (keys("properties"), keys("patternProperties"));
+        let mut parts = Vec::new();
+        if let Some(reference) = object.get("$ref") {
+            parts.push(self.schemas.resolve(location, reference.as_str()?).ok()?);
+        }
+        if let Some(all) = object.get("allOf") {
+            for index in 0..all.as_array()?.len() {
+                parts.push(child(location, &format!("allOf/{index}")));
+            }
+        }
+        for part in parts {
+            match self.schemas.get(&part)? {
+                // `true` evaluates nothing; `false` accepts no instance at all.
+                Value::Bool(_) => {}
+                Value::Object(inner) => match self.evaluated_in(&part, inner, depth + 1)? {
+                    Evaluated::All => return Some(Evaluated::All),
+                    Evaluated::Some(more_names, more_patterns) => {
+                        names.extend(more_names);
+                        patterns.extend(more_patterns);
+                    }
+                },
+                _ => return None,
+            }
+        }
+        names.sort();
+        names.dedup();
+        patterns.sort();
+        patterns.dedup();
+        Some(Evaluated::Some(names, patterns))
+    }
+
     /// The checks of an object schema that its struct does not make itself:
     /// `patternProperties` (with `additionalProperties` then checked here),
     /// `propertyNames`, `minProperties`, `maxProperties`, `dependentRequired`
@@ -33,7 +122,8 @@ impl Lowerer<'_> {
             "dependentSchemas",
         ];
         if object.contains_key("patternProperties") {
-            keys.extend(["properties", "additionalProperties"]);
+            keys.push("properties");
+            keys.extend(crate::lower::keywords::additional_properties(object));
         }
         let only: Map<String, Value> = object
             .iter()
@@ -79,7 +169,11 @@ impl Lowerer<'_> {
                         .is_some_and(|k| listed.is_some_and(|p| p.contains_key(k)))
                 })
             });
+        // `unevaluatedProperties` beside `allOf`/`$ref` is checked on the JSON.
+        let unevaluated = object.contains_key("unevaluatedProperties")
+            && crate::lower::keywords::additional_properties(object).is_none();
         object_only
+            && !unevaluated
             && required_listed
             && !object.contains_key("$ref")
             && !object.contains_key("const")
@@ -155,8 +249,31 @@ impl Lowerer<'_> {
                 *ok = false;
             }
         }
-        if object.contains_key("additionalProperties") {
-            let child = child(location, "additionalProperties");
+        let mut additional = crate::lower::keywords::additional_properties(object);
+        if additional.is_none() && object.contains_key("unevaluatedProperties") {
+            // Beside `allOf`/`$ref` chains of plain object schemas: every part
+            // must hold, so the evaluated properties are all their
+            // `properties` and `patternProperties`, known before reading.
+            match self.evaluated_properties(location, object) {
+                Some(Evaluated::All) => {}
+                Some(Evaluated::Some(names, more)) => {
+                    for name in names {
+                        if !known.contains(&name) {
+                            known.push(name);
+                        }
+                    }
+                    for pattern in more {
+                        if !patterns.contains(&pattern) {
+                            patterns.push(pattern);
+                        }
+                    }
+                    additional = Some("unevaluatedProperties");
+                }
+                None => {}
+            }
+        }
+        if let Some(key) = additional {
+            let child = child(location, key);
             match self.accept(&child, &names::suffixed(name, "Extra"), name) {
                 Some(accept) => checks.push(Check::Additional {
                     known,
