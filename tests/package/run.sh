@@ -17,6 +17,12 @@ target=${CARGO_TARGET_DIR:-$root/target}
 published=(aperture-events-schema aperture-events-codegen aperture-events-runtime aperture-events aperture-events-validator aperture-events-journal aperture-events-capture aperture-events-mock aperture-events-forward aperture-events-ocsf)
 
 echo "== cargo package: every published crate packages and verifies"
+# Cargo unpacks the packaged crates into CARGO_HOME under a directory named
+# after the temporary registry's path, and reuses what it finds there: a
+# second run at the same version would verify against the first run's
+# sources. Our crates' unpacked copies go first (only those, and only from
+# local registries, whose directory names start with `-`).
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/aperture-events-*
 cargo package --locked --workspace \
   --exclude aperture-events-tests --exclude aperture-events-downstream --exclude aperture-events-constructs \
   2>&1 | grep -v '^warning: ignoring \(test\|benchmark\|example\)'
