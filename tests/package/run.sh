@@ -23,6 +23,13 @@ echo "== cargo package: every published crate packages and verifies"
 # sources. Our crates' unpacked copies go first (only those, and only from
 # local registries, whose directory names start with `-`).
 rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/aperture-events-*
+# Likewise cargo takes a registry crate's build for fresh by its version: the
+# builds of our packaged crates (their dep-info names a registry source) go too.
+for info in "$target"/debug/deps/*aperture_events*.d; do
+  [ -e "$info" ] && grep -q '/registry/src/-' "$info" || continue
+  hash=${info##*-}; hash=${hash%.d}
+  rm -rf "$target"/debug/deps/*"-$hash".* "$target"/debug/deps/*"-$hash" "$target"/debug/.fingerprint/*"-$hash"
+done
 cargo package --locked --workspace \
   --exclude aperture-events-tests --exclude aperture-events-downstream --exclude aperture-events-constructs \
   2>&1 | grep -v '^warning: ignoring \(test\|benchmark\|example\)'
