@@ -15,6 +15,9 @@ use quote::ToTokens;
 use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
+#[path = "../../tests/fixture_events.rs"]
+mod fixture_events;
+
 const MARKER: &str = "aperture-events-codegen:";
 
 fn generated() -> String {
@@ -106,44 +109,6 @@ fn resolve(value: &mut Value, definitions: &str) {
     }
 }
 
-/// The fixture events: every JSON document (or array item) under tests/fixtures.
-fn events() -> Vec<(String, Value)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let name = path.strip_prefix(&root).unwrap().display().to_string();
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let docs: Vec<Value> = match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Array(items)) => items,
-                Ok(Value::Object(mut bulk)) if bulk.get("events").is_some_and(Value::is_array) => {
-                    match bulk.remove("events") {
-                        Some(Value::Array(items)) => items,
-                        _ => Vec::new(),
-                    }
-                }
-                Ok(value) => vec![value],
-                // NDJSON: a document a line.
-                Err(_) => text
-                    .lines()
-                    .filter_map(|l| serde_json::from_str(l).ok())
-                    .collect(),
-            };
-            for (i, doc) in docs.into_iter().enumerate() {
-                out.push((format!("{name}[{i}]"), doc));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 #[test]
 #[allow(
     clippy::print_stderr,
@@ -167,7 +132,7 @@ fn the_impls_schema_of_log_event_agrees_with_the_source_schema() {
             .expect("the schema compiles")
     };
     let source = compile(&source);
-    let events = events();
+    let events = fixture_events::events(env!("CARGO_MANIFEST_DIR"));
     assert!(events.len() > 50, "{} fixture events", events.len());
     for (draft, definitions, mut settings) in [
         (

@@ -15,6 +15,9 @@ use aperture_events::{
 };
 use serde_json::{Value, json};
 
+#[path = "../../tests/fixture_events.rs"]
+mod fixture_events;
+
 fn repo() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
@@ -30,44 +33,6 @@ fn compile(schema: &Value) -> jsonschema::Validator {
 fn export(name: &str) -> Value {
     let path = repo().join("schema/export").join(name);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// The fixture events: every JSON document (array item, bulk body's event,
-/// NDJSON line) under tests/fixtures.
-fn events() -> Vec<(String, Value)> {
-    let root = repo().join("tests/fixtures");
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let name = path.strip_prefix(&root).unwrap().display().to_string();
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let docs: Vec<Value> = match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Array(items)) => items,
-                Ok(Value::Object(mut bulk)) if bulk.get("events").is_some_and(Value::is_array) => {
-                    match bulk.remove("events") {
-                        Some(Value::Array(items)) => items,
-                        _ => Vec::new(),
-                    }
-                }
-                Ok(value) => vec![value],
-                Err(_) => text
-                    .lines()
-                    .filter_map(|l| serde_json::from_str(l).ok())
-                    .collect(),
-            };
-            for (i, doc) in docs.into_iter().enumerate() {
-                out.push((format!("{name}[{i}]"), doc));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
 }
 
 fn root_schema<T: JsonSchema>(settings: SchemaSettings) -> Value {
@@ -97,7 +62,7 @@ fn agree(ours: &Value, file: &str, events: &[(String, Value)], what: &str) -> (u
     reason = "the agreement counts, for `--nocapture`"
 )]
 fn schema_for_agrees_with_the_source_schemas_on_every_fixture() {
-    let events = events();
+    let events = fixture_events::events(env!("CARGO_MANIFEST_DIR"));
     assert!(events.len() > 50, "{} fixture events", events.len());
     type Of = fn(SchemaSettings) -> Value;
     let types: [(&str, Of); 6] = [
