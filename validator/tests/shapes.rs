@@ -320,3 +320,30 @@ fn errors_are_listed_in_input_order_whatever_thread_saw_them() {
     let expected: Vec<u64> = (0..100).map(|k| k * 7 + 1).collect();
     assert_eq!(lines, expected);
 }
+
+/// A stream message is placed by its sequence: a syntax error on its first
+/// line by column too, one further down by a line of the message (never a
+/// later sequence).
+#[test]
+fn a_stream_message_is_placed_by_sequence_and_column() {
+    let validator = Validator::embedded(Options::default()).expect("schemas");
+    let mut tally = aperture_events_validator::Tally::new(validator.options().reading);
+    let stream = |sequence, column| Locus::Stream { sequence, column };
+    for (sequence, text) in [
+        (7, "{\"log_type\": x}"),
+        (8, "{\"log_type\":\n \"incident\", x}"),
+        (9, "{\"log_type\": \"incident\"}"),
+    ] {
+        let place = aperture_events_validator::Place::new("nats:E", stream(sequence, Some(3)));
+        tally.observe(&validator, place, text.as_bytes());
+    }
+    let report = tally.finish(&validator);
+    let shown: Vec<_> = report.errors.iter().map(|e| e.place.to_string()).collect();
+    assert_eq!(shown, ["nats:E:7:16", "nats:E:8:3", "nats:E:9:3"]);
+    assert_eq!(report.errors[0].place.locus, stream(7, Some(16)));
+    let message = &report.errors[1].problems[0].message;
+    assert!(
+        message.ends_with("(line 2, column 14 of the message)"),
+        "{message}"
+    );
+}
