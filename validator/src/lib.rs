@@ -61,7 +61,7 @@ pub use datetime::is_valid_date_time;
 pub use limits::OutOfRange;
 pub use mask::Text;
 pub use merge::MergeError;
-pub use place::{Locus, Place};
+pub use place::{Locus, Place, Position};
 pub use problem::Problem;
 pub use report::schema as report_schema;
 pub use report::{InputError, Note, RecordError, Report, Summary, Tally, TallySink, TypeCounts};

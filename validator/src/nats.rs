@@ -133,9 +133,9 @@ pub async fn consume(
             let text = payload.trim_ascii();
             if !text.is_empty() {
                 let leading = payload.len() - payload.trim_ascii_start().len();
-                let locus = Locus {
+                let locus = Locus::Stream {
+                    sequence,
                     column: Some(leading as u64 + 1),
-                    ..Locus::at_line(sequence)
                 };
                 let place = Place::new(source.clone(), locus);
                 if text.len() > options.max_record_size {

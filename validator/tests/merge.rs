@@ -151,7 +151,7 @@ fn merging_the_parts_of_an_input_split_anywhere_gives_the_whole() {
     }
 }
 
-/// The records of one source (a stream, whose line is the sequence) read by
+/// The records of one source (a stream, placed by sequence) read by
 /// several validators at once: each sees some of them, in order.
 #[test]
 fn validators_sharing_one_source_merge_into_the_whole() {
@@ -169,7 +169,13 @@ fn validators_sharing_one_source_merge_into_the_whole() {
         .filter(|r| !r.is_empty())
         .collect();
     let validator = validator(Reading::Tolerant);
-    let place = |seq: usize| Place::new("nats:EVENTS", Locus::at_line(seq as u64 + 1));
+    let place = |seq: usize| {
+        let locus = Locus::Stream {
+            sequence: seq as u64 + 1,
+            column: None,
+        };
+        Place::new("nats:EVENTS", locus)
+    };
     let mut whole = Tally::new(Reading::Tolerant).with_max_errors(5);
     for (seq, record) in records.iter().enumerate() {
         whole.observe(&validator, place(seq), record);

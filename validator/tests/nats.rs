@@ -187,14 +187,33 @@ fn merge(dir: &Path, reports: &[&Output]) -> Value {
     json(&validate(&args).output().unwrap())
 }
 
-/// The report of the journal file, its places named as the stream's (line = sequence).
+/// The report of the journal file, its places named as the stream's: the
+/// message of line `n` has the sequence `n`.
 fn file_report(path: &Path) -> Value {
     let out = validate(&["--format", "json", path.to_str().unwrap()])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let name = serde_json::to_string(path.to_str().unwrap()).unwrap();
-    serde_json::from_str(&text.replace(&name, "\"nats:EVENTS\"")).unwrap()
+    let mut report = serde_json::from_str(&text.replace(&name, "\"nats:EVENTS\"")).unwrap();
+    lines_as_sequences(&mut report);
+    report
+}
+
+/// Every place's `line` becomes its `sequence`.
+fn lines_as_sequences(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            if members.contains_key("source") {
+                if let Some(line) = members.remove("line") {
+                    members.insert("sequence".to_owned(), line);
+                }
+            }
+            members.values_mut().for_each(lines_as_sequences);
+        }
+        Value::Array(items) => items.iter_mut().for_each(lines_as_sequences),
+        _ => {}
+    }
 }
 
 #[test]
@@ -292,7 +311,12 @@ fn a_message_longer_than_max_record_size_is_malformed_and_max_events_takes_any_n
     assert_eq!(out.status.code(), Some(1), "{report:#}");
     assert_eq!(report["summary"]["valid"], 1);
     assert_eq!(report["summary"]["malformed"], 1);
-    assert_eq!(report["errors"][0]["line"], 2, "the stream sequence");
+    assert_eq!(report["errors"][0]["sequence"], 2, "the stream sequence");
+    assert_eq!(
+        report["errors"][0].get("line"),
+        None,
+        "a sequence is no line"
+    );
     assert_eq!(
         report["errors"][0]["problems"][0]["message"],
         format!("record longer than {limit} bytes (--max-record-size)")

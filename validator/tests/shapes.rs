@@ -7,7 +7,9 @@ use std::sync::atomic::AtomicU64;
 
 use aperture_events_validator::Report;
 use aperture_events_validator::input::Source;
-use aperture_events_validator::{Class, Locus, Options, Reading, RunOptions, Validator, run};
+use aperture_events_validator::{
+    Class, Locus, Options, Position, Reading, RunOptions, Validator, run,
+};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,17 +51,15 @@ fn counts(report: &Report) -> [u64; 5] {
 }
 
 fn line(line: u64) -> Locus {
-    Locus {
-        line: Some(line),
-        ..Locus::default()
-    }
+    Locus::at_line(line)
 }
 
 /// Response `n` of a transcript, at line `l`.
 fn response(n: u64, l: u64) -> Locus {
-    Locus {
-        response: Some(n),
-        ..line(l)
+    Locus::Http {
+        response: n,
+        at: Some(Position::line(l)),
+        index: None,
     }
 }
 
@@ -72,14 +72,7 @@ fn ndjson_with_bom_crlf_and_blank_lines() {
         errors(&report),
         vec![
             (Class::Invalid, line(3)),
-            (
-                Class::Malformed,
-                Locus {
-                    line: Some(5),
-                    column: Some(2),
-                    ..Locus::default()
-                }
-            ),
+            (Class::Malformed, Locus::at(5, 2)),
             (Class::Malformed, line(6)),
         ]
     );
@@ -92,20 +85,8 @@ fn json_array_items_keep_their_index_and_line() {
     assert_eq!(
         errors(&report),
         vec![
-            (
-                Class::Invalid,
-                Locus {
-                    index: Some(1),
-                    ..line(3)
-                }
-            ),
-            (
-                Class::Malformed,
-                Locus {
-                    index: Some(2),
-                    ..line(4)
-                }
-            )
+            (Class::Invalid, line(3).with_index(1)),
+            (Class::Malformed, line(4).with_index(2))
         ]
     );
 }
@@ -115,16 +96,7 @@ fn events_glued_on_one_line_are_a_stream_placed_by_column() {
     // What appending single-event responses to a file gives: `{...}{...}{...}`, no line break.
     let report = check(data("glued.json"));
     assert_eq!(counts(&report), [3, 2, 1, 0, 0]);
-    assert_eq!(
-        errors(&report),
-        vec![(
-            Class::Invalid,
-            Locus {
-                column: Some(78),
-                ..line(1)
-            }
-        )]
-    );
+    assert_eq!(errors(&report), vec![(Class::Invalid, Locus::at(1, 78))]);
 }
 
 #[test]
@@ -133,13 +105,7 @@ fn bulk_body_events_keep_their_index() {
     assert_eq!(counts(&report), [2, 1, 1, 0, 0]);
     assert_eq!(
         errors(&report),
-        vec![(
-            Class::Invalid,
-            Locus {
-                index: Some(1),
-                ..line(4)
-            }
-        )]
+        vec![(Class::Invalid, line(4).with_index(1))]
     );
     assert_eq!(report.errors[0].problems[0].pointer, "/timestamp");
 }
@@ -163,13 +129,7 @@ fn http_transcripts_with_204_error_status_and_non_json_body() {
         vec![
             (Class::Invalid, response(2, 11)),
             (Class::Malformed, response(3, 17)),
-            (
-                Class::Invalid,
-                Locus {
-                    index: Some(1),
-                    ..response(5, 28)
-                }
-            ),
+            (Class::Invalid, response(5, 28).with_index(1)),
         ]
     );
     assert!(report.errors[1].problems[0].message.contains("text/html"));
@@ -186,18 +146,16 @@ fn chunked_bodies_are_decoded_when_their_framing_was_kept() {
     assert_eq!(
         errors(&report),
         vec![
-            (
-                Class::Invalid,
-                Locus {
-                    index: Some(1),
-                    ..response(3, 23)
-                }
-            ),
+            (Class::Invalid, response(3, 23).with_index(1)),
             (
                 Class::Malformed,
-                Locus {
-                    column: Some(1),
-                    ..response(4, 31)
+                Locus::Http {
+                    response: 4,
+                    at: Some(Position {
+                        line: 31,
+                        column: Some(1)
+                    }),
+                    index: None
                 }
             ),
         ]
@@ -215,20 +173,15 @@ fn har_entries_of_the_log_events_endpoints_only() {
     // Entry 0 (the token request) is ignored, 1 is an event, 2 a 204, 3 a base64 bulk body of two, 4 not JSON.
     assert_eq!(counts(&report), [4, 2, 1, 1, 0]);
     assert_eq!(report.summary.no_event_responses, 1);
-    let entry = |n| Locus {
-        entry: Some(n),
-        ..Locus::default()
+    let entry = |n| Locus::Har {
+        entry: n,
+        at: None,
+        index: None,
     };
     assert_eq!(
         errors(&report),
         vec![
-            (
-                Class::Invalid,
-                Locus {
-                    index: Some(1),
-                    ..entry(3)
-                }
-            ),
+            (Class::Invalid, entry(3).with_index(1)),
             (Class::Malformed, entry(4))
         ]
     );
@@ -362,8 +315,35 @@ fn errors_are_listed_in_input_order_whatever_thread_saw_them() {
     let lines: Vec<u64> = report
         .errors
         .iter()
-        .map(|e| e.place.locus.line.unwrap())
+        .map(|e| e.place.locus.position().unwrap().line)
         .collect();
     let expected: Vec<u64> = (0..100).map(|k| k * 7 + 1).collect();
     assert_eq!(lines, expected);
+}
+
+/// A stream message is placed by its sequence: a syntax error on its first
+/// line by column too, one further down by a line of the message (never a
+/// later sequence).
+#[test]
+fn a_stream_message_is_placed_by_sequence_and_column() {
+    let validator = Validator::embedded(Options::default()).expect("schemas");
+    let mut tally = aperture_events_validator::Tally::new(validator.options().reading);
+    let stream = |sequence, column| Locus::Stream { sequence, column };
+    for (sequence, text) in [
+        (7, "{\"log_type\": x}"),
+        (8, "{\"log_type\":\n \"incident\", x}"),
+        (9, "{\"log_type\": \"incident\"}"),
+    ] {
+        let place = aperture_events_validator::Place::new("nats:E", stream(sequence, Some(3)));
+        tally.observe(&validator, place, text.as_bytes());
+    }
+    let report = tally.finish(&validator);
+    let shown: Vec<_> = report.errors.iter().map(|e| e.place.to_string()).collect();
+    assert_eq!(shown, ["nats:E:7:16", "nats:E:8:3", "nats:E:9:3"]);
+    assert_eq!(report.errors[0].place.locus, stream(7, Some(16)));
+    let message = &report.errors[1].problems[0].message;
+    assert!(
+        message.ends_with("(line 2, column 14 of the message)"),
+        "{message}"
+    );
 }

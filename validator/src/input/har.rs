@@ -180,10 +180,7 @@ fn read(raw: &[u8]) -> Result<Option<Read>, serde_json::Error> {
 /// `raw` is given up before the body is read: the reader holds the entry's
 /// text, then its body, never both with the body's records.
 pub(super) fn entry(raw: Vec<u8>, index: u64, at: Locus, sink: &mut dyn Sink, limit: usize) {
-    let locus = Locus {
-        entry: Some(index),
-        ..at
-    };
+    let locus = at.har_entry(index);
     let read = read(&raw);
     drop(raw);
     let found = match read {
@@ -206,9 +203,10 @@ pub(super) fn entry(raw: Vec<u8>, index: u64, at: Locus, sink: &mut dyn Sink, li
         found.text.into_bytes()
     };
     // Lines inside a body are not lines of the HAR file: body records are placed by entry.
-    let body_locus = Locus {
-        entry: Some(index),
-        ..Locus::default()
+    let body_locus = Locus::Har {
+        entry: index,
+        at: None,
+        index: None,
     };
     respond(
         found.status,

@@ -24,7 +24,7 @@ use super::Sink;
 use super::bounded::{Line, read_line, skip_line, too_long};
 use super::chunked;
 use super::scan::Scanner;
-use crate::place::Locus;
+use crate::place::{Locus, Position};
 
 /// The bytes of a line read where only a status line matters: any status line.
 const PEEK: usize = 4096;
@@ -106,10 +106,10 @@ impl Response {
     fn new(status: u16, line: u64, number: u64) -> Self {
         Response {
             status,
-            locus: Locus {
-                line: Some(line),
-                response: Some(number),
-                ..Locus::default()
+            locus: Locus::Http {
+                response: number,
+                at: Some(Position::line(line)),
+                index: None,
             },
             content_type: None,
             chunked: false,
@@ -226,9 +226,15 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) 
 }
 
 fn finish(response: Response, sink: &mut dyn Sink, limit: usize) {
+    // A response without a body line has an empty body: `respond` places
+    // what it finds at the response.
     let mut body_locus = response.locus;
-    body_locus.line = response.body_line;
-    body_locus.column = Some(1);
+    if let Locus::Http { at, .. } = &mut body_locus {
+        *at = response.body_line.map(|line| Position {
+            line,
+            column: Some(1),
+        });
+    }
     if response.part == Part::TooLong {
         match response.status {
             100..=199 => {}
@@ -243,7 +249,9 @@ fn finish(response: Response, sink: &mut dyn Sink, limit: usize) {
             None => &response.body,
             Some(Ok(body)) => {
                 decoded = body;
-                body_locus.line = body_locus.line.map(|line| line + 1);
+                if let Some(at) = body_locus.position_mut() {
+                    at.line += 1;
+                }
                 &decoded
             }
             Some(Err(broken)) => {

@@ -2,7 +2,7 @@
 //! that an over-long record is a short string here.
 
 use super::{ReadOptions, Sink, read_with};
-use crate::place::Locus;
+use crate::place::{Locus, Position};
 
 const LIMIT: usize = 64;
 
@@ -69,11 +69,7 @@ fn too_long_of(locus: Locus, limit: usize) -> Found {
 }
 
 fn at(line: u64, column: u64) -> Locus {
-    Locus {
-        line: Some(line),
-        column: Some(column),
-        ..Locus::default()
-    }
+    Locus::at(line, column)
 }
 
 fn record(locus: Locus, text: &str) -> Found {
@@ -127,10 +123,7 @@ fn nul_bytes_without_end_are_one_malformed_line() {
 fn an_array_item_past_the_limit_is_malformed_and_the_array_goes_on() {
     let long = format!(r#"{{"a": "{}", "b": [1, {{"c": "]"}}]}}"#, "x".repeat(1000));
     let input = format!("[\n{{\"n\": 0}},\n{long},\n{{\"n\": 2}}\n]\n");
-    let item = |line, index| Locus {
-        index: Some(index),
-        ..at(line, 1)
-    };
+    let item = |line, index| at(line, 1).with_index(index);
     assert_eq!(
         read(input.as_bytes()),
         [
@@ -146,10 +139,7 @@ fn a_bulk_event_past_the_limit_and_a_document_ending_inside_one() {
     let long = format!(r#"{{"a": "{}"}}"#, "x".repeat(1000));
     // On one line, the body would be one NDJSON line past the limit.
     let input = format!("{{\"events\": [\n{long}, {{\"n\": 1}}]}}");
-    let item = |column, index| Locus {
-        index: Some(index),
-        ..at(2, column)
-    };
+    let item = |column, index| at(2, column).with_index(index);
     assert_eq!(
         read(input.as_bytes()),
         [
@@ -185,9 +175,18 @@ fn an_http_body_past_the_limit_is_malformed_and_the_next_response_is_read() {
         "y".repeat(10_000),
         "z".repeat(10_000),
     );
-    let response = |line, number| Locus {
-        response: Some(number),
-        ..at(line, 1)
+    let response = |line, number| Locus::Http {
+        response: number,
+        at: Some(Position {
+            line,
+            column: Some(1),
+        }),
+        index: None,
+    };
+    let status = |line, number| Locus::Http {
+        response: number,
+        at: Some(Position::line(line)),
+        index: None,
     };
     assert_eq!(
         read(input.as_bytes()),
@@ -195,19 +194,8 @@ fn an_http_body_past_the_limit_is_malformed_and_the_next_response_is_read() {
             too_long(response(4, 1)),
             record(response(10, 2), r#"{"n": 2}"#),
             too_long(response(13, 3)),
-            Found::ErrorResponse(
-                Locus {
-                    line: Some(14),
-                    response: Some(4),
-                    ..Locus::default()
-                },
-                500
-            ),
-            Found::NoEvent(Locus {
-                line: Some(17),
-                response: Some(5),
-                ..Locus::default()
-            }),
+            Found::ErrorResponse(status(14, 4), 500),
+            Found::NoEvent(status(17, 5)),
         ]
     );
 }
@@ -238,17 +226,12 @@ fn a_har_entry_past_the_limit_is_malformed_and_the_next_entry_is_read() {
     assert_eq!(
         read_limited(input.as_bytes(), limit),
         [
-            too_long_of(
-                Locus {
-                    entry: Some(0),
-                    ..at(2, 1)
-                },
-                limit
-            ),
+            too_long_of(at(2, 1).har_entry(0), limit),
             record(
-                Locus {
-                    entry: Some(1),
-                    ..Locus::default()
+                Locus::Har {
+                    entry: 1,
+                    at: None,
+                    index: None
                 },
                 "1"
             ),
@@ -260,11 +243,6 @@ fn a_har_entry_past_the_limit_is_malformed_and_the_next_entry_is_read() {
 fn a_byte_order_mark_opening_a_later_line_is_skipped() {
     // Two files written with a BOM, concatenated; the first BOM is the file's.
     let found = read(b"\xEF\xBB\xBF{\"a\": 1}\n\xEF\xBB\xBF{\"b\": 2}\n  \xEF\xBB\xBF\n");
-    let at = |line, column| Locus {
-        line: Some(line),
-        column: Some(column),
-        ..Locus::default()
-    };
     assert_eq!(
         found,
         vec![

@@ -52,11 +52,7 @@ pub(super) fn read(mut reader: impl BufRead, sink: &mut dyn Sink, limit: usize) 
         line += 1;
         if got == Line::Cut {
             let start = buf.iter().position(|b| !b.is_ascii_whitespace());
-            let locus = Locus {
-                line: Some(line),
-                column: Some(start.unwrap_or(buf.len()) as u64 + 1),
-                ..Locus::default()
-            };
+            let locus = Locus::at(line, start.unwrap_or(buf.len()) as u64 + 1);
             sink.malformed(locus, bounded::too_long(limit));
             buf = Vec::new();
             bounded::skip_line(&mut reader)?;
@@ -91,11 +87,7 @@ fn record_of(bytes: &[u8], line: u64) -> Option<(Locus, std::ops::Range<usize>)>
         return None;
     }
     let start = end - text.len();
-    let locus = Locus {
-        line: Some(line),
-        column: Some(start as u64 + 1),
-        ..Locus::default()
-    };
+    let locus = Locus::at(line, start as u64 + 1);
     Some((locus, start..end))
 }
 

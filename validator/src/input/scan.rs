@@ -139,8 +139,7 @@ impl<R: Read> Scanner<R> {
                 }
                 Some(_) => {}
             }
-            let mut at = self.here();
-            at.index = Some(index);
+            let at = self.here().with_index(index);
             self.start_recording();
             self.value()?;
             self.emit(sink, at);
@@ -158,10 +157,8 @@ impl<R: Read> Scanner<R> {
                     return Ok(());
                 }
                 Some(_) => {
-                    let mut here = self.here();
-                    here.index = Some(index);
                     sink.malformed(
-                        here,
+                        self.here().with_index(index),
                         "expected `,` or `]` after an array item; the rest of the array is skipped"
                             .to_owned(),
                     );
@@ -319,11 +316,7 @@ impl<R: Read> Scanner<R> {
                     match self.record.take() {
                         Some(raw) => read_entry(raw, entry, at, sink, limit),
                         None => {
-                            let locus = Locus {
-                                entry: Some(entry),
-                                ..at
-                            };
-                            sink.malformed(locus, too_long(limit));
+                            sink.malformed(at.har_entry(entry), too_long(limit));
                         }
                     }
                     self.record.clear();

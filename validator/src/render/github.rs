@@ -21,9 +21,9 @@ fn property(text: &str) -> String {
 
 fn location(place: &crate::Place) -> String {
     let mut out = format!("file={}", property(&place.source));
-    if let Some(line) = place.locus.line {
+    if let Some((line, column)) = place.locus.line_column() {
         out.push_str(&format!(",line={line}"));
-        if let Some(column) = place.locus.column {
+        if let Some(column) = column {
             out.push_str(&format!(",col={column}"));
         }
     }

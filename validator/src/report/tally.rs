@@ -135,13 +135,7 @@ impl Tally {
         locus: Locus,
         examined: Examined<'_>,
     ) {
-        // Columns locate syntax errors, and records that share their line
-        // with another (values glued together, `{...}{...}`); other places
-        // are a line (and item) only.
-        let column = locus
-            .column
-            .filter(|c| *c > 1 && locus.index.is_none() && locus.entry.is_none());
-        let shown = Locus { column, ..locus };
+        let shown = locus.of_record();
         let place = || Place::new(source.clone(), shown);
         if let Some(event) = &examined.event {
             match (examined.type_index, &examined.log_type) {
@@ -162,24 +156,31 @@ impl Tally {
             let mut locus = locus;
             match examined.syntax_position {
                 None => locus = shown,
-                Some((line, column)) => match locus.line {
-                    Some(start) => {
-                        locus.column = Some(match line {
-                            1 => locus.column.unwrap_or(1) + column - 1,
+                Some((line, column)) => {
+                    if let Some(at) = locus.position_mut() {
+                        at.column = Some(match line {
+                            1 => at.column.unwrap_or(1) + column - 1,
                             _ => column,
                         });
-                        locus.line = Some(start + line - 1);
-                    }
-                    None => {
+                        at.line += line - 1;
+                    } else if let (Locus::Stream { column: first, .. }, 1) = (&mut locus, line) {
+                        *first = Some(first.unwrap_or(1) + column - 1);
+                    } else {
+                        // A HAR body has no line of the file, a stream
+                        // message no line of its own.
+                        let of = match locus {
+                            Locus::Stream { .. } => "message",
+                            _ => "body",
+                        };
                         for p in &mut problems {
                             // The message is printable already: kept whole with its suffix.
                             p.message = Text::kept(&format!(
-                                "{} (line {line}, column {column} of the body)",
+                                "{} (line {line}, column {column} of the {of})",
                                 p.message
                             ));
                         }
                     }
-                },
+                }
             }
             self.push_error(
                 seq,

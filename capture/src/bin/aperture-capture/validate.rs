@@ -44,9 +44,8 @@ impl Validation {
     pub fn events(&mut self, lines: &[Vec<u8>]) {
         let mut sink = self.tally.sink(&self.validator, "capture");
         for line in lines {
-            let locus = Locus {
-                index: Some(self.captured),
-                ..Locus::default()
+            let locus = Locus::Item {
+                index: self.captured,
             };
             sink.record(locus, line);
             self.captured += 1;
@@ -66,7 +65,7 @@ impl Validation {
         let source = path.display().to_string();
         self.tally
             .sink(&self.validator, &source)
-            .malformed(Locus::default(), message.to_owned());
+            .malformed(Locus::Whole, message.to_owned());
     }
 
     /// Finishes the report and renders it as text.

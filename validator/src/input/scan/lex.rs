@@ -56,12 +56,12 @@ impl<R: Read> Scanner<R> {
     /// The locus of the next byte.
     pub(super) fn here(&self) -> Locus {
         let mut locus = self.base;
-        if let Some(first) = self.base.line {
-            locus.line = Some(first + self.line - 1);
-            locus.column = Some(match self.line {
-                1 => self.base.column.unwrap_or(1) + self.column - 1,
+        if let Some(at) = locus.position_mut() {
+            at.column = Some(match self.line {
+                1 => at.column.unwrap_or(1) + self.column - 1,
                 _ => self.column,
             });
+            at.line += self.line - 1;
         }
         locus
     }

@@ -2,7 +2,10 @@
 //!
 //! Every record keeps its place from the reader to the report, so an error
 //! can name the line of an NDJSON file, the index within an array or a bulk
-//! body, the response of an HTTP transcript or the entry of a HAR file.
+//! body, the response of an HTTP transcript, the entry of a HAR file or the
+//! sequence of a stream message. A [`Locus`] has one variant per shape, so
+//! a place that mixes shapes (a HAR entry of an HTTP response, a stream
+//! message at a line) cannot be built.
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,45 +16,17 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::mask::Text;
 
+mod locus;
+
+use locus::Members;
+pub use locus::{Locus, Position};
+
 /// The longest input name kept (a path: `PATH_MAX` is 4096 bytes on Linux);
 /// a longer one is cut, marked `…`.
 pub const MAX_SOURCE: usize = 4096;
 
 /// An input's name as a report holds it: printable, cut to [`MAX_SOURCE`].
 pub type Source = Text<MAX_SOURCE>;
-
-/// The position of a record inside its input, without the input's name.
-///
-/// Lines and columns are 1-based, as editors show them; `index` and `entry`
-/// are 0-based, as in a JSON pointer (`/events/3`, `/log/entries/3`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Locus {
-    /// Line in the input file (for HAR records: absent, see `entry`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
-    /// Column, for JSON syntax errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<u64>,
-    /// The HTTP response in a transcript, counting from 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response: Option<u64>,
-    /// The entry of a HAR file (`log.entries[entry]`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entry: Option<u64>,
-    /// The index within a JSON array or a bulk body's `events`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub index: Option<u64>,
-}
-
-impl Locus {
-    /// A place at a line.
-    pub fn at_line(line: u64) -> Self {
-        Locus {
-            line: Some(line),
-            ..Locus::default()
-        }
-    }
-}
 
 /// A record's place: the input's name and the position inside it.
 ///
@@ -65,6 +40,7 @@ pub struct Place {
     pub source: Source,
     /// Where in the input.
     #[serde(flatten)]
+    #[schemars(with = "Members")]
     pub locus: Locus,
 }
 
@@ -72,8 +48,8 @@ impl Place {
     /// Whether this place (of a later report) comes before `other`: only
     /// a place further up the same source does.
     pub(crate) fn is_before(&self, other: &Place) -> bool {
-        let position = |l: &Locus| [l.line, l.column, l.response, l.entry, l.index];
-        self.source == other.source && position(&self.locus) < position(&other.locus)
+        let order = |l: &Locus| Members::from(*l).order();
+        self.source == other.source && order(&self.locus) < order(&other.locus)
     }
 
     /// A place in `source`.
@@ -95,6 +71,7 @@ impl Place {
 #[serde(field_identifier, rename_all = "snake_case")]
 pub(crate) enum Member {
     Source,
+    Sequence,
     Line,
     Column,
     Response,
@@ -112,7 +89,7 @@ pub(crate) enum Member {
 #[derive(Default)]
 pub(crate) struct PlaceReader {
     source: Option<Source>,
-    locus: Locus,
+    members: Members,
 }
 
 impl PlaceReader {
@@ -122,16 +99,18 @@ impl PlaceReader {
         member: &Member,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let m = &mut self.members;
         let slot = match member {
             Member::Source => {
                 self.source = Some(map.next_value()?);
                 return Ok(true);
             }
-            Member::Line => &mut self.locus.line,
-            Member::Column => &mut self.locus.column,
-            Member::Response => &mut self.locus.response,
-            Member::Entry => &mut self.locus.entry,
-            Member::Index => &mut self.locus.index,
+            Member::Sequence => &mut m.sequence,
+            Member::Line => &mut m.line,
+            Member::Column => &mut m.column,
+            Member::Response => &mut m.response,
+            Member::Entry => &mut m.entry,
+            Member::Index => &mut m.index,
             _ => return Ok(false),
         };
         *slot = map.next_value()?;
@@ -142,7 +121,7 @@ impl PlaceReader {
     pub(crate) fn finish<E: de::Error>(self) -> Result<Place, E> {
         Ok(Place {
             source: self.source.ok_or_else(|| E::missing_field("source"))?,
-            locus: self.locus,
+            locus: self.members.into(),
         })
     }
 }
@@ -170,24 +149,24 @@ impl<'de> Deserialize<'de> for Place {
 }
 
 impl fmt::Display for Place {
-    /// `file:line:column (response 2, HAR entry 3, item 4)`, leaving out what is unknown.
+    /// `file:line:column (response 2, HAR entry 3, item 4)`, leaving out
+    /// what is unknown; a stream message is `stream:sequence:column`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.source)?;
         let l = &self.locus;
-        if let Some(line) = l.line {
+        if let Some((line, column)) = l.line_column() {
             write!(f, ":{line}")?;
-            if let Some(column) = l.column {
+            if let Some(column) = column {
                 write!(f, ":{column}")?;
             }
         }
         let mut parts = Vec::new();
-        if let Some(response) = l.response {
-            parts.push(format!("response {response}"));
+        match l {
+            Locus::Http { response, .. } => parts.push(format!("response {response}")),
+            Locus::Har { entry, .. } => parts.push(format!("HAR entry {entry}")),
+            _ => {}
         }
-        if let Some(entry) = l.entry {
-            parts.push(format!("HAR entry {entry}"));
-        }
-        if let Some(index) = l.index {
+        if let Some(index) = l.index() {
             parts.push(format!("item {index}"));
         }
         if !parts.is_empty() {
@@ -198,31 +177,4 @@ impl fmt::Display for Place {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_leaves_out_what_is_unknown() {
-        let place = Place::new("a.ndjson", Locus::at_line(3));
-        assert_eq!(place.to_string(), "a.ndjson:3");
-        let place = Place::new(
-            "a.har",
-            Locus {
-                entry: Some(2),
-                index: Some(0),
-                ..Locus::default()
-            },
-        );
-        assert_eq!(place.to_string(), "a.har (HAR entry 2, item 0)");
-        let place = Place::new(
-            "t.http",
-            Locus {
-                line: Some(9),
-                column: Some(4),
-                response: Some(2),
-                ..Locus::default()
-            },
-        );
-        assert_eq!(place.to_string(), "t.http:9:4 (response 2)");
-    }
-}
+mod tests;
