@@ -91,11 +91,16 @@ def main():
     accepted = sum(source.is_valid(event) for _, event in found)
     for name, expected in disagree:
         print(f"disagree: {name}: the source schema {'accepts' if expected else 'refuses'} it")
+    integral_note = (
+        f"{len(integral)} refused only for an integer written as 1.0 "
+        f"(draft 4 typing, which OpenAPI 3.0 cannot change), "
+        if version.startswith("3.0.")
+        else ""
+    )
     print(
         f"OpenAPI {version} document valid; LogEvent on {len(found)} fixture events "
         f"({accepted} accepted by the source schema): {agree} agree, "
-        f"{len(integral)} refused only for an integer written as 1.0 "
-        f"(draft 4 typing, which OpenAPI 3.0 cannot change), {len(disagree)} disagree otherwise"
+        f"{integral_note}{len(disagree)} disagree otherwise"
     )
     sys.exit(1 if disagree or len(found) < 50 else 0)
 
