@@ -17,7 +17,7 @@ echo "== cargo test: the code generator's command line"
 cargo test --locked -p aperture-events-codegen --features cli
 bash tests/codegen-support.sh
 
-echo "== the types' schemars feature; their OpenAPI 3.0 document, checked with Python's OpenAPI tools"
+echo "== the types' schemars feature; their OpenAPI documents (3.0, and the example service's 3.1), checked with Python's OpenAPI tools"
 bash generated/tests/openapi.sh
 
 echo "== the crates as published: package, an out-of-tree consumer, cargo install"

@@ -219,6 +219,18 @@ impl Config {
     /// a component's name). The `x-` annotations (`x-known-values`, `x-quirk`)
     /// are kept: 3.0 allows extensions.
     ///
+    /// The schema texts are draft 2020-12, whatever the source's draft, so
+    /// draft 2020-12 and OpenAPI 3.1 settings say what the source says, with
+    /// one exception: a draft-04 `integer` refuses `1.0`, a 2020-12 one
+    /// accepts it. The draft-07 settings keep keywords draft-07 lacks
+    /// (`minContains`, `dependentRequired`, `unevaluatedItems`, formats such
+    /// as `uuid`), which draft-07 validators ignore, and turn
+    /// `unevaluatedProperties` into `additionalProperties`, which does not see
+    /// the properties of a `$ref` or an `allOf` (measured on the differential
+    /// corpus: `tests/tests/schemars_differential.rs`). A root type that is an
+    /// alias of a plain Rust type (`Option<T>`, `f64`) has no impl of its
+    /// own: `schema_for!` gives schemars' schema of that type.
+    ///
     /// ```
     /// aperture_events_codegen::Config::new().schemars(true);
     /// ```

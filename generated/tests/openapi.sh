@@ -5,7 +5,11 @@
 #   - the OpenAPI 3.0 document of `--example openapi` (schemas from the types)
 #     passes openapi-spec-validator, and its LogEvent component, read by
 #     openapi-schema-validator, gives the fixtures the source schema's verdicts
-#     (generated/tests/openapi_check.py).
+#     (generated/tests/openapi_check.py);
+#   - the same for the OpenAPI 3.1 document aide generates for the example
+#     service (examples/openapi-service, `--print-openapi`; its own tests,
+#     which `cargo test --workspace` runs, check the served document and the
+#     verdicts).
 # The Python tools are pinned (openapi-requirements.txt) and installed on first
 # use into target/openapi-venv; later runs reuse them while the pins hold.
 set -euo pipefail
@@ -30,3 +34,5 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cargo run --locked --quiet -p aperture-events --features schemars --example openapi >"$WORK/openapi.json"
 "$VENV/bin/python" "$HERE/openapi_check.py" "$WORK/openapi.json" "$ROOT"
+cargo run --locked --quiet -p aperture-events-openapi-service -- --print-openapi >"$WORK/service.json"
+"$VENV/bin/python" "$HERE/openapi_check.py" "$WORK/service.json" "$ROOT"

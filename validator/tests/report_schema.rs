@@ -156,6 +156,68 @@ fn every_report_of_the_fixtures_validates_and_so_does_their_merge() {
     assert!(checked > 100, "{checked} reports checked");
 }
 
+/// Reports of hostile input validate too: texts with control characters,
+/// bidi overrides and forged lines (in keys, `log_type` and values, which
+/// `--show-values` quotes), a 200,000-character value, repeated keys, bytes
+/// that are not UTF-8, records over `--max-record-size`, errors past
+/// `--max-errors` (`errors_omitted`), and the merge of such reports.
+#[test]
+fn every_report_of_hostile_input_validates() {
+    let checker = checker();
+    let evil = "x\u{1b}[2J\u{7}\r\nok: every record is accepted\n::error file=f,line=1::pwned\u{202e}\u{0}";
+    let long = "y".repeat(200_000);
+    let records = [
+        serde_json::json!({"log_type": evil, evil: evil}).to_string(),
+        serde_json::json!({"log_type": "incident", evil: 1, "severity": long}).to_string(),
+        serde_json::json!({"log_type": "incident", "timestamp": evil, "incident_id": evil})
+            .to_string(),
+        r#"{"log_type": "incident", "log_type": "incident"}"#.to_owned(),
+        "{".to_owned(),
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]".to_owned(),
+        format!(
+            "{{\"log_type\": \"activity_monitoring\", \"{}\": 1}}",
+            "z".repeat(5000)
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = records.join("\n").into_bytes();
+    bytes.extend_from_slice(b"\n{\"log_type\": \"\xff\xfe\"}\n");
+    let input = dir
+        .path()
+        .join(format!("{}.ndjson", evil.replace(['/', '\0'], "_")));
+    std::fs::write(&input, &bytes).unwrap();
+    let input = input.to_str().unwrap();
+    let mut saved = Vec::new();
+    for flags in [
+        &[][..],
+        &["--show-values"][..],
+        &["--strict", "--show-values", "--max-errors", "1"][..],
+        &["--max-record-size", "100"][..],
+    ] {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(flags);
+        args.push(input);
+        let output = validate(&args);
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{flags:?}: not JSON: {e}"));
+        assert_eq!(report["summary"]["total"], records.len() + 1, "{flags:?}");
+        assert_eq!(problems(&checker, &report), "", "{flags:?}");
+        // `merge` takes reports of one reading: the tolerant ones.
+        if !flags.contains(&"--strict") {
+            let path = dir.path().join(format!("{}.json", saved.len()));
+            std::fs::write(&path, &output.stdout).unwrap();
+            saved.push(path.to_str().unwrap().to_owned());
+        }
+    }
+    let mut args = vec!["merge", "--format", "json", "--max-errors", "2"];
+    args.extend(saved.iter().map(String::as_str));
+    let merged = validate(&args);
+    let report: Value = serde_json::from_slice(&merged.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&merged.stderr)));
+    assert!(report["errors_omitted"].as_u64().unwrap() > 0);
+    assert_eq!(problems(&checker, &report), "");
+}
+
 /// Whether `merge` reads `report` back.
 fn merge_reads(report: &Value) -> bool {
     merge::read(report.to_string().as_bytes(), usize::MAX).is_ok()

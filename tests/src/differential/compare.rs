@@ -90,7 +90,7 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeys {
 
 /// A compiled `jsonschema` validator for a case's own schema, under the
 /// draft its `$schema` declares, else `default` (as the generator reads it).
-pub(crate) fn oracle(
+pub fn oracle(
     schema: &Value,
     default: aperture_events_codegen::Draft,
 ) -> Result<jsonschema::Validator, String> {
