@@ -13,7 +13,11 @@
 //! Last, the cost of `--metrics-listen`: what the metrics add to one
 //! response (in process), then the same capture with metrics off and on,
 //! runs alternating (off-on, on-off, …) so that both see the same machine,
-//! with and without fsync.
+//! with and without fsync. Each way is given as the median wall time and as
+//! the capture process's CPU time summed over its runs (user + system, from
+//! `/proc/self/stat`'s waited-for children; the mock runs in this process and
+//! is not counted). The CPU figure is the one to read on a shared machine:
+//! other work changes wall time, hardly the CPU a run needs.
 //!
 //! Run: `cargo bench -p aperture-events-capture --bench throughput`
 //! (`APERTURE_BENCH_EVENTS=N` changes the number of events per run;
@@ -35,7 +39,15 @@ struct Scenario {
     tls: bool,
 }
 
-fn run_once(events: &[Vec<u8>], s: &Scenario, dir: &Path) -> (Duration, u64) {
+/// One capture run's cost: wall time, responses served, and the capture
+/// process's CPU time (`None` where `/proc` is not there to read).
+struct Run {
+    wall: Duration,
+    responses: u64,
+    cpu: Option<Duration>,
+}
+
+fn run_once(events: &[Vec<u8>], s: &Scenario, dir: &Path) -> Run {
     let config = MockConfig {
         empty_wait: Duration::from_millis(10),
         tls: s.tls,
@@ -50,6 +62,7 @@ fn run_once(events: &[Vec<u8>], s: &Scenario, dir: &Path) -> (Duration, u64) {
         std::fs::write(&ca, pem).expect("CA file");
         tls_args = vec!["--ca-file".to_owned(), ca.to_string_lossy().into_owned()];
     }
+    let cpu_before = children_cpu();
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_aperture-capture"))
         .args(&tls_args)
@@ -68,7 +81,10 @@ fn run_once(events: &[Vec<u8>], s: &Scenario, dir: &Path) -> (Duration, u64) {
         .stderr(Stdio::piped())
         .output()
         .expect("capture runs");
-    let elapsed = start.elapsed();
+    let wall = start.elapsed();
+    let cpu = children_cpu()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     assert!(
         out.status.success(),
         "capture failed: {}",
@@ -85,7 +101,33 @@ fn run_once(events: &[Vec<u8>], s: &Scenario, dir: &Path) -> (Duration, u64) {
         .filter(|&&b| b == b'\n')
         .count();
     assert_eq!(written, events.len(), "every event captured");
-    (elapsed, responses)
+    Run {
+        wall,
+        responses,
+        cpu,
+    }
+}
+
+/// The CPU time (user + system) of this process's waited-for children so
+/// far: fields 16 and 17 (`cutime`, `cstime`) of `/proc/self/stat`, in clock
+/// ticks. `None` off Linux.
+#[cfg(target_os = "linux")]
+fn children_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces: count from its `)`.
+    let fields: Vec<&str> = stat
+        .get(stat.rfind(')')? + 1..)?
+        .split_whitespace()
+        .collect();
+    let ticks = |field: usize| fields.get(field - 3)?.parse::<u64>().ok();
+    let total = ticks(16)?.checked_add(ticks(17)?)?;
+    let hz = rustix::param::clock_ticks_per_second();
+    Some(Duration::from_secs_f64(total as f64 / hz as f64))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn children_cpu() -> Option<Duration> {
+    None
 }
 
 fn main() {
@@ -157,11 +199,12 @@ fn main() {
     println!("capture throughput on loopback ({RUNS} runs each, median)");
     for s in scenarios.iter().filter(|_| !only_metrics) {
         let events = generate(1, s.events);
-        let mut runs: Vec<(Duration, u64)> =
-            (0..RUNS).map(|_| run_once(&events, s, &dir)).collect();
-        runs.sort();
-        let (time, responses) = runs[RUNS / 2];
-        let secs = time.as_secs_f64();
+        let mut runs: Vec<Run> = (0..RUNS).map(|_| run_once(&events, s, &dir)).collect();
+        runs.sort_by_key(|r| r.wall);
+        let Run {
+            wall, responses, ..
+        } = runs[RUNS / 2];
+        let secs = wall.as_secs_f64();
         println!(
             "{:<40} {:>8} events {:>7.2} s {:>10.0} events/s {:>8.3} ms/response",
             s.name,
@@ -173,6 +216,27 @@ fn main() {
     }
     metrics_on_and_off(n, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One way of the metrics comparison, over its runs.
+struct Figures {
+    /// Events per second at the median wall time.
+    rate: f64,
+    /// The capture's CPU seconds per event, over all runs.
+    cpu_per_event: Option<f64>,
+}
+
+impl Figures {
+    fn of(runs: &mut [Run], events_per_run: u64) -> Figures {
+        runs.sort_by_key(|r| r.wall);
+        let median = runs[runs.len() / 2].wall;
+        let cpu: Option<Duration> = runs.iter().map(|r| r.cpu).sum();
+        Figures {
+            rate: events_per_run as f64 / median.as_secs_f64(),
+            cpu_per_event: cpu
+                .map(|c| c.as_secs_f64() / (events_per_run as f64 * runs.len() as f64)),
+        }
+    }
 }
 
 /// Runs of the metrics comparison, each way.
@@ -226,20 +290,28 @@ fn metrics_on_and_off(n: u64, dir: &Path) {
         // (the previous journal's blocks freed, the disk's cache).
         for i in 0..PAIRED_RUNS {
             if i % 2 == 0 {
-                offs.push(run_once(&events, &off, dir).0);
-                ons.push(run_once(&events, &on, dir).0);
+                offs.push(run_once(&events, &off, dir));
+                ons.push(run_once(&events, &on, dir));
             } else {
-                ons.push(run_once(&events, &on, dir).0);
-                offs.push(run_once(&events, &off, dir).0);
+                ons.push(run_once(&events, &on, dir));
+                offs.push(run_once(&events, &off, dir));
             }
         }
-        offs.sort();
-        ons.sort();
-        let rate = |d: Duration| n as f64 / d.as_secs_f64();
-        let (off_rate, on_rate) = (rate(offs[PAIRED_RUNS / 2]), rate(ons[PAIRED_RUNS / 2]));
+        let (off, on) = (Figures::of(&mut offs, n), Figures::of(&mut ons, n));
         println!(
-            "{name:<40} off {off_rate:>10.0} events/s   on {on_rate:>10.0} events/s   {:+.1}%",
-            (on_rate / off_rate - 1.0) * 100.0
+            "{name:<40} wall: off {:>10.0} events/s   on {:>10.0} events/s   {:+.1}%",
+            off.rate,
+            on.rate,
+            (on.rate / off.rate - 1.0) * 100.0
         );
+        if let (Some(off_cpu), Some(on_cpu)) = (off.cpu_per_event, on.cpu_per_event) {
+            println!(
+                "{:<40} CPU:  off {:>10.2} µs/event   on {:>10.2} µs/event   {:+.1}%",
+                "",
+                off_cpu * 1e6,
+                on_cpu * 1e6,
+                (on_cpu / off_cpu - 1.0) * 100.0
+            );
+        }
     }
 }

@@ -240,6 +240,53 @@ fn untracked(key: &str, object: &Map<String, Value>) -> Option<String> {
     })
 }
 
+/// Whether an `$id` below the root (an embedded resource) changes nothing
+/// the generated types would have to know. A base URI matters only to what
+/// is resolved against it: relative references and anchors inside it. With
+/// neither, `jsonschema` validates the subschema as if the `$id` were not
+/// there. A `$ref` elsewhere naming the embedded resource by its URI is still
+/// refused (no loaded schema has that name), and so is an `$id` that is no
+/// plain URI reference (`jsonschema` would refuse the schema).
+fn inert_embedded_id(id: &Value, object: &Map<String, Value>) -> bool {
+    fn relative(reference: &str) -> bool {
+        // RFC 3986 §3.1: a scheme is a letter, then letters, digits, `+`, `-`, `.`.
+        let scheme = reference.split_once(':').map(|(s, _)| s);
+        !scheme.is_some_and(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+    }
+    // Conservative: every key of the subtree is looked at, data included.
+    fn resolves_nothing(value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.iter().all(|(key, value)| {
+                let blocks = match key.as_str() {
+                    "$ref" | "$dynamicRef" | "$recursiveRef" => value.as_str().is_none_or(relative),
+                    "$anchor" | "$dynamicAnchor" | "$recursiveAnchor" => true,
+                    // An anchor before 2019-09 (a nested resource is
+                    // looked at on its own).
+                    "$id" | "id" => value.as_str().is_some_and(|id| id.starts_with('#')),
+                    _ => false,
+                };
+                !blocks && resolves_nothing(value)
+            }),
+            Value::Array(items) => items.iter().all(resolves_nothing),
+            _ => true,
+        }
+    }
+    let plain_uri = id.as_str().is_some_and(|id| {
+        !id.is_empty()
+            && !id.starts_with('#')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c))
+    });
+    let mut rest = object.clone();
+    rest.remove("$id");
+    plain_uri && resolves_nothing(&Value::Object(rest))
+}
+
 /// The JSON types the generator can represent.
 const TYPES: &[&str] = &[
     "string", "integer", "number", "boolean", "object", "array", "null",
@@ -263,6 +310,9 @@ impl Lowerer<'_> {
                 && self.evaluated_properties(location, object).is_some();
             if let Some(message) = untracked(key, object).filter(|_| !evaluated) {
                 self.refuse(location, Some(key), message);
+                continue;
+            }
+            if key == "$id" && inert_embedded_id(value, object) {
                 continue;
             }
             let root_only = key == "$schema" || key == "$id";
@@ -289,7 +339,15 @@ impl Lowerer<'_> {
                     } else {
                         key
                     };
-                    format!("`{spelling}` is supported only at the root of a file")
+                    if key == "$id" {
+                        format!(
+                            "`{spelling}` below the root of a file (an embedded resource) is \
+                             supported only where nothing inside it resolves against it: no \
+                             relative `$ref` and no anchor"
+                        )
+                    } else {
+                        format!("`{spelling}` is supported only at the root of a file")
+                    }
                 } else {
                     format!("unsupported keyword `{key}`")
                 };
