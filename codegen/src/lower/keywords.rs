@@ -79,8 +79,9 @@ const UNDERSTOOD: &[&str] = &[
     "format",
     "minimum",
     "maximum",
-    // Where no applicator beside it could evaluate a property: the
-    // `additionalProperties` it then means (see `additional_properties`).
+    // Where no applicator beside it could evaluate a property, the
+    // `additionalProperties` it then means (see `additional_properties`);
+    // beside applicators, a checked value walking them (`checked::unevaluated`).
     "unevaluatedProperties",
     // Read with `if` (a check); without one they constrain nothing.
     "then",
@@ -98,8 +99,9 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "pattern",
     "items",
     "prefixItems",
-    // Where no applicator beside it could evaluate an item: the `items` it
-    // then means (see `items_keyword`).
+    // Where no applicator beside it could evaluate an item, the `items` it
+    // then means (see `items_keyword`); beside applicators, a checked value
+    // walking them (`checked::unevaluated`).
     "unevaluatedItems",
     "minItems",
     "maxItems",
@@ -211,35 +213,6 @@ fn tracking(object: &Map<String, Value>, applicators: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Why an `unevaluatedProperties` or `unevaluatedItems` of `object` is
-/// refused: the applicators beside it whose evaluated properties or items
-/// the generated code would have to track. `None` when it is taken.
-fn untracked(key: &str, object: &Map<String, Value>) -> Option<String> {
-    let (applicators, what, plain, instead) = match key {
-        "unevaluatedProperties" if !object.contains_key("additionalProperties") => (
-            PROPERTY_APPLICATORS,
-            "properties",
-            "`properties`/`patternProperties` and `allOf`/`$ref` parts of such schemas",
-            "list the properties in this schema's `properties`, or use `additionalProperties`",
-        ),
-        "unevaluatedItems" if !object.contains_key("items") => (
-            ITEM_APPLICATORS,
-            "items",
-            "`prefixItems`/`items`",
-            "use `prefixItems` and `items` in this schema",
-        ),
-        _ => return None,
-    };
-    let found = tracking(object, applicators);
-    (!found.is_empty()).then(|| {
-        format!(
-            "`{key}` beside {} needs tracking which {what} each applicator evaluated, which is not supported (only beside {plain} is it taken, as `{}`): {instead}",
-            found.join(", "),
-            if what == "items" { "items" } else { "additionalProperties" },
-        )
-    })
-}
-
 /// The JSON types the generator can represent.
 const TYPES: &[&str] = &[
     "string", "integer", "number", "boolean", "object", "array", "null",
@@ -257,12 +230,6 @@ impl Lowerer<'_> {
                     && draft < Draft::Draft201909
                     && value.as_str().is_some_and(|id| id.starts_with('#')));
             if anchor {
-                continue;
-            }
-            let evaluated = key == "unevaluatedProperties"
-                && self.evaluated_properties(location, object).is_some();
-            if let Some(message) = untracked(key, object).filter(|_| !evaluated) {
-                self.refuse(location, Some(key), message);
                 continue;
             }
             let root_only = key == "$schema" || key == "$id";
