@@ -354,3 +354,85 @@ impl Lowerer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use aperture_events_schema::vocabulary::keywords::KEYWORDS;
+
+    use super::*;
+
+    /// The rows of the README's per-draft keyword table ("Drafts"): the
+    /// keywords of the first cell, and the cells.
+    fn draft_table() -> Vec<(Vec<String>, Vec<String>)> {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("| Keyword | draft-04 |")
+            .expect("the README's per-draft keyword table");
+        readme[start..]
+            .lines()
+            .take_while(|line| line.starts_with('|'))
+            .skip(2)
+            .map(|line| {
+                let cells: Vec<String> = line
+                    .trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().to_owned())
+                    .collect();
+                let names = cells[0]
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_owned)
+                    .collect();
+                (names, cells)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_table_lists_every_keyword_of_the_registry() {
+        let rows = draft_table();
+        let listed: Vec<&String> = rows.iter().flat_map(|(names, _)| names).collect();
+        let missing: Vec<&str> = KEYWORDS
+            .iter()
+            .map(|k| k.name)
+            .filter(|name| !listed.iter().any(|l| l == name))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "codegen/README.md's per-draft table lacks {missing:?}"
+        );
+        for (names, cells) in &rows {
+            assert_eq!(cells.len(), 6, "a keyword and five drafts: {cells:?}");
+            for name in names {
+                assert!(
+                    keywords::in_any_draft(name).is_some(),
+                    "`{name}` is in the README's table but in no draft of the registry"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_readme_table_says_refused_where_the_lowering_refuses() {
+        let refused: Vec<&str> = REFUSED.iter().map(|(k, _)| *k).collect();
+        for (names, cells) in draft_table() {
+            let column = Draft::ALL
+                .iter()
+                .position(|d| *d == Draft::Draft202012)
+                .expect("2020-12")
+                + 1;
+            for name in names {
+                let in_2020 = keywords::keyword(Draft::Draft202012, &name).is_some();
+                let says_refused = cells[column].starts_with("refused")
+                    || (cells[column] == "same" && cells[column - 1].starts_with("refused"));
+                assert_eq!(
+                    in_2020 && refused.contains(&name.as_str()),
+                    says_refused,
+                    "`{name}` in 2020-12: {:?}",
+                    cells[column]
+                );
+            }
+        }
+    }
+}
