@@ -123,17 +123,26 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "if",
 ];
 
-/// Keywords of JSON Schema 2020-12 the generator refuses, with why.
+/// Keywords of JSON Schema 2020-12 the generator refuses, with why. An
+/// anchor only a dynamic reference reads (`$dynamicAnchor`,
+/// `$recursiveAnchor`) is refused only when a file of the run holds such a
+/// reference: otherwise it changes no verdict (see [`Lowerer::check_keywords`]).
 const REFUSED: &[(&str, &str)] = &[
-    ("$dynamicRef", "dynamic references are not supported"),
-    ("$dynamicAnchor", "dynamic references are not supported"),
+    (
+        "$dynamicRef",
+        "`$dynamicRef` (a dynamic reference) is not supported: where one schema declares the `$dynamicAnchor` it names, refer to that schema with `$ref`",
+    ),
+    (
+        "$dynamicAnchor",
+        "`$dynamicAnchor` is not supported where a schema of the run has a `$dynamicRef` (dynamic references): declare an `$anchor` and refer to it with `$ref`",
+    ),
     (
         "$recursiveRef",
         "`$recursiveRef` (a dynamic reference) is not supported: refer with `$ref`",
     ),
     (
         "$recursiveAnchor",
-        "`$recursiveAnchor` (a dynamic reference) is not supported: refer with `$ref`",
+        "`$recursiveAnchor` is not supported where a schema of the run has a `$recursiveRef` (dynamic references): refer with `$ref`",
     ),
     (
         "$vocabulary",
@@ -232,6 +241,17 @@ impl Lowerer<'_> {
             if anchor {
                 continue;
             }
+            // An anchor only dynamic references read: with none in the run,
+            // `jsonschema` reads nothing from it (a `$ref` to its name does
+            // not resolve here, and is refused on its own).
+            let inert = match key.as_str() {
+                "$dynamicAnchor" => !self.anywhere("$dynamicRef"),
+                "$recursiveAnchor" => !self.anywhere("$recursiveRef"),
+                _ => false,
+            };
+            if inert {
+                continue;
+            }
             let root_only = key == "$schema" || key == "$id";
             // `contentMediaType`/`contentEncoding` assert in draft-06 and draft-07.
             let asserting_content = keywords::keyword(draft, key)
@@ -272,6 +292,23 @@ impl Lowerer<'_> {
                 "`x-case-insensitive` needs `x-known-values`",
             );
         }
+    }
+
+    /// Whether a schema object of any file of the run has the key `keyword`
+    /// (data is searched too, which can only refuse more).
+    fn anywhere(&self, keyword: &str) -> bool {
+        fn walk(value: &Value, keyword: &str) -> bool {
+            match value {
+                Value::Object(map) => {
+                    map.contains_key(keyword) || map.values().any(|v| walk(v, keyword))
+                }
+                Value::Array(items) => items.iter().any(|v| walk(v, keyword)),
+                _ => false,
+            }
+        }
+        (0..self.schemas.len())
+            .filter_map(|doc| self.schemas.root(doc))
+            .any(|root| walk(root, keyword))
     }
 
     /// The values of an array-of-strings keyword; reports and gives `None` otherwise.
