@@ -134,7 +134,7 @@ const REFUSED: &[(&str, &str)] = &[
     ),
     (
         "$dynamicAnchor",
-        "`$dynamicAnchor` is not supported where a schema of the run has a `$dynamicRef` (dynamic references): declare an `$anchor` and refer to it with `$ref`",
+        "`$dynamicAnchor` is not supported where a `$dynamicRef`, or a `$ref` to its name, of the run reads it (dynamic references): declare an `$anchor` and refer to it with `$ref`",
     ),
     (
         "$recursiveRef",
@@ -245,8 +245,15 @@ impl Lowerer<'_> {
             // `jsonschema` reads nothing from it (a `$ref` to its name does
             // not resolve here, and is refused on its own).
             let inert = match key.as_str() {
-                "$dynamicAnchor" => !self.anywhere("$dynamicRef"),
-                "$recursiveAnchor" => !self.anywhere("$recursiveRef"),
+                "$dynamicAnchor" => {
+                    // A `$ref` to it is a dynamic lookup in `jsonschema` too.
+                    let fragment = format!("#{}", value.as_str().unwrap_or_default());
+                    !self.anywhere(|k, v| {
+                        k == "$dynamicRef"
+                            || (k == "$ref" && v.as_str().is_some_and(|r| r.ends_with(&fragment)))
+                    })
+                }
+                "$recursiveAnchor" => !self.anywhere(|k, _| k == "$recursiveRef"),
                 _ => false,
             };
             if inert {
@@ -294,21 +301,19 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Whether a schema object of any file of the run has the key `keyword`
-    /// (data is searched too, which can only refuse more).
-    fn anywhere(&self, keyword: &str) -> bool {
-        fn walk(value: &Value, keyword: &str) -> bool {
+    /// Whether an object of any file of the run has a key and value that
+    /// `test` holds for (data is searched too, which can only refuse more).
+    fn anywhere(&self, test: impl Fn(&str, &Value) -> bool) -> bool {
+        fn walk(value: &Value, test: &dyn Fn(&str, &Value) -> bool) -> bool {
             match value {
-                Value::Object(map) => {
-                    map.contains_key(keyword) || map.values().any(|v| walk(v, keyword))
-                }
-                Value::Array(items) => items.iter().any(|v| walk(v, keyword)),
+                Value::Object(map) => map.iter().any(|(k, v)| test(k, v) || walk(v, test)),
+                Value::Array(items) => items.iter().any(|v| walk(v, test)),
                 _ => false,
             }
         }
         (0..self.schemas.len())
             .filter_map(|doc| self.schemas.root(doc))
-            .any(|root| walk(root, keyword))
+            .any(|root| walk(root, &test))
     }
 
     /// The values of an array-of-strings keyword; reports and gives `None` otherwise.
