@@ -232,7 +232,7 @@ fn docs_are_escaped_and_examples_fenced() {
 fn unsupported_keywords_are_errors_with_their_place() {
     let cases = [
         r##"{"type": "object", "properties": {"a": {"$dynamicRef": "#node"}}}"##,
-        r##"{"$schema": "https://json-schema.org/draft/2019-09/schema", "type": "object", "properties": {"a": {"$recursiveRef": "#"}}}"##,
+        r##"{"$schema": "https://json-schema.org/draft/2019-09/schema", "type": "object", "properties": {"a": {"$recursiveRef": "#/$defs/a"}}}"##,
         r#"{"type": "object", "properties": {"a": {"type": "string", "format": "hostname"}}}"#,
         r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": 5}}}"#,
         r#"{"type": "object", "properties": {"a": {"type": "number", "multipleOf": 0}}}"#,

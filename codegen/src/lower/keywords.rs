@@ -138,7 +138,7 @@ const REFUSED: &[(&str, &str)] = &[
     ),
     (
         "$recursiveRef",
-        "`$recursiveRef` (a dynamic reference) is not supported: refer with `$ref`",
+        "`$recursiveRef` (a dynamic reference) is supported only as `\"#\"` with no other file of the run holding a `$recursiveAnchor` (then it is `$ref: \"#\"`): refer with `$ref`",
     ),
     (
         "$recursiveAnchor",
