@@ -276,4 +276,43 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn a_recursive_ref_is_a_ref_only_where_no_other_file_can_redirect_it() {
+        let draft = r#""$schema": "https://json-schema.org/draft/2019-09/schema""#;
+        let tree = format!(
+            r##"{{{draft}, "$recursiveAnchor": true, "properties": {{"a": {{"$recursiveRef": "#"}}, "b": {{"const": {{"$recursiveRef": "#"}}}}}}}}"##
+        );
+        let at = |doc, pointer: &str| Location {
+            doc,
+            pointer: pointer.to_owned(),
+        };
+        let alone =
+            Schemas::load(&[SchemaSource::new("t.schema.json", tree.clone())]).expect("load");
+        assert_eq!(
+            alone.get(&at(0, "/properties/a")),
+            Some(&serde_json::json!({"$ref": "#"}))
+        );
+        // Data stays as written.
+        assert_eq!(
+            alone.get(&at(0, "/properties/b/const")),
+            Some(&serde_json::json!({"$recursiveRef": "#"}))
+        );
+        // Another file with a `$recursiveAnchor` could be the dynamic target.
+        let other = format!(r#"{{{draft}, "$recursiveAnchor": true, "$ref": "t.schema.json"}}"#);
+        let both = Schemas::load(&[
+            SchemaSource::new("t.schema.json", tree),
+            SchemaSource::new("u.schema.json", other),
+        ])
+        .expect("load");
+        let t = both
+            .names()
+            .iter()
+            .position(|n| n == "t.schema.json")
+            .expect("t");
+        assert_eq!(
+            both.get(&at(t, "/properties/a")),
+            Some(&serde_json::json!({"$recursiveRef": "#"}))
+        );
+    }
 }
