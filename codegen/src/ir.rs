@@ -8,7 +8,7 @@
 
 mod checked;
 
-pub use checked::{Accept, Check, Checked, JsonType};
+pub use checked::{Accept, Check, Checked, Evaluator, JsonType};
 
 use crate::names::Ident;
 

@@ -30,6 +30,9 @@ pub struct Schemas {
     orders: Vec<KeyOrder>,
     /// How messages name each document: its path as given, else its name.
     places: Vec<String>,
+    /// Each document's view, with each `$recursiveRef` that is exactly a
+    /// `$ref` written as one (see [`recursive_refs_as_refs`]).
+    views: Vec<Value>,
 }
 
 impl Schemas {
@@ -60,10 +63,12 @@ impl Schemas {
             }
         }
         let places = set.documents().iter().map(|d| d.display()).collect();
+        let views = recursive_refs_as_refs(set.documents().iter().map(|d| &d.view.value));
         errors.finish(Schemas {
             set,
             orders,
             places,
+            views,
         })
     }
 
@@ -75,7 +80,7 @@ impl Schemas {
     /// The root of document `doc`, read into draft 2020-12 (its
     /// [`aperture_events_schema::View`]): what the lowering reads.
     pub fn root(&self, doc: usize) -> Option<&Value> {
-        self.set.documents().get(doc).map(|d| &d.view.value)
+        self.views.get(doc)
     }
 
     /// The draft in force at `location`, and whether a `$schema` declares it.
@@ -178,6 +183,59 @@ impl Schemas {
     }
 }
 
+/// The views, where each draft 2019-09 `$recursiveRef: "#"` (with no `$ref`
+/// beside it) is `$ref: "#"` when no other file has a `$recursiveAnchor`.
+/// `jsonschema` 0.61 resolves `$recursiveRef` to its resource's root, then
+/// moves outwards through the dynamic scope only across resources with
+/// `$recursiveAnchor: true` (`referencing`'s `lookup_recursive_ref`); with no
+/// other resource holding one (an `$id` below a file's root is refused), that
+/// is the file's root: exactly `$ref: "#"`. Any other `$recursiveRef` stays,
+/// and the lowering refuses it.
+fn recursive_refs_as_refs<'a>(views: impl Iterator<Item = &'a Value>) -> Vec<Value> {
+    fn has_key(value: &Value, key: &str) -> bool {
+        match value {
+            Value::Object(map) => map.contains_key(key) || map.values().any(|v| has_key(v, key)),
+            Value::Array(items) => items.iter().any(|v| has_key(v, key)),
+            _ => false,
+        }
+    }
+    fn rewrite(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.get("$recursiveRef").and_then(Value::as_str) == Some("#")
+                    && !map.contains_key("$ref")
+                {
+                    map.remove("$recursiveRef");
+                    map.insert("$ref".to_owned(), Value::from("#"));
+                }
+                for (key, child) in map.iter_mut() {
+                    if !aperture_events_schema::vocabulary::keywords::holds_data(key) {
+                        rewrite(child);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(rewrite),
+            _ => {}
+        }
+    }
+    let views: Vec<Value> = views.cloned().collect();
+    let anchored: Vec<bool> = views
+        .iter()
+        .map(|v| has_key(v, "$recursiveAnchor"))
+        .collect();
+    views
+        .into_iter()
+        .enumerate()
+        .map(|(doc, mut view)| {
+            let elsewhere = anchored.iter().enumerate().any(|(d, a)| *a && d != doc);
+            if !elsewhere {
+                rewrite(&mut view);
+            }
+            view
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +274,45 @@ mod tests {
         assert!(
             err.to_string().starts_with("dup.schema.json: not json"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_recursive_ref_is_a_ref_only_where_no_other_file_can_redirect_it() {
+        let draft = r#""$schema": "https://json-schema.org/draft/2019-09/schema""#;
+        let tree = format!(
+            r##"{{{draft}, "$recursiveAnchor": true, "properties": {{"a": {{"$recursiveRef": "#"}}, "b": {{"const": {{"$recursiveRef": "#"}}}}}}}}"##
+        );
+        let at = |doc, pointer: &str| Location {
+            doc,
+            pointer: pointer.to_owned(),
+        };
+        let alone =
+            Schemas::load(&[SchemaSource::new("t.schema.json", tree.clone())]).expect("load");
+        assert_eq!(
+            alone.get(&at(0, "/properties/a")),
+            Some(&serde_json::json!({"$ref": "#"}))
+        );
+        // Data stays as written.
+        assert_eq!(
+            alone.get(&at(0, "/properties/b/const")),
+            Some(&serde_json::json!({"$recursiveRef": "#"}))
+        );
+        // Another file with a `$recursiveAnchor` could be the dynamic target.
+        let other = format!(r#"{{{draft}, "$recursiveAnchor": true, "$ref": "t.schema.json"}}"#);
+        let both = Schemas::load(&[
+            SchemaSource::new("t.schema.json", tree),
+            SchemaSource::new("u.schema.json", other),
+        ])
+        .expect("load");
+        let t = both
+            .names()
+            .iter()
+            .position(|n| n == "t.schema.json")
+            .expect("t");
+        assert_eq!(
+            both.get(&at(t, "/properties/a")),
+            Some(&serde_json::json!({"$recursiveRef": "#"}))
         );
     }
 }

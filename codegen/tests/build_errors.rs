@@ -64,7 +64,7 @@ fn unsupported_keywords_each_on_their_own_line() {
     let scratch = Scratch::new("unsupported");
     scratch.write(
         "t.schema.json",
-        r##"{"type": "object", "properties": {"a": {"type": "string", "$dynamicRef": "#a"}, "b": {"unevaluatedItems": false, "anyOf": [{"prefixItems": [true]}]}}}"##,
+        r##"{"type": "object", "properties": {"a": {"type": "string", "$dynamicRef": "#a"}, "b": {"$vocabulary": {}}}}"##,
     );
     let shown = scratch.shown(Config::new().schema_dir(&scratch.0));
     assert_eq!(shown.lines().count(), 2, "{shown}");

@@ -7,6 +7,8 @@
 //!   deserializers, and [`de::ValueSeed`], the JSON reader refusing duplicate
 //!   keys at every depth;
 //! - [`forms`]: how a value was written, kept for lossless round trips;
+//! - [`evaluated`]: `unevaluatedProperties`/`unevaluatedItems` beside
+//!   applicators, walking a table of the schema's applicators;
 //! - [`Timestamp`] and the one `date-time` rule, [`is_valid_date_time`];
 //! - the checks, each with the verdicts of the `jsonschema` crate 0.61.2
 //!   (the validator): [`formats`], [`numbers`] (bounds, `integer`),
@@ -27,6 +29,7 @@
 //! minor version; a runtime of another major.minor fails the build there.
 
 pub mod de;
+pub mod evaluated;
 pub mod formats;
 pub mod forms;
 pub mod json;
@@ -61,6 +64,7 @@ pub mod codegen {
     pub use crate::de::*;
     #[cfg(feature = "email")]
     pub use crate::email::*;
+    pub use crate::evaluated::*;
     pub use crate::formats::*;
     pub use crate::forms::*;
     pub use crate::json::*;

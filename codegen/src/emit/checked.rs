@@ -7,7 +7,7 @@
 //!
 //! This module builds the newtype and dispatches each keyword to the module
 //! of its family (`types`, `numbers`, `strings`, `arrays`, `objects`,
-//! `values`, `composition`), as jsonschema does; `patterns` keeps the
+//! `values`, `composition`, `unevaluated`), as jsonschema does; `patterns` keeps the
 //! compiled regular expressions.
 
 mod arrays;
@@ -17,6 +17,7 @@ mod objects;
 mod patterns;
 mod strings;
 mod types;
+mod unevaluated;
 mod values;
 
 use proc_macro2::TokenStream;
@@ -175,6 +176,9 @@ fn check_tokens(ctx: &Ctx<'_>, check: &Check, private: bool) -> TokenStream {
             then,
             otherwise,
         } => composition::if_then_else(ctx, cond, then, otherwise, private),
+        Check::Unevaluated { items, nodes } => {
+            unevaluated::unevaluated(ctx, *items, nodes, private)
+        }
     }
 }
 

@@ -13,6 +13,9 @@ fn feature(check: &Check) -> Option<&'static str> {
         Check::MultipleOf(_) => Some("multiple-of"),
         Check::Pattern(_) | Check::PatternProperties(_) => Some("patterns"),
         Check::Additional { patterns, .. } if !patterns.is_empty() => Some("patterns"),
+        Check::Unevaluated { nodes, .. } if nodes.iter().any(|n| !n.patterns.is_empty()) => {
+            Some("patterns")
+        }
         Check::Format(name) => match name.as_str() {
             "email" => Some("email"),
             "uri" => Some("uri"),

@@ -130,6 +130,16 @@ pub enum Check {
     OneOf(Vec<Accept>),
     /// `not`.
     Not(Accept),
+    /// `unevaluatedProperties` (or, with `items` set, `unevaluatedItems`)
+    /// beside applicators whose evaluated properties or items depend on the
+    /// instance: the table of the applicators, the schema's own first (see
+    /// [`Evaluator`]), walked on each value as `jsonschema` walks it.
+    Unevaluated {
+        /// `unevaluatedItems` rather than `unevaluatedProperties`.
+        items: bool,
+        /// The subschemas that may evaluate something, the schema's own first.
+        nodes: Vec<Evaluator>,
+    },
     /// `if`/`then`/`else`: a value matching `cond` matches `then`, any
     /// other matches `otherwise` (an absent `then` or `else` is `Always`).
     IfThenElse {
@@ -140,6 +150,45 @@ pub enum Check {
         /// `else`.
         otherwise: Accept,
     },
+}
+
+/// One subschema of an [`Check::Unevaluated`] table: what it evaluates on
+/// its own, and the subschemas (by index in the table) it applies to the
+/// same instance.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Evaluator {
+    /// Whether an instance is valid against the subschema (read for the
+    /// branches of `allOf`, `anyOf`, `oneOf` and for `if`); `None` where it
+    /// is not read.
+    pub valid: Option<Accept>,
+    /// The names of `properties`.
+    pub properties: Vec<String>,
+    /// The patterns of `patternProperties`.
+    pub patterns: Vec<String>,
+    /// `additionalProperties` is present.
+    pub additional: bool,
+    /// The subschema's own `unevaluatedProperties`.
+    pub unevaluated_properties: Option<Accept>,
+    /// The length of `prefixItems`.
+    pub prefix_items: usize,
+    /// `items` is present.
+    pub items: bool,
+    /// `contains`.
+    pub contains: Option<Accept>,
+    /// The subschema's own `unevaluatedItems`.
+    pub unevaluated_items: Option<Accept>,
+    /// The target of `$ref`.
+    pub reference: Option<usize>,
+    /// The object schemas of `allOf`.
+    pub all_of: Vec<usize>,
+    /// The object schemas of `anyOf`.
+    pub any_of: Vec<usize>,
+    /// The object schemas of `oneOf`.
+    pub one_of: Vec<usize>,
+    /// `if`, and `then` and `else` when they are object schemas.
+    pub conditional: Option<(usize, Option<usize>, Option<usize>)>,
+    /// The object schemas of `dependentSchemas`, by property.
+    pub dependent: Vec<(String, usize)>,
 }
 
 impl Check {

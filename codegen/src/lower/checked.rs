@@ -19,6 +19,7 @@
 mod arrays;
 mod objects;
 mod subschemas;
+mod unevaluated;
 mod values;
 
 use arrays::plain_array;
@@ -313,6 +314,8 @@ impl Lowerer<'_> {
             }
         }
         self.composition_checks(location, object, name, &mut checks, &mut ok);
+        // After composition, so that the branches it reads already have their names.
+        self.unevaluated_checks(location, object, name, &mut checks, &mut ok);
         checks.retain(|c| !c.is_trivial());
         ok.then_some((inner, checks))
     }

@@ -79,8 +79,9 @@ const UNDERSTOOD: &[&str] = &[
     "format",
     "minimum",
     "maximum",
-    // Where no applicator beside it could evaluate a property: the
-    // `additionalProperties` it then means (see `additional_properties`).
+    // Where no applicator beside it could evaluate a property, the
+    // `additionalProperties` it then means (see `additional_properties`);
+    // beside applicators, a checked value walking them (`checked::unevaluated`).
     "unevaluatedProperties",
     // Read with `if` (a check); without one they constrain nothing.
     "then",
@@ -98,8 +99,9 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "pattern",
     "items",
     "prefixItems",
-    // Where no applicator beside it could evaluate an item: the `items` it
-    // then means (see `items_keyword`).
+    // Where no applicator beside it could evaluate an item, the `items` it
+    // then means (see `items_keyword`); beside applicators, a checked value
+    // walking them (`checked::unevaluated`).
     "unevaluatedItems",
     "minItems",
     "maxItems",
@@ -121,17 +123,26 @@ pub(super) const CHECKED_KEYWORDS: &[&str] = &[
     "if",
 ];
 
-/// Keywords of JSON Schema 2020-12 the generator refuses, with why.
+/// Keywords of JSON Schema 2020-12 the generator refuses, with why. An
+/// anchor only a dynamic reference reads (`$dynamicAnchor`,
+/// `$recursiveAnchor`) is refused only when a file of the run holds such a
+/// reference: otherwise it changes no verdict (see [`Lowerer::check_keywords`]).
 const REFUSED: &[(&str, &str)] = &[
-    ("$dynamicRef", "dynamic references are not supported"),
-    ("$dynamicAnchor", "dynamic references are not supported"),
+    (
+        "$dynamicRef",
+        "`$dynamicRef` (a dynamic reference) is not supported: where one schema declares the `$dynamicAnchor` it names, refer to that schema with `$ref`",
+    ),
+    (
+        "$dynamicAnchor",
+        "`$dynamicAnchor` is not supported where a `$dynamicRef`, or a `$ref` to its name, of the run reads it (dynamic references): declare an `$anchor` and refer to it with `$ref`",
+    ),
     (
         "$recursiveRef",
-        "`$recursiveRef` (a dynamic reference) is not supported: refer with `$ref`",
+        "`$recursiveRef` (a dynamic reference) is supported only as `\"#\"` with no other file of the run holding a `$recursiveAnchor` (then it is `$ref: \"#\"`): refer with `$ref`",
     ),
     (
         "$recursiveAnchor",
-        "`$recursiveAnchor` (a dynamic reference) is not supported: refer with `$ref`",
+        "`$recursiveAnchor` is not supported where a schema of the run has a `$recursiveRef` (dynamic references): refer with `$ref`",
     ),
     (
         "$vocabulary",
@@ -211,35 +222,6 @@ fn tracking(object: &Map<String, Value>, applicators: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Why an `unevaluatedProperties` or `unevaluatedItems` of `object` is
-/// refused: the applicators beside it whose evaluated properties or items
-/// the generated code would have to track. `None` when it is taken.
-fn untracked(key: &str, object: &Map<String, Value>) -> Option<String> {
-    let (applicators, what, plain, instead) = match key {
-        "unevaluatedProperties" if !object.contains_key("additionalProperties") => (
-            PROPERTY_APPLICATORS,
-            "properties",
-            "`properties`/`patternProperties` and `allOf`/`$ref` parts of such schemas",
-            "list the properties in this schema's `properties`, or use `additionalProperties`",
-        ),
-        "unevaluatedItems" if !object.contains_key("items") => (
-            ITEM_APPLICATORS,
-            "items",
-            "`prefixItems`/`items`",
-            "use `prefixItems` and `items` in this schema",
-        ),
-        _ => return None,
-    };
-    let found = tracking(object, applicators);
-    (!found.is_empty()).then(|| {
-        format!(
-            "`{key}` beside {} needs tracking which {what} each applicator evaluated, which is not supported (only beside {plain} is it taken, as `{}`): {instead}",
-            found.join(", "),
-            if what == "items" { "items" } else { "additionalProperties" },
-        )
-    })
-}
-
 /// Whether an `$id` below the root (an embedded resource) changes nothing
 /// the generated types would have to know. A base URI matters only to what
 /// is resolved against it: relative references and anchors inside it. With
@@ -306,10 +288,22 @@ impl Lowerer<'_> {
             if anchor {
                 continue;
             }
-            let evaluated = key == "unevaluatedProperties"
-                && self.evaluated_properties(location, object).is_some();
-            if let Some(message) = untracked(key, object).filter(|_| !evaluated) {
-                self.refuse(location, Some(key), message);
+            // An anchor only dynamic references read: with none in the run,
+            // `jsonschema` reads nothing from it (a `$ref` to its name does
+            // not resolve here, and is refused on its own).
+            let inert = match key.as_str() {
+                "$dynamicAnchor" => {
+                    // A `$ref` to it is a dynamic lookup in `jsonschema` too.
+                    let fragment = format!("#{}", value.as_str().unwrap_or_default());
+                    !self.anywhere(|k, v| {
+                        k == "$dynamicRef"
+                            || (k == "$ref" && v.as_str().is_some_and(|r| r.ends_with(&fragment)))
+                    })
+                }
+                "$recursiveAnchor" => !self.anywhere(|k, _| k == "$recursiveRef"),
+                _ => false,
+            };
+            if inert {
                 continue;
             }
             if key == "$id" && inert_embedded_id(value, object) {
@@ -363,6 +357,21 @@ impl Lowerer<'_> {
                 "`x-case-insensitive` needs `x-known-values`",
             );
         }
+    }
+
+    /// Whether an object of any file of the run has a key and value that
+    /// `test` holds for (data is searched too, which can only refuse more).
+    fn anywhere(&self, test: impl Fn(&str, &Value) -> bool) -> bool {
+        fn walk(value: &Value, test: &dyn Fn(&str, &Value) -> bool) -> bool {
+            match value {
+                Value::Object(map) => map.iter().any(|(k, v)| test(k, v) || walk(v, test)),
+                Value::Array(items) => items.iter().any(|v| walk(v, test)),
+                _ => false,
+            }
+        }
+        (0..self.schemas.len())
+            .filter_map(|doc| self.schemas.root(doc))
+            .any(|root| walk(root, &test))
     }
 
     /// The values of an array-of-strings keyword; reports and gives `None` otherwise.
@@ -441,6 +450,88 @@ impl Lowerer<'_> {
             None => {
                 self.error(location, Some(key), format!("`{key}` must be a number"));
                 None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aperture_events_schema::vocabulary::keywords::KEYWORDS;
+
+    use super::*;
+
+    /// The rows of the README's per-draft keyword table ("Drafts"): the
+    /// keywords of the first cell, and the cells.
+    fn draft_table() -> Vec<(Vec<String>, Vec<String>)> {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("| Keyword | draft-04 |")
+            .expect("the README's per-draft keyword table");
+        readme[start..]
+            .lines()
+            .take_while(|line| line.starts_with('|'))
+            .skip(2)
+            .map(|line| {
+                let cells: Vec<String> = line
+                    .trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().to_owned())
+                    .collect();
+                let names = cells[0]
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_owned)
+                    .collect();
+                (names, cells)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_table_lists_every_keyword_of_the_registry() {
+        let rows = draft_table();
+        let listed: Vec<&String> = rows.iter().flat_map(|(names, _)| names).collect();
+        let missing: Vec<&str> = KEYWORDS
+            .iter()
+            .map(|k| k.name)
+            .filter(|name| !listed.iter().any(|l| l == name))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "codegen/README.md's per-draft table lacks {missing:?}"
+        );
+        for (names, cells) in &rows {
+            assert_eq!(cells.len(), 6, "a keyword and five drafts: {cells:?}");
+            for name in names {
+                assert!(
+                    keywords::in_any_draft(name).is_some(),
+                    "`{name}` is in the README's table but in no draft of the registry"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_readme_table_says_refused_where_the_lowering_refuses() {
+        let refused: Vec<&str> = REFUSED.iter().map(|(k, _)| *k).collect();
+        for (names, cells) in draft_table() {
+            let column = Draft::ALL
+                .iter()
+                .position(|d| *d == Draft::Draft202012)
+                .expect("2020-12")
+                + 1;
+            for name in names {
+                let in_2020 = keywords::keyword(Draft::Draft202012, &name).is_some();
+                let says_refused = cells[column].starts_with("refused")
+                    || (cells[column] == "same" && cells[column - 1].starts_with("refused"));
+                assert_eq!(
+                    in_2020 && refused.contains(&name.as_str()),
+                    says_refused,
+                    "`{name}` in 2020-12: {:?}",
+                    cells[column]
+                );
             }
         }
     }

@@ -9,7 +9,8 @@
 //! and in draft-04 a numeric `exclusiveMinimum` as `minimum` with
 //! `"exclusiveMinimum": true`, `const` as a one-value `enum`; a keyword the
 //! draft lacks (`contains` before draft-06, `if`/`then`/`else` before
-//! draft-07, `minContains`/`maxContains` before 2019-09) is left out. The meaning may
+//! draft-07, `minContains`/`maxContains` and `unevaluated*` before 2019-09) is
+//! left out. The meaning may
 //! still move (keywords beside a `$ref` are ignored before 2019-09; `1.0` is
 //! no draft-04 integer): the differential runs `jsonschema` under the same
 //! draft, so the generator must follow it either way.
@@ -54,7 +55,7 @@ fn in_draft(key: &str, draft: u8) -> bool {
     match key {
         "contains" => draft >= 6,
         "if" | "then" | "else" => draft >= 7,
-        "minContains" | "maxContains" => draft >= 19,
+        "minContains" | "maxContains" | "unevaluatedProperties" | "unevaluatedItems" => draft >= 19,
         _ => true,
     }
 }

@@ -122,6 +122,8 @@ mod tests {
             "\"contains\"",
             "minContains",
             "maxContains",
+            "unevaluatedProperties",
+            "unevaluatedItems",
             "additionalProperties",
             "patternProperties",
             "propertyNames",

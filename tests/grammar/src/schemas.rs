@@ -1,7 +1,7 @@
 //! The schema grammar: every construct the generator is to support (issue
-//! 12, and `if`/`then`/`else`, `contains` with `minContains`/`maxContains`
-//! from issue 24), nested a few levels deep, with `$defs` and `$ref`s into
-//! them.
+//! 12, and `if`/`then`/`else`, `contains` with `minContains`/`maxContains`,
+//! `unevaluatedProperties`/`unevaluatedItems` beside applicators from issue
+//! 24), nested a few levels deep, with `$defs` and `$ref`s into them.
 
 use serde_json::{Map, Value, json};
 
@@ -232,6 +232,10 @@ impl Builder<'_, '_> {
         }
         if self.source.one_in(4) {
             s["contains"] = self.any(depth);
+            if s.get("items").is_none() && self.source.one_in(2) {
+                // The items `prefixItems` and `contains` did not evaluate.
+                s["unevaluatedItems"] = self.unevaluated();
+            }
             // `minContains: 0` lifts the need for a match; `maxContains`
             // alone still needs one.
             if self.source.one_in(2) {
@@ -287,10 +291,9 @@ impl Builder<'_, '_> {
 
     fn composition(&mut self, depth: usize) -> Value {
         let keyword = *self.source.pick(&["allOf", "anyOf", "oneOf", "not", "if"]);
-        if keyword == "not" {
-            return json!({ "not": self.any(depth) });
-        }
-        if keyword == "if" {
+        let mut s = if keyword == "not" {
+            json!({ "not": self.any(depth) })
+        } else if keyword == "if" {
             // `then` and `else` each, one, or neither (then `if` constrains nothing).
             let mut s = json!({ "if": self.any(depth) });
             if !self.source.one_in(4) {
@@ -299,10 +302,28 @@ impl Builder<'_, '_> {
             if !self.source.one_in(3) {
                 s["else"] = self.any(depth);
             }
-            return s;
+            s
+        } else {
+            let parts: Vec<Value> = (0..2).map(|_| self.any(depth)).collect();
+            json!({ keyword: parts })
+        };
+        // What the branches evaluated, tracked beside them.
+        if self.source.one_in(3) {
+            s["unevaluatedProperties"] = self.unevaluated();
         }
-        let parts: Vec<Value> = (0..2).map(|_| self.any(depth)).collect();
-        json!({ keyword: parts })
+        if self.source.one_in(4) {
+            s["unevaluatedItems"] = self.unevaluated();
+        }
+        s
+    }
+
+    /// The value of an `unevaluatedProperties`/`unevaluatedItems`: mostly `false`.
+    fn unevaluated(&mut self) -> Value {
+        if self.source.one_in(3) {
+            self.any(0)
+        } else {
+            json!(false)
+        }
     }
 
     fn reference(&mut self, depth: usize) -> Value {

@@ -33,8 +33,6 @@ pub const REFUSED_KEYWORDS: &[&str] = &[
     "$recursiveRef",
     "$recursiveAnchor",
     "$vocabulary",
-    "unevaluatedProperties",
-    "unevaluatedItems",
 ];
 
 /// Keywords that assert in draft-06 and draft-07 (refused there) and

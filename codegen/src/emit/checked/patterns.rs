@@ -22,6 +22,10 @@ fn patterns(module: &Module) -> Vec<(&str, bool)> {
                 Check::Additional { patterns, .. } => {
                     patterns.iter().map(|p| (p.as_str(), false)).collect()
                 }
+                Check::Unevaluated { nodes, .. } => nodes
+                    .iter()
+                    .flat_map(|n| n.patterns.iter().map(|p| (p.as_str(), false)))
+                    .collect(),
                 _ => Vec::new(),
             };
             for p in found {
