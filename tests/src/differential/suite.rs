@@ -46,11 +46,20 @@ pub const FORMATS: &[&str] = &[
     "date",
     "time",
     "date-time",
+    "duration",
     "email",
+    "hostname",
     "uuid",
     "ipv4",
     "ipv6",
     "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
 ];
 
 /// Keywords whose value maps names to subschemas: the names are not keywords.
