@@ -11,13 +11,14 @@
 //! - the checks, each with the verdicts of the `jsonschema` crate 0.61.2
 //!   (the validator): [`formats`], [`numbers`] (bounds, `integer`),
 //!   [`json`] (`const`, `enum`, `uniqueItems`, string length), and behind
-//!   features `email`, `hostname`, `uri`, `pattern` and `multiple_of`.
+//!   features `email`, `hostname`, `idn`, `uri`, `pattern` and `multiple_of`.
 //!
 //! # Features
 //! Off by default; a schema that needs one says so when its generated code
 //! compiles (`enable the `email` feature of aperture-events-runtime`):
 //! - `email`: `format: email` (brings `email_address` and the `hostname` feature);
 //! - `hostname`: `format: hostname` from draft-07 on (brings `unicode-general-category`);
+//! - `idna`: `format: idn-hostname`, `idn-email` (brings `idna` and the `email` feature);
 //! - `uri`: `format: uri`, `uri-reference`, `iri`, `iri-reference` (brings `fluent-uri`);
 //! - `patterns`: `pattern`, `patternProperties`, `format: regex` (brings
 //!   `jsonschema-regex`, `fancy-regex`, `regex`);
@@ -38,6 +39,8 @@ pub mod timestamp;
 pub mod email;
 #[cfg(feature = "hostname")]
 pub mod hostname;
+#[cfg(feature = "idna")]
+pub mod idn;
 #[cfg(feature = "schemars")]
 pub mod json_schema;
 #[cfg(feature = "multiple-of")]
@@ -68,6 +71,8 @@ pub mod codegen {
     pub use crate::forms::*;
     #[cfg(feature = "hostname")]
     pub use crate::hostname::*;
+    #[cfg(feature = "idna")]
+    pub use crate::idn::*;
     pub use crate::json::*;
     #[cfg(feature = "multiple-of")]
     pub use crate::multiple_of::*;
@@ -115,7 +120,7 @@ pub const fn check_version(major: u32, minor: u32) {
 
 /// Fails the build, naming the feature, unless the runtime's feature for a
 /// keyword is on: generated code holds `require_feature!("email");` for each
-/// feature its checks need (`"email"`, `"hostname"`, `"uri"`, `"patterns"`, `"multiple-of"`).
+/// feature its checks need (`"email"`, `"hostname"`, `"idna"`, `"uri"`, `"patterns"`, `"multiple-of"`).
 #[macro_export]
 macro_rules! require_feature {
     ("email") => {
@@ -123,6 +128,9 @@ macro_rules! require_feature {
     };
     ("hostname") => {
         $crate::__feature_hostname!();
+    };
+    ("idna") => {
+        $crate::__feature_idna!();
     };
     ("uri") => {
         $crate::__feature_uri!();
@@ -166,6 +174,11 @@ macro_rules! feature_gate {
 
 feature_gate!("email", __feature_email, "`format: email`");
 feature_gate!("hostname", __feature_hostname, "`format: hostname`");
+feature_gate!(
+    "idna",
+    __feature_idna,
+    "`format: idn-hostname` or `idn-email`"
+);
 feature_gate!(
     "uri",
     __feature_uri,

@@ -16,6 +16,7 @@ fn feature(check: &Check) -> Option<&'static str> {
         Check::Format(name) => match name.as_str() {
             "email" => Some("email"),
             "hostname" => Some("hostname"),
+            "idn-hostname" | "idn-email" => Some("idna"),
             "uri" | "uri-reference" | "iri" | "iri-reference" => Some("uri"),
             "regex" => Some("patterns"),
             _ => None,
@@ -76,6 +77,8 @@ mod tests {
             assert_eq!(needs(f), Some("uri"), "{f}");
         }
         assert_eq!(needs("regex"), Some("patterns"));
+        assert_eq!(needs("idn-hostname"), Some("idna"));
+        assert_eq!(needs("idn-email"), Some("idna"));
         for f in [
             "date",
             "duration",

@@ -52,6 +52,8 @@ pub(super) const FORMATS: &[&str] = &[
     "duration",
     "email",
     "hostname",
+    "idn-hostname",
+    "idn-email",
     "uuid",
     "ipv4",
     "ipv6",

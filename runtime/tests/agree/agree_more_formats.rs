@@ -1,12 +1,13 @@
 //! The formats added for issue 24 (`regex`, `uri-reference`, `iri`,
-//! `iri-reference`, `hostname` in both of jsonschema's readings, `duration`,
+//! `iri-reference`, `hostname` in both of jsonschema's readings,
+//! `idn-hostname`, `idn-email`, `duration`,
 //! `json-pointer`, `relative-json-pointer`, `uri-template`) against
 //! jsonschema's verdict, on hand-written edge cases and generated strings.
 
 use proptest::prelude::*;
 use serde_json::json;
 
-use super::{formats, hostname, pattern, uri};
+use super::{formats, hostname, idn, pattern, uri};
 
 /// A format's check here, and jsonschema's validator for it under `draft`.
 fn check(format: &str, draft: jsonschema::Draft) -> (fn(&str) -> bool, jsonschema::Validator) {
@@ -17,6 +18,8 @@ fn check(format: &str, draft: jsonschema::Draft) -> (fn(&str) -> bool, jsonschem
         "iri-reference" => uri::is_valid_iri_reference,
         "hostname" if draft <= jsonschema::Draft::Draft6 => formats::is_valid_hostname_rfc1034,
         "hostname" => hostname::is_valid_hostname,
+        "idn-hostname" => idn::is_valid_idn_hostname,
+        "idn-email" => idn::is_valid_idn_email,
         "duration" => formats::is_valid_duration,
         "json-pointer" => formats::is_valid_json_pointer,
         "relative-json-pointer" => formats::is_valid_relative_json_pointer,
@@ -256,6 +259,91 @@ const HOSTNAMES: &[&str] = &[
     "xn--mgba3gch31f",
 ];
 
+const IDN_HOSTNAMES: &[&str] = &[
+    "실례.테스트",
+    "〮실례.테스트",
+    "실〮례.테스트",
+    "-> $1.00 <--",
+    "xn--ihqwcrb4cv8a8dqg056pqjye",
+    "xn--X",
+    "XN--aa---o47jg78q",
+    "-hello",
+    "hello-",
+    "ヘ-ヘ",
+    "l·l",
+    "a·l",
+    "·l",
+    "ΑΒΓ͵ΔΕ",
+    "α͵S",
+    "α͵β",
+    "A׳ב",
+    "׳ב",
+    "א׳ב",
+    "A״ב",
+    "א״ב",
+    "def・abc",
+    "・",
+    "・ぁ",
+    "・ァ",
+    "・丈",
+    "ب٠ب",
+    "ب٠۰",
+    "۰٠",
+    "ب۰ب",
+    "क्\u{200D}ष",
+    "\u{200D}ष",
+    "क\u{200C}ष",
+    "ب\u{200C}ي",
+    "\u{0300}hello",
+    "\u{0488}hello",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com",
+    "example.com",
+    "example.",
+    "。",
+    "．example",
+    "",
+    "a_b",
+    "münchen.de",
+    "MÜNCHEN.DE",
+    "xn--mnchen-3ya.de",
+    "xn--mnchen-3yb.de",
+    "ß.de",
+    "ﬀ.de",
+    "\u{FFFD}.de",
+    "a\u{00AD}b.de",
+    "😀.de",
+];
+
+const IDN_EMAILS: &[&str] = &[
+    "실례@실례.테스트",
+    "2962",
+    "joe.bloggs@example.com",
+    "\"joe bloggs\"@example.com",
+    "\"joé\"@example.com",
+    "joé@example.com",
+    "joe@exämple.com",
+    "joe@[127.0.0.1]",
+    "joe@[IPv6:::1]",
+    "joe@[ipv6:::1]",
+    "joe@[::1]",
+    "\"\"@example.com",
+    "joe@-example.com",
+    "joe@ex_ample.com",
+    ".joe@example.com",
+    "joe.@example.com",
+    "jo..e@example.com",
+    "joe@",
+    "@example.com",
+    "joe@example",
+    "joe@@example.com",
+    "jo@e@example.com",
+    "\"jo@e\"@example.com",
+    "\"é@e\"@ex.com",
+    "é@ex@ex.com",
+    "joe@xn--mnchen-3ya.de",
+    "joe@xn--mnchen-3yb.de",
+];
+
 const DURATIONS: &[&str] = &[
     "P4DT12H30M5S",
     "PT1H",
@@ -378,6 +466,16 @@ fn hostnames_in_both_readings() {
 }
 
 #[test]
+fn idn_hostnames_and_emails() {
+    agree("idn-hostname", IDN_HOSTNAMES);
+    agree_in(jsonschema::Draft::Draft7, "idn-hostname", IDN_HOSTNAMES);
+    // Every hostname case is an IDN hostname case too.
+    agree("idn-hostname", HOSTNAMES);
+    agree("idn-email", IDN_EMAILS);
+    agree_in(jsonschema::Draft::Draft4, "idn-email", IDN_EMAILS);
+}
+
+#[test]
 fn durations() {
     agree("duration", DURATIONS);
 }
@@ -419,6 +517,12 @@ proptest! {
     fn generated_hostnames(text in spliced(&["xn--", "a", "b", "-", "--", ".", "bcher-kva", "zca", "ls8h", "1", "é", "_", "4gbwdl", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])) {
         agree_in(jsonschema::Draft::Draft4, "hostname", &[&text]);
         agree_everywhere("hostname", &text);
+    }
+
+    #[test]
+    fn generated_idn_hostnames_and_emails(text in spliced(&["xn--", "a", "-", ".", "。", "bcher-kva", "é", "ü", "ß", "·", "l", "׳", "ב", "・", "ぁ", "٠", "۰", "\u{200D}", "\u{200C}", "्", "\u{0300}", "_", "@", "\"", "[", "]", "1.2.3.4", "IPv6:", "::1"])) {
+        agree_in(jsonschema::Draft::Draft7, "idn-hostname", &[&text]);
+        agree_everywhere("idn-email", &text);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub const FORMATS: &[&str] = &[
     "duration",
     "email",
     "hostname",
+    "idn-hostname",
+    "idn-email",
     "uuid",
     "ipv4",
     "ipv6",
