@@ -13,15 +13,17 @@
 //! - the checks, each with the verdicts of the `jsonschema` crate 0.61.2
 //!   (the validator): [`formats`], [`numbers`] (bounds, `integer`),
 //!   [`json`] (`const`, `enum`, `uniqueItems`, string length), and behind
-//!   features `email`, `uri`, `pattern` and `multiple_of`.
+//!   features `email`, `hostname`, `idn`, `uri`, `pattern` and `multiple_of`.
 //!
 //! # Features
 //! Off by default; a schema that needs one says so when its generated code
 //! compiles (`enable the `email` feature of aperture-events-runtime`):
-//! - `email`: `format: email` (brings `email_address`, `unicode-general-category`);
-//! - `uri`: `format: uri` (brings `fluent-uri`);
-//! - `patterns`: `pattern`, `patternProperties` (brings `jsonschema-regex`,
-//!   `fancy-regex`, `regex`);
+//! - `email`: `format: email` (brings `email_address` and the `hostname` feature);
+//! - `hostname`: `format: hostname` from draft-07 on (brings `unicode-general-category`);
+//! - `idna`: `format: idn-hostname`, `idn-email` (brings `idna` and the `email` feature);
+//! - `uri`: `format: uri`, `uri-reference`, `iri`, `iri-reference` (brings `fluent-uri`);
+//! - `patterns`: `pattern`, `patternProperties`, `format: regex` (brings
+//!   `jsonschema-regex`, `fancy-regex`, `regex`);
 //! - `multiple-of`: `multipleOf` (brings `zmij`).
 //!
 //! # Versions
@@ -38,6 +40,10 @@ pub mod timestamp;
 
 #[cfg(feature = "email")]
 pub mod email;
+#[cfg(feature = "hostname")]
+pub mod hostname;
+#[cfg(feature = "idna")]
+pub mod idn;
 #[cfg(feature = "schemars")]
 pub mod json_schema;
 #[cfg(feature = "multiple-of")]
@@ -67,6 +73,10 @@ pub mod codegen {
     pub use crate::evaluated::*;
     pub use crate::formats::*;
     pub use crate::forms::*;
+    #[cfg(feature = "hostname")]
+    pub use crate::hostname::*;
+    #[cfg(feature = "idna")]
+    pub use crate::idn::*;
     pub use crate::json::*;
     #[cfg(feature = "multiple-of")]
     pub use crate::multiple_of::*;
@@ -114,11 +124,17 @@ pub const fn check_version(major: u32, minor: u32) {
 
 /// Fails the build, naming the feature, unless the runtime's feature for a
 /// keyword is on: generated code holds `require_feature!("email");` for each
-/// feature its checks need (`"email"`, `"uri"`, `"patterns"`, `"multiple-of"`).
+/// feature its checks need (`"email"`, `"hostname"`, `"idna"`, `"uri"`, `"patterns"`, `"multiple-of"`).
 #[macro_export]
 macro_rules! require_feature {
     ("email") => {
         $crate::__feature_email!();
+    };
+    ("hostname") => {
+        $crate::__feature_hostname!();
+    };
+    ("idna") => {
+        $crate::__feature_idna!();
     };
     ("uri") => {
         $crate::__feature_uri!();
@@ -161,11 +177,21 @@ macro_rules! feature_gate {
 }
 
 feature_gate!("email", __feature_email, "`format: email`");
-feature_gate!("uri", __feature_uri, "`format: uri`");
+feature_gate!("hostname", __feature_hostname, "`format: hostname`");
+feature_gate!(
+    "idna",
+    __feature_idna,
+    "`format: idn-hostname` or `idn-email`"
+);
+feature_gate!(
+    "uri",
+    __feature_uri,
+    "`format: uri`, `uri-reference`, `iri` or `iri-reference`"
+);
 feature_gate!(
     "patterns",
     __feature_patterns,
-    "`pattern` or `patternProperties`"
+    "`pattern`, `patternProperties` or `format: regex`"
 );
 feature_gate!("multiple-of", __feature_multiple_of, "`multipleOf`");
 /// The generated `JsonSchema` impls (codegen's `Config::schemars`): kept

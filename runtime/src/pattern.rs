@@ -21,9 +21,20 @@
 //! the flag of [`Pattern::new`]; the tests hold every pattern to all three
 //! readings: `pattern`, a key, a key beside `additionalProperties: false`.
 //!
+//! `format: regex` is here too ([`is_valid_regex`]): jsonschema checks it with the
+//! same crate's ECMA-262 parser.
+//!
 //! Generated code holds one `static` per pattern:
 //! `static P0: Pattern = Pattern::new("^a+$", true);`. Behind the `patterns`
 //! feature (it brings `jsonschema-regex`, `fancy-regex` and `regex`).
+
+/// `format: regex`: whether `pattern` is an ECMA-262 regular expression, as
+/// jsonschema 0.61.2 decides it (`jsonschema_regex::is_valid_ecma_regex`: the
+/// syntax under the `u` flag, identity escapes of non-alphanumerics allowed).
+#[must_use]
+pub fn is_valid_regex(pattern: &str) -> bool {
+    jsonschema_regex::is_valid_ecma_regex(pattern)
+}
 
 /// An ECMA-262 pattern, compiled on its first match.
 #[derive(Debug)]

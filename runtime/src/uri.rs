@@ -1,7 +1,9 @@
-//! The `uri` format, with the verdict of the `jsonschema` crate 0.61.2: its
-//! RFC 3986 scan (copied here, MIT) answers unless the authority holds a
-//! bracketed IP literal, which `fluent-uri` 0.4 (what jsonschema's
-//! `referencing::Uri` is) then parses.
+//! The `uri` and `uri-reference` formats, with the verdicts of the `jsonschema`
+//! crate 0.61.2: its RFC 3986 scan (copied here, MIT) answers unless the
+//! authority holds a bracketed IP literal, which `fluent-uri` 0.4 (what
+//! jsonschema's `referencing::Uri` and `UriRef` are) then parses. `iri` and
+//! `iri-reference` are what `fluent-uri` parses as an `Iri` and an `IriRef`,
+//! as jsonschema decides them.
 //!
 //! Behind the `uri` feature (it brings `fluent-uri`).
 
@@ -9,6 +11,24 @@
 #[must_use]
 pub fn is_valid_uri(uri: &str) -> bool {
     check(uri, true).unwrap_or_else(|| fluent_uri::Uri::parse(uri).is_ok())
+}
+
+/// `format: uri-reference`: a URI or a relative reference, as jsonschema 0.61.2 decides.
+#[must_use]
+pub fn is_valid_uri_reference(uri_reference: &str) -> bool {
+    check(uri_reference, false).unwrap_or_else(|| fluent_uri::UriRef::parse(uri_reference).is_ok())
+}
+
+/// `format: iri` (RFC 3987, with a scheme): what `fluent_uri::Iri` parses, as jsonschema 0.61.2.
+#[must_use]
+pub fn is_valid_iri(iri: &str) -> bool {
+    fluent_uri::Iri::parse(iri).is_ok()
+}
+
+/// `format: iri-reference`: what `fluent_uri::IriRef` parses, as jsonschema 0.61.2.
+#[must_use]
+pub fn is_valid_iri_reference(iri_reference: &str) -> bool {
+    fluent_uri::IriRef::parse(iri_reference).is_ok()
 }
 
 // unreserved / sub-delims: everything a `reg-name` holds besides percent-encodings.

@@ -224,9 +224,13 @@ fn a_format_no_draft_defines_is_ignored_with_a_warning_or_denied() {
         .expect_err("denied");
     assert!(err.to_string().contains("`int64`"), "{err}");
     // A format some draft defines is never "unknown": `uuid` in draft-07 is
-    // an unknown keyword instead, and a format the generator does not
-    // enforce yet is refused, not ignored.
+    // an unknown keyword instead, and a defined format is asserted, even
+    // with unknown formats denied.
     let known = r#"{"type": "string", "format": "hostname"}"#;
-    let err = Config::new().generate(&one(known)).expect_err("refused");
-    assert!(err.to_string().contains("hostname"), "{err}");
+    let output = Config::new()
+        .deny_unknown_formats(true)
+        .generate(&one(known))
+        .expect("generates");
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    assert!(output.code.contains("is_valid_hostname"), "{}", output.code);
 }

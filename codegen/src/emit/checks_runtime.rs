@@ -18,7 +18,10 @@ fn feature(check: &Check) -> Option<&'static str> {
         }
         Check::Format(name) => match name.as_str() {
             "email" => Some("email"),
-            "uri" => Some("uri"),
+            "hostname" => Some("hostname"),
+            "idn-hostname" | "idn-email" => Some("idna"),
+            "uri" | "uri-reference" | "iri" | "iri-reference" => Some("uri"),
+            "regex" => Some("patterns"),
             _ => None,
         },
         _ => None,
@@ -66,6 +69,29 @@ pub(crate) fn f64_literal(value: f64) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_format_needs_the_feature_its_runtime_check_is_behind() {
+        let needs = |f: &str| feature(&Check::Format(f.to_owned()));
+        assert_eq!(needs("email"), Some("email"));
+        assert_eq!(needs("hostname"), Some("hostname"));
+        assert_eq!(needs("hostname-rfc1034"), None);
+        for f in ["uri", "uri-reference", "iri", "iri-reference"] {
+            assert_eq!(needs(f), Some("uri"), "{f}");
+        }
+        assert_eq!(needs("regex"), Some("patterns"));
+        assert_eq!(needs("idn-hostname"), Some("idna"));
+        assert_eq!(needs("idn-email"), Some("idna"));
+        for f in [
+            "date",
+            "duration",
+            "json-pointer",
+            "relative-json-pointer",
+            "uri-template",
+        ] {
+            assert_eq!(needs(f), None, "{f}");
+        }
+    }
 
     #[test]
     fn literals_read_back_exactly() {

@@ -44,17 +44,34 @@ const CONSTRAINTS: &[&str] = &[
     "unevaluatedProperties",
 ];
 
-/// The formats checked values assert, as the validator does.
+/// The formats checked values assert, as the validator does (in the drafts
+/// that define them: the draft view leaves out a format its draft lacks).
 pub(super) const FORMATS: &[&str] = &[
     "date-time",
     "date",
     "time",
+    "duration",
     "email",
+    "hostname",
+    "idn-hostname",
+    "idn-email",
     "uuid",
     "ipv4",
     "ipv6",
     "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
 ];
+
+/// The check of draft-04's and -06's `hostname`, which jsonschema holds to
+/// RFC 1034 alone (the runtime's `is_valid_hostname_rfc1034`; its errors say
+/// `hostname`).
+const HOSTNAME_RFC1034: &str = "hostname-rfc1034";
 
 impl Lowerer<'_> {
     /// Whether the schema needs a checked value: it uses a keyword, or a
@@ -274,9 +291,16 @@ impl Lowerer<'_> {
                     if f == "ipv4" && inner == TypeRef::String {
                         inner = TypeRef::Ipv4Addr;
                     }
+                    // jsonschema's draft-04 and -06 `hostname` is RFC 1034 alone.
+                    let (draft, _) = self.schemas.draft(location);
+                    let f = if f == "hostname" && draft <= Draft::Draft6 {
+                        HOSTNAME_RFC1034
+                    } else {
+                        f
+                    };
                     checks.push(Check::Format(f.to_owned()));
                 }
-                _ => {
+                Some(_) => {
                     self.refuse(
                         location,
                         Some("format"),
@@ -285,6 +309,10 @@ impl Lowerer<'_> {
                             FORMATS.join(", ")
                         ),
                     );
+                    ok = false;
+                }
+                None => {
+                    self.error(location, Some("format"), "`format` must be a string");
                     ok = false;
                 }
             }

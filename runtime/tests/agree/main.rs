@@ -2,10 +2,13 @@
 //! formats asserted): each must give the validator's verdict. Needs every
 //! feature (the crate's dev-dependency on itself turns them on).
 
-use aperture_events_runtime::{email, formats, json, multiple_of, numbers, pattern, uri};
+use aperture_events_runtime::{
+    email, formats, hostname, idn, json, multiple_of, numbers, pattern, uri,
+};
 use serde_json::Value;
 
 mod agree_formats;
+mod agree_more_formats;
 mod agree_numbers;
 mod agree_pattern;
 

@@ -47,6 +47,16 @@ pub(crate) const FORMATS: &[&str] = &[
     "ipv4",
     "ipv6",
     "uri",
+    "uri-reference",
+    "iri",
+    "hostname",
+    "idn-hostname",
+    "idn-email",
+    "duration",
+    "json-pointer",
+    "relative-json-pointer",
+    "uri-template",
+    "regex",
 ];
 
 /// JSON values for `const`, `enum` and wrong-type instances.

@@ -39,17 +39,9 @@ pub const REFUSED_KEYWORDS: &[&str] = &[
 /// annotate from 2019-09 on.
 const CONTENT: &[&str] = &["contentEncoding", "contentMediaType"];
 
-/// The formats the generator enforces; any other is refused.
-pub const FORMATS: &[&str] = &[
-    "date",
-    "time",
-    "date-time",
-    "email",
-    "uuid",
-    "ipv4",
-    "ipv6",
-    "uri",
-];
+// No format is refused by design: the generator asserts every format the
+// schema crate's registry knows (`vocabulary::format_known`), so a group
+// refused for its `format` is a failure.
 
 /// Keywords whose value maps names to subschemas: the names are not keywords.
 const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions"];
@@ -177,12 +169,6 @@ fn refused_in(schema: &Value, root: bool, draft: Draft, found: &mut Vec<String>)
             found.push(key.clone());
         }
         match (key.as_str(), value) {
-            ("format", Value::String(f))
-                if !FORMATS.contains(&f.as_str())
-                    && aperture_events_codegen::schema::vocabulary::format_in_draft(f, draft) =>
-            {
-                found.push(format!("format {f}"));
-            }
             ("$ref", Value::String(r)) if !r.starts_with('#') => {
                 found.push(format!("$ref {r}"));
             }

@@ -31,12 +31,13 @@ pub(super) fn pattern(ctx: &Ctx<'_>, pattern: &str, private: bool) -> TokenStrea
     )
 }
 
-/// `format` (an asserted one).
+/// `format` (an asserted one; `hostname-rfc1034` is draft-04's and -06's `hostname`).
 pub(super) fn format(format: &str, private: bool) -> TokenStream {
     let h = helpers(private);
     let f = super::super::ident(&crate::names::format_check(format));
+    let shown = format.strip_suffix("-rfc1034").unwrap_or(format);
     fail_if(
         quote!(v.as_str().is_some_and(|s| !#h #f(s))),
-        text(&format!("not a valid {format}")),
+        text(&format!("not a valid {shown}")),
     )
 }
