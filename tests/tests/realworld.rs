@@ -25,6 +25,9 @@ const LEAST_SCHEMAS: usize = 23;
 #[ignore = "needs the downloaded corpus: bash tests/realworld/run.sh"]
 #[allow(clippy::print_stdout, reason = "the counts are the test's figures")]
 fn generated_types_agree_with_jsonschema_on_real_world_schemas() {
+    // `tests/realworld/survey.sh --compile` runs this on batches of another
+    // corpus: agreement and clean code are asserted, the counts are not.
+    let survey = std::env::var_os("REALWORLD_SURVEY").is_some();
     let dir = PathBuf::from(
         std::env::var_os("REALWORLD_CORPUS")
             .expect("REALWORLD_CORPUS: the corpus directory (bash tests/realworld/run.sh sets it)"),
@@ -33,7 +36,7 @@ fn generated_types_agree_with_jsonschema_on_real_world_schemas() {
     // for the oracle and the generator alike.
     let mut loaded = suite::load(&dir, Draft::Draft202012);
     assert!(
-        loaded.len() >= LEAST_SCHEMAS,
+        survey || loaded.len() >= LEAST_SCHEMAS,
         "only {} schemas under {}",
         loaded.len(),
         dir.display()
@@ -98,7 +101,7 @@ fn generated_types_agree_with_jsonschema_on_real_world_schemas() {
         report.failures.len()
     );
     assert!(
-        accepted >= LEAST_ACCEPTED,
+        survey || accepted >= LEAST_ACCEPTED,
         "{accepted} schemas generated, fewer than the {LEAST_ACCEPTED} of before (refusals listed above)"
     );
 }
