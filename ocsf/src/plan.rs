@@ -3,12 +3,14 @@
 //! string looked up once in the vendored OCSF document.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde_json::Value;
 
 use crate::check;
+use crate::line::Layout;
 use crate::model::{self, Activity, Conv, Step, steps};
 use crate::ocsf_doc::{Attribute, Class, Doc};
 
@@ -23,6 +25,8 @@ pub(crate) struct Plan {
     pub product: Value,
     pub types: HashMap<String, TypePlan>,
     pub base: ClassInfo,
+    /// The Base Event's output shape (`None`: written through a `Value`).
+    pub base_layout: Option<Layout>,
 }
 
 #[derive(Debug)]
@@ -53,6 +57,10 @@ pub(crate) struct RoutePlan {
     pub defaults: Vec<(Target, Value, Option<Vec<Step>>)>,
     /// The source fields some rule reads.
     pub reads: HashSet<String>,
+    /// For each of `defaults`, the slots under its `only_if` path (empty when none).
+    pub only_if_slots: Vec<Range<usize>>,
+    /// The output's shape (`None`: written through a `Value`).
+    pub layout: Option<Layout>,
 }
 
 /// An attribute to write: its path, what its values must match, its caption.
@@ -64,6 +72,14 @@ pub(crate) struct Target {
     pub base: String,
     /// For an enumerated `*_id`: the sibling holding the caption, and the captions.
     pub caption: Option<(Vec<Step>, BTreeMap<String, String>)>,
+    /// The captions by integer id (those of `caption` whose key is an integer as written).
+    pub caption_ids: Vec<(i64, String)>,
+    /// The slot of the attribute in its route's [`Layout`].
+    pub slot: usize,
+    /// The slots at and below it (one, unless it is an object written whole).
+    pub span: Range<usize>,
+    /// The slot of the caption sibling.
+    pub caption_slot: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -94,10 +110,13 @@ impl Plan {
                 (t.log_type.clone(), TypePlan { routes })
             })
             .collect();
+        let mut base = class_info(doc, "base_event");
+        let base_layout = Layout::for_base(&mut base);
         Plan {
             product: serde_json::to_value(&mapping.common.product).unwrap_or_default(),
             types,
-            base: class_info(doc, "base_event"),
+            base,
+            base_layout,
         }
     }
 }
@@ -150,12 +169,24 @@ fn target(doc: &Doc, class: &Class, path: &str) -> Target {
         check::resolve(doc, class, &sibling_path).ok()?;
         Some((sibling, captions.clone()))
     });
+    let caption_ids = caption
+        .iter()
+        .flat_map(|(_, captions)| captions)
+        .filter_map(|(id, text)| {
+            let n: i64 = id.parse().ok()?;
+            (n.to_string() == *id).then(|| (n, text.clone()))
+        })
+        .collect();
     Target {
         steps,
         pattern,
         max_len,
         base,
         caption,
+        caption_ids,
+        slot: 0,
+        span: 0..0,
+        caption_slot: None,
     }
 }
 
@@ -225,7 +256,7 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
         });
     }
     let reads = rules.iter().map(|r| r.from.clone()).collect();
-    RoutePlan {
+    let mut plan = RoutePlan {
         class: info,
         when: r.when.as_ref().map(|w| {
             let values = w.values.clone();
@@ -240,5 +271,9 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
         rules,
         defaults,
         reads,
-    }
+        only_if_slots: Vec::new(),
+        layout: None,
+    };
+    plan.layout = Layout::for_route(&mut plan);
+    plan
 }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 
 use anyhow::Context;
-use aperture_events_ocsf::{Converted, Converter, Options};
+use aperture_events_ocsf::{Converter, Options, Written};
 use aperture_events_validator::input::{self, Sink, Source};
 use aperture_events_validator::{Locus, Place};
 use rayon::prelude::*;
@@ -53,23 +53,24 @@ const BATCH_BYTES: usize = 16 << 20;
 /// A converted record: its line (with its class_uid), a skip, or the reason it failed.
 type Outcome = Result<Option<(i64, Vec<u8>)>, aperture_events_ocsf::Error>;
 
-/// Converts a batch on rayon's pool; the line is sized once (the record's
-/// length, twice, covers `raw_data` escaped beside the mapped attributes).
+/// Converts a batch on rayon's pool, each record written straight to its
+/// line (`Converter::convert_json_to`); the line is sized once (the
+/// record's length, twice, covers `raw_data` escaped beside the mapped
+/// attributes).
 fn convert_batch(converter: &Converter, pending: &[(Locus, Vec<u8>)]) -> Vec<Outcome> {
     pending
         .par_iter()
         .map(|(_, bytes)| {
-            converter.convert_json(bytes).map(|c| match c {
-                Converted::Event(event) => {
-                    let class = event["class_uid"].as_i64().unwrap_or(-1);
-                    let mut line = Vec::with_capacity(2 * bytes.len() + 1024);
-                    // Writing a `Value` to a `Vec` cannot fail.
-                    let _ = serde_json::to_writer(&mut line, &event);
-                    line.push(b'\n');
-                    Some((class, line))
-                }
-                Converted::Skipped { .. } => None,
-            })
+            let mut line = Vec::with_capacity(2 * bytes.len() + 1024);
+            converter
+                .convert_json_to(bytes, &mut line)
+                .map(|written| match written {
+                    Written::Event { class_uid } => {
+                        line.push(b'\n');
+                        Some((class_uid, line))
+                    }
+                    Written::Skipped { .. } => None,
+                })
         })
         .collect()
 }

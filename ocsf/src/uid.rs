@@ -12,7 +12,12 @@ pub fn content_hash(event: &Value) -> String {
     // small updates cost more than the copy).
     let mut text = Vec::with_capacity(1024);
     canonical(event, &mut text);
-    let digest = Sha256::digest(&text);
+    digest_hex(&text)
+}
+
+/// The first 16 bytes of the SHA-256 of `text`, in hex.
+pub(crate) fn digest_hex(text: &[u8]) -> String {
+    let digest = Sha256::digest(text);
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(32);
     for b in &digest[..16] {
@@ -22,7 +27,7 @@ pub fn content_hash(event: &Value) -> String {
     out
 }
 
-fn canonical(value: &Value, out: &mut Vec<u8>) {
+pub(crate) fn canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
             out.push(b'{');
