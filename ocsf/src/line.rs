@@ -29,7 +29,7 @@ use crate::check::type_of;
 use crate::convert::{Converted, Converter, Error, OCSF_VERSION, millis, rfc3339, same};
 use crate::model::{Conv, Step, steps};
 use crate::options::Unknown;
-use crate::plan::{ClassInfo, RoutePlan, RulePlan, Target};
+use crate::plan::{ClassInfo, Kind, RoutePlan, RulePlan, Target, type_bit};
 use crate::uid;
 
 /// What [`Converter::convert_json_to`] wrote.
@@ -138,8 +138,25 @@ impl Converter {
         if let Some(id) = route.fixed_activity {
             slots.put(&route.class.activity, Out::Int(id), None);
         }
+        // The fields the rules read, found in one pass over both sorted lists;
+        // a field no rule reads is unmapped.
+        let mut at = vec![usize::MAX; route.sources.len()];
+        let mut unmapped = vec![true; event.0.len()];
+        let (mut i, mut j) = (0, 0);
+        while i < event.0.len() && j < route.sources.len() {
+            match event.0[i].0.as_ref().cmp(route.sources[j].as_str()) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    at[j] = i;
+                    unmapped[i] = false;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
         for rule in &route.rules {
-            if let Some(value) = event.get(&rule.from) {
+            if let Some((_, value)) = event.0.get(at[rule.source]) {
                 self.fast_forward(rule, value, &mut slots);
             }
         }
@@ -161,17 +178,12 @@ impl Converter {
         }
         let type_name = fast_footer(&mut slots, layout, &route.class);
         slots.0[layout.fixed.type_name] = Out::Str(&type_name);
-        let mut unmapped = vec![false; event.0.len()];
         for rule in &route.rules {
-            if let Some(i) = event.index(&rule.from) {
-                if !self.fast_reads_back(rule, &slots, &event.0[i].1) {
+            let i = at[rule.source];
+            if let Some((_, value)) = event.0.get(i) {
+                if !self.fast_reads_back(rule, &slots, value) {
                     unmapped[i] = true;
                 }
-            }
-        }
-        for (flag, (name, _)) in unmapped.iter_mut().zip(event.0) {
-            if !route.reads.contains(name.as_ref()) {
-                *flag = true;
             }
         }
         if unmapped.contains(&true) {
@@ -242,9 +254,8 @@ impl Converter {
     fn fast_forward<'a>(&'a self, rule: &'a RulePlan, value: &'a Val<'a>, slots: &mut Slots<'a>) {
         if matches!(value, Val::Null)
             || rule
-                .types
-                .as_ref()
-                .is_some_and(|t| !t.iter().any(|t| t == value.type_name()))
+                .type_mask
+                .is_some_and(|mask| mask & type_bit(value.type_name()) == 0)
         {
             return;
         }
@@ -350,10 +361,10 @@ fn fast_footer<'a>(slots: &mut Slots<'a>, layout: &Layout, class: &'a ClassInfo)
     let activity = slots.0[class.activity.slot].as_i64().unwrap_or(0);
     let caption = class
         .activity
-        .caption
-        .as_ref()
-        .and_then(|(_, c)| c.get(&activity.to_string()))
-        .map_or("", String::as_str);
+        .caption_ids
+        .iter()
+        .find(|(id, _)| *id == activity)
+        .map_or("", |(_, c)| c.as_str());
     slots.0[layout.fixed.type_uid] = Out::Int(class.uid * 100 + activity);
     format!("{}: {caption}", class.caption)
 }
@@ -418,21 +429,21 @@ impl Val<'_> {
 
     /// As `convert::fits`.
     fn fits(&self, target: &Target) -> bool {
-        match (target.base.as_str(), self) {
-            ("json_t", _) => true,
-            ("string_t", Val::Str(s)) => {
+        match (target.kind, self) {
+            (Kind::Json, _) => true,
+            (Kind::String, Val::Str(s)) => {
                 target
                     .pattern
                     .as_ref()
                     .is_none_or(|p| p.is_match(s.as_bytes()))
                     && target.max_len.is_none_or(|m| s.chars().count() <= m)
             }
-            ("integer_t", Val::Num(n)) => {
+            (Kind::Integer, Val::Num(n)) => {
                 n.is_i64() && n.as_i64().is_some_and(|i| i32::try_from(i).is_ok())
             }
-            ("long_t", Val::Num(n)) => n.is_i64(),
-            ("boolean_t", Val::Bool(_)) => true,
-            ("float_t", Val::Num(_)) => true,
+            (Kind::Long, Val::Num(n)) => n.is_i64(),
+            (Kind::Boolean, Val::Bool(_)) => true,
+            (Kind::Float, Val::Num(_)) => true,
             _ => false,
         }
     }
@@ -583,12 +594,12 @@ impl<'de> Deserialize<'de> for Fields<'de> {
 pub(crate) struct Event<'a>(&'a [(Cow<'a, str>, Val<'a>)]);
 
 impl<'a> Event<'a> {
-    fn index(&self, name: &str) -> Option<usize> {
-        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(name)).ok()
-    }
-
     fn get(&self, name: &str) -> Option<&'a Val<'a>> {
-        self.index(name).map(|i| &self.0[i].1)
+        let i = self
+            .0
+            .binary_search_by(|(k, _)| k.as_ref().cmp(name))
+            .ok()?;
+        Some(&self.0[i].1)
     }
 
     /// `uid::content_hash` of the event as a `Value`.
