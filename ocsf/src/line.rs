@@ -17,6 +17,7 @@
 //! through it, and the tests compare both paths byte for byte.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
@@ -91,8 +92,11 @@ impl Converter {
 
     /// `None` when the text is not for this path (the `Value` converter decides).
     fn fast(&self, text: &[u8], out: &mut Vec<u8>) -> Option<Result<Written, Error>> {
-        let raw = std::str::from_utf8(text).ok()?.trim();
         let Fields(mut fields) = serde_json::from_slice(text).ok()?;
+        // Parsed, so UTF-8 (serde_json takes no other byte outside strings)
+        // with nothing but JSON whitespace around the object: what
+        // `str::trim` would take off.
+        let raw = text.trim_ascii();
         // serde_json reads a member of this name as a raw value when its
         // `raw_value` feature is on: left to it.
         if fields.iter().any(|(k, _)| k == RAW_VALUE_TOKEN) {
@@ -127,7 +131,7 @@ impl Converter {
         layout: &Layout,
         route: &RoutePlan,
         event: &Event<'_>,
-        raw: &str,
+        raw: &[u8],
         out: &mut Vec<u8>,
     ) -> Option<Result<Written, Error>> {
         let mut slots = Slots(vec![Out::Empty; layout.len]);
@@ -176,8 +180,7 @@ impl Converter {
                 return None;
             }
         }
-        let type_name = fast_footer(&mut slots, layout, &route.class);
-        slots.0[layout.fixed.type_name] = Out::Str(&type_name);
+        fast_footer(&mut slots, layout, &route.class);
         for rule in &route.rules {
             let i = at[rule.source];
             if let Some((_, value)) = event.0.get(i) {
@@ -201,7 +204,7 @@ impl Converter {
         &self,
         layout: &Layout,
         event: &Event<'_>,
-        raw: &str,
+        raw: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<Written, Error> {
         let class = &self.plan.base;
@@ -213,8 +216,7 @@ impl Converter {
         let mut slots = Slots(vec![Out::Empty; layout.len]);
         self.fast_header(&mut slots, layout, class);
         slots.0[layout.fixed.time] = Out::Int(time);
-        let type_name = fast_footer(&mut slots, layout, class);
-        slots.0[layout.fixed.type_name] = Out::Str(&type_name);
+        fast_footer(&mut slots, layout, class);
         // A Base Event always has `unmapped`, even empty.
         slots.0[layout.fixed.unmapped] = Out::Unmapped;
         let hash = event.content_hash();
@@ -241,13 +243,14 @@ impl Converter {
         &self,
         slots: &mut Slots<'a>,
         layout: &Layout,
-        raw: &'a str,
-        hash: &'a str,
+        raw: &'a [u8],
+        hash: &'a [u8; 32],
     ) {
         if self.options.raw_data {
-            slots.0[layout.fixed.raw_data] = Out::Str(raw);
+            slots.0[layout.fixed.raw_data] = Out::Text(raw);
         }
-        slots.0[layout.fixed.uid] = Out::Str(hash);
+        // Hex digits: always UTF-8.
+        slots.0[layout.fixed.uid] = Out::Str(std::str::from_utf8(hash).unwrap_or_default());
     }
 
     /// As `Converter::forward`, into slots.
@@ -350,9 +353,8 @@ static NO_PROFILES: Value = Value::Array(Vec::new());
 /// The member name serde_json's `raw_value` feature reserves.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
-/// `activity_id` and `severity_id` when nothing set them, and `type_uid`;
-/// gives `type_name`, for the caller to put in its slot.
-fn fast_footer<'a>(slots: &mut Slots<'a>, layout: &Layout, class: &'a ClassInfo) -> String {
+/// `activity_id` and `severity_id` when nothing set them, `type_uid` and `type_name`.
+fn fast_footer<'a>(slots: &mut Slots<'a>, layout: &Layout, class: &'a ClassInfo) {
     for target in [&class.activity, &class.severity] {
         if slots.0[target.slot].is_empty() {
             slots.put(target, Out::Int(0), None);
@@ -366,7 +368,7 @@ fn fast_footer<'a>(slots: &mut Slots<'a>, layout: &Layout, class: &'a ClassInfo)
         .find(|(id, _)| *id == activity)
         .map_or("", |(_, c)| c.as_str());
     slots.0[layout.fixed.type_uid] = Out::Int(class.uid * 100 + activity);
-    format!("{}: {caption}", class.caption)
+    slots.0[layout.fixed.type_name] = Out::TypeName(&class.caption, caption);
 }
 
 fn applies(route: &RoutePlan, event: &Event<'_>) -> bool {
@@ -467,7 +469,10 @@ impl Val<'_> {
             Val::Null => serde_json::to_writer(&mut *out, &()),
             Val::Bool(b) => serde_json::to_writer(&mut *out, b),
             Val::Num(n) => serde_json::to_writer(&mut *out, n),
-            Val::Str(s) => serde_json::to_writer(&mut *out, s.as_ref()),
+            Val::Str(s) => {
+                write_str(out, s);
+                Ok(())
+            }
             Val::Json(v) => serde_json::to_writer(&mut *out, v),
         };
     }
@@ -602,21 +607,31 @@ impl<'a> Event<'a> {
         Some(&self.0[i].1)
     }
 
-    /// `uid::content_hash` of the event as a `Value`.
-    fn content_hash(&self) -> String {
-        let mut text = Vec::with_capacity(1024);
-        text.push(b'{');
-        for (i, (name, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                text.push(b',');
-            }
-            // Writing to a `Vec` cannot fail.
-            let _ = serde_json::to_writer(&mut text, name.as_ref());
-            text.push(b':');
-            value.canonical(&mut text);
+    /// `uid::content_hash` of the event as a `Value`, in hex digits.
+    fn content_hash(&self) -> [u8; 32] {
+        thread_local! {
+            /// The canonical text, one buffer per thread.
+            static TEXT: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(4096));
         }
-        text.push(b'}');
-        uid::digest_hex(&text)
+        TEXT.with_borrow_mut(|text| {
+            text.clear();
+            text.push(b'{');
+            for (i, (name, value)) in self.0.iter().enumerate() {
+                if i > 0 {
+                    text.push(b',');
+                }
+                write_str(text, name);
+                text.push(b':');
+                value.canonical(text);
+            }
+            text.push(b'}');
+            let hash = uid::digest_hex_bytes(text);
+            // A text that once was huge is not kept.
+            if text.capacity() > 1 << 20 {
+                *text = Vec::new();
+            }
+            hash
+        })
     }
 }
 
@@ -631,6 +646,10 @@ enum Out<'a> {
     Int(i64),
     Const(&'a Value),
     Str(&'a str),
+    /// UTF-8 text, as a string (`raw_data`).
+    Text(&'a [u8]),
+    /// `type_name`: the class's caption, `: `, the activity's.
+    TypeName(&'a str, &'a str),
     /// The event's members marked unmapped, as an object.
     Unmapped,
 }
@@ -642,7 +661,8 @@ impl Out<'_> {
 
     fn view(&self) -> Option<View<'_>> {
         match *self {
-            Out::Empty | Out::Unmapped => None,
+            // Never read back.
+            Out::Empty | Out::Unmapped | Out::TypeName(..) | Out::Text(_) => None,
             Out::Val(v) => Some(v.view()),
             Out::Int(i) => Some(View::Num(i.into())),
             Out::Const(v) => Some(View::of(v)),
@@ -1106,7 +1126,24 @@ fn write_slot(slot: &Out<'_>, event: &Event<'_>, unmapped: &[bool], out: &mut Ve
         }
         Out::Int(i) => serde_json::to_writer(&mut *out, i),
         Out::Const(v) => serde_json::to_writer(&mut *out, v),
-        Out::Str(s) => serde_json::to_writer(&mut *out, s),
+        Out::Str(s) => {
+            write_str(out, s);
+            Ok(())
+        }
+        Out::Text(text) => {
+            out.push(b'"');
+            write_str_body(out, text);
+            out.push(b'"');
+            Ok(())
+        }
+        Out::TypeName(class, activity) => {
+            out.push(b'"');
+            write_str_body(out, class.as_bytes());
+            out.extend_from_slice(b": ");
+            write_str_body(out, activity.as_bytes());
+            out.push(b'"');
+            Ok(())
+        }
         Out::Unmapped => {
             out.push(b'{');
             let mut first = true;
@@ -1115,7 +1152,7 @@ fn write_slot(slot: &Out<'_>, event: &Event<'_>, unmapped: &[bool], out: &mut Ve
                     out.push(b',');
                 }
                 first = false;
-                let _ = serde_json::to_writer(&mut *out, name.as_ref());
+                write_str(out, name);
                 out.push(b':');
                 value.write(out);
             }
@@ -1123,6 +1160,87 @@ fn write_slot(slot: &Out<'_>, event: &Event<'_>, unmapped: &[bool], out: &mut Ve
             Ok(())
         }
     };
+}
+
+/// What serde_json writes for each byte of a string: 0 the byte itself,
+/// `u` `\u00XX`, any other the byte after a backslash.
+const ESCAPE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        table[i] = b'u';
+        i += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Writes `text` as a JSON string, escaped as serde_json escapes it.
+fn write_str(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    write_str_body(out, text.as_bytes());
+    out.push(b'"');
+}
+
+/// The inside of [`write_str`]. Eight bytes are tested at a time (for a
+/// control character, `"` or `\\`: the lowest flagged byte of these
+/// tests is always a true one), the runs between escapes copied whole.
+fn write_str_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    out.reserve(bytes.len() + 2);
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(word);
+        let v = u64::from_le_bytes(eight);
+        let quote = v ^ (ONES * u64::from(b'"'));
+        let backslash = v ^ (ONES * u64::from(b'\\'));
+        let flags = ((v.wrapping_sub(ONES * 0x20) & !v)
+            | (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash))
+            & HIGH;
+        if flags == 0 {
+            i += 8;
+            continue;
+        }
+        i += (flags.trailing_zeros() / 8) as usize;
+        out.extend_from_slice(&bytes[run..i]);
+        escape(out, bytes[i]);
+        i += 1;
+        run = i;
+    }
+    for (at, &b) in bytes.iter().enumerate().skip(i) {
+        if ESCAPE[usize::from(b)] != 0 {
+            out.extend_from_slice(&bytes[run..at]);
+            escape(out, b);
+            run = at + 1;
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
+}
+
+/// The escape of a byte that needs one.
+fn escape(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match ESCAPE[usize::from(b)] {
+        b'u' => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xf)],
+        ]),
+        short => out.extend_from_slice(&[b'\\', short]),
+    }
 }
 
 #[cfg(test)]
@@ -1149,6 +1267,28 @@ mod tests {
         let converter = Converter::default();
         assert!(matches!(converter.fast(text, &mut out), Some(Ok(_))));
         assert!(converter.fast(b"[1]", &mut out).is_none());
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let all: String = (0..=0x7f_u8)
+            .map(char::from)
+            .chain("é\u{2028}😀".chars())
+            .collect();
+        let mut texts = vec![all.clone(), String::new(), "plain".into(), "\"q\"\\".into()];
+        // Every byte at every place of a word, between clean runs.
+        for b in 0..=0x7f_u8 {
+            for at in 0..17 {
+                let mut text = "abcdefghijklmnopq".to_owned();
+                text.insert(at, char::from(b));
+                texts.push(text);
+            }
+        }
+        for text in &texts {
+            let mut out = Vec::new();
+            write_str(&mut out, text);
+            assert_eq!(out, serde_json::to_vec(text).unwrap());
+        }
     }
 
     #[test]
