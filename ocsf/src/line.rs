@@ -1190,16 +1190,17 @@ fn write_str(out: &mut Vec<u8>, text: &str) {
 
 /// The inside of [`write_str`]. Eight bytes are tested at a time (for a
 /// control character, `"` or `\\`: the lowest flagged byte of these
-/// tests is always a true one), the runs between escapes copied whole.
+/// tests is always a true one) and copied whole; before an escape the copy
+/// is cut back to it.
 fn write_str_body(out: &mut Vec<u8>, bytes: &[u8]) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     out.reserve(bytes.len() + 2);
-    let mut run = 0;
     let mut i = 0;
     while let Some(word) = bytes.get(i..i + 8) {
         let mut eight = [0; 8];
         eight.copy_from_slice(word);
+        out.extend_from_slice(&eight);
         let v = u64::from_le_bytes(eight);
         let quote = v ^ (ONES * u64::from(b'"'));
         let backslash = v ^ (ONES * u64::from(b'\\'));
@@ -1211,20 +1212,18 @@ fn write_str_body(out: &mut Vec<u8>, bytes: &[u8]) {
             i += 8;
             continue;
         }
-        i += (flags.trailing_zeros() / 8) as usize;
-        out.extend_from_slice(&bytes[run..i]);
-        escape(out, bytes[i]);
-        i += 1;
-        run = i;
+        let clean = (flags.trailing_zeros() / 8) as usize;
+        out.truncate(out.len() - (8 - clean));
+        escape(out, bytes[i + clean]);
+        i += clean + 1;
     }
-    for (at, &b) in bytes.iter().enumerate().skip(i) {
-        if ESCAPE[usize::from(b)] != 0 {
-            out.extend_from_slice(&bytes[run..at]);
+    for &b in &bytes[i..] {
+        if ESCAPE[usize::from(b)] == 0 {
+            out.push(b);
+        } else {
             escape(out, b);
-            run = at + 1;
         }
     }
-    out.extend_from_slice(&bytes[run..]);
 }
 
 /// The escape of a byte that needs one.
