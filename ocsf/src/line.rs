@@ -230,7 +230,7 @@ impl Converter {
     fn fast_header<'a>(&'a self, slots: &mut Slots<'a>, layout: &Layout, class: &'a ClassInfo) {
         let f = &layout.fixed;
         slots.0[f.version] = Out::Str(OCSF_VERSION);
-        slots.0[f.product] = Out::Const(&self.plan.product);
+        slots.0[f.product] = Out::Json(&self.plan.product_text);
         slots.0[f.profiles] = Out::Const(&NO_PROFILES);
         slots.0[f.class_uid] = Out::Int(class.uid);
         slots.0[f.class_name] = Out::Str(&class.caption);
@@ -648,6 +648,8 @@ enum Out<'a> {
     Str(&'a str),
     /// UTF-8 text, as a string (`raw_data`).
     Text(&'a [u8]),
+    /// JSON text, as it is (`metadata.product`).
+    Json(&'a [u8]),
     /// `type_name`: the class's caption, `: `, the activity's.
     TypeName(&'a str, &'a str),
     /// The event's members marked unmapped, as an object.
@@ -662,7 +664,7 @@ impl Out<'_> {
     fn view(&self) -> Option<View<'_>> {
         match *self {
             // Never read back.
-            Out::Empty | Out::Unmapped | Out::TypeName(..) | Out::Text(_) => None,
+            Out::Empty | Out::Unmapped | Out::TypeName(..) | Out::Text(_) | Out::Json(_) => None,
             Out::Val(v) => Some(v.view()),
             Out::Int(i) => Some(View::Num(i.into())),
             Out::Const(v) => Some(View::of(v)),
@@ -1128,6 +1130,10 @@ fn write_slot(slot: &Out<'_>, event: &Event<'_>, unmapped: &[bool], out: &mut Ve
         Out::Const(v) => serde_json::to_writer(&mut *out, v),
         Out::Str(s) => {
             write_str(out, s);
+            Ok(())
+        }
+        Out::Json(text) => {
+            out.extend_from_slice(text);
             Ok(())
         }
         Out::Text(text) => {

@@ -23,6 +23,8 @@ pub(crate) static PLAN: LazyLock<Plan> = LazyLock::new(|| {
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub product: Value,
+    /// `product` as JSON text.
+    pub product_text: Vec<u8>,
     pub types: HashMap<String, TypePlan>,
     pub base: ClassInfo,
     /// The Base Event's output shape (`None`: written through a `Value`).
@@ -159,8 +161,10 @@ impl Plan {
             .collect();
         let mut base = class_info(doc, "base_event");
         let base_layout = Layout::for_base(&mut base);
+        let product = serde_json::to_value(&mapping.common.product).unwrap_or_default();
         Plan {
-            product: serde_json::to_value(&mapping.common.product).unwrap_or_default(),
+            product_text: serde_json::to_vec(&product).unwrap_or_default(),
+            product,
             types,
             base,
             base_layout,
