@@ -23,7 +23,7 @@ use std::fmt;
 use std::ops::Range;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 
 use crate::check::type_of;
@@ -92,7 +92,11 @@ impl Converter {
 
     /// `None` when the text is not for this path (the `Value` converter decides).
     fn fast(&self, text: &[u8], out: &mut Vec<u8>) -> Option<Result<Written, Error>> {
-        let Fields(mut fields) = serde_json::from_slice(text).ok()?;
+        // As `serde_json::from_slice`, into the last event's vector.
+        let mut parser = serde_json::Deserializer::from_slice(text);
+        let spare = SPARE_FIELDS.with_borrow_mut(std::mem::take);
+        let mut fields = Fields(respan(spare)).deserialize(&mut parser).ok()?;
+        parser.end().ok()?;
         // Parsed, so UTF-8 (serde_json takes no other byte outside strings)
         // with nothing but JSON whitespace around the object: what
         // `str::trim` would take off.
@@ -123,6 +127,7 @@ impl Converter {
             }),
             None => self.fast_base(self.plan.base_layout.as_ref()?, &event, raw, out),
         };
+        SPARE_FIELDS.with_borrow_mut(|spare| *spare = respan(fields));
         Some(result)
     }
 
@@ -134,7 +139,7 @@ impl Converter {
         raw: &[u8],
         out: &mut Vec<u8>,
     ) -> Option<Result<Written, Error>> {
-        let mut slots = Slots(vec![Out::Empty; layout.len]);
+        let mut slots = Slots::new(layout.len);
         self.fast_header(&mut slots, layout, &route.class);
         for (target, value) in &route.set {
             slots.put(target, Out::Const(value), None);
@@ -195,6 +200,7 @@ impl Converter {
         let hash = event.content_hash();
         self.fast_trailer(&mut slots, layout, raw, &hash);
         layout.write(&slots.0, event, &unmapped, out);
+        slots.recycle();
         Some(Ok(Written::Event {
             class_uid: route.class.uid,
         }))
@@ -213,7 +219,7 @@ impl Converter {
             .and_then(Val::as_str)
             .and_then(millis)
             .ok_or(Error::NoTime)?;
-        let mut slots = Slots(vec![Out::Empty; layout.len]);
+        let mut slots = Slots::new(layout.len);
         self.fast_header(&mut slots, layout, class);
         slots.0[layout.fixed.time] = Out::Int(time);
         fast_footer(&mut slots, layout, class);
@@ -222,6 +228,7 @@ impl Converter {
         let hash = event.content_hash();
         self.fast_trailer(&mut slots, layout, raw, &hash);
         layout.write(&slots.0, event, &vec![true; event.0.len()], out);
+        slots.recycle();
         Ok(Written::Event {
             class_uid: class.uid,
         })
@@ -572,27 +579,50 @@ impl<'de> Deserialize<'de> for Name<'de> {
     }
 }
 
-/// A top-level object's members, in the order of the text.
+/// A top-level object's members, in the order of the text, read into the
+/// (empty) vector it holds.
 struct Fields<'a>(Vec<(Cow<'a, str>, Val<'a>)>);
 
-impl<'de> Deserialize<'de> for Fields<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> Visitor<'de> for FieldsVisitor {
-            type Value = Fields<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
-                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(24));
-                while let Some(Name(name)) = map.next_key()? {
-                    fields.push((name, map.next_value()?));
-                }
-                Ok(Fields(fields))
-            }
-        }
-        deserializer.deserialize_map(FieldsVisitor)
+impl<'de> DeserializeSeed<'de> for Fields<'de> {
+    type Value = Vec<(Cow<'de, str>, Val<'de>)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
     }
+}
+
+impl<'de> Visitor<'de> for Fields<'de> {
+    type Value = Vec<(Cow<'de, str>, Val<'de>)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = self.0;
+        while let Some(Name(name)) = map.next_key()? {
+            fields.push((name, map.next_value()?));
+        }
+        Ok(fields)
+    }
+}
+
+thread_local! {
+    /// The vectors of the thread's last event, empty: their allocations
+    /// serve the next one.
+    static SPARE_FIELDS: RefCell<Vec<(Cow<'static, str>, Val<'static>)>> =
+        const { RefCell::new(Vec::new()) };
+    static SPARE_SLOTS: RefCell<Vec<Out<'static>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An empty vector of the same element type with another lifetime, in the
+/// same allocation (`collect` reuses it in place); a large one is dropped.
+fn respan<T, U>(mut items: Vec<T>) -> Vec<U> {
+    items.clear();
+    if items.capacity() > 4096 {
+        return Vec::new();
+    }
+    items.into_iter().filter_map(|_| None).collect()
 }
 
 /// An event's members sorted by name, one of each name.
@@ -711,6 +741,18 @@ impl View<'_> {
 struct Slots<'a>(Vec<Out<'a>>);
 
 impl<'a> Slots<'a> {
+    /// `len` empty slots, in the last event's vector.
+    fn new(len: usize) -> Slots<'a> {
+        let mut slots = respan(SPARE_SLOTS.with_borrow_mut(std::mem::take));
+        slots.resize(len, Out::Empty);
+        Slots(slots)
+    }
+
+    /// Gives the vector back for the next event.
+    fn recycle(self) {
+        SPARE_SLOTS.with_borrow_mut(|spare| *spare = respan(self.0));
+    }
+
     /// As `convert::write`: the value, and the caption of an id beside it
     /// (`other` for 99 Other: the source's own value).
     fn put(&mut self, target: &'a Target, value: Out<'a>, other: Option<&'a str>) {
