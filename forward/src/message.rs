@@ -213,18 +213,12 @@ impl Labels {
             Format::Raw => (line.bytes.clone(), None),
             #[cfg(feature = "ocsf")]
             Format::Ocsf(converter) => {
-                use aperture_events_ocsf::Converted;
-                match converter.convert_json(&line.bytes) {
-                    Ok(Converted::Event(event)) => {
-                        let class = event
-                            .get("class_uid")
-                            .and_then(serde_json::Value::as_i64)
-                            .unwrap_or(0);
-                        let payload = serde_json::to_vec(&event)
-                            .map_err(|e| Skipped::Unconvertible(e.to_string()))?;
-                        (payload, Some(class))
-                    }
-                    Ok(Converted::Skipped { log_type }) => {
+                use aperture_events_ocsf::Written;
+                // The converter's fast path: the event's JSON text, no `Value`.
+                let mut payload = Vec::with_capacity(2 * line.bytes.len() + 1024);
+                match converter.convert_json_to(&line.bytes, &mut payload) {
+                    Ok(Written::Event { class_uid }) => (payload, Some(class_uid)),
+                    Ok(Written::Skipped { log_type }) => {
                         return Err(Skipped::UnknownType(log_type));
                     }
                     Err(e) => return Err(Skipped::Unconvertible(e.to_string())),

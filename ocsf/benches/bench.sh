@@ -9,7 +9,8 @@
 # corpus, then reports the best wall time of BENCH_RUNS runs (default 3) and
 # the peak resident memory (GNU time) with raw_data on (the default) and off,
 # and with one worker thread (RAYON_NUM_THREADS=1). "cpu" is user + system
-# time: on a machine shared with other work it says more than the wall time.
+# time, the least of the runs: on a machine shared with other work it says
+# more than the wall time (two idle cores give about twice "events per cpu s").
 # Needs: cargo, GNU time (/usr/bin/time, Debian package `time`).
 # Environment: BENCH_DIR (default $TMPDIR/aperture-ocsf-bench), BENCH_EVENTS,
 # BENCH_RUNS, CARGO_TARGET_DIR; BENCH_BASELINE=PATH also measures another
@@ -36,11 +37,14 @@ bytes=$(stat -c %s "$work/events.ndjson")
 
 measure() { # binary, label, env, args...
     local bin=$1 label=$2 env=$3; shift 3
-    local best="" mem=0 cpu=0
+    local best="" mem=0 cpu=""
     for _ in $(seq "$runs"); do
         env $env /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$bin" -q -o "$work/out.ndjson" "$@" "$work/events.ndjson"
         read -r secs kb user sys <"$work/time"
-        if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; cpu=$(awk "BEGIN{print $user + $sys}"); fi
+        if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
+        local used
+        used=$(awk "BEGIN{print $user + $sys}")
+        if [ -z "$cpu" ] || awk "BEGIN{exit !($used < $cpu)}"; then cpu=$used; fi
         [ "$kb" -gt "$mem" ] && mem=$kb
     done
     local lines

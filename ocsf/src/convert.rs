@@ -71,8 +71,8 @@ pub enum Error {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Converter {
-    options: Options,
-    plan: &'static Plan,
+    pub(crate) options: Options,
+    pub(crate) plan: &'static Plan,
 }
 
 impl Converter {
@@ -399,7 +399,7 @@ fn applies(route: &RoutePlan, fields: &Map<String, Value>) -> bool {
 }
 
 /// Whether two values of a table or a condition are the same (in any ASCII case if asked).
-fn same(a: &str, b: &str, fold_case: bool) -> bool {
+pub(crate) fn same(a: &str, b: &str, fold_case: bool) -> bool {
     if fold_case {
         a.eq_ignore_ascii_case(b)
     } else {
@@ -464,7 +464,7 @@ pub(crate) fn millis(text: &str) -> Option<i64> {
 }
 
 /// The RFC 3339 form `time` reads back as: UTC, `Z`, milliseconds only when not zero.
-fn rfc3339(ms: i64) -> Option<String> {
+pub(crate) fn rfc3339(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }

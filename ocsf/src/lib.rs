@@ -17,6 +17,7 @@
 pub mod check;
 mod convert;
 pub mod docs;
+mod line;
 pub mod model;
 pub mod ocsf_doc;
 mod options;
@@ -25,6 +26,7 @@ mod plan;
 mod uid;
 
 pub use convert::{Converted, Converter, Error, OCSF_VERSION};
+pub use line::Written;
 pub use options::{Options, SeverityTable, SeverityTableError, Unknown};
 pub use uid::content_hash;
 

@@ -3,12 +3,14 @@
 //! string looked up once in the vendored OCSF document.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde_json::Value;
 
 use crate::check;
+use crate::line::Layout;
 use crate::model::{self, Activity, Conv, Step, steps};
 use crate::ocsf_doc::{Attribute, Class, Doc};
 
@@ -21,8 +23,12 @@ pub(crate) static PLAN: LazyLock<Plan> = LazyLock::new(|| {
 #[derive(Debug)]
 pub(crate) struct Plan {
     pub product: Value,
+    /// `product` as JSON text.
+    pub product_text: Vec<u8>,
     pub types: HashMap<String, TypePlan>,
     pub base: ClassInfo,
+    /// The Base Event's output shape (`None`: written through a `Value`).
+    pub base_layout: Option<Layout>,
 }
 
 #[derive(Debug)]
@@ -53,6 +59,12 @@ pub(crate) struct RoutePlan {
     pub defaults: Vec<(Target, Value, Option<Vec<Step>>)>,
     /// The source fields some rule reads.
     pub reads: HashSet<String>,
+    /// The same, sorted (rules give their place in it as `source`).
+    pub sources: Vec<String>,
+    /// For each of `defaults`, the slots under its `only_if` path (empty when none).
+    pub only_if_slots: Vec<Range<usize>>,
+    /// The output's shape (`None`: written through a `Value`).
+    pub layout: Option<Layout>,
 }
 
 /// An attribute to write: its path, what its values must match, its caption.
@@ -62,22 +74,75 @@ pub(crate) struct Target {
     pub pattern: Option<Regex>,
     pub max_len: Option<usize>,
     pub base: String,
+    /// `base`, as the fast path matches it.
+    pub kind: Kind,
     /// For an enumerated `*_id`: the sibling holding the caption, and the captions.
     pub caption: Option<(Vec<Step>, BTreeMap<String, String>)>,
+    /// The captions by integer id (those of `caption` whose key is an integer as written).
+    pub caption_ids: Vec<(i64, String)>,
+    /// The slot of the attribute in its route's [`Layout`].
+    pub slot: usize,
+    /// The slots at and below it (one, unless it is an object written whole).
+    pub span: Range<usize>,
+    /// The slot of the caption sibling.
+    pub caption_slot: Option<usize>,
 }
 
 #[derive(Debug)]
 pub(crate) struct RulePlan {
     pub from: String,
+    /// Where `from` is in its route's `sources`.
+    pub source: usize,
     pub conv: Conv,
     pub targets: Vec<Target>,
     pub table: Vec<(String, Value)>,
     pub fallback: Option<Value>,
     pub fold_case: bool,
     pub types: Option<Vec<String>>,
+    /// `types` as a set of [`type_bit`]s.
+    pub type_mask: Option<u8>,
     pub with: Vec<(Target, Value)>,
     /// A default written at the first target: read back as "absent".
     pub default: Option<Value>,
+}
+
+/// An attribute's base type, as [`Target::base`] names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Json,
+    String,
+    Integer,
+    Long,
+    Boolean,
+    Float,
+    Other,
+}
+
+impl Kind {
+    fn of(base: &str) -> Kind {
+        match base {
+            "json_t" => Kind::Json,
+            "string_t" => Kind::String,
+            "integer_t" => Kind::Integer,
+            "long_t" => Kind::Long,
+            "boolean_t" => Kind::Boolean,
+            "float_t" => Kind::Float,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// The JSON type names `check::type_of` gives, each a bit.
+pub(crate) const TYPE_NAMES: [&str; 7] = [
+    "null", "boolean", "integer", "number", "string", "array", "object",
+];
+
+/// The bit of a JSON type name (none for a name `check::type_of` never gives).
+pub(crate) fn type_bit(name: &str) -> u8 {
+    TYPE_NAMES
+        .iter()
+        .position(|t| *t == name)
+        .map_or(0, |i| 1 << i)
 }
 
 impl Plan {
@@ -94,10 +159,15 @@ impl Plan {
                 (t.log_type.clone(), TypePlan { routes })
             })
             .collect();
+        let mut base = class_info(doc, "base_event");
+        let base_layout = Layout::for_base(&mut base);
+        let product = serde_json::to_value(&mapping.common.product).unwrap_or_default();
         Plan {
-            product: serde_json::to_value(&mapping.common.product).unwrap_or_default(),
+            product_text: serde_json::to_vec(&product).unwrap_or_default(),
+            product,
             types,
-            base: class_info(doc, "base_event"),
+            base,
+            base_layout,
         }
     }
 }
@@ -150,12 +220,25 @@ fn target(doc: &Doc, class: &Class, path: &str) -> Target {
         check::resolve(doc, class, &sibling_path).ok()?;
         Some((sibling, captions.clone()))
     });
+    let caption_ids = caption
+        .iter()
+        .flat_map(|(_, captions)| captions)
+        .filter_map(|(id, text)| {
+            let n: i64 = id.parse().ok()?;
+            (n.to_string() == *id).then(|| (n, text.clone()))
+        })
+        .collect();
     Target {
         steps,
         pattern,
         max_len,
+        kind: Kind::of(&base),
         base,
         caption,
+        caption_ids,
+        slot: 0,
+        span: 0..0,
+        caption_slot: None,
     }
 }
 
@@ -198,6 +281,8 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
             fallback: Some(Value::from(*fallback)),
             fold_case: false,
             types: None,
+            type_mask: None,
+            source: 0,
             with: Vec::new(),
             default: None,
         }),
@@ -216,6 +301,11 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
             fallback: rule.fallback.clone(),
             fold_case: rule.fold_case,
             types: rule.types.clone(),
+            type_mask: rule
+                .types
+                .as_ref()
+                .map(|t| t.iter().fold(0, |m, t| m | type_bit(t))),
+            source: 0,
             with: rule
                 .with
                 .iter()
@@ -224,8 +314,13 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
             default: default_at(&rule.to[0]),
         });
     }
-    let reads = rules.iter().map(|r| r.from.clone()).collect();
-    RoutePlan {
+    let reads: HashSet<String> = rules.iter().map(|r| r.from.clone()).collect();
+    let mut sources: Vec<String> = reads.iter().cloned().collect();
+    sources.sort();
+    for rule in &mut rules {
+        rule.source = sources.binary_search(&rule.from).unwrap_or(0);
+    }
+    let mut plan = RoutePlan {
         class: info,
         when: r.when.as_ref().map(|w| {
             let values = w.values.clone();
@@ -240,5 +335,10 @@ fn route(doc: &Doc, r: &model::Route, common: &[model::Rule]) -> RoutePlan {
         rules,
         defaults,
         reads,
-    }
+        sources,
+        only_if_slots: Vec::new(),
+        layout: None,
+    };
+    plan.layout = Layout::for_route(&mut plan);
+    plan
 }

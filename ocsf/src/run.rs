@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
+use std::ops::{Deref, Range};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::Context;
-use aperture_events_ocsf::{Converted, Converter, Options};
+use aperture_events_ocsf::{Converter, Options, Written};
 use aperture_events_validator::input::{self, Sink, Source};
 use aperture_events_validator::{Locus, Place};
 use rayon::prelude::*;
@@ -51,24 +52,81 @@ const BATCH_RECORDS: usize = 4096;
 const BATCH_BYTES: usize = 16 << 20;
 
 /// A converted record: its line (with its class_uid), a skip, or the reason it failed.
-type Outcome = Result<Option<(i64, Vec<u8>)>, aperture_events_ocsf::Error>;
+type Outcome = Result<Option<(i64, Line)>, aperture_events_ocsf::Error>;
 
-/// Converts a batch on rayon's pool; the line is sized once (the record's
-/// length, twice, covers `raw_data` escaped beside the mapped attributes).
+/// Records converted together into one buffer.
+const CHUNK_RECORDS: usize = 64;
+
+/// The line of a record: a slice of its chunk's buffer. The buffer goes
+/// back to [`POOL`] when its last line is written, so that converting
+/// allocates no buffer per line and the heap does not grow and shrink by a
+/// batch each time.
+struct Line {
+    chunk: Arc<Chunk>,
+    range: Range<usize>,
+}
+
+impl Deref for Line {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.chunk.0[self.range.clone()]
+    }
+}
+
+struct Chunk(Vec<u8>);
+
+/// Buffers of written chunks, for the next ones: at most the chunks of two
+/// batches, each kept only when small, so memory stays bounded.
+static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+const POOL_BUFFERS: usize = 2 * BATCH_RECORDS / CHUNK_RECORDS;
+const POOL_BUFFER_BYTES: usize = 256 << 10;
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        let mut buffer = std::mem::take(&mut self.0);
+        if buffer.capacity() > POOL_BUFFER_BYTES {
+            return;
+        }
+        buffer.clear();
+        if let Ok(mut pool) = POOL.lock() {
+            if pool.len() < POOL_BUFFERS {
+                pool.push(buffer);
+            }
+        }
+    }
+}
+
+/// Converts a batch on rayon's pool, a chunk of records at a time, each
+/// record written straight into its chunk's buffer
+/// (`Converter::convert_json_to`), lines in input order.
 fn convert_batch(converter: &Converter, pending: &[(Locus, Vec<u8>)]) -> Vec<Outcome> {
     pending
-        .par_iter()
-        .map(|(_, bytes)| {
-            converter.convert_json(bytes).map(|c| match c {
-                Converted::Event(event) => {
-                    let class = event["class_uid"].as_i64().unwrap_or(-1);
-                    let mut line = Vec::with_capacity(2 * bytes.len() + 1024);
-                    // Writing a `Value` to a `Vec` cannot fail.
-                    let _ = serde_json::to_writer(&mut line, &event);
-                    line.push(b'\n');
-                    Some((class, line))
-                }
-                Converted::Skipped { .. } => None,
+        .par_chunks(CHUNK_RECORDS)
+        .flat_map_iter(|records| {
+            let pooled = POOL.lock().ok().and_then(|mut pool| pool.pop());
+            let mut buffer = pooled.unwrap_or_default();
+            let mut spans = Vec::with_capacity(records.len());
+            for (_, bytes) in records {
+                let start = buffer.len();
+                spans.push(converter.convert_json_to(bytes, &mut buffer).map(
+                    |written| match written {
+                        Written::Event { class_uid } => {
+                            buffer.push(b'\n');
+                            Some((class_uid, start..buffer.len()))
+                        }
+                        Written::Skipped { .. } => None,
+                    },
+                ));
+            }
+            let chunk = Arc::new(Chunk(buffer));
+            spans.into_iter().map(move |span| {
+                span.map(|written| {
+                    written.map(|(class, range)| {
+                        let chunk = Arc::clone(&chunk);
+                        (class, Line { chunk, range })
+                    })
+                })
             })
         })
         .collect()

@@ -12,17 +12,30 @@ pub fn content_hash(event: &Value) -> String {
     // small updates cost more than the copy).
     let mut text = Vec::with_capacity(1024);
     canonical(event, &mut text);
-    let digest = Sha256::digest(&text);
+    digest_hex(&text)
+}
+
+/// The first 16 bytes of the SHA-256 of `text`, in hex.
+pub(crate) fn digest_hex(text: &[u8]) -> String {
+    digest_hex_bytes(text)
+        .iter()
+        .map(|b| char::from(*b))
+        .collect()
+}
+
+/// [`digest_hex`], without allocating.
+pub(crate) fn digest_hex_bytes(text: &[u8]) -> [u8; 32] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for b in &digest[..16] {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    let digest = Sha256::digest(text);
+    let mut out = [0; 32];
+    for (i, b) in digest[..16].iter().enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 0xf)];
     }
     out
 }
 
-fn canonical(value: &Value, out: &mut Vec<u8>) {
+pub(crate) fn canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
             out.push(b'{');

@@ -181,6 +181,7 @@ fn generated_events_of_every_type_conform_and_rebuild() {
             let found = problems(&ocsf);
             prop_assert!(found.is_empty(), "{found:#?}\n{event}\n{ocsf:#}");
             prop_assert_eq!(converter.rebuild(&ocsf), Some(event.clone()), "{:#}", ocsf);
+            common::assert_fast_path_agrees(&converter, event.to_string().as_bytes());
             *counts
                 .borrow_mut()
                 .entry(ocsf["class_name"].as_str().unwrap_or("?").to_owned())
@@ -232,6 +233,8 @@ proptest! {
         prop_assert_eq!(converter.rebuild(&ocsf), Some(event.clone()));
         let skip = Converter::new(Options { unknown: Unknown::Skip, ..Options::default() });
         prop_assert_eq!(skip.convert(&event), Ok(Converted::Skipped { log_type: name }));
+        common::assert_fast_path_agrees(&converter, event.to_string().as_bytes());
+        common::assert_fast_path_agrees(&skip, event.to_string().as_bytes());
     }
 }
 
@@ -346,6 +349,10 @@ proptest! {
         let Ok(Converted::Event(ocsf)) = converter.convert(&event) else { panic!("not converted: {event}") };
         let found = problems(&ocsf);
         prop_assert!(found.is_empty(), "{:#?}\n{}", found, ocsf);
-        prop_assert_eq!(converter.rebuild(&ocsf), Some(event));
+        prop_assert_eq!(converter.rebuild(&ocsf), Some(event.clone()));
+        let text = event.to_string();
+        common::assert_fast_path_agrees(&converter, text.as_bytes());
+        let no_raw = Converter::new(Options { raw_data: false, severity: "0=1,5=6".parse().expect("a table"), ..Options::default() });
+        common::assert_fast_path_agrees(&no_raw, text.as_bytes());
     }
 }

@@ -35,6 +35,7 @@ fn golden() -> String {
         let converter = Converter::new(options);
         for record in &records {
             let place = record.place.replace(&repo, "");
+            common::assert_fast_path_agrees(&converter, &record.bytes);
             let line = match converter.convert_json(&record.bytes) {
                 Ok(Converted::Event(event)) => {
                     String::from_utf8(serde_json::to_vec(&event).expect("serializes"))

@@ -13,7 +13,7 @@
 //! views of the Python objects, and converted without the GIL (many of them
 //! on every core).
 
-use aperture_events_ocsf::{Converted, Converter, Options, SeverityTable, Unknown};
+use aperture_events_ocsf::{Converter, Options, SeverityTable, Unknown, Written};
 use aperture_events_validator::input::{
     DEFAULT_MAX_RECORD_SIZE, LARGEST_MAX_RECORD_SIZE, ReadOptions,
 };
@@ -39,11 +39,15 @@ fn outcome(converter: &Converter, record: &Record) -> Outcome {
     match record {
         Record::TooLong(message) => ("error", message.clone()),
         Record::Missing => ("missing", String::new()),
-        record => match converter.convert_json(record) {
-            Ok(Converted::Event(event)) => ("event", event.to_string()),
-            Ok(Converted::Skipped { log_type }) => ("skipped", log_type),
-            Err(e) => ("error", e.to_string()),
-        },
+        record => {
+            // The converter's fast path: the event's JSON text, no `Value`.
+            let mut line = Vec::new();
+            match converter.convert_json_to(record, &mut line) {
+                Ok(Written::Event { .. }) => ("event", String::from_utf8_lossy(&line).into_owned()),
+                Ok(Written::Skipped { log_type }) => ("skipped", log_type),
+                Err(e) => ("error", e.to_string()),
+            }
+        }
     }
 }
 

@@ -203,3 +203,39 @@ pub fn records(dir: &Path) -> Vec<Record> {
     }
     out
 }
+
+/// The fast path (`Converter::convert_json_to`) writes exactly the line
+/// the `Value` converter's event serializes to (or gives the same skip or
+/// error, writing nothing), for `text` and for equivalent texts that take
+/// its other branches: every `/` escaped (strings no longer borrowed), and
+/// a duplicate `log_type` and `timestamp` in front (the last one counts).
+pub fn assert_fast_path_agrees(converter: &aperture_events_ocsf::Converter, text: &[u8]) {
+    use aperture_events_ocsf::{Converted, Written};
+    let escaped = String::from_utf8_lossy(text).replace('/', "\\/");
+    let mut texts = vec![text.to_vec(), escaped.into_bytes()];
+    let trimmed = String::from_utf8_lossy(text).trim_start().to_owned();
+    if let Some(rest) = trimmed.strip_prefix('{') {
+        texts.push(format!(r#"{{"log_type":7,"timestamp":"x", {rest}"#).into_bytes());
+    }
+    for text in texts {
+        let shown = String::from_utf8_lossy(&text).into_owned();
+        let mut line = b"kept".to_vec();
+        let fast = converter.convert_json_to(&text, &mut line);
+        match (fast, converter.convert_json(&text)) {
+            (Ok(Written::Event { class_uid }), Ok(Converted::Event(event))) => {
+                let slow = serde_json::to_string(&event).expect("serializes");
+                assert_eq!(String::from_utf8_lossy(&line[4..]), slow, "{shown}");
+                assert_eq!(Some(class_uid), event["class_uid"].as_i64(), "{shown}");
+            }
+            (Ok(Written::Skipped { log_type: a }), Ok(Converted::Skipped { log_type: b })) => {
+                assert_eq!(a, b, "{shown}");
+                assert_eq!(line, b"kept", "{shown}");
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b, "{shown}");
+                assert_eq!(line, b"kept", "{shown}");
+            }
+            (fast, slow) => panic!("{shown}: the fast path gave {fast:?}, the Value path {slow:?}"),
+        }
+    }
+}
