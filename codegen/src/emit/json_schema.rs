@@ -13,7 +13,7 @@
 //!   generator's settings say);
 //! - any other `$ref` (a definition lowered to a plain Rust type: a string, a
 //!   date-time) is resolved now and its target written in place;
-//! - `$schema`, `$id` and `$defs` are left out (every reference is resolved).
+//! - `$schema`, `$id`, `$defs` and the dynamic anchors are left out (every reference is resolved).
 //!
 //! The tolerant reading is the source schema itself, so nothing else changes.
 
@@ -48,8 +48,18 @@ const ONE: &[&str] = &[
 const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 /// Keywords whose value maps names to schemas.
 const MAP: &[&str] = &["properties", "patternProperties", "dependentSchemas"];
-/// Keywords left out of a type's schema.
-const LEFT_OUT: &[&str] = &["$schema", "$id", "$defs", "definitions"];
+/// Keywords left out of a type's schema. The generator takes the dynamic
+/// anchors only where no reference reads them; written out, a 2019-09
+/// `$recursiveAnchor: true` would be a malformed anchor in the 2020-12
+/// reading a generator's settings give the schema.
+const LEFT_OUT: &[&str] = &[
+    "$schema",
+    "$id",
+    "$defs",
+    "definitions",
+    "$recursiveAnchor",
+    "$dynamicAnchor",
+];
 /// How deep references to plain definitions are written in place.
 const MAX_DEPTH: usize = 32;
 
