@@ -50,7 +50,7 @@ fn generate_reports_every_problem_with_its_place() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "a.schema.json:/properties/a/$dynamicRef: dynamic references are not supported"
+            "a.schema.json:/properties/a/$dynamicRef: `$dynamicRef` (a dynamic reference) is not supported"
         ),
         "{stderr}"
     );
