@@ -142,8 +142,9 @@ struct Batcher<'a> {
     name: String,
     pending: Vec<(Locus, Vec<u8>)>,
     bytes: usize,
-    /// At most one batch converts while the reader fills the next: memory
-    /// stays bounded by two batches, and reading overlaps converting.
+    /// At most one batch converts while the reader fills the next, and
+    /// the one before is written while the next converts: memory stays
+    /// bounded by three batches, and reading, converting and writing overlap.
     in_flight: Option<(String, InFlight)>,
     summary: Summary,
     error: Option<io::Error>,
@@ -155,11 +156,12 @@ impl Batcher<'_> {
         self.summary.failed += 1;
     }
 
-    /// Sends the pending records to the pool, after writing the batch that
-    /// was converting (so that lines stay in input order).
+    /// Sends the pending records to the pool, then writes the batch that was
+    /// converting (lines stay in input order, and the pool has the next
+    /// batch while this thread writes).
     fn flush(&mut self) {
-        self.drain();
         if self.pending.is_empty() {
+            self.drain();
             return;
         }
         let pending = std::mem::take(&mut self.pending);
@@ -171,14 +173,20 @@ impl Batcher<'_> {
             // The receiver is gone only when the run stopped: nothing to write.
             let _ = send.send((pending, outcomes));
         });
-        self.in_flight = Some((self.name.clone(), receive));
+        if let Some(previous) = self.in_flight.replace((self.name.clone(), receive)) {
+            self.write(previous);
+        }
     }
 
     /// Waits for the batch converting, and writes it.
     fn drain(&mut self) {
-        let Some((name, receive)) = self.in_flight.take() else {
-            return;
-        };
+        if let Some(batch) = self.in_flight.take() {
+            self.write(batch);
+        }
+    }
+
+    /// Waits for a batch, and writes it.
+    fn write(&mut self, (name, receive): (String, InFlight)) {
         // The pool's task always sends, unless it panicked: then the
         // records are reported, not silently dropped.
         let (pending, outcomes) = match receive.recv() {
