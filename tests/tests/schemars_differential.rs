@@ -31,6 +31,7 @@
 //! of that Rust type. Those cases are listed, not checked.
 
 use aperture_events_codegen::{Config, Draft, SchemaSource};
+use aperture_events_schema::vocabulary;
 use aperture_events_tests::differential::case::{self, FILE_NAME, Prepared};
 use aperture_events_tests::differential::compare::oracle;
 use serde_json::Value;
@@ -52,27 +53,6 @@ const AFTER_DRAFT_07: &[&str] = &[
     "prefixItems",
 ];
 
-/// The formats draft-07 defines.
-const DRAFT_07_FORMATS: &[&str] = &[
-    "date-time",
-    "date",
-    "time",
-    "email",
-    "idn-email",
-    "hostname",
-    "idn-hostname",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "uri-template",
-    "json-pointer",
-    "relative-json-pointer",
-    "regex",
-];
-
 /// Whether `schema` uses a keyword or a format draft-07 does not define.
 fn beyond_draft_07(schema: &Value) -> bool {
     match schema {
@@ -81,7 +61,7 @@ fn beyond_draft_07(schema: &Value) -> bool {
                 || (key == "format"
                     && value
                         .as_str()
-                        .is_some_and(|f| !DRAFT_07_FORMATS.contains(&f)))
+                        .is_some_and(|f| !vocabulary::format_in_draft(f, Draft::Draft7)))
                 || beyond_draft_07(value)
         }),
         Value::Array(items) => items.iter().any(beyond_draft_07),

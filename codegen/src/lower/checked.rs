@@ -25,6 +25,7 @@ mod values;
 use arrays::plain_array;
 
 use aperture_events_schema::Draft;
+use aperture_events_schema::vocabulary;
 use serde_json::{Map, Value};
 
 use super::keywords::CHECKED_KEYWORDS;
@@ -42,30 +43,6 @@ const CONSTRAINTS: &[&str] = &[
     "required",
     "additionalProperties",
     "unevaluatedProperties",
-];
-
-/// The formats checked values assert, as the validator does (in the drafts
-/// that define them: the draft view leaves out a format its draft lacks).
-pub(super) const FORMATS: &[&str] = &[
-    "date-time",
-    "date",
-    "time",
-    "duration",
-    "email",
-    "hostname",
-    "idn-hostname",
-    "idn-email",
-    "uuid",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "uri-template",
-    "json-pointer",
-    "relative-json-pointer",
-    "regex",
 ];
 
 /// The check of draft-04's and -06's `hostname`, which jsonschema holds to
@@ -287,7 +264,7 @@ impl Lowerer<'_> {
         }
         if let Some(format) = object.get("format") {
             match format.as_str() {
-                Some(f) if FORMATS.contains(&f) => {
+                Some(f) if vocabulary::format_known(f) => {
                     if f == "ipv4" && inner == TypeRef::String {
                         inner = TypeRef::Ipv4Addr;
                     }
@@ -306,7 +283,7 @@ impl Lowerer<'_> {
                         Some("format"),
                         format!(
                             "unsupported format {format}: supported are {}",
-                            FORMATS.join(", ")
+                            vocabulary::formats().collect::<Vec<_>>().join(", ")
                         ),
                     );
                     ok = false;

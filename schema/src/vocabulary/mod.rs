@@ -31,15 +31,39 @@ pub fn format_known(format: &str) -> bool {
     format_since(format).is_some()
 }
 
-/// The first draft that defines `format`, as `jsonschema` 0.61's
-/// `builtin_format` reads it.
+/// Every format some draft defines, with the first draft that does, as
+/// `jsonschema` 0.61's `builtin_format` reads them (it asserts each there).
+const FORMATS: &[(&str, Draft)] = &[
+    ("date", Draft::Draft4),
+    ("date-time", Draft::Draft4),
+    ("email", Draft::Draft4),
+    ("hostname", Draft::Draft4),
+    ("idn-email", Draft::Draft4),
+    ("ipv4", Draft::Draft4),
+    ("ipv6", Draft::Draft4),
+    ("regex", Draft::Draft4),
+    ("time", Draft::Draft4),
+    ("uri", Draft::Draft4),
+    ("json-pointer", Draft::Draft6),
+    ("uri-reference", Draft::Draft6),
+    ("uri-template", Draft::Draft6),
+    ("idn-hostname", Draft::Draft7),
+    ("iri", Draft::Draft7),
+    ("iri-reference", Draft::Draft7),
+    ("relative-json-pointer", Draft::Draft7),
+    ("duration", Draft::Draft201909),
+    ("uuid", Draft::Draft201909),
+];
+
+/// Every format some draft defines ([`format_known`]).
+pub fn formats() -> impl Iterator<Item = &'static str> {
+    FORMATS.iter().map(|(name, _)| *name)
+}
+
+/// The first draft that defines `format`.
 fn format_since(format: &str) -> Option<Draft> {
-    Some(match format {
-        "duration" | "uuid" => Draft::Draft201909,
-        "idn-hostname" | "iri" | "iri-reference" | "relative-json-pointer" => Draft::Draft7,
-        "json-pointer" | "uri-reference" | "uri-template" => Draft::Draft6,
-        "date" | "date-time" | "email" | "hostname" | "idn-email" | "ipv4" | "ipv6" | "regex"
-        | "time" | "uri" => Draft::Draft4,
-        _ => return None,
-    })
+    FORMATS
+        .iter()
+        .find(|(name, _)| *name == format)
+        .map(|(_, since)| *since)
 }
