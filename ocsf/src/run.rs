@@ -57,10 +57,11 @@ impl Summary {
     }
 }
 
-/// A batch is converted when it holds this many records or bytes: enough
-/// to keep both cores busy, little enough to bound memory.
-const BATCH_RECORDS: usize = 4096;
-const BATCH_BYTES: usize = 16 << 20;
+/// A batch is converted when it holds this many entries or bytes: enough
+/// to keep both cores busy (a few milliseconds of work), little enough to
+/// bound memory with five batches alive.
+const BATCH_RECORDS: usize = 2048;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// Batches handed to the pool and not yet taken by the writer: two, so
 /// that the pool has the next batch while the writer waits for one.
