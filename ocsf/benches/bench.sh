@@ -10,7 +10,8 @@
 # the peak resident memory (GNU time) with raw_data on (the default) and off,
 # and with one worker thread (RAYON_NUM_THREADS=1). "cpu" is user + system
 # time, the least of the runs: on a machine shared with other work it says
-# more than the wall time (two idle cores give about twice "events per cpu s").
+# more than the wall time (two idle cores give at most twice "events per cpu s":
+# the whole run's CPU time over two, when reading, converting and writing overlap).
 # Needs: cargo, GNU time (/usr/bin/time, Debian package `time`).
 # Environment: BENCH_DIR (default $TMPDIR/aperture-ocsf-bench), BENCH_EVENTS,
 # BENCH_RUNS, CARGO_TARGET_DIR; BENCH_BASELINE=PATH also measures another

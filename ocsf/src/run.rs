@@ -1,16 +1,27 @@
 //! The command's run: inputs read through the validator's `input` module,
 //! records converted in parallel batches (in input order), NDJSON written,
 //! problems reported with their places, a summary per class.
+//!
+//! # Design
+//! Three stages overlap, so that the two cores are kept busy: this thread
+//! reads records into a batch (one buffer of input for the batch, no
+//! allocation per record); rayon's pool converts a batch a chunk of
+//! records at a time, each chunk's lines written into one buffer; a writer
+//! thread writes each chunk's buffer whole, in input order, and reports
+//! what the batch's records gave (problems with their places, the reader's
+//! own in their turn). Memory is bounded by the batches alive at once:
+//! the one being read, [`IN_FLIGHT`] converting or waiting to be written,
+//! one handed to the pool while the queue is full, and the one being written.
 
 #![allow(clippy::print_stderr)]
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::ops::{Deref, Range};
+use std::ops::Range;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Mutex, mpsc};
 
 use anyhow::Context;
 use aperture_events_ocsf::{Converter, Options, Written};
@@ -46,216 +57,303 @@ impl Summary {
     }
 }
 
-/// A batch is converted when it holds this many records or bytes: enough
-/// to keep both cores busy, little enough to bound memory.
-const BATCH_RECORDS: usize = 4096;
-const BATCH_BYTES: usize = 16 << 20;
+/// A batch is converted when it holds this many entries or bytes: enough
+/// to keep both cores busy (a few milliseconds of work), little enough to
+/// bound memory with five batches alive.
+const BATCH_RECORDS: usize = 2048;
+const BATCH_BYTES: usize = 8 << 20;
 
-/// A converted record: its line (with its class_uid), a skip, or the reason it failed.
-type Outcome = Result<Option<(i64, Line)>, aperture_events_ocsf::Error>;
+/// Batches handed to the pool and not yet taken by the writer: two, so
+/// that the pool has the next batch while the writer waits for one.
+const IN_FLIGHT: usize = 2;
 
-/// Records converted together into one buffer.
+/// Records converted together into one buffer, written with one write.
 const CHUNK_RECORDS: usize = 64;
 
-/// The line of a record: a slice of its chunk's buffer. The buffer goes
-/// back to [`POOL`] when its last line is written, so that converting
-/// allocates no buffer per line and the heap does not grow and shrink by a
-/// batch each time.
-struct Line {
-    chunk: Arc<Chunk>,
-    range: Range<usize>,
+/// The output's buffer: a chunk's lines larger than it are written
+/// straight from the chunk's buffer, not copied into it.
+const OUTPUT_BUFFER: usize = 64 << 10;
+
+/// What the reader found, in input order.
+enum Entry {
+    /// A record: its place and its bytes, a range of the batch's block.
+    Record(Locus, Range<usize>),
+    /// A long record handed on with the reader's buffer (not copied).
+    Owned(Locus, Vec<u8>, Range<usize>),
+    /// Something the reader found not to be an event.
+    Malformed(Locus, String),
+    /// An HTTP response with an error status.
+    ErrorResponse(Locus, u16),
 }
 
-impl Deref for Line {
-    type Target = [u8];
+/// Records of one source, read together, converted together.
+struct Batch {
+    /// The bytes of the batch's [`Entry::Record`]s, one after the other.
+    block: Vec<u8>,
+    entries: Vec<Entry>,
+    /// The bytes held: the records' and the reader's messages.
+    bytes: usize,
+}
 
-    fn deref(&self) -> &[u8] {
-        &self.chunk.0[self.range.clone()]
+/// What converting a record gave.
+enum Outcome {
+    /// Its line, `range` of its chunk's buffer, and its class_uid.
+    Event(i64, Range<usize>),
+    Skipped,
+    Failed(aperture_events_ocsf::Error),
+    /// The entry is not a record.
+    None,
+}
+
+/// A chunk of a batch's entries, converted: the lines of its events one
+/// after the other in `lines`, and what each entry gave.
+struct Chunk {
+    lines: Vec<u8>,
+    outcomes: Vec<Outcome>,
+}
+
+/// Spare buffers, so that converting and reading allocate no buffer per
+/// chunk or batch and the heap does not grow and shrink by a batch each
+/// time. At most `max` are kept, each only when at most `bytes` long, so
+/// memory stays bounded.
+struct Spares {
+    buffers: Mutex<Vec<Vec<u8>>>,
+    max: usize,
+    bytes: usize,
+}
+
+impl Spares {
+    fn take(&self) -> Vec<u8> {
+        self.buffers
+            .lock()
+            .ok()
+            .and_then(|mut spares| spares.pop())
+            .unwrap_or_default()
     }
-}
 
-struct Chunk(Vec<u8>);
-
-/// Buffers of written chunks, for the next ones: at most the chunks of two
-/// batches, each kept only when small, so memory stays bounded.
-static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-const POOL_BUFFERS: usize = 2 * BATCH_RECORDS / CHUNK_RECORDS;
-const POOL_BUFFER_BYTES: usize = 256 << 10;
-
-impl Drop for Chunk {
-    fn drop(&mut self) {
-        let mut buffer = std::mem::take(&mut self.0);
-        if buffer.capacity() > POOL_BUFFER_BYTES {
+    fn give(&self, mut buffer: Vec<u8>) {
+        if buffer.capacity() > self.bytes {
             return;
         }
         buffer.clear();
-        if let Ok(mut pool) = POOL.lock() {
-            if pool.len() < POOL_BUFFERS {
-                pool.push(buffer);
+        if let Ok(mut spares) = self.buffers.lock() {
+            if spares.len() < self.max {
+                spares.push(buffer);
             }
         }
     }
 }
 
+/// Chunk buffers: at most the chunks of two batches, of at most 256 KiB.
+static CHUNKS: Spares = Spares {
+    buffers: Mutex::new(Vec::new()),
+    max: 2 * BATCH_RECORDS / CHUNK_RECORDS,
+    bytes: 256 << 10,
+};
+
+/// Batch blocks: as many as batches alive, of at most a batch's bytes
+/// (plus the last record's).
+static BLOCKS: Spares = Spares {
+    buffers: Mutex::new(Vec::new()),
+    max: IN_FLIGHT + 3,
+    bytes: 2 * BATCH_BYTES,
+};
+
 /// Converts a batch on rayon's pool, a chunk of records at a time, each
 /// record written straight into its chunk's buffer
-/// (`Converter::convert_json_to`), lines in input order.
-fn convert_batch(converter: &Converter, pending: &[(Locus, Vec<u8>)]) -> Vec<Outcome> {
-    pending
+/// (`Converter::convert_json_to`), chunks in input order.
+fn convert_batch(converter: &Converter, batch: &Batch) -> Vec<Chunk> {
+    batch
+        .entries
         .par_chunks(CHUNK_RECORDS)
-        .flat_map_iter(|records| {
-            let pooled = POOL.lock().ok().and_then(|mut pool| pool.pop());
-            let mut buffer = pooled.unwrap_or_default();
-            let mut spans = Vec::with_capacity(records.len());
-            for (_, bytes) in records {
-                let start = buffer.len();
-                spans.push(converter.convert_json_to(bytes, &mut buffer).map(
-                    |written| match written {
-                        Written::Event { class_uid } => {
-                            buffer.push(b'\n');
-                            Some((class_uid, start..buffer.len()))
+        .map(|entries| {
+            let mut lines = CHUNKS.take();
+            let outcomes = entries
+                .iter()
+                .map(|entry| {
+                    let text = match entry {
+                        Entry::Record(_, range) => &batch.block[range.clone()],
+                        Entry::Owned(_, bytes, range) => &bytes[range.clone()],
+                        Entry::Malformed(..) | Entry::ErrorResponse(..) => return Outcome::None,
+                    };
+                    let start = lines.len();
+                    match converter.convert_json_to(text, &mut lines) {
+                        Ok(Written::Event { class_uid }) => {
+                            lines.push(b'\n');
+                            Outcome::Event(class_uid, start..lines.len())
                         }
-                        Written::Skipped { .. } => None,
-                    },
-                ));
-            }
-            let chunk = Arc::new(Chunk(buffer));
-            spans.into_iter().map(move |span| {
-                span.map(|written| {
-                    written.map(|(class, range)| {
-                        let chunk = Arc::clone(&chunk);
-                        (class, Line { chunk, range })
-                    })
+                        Ok(Written::Skipped { .. }) => Outcome::Skipped,
+                        Err(e) => Outcome::Failed(e),
+                    }
                 })
-            })
+                .collect();
+            Chunk { lines, outcomes }
         })
         .collect()
 }
 
-/// A batch being converted on the pool while the next one is read: its
-/// records (for their places) and, when done, their outcomes.
-type InFlight = mpsc::Receiver<(Vec<(Locus, Vec<u8>)>, Vec<Outcome>)>;
+/// A batch converting on the pool: its records (for their places) and,
+/// when done, their chunks.
+type Converting = mpsc::Receiver<(Batch, Vec<Chunk>)>;
 
+/// What the reading thread sends the writer, in input order.
+enum Message {
+    /// A batch of the source named, converting.
+    Batch(String, Converting),
+    /// Everything sent before is written: the writer answers with the
+    /// output's error, if writing failed.
+    Written(mpsc::SyncSender<Option<io::Error>>),
+}
+
+/// The reading side: a [`Sink`] filling batches and handing them on.
 struct Batcher<'a> {
     converter: &'a Converter,
-    out: &'a mut dyn Write,
+    /// The name of the source being read.
     name: String,
-    pending: Vec<(Locus, Vec<u8>)>,
-    bytes: usize,
-    /// At most one batch converts while the reader fills the next, and
-    /// the one before is written while the next converts: memory stays
-    /// bounded by three batches, and reading, converting and writing overlap.
-    in_flight: Option<(String, InFlight)>,
-    summary: Summary,
-    error: Option<io::Error>,
+    batch: Batch,
+    writer: mpsc::SyncSender<Message>,
 }
 
 impl Batcher<'_> {
-    fn report(&mut self, name: &str, locus: Locus, message: &str) {
-        eprintln!("{}: {message}", Place::new(name, locus));
-        self.summary.failed += 1;
+    fn new_batch() -> Batch {
+        Batch {
+            block: BLOCKS.take(),
+            entries: Vec::with_capacity(BATCH_RECORDS),
+            bytes: 0,
+        }
     }
 
-    /// Sends the pending records to the pool, then writes the batch that was
-    /// converting (lines stay in input order, and the pool has the next
-    /// batch while this thread writes).
+    /// Hands the batch being read to the pool, and its place in the
+    /// output's order to the writer.
     fn flush(&mut self) {
-        if self.pending.is_empty() {
-            self.drain();
+        if self.batch.entries.is_empty() {
             return;
         }
-        let pending = std::mem::take(&mut self.pending);
-        self.bytes = 0;
+        let batch = std::mem::replace(&mut self.batch, Self::new_batch());
         let converter = self.converter.clone();
         let (send, receive) = mpsc::sync_channel(1);
         rayon::spawn(move || {
-            let outcomes = convert_batch(&converter, &pending);
+            let chunks = convert_batch(&converter, &batch);
             // The receiver is gone only when the run stopped: nothing to write.
-            let _ = send.send((pending, outcomes));
+            let _ = send.send((batch, chunks));
         });
-        if let Some(previous) = self.in_flight.replace((self.name.clone(), receive)) {
-            self.write(previous);
-        }
+        // The writer is gone only when it stopped: the run ends with its error.
+        let _ = self.writer.send(Message::Batch(self.name.clone(), receive));
     }
 
-    /// Waits for the batch converting, and writes it.
-    fn drain(&mut self) {
-        if let Some(batch) = self.in_flight.take() {
-            self.write(batch);
-        }
-    }
-
-    /// Waits for a batch, and writes it.
-    fn write(&mut self, (name, receive): (String, InFlight)) {
-        // The pool's task always sends, unless it panicked: then the
-        // records are reported, not silently dropped.
-        let (pending, outcomes) = match receive.recv() {
-            Ok(done) => done,
-            Err(_) => {
-                eprintln!("{name}: internal error: a batch was not converted");
-                self.summary.failed += 1;
-                return;
-            }
-        };
-        for ((locus, _), result) in pending.into_iter().zip(outcomes) {
-            match result {
-                Ok(Some((class, line))) => {
-                    if self.error.is_none() {
-                        if let Err(e) = self.out.write_all(&line) {
-                            self.error = Some(e);
-                        }
-                    }
-                    match self.summary.classes.get_mut(&class) {
-                        Some((_, n)) => *n += 1,
-                        None => {
-                            let class_name = class_name(&line);
-                            self.summary.classes.insert(class, (class_name, 1));
-                        }
-                    }
-                }
-                Ok(None) => self.summary.skipped += 1,
-                Err(e) => self.report(&name, locus, &e.to_string()),
-            }
-        }
-    }
-
-    /// Converts and writes everything pending.
-    fn finish(&mut self) {
+    /// Converts and writes everything read: `Err` when the output cannot
+    /// be written.
+    fn finish(&mut self) -> io::Result<()> {
         self.flush();
-        self.drain();
+        let (send, receive) = mpsc::sync_channel(1);
+        if self.writer.send(Message::Written(send)).is_err() {
+            return Ok(());
+        }
+        match receive.recv() {
+            Ok(Some(e)) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    fn push(&mut self, entry: Entry) {
+        self.batch.entries.push(entry);
+        if self.batch.entries.len() >= BATCH_RECORDS || self.batch.bytes >= BATCH_BYTES {
+            self.flush();
+        }
     }
 }
 
 impl Sink for Batcher<'_> {
     fn record(&mut self, locus: Locus, bytes: &[u8]) {
-        self.record_owned(locus, bytes.to_vec(), 0..bytes.len());
+        let start = self.batch.block.len();
+        self.batch.block.extend_from_slice(bytes);
+        self.batch.bytes += bytes.len();
+        self.push(Entry::Record(locus, start..self.batch.block.len()));
     }
 
-    fn record_owned(&mut self, locus: Locus, mut bytes: Vec<u8>, range: std::ops::Range<usize>) {
-        if range != (0..bytes.len()) {
-            bytes = bytes[range].to_vec();
-        }
-        self.bytes += bytes.len();
-        self.pending.push((locus, bytes));
-        if self.pending.len() >= BATCH_RECORDS || self.bytes >= BATCH_BYTES {
-            self.flush();
-        }
+    fn record_owned(&mut self, locus: Locus, bytes: Vec<u8>, range: Range<usize>) {
+        self.batch.bytes += range.len();
+        self.push(Entry::Owned(locus, bytes, range));
     }
 
     fn malformed(&mut self, locus: Locus, message: String) {
-        self.finish();
-        let name = self.name.clone();
-        self.report(&name, locus, &message);
+        self.batch.bytes += message.len();
+        self.push(Entry::Malformed(locus, message));
     }
 
     fn no_event(&mut self, _: Locus) {}
 
     fn error_response(&mut self, locus: Locus, status: u16) {
-        self.finish();
-        eprintln!(
-            "{}: HTTP status {status}, no event",
-            Place::new(self.name.as_str(), locus)
-        );
+        self.push(Entry::ErrorResponse(locus, status));
+    }
+}
+
+/// The writing side: lines out, problems reported, the summary counted.
+struct Writer<W: Write> {
+    out: W,
+    summary: Summary,
+    /// Set when writing failed: nothing more is written, reports go on.
+    error: Option<io::Error>,
+}
+
+impl<W: Write> Writer<W> {
+    fn run(&mut self, messages: &mpsc::Receiver<Message>) {
+        for message in messages {
+            match message {
+                Message::Batch(name, converting) => self.write(&name, &converting),
+                Message::Written(answer) => {
+                    let _ = answer.send(self.error.take());
+                }
+            }
+        }
+    }
+
+    fn report(&mut self, name: &str, locus: &Locus, message: &str) {
+        eprintln!("{}: {message}", Place::new(name, *locus));
+        self.summary.failed += 1;
+    }
+
+    /// Waits for a batch, and writes it.
+    fn write(&mut self, name: &str, converting: &Converting) {
+        // The pool's task always sends, unless it panicked: then the
+        // records are reported, not silently dropped.
+        let Ok((batch, chunks)) = converting.recv() else {
+            eprintln!("{name}: internal error: a batch was not converted");
+            self.summary.failed += 1;
+            return;
+        };
+        for (entries, chunk) in batch.entries.chunks(CHUNK_RECORDS).zip(chunks) {
+            if self.error.is_none() {
+                if let Err(e) = self.out.write_all(&chunk.lines) {
+                    self.error = Some(e);
+                }
+            }
+            for (entry, outcome) in entries.iter().zip(&chunk.outcomes) {
+                match (entry, outcome) {
+                    (_, Outcome::Event(class, range)) => {
+                        match self.summary.classes.get_mut(class) {
+                            Some((_, n)) => *n += 1,
+                            None => {
+                                let class_name = class_name(&chunk.lines[range.clone()]);
+                                self.summary.classes.insert(*class, (class_name, 1));
+                            }
+                        }
+                    }
+                    (_, Outcome::Skipped) => self.summary.skipped += 1,
+                    (Entry::Record(locus, _) | Entry::Owned(locus, ..), Outcome::Failed(e)) => {
+                        self.report(name, locus, &e.to_string());
+                    }
+                    (Entry::Malformed(locus, message), _) => self.report(name, locus, message),
+                    (Entry::ErrorResponse(locus, status), _) => eprintln!(
+                        "{}: HTTP status {status}, no event",
+                        Place::new(name, *locus)
+                    ),
+                    (Entry::Record(..) | Entry::Owned(..), Outcome::None) => {}
+                }
+            }
+            CHUNKS.give(chunk.lines);
+        }
+        BLOCKS.give(batch.block);
     }
 }
 
@@ -284,47 +382,81 @@ fn create(path: &PathBuf) -> anyhow::Result<File> {
 /// Runs the command; `Err` only when the output cannot be written.
 pub fn run(config: &Config) -> anyhow::Result<Summary> {
     let converter = Converter::new(config.options);
-    let mut out: Box<dyn Write> = match &config.output {
-        Some(path) => Box::new(BufWriter::with_capacity(1 << 20, create(path)?)),
-        None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout().lock())),
-    };
+    let file = config.output.as_ref().map(create).transpose()?;
     let (sources, errors) = input::expand(&config.inputs);
-    let mut batcher = Batcher {
-        converter: &converter,
-        out: &mut out,
-        name: String::new(),
-        pending: Vec::new(),
-        bytes: 0,
-        in_flight: None,
-        summary: Summary::default(),
-        error: None,
-    };
+    let mut unreadable = 0;
     for (name, message) in errors {
         eprintln!("{name}: {message}");
-        batcher.summary.unreadable += 1;
+        unreadable += 1;
     }
-    for source in &sources {
+    let (send, messages) = mpsc::sync_channel(IN_FLIGHT);
+    let (read, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || match file {
+            Some(file) => write_all(BufWriter::with_capacity(OUTPUT_BUFFER, file), &messages),
+            None => write_all(
+                BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout().lock()),
+                &messages,
+            ),
+        });
+        let read = read_all(&converter, &sources, send, &mut unreadable);
+        let written = writer.join();
+        (read, written)
+    });
+    let mut summary = match written {
+        Ok(written) => written.context("cannot write the output")?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    read.context("cannot write the output")?;
+    summary.unreadable = unreadable;
+    if config.summary {
+        print_summary(&summary);
+    }
+    Ok(summary)
+}
+
+/// Reads every source into batches for the writer; `Err` when the output
+/// cannot be written (the run stops after the source being read).
+fn read_all(
+    converter: &Converter,
+    sources: &[Source],
+    writer: mpsc::SyncSender<Message>,
+    unreadable: &mut u64,
+) -> io::Result<()> {
+    let mut batcher = Batcher {
+        converter,
+        name: String::new(),
+        batch: Batcher::new_batch(),
+        writer,
+    };
+    for source in sources {
         batcher.name = source.name();
         let result = match source {
             Source::Stdin => input::read(io::stdin().lock(), &mut batcher),
             Source::File(path) => File::open(path).and_then(|f| input::read(f, &mut batcher)),
         };
-        batcher.finish();
+        let written = batcher.finish();
         if let Err(e) = result {
             eprintln!("{}: cannot read: {e}", source.name());
-            batcher.summary.unreadable += 1;
+            *unreadable += 1;
         }
-        if let Some(e) = batcher.error.take() {
-            return Err(e).context("cannot write the output");
-        }
+        written?;
     }
-    let summary = std::mem::take(&mut batcher.summary);
-    drop(batcher);
-    out.flush().context("cannot write the output")?;
-    if config.summary {
-        print_summary(&summary);
+    Ok(())
+}
+
+/// The writer thread: writes every batch it is sent, then flushes.
+fn write_all(out: impl Write, messages: &mpsc::Receiver<Message>) -> io::Result<Summary> {
+    let mut writer = Writer {
+        out,
+        summary: Summary::default(),
+        error: None,
+    };
+    writer.run(messages);
+    if let Some(e) = writer.error.take() {
+        return Err(e);
     }
-    Ok(summary)
+    writer.out.flush()?;
+    Ok(writer.summary)
 }
 
 fn print_summary(summary: &Summary) {

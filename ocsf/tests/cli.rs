@@ -157,3 +157,50 @@ fn har_gzip_and_http_transcripts_are_read_as_the_validator_reads_them() {
     let converted = events(&out.stdout);
     assert!(!converted.is_empty() && converted.iter().all(|e| problems(e).is_empty()));
 }
+
+#[test]
+fn reports_and_lines_keep_input_order_across_batches() {
+    // More entries than several batches hold, with the reader's reports
+    // (lines that are not JSON) and the converter's (no `timestamp`)
+    // interleaved: every line converted in order, every report in order.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    let mut converted = Vec::new();
+    for line in 1..=9_000 {
+        if line % 7 == 0 {
+            text.push_str("{\"log_type\": \n");
+            expected.push(format!("{}:{line}:", input.display()));
+        } else if line % 11 == 0 {
+            text.push_str(&format!(
+                "{{\"log_type\":\"incident\",\"incident_id\":\"{line}\"}}\n"
+            ));
+            expected.push(format!("{}:{line}:1: no `timestamp`", input.display()));
+        } else {
+            text.push_str(&format!(
+                "{{\"log_type\":\"incident\",\"incident_id\":\"{line}\",\"timestamp\":\"2020-05-08T23:50:55Z\"}}\n"
+            ));
+            converted.push(line.to_string());
+        }
+    }
+    std::fs::write(&input, text).unwrap();
+    let out = run(&["-q", input.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    let reports: Vec<&str> = stderr.lines().collect();
+    assert_eq!(reports.len(), expected.len());
+    for (report, start) in reports.iter().zip(&expected) {
+        assert!(report.starts_with(start.as_str()), "{report} / {start}");
+    }
+    let ids: Vec<String> = events(&out.stdout)
+        .iter()
+        .map(|e| {
+            e["finding_info"]["uid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids, converted);
+}

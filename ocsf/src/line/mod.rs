@@ -93,8 +93,11 @@ impl Converter {
 
     /// `None` when the text is not for this path (the `Value` converter decides).
     fn fast(&self, text: &[u8], out: &mut Vec<u8>) -> Option<Result<Written, Error>> {
-        // As `serde_json::from_slice`, into the last event's vector.
-        let mut parser = serde_json::Deserializer::from_slice(text);
+        // As `serde_json::from_slice`, into the last event's vector. The
+        // text is checked to be UTF-8 once, whole, and parsed as a `str`
+        // (serde_json then checks no string again); text that is not
+        // UTF-8 is not JSON either: the `Value` converter gives its error.
+        let mut parser = serde_json::Deserializer::from_str(std::str::from_utf8(text).ok()?);
         let spare = SPARE_FIELDS.with_borrow_mut(std::mem::take);
         let mut fields = Fields(respan(spare)).deserialize(&mut parser).ok()?;
         parser.end().ok()?;
