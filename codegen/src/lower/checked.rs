@@ -28,22 +28,11 @@ use aperture_events_schema::Draft;
 use aperture_events_schema::vocabulary;
 use serde_json::{Map, Value};
 
-use super::keywords::CHECKED_KEYWORDS;
+use super::support;
 use super::{Hint, Lowerer};
 use crate::ir::{Accept, Check, Checked, Item, JsonType, TypeRef};
 use crate::load::Location;
 use crate::names;
-
-/// Keywords that constrain a value when no `type` stands beside them.
-const CONSTRAINTS: &[&str] = &[
-    "minimum",
-    "maximum",
-    "format",
-    "properties",
-    "required",
-    "additionalProperties",
-    "unevaluatedProperties",
-];
 
 /// The check of draft-04's and -06's `hostname`, which jsonschema holds to
 /// RFC 1034 alone (the runtime's `is_valid_hostname_rfc1034`; its errors say
@@ -64,7 +53,7 @@ impl Lowerer<'_> {
         if Self::struct_with_checks(object, types) {
             return false;
         }
-        if CHECKED_KEYWORDS.iter().any(|k| object.contains_key(*k)) {
+        if object.keys().any(|k| support::is_checked(k)) {
             return true;
         }
         if object.contains_key("const") {
@@ -85,7 +74,7 @@ impl Lowerer<'_> {
             return !(strings && string_typed) || object.contains_key("format");
         }
         let Some(types) = types else {
-            return CONSTRAINTS.iter().any(|k| object.contains_key(*k));
+            return object.keys().any(|k| support::constrains_untyped(k));
         };
         // `required` naming a property `properties` does not describe.
         let properties = object.get("properties").and_then(Value::as_object);

@@ -9,10 +9,11 @@
 //! it as written and lists it once per file).
 
 use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES};
-use aperture_events_schema::vocabulary::{Draft, Kind, keywords};
+use aperture_events_schema::vocabulary::{Draft, keywords};
 use serde_json::{Map, Value};
 
 use super::Lowerer;
+use super::support::{self, Support};
 use crate::load::Location;
 
 /// Whether `key` is one of the toolkit's own `x-` keywords (the registry's
@@ -22,27 +23,12 @@ pub(super) fn is_extension(key: &str) -> bool {
     keywords::extensions().any(|k| k.name == key)
 }
 
-/// Keywords that only document: they constrain nothing.
-const ANNOTATIONS: &[&str] = &[
-    "title",
-    "description",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    // Annotations from draft 2019-09 on; in draft-06 and draft-07 the first
-    // two assert, and `check_keywords` refuses them there.
-    "contentMediaType",
-    "contentEncoding",
-    "contentSchema",
-];
-
-/// Whether `key` only documents: a listed annotation, or a keyword of no
-/// draft (which the draft view keeps as written, for `$ref`s into it).
+/// Whether `key` only documents: an annotation of the support table (in
+/// some draft), or a keyword of no draft (which the draft view keeps as
+/// written, for `$ref`s into it).
 pub(super) fn is_annotation(key: &str) -> bool {
-    ANNOTATIONS.contains(&key) || keywords::in_any_draft(key).is_none()
+    support::rows(key).any(|row| row.support == Support::Annotation)
+        || keywords::in_any_draft(key).is_none()
 }
 
 /// Where schemas wait for `$ref`s to point at them: `$defs`, and the older
@@ -64,91 +50,6 @@ pub(super) fn definition_key(pointer: &str) -> Option<&str> {
 pub(super) fn root_only(key: &str) -> bool {
     key == "$schema" || key == "$id" || DEFINITIONS.contains(&key)
 }
-
-/// Keywords the generator turns into types or checks.
-const UNDERSTOOD: &[&str] = &[
-    "$defs",
-    "definitions",
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "const",
-    "enum",
-    "$ref",
-    "format",
-    "minimum",
-    "maximum",
-    // Where no applicator beside it could evaluate a property, the
-    // `additionalProperties` it then means (see `additional_properties`);
-    // beside applicators, a checked value walking them (`checked::unevaluated`).
-    "unevaluatedProperties",
-    // Read with `if` (a check); without one they constrain nothing.
-    "then",
-    "else",
-];
-
-/// Keywords only checked values implement (`checked` reads them); with
-/// `UNDERSTOOD`, every keyword the generator takes.
-pub(super) const CHECKED_KEYWORDS: &[&str] = &[
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "items",
-    "prefixItems",
-    // Where no applicator beside it could evaluate an item, the `items` it
-    // then means (see `items_keyword`); beside applicators, a checked value
-    // walking them (`checked::unevaluated`).
-    "unevaluatedItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "contains",
-    // Read with `contains`; without it they constrain nothing.
-    "minContains",
-    "maxContains",
-    "patternProperties",
-    "propertyNames",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-    "if",
-];
-
-/// Keywords of JSON Schema 2020-12 the generator refuses, with why. An
-/// anchor only a dynamic reference reads (`$dynamicAnchor`,
-/// `$recursiveAnchor`) is refused only when a file of the run holds such a
-/// reference: otherwise it changes no verdict (see [`Lowerer::check_keywords`]).
-const REFUSED: &[(&str, &str)] = &[
-    (
-        "$dynamicRef",
-        "`$dynamicRef` (a dynamic reference) is not supported: where one schema declares the `$dynamicAnchor` it names, refer to that schema with `$ref`",
-    ),
-    (
-        "$dynamicAnchor",
-        "`$dynamicAnchor` is not supported where a `$dynamicRef`, or a `$ref` to its name, of the run reads it (dynamic references): declare an `$anchor` and refer to it with `$ref`",
-    ),
-    (
-        "$recursiveRef",
-        "`$recursiveRef` (a dynamic reference) is supported only as `\"#\"` with no other file of the run holding a `$recursiveAnchor` (then it is `$ref: \"#\"`): refer with `$ref`",
-    ),
-    (
-        "$recursiveAnchor",
-        "`$recursiveAnchor` is not supported where a schema of the run has a `$recursiveRef` (dynamic references): refer with `$ref`",
-    ),
-    (
-        "$vocabulary",
-        "`$vocabulary` (a meta-schema's vocabularies) is not supported",
-    ),
-];
 
 /// The applicators that may evaluate properties of the object they apply
 /// to, beside `properties`, `patternProperties` and `additionalProperties`
@@ -309,41 +210,37 @@ impl Lowerer<'_> {
             if key == "$id" && inert_embedded_id(value, object) {
                 continue;
             }
-            let root_only = key == "$schema" || key == "$id";
-            // `contentMediaType`/`contentEncoding` assert in draft-06 and draft-07.
-            let asserting_content = keywords::keyword(draft, key)
-                .is_some_and(|k| k.kind == Kind::Assertion && key.starts_with("content"));
-            let ok = !asserting_content
-                && (is_extension(key)
-                    || is_annotation(key)
-                    || UNDERSTOOD.contains(&key.as_str())
-                    || CHECKED_KEYWORDS.contains(&key.as_str())
-                    || (root_only && location.pointer.is_empty()));
+            let root = location.pointer.is_empty();
+            // A keyword of no draft is an annotation (`None`).
+            let support = support::support(key, draft);
+            let ok = match support {
+                None
+                | Some(
+                    Support::Plain { .. }
+                    | Support::Checked
+                    | Support::Annotation
+                    | Support::Extension
+                    | Support::Anchor,
+                ) => true,
+                Some(Support::RootOnly) => root,
+                Some(Support::ReadAs(_) | Support::UnionTag | Support::Refused { .. }) => false,
+            };
             if !ok {
-                let refused = REFUSED.iter().find(|(k, _)| k == key);
-                let message = if let Some((_, why)) = refused {
-                    (*why).to_owned()
-                } else if asserting_content {
-                    format!(
-                        "`{key}` asserts in {draft} and is not supported (from draft 2019-09 on it is an annotation)"
-                    )
-                } else if root_only {
-                    let spelling = if key == "$id" {
+                let message = match support {
+                    Some(Support::Refused {
+                        reason,
+                        replacement,
+                    }) => support::refusal(key, draft, reason, replacement),
+                    Some(Support::RootOnly) if key == "$id" => format!(
+                        "`{}` below the root of a file (an embedded resource) is \
+                         supported only where nothing inside it resolves against it: no \
+                         relative `$ref` and no anchor",
                         draft.id_keyword()
-                    } else {
-                        key
-                    };
-                    if key == "$id" {
-                        format!(
-                            "`{spelling}` below the root of a file (an embedded resource) is \
-                             supported only where nothing inside it resolves against it: no \
-                             relative `$ref` and no anchor"
-                        )
-                    } else {
-                        format!("`{spelling}` is supported only at the root of a file")
+                    ),
+                    Some(Support::RootOnly) => {
+                        format!("`{key}` is supported only at the root of a file")
                     }
-                } else {
-                    format!("unsupported keyword `{key}`")
+                    _ => format!("unsupported keyword `{key}`"),
                 };
                 self.refuse(location, Some(key), message);
             }
@@ -514,24 +411,28 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_table_says_refused_where_the_lowering_refuses() {
-        let refused: Vec<&str> = REFUSED.iter().map(|(k, _)| *k).collect();
+    fn the_readme_table_says_refused_where_the_support_column_refuses() {
         for (names, cells) in draft_table() {
-            let column = Draft::ALL
-                .iter()
-                .position(|d| *d == Draft::Draft202012)
-                .expect("2020-12")
-                + 1;
             for name in names {
-                let in_2020 = keywords::keyword(Draft::Draft202012, &name).is_some();
-                let says_refused = cells[column].starts_with("refused")
-                    || (cells[column] == "same" && cells[column - 1].starts_with("refused"));
-                assert_eq!(
-                    in_2020 && refused.contains(&name.as_str()),
-                    says_refused,
-                    "`{name}` in 2020-12: {:?}",
-                    cells[column]
-                );
+                for (column, draft) in Draft::ALL.iter().enumerate().map(|(i, d)| (i + 1, *d)) {
+                    // "same" repeats the cell on its left.
+                    let cell = (1..=column)
+                        .rev()
+                        .map(|c| &cells[c])
+                        .find(|c| *c != "same")
+                        .expect("a first cell");
+                    let refused = keywords::keyword(draft, &name).is_some_and(|_| {
+                        matches!(
+                            support::support(&name, draft),
+                            Some(Support::Refused { .. })
+                        )
+                    });
+                    assert_eq!(
+                        refused,
+                        cell.starts_with("refused") || cell.contains(" is refused"),
+                        "`{name}` in {draft}: {cell:?}"
+                    );
+                }
             }
         }
     }

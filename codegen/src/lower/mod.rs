@@ -19,6 +19,7 @@ mod enums;
 mod keywords;
 mod objects;
 mod renames;
+mod support;
 mod types;
 mod unions;
 

@@ -9,7 +9,7 @@ use super::child;
 use crate::ir::Check;
 use crate::load::Location;
 use crate::lower::Lowerer;
-use crate::lower::keywords::CHECKED_KEYWORDS;
+use crate::lower::support;
 use crate::names;
 use crate::ordered::escape_token;
 
@@ -180,7 +180,7 @@ impl Lowerer<'_> {
             && !object.contains_key("enum")
             && (!nullable || !composed.iter().any(|k| object.contains_key(*k)))
             && object.keys().all(|k| {
-                !CHECKED_KEYWORDS.contains(&k.as_str())
+                !support::is_checked(k)
                     || extra.contains(&k.as_str())
                     || composed.contains(&k.as_str())
             })
