@@ -299,20 +299,19 @@ impl Lowerer<'_> {
     pub(super) fn json_types(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &aperture_events_schema::vocabulary::Keywords<'_>,
     ) -> Option<Option<Vec<String>>> {
-        let Some(value) = object.get("type") else {
-            return Some(None);
-        };
-        let types = match value {
-            Value::String(t) => vec![t.clone()],
-            Value::Array(_) => self.strings(location, "type", value)?,
-            _ => {
-                self.error(
-                    location,
-                    Some("type"),
-                    "`type` must be a string or an array of strings",
-                );
+        use aperture_events_schema::vocabulary::Read;
+        let types: Vec<String> = match &keywords.types {
+            Read::Absent => return Some(None),
+            Read::Value(types) => types.iter().map(|t| (*t).to_owned()).collect(),
+            Read::Misshapen(value) => {
+                let message = if value.is_array() {
+                    "`type` must be an array of strings"
+                } else {
+                    "`type` must be a string or an array of strings"
+                };
+                self.error(location, Some("type"), message);
                 return None;
             }
         };
@@ -332,23 +331,6 @@ impl Lowerer<'_> {
             ok = false;
         }
         ok.then_some(Some(types))
-    }
-
-    /// A numeric keyword (`minimum`, `maximum`) as `f64`; reports non-numbers.
-    pub(super) fn number(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        key: &str,
-    ) -> Option<f64> {
-        let value = object.get(key)?;
-        match value.as_f64() {
-            Some(n) => Some(n),
-            None => {
-                self.error(location, Some(key), format!("`{key}` must be a number"));
-                None
-            }
-        }
     }
 }
 
