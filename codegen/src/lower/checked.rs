@@ -48,7 +48,7 @@ impl Lowerer<'_> {
         if holds_no_property(keywords) {
             return true;
         }
-        if Self::struct_with_checks(object, types) {
+        if Self::struct_with_checks(keywords, types) {
             return false;
         }
         if object.keys().any(|k| support::is_checked(k)) {
@@ -77,15 +77,8 @@ impl Lowerer<'_> {
         // `required` naming a property `properties` does not describe (the
         // strings of a misshapen `required` too, which is reported elsewhere).
         let properties = keywords.properties.ok();
-        let required: Vec<&str> = match &keywords.required {
-            Read::Absent => Vec::new(),
-            Read::Value(names) => names.clone(),
-            Read::Misshapen(value) => value
-                .as_array()
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default(),
-        };
-        let unlisted = required
+        let unlisted = keywords
+            .required_names()
             .iter()
             .any(|k| properties.is_none_or(|p| !p.contains_key(*k)));
         let bounded = keywords.minimum.is_present() || keywords.maximum.is_present();
@@ -100,7 +93,7 @@ impl Lowerer<'_> {
             || (format.is_some() && non_null.contains(&"string") && non_null != ["string"])
             || (non_null == ["string"] && format.is_some_and(|f| f != Some("date-time")))
             || (non_null.len() > 1 && non_null.contains(&"object"))
-            || (types.len() > 1 && super::keywords::additional_properties(object).is_some())
+            || (types.len() > 1 && super::keywords::additional_properties(keywords).is_some())
     }
 
     /// A checked value for the schema at `location`.
@@ -134,7 +127,7 @@ impl Lowerer<'_> {
         let one = (non_null.len() == 1 && (lifted || types.as_ref().is_some_and(|t| t.len() == 1)))
             .then(|| non_null[0]);
         self.nullable.insert(location.clone(), lifted);
-        if one == Some(JsonType::Array) && plain_array(location, keywords.map()) {
+        if one == Some(JsonType::Array) && plain_array(location, keywords) {
             let items = child(location, "items");
             let (ty, nullable) =
                 match self.accept(&items, &names::suffixed(&hint.name, "Item"), &hint.scope)? {
@@ -213,7 +206,6 @@ impl Lowerer<'_> {
             }
             _ => TypeRef::Any,
         };
-        let object = keywords.map();
         if let Some(reference) = keywords.reference_value() {
             let accept = self.ref_accept(location, reference, name)?;
             checks.push(Check::AllOf(vec![accept]));
@@ -301,13 +293,13 @@ impl Lowerer<'_> {
         let list = one == Some(JsonType::Array);
         self.array_checks(
             location,
-            object,
+            keywords,
             name,
             list.then_some(&mut inner),
             &mut checks,
             &mut ok,
         );
-        self.object_checks(location, object, name, &mut checks, &mut ok);
+        self.object_checks(location, keywords, name, &mut checks, &mut ok);
         if let Some(value) = keywords.constant {
             checks.push(Check::Const(value.to_string()));
         }
@@ -322,9 +314,9 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.composition_checks(location, object, name, &mut checks, &mut ok);
+        self.composition_checks(location, keywords, name, &mut checks, &mut ok);
         // After composition, so that the branches it reads already have their names.
-        self.unevaluated_checks(location, object, name, &mut checks, &mut ok);
+        self.unevaluated_checks(location, keywords, name, &mut checks, &mut ok);
         checks.retain(|c| !c.is_trivial());
         ok.then_some((inner, checks))
     }
@@ -351,7 +343,6 @@ impl Lowerer<'_> {
 /// `unevaluatedProperties: false` meaning it): a checked value, since a
 /// struct of no field would be a type with nothing to read.
 fn holds_no_property(keywords: &Keywords<'_>) -> bool {
-    let object = keywords.map();
     let no_properties = match keywords.properties {
         Read::Absent => true,
         Read::Value(properties) => properties.is_empty(),
@@ -359,9 +350,7 @@ fn holds_no_property(keywords: &Keywords<'_>) -> bool {
     };
     no_properties
         && !keywords.pattern_properties.is_present()
-        && super::keywords::additional_properties(object)
-            .and_then(|k| object.get(k))
-            .is_some_and(|v| *v == Value::Bool(false))
+        && super::keywords::additional_schema(keywords).is_some_and(|v| *v == Value::Bool(false))
 }
 
 /// Whether `minimum` and `maximum` are both given and every integer between

@@ -9,7 +9,7 @@
 //! it as written and lists it once per file).
 
 use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES};
-use aperture_events_schema::vocabulary::{Draft, keywords};
+use aperture_events_schema::vocabulary::{Draft, Keywords, Read, keywords};
 use serde_json::{Map, Value};
 
 use super::Lowerer;
@@ -86,11 +86,11 @@ const ITEM_APPLICATORS: &[&str] = &[
 /// more (then exactly the same set of properties). Beside an
 /// `additionalProperties`, an `unevaluatedProperties` finds every property
 /// evaluated and constrains nothing.
-pub(super) fn additional_properties(object: &Map<String, Value>) -> Option<&'static str> {
-    if object.contains_key("additionalProperties") {
+pub(super) fn additional_properties(keywords: &Keywords<'_>) -> Option<&'static str> {
+    if keywords.additional_properties.is_some() {
         Some("additionalProperties")
-    } else if object.contains_key("unevaluatedProperties")
-        && tracking(object, PROPERTY_APPLICATORS).is_empty()
+    } else if keywords.unevaluated_properties.is_some()
+        && tracking(keywords, PROPERTY_APPLICATORS).is_empty()
     {
         Some("unevaluatedProperties")
     } else {
@@ -98,15 +98,23 @@ pub(super) fn additional_properties(object: &Map<String, Value>) -> Option<&'sta
     }
 }
 
+/// The schema of [`additional_properties`]' keyword, if there is one.
+pub(super) fn additional_schema<'a>(keywords: &Keywords<'a>) -> Option<&'a Value> {
+    match additional_properties(keywords)? {
+        "additionalProperties" => keywords.additional_properties,
+        _ => keywords.unevaluated_properties,
+    }
+}
+
 /// The keyword saying what items after `prefixItems` must be: `items`, or,
 /// without it, an `unevaluatedItems` with no applicator beside it that could
 /// evaluate more (then exactly the same items). Beside `items`, an
 /// `unevaluatedItems` finds every item evaluated and constrains nothing.
-pub(super) fn items_keyword(object: &Map<String, Value>) -> Option<&'static str> {
-    if object.contains_key("items") {
+pub(super) fn items_keyword(keywords: &Keywords<'_>) -> Option<&'static str> {
+    if keywords.items.is_some() {
         Some("items")
-    } else if object.contains_key("unevaluatedItems")
-        && tracking(object, ITEM_APPLICATORS).is_empty()
+    } else if keywords.unevaluated_items.is_some()
+        && tracking(keywords, ITEM_APPLICATORS).is_empty()
     {
         Some("unevaluatedItems")
     } else {
@@ -115,10 +123,10 @@ pub(super) fn items_keyword(object: &Map<String, Value>) -> Option<&'static str>
 }
 
 /// The applicators of `object` among `applicators`, as `` `allOf` ``.
-fn tracking(object: &Map<String, Value>, applicators: &[&str]) -> Vec<String> {
+fn tracking(keywords: &Keywords<'_>, applicators: &[&str]) -> Vec<String> {
     applicators
         .iter()
-        .filter(|k| object.contains_key(**k))
+        .filter(|k| keywords.has(k))
         .map(|k| format!("`{k}`"))
         .collect()
 }
@@ -294,14 +302,35 @@ impl Lowerer<'_> {
         strings
     }
 
+    /// The values of an array-of-strings keyword read by the typed model;
+    /// reports a value of another shape and gives `None` then (or when absent).
+    pub(super) fn string_list(
+        &mut self,
+        location: &Location,
+        key: &str,
+        read: &Read<'_, Vec<&str>>,
+    ) -> Option<Vec<String>> {
+        match read {
+            Read::Absent => None,
+            Read::Value(strings) => Some(strings.iter().map(|s| (*s).to_owned()).collect()),
+            Read::Misshapen(_) => {
+                self.error(
+                    location,
+                    Some(key),
+                    format!("`{key}` must be an array of strings"),
+                );
+                None
+            }
+        }
+    }
+
     /// The `type` keyword as a list: `Some(None)` when absent, `None` after
     /// reporting a problem.
     pub(super) fn json_types(
         &mut self,
         location: &Location,
-        keywords: &aperture_events_schema::vocabulary::Keywords<'_>,
+        keywords: &Keywords<'_>,
     ) -> Option<Option<Vec<String>>> {
-        use aperture_events_schema::vocabulary::Read;
         let types: Vec<String> = match &keywords.types {
             Read::Absent => return Some(None),
             Read::Value(types) => types.iter().map(|t| (*t).to_owned()).collect(),

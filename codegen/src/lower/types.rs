@@ -51,10 +51,10 @@ impl Lowerer<'_> {
             }
             return self.follow_ref(location, keywords.reference, hint);
         }
-        if keywords.all_of.is_present() && self.merged_parts(location, object).is_some() {
+        if keywords.all_of.is_present() && self.merged_parts(location, &keywords).is_some() {
             self.nullable.insert(location.clone(), false);
             let name = self.named(location, hint, |this, name| {
-                this.lower_struct(location, object, name)
+                this.lower_struct(location, &keywords, name)
             })?;
             return Some((TypeRef::Named(name), false));
         }
@@ -159,7 +159,7 @@ impl Lowerer<'_> {
             }
             ["object"] => {
                 let name = self.named(location, hint, |this, name| {
-                    this.lower_struct(location, object, name)
+                    this.lower_struct(location, &keywords, name)
                 })?;
                 TypeRef::Named(name)
             }

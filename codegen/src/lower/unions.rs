@@ -1,6 +1,7 @@
 //! A root `oneOf` of object schemas told apart by a constant property (a
 //! `discriminator`) becomes a union of their structs.
 
+use aperture_events_schema::vocabulary::Keywords;
 use serde_json::Value;
 
 use super::objects::is_string_const;
@@ -49,7 +50,7 @@ impl Lowerer<'_> {
                 properties
                     .get(*name)
                     .and_then(Value::as_object)
-                    .is_some_and(is_string_const)
+                    .is_some_and(|p| is_string_const(&Keywords::of(p)))
             })?;
             Some(())
         };

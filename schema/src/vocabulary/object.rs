@@ -39,6 +39,14 @@ impl<'a, T> Read<'a, T> {
         }
     }
 
+    /// The value, if present and of its shape, borrowed.
+    pub fn get(&self) -> Option<&T> {
+        match self {
+            Read::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+
     /// Whether the keyword is there, of its shape or not.
     pub fn is_present(&self) -> bool {
         !matches!(self, Read::Absent)
@@ -50,21 +58,6 @@ impl<'a, T> Read<'a, T> {
             Read::Misshapen(value) => Some(value),
             _ => None,
         }
-    }
-}
-
-impl<'a> Read<'a, u64> {
-    /// A count keyword's value (`minLength`, `maxItems`): a non-negative
-    /// integer, which may be written `2.0`.
-    pub fn count(value: &'a Value) -> Self {
-        count(value)
-    }
-}
-
-impl<'a> Read<'a, &'a Number> {
-    /// A numeric keyword's value (`minimum`, `multipleOf`).
-    pub fn number(value: &'a Value) -> Self {
-        number(value)
     }
 }
 
@@ -126,12 +119,56 @@ pub struct Keywords<'a> {
     pub pattern: Read<'a, &'a str>,
     /// `format`.
     pub format: Read<'a, &'a str>,
+    /// `$id` (`id` in draft-04: the view renames it).
+    pub id: Option<&'a Value>,
+    /// `$defs`.
+    pub defs: Read<'a, &'a Map<String, Value>>,
+    /// `definitions`.
+    pub definitions: Read<'a, &'a Map<String, Value>>,
+    /// `then`.
+    pub then: Option<&'a Value>,
+    /// `else`.
+    pub else_: Option<&'a Value>,
+    /// `contains`.
+    pub contains: Option<&'a Value>,
+    /// `propertyNames`.
+    pub property_names: Option<&'a Value>,
+    /// `unevaluatedItems` (a schema).
+    pub unevaluated_items: Option<&'a Value>,
+    /// `dependentSchemas` (with the schemas of `dependencies`, in the view).
+    pub dependent_schemas: Read<'a, &'a Map<String, Value>>,
+    /// `dependentRequired` (with the arrays of `dependencies`, in the view).
+    pub dependent_required: Read<'a, Vec<(&'a str, Vec<&'a str>)>>,
+    /// `minItems`.
+    pub min_items: Read<'a, u64>,
+    /// `maxItems`.
+    pub max_items: Read<'a, u64>,
+    /// `uniqueItems`.
+    pub unique_items: Read<'a, bool>,
+    /// `minContains`.
+    pub min_contains: Read<'a, u64>,
+    /// `maxContains`.
+    pub max_contains: Read<'a, u64>,
+    /// `minProperties`.
+    pub min_properties: Read<'a, u64>,
+    /// `maxProperties`.
+    pub max_properties: Read<'a, u64>,
+    /// `examples`: instance data.
+    pub examples: Option<&'a Value>,
+    /// OpenAPI's `discriminator`.
+    pub discriminator: Option<&'a Value>,
     /// `title`.
     pub title: Option<&'a str>,
     /// `description`.
     pub description: Option<&'a str>,
     /// `x-known-values`.
     pub known_values: Read<'a, Vec<&'a str>>,
+    /// `x-quirk-values`.
+    pub quirk_values: Read<'a, Vec<&'a str>>,
+    /// `x-case-insensitive`.
+    pub case_insensitive: Read<'a, bool>,
+    /// `x-quirk`.
+    pub quirk: Option<&'a str>,
 }
 
 impl<'a> Keywords<'a> {
@@ -187,9 +224,31 @@ impl<'a> Keywords<'a> {
                 "maxLength" => out.max_length = count(value),
                 "pattern" => out.pattern = string(value),
                 "format" => out.format = string(value),
+                "$id" => out.id = Some(value),
+                "$defs" => out.defs = object(value),
+                "definitions" => out.definitions = object(value),
+                "then" => out.then = Some(value),
+                "else" => out.else_ = Some(value),
+                "contains" => out.contains = Some(value),
+                "propertyNames" => out.property_names = Some(value),
+                "unevaluatedItems" => out.unevaluated_items = Some(value),
+                "dependentSchemas" => out.dependent_schemas = object(value),
+                "dependentRequired" => out.dependent_required = dependent_required(value),
+                "minItems" => out.min_items = count(value),
+                "maxItems" => out.max_items = count(value),
+                "uniqueItems" => out.unique_items = boolean(value),
+                "minContains" => out.min_contains = count(value),
+                "maxContains" => out.max_contains = count(value),
+                "minProperties" => out.min_properties = count(value),
+                "maxProperties" => out.max_properties = count(value),
+                "examples" => out.examples = Some(value),
+                "discriminator" => out.discriminator = Some(value),
                 "title" => out.title = value.as_str(),
                 "description" => out.description = value.as_str(),
                 keywords::KNOWN_VALUES => out.known_values = strings(value),
+                keywords::QUIRK_VALUES => out.quirk_values = strings(value),
+                keywords::CASE_INSENSITIVE => out.case_insensitive = boolean(value),
+                keywords::QUIRK => out.quirk = value.as_str(),
                 // Not a field yet: read through `map` by its consumer.
                 _ => {}
             }
@@ -213,6 +272,19 @@ impl<'a> Keywords<'a> {
         }
     }
 
+    /// The names `required` lists, those among a misshapen one's values too
+    /// (for consumers that report the shape where they read it).
+    pub fn required_names(&self) -> Vec<&'a str> {
+        match &self.required {
+            Read::Absent => Vec::new(),
+            Read::Value(names) => names.clone(),
+            Read::Misshapen(value) => value
+                .as_array()
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default(),
+        }
+    }
+
     /// Whether the object has `key` (for keywords without a field yet).
     pub fn has(&self, key: &str) -> bool {
         self.map().contains_key(key)
@@ -227,6 +299,23 @@ fn strings(value: &Value) -> Read<'_, Vec<&str>> {
     let read: Option<Vec<&str>> = value
         .as_array()
         .and_then(|items| items.iter().map(Value::as_str).collect());
+    read.map_or(Read::Misshapen(value), Read::Value)
+}
+
+fn boolean(value: &Value) -> Read<'_, bool> {
+    value.as_bool().map_or(Read::Misshapen(value), Read::Value)
+}
+
+/// An object of arrays of strings (`dependentRequired`).
+fn dependent_required(value: &Value) -> Read<'_, Vec<(&str, Vec<&str>)>> {
+    let read: Option<Vec<(&str, Vec<&str>)>> = value.as_object().and_then(|map| {
+        map.iter()
+            .map(|(k, v)| {
+                let names: Option<Vec<&str>> = v.as_array()?.iter().map(Value::as_str).collect();
+                Some((k.as_str(), names?))
+            })
+            .collect()
+    });
     read.map_or(Read::Misshapen(value), Read::Value)
 }
 

@@ -2,7 +2,7 @@
 //! expressions, each refused with its place when it is not one.
 
 use aperture_events_schema::vocabulary::Read;
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
 use crate::load::Location;
 use crate::lower::Lowerer;
@@ -28,7 +28,7 @@ impl Lowerer<'_> {
             keyword,
             format!(
                 "{} is not a regular expression the validator accepts (ECMA-262, as `jsonschema` reads it)",
-                Value::from(pattern)
+                serde_json::Value::from(pattern)
             ),
         );
         false
@@ -83,18 +83,5 @@ impl Lowerer<'_> {
                 None
             }
         }
-    }
-
-    /// A count keyword of a schema object not yet read into the typed model
-    /// (`minItems`, `maxProperties`...).
-    pub(super) fn count(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        key: &str,
-        ok: &mut bool,
-    ) -> Option<u64> {
-        let read = object.get(key).map_or(Read::Absent, Read::count);
-        self.counted(location, key, read, ok)
     }
 }
