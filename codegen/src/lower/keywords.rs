@@ -279,29 +279,6 @@ impl Lowerer<'_> {
             .any(|root| walk(root, &test))
     }
 
-    /// The values of an array-of-strings keyword; reports and gives `None` otherwise.
-    pub(super) fn strings(
-        &mut self,
-        location: &Location,
-        key: &str,
-        value: &Value,
-    ) -> Option<Vec<String>> {
-        let strings: Option<Vec<String>> = value.as_array().and_then(|items| {
-            items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        });
-        if strings.is_none() {
-            self.error(
-                location,
-                Some(key),
-                format!("`{key}` must be an array of strings"),
-            );
-        }
-        strings
-    }
-
     /// The values of an array-of-strings keyword read by the typed model;
     /// reports a value of another shape and gives `None` then (or when absent).
     pub(super) fn string_list(

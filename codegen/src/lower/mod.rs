@@ -25,6 +25,7 @@ mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aperture_events_schema::vocabulary::{Keywords, Read};
 use serde_json::{Map, Value};
 
 use crate::error::{Collector, Diagnostic, Result};
@@ -252,10 +253,8 @@ impl<'a> Lowerer<'a> {
         } else {
             self.check_keywords(root, object);
             // A file of annotations alone is the schema `{}`: any JSON value.
-            if !keywords::DEFINITIONS
-                .iter()
-                .any(|d| object.contains_key(*d))
-            {
+            let read = Keywords::of(object);
+            if !read.defs.is_present() && !read.definitions.is_present() {
                 self.roots[root.doc] = Some((TypeRef::Any, false));
                 let hint = Hint {
                     name: self.stem(root),
@@ -289,11 +288,12 @@ impl<'a> Lowerer<'a> {
         let Some(object) = self.object(root) else {
             return;
         };
-        for container in keywords::DEFINITIONS {
-            match object.get(*container) {
-                None => continue,
-                Some(Value::Object(_)) => {}
-                Some(_) => {
+        let read = Keywords::of(object);
+        for (container, definitions) in [("$defs", read.defs), ("definitions", read.definitions)] {
+            match definitions {
+                Read::Absent => continue,
+                Read::Value(_) => {}
+                Read::Misshapen(_) => {
                     self.error(
                         root,
                         Some(container),
@@ -328,10 +328,9 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.named.get(location) {
             return Some(name.clone());
         }
-        let object = self.object(location);
-        let title = object
-            .and_then(|o| o.get("title"))
-            .and_then(Value::as_str)
+        let title = self
+            .object(location)
+            .and_then(|o| Keywords::of(o).title)
             .unwrap_or_default();
         let key = keywords::definition_key(&location.pointer)
             .map(str::to_owned)

@@ -67,7 +67,7 @@ impl Lowerer<'_> {
             return self.checked(location, &keywords, types, hint);
         }
         if keywords.enumeration.is_present() {
-            return self.closed_enum(location, object, types.as_deref(), hint);
+            return self.closed_enum(location, &keywords, types.as_deref(), hint);
         }
         let Some(types) = types else {
             if keywords.known_values.is_present() {
@@ -97,7 +97,7 @@ impl Lowerer<'_> {
                 return None;
             }
             let name = self.named(location, hint, |this, name| {
-                this.open_enum(location, object, name)
+                this.open_enum(location, &keywords, name)
             })?;
             return Some((TypeRef::Named(name), nullable));
         }
