@@ -8,7 +8,7 @@
 //! ignore it. A keyword of no draft is an annotation (the draft view keeps
 //! it as written and lists it once per file).
 
-use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES};
+use aperture_events_schema::vocabulary::keywords::CASE_INSENSITIVE;
 use aperture_events_schema::vocabulary::{Draft, Keywords, Read, keywords};
 use serde_json::{Map, Value};
 
@@ -185,7 +185,9 @@ const TYPES: &[&str] = &[
 
 impl Lowerer<'_> {
     /// Reports every keyword of `object` the generator does not understand.
-    pub(super) fn check_keywords(&mut self, location: &Location, object: &Map<String, Value>) {
+    pub(super) fn check_keywords(&mut self, location: &Location, keywords: &Keywords<'_>) {
+        // Every key is looked at, known or not: the walk is over the map.
+        let object = keywords.map();
         let (draft, _) = self.schemas.draft(location);
         for (key, value) in object {
             // An anchor: `$anchor`, or before 2019-09 an `$id` of `#name`
@@ -255,7 +257,7 @@ impl Lowerer<'_> {
         }
         // The shapes of the toolkit's keywords are checked on loading (the
         // registry's `Shape`); what they need beside them is checked here.
-        if object.contains_key(CASE_INSENSITIVE) && !object.contains_key(KNOWN_VALUES) {
+        if keywords.case_insensitive.is_present() && !keywords.known_values.is_present() {
             self.error(
                 location,
                 Some(CASE_INSENSITIVE),

@@ -251,9 +251,9 @@ impl<'a> Lowerer<'a> {
             self.roots[root.doc] = self.schema_type(root, &hint);
             self.any_root(root, &hint);
         } else {
-            self.check_keywords(root, object);
-            // A file of annotations alone is the schema `{}`: any JSON value.
             let read = Keywords::of(object);
+            self.check_keywords(root, &read);
+            // A file of annotations alone is the schema `{}`: any JSON value.
             if !read.defs.is_present() && !read.definitions.is_present() {
                 self.roots[root.doc] = Some((TypeRef::Any, false));
                 let hint = Hint {

@@ -131,7 +131,7 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|(k, l, _)| (k.clone(), l.clone()))
             .collect();
-        let mut names = self.field_names(location, keywords.map(), &places);
+        let mut names = self.field_names(location, keywords, &places);
         let mut fields = Vec::new();
         let mut consts = Vec::new();
         for (key, property, schema) in properties {
@@ -266,8 +266,8 @@ impl<'a> Lowerer<'a> {
 
     /// The string of a property's `const`; only annotations and `type: string` may stand beside it.
     fn const_value(&mut self, location: &Location, object: &Map<String, Value>) -> Option<String> {
-        self.check_keywords(location, object);
         let keywords = Keywords::of(object);
+        self.check_keywords(location, &keywords);
         for key in object.keys() {
             let fine = super::keywords::is_annotation(key)
                 || super::keywords::is_extension(key)

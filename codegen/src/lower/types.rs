@@ -43,7 +43,7 @@ impl Lowerer<'_> {
         // paths below read (those of `objects`, `enums`, `unions` and
         // `checked`'s families still read its `map`).
         let keywords = Keywords::of(object);
-        self.check_keywords(location, object);
+        self.check_keywords(location, &keywords);
         let types = self.json_types(location, &keywords)?;
         if keywords.reference.is_present() {
             if beside_ref(location, object) {

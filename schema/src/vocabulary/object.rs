@@ -169,6 +169,12 @@ pub struct Keywords<'a> {
     pub case_insensitive: Read<'a, bool>,
     /// `x-quirk`.
     pub quirk: Option<&'a str>,
+    /// `x-rust-name`.
+    pub rust_name: Read<'a, &'a str>,
+    /// `x-rust-field-names`: (property, Rust name).
+    pub rust_field_names: Read<'a, Vec<(&'a str, &'a str)>>,
+    /// `x-rust-variant-names`: (value, Rust name).
+    pub rust_variant_names: Read<'a, Vec<(&'a str, &'a str)>>,
 }
 
 impl<'a> Keywords<'a> {
@@ -249,6 +255,9 @@ impl<'a> Keywords<'a> {
                 keywords::QUIRK_VALUES => out.quirk_values = strings(value),
                 keywords::CASE_INSENSITIVE => out.case_insensitive = boolean(value),
                 keywords::QUIRK => out.quirk = value.as_str(),
+                keywords::RUST_NAME => out.rust_name = string(value),
+                keywords::RUST_FIELD_NAMES => out.rust_field_names = string_map(value),
+                keywords::RUST_VARIANT_NAMES => out.rust_variant_names = string_map(value),
                 // Not a field yet: read through `map` by its consumer.
                 _ => {}
             }
@@ -299,6 +308,16 @@ fn strings(value: &Value) -> Read<'_, Vec<&str>> {
     let read: Option<Vec<&str>> = value
         .as_array()
         .and_then(|items| items.iter().map(Value::as_str).collect());
+    read.map_or(Read::Misshapen(value), Read::Value)
+}
+
+/// An object of strings (`x-rust-field-names`).
+fn string_map(value: &Value) -> Read<'_, Vec<(&str, &str)>> {
+    let read: Option<Vec<(&str, &str)>> = value.as_object().and_then(|map| {
+        map.iter()
+            .map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+            .collect()
+    });
     read.map_or(Read::Misshapen(value), Read::Value)
 }
 
