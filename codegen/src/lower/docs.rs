@@ -1,7 +1,6 @@
 //! Documentation gathered from schema objects: `title`, `description`,
 //! `examples`, and the quirk notes of the `x-` vocabulary.
 
-use aperture_events_schema::vocabulary::Keywords;
 use serde_json::Value;
 
 use super::Lowerer;
@@ -15,8 +14,7 @@ impl Lowerer<'_> {
             source: self.place(location),
             ..Docs::default()
         };
-        if let Some(object) = self.object(location) {
-            let keywords = Keywords::of(object);
+        if let Some(keywords) = self.keywords(location) {
             docs.title = keywords.title.map(str::to_owned);
             docs.description = keywords.description.map(str::to_owned);
             docs.quirks.extend(keywords.quirk.map(str::to_owned));
@@ -40,10 +38,9 @@ impl Lowerer<'_> {
         let mut current = location.clone();
         // A bounded walk: cycles are reported elsewhere.
         for _ in 0..16 {
-            let Some(object) = self.object(&current) else {
+            let Some(keywords) = self.keywords(&current) else {
                 break;
             };
-            let keywords = Keywords::of(object);
             if docs.description.is_none() {
                 docs.description = keywords.description.map(str::to_owned);
             }

@@ -26,18 +26,14 @@ impl<'a> Lowerer<'a> {
         let parts: Vec<Location> = std::iter::once(location.clone())
             .chain(merged.iter().flatten().cloned())
             .collect();
-        let mut properties: Vec<Property<'_>> = Vec::new();
+        let mut properties: Vec<Property<'a>> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         for part in &parts {
             let Some(part_object) = self.object(part) else {
                 continue;
             };
             // Each part read once (the schema itself already is).
-            let part_keywords = if part == location {
-                keywords.clone()
-            } else {
-                Keywords::of(part_object)
-            };
+            let part_keywords = self.read(part, part_object);
             if part_keywords.properties.misshapen().is_some() {
                 self.error(part, Some("properties"), "`properties` must be an object");
                 return None;
@@ -137,7 +133,7 @@ impl<'a> Lowerer<'a> {
         for (key, property, schema) in properties {
             let is_required = required.contains(&key);
             if let Some(p) = schema {
-                if is_string_const(&Keywords::of(p)) {
+                if is_string_const(&self.read(&property, p)) {
                     if let Some(value) = self.const_value(&property, p) {
                         let const_name = names.constant(&key);
                         consts.push(ConstField {
@@ -226,7 +222,7 @@ impl<'a> Lowerer<'a> {
             // Follow plain `$ref`s (a bounded chain).
             for _ in 0..16 {
                 let o = self.object(&part)?;
-                let read = Keywords::of(o);
+                let read = self.read(&part, o);
                 if !read.reference.is_present() {
                     break;
                 }
@@ -238,7 +234,7 @@ impl<'a> Lowerer<'a> {
                 }
                 part = self.schemas.resolve(&part, read.reference.ok()?).ok()?;
             }
-            let o = Keywords::of(self.object(&part)?);
+            let o = self.keywords(&part)?;
             if o.reference.is_present()
                 || o.all_of.is_present()
                 || !plain(o.map(), part.pointer.is_empty())
@@ -265,8 +261,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The string of a property's `const`; only annotations and `type: string` may stand beside it.
-    fn const_value(&mut self, location: &Location, object: &Map<String, Value>) -> Option<String> {
-        let keywords = Keywords::of(object);
+    fn const_value(
+        &mut self,
+        location: &Location,
+        object: &'a Map<String, Value>,
+    ) -> Option<String> {
+        let keywords = self.read(location, object);
         self.check_keywords(location, &keywords);
         for key in object.keys() {
             let fine = super::keywords::is_annotation(key)

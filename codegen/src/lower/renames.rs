@@ -72,7 +72,7 @@ impl Lowerer<'_> {
         scope: &str,
     ) -> String {
         let place = self.place(location);
-        let keywords = self.object(location).map(Keywords::of).unwrap_or_default();
+        let keywords = self.keywords(location).unwrap_or_default();
         // The configured union name wins over the schema's.
         let configured = self.options.union_name.is_some()
             && location.pointer.is_empty()
@@ -147,9 +147,8 @@ impl Lowerer<'_> {
         values: &[&str],
         reserved: &[&str],
     ) -> Vec<String> {
-        let chosen = match self.object(location) {
-            Some(object) => {
-                let keywords = Keywords::of(object);
+        let chosen = match self.keywords(location) {
+            Some(keywords) => {
                 self.chosen_names(location, &keywords.rust_variant_names, VARIANT_NAMES)
             }
             None => BTreeMap::new(),

@@ -42,7 +42,7 @@ impl Lowerer<'_> {
         // Each schema object is read once into the typed model, which the
         // paths below read (those of `objects`, `enums`, `unions` and
         // `checked`'s families still read its `map`).
-        let keywords = Keywords::of(object);
+        let keywords = self.read(location, object);
         self.check_keywords(location, &keywords);
         let types = self.json_types(location, &keywords)?;
         if keywords.reference.is_present() {

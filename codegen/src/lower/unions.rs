@@ -1,7 +1,6 @@
 //! A root `oneOf` of object schemas told apart by a constant property (a
 //! `discriminator`) becomes a union of their structs.
 
-use aperture_events_schema::vocabulary::Keywords;
 use serde_json::Value;
 
 use super::objects::is_string_const;
@@ -21,7 +20,7 @@ impl Lowerer<'_> {
         };
         // Only `discriminator` (OpenAPI's word for "told apart by this
         // property") says unknown tags are kept: a plain `oneOf` rejects them.
-        let root_keywords = Keywords::of(root_object);
+        let root_keywords = self.read(root, root_object);
         if root_keywords.discriminator.is_none() {
             return false;
         }
@@ -40,16 +39,26 @@ impl Lowerer<'_> {
             {
                 return None;
             }
-            let reference = Keywords::of(object).reference.ok()?;
-            let target = self.schemas.resolve(&branch, reference).ok()?;
-            let target = Keywords::of(self.object(&target)?);
+            let reference = self.read(&branch, object).reference.ok()?;
+            let target_location = self.schemas.resolve(&branch, reference).ok()?;
+            let target = self.keywords(&target_location)?;
             let properties = target.properties.ok()?;
             // A misshapen `required`'s strings too (reported where it is lowered).
             target.required_names().into_iter().find(|name| {
                 properties
                     .get(*name)
                     .and_then(Value::as_object)
-                    .is_some_and(|p| is_string_const(&Keywords::of(p)))
+                    .is_some_and(|p| {
+                        let property = Location {
+                            doc: target_location.doc,
+                            pointer: format!(
+                                "{}/properties/{}",
+                                target_location.pointer,
+                                crate::ordered::escape_token(name)
+                            ),
+                        };
+                        is_string_const(&self.read(&property, p))
+                    })
             })?;
             Some(())
         };
@@ -62,7 +71,7 @@ impl Lowerer<'_> {
         let Some(object) = self.object(root) else {
             return;
         };
-        let keywords = Keywords::of(object);
+        let keywords = self.read(root, object);
         for key in object.keys() {
             let fine = super::keywords::is_annotation(key)
                 || super::keywords::is_extension(key)
@@ -194,7 +203,8 @@ impl Lowerer<'_> {
     /// One branch of a union: (tag property, tag value, struct name).
     fn union_arm(&mut self, branch: &Location) -> Option<(String, String, String)> {
         let object = self.object(branch);
-        let reference = object.and_then(|o| Keywords::of(o).reference.ok());
+        let keywords = self.keywords(branch);
+        let reference = keywords.as_ref().and_then(|k| k.reference.ok());
         let only_ref = object.is_some_and(|o| {
             o.keys()
                 .all(|k| k == "$ref" || super::keywords::is_annotation(k))

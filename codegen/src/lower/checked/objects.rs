@@ -91,7 +91,7 @@ impl Lowerer<'_> {
                 // `true` evaluates nothing; `false` accepts no instance at all.
                 Value::Bool(_) => {}
                 Value::Object(inner) => {
-                    match self.evaluated_in(&part, &Keywords::of(inner), depth + 1)? {
+                    match self.evaluated_in(&part, &self.read(&part, inner), depth + 1)? {
                         Evaluated::All => return Some(Evaluated::All),
                         Evaluated::Some(more_names, more_patterns) => {
                             names.extend(more_names);

@@ -78,7 +78,7 @@ impl Lowerer<'_> {
                 continue;
             };
             // Each node's object read once.
-            let keywords = Keywords::of(object);
+            let keywords = self.read(&location, object);
             let scope = self.named.get(&location).cloned().unwrap_or(scope);
             let mut node = std::mem::take(&mut nodes[at]);
             let valid = node.valid.take();
