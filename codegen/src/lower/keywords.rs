@@ -9,7 +9,7 @@
 //! it as written and lists it once per file).
 
 use aperture_events_schema::vocabulary::keywords::CASE_INSENSITIVE;
-use aperture_events_schema::vocabulary::{Draft, Keywords, Read, keywords};
+use aperture_events_schema::vocabulary::{Draft, Keywords, Kind, Read, keywords};
 use serde_json::{Map, Value};
 
 use super::Lowerer;
@@ -33,22 +33,28 @@ pub(super) fn is_annotation(key: &str) -> bool {
 
 /// Where schemas wait for `$ref`s to point at them: `$defs`, and the older
 /// `definitions` (read in every draft, as `jsonschema` does).
-pub(super) const DEFINITIONS: &[&str] = &["$defs", "definitions"];
+pub(super) fn definitions() -> impl Iterator<Item = &'static str> {
+    keywords::KEYWORDS
+        .iter()
+        .filter(|k| k.kind == Kind::Definitions)
+        .map(|k| k.name)
+}
 
 /// What follows the last `/$defs/` or `/definitions/` of a pointer: the
 /// definition a schema is in, as a name hint.
 pub(super) fn definition_key(pointer: &str) -> Option<&str> {
-    DEFINITIONS
-        .iter()
+    definitions()
         .filter_map(|d| pointer.rsplit_once(&format!("/{d}/")))
         .max_by_key(|(before, _)| before.len())
         .map(|(_, key)| key)
 }
 
 /// Whether `key` may stand at a file's root beside a type without making
-/// one (`$schema`, `$id`, the definitions).
+/// one: the support column's root-only keywords (`$schema`, `$id`), and the
+/// registry's definitions.
 pub(super) fn root_only(key: &str) -> bool {
-    key == "$schema" || key == "$id" || DEFINITIONS.contains(&key)
+    support::rows(key).any(|row| row.support == Support::RootOnly)
+        || definitions().any(|d| d == key)
 }
 
 /// The applicators that may evaluate properties of the object they apply
@@ -397,6 +403,17 @@ mod tests {
                     "`{name}` is in the README's table but in no draft of the registry"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn root_only_keywords_come_from_the_support_column_and_the_registry() {
+        assert_eq!(definitions().collect::<Vec<_>>(), ["$defs", "definitions"]);
+        for key in ["$schema", "$id", "$defs", "definitions"] {
+            assert!(root_only(key), "{key}");
+        }
+        for key in ["id", "$ref", "title", "markdownDescription"] {
+            assert!(!root_only(key), "{key}");
         }
     }
 

@@ -39,9 +39,8 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        // Each schema object is read once into the typed model, which the
-        // paths below read (those of `objects`, `enums`, `unions` and
-        // `checked`'s families still read its `map`).
+        // The schema object in the typed model (read once per lowering), which
+        // every path below reads; its `map` only for walks over every key.
         let keywords = self.read(location, object);
         self.check_keywords(location, &keywords);
         let types = self.json_types(location, &keywords)?;

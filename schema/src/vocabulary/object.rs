@@ -12,7 +12,10 @@
 //! of the wrong shape is kept as written ([`Read::Misshapen`]): the consumer
 //! reports it at its place, with the message it always gave, since only it
 //! knows whether the keyword matters where it stands. [`Keywords::map`] stays
-//! for what walks every key (unsupported keywords, unknown ones).
+//! for what walks every key (unsupported keywords, unknown ones, "nothing
+//! but annotations beside it") and for the few keywords without a field
+//! (`$anchor`, `$dynamicAnchor`, `$recursiveAnchor`, `$schema`, `default`,
+//! the content keywords, `x-strict`: no consumer reads their values).
 
 use serde_json::{Map, Number, Value};
 

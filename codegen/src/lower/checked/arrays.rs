@@ -166,9 +166,7 @@ pub(super) fn plain_array(location: &Location, keywords: &Keywords<'_>) -> bool 
             .pointer
             .rsplit_once('/')
             .is_some_and(|(parent, _)| {
-                crate::lower::keywords::DEFINITIONS
-                    .iter()
-                    .any(|d| parent.ends_with(&format!("/{d}")))
+                crate::lower::keywords::definitions().any(|d| parent.ends_with(&format!("/{d}")))
             });
     !definition
         && keywords.items.is_some()
