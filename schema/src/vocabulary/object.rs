@@ -16,6 +16,11 @@
 //! but annotations beside it") and for the few keywords without a field
 //! (`$anchor`, `$dynamicAnchor`, `$recursiveAnchor`, `$schema`, `default`,
 //! the content keywords, `x-strict`: no consumer reads their values).
+//!
+//! # Adding a keyword
+//! Its registry entry; then, if a consumer reads its value, a field here
+//! (a test holds every registry keyword to a field, or to the short list of
+//! keywords without one).
 
 use serde_json::{Map, Number, Value};
 
@@ -375,6 +380,7 @@ fn count(value: &Value) -> Read<'_, u64> {
 mod tests {
     use serde_json::json;
 
+    use super::super::Shape;
     use super::*;
 
     #[test]
@@ -410,6 +416,65 @@ mod tests {
         assert_eq!(read.minimum.misshapen(), Some(&json!("1")));
         assert_eq!(read.min_length, Read::Misshapen(&json!(-1)));
         assert!(read.required.is_present() && read.required.ok().is_none());
+    }
+
+    /// The registry's keywords no consumer reads the value of: the draft view
+    /// renames some (`id`, `additionalItems`, `dependencies`), the generator
+    /// refuses or ignores the others. Every other keyword is a field.
+    const WITHOUT_FIELD: &[&str] = &[
+        "$schema",
+        "id",
+        "$anchor",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$vocabulary",
+        "additionalItems",
+        "dependencies",
+        "contentMediaType",
+        "contentEncoding",
+        "contentSchema",
+        "default",
+        "$comment",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        keywords::STRICT,
+    ];
+
+    /// A value of `shape`, as a schema would write it.
+    fn sample(shape: Shape) -> Value {
+        match shape {
+            Shape::Schema | Shape::SchemaOrArray | Shape::Dependencies => json!({}),
+            Shape::SchemaArray => json!([{}]),
+            Shape::SchemaMap => json!({"a": {}}),
+            Shape::String => json!("a"),
+            Shape::StringArray => json!(["a"]),
+            Shape::StringArrayMap => json!({"a": ["b"]}),
+            Shape::StringMap => json!({"a": "b"}),
+            Shape::Type => json!("string"),
+            Shape::Number | Shape::NumberOrBoolean | Shape::Count => json!(1),
+            Shape::Boolean => json!(true),
+            Shape::Any => json!([1]),
+        }
+    }
+
+    #[test]
+    fn every_keyword_of_the_registry_is_a_field_or_listed_without_one() {
+        let empty = format!("{:?}", Keywords::default());
+        for keyword in keywords::KEYWORDS {
+            let schema = json!({ keyword.name: sample(keyword.shape) });
+            let mut read = Keywords::read(&schema);
+            read.map = None;
+            let has_field = format!("{read:?}") != empty;
+            let listed = WITHOUT_FIELD.contains(&keyword.name);
+            assert!(
+                has_field != listed,
+                "`{}`: a field {has_field}, listed without one {listed}",
+                keyword.name
+            );
+        }
     }
 
     #[test]
