@@ -61,7 +61,7 @@ pub(super) fn root_only(key: &str) -> bool {
 /// to, beside `properties`, `patternProperties` and `additionalProperties`
 /// (those `jsonschema` 0.61 collects for `unevaluatedProperties`; the
 /// dynamic references are refused on their own).
-const PROPERTY_APPLICATORS: &[&str] = &[
+pub(super) const PROPERTY_APPLICATORS: &[&str] = &[
     "allOf",
     "anyOf",
     "oneOf",

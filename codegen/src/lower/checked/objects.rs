@@ -50,15 +50,12 @@ impl Lowerer<'_> {
         if depth > EVALUATED_DEPTH {
             return None;
         }
-        let dynamic = [
-            "anyOf",
-            "oneOf",
-            "if",
-            "dependentSchemas",
-            "$dynamicRef",
-            "$recursiveRef",
-        ];
-        if dynamic.iter().any(|k| keywords.has(k)) {
+        // Every applicator evaluating properties but `allOf` and `$ref`
+        // evaluates them depending on the instance.
+        let mut dynamic = crate::lower::keywords::PROPERTY_APPLICATORS
+            .iter()
+            .filter(|k| !["allOf", "$ref"].contains(*k));
+        if dynamic.any(|k| keywords.has(k)) {
             return None;
         }
         if keywords.additional_properties.is_some()
