@@ -25,25 +25,14 @@ mod values;
 use arrays::plain_array;
 
 use aperture_events_schema::Draft;
-use aperture_events_schema::vocabulary;
-use serde_json::{Map, Value};
+use aperture_events_schema::vocabulary::{self, Keywords, Read};
+use serde_json::Value;
 
-use super::keywords::CHECKED_KEYWORDS;
+use super::support;
 use super::{Hint, Lowerer};
 use crate::ir::{Accept, Check, Checked, Item, JsonType, TypeRef};
 use crate::load::Location;
 use crate::names;
-
-/// Keywords that constrain a value when no `type` stands beside them.
-const CONSTRAINTS: &[&str] = &[
-    "minimum",
-    "maximum",
-    "format",
-    "properties",
-    "required",
-    "additionalProperties",
-    "unevaluatedProperties",
-];
 
 /// The check of draft-04's and -06's `hostname`, which jsonschema holds to
 /// RFC 1034 alone (the runtime's `is_valid_hostname_rfc1034`; its errors say
@@ -54,20 +43,18 @@ impl Lowerer<'_> {
     /// Whether the schema needs a checked value: it uses a keyword, or a
     /// combination, that the plain types (structs, enumerations, bounded
     /// integers, scalars) do not enforce.
-    pub(in crate::lower) fn needs_check(
-        object: &Map<String, Value>,
-        types: Option<&[String]>,
-    ) -> bool {
-        if holds_no_property(object) {
+    pub(in crate::lower) fn needs_check(keywords: &Keywords<'_>, types: Option<&[String]>) -> bool {
+        let object = keywords.map();
+        if holds_no_property(keywords) {
             return true;
         }
-        if Self::struct_with_checks(object, types) {
+        if Self::struct_with_checks(keywords, types) {
             return false;
         }
-        if CHECKED_KEYWORDS.iter().any(|k| object.contains_key(*k)) {
+        if object.keys().any(|k| support::is_checked(k)) {
             return true;
         }
-        if object.contains_key("const") {
+        if keywords.constant.is_some() {
             return true;
         }
         let non_null: Vec<&str> = types
@@ -76,56 +63,57 @@ impl Lowerer<'_> {
             .map(String::as_str)
             .filter(|t| *t != "null")
             .collect();
-        if let Some(values) = object.get("enum") {
-            let strings = values.as_array().is_some_and(|v| {
+        if keywords.enumeration.is_present() {
+            let strings = keywords.enumeration.ok().is_some_and(|v| {
                 v.iter().all(|v| v.is_string() || v.is_null()) && v.iter().any(Value::is_string)
             });
             let string_typed = non_null.iter().all(|t| *t == "string");
             // An enumeration checks no `format`: a value may be listed and malformed.
-            return !(strings && string_typed) || object.contains_key("format");
+            return !(strings && string_typed) || keywords.format.is_present();
         }
         let Some(types) = types else {
-            return CONSTRAINTS.iter().any(|k| object.contains_key(*k));
+            return object.keys().any(|k| support::constrains_untyped(k));
         };
-        // `required` naming a property `properties` does not describe.
-        let properties = object.get("properties").and_then(Value::as_object);
-        let unlisted = object
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .any(|k| properties.is_none_or(|p| !p.contains_key(k)))
-            });
-        let bounded = object.contains_key("minimum") || object.contains_key("maximum");
-        let format = object.get("format");
+        // `required` naming a property `properties` does not describe (the
+        // strings of a misshapen `required` too, which is reported elsewhere).
+        let properties = keywords.properties.ok();
+        let unlisted = keywords
+            .required_names()
+            .iter()
+            .any(|k| properties.is_none_or(|p| !p.contains_key(*k)));
+        let bounded = keywords.minimum.is_present() || keywords.maximum.is_present();
+        let format = keywords.format.is_present().then_some(keywords.format.ok());
         let integer = non_null.contains(&"integer") && !non_null.contains(&"number");
         unlisted
-            || (integer && !fits_a_rust_integer(object))
+            || (integer && !fits_a_rust_integer(keywords))
             || non_null.is_empty()
             || non_null.contains(&"array")
             || (non_null.contains(&"integer") && non_null.contains(&"number"))
             || (bounded && non_null.contains(&"number"))
             || (format.is_some() && non_null.contains(&"string") && non_null != ["string"])
-            || (non_null == ["string"] && format.is_some_and(|f| f != "date-time"))
+            || (non_null == ["string"] && format.is_some_and(|f| f != Some("date-time")))
             || (non_null.len() > 1 && non_null.contains(&"object"))
-            || (types.len() > 1 && super::keywords::additional_properties(object).is_some())
+            || (types.len() > 1 && super::keywords::additional_properties(keywords).is_some())
     }
 
     /// A checked value for the schema at `location`.
     pub(in crate::lower) fn checked(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         types: Option<Vec<String>>,
         hint: &Hint,
     ) -> Option<(TypeRef, bool)> {
         let (draft, _) = self.schemas.draft(location);
         let types: Option<Vec<JsonType>> =
             types.map(|t| t.iter().filter_map(|t| json_type(t, draft)).collect());
-        let composed = ["const", "enum", "allOf", "anyOf", "oneOf", "not", "$ref"]
-            .iter()
-            .any(|k| object.contains_key(*k));
+        let composed = keywords.constant.is_some()
+            || keywords.enumeration.is_present()
+            || keywords.all_of.is_present()
+            || keywords.any_of.is_present()
+            || keywords.one_of.is_present()
+            || keywords.not.is_some()
+            || keywords.reference.is_present();
         let non_null: Vec<JsonType> = types
             .iter()
             .flatten()
@@ -139,40 +127,40 @@ impl Lowerer<'_> {
         let one = (non_null.len() == 1 && (lifted || types.as_ref().is_some_and(|t| t.len() == 1)))
             .then(|| non_null[0]);
         self.nullable.insert(location.clone(), lifted);
-        if one == Some(JsonType::Array) && plain_array(location, object) {
+        if one == Some(JsonType::Array) && plain_array(location, keywords) {
             let items = child(location, "items");
             let (ty, nullable) =
                 match self.accept(&items, &names::suffixed(&hint.name, "Item"), &hint.scope)? {
                     // An item that would lose its spelling in a `Vec`: the JSON is kept.
                     Accept::Type(ty, _) if self.keeps_spelling(&ty) => {
-                        return self.checked_item(location, object, types, one, lifted, hint);
+                        return self.checked_item(location, keywords, types, one, lifted, hint);
                     }
                     Accept::Type(ty, nullable) => (ty, nullable),
                     // Any JSON item: a checked value, whose reader refuses duplicate keys.
                     Accept::Always => {
-                        return self.checked_item(location, object, types, one, lifted, hint);
+                        return self.checked_item(location, keywords, types, one, lifted, hint);
                     }
                     Accept::Never => {
-                        return self.checked_item(location, object, types, one, lifted, hint);
+                        return self.checked_item(location, keywords, types, one, lifted, hint);
                     }
                 };
             return Some((TypeRef::List(Box::new(ty), nullable), lifted));
         }
-        self.checked_item(location, object, types, one, lifted, hint)
+        self.checked_item(location, keywords, types, one, lifted, hint)
     }
 
     /// A named checked value.
     pub(super) fn checked_item(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         types: Option<Vec<JsonType>>,
         one: Option<JsonType>,
         lifted: bool,
         hint: &Hint,
     ) -> Option<(TypeRef, bool)> {
         let name = self.named(location, hint, |this, name| {
-            let (inner, mut checks) = this.inner(location, object, one, name)?;
+            let (inner, mut checks) = this.inner(location, keywords, one, name)?;
             match (&types, one) {
                 (Some(t), _)
                     if one.is_none()
@@ -204,7 +192,7 @@ impl Lowerer<'_> {
     pub(super) fn inner(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         one: Option<JsonType>,
         name: &str,
     ) -> Option<(TypeRef, Vec<Check>)> {
@@ -218,21 +206,28 @@ impl Lowerer<'_> {
             }
             _ => TypeRef::Any,
         };
-        if let Some(reference) = object.get("$ref") {
+        if let Some(reference) = keywords.reference_value() {
             let accept = self.ref_accept(location, reference, name)?;
             checks.push(Check::AllOf(vec![accept]));
         }
-        for key in ["minimum", "exclusiveMinimum"] {
-            if let Some(n) = self.number_keyword(location, object, key, &mut ok) {
+        for (key, read) in [
+            ("minimum", keywords.minimum),
+            ("exclusiveMinimum", keywords.exclusive_minimum),
+        ] {
+            if let Some(n) = self.number_keyword(location, key, read, &mut ok) {
                 checks.push(Check::Minimum(n, key != "minimum"));
             }
         }
-        for key in ["maximum", "exclusiveMaximum"] {
-            if let Some(n) = self.number_keyword(location, object, key, &mut ok) {
+        for (key, read) in [
+            ("maximum", keywords.maximum),
+            ("exclusiveMaximum", keywords.exclusive_maximum),
+        ] {
+            if let Some(n) = self.number_keyword(location, key, read, &mut ok) {
                 checks.push(Check::Maximum(n, key != "maximum"));
             }
         }
-        if let Some(n) = self.number_keyword(location, object, "multipleOf", &mut ok) {
+        if let Some(n) = self.number_keyword(location, "multipleOf", keywords.multiple_of, &mut ok)
+        {
             if n.as_f64().is_some_and(|f| f > 0.0) {
                 checks.push(Check::MultipleOf(n));
             } else {
@@ -244,14 +239,14 @@ impl Lowerer<'_> {
                 ok = false;
             }
         }
-        if let Some(n) = self.count(location, object, "minLength", &mut ok) {
+        if let Some(n) = self.counted(location, "minLength", keywords.min_length, &mut ok) {
             checks.push(Check::MinLength(n));
         }
-        if let Some(n) = self.count(location, object, "maxLength", &mut ok) {
+        if let Some(n) = self.counted(location, "maxLength", keywords.max_length, &mut ok) {
             checks.push(Check::MaxLength(n));
         }
-        if let Some(pattern) = object.get("pattern") {
-            match pattern.as_str() {
+        if keywords.pattern.is_present() {
+            match keywords.pattern.ok() {
                 Some(p) if self.regex(location, Some("pattern"), p) => {
                     checks.push(Check::Pattern(p.to_owned()));
                 }
@@ -262,8 +257,8 @@ impl Lowerer<'_> {
                 }
             }
         }
-        if let Some(format) = object.get("format") {
-            match format.as_str() {
+        if keywords.format.is_present() {
+            match keywords.format.ok() {
                 Some(f) if vocabulary::format_known(f) => {
                     if f == "ipv4" && inner == TypeRef::String {
                         inner = TypeRef::Ipv4Addr;
@@ -277,12 +272,13 @@ impl Lowerer<'_> {
                     };
                     checks.push(Check::Format(f.to_owned()));
                 }
-                Some(_) => {
+                Some(format) => {
                     self.refuse(
                         location,
                         Some("format"),
                         format!(
-                            "unsupported format {format}: supported are {}",
+                            "unsupported format {}: supported are {}",
+                            Value::from(format),
                             vocabulary::formats().collect::<Vec<_>>().join(", ")
                         ),
                     );
@@ -297,18 +293,18 @@ impl Lowerer<'_> {
         let list = one == Some(JsonType::Array);
         self.array_checks(
             location,
-            object,
+            keywords,
             name,
             list.then_some(&mut inner),
             &mut checks,
             &mut ok,
         );
-        self.object_checks(location, object, name, &mut checks, &mut ok);
-        if let Some(value) = object.get("const") {
+        self.object_checks(location, keywords, name, &mut checks, &mut ok);
+        if let Some(value) = keywords.constant {
             checks.push(Check::Const(value.to_string()));
         }
-        if let Some(values) = object.get("enum") {
-            match values.as_array() {
+        if keywords.enumeration.is_present() {
+            match keywords.enumeration.ok() {
                 Some(values) => {
                     checks.push(Check::Enum(values.iter().map(Value::to_string).collect()))
                 }
@@ -318,9 +314,9 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.composition_checks(location, object, name, &mut checks, &mut ok);
+        self.composition_checks(location, keywords, name, &mut checks, &mut ok);
         // After composition, so that the branches it reads already have their names.
-        self.unevaluated_checks(location, object, name, &mut checks, &mut ok);
+        self.unevaluated_checks(location, keywords, name, &mut checks, &mut ok);
         checks.retain(|c| !c.is_trivial());
         ok.then_some((inner, checks))
     }
@@ -346,23 +342,24 @@ impl Lowerer<'_> {
 /// `patternProperties`, and `additionalProperties: false` or the
 /// `unevaluatedProperties: false` meaning it): a checked value, since a
 /// struct of no field would be a type with nothing to read.
-fn holds_no_property(object: &Map<String, Value>) -> bool {
-    let no_properties = object
-        .get("properties")
-        .is_none_or(|p| p.as_object().is_some_and(Map::is_empty));
+fn holds_no_property(keywords: &Keywords<'_>) -> bool {
+    let no_properties = match keywords.properties {
+        Read::Absent => true,
+        Read::Value(properties) => properties.is_empty(),
+        Read::Misshapen(_) => false,
+    };
     no_properties
-        && !object.contains_key("patternProperties")
-        && super::keywords::additional_properties(object)
-            .and_then(|k| object.get(k))
-            .is_some_and(|v| *v == Value::Bool(false))
+        && !keywords.pattern_properties.is_present()
+        && super::keywords::additional_schema(keywords).is_some_and(|v| *v == Value::Bool(false))
 }
 
 /// Whether `minimum` and `maximum` are both given and every integer between
 /// them fits the Rust integer a bounded integer holds (`i64`, or `u64` when
 /// not negative): otherwise a checked number keeps integers of any size.
-fn fits_a_rust_integer(object: &Map<String, Value>) -> bool {
-    let bound = |key: &str| object.get(key).and_then(Value::as_f64);
-    match (bound("minimum"), bound("maximum")) {
+fn fits_a_rust_integer(keywords: &Keywords<'_>) -> bool {
+    let bound =
+        |read: Read<'_, &serde_json::Number>| read.ok().and_then(serde_json::Number::as_f64);
+    match (bound(keywords.minimum), bound(keywords.maximum)) {
         (Some(min), Some(max)) => {
             let signed = min >= i64::MIN as f64 && max < i64::MAX as f64;
             let unsigned = min >= 0.0 && max < u64::MAX as f64;

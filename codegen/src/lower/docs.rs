@@ -1,7 +1,6 @@
 //! Documentation gathered from schema objects: `title`, `description`,
 //! `examples`, and the quirk notes of the `x-` vocabulary.
 
-use aperture_events_schema::vocabulary::keywords::{QUIRK, QUIRK_VALUES};
 use serde_json::Value;
 
 use super::Lowerer;
@@ -15,19 +14,16 @@ impl Lowerer<'_> {
             source: self.place(location),
             ..Docs::default()
         };
-        if let Some(object) = self.object(location) {
-            docs.title = object
-                .get("title")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            docs.description = object
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            docs.quirks
-                .extend(object.get(QUIRK).and_then(Value::as_str).map(str::to_owned));
-            docs.quirk_values = strings(object.get(QUIRK_VALUES));
-            docs.examples = examples(object.get("examples"));
+        if let Some(keywords) = self.keywords(location) {
+            docs.title = keywords.title.map(str::to_owned);
+            docs.description = keywords.description.map(str::to_owned);
+            docs.quirks.extend(keywords.quirk.map(str::to_owned));
+            docs.quirk_values = keywords
+                .quirk_values
+                .get()
+                .map(|values| values.iter().map(|v| (*v).to_owned()).collect())
+                .unwrap_or_default();
+            docs.examples = examples(keywords.examples);
         }
         docs
     }
@@ -42,26 +38,23 @@ impl Lowerer<'_> {
         let mut current = location.clone();
         // A bounded walk: cycles are reported elsewhere.
         for _ in 0..16 {
-            let Some(object) = self.object(&current) else {
+            let Some(keywords) = self.keywords(&current) else {
                 break;
             };
             if docs.description.is_none() {
-                docs.description = object
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
+                docs.description = keywords.description.map(str::to_owned);
             }
-            if let Some(quirk) = object.get(QUIRK).and_then(Value::as_str) {
+            if let Some(quirk) = keywords.quirk {
                 if !docs.quirks.iter().any(|q| q == quirk) {
                     docs.quirks.push(quirk.to_owned());
                 }
             }
             if docs.examples.is_empty() {
-                docs.examples = examples(object.get("examples"));
+                docs.examples = examples(keywords.examples);
             }
-            let next = object
-                .get("$ref")
-                .and_then(Value::as_str)
+            let next = keywords
+                .reference
+                .ok()
                 .and_then(|r| self.schemas.resolve(&current, r).ok());
             match next {
                 Some(next) => current = next,
@@ -70,20 +63,6 @@ impl Lowerer<'_> {
         }
         docs
     }
-}
-
-/// An array of strings, or nothing.
-fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Each example as compact JSON text.

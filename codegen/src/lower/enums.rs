@@ -2,7 +2,8 @@
 //! catch-all for any other string).
 
 use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES, QUIRK_VALUES};
-use serde_json::{Map, Value};
+use aperture_events_schema::vocabulary::{Keywords, Read};
+use serde_json::Value;
 
 use super::{Hint, Lowerer};
 use crate::ir::{Item, TypeRef, ValueEnum, Variant};
@@ -16,11 +17,11 @@ impl Lowerer<'_> {
     pub(super) fn closed_enum(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         types: Option<&[String]>,
         hint: &Hint,
     ) -> Option<(TypeRef, bool)> {
-        let Some(values) = object.get("enum").and_then(Value::as_array) else {
+        let Some(values) = keywords.enumeration.ok() else {
             self.error(location, Some("enum"), "`enum` must be an array");
             return None;
         };
@@ -92,13 +93,13 @@ impl Lowerer<'_> {
     pub(super) fn open_enum(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
     ) -> Option<Item> {
-        let known = self.strings(location, KNOWN_VALUES, object.get(KNOWN_VALUES)?)?;
-        let quirk_values = match object.get(QUIRK_VALUES) {
-            Some(value) => self.strings(location, QUIRK_VALUES, value)?,
-            None => Vec::new(),
+        let known = self.string_list(location, KNOWN_VALUES, &keywords.known_values)?;
+        let quirk_values = match keywords.quirk_values {
+            Read::Absent => Vec::new(),
+            _ => self.string_list(location, QUIRK_VALUES, &keywords.quirk_values)?,
         };
         for value in &quirk_values {
             if !known.contains(value) {
@@ -120,10 +121,10 @@ impl Lowerer<'_> {
                 return None;
             }
         }
-        let case_insensitive = match object.get(CASE_INSENSITIVE) {
-            None => false,
-            Some(Value::Bool(flag)) => *flag,
-            Some(_) => {
+        let case_insensitive = match keywords.case_insensitive {
+            Read::Absent => false,
+            Read::Value(flag) => flag,
+            Read::Misshapen(_) => {
                 self.error(
                     location,
                     Some(CASE_INSENSITIVE),

@@ -8,11 +8,12 @@
 //! ignore it. A keyword of no draft is an annotation (the draft view keeps
 //! it as written and lists it once per file).
 
-use aperture_events_schema::vocabulary::keywords::{CASE_INSENSITIVE, KNOWN_VALUES};
-use aperture_events_schema::vocabulary::{Draft, Kind, keywords};
+use aperture_events_schema::vocabulary::keywords::CASE_INSENSITIVE;
+use aperture_events_schema::vocabulary::{Draft, Keywords, Kind, Read, keywords};
 use serde_json::{Map, Value};
 
 use super::Lowerer;
+use super::support::{self, Support};
 use crate::load::Location;
 
 /// Whether `key` is one of the toolkit's own `x-` keywords (the registry's
@@ -22,139 +23,45 @@ pub(super) fn is_extension(key: &str) -> bool {
     keywords::extensions().any(|k| k.name == key)
 }
 
-/// Keywords that only document: they constrain nothing.
-const ANNOTATIONS: &[&str] = &[
-    "title",
-    "description",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    // Annotations from draft 2019-09 on; in draft-06 and draft-07 the first
-    // two assert, and `check_keywords` refuses them there.
-    "contentMediaType",
-    "contentEncoding",
-    "contentSchema",
-];
-
-/// Whether `key` only documents: a listed annotation, or a keyword of no
-/// draft (which the draft view keeps as written, for `$ref`s into it).
+/// Whether `key` only documents: an annotation of the support table (in
+/// some draft), or a keyword of no draft (which the draft view keeps as
+/// written, for `$ref`s into it).
 pub(super) fn is_annotation(key: &str) -> bool {
-    ANNOTATIONS.contains(&key) || keywords::in_any_draft(key).is_none()
+    support::rows(key).any(|row| row.support == Support::Annotation)
+        || keywords::in_any_draft(key).is_none()
 }
 
 /// Where schemas wait for `$ref`s to point at them: `$defs`, and the older
 /// `definitions` (read in every draft, as `jsonschema` does).
-pub(super) const DEFINITIONS: &[&str] = &["$defs", "definitions"];
+pub(super) fn definitions() -> impl Iterator<Item = &'static str> {
+    keywords::KEYWORDS
+        .iter()
+        .filter(|k| k.kind == Kind::Definitions)
+        .map(|k| k.name)
+}
 
 /// What follows the last `/$defs/` or `/definitions/` of a pointer: the
 /// definition a schema is in, as a name hint.
 pub(super) fn definition_key(pointer: &str) -> Option<&str> {
-    DEFINITIONS
-        .iter()
+    definitions()
         .filter_map(|d| pointer.rsplit_once(&format!("/{d}/")))
         .max_by_key(|(before, _)| before.len())
         .map(|(_, key)| key)
 }
 
 /// Whether `key` may stand at a file's root beside a type without making
-/// one (`$schema`, `$id`, the definitions).
+/// one: the support column's root-only keywords (`$schema`, `$id`), and the
+/// registry's definitions.
 pub(super) fn root_only(key: &str) -> bool {
-    key == "$schema" || key == "$id" || DEFINITIONS.contains(&key)
+    support::rows(key).any(|row| row.support == Support::RootOnly)
+        || definitions().any(|d| d == key)
 }
-
-/// Keywords the generator turns into types or checks.
-const UNDERSTOOD: &[&str] = &[
-    "$defs",
-    "definitions",
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "const",
-    "enum",
-    "$ref",
-    "format",
-    "minimum",
-    "maximum",
-    // Where no applicator beside it could evaluate a property, the
-    // `additionalProperties` it then means (see `additional_properties`);
-    // beside applicators, a checked value walking them (`checked::unevaluated`).
-    "unevaluatedProperties",
-    // Read with `if` (a check); without one they constrain nothing.
-    "then",
-    "else",
-];
-
-/// Keywords only checked values implement (`checked` reads them); with
-/// `UNDERSTOOD`, every keyword the generator takes.
-pub(super) const CHECKED_KEYWORDS: &[&str] = &[
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "items",
-    "prefixItems",
-    // Where no applicator beside it could evaluate an item, the `items` it
-    // then means (see `items_keyword`); beside applicators, a checked value
-    // walking them (`checked::unevaluated`).
-    "unevaluatedItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "contains",
-    // Read with `contains`; without it they constrain nothing.
-    "minContains",
-    "maxContains",
-    "patternProperties",
-    "propertyNames",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-    "if",
-];
-
-/// Keywords of JSON Schema 2020-12 the generator refuses, with why. An
-/// anchor only a dynamic reference reads (`$dynamicAnchor`,
-/// `$recursiveAnchor`) is refused only when a file of the run holds such a
-/// reference: otherwise it changes no verdict (see [`Lowerer::check_keywords`]).
-const REFUSED: &[(&str, &str)] = &[
-    (
-        "$dynamicRef",
-        "`$dynamicRef` (a dynamic reference) is not supported: where one schema declares the `$dynamicAnchor` it names, refer to that schema with `$ref`",
-    ),
-    (
-        "$dynamicAnchor",
-        "`$dynamicAnchor` is not supported where a `$dynamicRef`, or a `$ref` to its name, of the run reads it (dynamic references): declare an `$anchor` and refer to it with `$ref`",
-    ),
-    (
-        "$recursiveRef",
-        "`$recursiveRef` (a dynamic reference) is supported only as `\"#\"` with no other file of the run holding a `$recursiveAnchor` (then it is `$ref: \"#\"`): refer with `$ref`",
-    ),
-    (
-        "$recursiveAnchor",
-        "`$recursiveAnchor` is not supported where a schema of the run has a `$recursiveRef` (dynamic references): refer with `$ref`",
-    ),
-    (
-        "$vocabulary",
-        "`$vocabulary` (a meta-schema's vocabularies) is not supported",
-    ),
-];
 
 /// The applicators that may evaluate properties of the object they apply
 /// to, beside `properties`, `patternProperties` and `additionalProperties`
 /// (those `jsonschema` 0.61 collects for `unevaluatedProperties`; the
 /// dynamic references are refused on their own).
-const PROPERTY_APPLICATORS: &[&str] = &[
+pub(super) const PROPERTY_APPLICATORS: &[&str] = &[
     "allOf",
     "anyOf",
     "oneOf",
@@ -185,11 +92,11 @@ const ITEM_APPLICATORS: &[&str] = &[
 /// more (then exactly the same set of properties). Beside an
 /// `additionalProperties`, an `unevaluatedProperties` finds every property
 /// evaluated and constrains nothing.
-pub(super) fn additional_properties(object: &Map<String, Value>) -> Option<&'static str> {
-    if object.contains_key("additionalProperties") {
+pub(super) fn additional_properties(keywords: &Keywords<'_>) -> Option<&'static str> {
+    if keywords.additional_properties.is_some() {
         Some("additionalProperties")
-    } else if object.contains_key("unevaluatedProperties")
-        && tracking(object, PROPERTY_APPLICATORS).is_empty()
+    } else if keywords.unevaluated_properties.is_some()
+        && tracking(keywords, PROPERTY_APPLICATORS).is_empty()
     {
         Some("unevaluatedProperties")
     } else {
@@ -197,15 +104,23 @@ pub(super) fn additional_properties(object: &Map<String, Value>) -> Option<&'sta
     }
 }
 
+/// The schema of [`additional_properties`]' keyword, if there is one.
+pub(super) fn additional_schema<'a>(keywords: &Keywords<'a>) -> Option<&'a Value> {
+    match additional_properties(keywords)? {
+        "additionalProperties" => keywords.additional_properties,
+        _ => keywords.unevaluated_properties,
+    }
+}
+
 /// The keyword saying what items after `prefixItems` must be: `items`, or,
 /// without it, an `unevaluatedItems` with no applicator beside it that could
 /// evaluate more (then exactly the same items). Beside `items`, an
 /// `unevaluatedItems` finds every item evaluated and constrains nothing.
-pub(super) fn items_keyword(object: &Map<String, Value>) -> Option<&'static str> {
-    if object.contains_key("items") {
+pub(super) fn items_keyword(keywords: &Keywords<'_>) -> Option<&'static str> {
+    if keywords.items.is_some() {
         Some("items")
-    } else if object.contains_key("unevaluatedItems")
-        && tracking(object, ITEM_APPLICATORS).is_empty()
+    } else if keywords.unevaluated_items.is_some()
+        && tracking(keywords, ITEM_APPLICATORS).is_empty()
     {
         Some("unevaluatedItems")
     } else {
@@ -214,10 +129,10 @@ pub(super) fn items_keyword(object: &Map<String, Value>) -> Option<&'static str>
 }
 
 /// The applicators of `object` among `applicators`, as `` `allOf` ``.
-fn tracking(object: &Map<String, Value>, applicators: &[&str]) -> Vec<String> {
+fn tracking(keywords: &Keywords<'_>, applicators: &[&str]) -> Vec<String> {
     applicators
         .iter()
-        .filter(|k| object.contains_key(**k))
+        .filter(|k| keywords.has(k))
         .map(|k| format!("`{k}`"))
         .collect()
 }
@@ -276,7 +191,9 @@ const TYPES: &[&str] = &[
 
 impl Lowerer<'_> {
     /// Reports every keyword of `object` the generator does not understand.
-    pub(super) fn check_keywords(&mut self, location: &Location, object: &Map<String, Value>) {
+    pub(super) fn check_keywords(&mut self, location: &Location, keywords: &Keywords<'_>) {
+        // Every key is looked at, known or not: the walk is over the map.
+        let object = keywords.map();
         let (draft, _) = self.schemas.draft(location);
         for (key, value) in object {
             // An anchor: `$anchor`, or before 2019-09 an `$id` of `#name`
@@ -309,48 +226,44 @@ impl Lowerer<'_> {
             if key == "$id" && inert_embedded_id(value, object) {
                 continue;
             }
-            let root_only = key == "$schema" || key == "$id";
-            // `contentMediaType`/`contentEncoding` assert in draft-06 and draft-07.
-            let asserting_content = keywords::keyword(draft, key)
-                .is_some_and(|k| k.kind == Kind::Assertion && key.starts_with("content"));
-            let ok = !asserting_content
-                && (is_extension(key)
-                    || is_annotation(key)
-                    || UNDERSTOOD.contains(&key.as_str())
-                    || CHECKED_KEYWORDS.contains(&key.as_str())
-                    || (root_only && location.pointer.is_empty()));
+            let root = location.pointer.is_empty();
+            // A keyword of no draft is an annotation (`None`).
+            let support = support::support(key, draft);
+            let ok = match support {
+                None
+                | Some(
+                    Support::Plain { .. }
+                    | Support::Checked
+                    | Support::Annotation
+                    | Support::Extension
+                    | Support::Anchor,
+                ) => true,
+                Some(Support::RootOnly) => root,
+                Some(Support::ReadAs(_) | Support::UnionTag | Support::Refused { .. }) => false,
+            };
             if !ok {
-                let refused = REFUSED.iter().find(|(k, _)| k == key);
-                let message = if let Some((_, why)) = refused {
-                    (*why).to_owned()
-                } else if asserting_content {
-                    format!(
-                        "`{key}` asserts in {draft} and is not supported (from draft 2019-09 on it is an annotation)"
-                    )
-                } else if root_only {
-                    let spelling = if key == "$id" {
+                let message = match support {
+                    Some(Support::Refused {
+                        reason,
+                        replacement,
+                    }) => support::refusal(key, draft, reason, replacement),
+                    Some(Support::RootOnly) if key == "$id" => format!(
+                        "`{}` below the root of a file (an embedded resource) is \
+                         supported only where nothing inside it resolves against it: no \
+                         relative `$ref` and no anchor",
                         draft.id_keyword()
-                    } else {
-                        key
-                    };
-                    if key == "$id" {
-                        format!(
-                            "`{spelling}` below the root of a file (an embedded resource) is \
-                             supported only where nothing inside it resolves against it: no \
-                             relative `$ref` and no anchor"
-                        )
-                    } else {
-                        format!("`{spelling}` is supported only at the root of a file")
+                    ),
+                    Some(Support::RootOnly) => {
+                        format!("`{key}` is supported only at the root of a file")
                     }
-                } else {
-                    format!("unsupported keyword `{key}`")
+                    _ => format!("unsupported keyword `{key}`"),
                 };
                 self.refuse(location, Some(key), message);
             }
         }
         // The shapes of the toolkit's keywords are checked on loading (the
         // registry's `Shape`); what they need beside them is checked here.
-        if object.contains_key(CASE_INSENSITIVE) && !object.contains_key(KNOWN_VALUES) {
+        if keywords.case_insensitive.is_present() && !keywords.known_values.is_present() {
             self.error(
                 location,
                 Some(CASE_INSENSITIVE),
@@ -374,27 +287,26 @@ impl Lowerer<'_> {
             .any(|root| walk(root, &test))
     }
 
-    /// The values of an array-of-strings keyword; reports and gives `None` otherwise.
-    pub(super) fn strings(
+    /// The values of an array-of-strings keyword read by the typed model;
+    /// reports a value of another shape and gives `None` then (or when absent).
+    pub(super) fn string_list(
         &mut self,
         location: &Location,
         key: &str,
-        value: &Value,
+        read: &Read<'_, Vec<&str>>,
     ) -> Option<Vec<String>> {
-        let strings: Option<Vec<String>> = value.as_array().and_then(|items| {
-            items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        });
-        if strings.is_none() {
-            self.error(
-                location,
-                Some(key),
-                format!("`{key}` must be an array of strings"),
-            );
+        match read {
+            Read::Absent => None,
+            Read::Value(strings) => Some(strings.iter().map(|s| (*s).to_owned()).collect()),
+            Read::Misshapen(_) => {
+                self.error(
+                    location,
+                    Some(key),
+                    format!("`{key}` must be an array of strings"),
+                );
+                None
+            }
         }
-        strings
     }
 
     /// The `type` keyword as a list: `Some(None)` when absent, `None` after
@@ -402,20 +314,18 @@ impl Lowerer<'_> {
     pub(super) fn json_types(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
     ) -> Option<Option<Vec<String>>> {
-        let Some(value) = object.get("type") else {
-            return Some(None);
-        };
-        let types = match value {
-            Value::String(t) => vec![t.clone()],
-            Value::Array(_) => self.strings(location, "type", value)?,
-            _ => {
-                self.error(
-                    location,
-                    Some("type"),
-                    "`type` must be a string or an array of strings",
-                );
+        let types: Vec<String> = match &keywords.types {
+            Read::Absent => return Some(None),
+            Read::Value(types) => types.iter().map(|t| (*t).to_owned()).collect(),
+            Read::Misshapen(value) => {
+                let message = if value.is_array() {
+                    "`type` must be an array of strings"
+                } else {
+                    "`type` must be a string or an array of strings"
+                };
+                self.error(location, Some("type"), message);
                 return None;
             }
         };
@@ -435,23 +345,6 @@ impl Lowerer<'_> {
             ok = false;
         }
         ok.then_some(Some(types))
-    }
-
-    /// A numeric keyword (`minimum`, `maximum`) as `f64`; reports non-numbers.
-    pub(super) fn number(
-        &mut self,
-        location: &Location,
-        object: &Map<String, Value>,
-        key: &str,
-    ) -> Option<f64> {
-        let value = object.get(key)?;
-        match value.as_f64() {
-            Some(n) => Some(n),
-            None => {
-                self.error(location, Some(key), format!("`{key}` must be a number"));
-                None
-            }
-        }
     }
 }
 
@@ -514,24 +407,39 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_table_says_refused_where_the_lowering_refuses() {
-        let refused: Vec<&str> = REFUSED.iter().map(|(k, _)| *k).collect();
+    fn root_only_keywords_come_from_the_support_column_and_the_registry() {
+        assert_eq!(definitions().collect::<Vec<_>>(), ["$defs", "definitions"]);
+        for key in ["$schema", "$id", "$defs", "definitions"] {
+            assert!(root_only(key), "{key}");
+        }
+        for key in ["id", "$ref", "title", "markdownDescription"] {
+            assert!(!root_only(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn the_readme_table_says_refused_where_the_support_column_refuses() {
         for (names, cells) in draft_table() {
-            let column = Draft::ALL
-                .iter()
-                .position(|d| *d == Draft::Draft202012)
-                .expect("2020-12")
-                + 1;
             for name in names {
-                let in_2020 = keywords::keyword(Draft::Draft202012, &name).is_some();
-                let says_refused = cells[column].starts_with("refused")
-                    || (cells[column] == "same" && cells[column - 1].starts_with("refused"));
-                assert_eq!(
-                    in_2020 && refused.contains(&name.as_str()),
-                    says_refused,
-                    "`{name}` in 2020-12: {:?}",
-                    cells[column]
-                );
+                for (column, draft) in Draft::ALL.iter().enumerate().map(|(i, d)| (i + 1, *d)) {
+                    // "same" repeats the cell on its left.
+                    let cell = (1..=column)
+                        .rev()
+                        .map(|c| &cells[c])
+                        .find(|c| *c != "same")
+                        .expect("a first cell");
+                    let refused = keywords::keyword(draft, &name).is_some_and(|_| {
+                        matches!(
+                            support::support(&name, draft),
+                            Some(Support::Refused { .. })
+                        )
+                    });
+                    assert_eq!(
+                        refused,
+                        cell.starts_with("refused") || cell.contains(" is refused"),
+                        "`{name}` in {draft}: {cell:?}"
+                    );
+                }
             }
         }
     }

@@ -19,11 +19,15 @@ mod enums;
 mod keywords;
 mod objects;
 mod renames;
+mod support;
 mod types;
 mod unions;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
+use aperture_events_schema::vocabulary::{Keywords, Read};
 use serde_json::{Map, Value};
 
 use crate::error::{Collector, Diagnostic, Result};
@@ -97,6 +101,7 @@ pub(crate) fn lower(
         nullable: BTreeMap::new(),
         roots: vec![None; schemas.len()],
         uses_date_time: false,
+        read: RefCell::default(),
     };
     let chosen = renames::chosen_type_names(schemas);
     lowerer
@@ -163,6 +168,8 @@ struct Lowerer<'a> {
     /// The type of each file's root schema, by file.
     roots: Vec<Option<(TypeRef, bool)>>,
     uses_date_time: bool,
+    /// Each schema object read into the typed model, once (see [`Lowerer::read`]).
+    read: RefCell<BTreeMap<Location, Rc<Keywords<'a>>>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -187,6 +194,23 @@ impl<'a> Lowerer<'a> {
             self.schemas.draft_name(location)
         );
         self.error(location, child, message);
+    }
+
+    /// The schema object `object` at `location` read into the typed model:
+    /// read once, the first time it is asked for, then the same
+    /// [`Keywords`] for every reader.
+    fn read(&self, location: &Location, object: &'a Map<String, Value>) -> Rc<Keywords<'a>> {
+        let mut read = self.read.borrow_mut();
+        let keywords = read
+            .entry(location.clone())
+            .or_insert_with(|| Rc::new(Keywords::of(object)));
+        Rc::clone(keywords)
+    }
+
+    /// The schema object at `location` in the typed model, if it is an object.
+    fn keywords(&self, location: &Location) -> Option<Rc<Keywords<'a>>> {
+        let object = self.object(location)?;
+        Some(self.read(location, object))
     }
 
     /// The schema object at `location`, if it is an object.
@@ -249,12 +273,10 @@ impl<'a> Lowerer<'a> {
             self.roots[root.doc] = self.schema_type(root, &hint);
             self.any_root(root, &hint);
         } else {
-            self.check_keywords(root, object);
+            let read = self.read(root, object);
+            self.check_keywords(root, &read);
             // A file of annotations alone is the schema `{}`: any JSON value.
-            if !keywords::DEFINITIONS
-                .iter()
-                .any(|d| object.contains_key(*d))
-            {
+            if !read.defs.is_present() && !read.definitions.is_present() {
                 self.roots[root.doc] = Some((TypeRef::Any, false));
                 let hint = Hint {
                     name: self.stem(root),
@@ -288,11 +310,12 @@ impl<'a> Lowerer<'a> {
         let Some(object) = self.object(root) else {
             return;
         };
-        for container in keywords::DEFINITIONS {
-            match object.get(*container) {
-                None => continue,
-                Some(Value::Object(_)) => {}
-                Some(_) => {
+        let read = self.read(root, object);
+        for (container, definitions) in [("$defs", read.defs), ("definitions", read.definitions)] {
+            match definitions {
+                Read::Absent => continue,
+                Read::Value(_) => {}
+                Read::Misshapen(_) => {
                     self.error(
                         root,
                         Some(container),
@@ -327,10 +350,9 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.named.get(location) {
             return Some(name.clone());
         }
-        let object = self.object(location);
-        let title = object
-            .and_then(|o| o.get("title"))
-            .and_then(Value::as_str)
+        let title = self
+            .keywords(location)
+            .and_then(|k| k.title)
             .unwrap_or_default();
         let key = keywords::definition_key(&location.pointer)
             .map(str::to_owned)

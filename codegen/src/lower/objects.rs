@@ -1,6 +1,7 @@
 //! Object schemas become structs (a root `oneOf` of them told apart by a
 //! constant property becomes a union: `unions`).
 
+use aperture_events_schema::vocabulary::Keywords;
 use serde_json::{Map, Value};
 
 use super::{Hint, Lowerer};
@@ -17,40 +18,40 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_struct(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'a>,
         name: &str,
     ) -> Option<Item> {
         // An `allOf` of object schemas is merged: its parts' properties are the struct's.
-        let merged = self.merged_parts(location, object);
+        let merged = self.merged_parts(location, keywords);
         let parts: Vec<Location> = std::iter::once(location.clone())
             .chain(merged.iter().flatten().cloned())
             .collect();
-        let mut properties: Vec<Property<'_>> = Vec::new();
+        let mut properties: Vec<Property<'a>> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         for part in &parts {
             let Some(part_object) = self.object(part) else {
                 continue;
             };
-            match part_object.get("properties") {
-                None | Some(Value::Object(_)) => {}
-                Some(_) => {
-                    self.error(part, Some("properties"), "`properties` must be an object");
-                    return None;
-                }
+            // Each part read once (the schema itself already is).
+            let part_keywords = self.read(part, part_object);
+            if part_keywords.properties.misshapen().is_some() {
+                self.error(part, Some("properties"), "`properties` must be an object");
+                return None;
             }
             for key in self.schemas.keys(part, "properties") {
                 let property = Location {
                     doc: part.doc,
                     pointer: format!("{}/properties/{}", part.pointer, escape_token(&key)),
                 };
-                let schema = part_object
-                    .get("properties")
+                let schema = part_keywords
+                    .properties
+                    .ok()
                     .and_then(|p| p.get(&key))
                     .and_then(Value::as_object);
                 properties.push((key, property, schema));
             }
-            if let Some(value) = part_object.get("required") {
-                for key in self.strings(part, "required", value)? {
+            if part_keywords.required.is_present() {
+                for key in self.string_list(part, "required", &part_keywords.required)? {
                     if !required.contains(&key) {
                         required.push(key);
                     }
@@ -66,25 +67,29 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
+        // Merged, the schema is read without its `allOf` (an object of its own).
         let unmerged: Map<String, Value>;
-        let object = if merged.is_some() {
-            unmerged = object
+        let unmerged_keywords: Keywords<'_>;
+        let keywords = if merged.is_some() {
+            unmerged = keywords
+                .map()
                 .iter()
                 .filter(|(k, _)| *k != "allOf")
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            &unmerged
+            unmerged_keywords = Keywords::of(&unmerged);
+            &unmerged_keywords
         } else {
-            object
+            keywords
         };
         let mut extras_type = None;
-        let mut checks = self.struct_checks(location, object, name)?;
+        let mut checks = self.struct_checks(location, keywords, name)?;
         // With `patternProperties`, `additionalProperties` is one of the checks.
-        let patterned = object.contains_key("patternProperties");
+        let patterned = keywords.pattern_properties.is_present();
         // Checks run on the struct's JSON, so it keeps every property.
         let keep = self.options.keep_unknown || !checks.is_empty();
-        let additional = super::keywords::additional_properties(object);
-        let unknown = match additional.and_then(|k| object.get(k)) {
+        let additional = super::keywords::additional_properties(keywords);
+        let unknown = match super::keywords::additional_schema(keywords) {
             _ if patterned => Unknown::Keep,
             None | Some(Value::Bool(true)) if keep => Unknown::Keep,
             None | Some(Value::Bool(true)) => Unknown::Ignore,
@@ -122,13 +127,13 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|(k, l, _)| (k.clone(), l.clone()))
             .collect();
-        let mut names = self.field_names(location, object, &places);
+        let mut names = self.field_names(location, keywords, &places);
         let mut fields = Vec::new();
         let mut consts = Vec::new();
         for (key, property, schema) in properties {
             let is_required = required.contains(&key);
             if let Some(p) = schema {
-                if is_string_const(p) {
+                if is_string_const(&self.read(&property, p)) {
                     if let Some(value) = self.const_value(&property, p) {
                         let const_name = names.constant(&key);
                         consts.push(ConstField {
@@ -186,9 +191,9 @@ impl<'a> Lowerer<'a> {
     pub(super) fn merged_parts(
         &self,
         location: &Location,
-        object: &'a Map<String, Value>,
+        keywords: &Keywords<'a>,
     ) -> Option<Vec<Location>> {
-        let parts = object.get("allOf")?.as_array()?;
+        let parts = keywords.all_of.ok()?;
         let plain = |o: &Map<String, Value>, root: bool| {
             o.iter().all(|(k, v)| {
                 super::keywords::is_annotation(k)
@@ -199,25 +204,15 @@ impl<'a> Lowerer<'a> {
                     || (root && super::keywords::root_only(k))
             })
         };
-        if !plain(object, location.pointer.is_empty()) {
+        if !plain(keywords.map(), location.pointer.is_empty()) {
             return None;
         }
-        let mut typed = object.get("type").is_some();
-        let mut names: Vec<&String> = object
-            .get("properties")
-            .and_then(Value::as_object)
+        let mut typed = keywords.types.is_present();
+        let mut names: Vec<&String> = keywords
+            .properties
+            .ok()
             .map_or(Vec::new(), |p| p.keys().collect());
-        let mut required: Vec<&str> = Vec::new();
-        let mut require = |o: &'a Map<String, Value>| {
-            required.extend(
-                o.get("required")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str),
-            );
-        };
-        require(object);
+        let mut required: Vec<&str> = keywords.required_names();
         let mut out = Vec::new();
         for index in 0..parts.len() {
             let mut part = Location {
@@ -227,28 +222,29 @@ impl<'a> Lowerer<'a> {
             // Follow plain `$ref`s (a bounded chain).
             for _ in 0..16 {
                 let o = self.object(&part)?;
-                let Some(reference) = o.get("$ref") else {
+                let read = self.read(&part, o);
+                if !read.reference.is_present() {
                     break;
-                };
+                }
                 if !o
                     .keys()
                     .all(|k| k == "$ref" || super::keywords::is_annotation(k))
                 {
                     return None;
                 }
-                part = self.schemas.resolve(&part, reference.as_str()?).ok()?;
+                part = self.schemas.resolve(&part, read.reference.ok()?).ok()?;
             }
-            let o = self.object(&part)?;
-            if o.contains_key("$ref")
-                || o.contains_key("allOf")
-                || !plain(o, part.pointer.is_empty())
+            let o = self.keywords(&part)?;
+            if o.reference.is_present()
+                || o.all_of.is_present()
+                || !plain(o.map(), part.pointer.is_empty())
                 || part == *location
             {
                 return None;
             }
-            typed |= o.get("type").is_some();
-            require(o);
-            if let Some(p) = o.get("properties").and_then(Value::as_object) {
+            typed |= o.types.is_present();
+            required.extend(o.required_names());
+            if let Some(p) = o.properties.ok() {
                 for key in p.keys() {
                     if names.contains(&key) {
                         return None;
@@ -265,14 +261,20 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The string of a property's `const`; only annotations and `type: string` may stand beside it.
-    fn const_value(&mut self, location: &Location, object: &Map<String, Value>) -> Option<String> {
-        self.check_keywords(location, object);
+    fn const_value(
+        &mut self,
+        location: &Location,
+        object: &'a Map<String, Value>,
+    ) -> Option<String> {
+        let keywords = self.read(location, object);
+        self.check_keywords(location, &keywords);
         for key in object.keys() {
             let fine = super::keywords::is_annotation(key)
                 || super::keywords::is_extension(key)
                 || key == "const";
-            let string_type =
-                key == "type" && object.get("type").and_then(Value::as_str) == Some("string");
+            let string_type = key == "type"
+                && keywords.type_is_one
+                && keywords.types.get().is_some_and(|t| *t == ["string"]);
             if !fine && !string_type {
                 self.error(
                     location,
@@ -282,7 +284,7 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         }
-        match object.get("const") {
+        match keywords.constant {
             Some(Value::String(value)) => Some(value.clone()),
             _ => {
                 self.error(
@@ -298,9 +300,9 @@ impl<'a> Lowerer<'a> {
 
 /// Whether a property is a string `const` with nothing beside it but
 /// annotations and `type: string`: a `ConstField`, not a checked value.
-pub(super) fn is_string_const(property: &Map<String, Value>) -> bool {
-    property.get("const").is_some_and(Value::is_string)
-        && property.iter().all(|(key, value)| {
+pub(super) fn is_string_const(property: &Keywords<'_>) -> bool {
+    property.constant.is_some_and(Value::is_string)
+        && property.map().iter().all(|(key, value)| {
             super::keywords::is_annotation(key)
                 || super::keywords::is_extension(key)
                 || key == "const"

@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use aperture_events_schema::vocabulary::{Keywords, Read};
+use serde_json::Value;
 
 use super::Lowerer;
 use crate::error::Diagnostic;
@@ -71,18 +72,20 @@ impl Lowerer<'_> {
         scope: &str,
     ) -> String {
         let place = self.place(location);
-        let object = self.object(location);
+        let keywords = self.keywords(location).unwrap_or_default();
         // The configured union name wins over the schema's.
         let configured = self.options.union_name.is_some()
             && location.pointer.is_empty()
-            && object.is_some_and(|o| o.contains_key("oneOf"));
-        match object.and_then(|o| o.get(TYPE_NAME)) {
-            Some(Value::String(chosen)) if !configured => match self.names.choose(chosen, &place) {
+            && keywords.one_of.is_present();
+        match keywords.rust_name {
+            Read::Value(chosen) if !configured => match self.names.choose(chosen, &place) {
                 Ok(name) => return name,
                 Err(why) => self.error(location, Some(TYPE_NAME), why),
             },
-            Some(Value::String(_)) | None => {}
-            Some(_) => self.error(location, Some(TYPE_NAME), "`x-rust-name` must be a string"),
+            Read::Value(_) | Read::Absent => {}
+            Read::Misshapen(_) => {
+                self.error(location, Some(TYPE_NAME), "`x-rust-name` must be a string")
+            }
         }
         let name = self.names.claim_at(candidates, scope, &place);
         for rename in self.names.take_renames() {
@@ -99,10 +102,10 @@ impl Lowerer<'_> {
     pub(super) fn field_names(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         properties: &[(String, Location)],
     ) -> FieldNames {
-        let chosen = self.chosen_names(location, object, FIELD_NAMES);
+        let chosen = self.chosen_names(location, &keywords.rust_field_names, FIELD_NAMES);
         for key in chosen.keys() {
             if !properties.iter().any(|(k, _)| k == key) {
                 self.error(
@@ -144,8 +147,10 @@ impl Lowerer<'_> {
         values: &[&str],
         reserved: &[&str],
     ) -> Vec<String> {
-        let chosen = match self.object(location) {
-            Some(object) => self.chosen_names(location, object, VARIANT_NAMES),
+        let chosen = match self.keywords(location) {
+            Some(keywords) => {
+                self.chosen_names(location, &keywords.rust_variant_names, VARIANT_NAMES)
+            }
             None => BTreeMap::new(),
         };
         match variants(values, reserved, &chosen) {
@@ -170,24 +175,23 @@ impl Lowerer<'_> {
     fn chosen_names(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        read: &Read<'_, Vec<(&str, &str)>>,
         keyword: &str,
     ) -> BTreeMap<String, String> {
-        let Some(value) = object.get(keyword) else {
-            return BTreeMap::new();
-        };
-        let map = value.as_object().and_then(|map| {
-            map.iter()
-                .map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                .collect::<Option<BTreeMap<_, _>>>()
-        });
-        if map.is_none() {
-            self.error(
-                location,
-                Some(keyword),
-                format!("`{keyword}` must be an object of strings"),
-            );
+        match read {
+            Read::Absent => BTreeMap::new(),
+            Read::Value(pairs) => pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            Read::Misshapen(_) => {
+                self.error(
+                    location,
+                    Some(keyword),
+                    format!("`{keyword}` must be an object of strings"),
+                );
+                BTreeMap::new()
+            }
         }
-        map.unwrap_or_default()
     }
 }

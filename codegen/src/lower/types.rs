@@ -2,6 +2,7 @@
 //! (through `enums` and `objects`) enumerations and structs.
 
 use aperture_events_schema::vocabulary::keywords::KNOWN_VALUES;
+use aperture_events_schema::vocabulary::{Keywords, Read};
 use serde_json::{Map, Value};
 
 use super::{Hint, Lowerer};
@@ -38,18 +39,21 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        self.check_keywords(location, object);
-        let types = self.json_types(location, object)?;
-        if let Some(reference) = object.get("$ref") {
+        // The schema object in the typed model (read once per lowering), which
+        // every path below reads; its `map` only for walks over every key.
+        let keywords = self.read(location, object);
+        self.check_keywords(location, &keywords);
+        let types = self.json_types(location, &keywords)?;
+        if keywords.reference.is_present() {
             if beside_ref(location, object) {
-                return self.checked(location, object, types, hint);
+                return self.checked(location, &keywords, types, hint);
             }
-            return self.follow_ref(location, reference, hint);
+            return self.follow_ref(location, keywords.reference, hint);
         }
-        if object.contains_key("allOf") && self.merged_parts(location, object).is_some() {
+        if keywords.all_of.is_present() && self.merged_parts(location, &keywords).is_some() {
             self.nullable.insert(location.clone(), false);
             let name = self.named(location, hint, |this, name| {
-                this.lower_struct(location, object, name)
+                this.lower_struct(location, &keywords, name)
             })?;
             return Some((TypeRef::Named(name), false));
         }
@@ -58,14 +62,14 @@ impl Lowerer<'_> {
         let written_integer = self.schemas.draft(location).0
             == aperture_events_schema::Draft::Draft4
             && types.iter().flatten().any(|t| t == "integer");
-        if written_integer || Self::needs_check(object, types.as_deref()) {
-            return self.checked(location, object, types, hint);
+        if written_integer || Self::needs_check(&keywords, types.as_deref()) {
+            return self.checked(location, &keywords, types, hint);
         }
-        if object.contains_key("enum") {
-            return self.closed_enum(location, object, types.as_deref(), hint);
+        if keywords.enumeration.is_present() {
+            return self.closed_enum(location, &keywords, types.as_deref(), hint);
         }
         let Some(types) = types else {
-            if object.contains_key(KNOWN_VALUES) {
+            if keywords.known_values.is_present() {
                 self.error(
                     location,
                     Some(KNOWN_VALUES),
@@ -82,7 +86,7 @@ impl Lowerer<'_> {
             .filter(|t| *t != "null")
             .collect();
         self.nullable.insert(location.clone(), nullable);
-        if object.contains_key(KNOWN_VALUES) {
+        if keywords.known_values.is_present() {
             if non_null != ["string"] {
                 self.error(
                     location,
@@ -92,13 +96,13 @@ impl Lowerer<'_> {
                 return None;
             }
             let name = self.named(location, hint, |this, name| {
-                this.open_enum(location, object, name)
+                this.open_enum(location, &keywords, name)
             })?;
             return Some((TypeRef::Named(name), nullable));
         }
-        let format = object.get("format");
+        let format = keywords.format;
         // `format` constrains strings only; beside other types it is inert.
-        if format.is_some() && non_null != ["string"] && non_null.contains(&"string") {
+        if format.is_present() && non_null != ["string"] && non_null.contains(&"string") {
             self.error(
                 location,
                 Some("format"),
@@ -112,15 +116,23 @@ impl Lowerer<'_> {
                 return None;
             }
             ["string"] => match format {
-                None => TypeRef::String,
-                Some(Value::String(f)) if f == "date-time" => {
+                Read::Absent => TypeRef::String,
+                Read::Value("date-time") => {
                     self.uses_date_time = true;
                     match self.options.date_time {
                         DateTimeRepr::Chrono => TypeRef::DateTime,
                         DateTimeRepr::String => TypeRef::String,
                     }
                 }
-                Some(other) => {
+                Read::Value(other) => {
+                    self.refuse(
+                        location,
+                        Some("format"),
+                        format!("unsupported format {}", Value::from(other)),
+                    );
+                    return None;
+                }
+                Read::Misshapen(other) => {
                     self.refuse(
                         location,
                         Some("format"),
@@ -130,10 +142,10 @@ impl Lowerer<'_> {
                 }
             },
             ["boolean"] => TypeRef::Bool,
-            ["number"] => TypeRef::Number(self.number_bounds(location, object)?),
+            ["number"] => TypeRef::Number(self.number_bounds(location, &keywords)?),
             ["integer"] => {
                 let name = self.named(location, hint, |this, name| {
-                    let (repr, bounds) = this.int_bounds(location, object)?;
+                    let (repr, bounds) = this.int_bounds(location, &keywords)?;
                     let docs = this.docs(location);
                     Some(Item::Integer(Integer {
                         name: name.to_owned(),
@@ -146,14 +158,14 @@ impl Lowerer<'_> {
             }
             ["object"] => {
                 let name = self.named(location, hint, |this, name| {
-                    this.lower_struct(location, object, name)
+                    this.lower_struct(location, &keywords, name)
                 })?;
                 TypeRef::Named(name)
             }
             several => {
                 let several: Vec<String> = several.iter().map(|s| (*s).to_owned()).collect();
                 let name = self.named(location, hint, |this, name| {
-                    this.multi(location, object, &several, name)
+                    this.multi(location, &keywords, &several, name)
                 })?;
                 TypeRef::Named(name)
             }
@@ -165,10 +177,10 @@ impl Lowerer<'_> {
     fn follow_ref(
         &mut self,
         location: &Location,
-        reference: &Value,
+        reference: Read<'_, &str>,
         hint: &Hint,
     ) -> Option<(TypeRef, bool)> {
-        let Some(reference) = reference.as_str() else {
+        let Some(reference) = reference.ok() else {
             self.error(location, Some("$ref"), "`$ref` must be a string");
             return None;
         };
@@ -229,7 +241,7 @@ impl Lowerer<'_> {
     fn multi(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         types: &[String],
         name: &str,
     ) -> Option<Item> {
@@ -247,10 +259,10 @@ impl Lowerer<'_> {
                 "string" => Branch::String,
                 "boolean" => Branch::Boolean,
                 "integer" => {
-                    let (repr, bounds) = self.int_bounds(location, object)?;
+                    let (repr, bounds) = self.int_bounds(location, keywords)?;
                     Branch::Integer(repr, bounds)
                 }
-                "number" => Branch::Number(self.number_bounds(location, object)?),
+                "number" => Branch::Number(self.number_bounds(location, keywords)?),
                 other => {
                     self.error(
                         location,
@@ -273,9 +285,9 @@ impl Lowerer<'_> {
     pub(super) fn int_bounds(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
     ) -> Option<(IntRepr, Bounds<i128>)> {
-        let bounds = self.float_bounds(location, object)?;
+        let bounds = self.float_bounds(location, keywords)?;
         let limit = 1e30;
         if bounds.min.is_some_and(|m| m.abs() > limit)
             || bounds.max.is_some_and(|m| m.abs() > limit)
@@ -313,9 +325,9 @@ impl Lowerer<'_> {
     fn number_bounds(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
     ) -> Option<Bounds<f64>> {
-        let bounds = self.float_bounds(location, object)?;
+        let bounds = self.float_bounds(location, keywords)?;
         if bounds.min.is_some() || bounds.max.is_some() {
             self.error(
                 location,
@@ -331,13 +343,16 @@ impl Lowerer<'_> {
     fn float_bounds(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
     ) -> Option<Bounds<f64>> {
-        let min = self.number(location, object, "minimum");
-        let max = self.number(location, object, "maximum");
-        let bad = (object.contains_key("minimum") && min.is_none())
-            || (object.contains_key("maximum") && max.is_none());
-        (!bad).then_some(Bounds { min, max })
+        let mut ok = true;
+        let mut bound = |this: &mut Self, key: &str, read| {
+            this.number_keyword(location, key, read, &mut ok)
+                .and_then(|n| n.as_f64())
+        };
+        let min = bound(self, "minimum", keywords.minimum);
+        let max = bound(self, "maximum", keywords.maximum);
+        ok.then_some(Bounds { min, max })
     }
 }
 

@@ -20,10 +20,11 @@ impl Lowerer<'_> {
         };
         // Only `discriminator` (OpenAPI's word for "told apart by this
         // property") says unknown tags are kept: a plain `oneOf` rejects them.
-        if !root_object.contains_key("discriminator") {
+        let root_keywords = self.read(root, root_object);
+        if root_keywords.discriminator.is_none() {
             return false;
         }
-        let Some(branches) = root_object.get("oneOf").and_then(Value::as_array) else {
+        let Some(branches) = root_keywords.one_of.ok() else {
             return false;
         };
         let tagged = |index: usize| {
@@ -38,18 +39,26 @@ impl Lowerer<'_> {
             {
                 return None;
             }
-            let target = self
-                .schemas
-                .resolve(&branch, object.get("$ref")?.as_str()?)
-                .ok()?;
-            let target = self.object(&target)?;
-            let required = target.get("required")?.as_array()?;
-            let properties = target.get("properties")?.as_object()?;
-            required.iter().filter_map(Value::as_str).find(|name| {
+            let reference = self.read(&branch, object).reference.ok()?;
+            let target_location = self.schemas.resolve(&branch, reference).ok()?;
+            let target = self.keywords(&target_location)?;
+            let properties = target.properties.ok()?;
+            // A misshapen `required`'s strings too (reported where it is lowered).
+            target.required_names().into_iter().find(|name| {
                 properties
                     .get(*name)
                     .and_then(Value::as_object)
-                    .is_some_and(is_string_const)
+                    .is_some_and(|p| {
+                        let property = Location {
+                            doc: target_location.doc,
+                            pointer: format!(
+                                "{}/properties/{}",
+                                target_location.pointer,
+                                crate::ordered::escape_token(name)
+                            ),
+                        };
+                        is_string_const(&self.read(&property, p))
+                    })
             })?;
             Some(())
         };
@@ -62,12 +71,15 @@ impl Lowerer<'_> {
         let Some(object) = self.object(root) else {
             return;
         };
+        let keywords = self.read(root, object);
         for key in object.keys() {
             let fine = super::keywords::is_annotation(key)
                 || super::keywords::is_extension(key)
                 || super::keywords::root_only(key)
                 || ["oneOf", "discriminator"].contains(&key.as_str())
-                || (key == "type" && object.get("type").and_then(Value::as_str) == Some("object"));
+                || (key == "type"
+                    && keywords.type_is_one
+                    && keywords.types.get().is_some_and(|t| *t == ["object"]));
             if !fine {
                 self.error(
                     root,
@@ -76,11 +88,7 @@ impl Lowerer<'_> {
                 );
             }
         }
-        let Some(branches) = object
-            .get("oneOf")
-            .and_then(Value::as_array)
-            .filter(|b| !b.is_empty())
-        else {
+        let Some(branches) = keywords.one_of.ok().filter(|b| !b.is_empty()) else {
             self.error(root, Some("oneOf"), "`oneOf` must be a non-empty array");
             return;
         };
@@ -115,11 +123,7 @@ impl Lowerer<'_> {
                 return;
             }
         }
-        let title = object
-            .get("title")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let title = keywords.title.unwrap_or_default().to_owned();
         let stem = self.stem(root);
         let wanted = self.options.union_name.clone().unwrap_or(title);
         let name = self.type_name(root, &[&wanted, &stem], "");
@@ -199,7 +203,8 @@ impl Lowerer<'_> {
     /// One branch of a union: (tag property, tag value, struct name).
     fn union_arm(&mut self, branch: &Location) -> Option<(String, String, String)> {
         let object = self.object(branch);
-        let reference = object.and_then(|o| o.get("$ref")).and_then(Value::as_str);
+        let keywords = self.keywords(branch);
+        let reference = keywords.as_ref().and_then(|k| k.reference.ok());
         let only_ref = object.is_some_and(|o| {
             o.keys()
                 .all(|k| k == "$ref" || super::keywords::is_annotation(k))

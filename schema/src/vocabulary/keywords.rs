@@ -9,8 +9,11 @@
 //!
 //! # Adding a keyword
 //! One entry in [`KEYWORDS`] (its name, the drafts it belongs to, its kind
-//! and the shape of its value); then its consumers (the generator's lowering,
-//! the validator) read it from here.
+//! and the shape of its value); a field of the typed model
+//! ([`super::Keywords`]) if a consumer reads its value; then its consumers
+//! read it from here (the generator's lowering through its support column,
+//! `codegen/src/lower/support.rs`, which a test holds to one row per entry;
+//! the validator).
 
 use super::Draft;
 

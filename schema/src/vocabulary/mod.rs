@@ -1,5 +1,6 @@
-//! The schema language in one place: the drafts, the keyword registry, and
-//! every draft read into one ([`View`]).
+//! The schema language in one place: the drafts, the keyword registry,
+//! every draft read into one ([`View`]), and each schema object of a view
+//! read once into typed fields ([`Keywords`]).
 //!
 //! Consumers (the generator's lowering and exporters, the validator, the
 //! Python model generator through the registry's names) ask here what a
@@ -7,10 +8,12 @@
 
 mod draft;
 pub mod keywords;
+mod object;
 mod view;
 
 pub use draft::Draft;
 pub use keywords::{Keyword, Kind, Shape};
+pub use object::{Keywords, Read};
 pub use view::{Problem, View};
 
 /// A JSON pointer token: `~` as `~0`, `/` as `~1` (RFC 6901).

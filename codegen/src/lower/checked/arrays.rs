@@ -2,7 +2,7 @@
 //! tuple when it can be one), `minItems`, `maxItems`, `uniqueItems`,
 //! `contains` (with `minContains`, `maxContains`).
 
-use serde_json::{Map, Value};
+use aperture_events_schema::vocabulary::{Keywords, Read};
 
 use super::child;
 use crate::ir::{Accept, Check, Element, TypeRef};
@@ -17,15 +17,15 @@ impl Lowerer<'_> {
     pub(super) fn array_checks(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
         inner: Option<&mut TypeRef>,
         checks: &mut Vec<Check>,
         ok: &mut bool,
     ) {
         let mut prefix = None;
-        if let Some(items) = object.get("prefixItems") {
-            match items.as_array() {
+        if keywords.prefix_items.is_present() {
+            match keywords.prefix_items.ok() {
                 Some(items) => {
                     let mut accepts = Vec::new();
                     for index in 0..items.len() {
@@ -52,14 +52,14 @@ impl Lowerer<'_> {
             }
         }
         let after = prefix.as_ref().map_or(0, Vec::len);
-        let rest = if let Some(key) = crate::lower::keywords::items_keyword(object) {
+        let rest = if let Some(key) = crate::lower::keywords::items_keyword(keywords) {
             let accept = self.accept(&child(location, key), &names::suffixed(name, "Item"), name);
             *ok &= accept.is_some();
             accept
         } else {
             None
         };
-        let min_items = self.count(location, object, "minItems", ok);
+        let min_items = self.counted(location, "minItems", keywords.min_items, ok);
         match (inner, prefix, rest) {
             (Some(inner), None, Some(Accept::Type(ty, nullable))) if !self.keeps_spelling(&ty) => {
                 *inner = TypeRef::List(Box::new(ty), nullable);
@@ -79,14 +79,14 @@ impl Lowerer<'_> {
         if let Some(n) = min_items {
             checks.push(Check::MinItems(n));
         }
-        if let Some(n) = self.count(location, object, "maxItems", ok) {
+        if let Some(n) = self.counted(location, "maxItems", keywords.max_items, ok) {
             checks.push(Check::MaxItems(n));
         }
-        self.contains_check(location, object, name, checks, ok);
-        match object.get("uniqueItems") {
-            None | Some(Value::Bool(false)) => {}
-            Some(Value::Bool(true)) => checks.push(Check::UniqueItems),
-            Some(_) => {
+        self.contains_check(location, keywords, name, checks, ok);
+        match keywords.unique_items {
+            Read::Absent | Read::Value(false) => {}
+            Read::Value(true) => checks.push(Check::UniqueItems),
+            Read::Misshapen(_) => {
                 self.error(
                     location,
                     Some("uniqueItems"),
@@ -104,12 +104,12 @@ impl Lowerer<'_> {
     fn contains_check(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
         checks: &mut Vec<Check>,
         ok: &mut bool,
     ) {
-        if !object.contains_key("contains") {
+        if keywords.contains.is_none() {
             return;
         }
         let accept = self.accept(
@@ -117,8 +117,8 @@ impl Lowerer<'_> {
             &names::suffixed(name, "Contains"),
             name,
         );
-        let min = self.count(location, object, "minContains", ok);
-        let max = self.count(location, object, "maxContains", ok);
+        let min = self.counted(location, "minContains", keywords.min_contains, ok);
+        let max = self.counted(location, "maxContains", keywords.max_contains, ok);
         match accept {
             Some(accept) => checks.push(Check::Contains {
                 accept,
@@ -160,19 +160,17 @@ impl Lowerer<'_> {
 
 /// Whether an array schema is `items` alone (beside annotations), away from
 /// `$defs` (where a type may refer to itself and needs a name): a plain `Vec`.
-pub(super) fn plain_array(location: &Location, object: &Map<String, Value>) -> bool {
+pub(super) fn plain_array(location: &Location, keywords: &Keywords<'_>) -> bool {
     let definition = location.pointer.is_empty()
         || location
             .pointer
             .rsplit_once('/')
             .is_some_and(|(parent, _)| {
-                crate::lower::keywords::DEFINITIONS
-                    .iter()
-                    .any(|d| parent.ends_with(&format!("/{d}")))
+                crate::lower::keywords::definitions().any(|d| parent.ends_with(&format!("/{d}")))
             });
     !definition
-        && object.contains_key("items")
-        && object.keys().all(|k| {
+        && keywords.items.is_some()
+        && keywords.map().keys().all(|k| {
             k == "type"
                 || k == "items"
                 || crate::lower::keywords::is_extension(k)

@@ -3,13 +3,14 @@
 //! `dependentRequired`, `dependentSchemas`), and the checks a struct makes
 //! beyond its fields.
 
+use aperture_events_schema::vocabulary::{Keywords, Read};
 use serde_json::{Map, Value};
 
 use super::child;
 use crate::ir::Check;
 use crate::load::Location;
 use crate::lower::Lowerer;
-use crate::lower::keywords::CHECKED_KEYWORDS;
+use crate::lower::support;
 use crate::names;
 use crate::ordered::escape_token;
 
@@ -35,50 +36,50 @@ impl Lowerer<'_> {
     pub(in crate::lower) fn evaluated_properties(
         &self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
     ) -> Option<Evaluated> {
-        self.evaluated_in(location, object, 0)
+        self.evaluated_in(location, keywords, 0)
     }
 
     fn evaluated_in(
         &self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         depth: usize,
     ) -> Option<Evaluated> {
         if depth > EVALUATED_DEPTH {
             return None;
         }
-        let dynamic = [
-            "anyOf",
-            "oneOf",
-            "if",
-            "dependentSchemas",
-            "$dynamicRef",
-            "$recursiveRef",
-        ];
-        if dynamic.iter().any(|k| object.contains_key(*k)) {
+        // Every applicator evaluating properties but `allOf` and `$ref`
+        // evaluates them depending on the instance.
+        let mut dynamic = crate::lower::keywords::PROPERTY_APPLICATORS
+            .iter()
+            .filter(|k| !["allOf", "$ref"].contains(*k));
+        if dynamic.any(|k| keywords.has(k)) {
             return None;
         }
-        if object.contains_key("additionalProperties")
-            || (depth > 0 && object.contains_key("unevaluatedProperties"))
+        if keywords.additional_properties.is_some()
+            || (depth > 0 && keywords.unevaluated_properties.is_some())
         {
             return Some(Evaluated::All);
         }
-        let keys = |key: &str| -> Vec<String> {
-            object
-                .get(key)
-                .and_then(Value::as_object)
+        let keys = |read: Read<'_, &Map<String, Value>>| -> Vec<String> {
+            read.ok()
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default()
         };
-        let (mut names, mut patterns) = (keys("properties"), keys("patternProperties"));
+        let (mut names, mut patterns) =
+            (keys(keywords.properties), keys(keywords.pattern_properties));
         let mut parts = Vec::new();
-        if let Some(reference) = object.get("$ref") {
-            parts.push(self.schemas.resolve(location, reference.as_str()?).ok()?);
+        if keywords.reference.is_present() {
+            parts.push(
+                self.schemas
+                    .resolve(location, keywords.reference.ok()?)
+                    .ok()?,
+            );
         }
-        if let Some(all) = object.get("allOf") {
-            for index in 0..all.as_array()?.len() {
+        if keywords.all_of.is_present() {
+            for index in 0..keywords.all_of.ok()?.len() {
                 parts.push(child(location, &format!("allOf/{index}")));
             }
         }
@@ -86,13 +87,15 @@ impl Lowerer<'_> {
             match self.schemas.get(&part)? {
                 // `true` evaluates nothing; `false` accepts no instance at all.
                 Value::Bool(_) => {}
-                Value::Object(inner) => match self.evaluated_in(&part, inner, depth + 1)? {
-                    Evaluated::All => return Some(Evaluated::All),
-                    Evaluated::Some(more_names, more_patterns) => {
-                        names.extend(more_names);
-                        patterns.extend(more_patterns);
+                Value::Object(inner) => {
+                    match self.evaluated_in(&part, &self.read(&part, inner), depth + 1)? {
+                        Evaluated::All => return Some(Evaluated::All),
+                        Evaluated::Some(more_names, more_patterns) => {
+                            names.extend(more_names);
+                            patterns.extend(more_patterns);
+                        }
                     }
-                },
+                }
                 _ => return None,
             }
         }
@@ -110,9 +113,10 @@ impl Lowerer<'_> {
     pub(in crate::lower) fn struct_checks(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
     ) -> Option<Vec<Check>> {
+        let object = keywords.map();
         let mut keys = vec![
             "patternProperties",
             "propertyNames",
@@ -121,9 +125,9 @@ impl Lowerer<'_> {
             "dependentRequired",
             "dependentSchemas",
         ];
-        if object.contains_key("patternProperties") {
+        if keywords.pattern_properties.is_present() {
             keys.push("properties");
-            keys.extend(crate::lower::keywords::additional_properties(object));
+            keys.extend(crate::lower::keywords::additional_properties(keywords));
         }
         let only: Map<String, Value> = object
             .iter()
@@ -132,9 +136,10 @@ impl Lowerer<'_> {
             .collect();
         let mut checks = Vec::new();
         let mut ok = true;
-        self.object_checks(location, &only, name, &mut checks, &mut ok);
+        // The keywords a struct does not check itself, read as an object of their own.
+        self.object_checks(location, &Keywords::of(&only), name, &mut checks, &mut ok);
         checks.retain(|c| !matches!(c, Check::Properties(_)) && !c.is_trivial());
-        self.composition_checks(location, object, name, &mut checks, &mut ok);
+        self.composition_checks(location, keywords, name, &mut checks, &mut ok);
         checks.retain(|c| !c.is_trivial());
         ok.then_some(checks)
     }
@@ -143,7 +148,7 @@ impl Lowerer<'_> {
     /// beside: `type` is `object` (or, without composition, object and null)
     /// and every other keyword is one [`struct_checks`](Self::struct_checks) makes.
     pub(in crate::lower) fn struct_with_checks(
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         types: Option<&[String]>,
     ) -> bool {
         let Some(types) = types else { return false };
@@ -159,28 +164,28 @@ impl Lowerer<'_> {
             "dependentRequired",
             "dependentSchemas",
         ];
-        let listed = object.get("properties").and_then(Value::as_object);
-        let required_listed = object
-            .get("required")
-            .and_then(Value::as_array)
-            .is_none_or(|r| {
-                r.iter().all(|k| {
-                    k.as_str()
-                        .is_some_and(|k| listed.is_some_and(|p| p.contains_key(k)))
-                })
-            });
+        let listed = keywords.properties.ok();
+        let required_listed = match &keywords.required {
+            Read::Absent => true,
+            Read::Value(names) => names
+                .iter()
+                .all(|k| listed.is_some_and(|p| p.contains_key(*k))),
+            // Not an array: nothing is required; an array of other values:
+            // not a struct (and reported where it is read).
+            Read::Misshapen(value) => !value.is_array(),
+        };
         // `unevaluatedProperties` beside `allOf`/`$ref` is checked on the JSON.
-        let unevaluated = object.contains_key("unevaluatedProperties")
-            && crate::lower::keywords::additional_properties(object).is_none();
+        let unevaluated = keywords.unevaluated_properties.is_some()
+            && crate::lower::keywords::additional_properties(keywords).is_none();
         object_only
             && !unevaluated
             && required_listed
-            && !object.contains_key("$ref")
-            && !object.contains_key("const")
-            && !object.contains_key("enum")
-            && (!nullable || !composed.iter().any(|k| object.contains_key(*k)))
-            && object.keys().all(|k| {
-                !CHECKED_KEYWORDS.contains(&k.as_str())
+            && !keywords.reference.is_present()
+            && keywords.constant.is_none()
+            && !keywords.enumeration.is_present()
+            && (!nullable || !composed.iter().any(|k| keywords.has(k)))
+            && keywords.map().keys().all(|k| {
+                !support::is_checked(k)
                     || extra.contains(&k.as_str())
                     || composed.contains(&k.as_str())
             })
@@ -190,20 +195,20 @@ impl Lowerer<'_> {
     pub(super) fn object_checks(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
         checks: &mut Vec<Check>,
         ok: &mut bool,
     ) {
-        if let Some(required) = object.get("required") {
-            match self.strings(location, "required", required) {
+        if keywords.required.is_present() {
+            match self.string_list(location, "required", &keywords.required) {
                 Some(r) => checks.push(Check::Required(r)),
                 None => *ok = false,
             }
         }
         let mut known = Vec::new();
-        if let Some(properties) = object.get("properties") {
-            if properties.is_object() {
+        if keywords.properties.is_present() {
+            if keywords.properties.ok().is_some() {
                 let mut accepts = Vec::new();
                 for key in self.schemas.keys(location, "properties") {
                     let child = child(location, &format!("properties/{}", escape_token(&key)));
@@ -224,8 +229,8 @@ impl Lowerer<'_> {
             }
         }
         let mut patterns = Vec::new();
-        if let Some(properties) = object.get("patternProperties") {
-            if properties.is_object() {
+        if keywords.pattern_properties.is_present() {
+            if keywords.pattern_properties.ok().is_some() {
                 let mut accepts = Vec::new();
                 for key in self.schemas.keys(location, "patternProperties") {
                     let child = child(
@@ -249,12 +254,12 @@ impl Lowerer<'_> {
                 *ok = false;
             }
         }
-        let mut additional = crate::lower::keywords::additional_properties(object);
-        if additional.is_none() && object.contains_key("unevaluatedProperties") {
+        let mut additional = crate::lower::keywords::additional_properties(keywords);
+        if additional.is_none() && keywords.unevaluated_properties.is_some() {
             // Beside `allOf`/`$ref` chains of plain object schemas: every part
             // must hold, so the evaluated properties are all their
             // `properties` and `patternProperties`, known before reading.
-            match self.evaluated_properties(location, object) {
+            match self.evaluated_properties(location, keywords) {
                 Some(Evaluated::All) => {}
                 Some(Evaluated::Some(names, more)) => {
                     for name in names {
@@ -283,36 +288,31 @@ impl Lowerer<'_> {
                 None => *ok = false,
             }
         }
-        if object.contains_key("propertyNames") {
+        if keywords.property_names.is_some() {
             let child = child(location, "propertyNames");
             match self.accept(&child, &names::suffixed(name, "Key"), name) {
                 Some(accept) => checks.push(Check::PropertyNames(accept)),
                 None => *ok = false,
             }
         }
-        if let Some(n) = self.count(location, object, "minProperties", ok) {
+        if let Some(n) = self.counted(location, "minProperties", keywords.min_properties, ok) {
             checks.push(Check::MinProperties(n));
         }
-        if let Some(n) = self.count(location, object, "maxProperties", ok) {
+        if let Some(n) = self.counted(location, "maxProperties", keywords.max_properties, ok) {
             checks.push(Check::MaxProperties(n));
         }
-        if let Some(dependent) = object.get("dependentRequired") {
-            let parsed: Option<Vec<(String, Vec<String>)>> =
-                dependent.as_object().and_then(|map| {
-                    map.iter()
-                        .map(|(k, v)| {
-                            let names: Option<Vec<String>> = v
-                                .as_array()?
-                                .iter()
-                                .map(|n| n.as_str().map(str::to_owned))
-                                .collect();
-                            Some((k.clone(), names?))
+        if keywords.dependent_required.is_present() {
+            match &keywords.dependent_required {
+                Read::Value(dependent) => checks.push(Check::DependentRequired(
+                    dependent
+                        .iter()
+                        .map(|(k, names)| {
+                            let names = names.iter().map(|n| (*n).to_owned()).collect();
+                            ((*k).to_owned(), names)
                         })
-                        .collect()
-                });
-            match parsed {
-                Some(p) => checks.push(Check::DependentRequired(p)),
-                None => {
+                        .collect(),
+                )),
+                _ => {
                     self.error(
                         location,
                         Some("dependentRequired"),
@@ -322,7 +322,7 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.dependent_schemas(location, object, name, checks, ok);
+        self.dependent_schemas(location, keywords, name, checks, ok);
     }
 
     /// `dependentSchemas` (and the schemas of `dependencies`, which the draft
@@ -331,15 +331,15 @@ impl Lowerer<'_> {
     pub(super) fn dependent_schemas(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
         checks: &mut Vec<Check>,
         ok: &mut bool,
     ) {
-        let Some(dependent) = object.get("dependentSchemas") else {
+        if !keywords.dependent_schemas.is_present() {
             return;
-        };
-        if !dependent.is_object() {
+        }
+        let Some(dependent) = keywords.dependent_schemas.ok() else {
             self.error(
                 location,
                 Some("dependentSchemas"),
@@ -347,7 +347,7 @@ impl Lowerer<'_> {
             );
             *ok = false;
             return;
-        }
+        };
         let mut accepts = Vec::new();
         // The keys in file order; from `dependencies`, only its schemas.
         let keys = self.schemas.keys(location, "dependentSchemas");

@@ -1,7 +1,8 @@
 //! Subschemas as [`Accept`]s, and the composition keywords built of them
 //! (`allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`).
 
-use serde_json::{Map, Value};
+use aperture_events_schema::vocabulary::{Keywords, Read};
+use serde_json::Value;
 
 use super::child;
 use crate::ir::{Accept, Check, TypeRef};
@@ -14,13 +15,17 @@ impl Lowerer<'_> {
     pub(super) fn composition_checks(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
         checks: &mut Vec<Check>,
         ok: &mut bool,
     ) {
-        for (key, part) in [("allOf", "Part"), ("anyOf", "Option"), ("oneOf", "Choice")] {
-            if let Some(accepts) = self.schema_list(location, object, key, name, part, ok) {
+        for (key, read, part) in [
+            ("allOf", keywords.all_of, "Part"),
+            ("anyOf", keywords.any_of, "Option"),
+            ("oneOf", keywords.one_of, "Choice"),
+        ] {
+            if let Some(accepts) = self.schema_list(location, key, read, name, part, ok) {
                 checks.push(match key {
                     "allOf" => Check::AllOf(accepts),
                     "anyOf" => Check::AnyOf(accepts),
@@ -28,7 +33,7 @@ impl Lowerer<'_> {
                 });
             }
         }
-        if object.contains_key("not") {
+        if keywords.not.is_some() {
             let child = child(location, "not");
             match self.accept(&child, &names::suffixed(name, "Not"), name) {
                 Some(a) => checks.push(Check::Not(a)),
@@ -37,10 +42,10 @@ impl Lowerer<'_> {
         }
         // `then` and `else` without an `if` constrain nothing, and an `if`
         // alone neither.
-        let branches = object.contains_key("then") || object.contains_key("else");
-        if object.contains_key("if") && branches {
-            let mut part = |key: &str, suffix: &str| {
-                if !object.contains_key(key) {
+        let branches = keywords.then.is_some() || keywords.else_.is_some();
+        if keywords.if_.is_some() && branches {
+            let mut part = |key: &str, present: bool, suffix: &str| {
+                if !present {
                     return Some(Accept::Always);
                 }
                 let accept =
@@ -48,8 +53,11 @@ impl Lowerer<'_> {
                 *ok &= accept.is_some();
                 accept
             };
-            let (cond, then, otherwise) =
-                (part("if", "If"), part("then", "Then"), part("else", "Else"));
+            let (cond, then, otherwise) = (
+                part("if", true, "If"),
+                part("then", keywords.then.is_some(), "Then"),
+                part("else", keywords.else_.is_some(), "Else"),
+            );
             if let (Some(cond), Some(then), Some(otherwise)) = (cond, then, otherwise) {
                 checks.push(Check::IfThenElse {
                     cond,
@@ -64,14 +72,16 @@ impl Lowerer<'_> {
     pub(super) fn schema_list(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
         key: &str,
+        read: Read<'_, &[Value]>,
         name: &str,
         part: &str,
         ok: &mut bool,
     ) -> Option<Vec<Accept>> {
-        let value = object.get(key)?;
-        let Some(list) = value.as_array().filter(|l| !l.is_empty()) else {
+        if !read.is_present() {
+            return None;
+        }
+        let Some(list) = read.ok().filter(|l| !l.is_empty()) else {
             self.error(
                 location,
                 Some(key),

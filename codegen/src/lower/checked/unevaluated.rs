@@ -11,7 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use aperture_events_schema::vocabulary::Keywords;
+use serde_json::Value;
 
 use super::child;
 use crate::ir::{Check, Evaluator};
@@ -42,15 +43,15 @@ impl Lowerer<'_> {
     pub(super) fn unevaluated_checks(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
+        keywords: &Keywords<'_>,
         name: &str,
         checks: &mut Vec<Check>,
         ok: &mut bool,
     ) {
-        let properties = object.contains_key("unevaluatedProperties")
-            && additional_properties(object).is_none()
-            && self.evaluated_properties(location, object).is_none();
-        let items = object.contains_key("unevaluatedItems") && items_keyword(object).is_none();
+        let properties = keywords.unevaluated_properties.is_some()
+            && additional_properties(keywords).is_none()
+            && self.evaluated_properties(location, keywords).is_none();
+        let items = keywords.unevaluated_items.is_some() && items_keyword(keywords).is_none();
         for (items, wanted) in [(false, properties), (true, items)] {
             if !wanted {
                 continue;
@@ -76,6 +77,8 @@ impl Lowerer<'_> {
                 at += 1;
                 continue;
             };
+            // Each node's object read once.
+            let keywords = self.read(&location, object);
             let scope = self.named.get(&location).cloned().unwrap_or(scope);
             let mut node = std::mem::take(&mut nodes[at]);
             let valid = node.valid.take();
@@ -104,8 +107,8 @@ impl Lowerer<'_> {
                 }
                 Some(i)
             };
-            if let Some(reference) = object.get("$ref") {
-                let target = match self.schemas.resolve(&location, reference.as_str()?) {
+            if keywords.reference.is_present() {
+                let target = match self.schemas.resolve(&location, keywords.reference.ok()?) {
                     Ok(target) => target,
                     Err(message) => {
                         self.refuse(&location, Some("$ref"), message);
@@ -114,8 +117,12 @@ impl Lowerer<'_> {
                 };
                 node.reference = Some(reach(self, target, Reached::Applied)?);
             }
-            for (key, part) in [("allOf", "Part"), ("anyOf", "Option"), ("oneOf", "Choice")] {
-                let Some(list) = object.get(key).and_then(Value::as_array) else {
+            for (key, read, part) in [
+                ("allOf", keywords.all_of, "Part"),
+                ("anyOf", keywords.any_of, "Option"),
+                ("oneOf", keywords.one_of, "Choice"),
+            ] {
+                let Some(list) = read.ok() else {
                     continue;
                 };
                 for (i, branch) in list.iter().enumerate() {
@@ -132,20 +139,21 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            if matches!(object.get("if"), Some(Value::Object(_) | Value::Bool(_))) {
+            if matches!(keywords.if_, Some(Value::Object(_) | Value::Bool(_))) {
                 let cond = reach(
                     self,
                     child(&location, "if"),
                     Reached::Branch(names::suffixed(&scope, "If")),
                 )?;
-                let mut branch = |this: &mut Self, key: &str| -> Option<Option<usize>> {
-                    if !object.get(key).is_some_and(Value::is_object) {
-                        return Some(None);
-                    }
-                    reach(this, child(&location, key), Reached::Applied).map(Some)
-                };
-                let then = branch(self, "then")?;
-                let otherwise = branch(self, "else")?;
+                let mut branch =
+                    |this: &mut Self, key: &str, value: Option<&Value>| -> Option<Option<usize>> {
+                        if !value.is_some_and(Value::is_object) {
+                            return Some(None);
+                        }
+                        reach(this, child(&location, key), Reached::Applied).map(Some)
+                    };
+                let then = branch(self, "then", keywords.then)?;
+                let otherwise = branch(self, "else", keywords.else_)?;
                 node.conditional = Some((cond, then, otherwise));
             }
             let accept = |this: &mut Self, key: &str, suffix: &str| {
@@ -156,26 +164,23 @@ impl Lowerer<'_> {
                 )
             };
             if items {
-                node.prefix_items = object
-                    .get("prefixItems")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len);
-                node.items = object.contains_key("items");
-                if object.contains_key("contains") {
+                node.prefix_items = keywords.prefix_items.ok().map_or(0, <[Value]>::len);
+                node.items = keywords.items.is_some();
+                if keywords.contains.is_some() {
                     node.contains = Some(accept(self, "contains", "Contains")?);
                 }
-                if object.contains_key("unevaluatedItems") {
+                if keywords.unevaluated_items.is_some() {
                     node.unevaluated_items = Some(accept(self, "unevaluatedItems", "Item")?);
                 }
             } else {
                 node.properties = self.schemas.keys(&location, "properties");
                 node.patterns = self.schemas.keys(&location, "patternProperties");
-                node.additional = object.contains_key("additionalProperties");
-                if object.contains_key("unevaluatedProperties") {
+                node.additional = keywords.additional_properties.is_some();
+                if keywords.unevaluated_properties.is_some() {
                     node.unevaluated_properties =
                         Some(accept(self, "unevaluatedProperties", "Extra")?);
                 }
-                if let Some(dependent) = object.get("dependentSchemas").and_then(Value::as_object) {
+                if let Some(dependent) = keywords.dependent_schemas.ok() {
                     for key in self.schemas.keys(&location, "dependentSchemas") {
                         if !dependent.get(&key).is_some_and(Value::is_object) {
                             continue;

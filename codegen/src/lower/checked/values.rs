@@ -1,7 +1,8 @@
 //! Reading the values of keywords: numbers, counts and regular
 //! expressions, each refused with its place when it is not one.
 
-use serde_json::{Map, Number, Value};
+use aperture_events_schema::vocabulary::Read;
+use serde_json::Number;
 
 use crate::load::Location;
 use crate::lower::Lowerer;
@@ -27,7 +28,7 @@ impl Lowerer<'_> {
             keyword,
             format!(
                 "{} is not a regular expression the validator accepts (ECMA-262, as `jsonschema` reads it)",
-                Value::from(pattern)
+                serde_json::Value::from(pattern)
             ),
         );
         false
@@ -40,17 +41,19 @@ impl Lowerer<'_> {
         true
     }
 
-    /// A numeric keyword's value.
-    pub(super) fn number_keyword(
+    /// A numeric keyword's value, read by the typed model; reports a value
+    /// that is no number.
+    pub(in crate::lower) fn number_keyword(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
         key: &str,
+        read: Read<'_, &Number>,
         ok: &mut bool,
     ) -> Option<Number> {
-        match object.get(key)? {
-            Value::Number(n) => Some(n.clone()),
-            _ => {
+        match read {
+            Read::Absent => None,
+            Read::Value(n) => Some(n.clone()),
+            Read::Misshapen(_) => {
                 self.error(location, Some(key), format!("`{key}` must be a number"));
                 *ok = false;
                 None
@@ -58,29 +61,27 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A count keyword (`minLength`, `maxItems`...): a non-negative integer.
-    pub(super) fn count(
+    /// A count keyword (`minLength`, `maxItems`...), read by the typed
+    /// model: a non-negative integer; reports a value that is none.
+    pub(super) fn counted(
         &mut self,
         location: &Location,
-        object: &Map<String, Value>,
         key: &str,
+        read: Read<'_, u64>,
         ok: &mut bool,
     ) -> Option<u64> {
-        let value = object.get(key)?;
-        let count = value.as_u64().or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                .map(|f| f.min(u64::MAX as f64) as u64)
-        });
-        if count.is_none() {
-            self.error(
-                location,
-                Some(key),
-                format!("`{key}` must be a non-negative integer"),
-            );
-            *ok = false;
+        match read {
+            Read::Absent => None,
+            Read::Value(n) => Some(n),
+            Read::Misshapen(_) => {
+                self.error(
+                    location,
+                    Some(key),
+                    format!("`{key}` must be a non-negative integer"),
+                );
+                *ok = false;
+                None
+            }
         }
-        count
     }
 }
