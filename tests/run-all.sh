@@ -10,6 +10,15 @@ cd "$(dirname "$0")/.."
 # it to explore new cases (a failure there is kept in proptest-regressions/).
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261127}"
 
+# Disk: a fresh clone's run peaked at 14.2 GiB (its builds, /tmp and pip's
+# cache; docs/notes/2026-12-03-d.md). Less free space is said up front, not
+# found by a test half an hour in as "No space left on device".
+need_gib=16
+free_gib=$(( $(df --output=avail -k . | tail -1) / 1048576 ))
+if [ "$free_gib" -lt "$need_gib" ]; then
+  echo "warning: $free_gib GiB free here; the tests' builds take up to about $need_gib GiB" >&2
+fi
+
 echo "== cargo test --workspace"
 cargo test --workspace --locked
 
