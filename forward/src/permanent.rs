@@ -85,6 +85,13 @@ impl Violations {
             async_nats::Event::ServerError(async_nats::ServerError::AuthorizationViolation) => {
                 describe("authorization violation", AUTHORIZATION_FIX)
             }
+            // Refused while connecting (wrong or missing credentials): the
+            // client reports the kind of its connect error, as text.
+            async_nats::Event::ClientError(async_nats::ClientError::Other(text))
+                if *text == async_nats::ConnectErrorKind::AuthorizationViolation.to_string() =>
+            {
+                describe("authorization violation", AUTHORIZATION_FIX)
+            }
             async_nats::Event::ServerError(async_nats::ServerError::Other(text))
                 if text.to_lowercase().contains("permissions violation") =>
             {

@@ -180,6 +180,8 @@ pub struct JetStream {
 }
 
 /// `nats://a:4222,b:4223` (the scheme optional on each) as server addresses.
+/// A message about one that does not parse shows it without its
+/// credentials.
 pub fn servers(url: &str) -> Result<Vec<async_nats::ServerAddr>, String> {
     let mut out = Vec::new();
     for part in url.split(',') {
@@ -189,9 +191,76 @@ pub fn servers(url: &str) -> Result<Vec<async_nats::ServerAddr>, String> {
         } else {
             format!("nats://{part}")
         };
-        out.push(full.parse().map_err(|e| format!("`{part}`: {e}"))?);
+        out.push(
+            full.parse()
+                .map_err(|e| format!("`{}`: {e}", without_credentials(part)))?,
+        );
     }
     Ok(out)
+}
+
+/// `part` with what stands before an `@` (a user, a password, a token)
+/// replaced by `***`: a message may show where, never how, it logs in.
+fn without_credentials(part: &str) -> String {
+    let (scheme, rest) = part.split_once("://").unwrap_or(("", part));
+    let host_start = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_start].rfind('@') {
+        Some(at) if scheme.is_empty() => format!("***{}", &rest[at..]),
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => part.to_owned(),
+    }
+}
+
+/// How the servers' URLs say to log in: `nats://user:password@host`, or
+/// `nats://token@host` (NATS's convention), percent-decoded.
+#[derive(PartialEq, Eq)]
+pub enum Credentials {
+    UserPassword(String, String),
+    Token(String),
+}
+
+impl std::fmt::Debug for Credentials {
+    /// Never the secret itself.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::UserPassword(user, _) => write!(f, "UserPassword({user:?}, ***)"),
+            Credentials::Token(_) => f.write_str("Token(***)"),
+        }
+    }
+}
+
+/// The credentials the servers' URLs carry, which `async-nats` does not
+/// read from a URL itself. One connection logs in one way: servers that
+/// carry different credentials are an error, and servers that carry none
+/// take those of the others.
+pub fn credentials(addrs: &[async_nats::ServerAddr]) -> Result<Option<Credentials>, String> {
+    let decode = |s: &str| -> Result<String, String> {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| "the credentials in --nats are not UTF-8 once percent-decoded".to_owned())
+    };
+    let mut found: Option<Credentials> = None;
+    for addr in addrs {
+        let Some(user) = addr.username() else {
+            continue;
+        };
+        let these = match addr.password() {
+            Some(password) => Credentials::UserPassword(decode(user)?, decode(password)?),
+            None => Credentials::Token(decode(user)?),
+        };
+        match &found {
+            Some(first) if *first != these => {
+                return Err(
+                    "the servers in --nats carry different credentials: one connection logs in one way"
+                        .to_owned(),
+                );
+            }
+            Some(_) => {}
+            None => found = Some(these),
+        }
+    }
+    Ok(found)
 }
 
 /// The JetStream API error inside `e` (or its sources), if any.
@@ -212,9 +281,16 @@ impl JetStream {
     /// publishes fail (to be retried) until it answers.
     pub async fn connect(url: &str, stream: StreamSettings) -> Result<Self, SinkError> {
         let addrs = servers(url).map_err(SinkError::Fatal)?;
+        let options = match credentials(&addrs).map_err(SinkError::Fatal)? {
+            Some(Credentials::UserPassword(user, password)) => {
+                async_nats::ConnectOptions::with_user_and_password(user, password)
+            }
+            Some(Credentials::Token(token)) => async_nats::ConnectOptions::with_token(token),
+            None => async_nats::ConnectOptions::new(),
+        };
         let violations = Violations::default();
         let noted = violations.clone();
-        let client = async_nats::ConnectOptions::new()
+        let client = options
             .name("aperture-forward")
             .retry_on_initial_connect()
             .max_reconnects(None)
@@ -370,5 +446,53 @@ impl Sink for JetStream {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_the_url_are_read_decoded_and_must_agree() {
+        let read = |url: &str| servers(url).and_then(|addrs| credentials(&addrs));
+        assert_eq!(read("127.0.0.1:4222,nats://b:4223"), Ok(None));
+        assert_eq!(
+            read("nats://app:p%40ss%3Aword@a:4222,b:4223"),
+            Ok(Some(Credentials::UserPassword(
+                "app".into(),
+                "p@ss:word".into()
+            )))
+        );
+        assert_eq!(
+            read("s3cr3t-token@a:4222"),
+            Ok(Some(Credentials::Token("s3cr3t-token".into())))
+        );
+        assert_eq!(
+            read("u:p@a:4222,u:p@b:4223"),
+            Ok(Some(Credentials::UserPassword("u".into(), "p".into())))
+        );
+        let differ = read("u:p@a:4222,u:other@b:4223").unwrap_err();
+        assert!(differ.contains("different credentials"), "{differ}");
+        assert!(!differ.contains("other"), "{differ}");
+    }
+
+    #[test]
+    fn messages_and_debug_output_never_show_a_secret() {
+        let err = servers("nats://user:hunter2@bad host:4222").unwrap_err();
+        assert!(err.contains("***@bad host:4222"), "{err}");
+        assert!(!err.contains("hunter2") && !err.contains("user:"), "{err}");
+        let err = servers("tok-en@[::1:4222").unwrap_err();
+        assert!(!err.contains("tok-en"), "{err}");
+        assert_eq!(without_credentials("nats://a:4222"), "nats://a:4222");
+        let shown = format!(
+            "{:?} {:?}",
+            Credentials::UserPassword("app".into(), "hunter2".into()),
+            Credentials::Token("tok-en".into())
+        );
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("tok-en"),
+            "{shown}"
+        );
     }
 }

@@ -6,7 +6,7 @@
 use crate::attacks::{event, forward, write_journal};
 use crate::common::*;
 use crate::server::Node;
-use crate::{checkpoint, runtime};
+use crate::{assert_exactly_once, checkpoint, read_stream, runtime};
 
 /// Accounts for the permanent errors, one per kind; each case's server
 /// takes connections without credentials as one of these users
@@ -169,4 +169,49 @@ fn a_permanent_error_beside_a_capture_is_said_and_the_capture_keeps_every_event(
     assert!(!err.contains("retrying (for"), "retried: {err}");
     assert_eq!(lines(&journal), delivered(&mock.log()));
     assert_eq!(checkpoint(&journal), None);
+}
+
+/// A server that takes only known users: `app` may publish the events,
+/// and a connection without credentials is `reader`, who may not (but may
+/// read the stream back).
+const USERS: &str = r#"
+accounts {
+  EVENTS: {
+    jetstream: enabled
+    users: [
+      {user: app, password: "p@ss:word"},
+      {user: reader, password: "pw-reader", permissions: { publish: { deny: ["aperture.>"] } } }
+    ]
+  }
+}
+no_auth_user: reader
+"#;
+
+#[test]
+#[ignore = "needs nats-server: run by tests/nats/run.sh"]
+fn credentials_in_the_nats_url_log_in_and_a_wrong_one_stops_without_showing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::single_with(dir.path(), USERS);
+    let journal = dir.path().join("events.ndjson");
+    let lines = [event(1, 10), event(2, 10)];
+    write_journal(&journal, &[&lines[0], &lines[1]]);
+    let with = |credentials: &str| {
+        let url = node
+            .url()
+            .replace("nats://", &format!("nats://{credentials}@"));
+        forward(&url, &journal, &[])
+    };
+
+    let out = with("app:wrong-secret");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.to_lowercase().contains("authorization"), "{err}");
+    assert!(!err.contains("wrong-secret"), "the password shown: {err}");
+    assert_eq!(checkpoint(&journal), None);
+
+    // Percent-encoded as a URL's user information is: `p@ss:word`.
+    let out = with("app:p%40ss%3Aword");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stored = read_stream(&node.url(), "APERTURE");
+    assert_exactly_once(&stored, &lines);
 }
