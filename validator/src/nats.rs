@@ -45,6 +45,15 @@ pub fn parse_target(target: &str) -> Result<(String, String), String> {
     let rest = target
         .strip_prefix("nats://")
         .ok_or_else(|| format!("`{target}`: expected nats://HOST:PORT/STREAM"))?;
+    let hosts_end = rest.find('/').unwrap_or(rest.len());
+    if rest[..hosts_end].contains('@') {
+        // Not echoed: what stands before the `@` is a secret.
+        return Err(
+            "nats://…@HOST: credentials in the URL are not read by the stream reader; \
+             connect as a user the server takes without them (its `no_auth_user`)"
+                .to_owned(),
+        );
+    }
     let (hosts, stream) = rest
         .split_once('/')
         .ok_or_else(|| format!("`{target}`: name the stream: nats://HOST:PORT/STREAM"))?;

@@ -322,3 +322,19 @@ fn a_message_longer_than_max_record_size_is_malformed_and_max_events_takes_any_n
         format!("record longer than {limit} bytes (--max-record-size)")
     );
 }
+
+#[test]
+fn credentials_in_the_target_are_refused_and_never_shown() {
+    for target in [
+        "nats://reader:hunter2@127.0.0.1:4222/APERTURE",
+        "nats://hunter2@127.0.0.1:4222,127.0.0.1:4223/APERTURE",
+    ] {
+        let out = validate(&["--max-events", "1", target])
+            .output()
+            .expect("aperture-validate runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{target}: {err}");
+        assert!(err.contains("credentials in the URL are not read"), "{err}");
+        assert!(!err.contains("hunter2"), "the secret shown: {err}");
+    }
+}
