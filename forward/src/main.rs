@@ -26,8 +26,15 @@ struct Flags {
     /// Journals (the file aperture-capture writes with --out).
     #[arg(value_name = "JOURNAL", required = true)]
     journals: Vec<PathBuf>,
-    /// NATS servers: nats://HOST:PORT[,HOST:PORT…].
-    #[arg(long, value_name = "URL")]
+    /// NATS servers: nats://[USER:PASSWORD@]HOST:PORT[,HOST:PORT…]. From the
+    /// environment, credentials stay out of the process list; its value is
+    /// never shown in --help.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "APERTURE_NATS_URL",
+        hide_env_values = true
+    )]
     nats: String,
     /// Region of the capture, put in a header of each message.
     #[arg(long, value_name = "REGION")]

@@ -122,3 +122,32 @@ fn bounds_themselves_are_accepted() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn the_servers_come_from_the_environment_and_their_credentials_are_never_shown() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_aperture-forward"))
+            .env("APERTURE_NATS_URL", "nats://app:hunter2@bad host:4222")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    // Taken as --nats: the URL does not parse, and says where, not how it logs in.
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.ndjson");
+    let out = run(&[journal.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("***@bad host:4222"), "{err}");
+    let help = run(&["--help"]);
+    let shown = format!("{}{}", String::from_utf8_lossy(&help.stdout), stderr(&help));
+    assert!(
+        help.status.success() && shown.contains("APERTURE_NATS_URL"),
+        "{shown}"
+    );
+    for out in [&out, &help] {
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(out));
+        assert!(!all.contains("hunter2"), "the secret shown: {all}");
+    }
+}
