@@ -26,9 +26,9 @@ struct Flags {
     /// Journals (the file aperture-capture writes with --out).
     #[arg(value_name = "JOURNAL", required = true)]
     journals: Vec<PathBuf>,
-    /// NATS servers: nats://[USER:PASSWORD@]HOST:PORT[,HOST:PORT…]. From the
-    /// environment, credentials stay out of the process list; its value is
-    /// never shown in --help.
+    /// NATS servers: nats://HOST:PORT[,HOST:PORT…], with USER:PASSWORD@ (or
+    /// TOKEN@) before a HOST to log in. From the environment, credentials
+    /// stay out of the process list; its value is never shown in --help.
     #[arg(
         long,
         value_name = "URL",
