@@ -95,6 +95,33 @@ pub fn open_append(path: &Path, mode: FileMode) -> io::Result<(File, bool)> {
     }
 }
 
+/// Opens `path` to be written from its start, for an output that replaces
+/// what was there: a new file is created with exactly `mode`; an existing
+/// regular file is truncated and given `mode` (what it will hold is ours);
+/// anything else that exists (a device such as `/dev/null`, a FIFO) is
+/// opened as it is, its mode left alone. A symbolic link at `path` is not
+/// followed: it is refused.
+pub fn create_or_truncate(path: &Path, mode: FileMode) -> io::Result<File> {
+    match create_new(path, mode) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        created => return created,
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).truncate(true);
+    let file = no_follow(&mut options).open(path).map_err(|e| {
+        if path.is_symlink() {
+            io::Error::other("it is a symbolic link, which is not followed")
+        } else {
+            e
+        }
+    })?;
+    // Asked of the file opened, not of the path: nothing can swap it.
+    if file.metadata()?.is_file() {
+        set(&file, mode.file())?;
+    }
+    Ok(file)
+}
+
 /// Creates `dir` and its missing parents; the directories created get
 /// `mode`. An existing `dir` must belong to this user: files kept in another
 /// user's directory (one planted where ours was to be made, say) could be
@@ -281,6 +308,54 @@ mod tests {
         );
         assert!(create_new(&link, FileMode::default()).is_err());
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "kept\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_replaces_a_file_but_not_a_link_nor_a_device_s_mode() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.ndjson");
+        create_or_truncate(&out, FileMode::default())
+            .unwrap()
+            .write_all(b"first, longer\n")
+            .unwrap();
+        assert_eq!(mode_of(&out).unwrap().file(), 0o600);
+        set_path(&out, 0o644).unwrap();
+        create_or_truncate(&out, FileMode::default())
+            .unwrap()
+            .write_all(b"second\n")
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "second\n");
+        assert_eq!(mode_of(&out).unwrap().file(), 0o600, "narrowed");
+
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "kept\n").unwrap();
+        set_path(&victim, 0o644).unwrap();
+        let link = dir.path().join("link.ndjson");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let err = create_or_truncate(&link, FileMode::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is a symbolic link, which is not followed"
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "kept\n");
+        assert_eq!(mode_of(&victim).unwrap().file(), 0o644);
+
+        // As `/dev/null` would be (a FIFO here, so that a broken build
+        // never changes the machine's /dev/null).
+        use rustix::fs::{CWD, FileType, Mode, OFlags};
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mknodat(CWD, &fifo, FileType::Fifo, Mode::from(0o644), 0).unwrap();
+        set_path(&fifo, 0o644).unwrap();
+        let _reader =
+            rustix::fs::open(&fifo, OFlags::RDONLY | OFlags::NONBLOCK, Mode::empty()).unwrap();
+        create_or_truncate(&fifo, FileMode::default()).unwrap();
+        assert_eq!(
+            mode_of(&fifo).unwrap().file(),
+            0o644,
+            "not a file: its mode kept"
+        );
     }
 
     #[cfg(unix)]

@@ -21,7 +21,7 @@ struct Args {
     /// Inputs: files, directories (read recursively), `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Write to FILE (created 0600) instead of stdout.
+    /// Write to FILE (0600; a symbolic link there is refused) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Leave the original event out of `raw_data`.

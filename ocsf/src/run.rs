@@ -16,14 +16,14 @@
 #![allow(clippy::print_stderr)]
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
 
 use anyhow::Context;
+use aperture_events_journal::private::{self, FileMode};
 use aperture_events_ocsf::{Converter, Options, Written};
 use aperture_events_validator::input::{self, Sink, Source};
 use aperture_events_validator::{Locus, Place};
@@ -365,24 +365,17 @@ fn class_name(line: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-fn create(path: &PathBuf) -> anyhow::Result<File> {
-    let file = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    // An existing file keeps its mode when opened: events are personal data.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .with_context(|| format!("cannot set the mode of {}", path.display()))?;
-    Ok(file)
+/// The output: private (events are personal data), and never through a
+/// symbolic link planted where it goes.
+fn create(path: &Path) -> anyhow::Result<File> {
+    private::create_or_truncate(path, FileMode::default())
+        .with_context(|| format!("cannot create {}", path.display()))
 }
 
 /// Runs the command; `Err` only when the output cannot be written.
 pub fn run(config: &Config) -> anyhow::Result<Summary> {
     let converter = Converter::new(config.options);
-    let file = config.output.as_ref().map(create).transpose()?;
+    let file = config.output.as_deref().map(create).transpose()?;
     let (sources, errors) = input::expand(&config.inputs);
     let mut unreadable = 0;
     for (name, message) in errors {

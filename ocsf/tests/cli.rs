@@ -105,6 +105,41 @@ fn output_file_is_0600_and_options_apply() {
 }
 
 #[test]
+fn a_link_planted_at_the_output_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "kept\n").unwrap();
+    let link = dir.path().join("out.ndjson");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let fixture = repo().join("tests/fixtures/valid/doc_policy_violation.json");
+    let out = run(&[
+        "-q",
+        "-o",
+        link.to_str().unwrap(),
+        fixture.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("symbolic link, which is not followed"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "kept\n");
+
+    // A file there is replaced whole.
+    std::fs::remove_file(&link).unwrap();
+    std::fs::write(&link, "x".repeat(100_000)).unwrap();
+    let out = run(&[
+        "-q",
+        "-o",
+        link.to_str().unwrap(),
+        fixture.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(events(&std::fs::read(&link).unwrap()).len(), 1);
+}
+
+#[test]
 fn har_gzip_and_http_transcripts_are_read_as_the_validator_reads_them() {
     use base64::Engine;
     use std::io::Write;
