@@ -67,6 +67,10 @@ const BATCH_BYTES: usize = 8 << 20;
 /// that the pool has the next batch while the writer waits for one.
 const IN_FLIGHT: usize = 2;
 
+/// Batches alive at most: the one being read, those in flight, one handed
+/// to the pool while the queue is full, and the one being written.
+const BATCHES: usize = IN_FLIGHT + 3;
+
 /// Records converted together into one buffer, written with one write.
 const CHUNK_RECORDS: usize = 64;
 
@@ -114,25 +118,34 @@ struct Chunk {
 
 /// Spare buffers, so that converting and reading allocate no buffer per
 /// chunk or batch and the heap does not grow and shrink by a batch each
-/// time. At most `max` are kept, each only when at most `bytes` long, so
-/// memory stays bounded.
-struct Spares {
-    buffers: Mutex<Vec<Vec<u8>>>,
+/// time. At most `max` are kept, each only when it holds at most `bytes`,
+/// so memory stays bounded.
+struct Spares<T> {
+    buffers: Mutex<Vec<Vec<T>>>,
     max: usize,
     bytes: usize,
 }
 
-impl Spares {
-    fn take(&self) -> Vec<u8> {
+impl<T> Spares<T> {
+    const fn new(max: usize, bytes: usize) -> Spares<T> {
+        Spares {
+            buffers: Mutex::new(Vec::new()),
+            max,
+            bytes,
+        }
+    }
+
+    /// A spare buffer, or a new one with room for `bytes`.
+    fn take(&self) -> Vec<T> {
         self.buffers
             .lock()
             .ok()
             .and_then(|mut spares| spares.pop())
-            .unwrap_or_default()
+            .unwrap_or_else(|| Vec::with_capacity(self.bytes / size_of::<T>().max(1)))
     }
 
-    fn give(&self, mut buffer: Vec<u8>) {
-        if buffer.capacity() > self.bytes {
+    fn give(&self, mut buffer: Vec<T>) {
+        if buffer.capacity() * size_of::<T>() > self.bytes {
             return;
         }
         buffer.clear();
@@ -144,20 +157,16 @@ impl Spares {
     }
 }
 
-/// Chunk buffers: at most the chunks of two batches, of at most 256 KiB.
-static CHUNKS: Spares = Spares {
-    buffers: Mutex::new(Vec::new()),
-    max: 2 * BATCH_RECORDS / CHUNK_RECORDS,
-    bytes: 256 << 10,
-};
+/// Chunk buffers: as many as the chunks of the batches alive, of at most
+/// 256 KiB.
+static CHUNKS: Spares<u8> = Spares::new(BATCHES * BATCH_RECORDS / CHUNK_RECORDS, 256 << 10);
 
 /// Batch blocks: as many as batches alive, of at most a batch's bytes
 /// (plus the last record's).
-static BLOCKS: Spares = Spares {
-    buffers: Mutex::new(Vec::new()),
-    max: IN_FLIGHT + 3,
-    bytes: 2 * BATCH_BYTES,
-};
+static BLOCKS: Spares<u8> = Spares::new(BATCHES, 2 * BATCH_BYTES);
+
+/// The entries of the batches alive.
+static ENTRIES: Spares<Entry> = Spares::new(BATCHES, BATCH_RECORDS * size_of::<Entry>());
 
 /// Converts a batch on rayon's pool, a chunk of records at a time, each
 /// record written straight into its chunk's buffer
@@ -218,7 +227,7 @@ impl Batcher<'_> {
     fn new_batch() -> Batch {
         Batch {
             block: BLOCKS.take(),
-            entries: Vec::with_capacity(BATCH_RECORDS),
+            entries: ENTRIES.take(),
             bytes: 0,
         }
     }
@@ -354,6 +363,7 @@ impl<W: Write> Writer<W> {
             CHUNKS.give(chunk.lines);
         }
         BLOCKS.give(batch.block);
+        ENTRIES.give(batch.entries);
     }
 }
 

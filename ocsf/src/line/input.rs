@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -100,7 +101,7 @@ impl Val<'_> {
             Val::Bool(b) => serde_json::to_writer(&mut *out, b),
             Val::Num(n) => serde_json::to_writer(&mut *out, n),
             Val::Str(s) => {
-                write_str(out, s);
+                write_parsed(out, s);
                 Ok(())
             }
             Val::Json(v) => serde_json::to_writer(&mut *out, v),
@@ -230,11 +231,82 @@ impl<'de> Visitor<'de> for Fields<'de> {
     }
 }
 
+/// Writes a string as the parser gave it, as a JSON string. One borrowed
+/// from the text is copied as it is: serde_json borrows a string only when
+/// it holds no escape sequence, and refuses a control character in one, so
+/// it holds no byte that needs an escape.
+#[expect(clippy::ptr_arg, reason = "whether it is borrowed is what counts")]
+pub(super) fn write_parsed(out: &mut Vec<u8>, text: &Cow<'_, str>) {
+    match text {
+        Cow::Borrowed(text) => {
+            debug_assert!(text.bytes().all(|b| ESCAPE[usize::from(b)] == 0));
+            out.push(b'"');
+            out.extend_from_slice(text.as_bytes());
+            out.push(b'"');
+        }
+        Cow::Owned(text) => write_str(out, text),
+    }
+}
+
+/// An event's text, for `raw_data`, with the spans of it that need no
+/// escape: the strings the parser borrowed from it (see [`write_parsed`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Raw<'a> {
+    pub(super) text: &'a [u8],
+    /// In order, apart.
+    pub(super) clean: &'a [Range<usize>],
+}
+
+impl<'a> Raw<'a> {
+    /// The spans of `text` of the members' borrowed names and strings,
+    /// into `clean`; `fields` in the order of the text.
+    pub(super) fn spans(
+        text: &[u8],
+        fields: &[(Cow<'a, str>, Val<'a>)],
+        clean: &mut Vec<Range<usize>>,
+    ) {
+        let mut end = 0;
+        let mut add = |s: &str| {
+            // Where the parser borrowed it from: always inside `text`, and
+            // after the last, but only ever taken when it is.
+            let start = s.as_ptr().addr().wrapping_sub(text.as_ptr().addr());
+            let span = start..start.wrapping_add(s.len());
+            if span.start >= end && span.end <= text.len() && span.start <= span.end {
+                debug_assert!(s.bytes().all(|b| ESCAPE[usize::from(b)] == 0));
+                end = span.end;
+                clean.push(span);
+            }
+        };
+        for (name, value) in fields {
+            if let Cow::Borrowed(name) = name {
+                add(name);
+            }
+            if let Val::Str(Cow::Borrowed(value)) = value {
+                add(value);
+            }
+        }
+    }
+
+    /// Writes the text as a JSON string, escaped as serde_json escapes it.
+    pub(super) fn write(&self, out: &mut Vec<u8>) {
+        out.push(b'"');
+        let mut at = 0;
+        for span in self.clean {
+            write_str_body(out, &self.text[at..span.start]);
+            out.extend_from_slice(&self.text[span.clone()]);
+            at = span.end;
+        }
+        write_str_body(out, &self.text[at..]);
+        out.push(b'"');
+    }
+}
+
 thread_local! {
     /// The vectors of the thread's last event, empty: their allocations
     /// serve the next one.
     pub(super) static SPARE_FIELDS: RefCell<Vec<(Cow<'static, str>, Val<'static>)>> =
         const { RefCell::new(Vec::new()) };
+    pub(super) static SPARE_SPANS: RefCell<Vec<Range<usize>>> = const { RefCell::new(Vec::new()) };
     pub(super) static SPARE_SLOTS: RefCell<Vec<Out<'static>>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -273,7 +345,7 @@ impl<'a> Event<'a> {
                 if i > 0 {
                     text.push(b',');
                 }
-                write_str(text, name);
+                write_parsed(text, name);
                 text.push(b':');
                 value.canonical(text);
             }

@@ -416,10 +416,8 @@ pub(super) fn write_slot(slot: &Out<'_>, event: &Event<'_>, unmapped: &[bool], o
             out.extend_from_slice(text);
             Ok(())
         }
-        Out::Text(text) => {
-            out.push(b'"');
-            write_str_body(out, text);
-            out.push(b'"');
+        Out::Raw(raw) => {
+            raw.write(out);
             Ok(())
         }
         Out::TypeName(class, activity) => {
@@ -438,7 +436,7 @@ pub(super) fn write_slot(slot: &Out<'_>, event: &Event<'_>, unmapped: &[bool], o
                     out.push(b',');
                 }
                 first = false;
-                write_str(out, name);
+                write_parsed(out, name);
                 out.push(b':');
                 value.write(out);
             }

@@ -104,12 +104,22 @@ impl Converter {
         // Parsed, so UTF-8 (serde_json takes no other byte outside strings)
         // with nothing but JSON whitespace around the object: what
         // `str::trim` would take off.
-        let raw = text.trim_ascii();
+        let text = text.trim_ascii();
         // serde_json reads a member of this name as a raw value when its
         // `raw_value` feature is on: left to it.
         if fields.iter().any(|(k, _)| k == RAW_VALUE_TOKEN) {
             return None;
         }
+        let mut clean = SPARE_SPANS.with_borrow_mut(std::mem::take);
+        clean.clear();
+        if self.options.raw_data {
+            // Before sorting: the members in the order of the text.
+            Raw::spans(text, &fields, &mut clean);
+        }
+        let raw = Raw {
+            text,
+            clean: &clean,
+        };
         // As a `Value` holds them: sorted by name, the last of a name kept.
         fields.sort_by(|a, b| a.0.cmp(&b.0));
         fields.dedup_by(|later, kept| {
@@ -132,6 +142,9 @@ impl Converter {
             None => self.fast_base(self.plan.base_layout.as_ref()?, &event, raw, out),
         };
         SPARE_FIELDS.with_borrow_mut(|spare| *spare = respan(fields));
+        if clean.capacity() <= 4096 {
+            SPARE_SPANS.with_borrow_mut(|spare| *spare = clean);
+        }
         Some(result)
     }
 
@@ -140,7 +153,7 @@ impl Converter {
         layout: &Layout,
         route: &RoutePlan,
         event: &Event<'_>,
-        raw: &[u8],
+        raw: Raw<'_>,
         out: &mut Vec<u8>,
     ) -> Option<Result<Written, Error>> {
         let mut slots = Slots::new(layout.len);
@@ -214,7 +227,7 @@ impl Converter {
         &self,
         layout: &Layout,
         event: &Event<'_>,
-        raw: &[u8],
+        raw: Raw<'_>,
         out: &mut Vec<u8>,
     ) -> Result<Written, Error> {
         let class = &self.plan.base;
@@ -254,11 +267,11 @@ impl Converter {
         &self,
         slots: &mut Slots<'a>,
         layout: &Layout,
-        raw: &'a [u8],
+        raw: Raw<'a>,
         hash: &'a [u8; 32],
     ) {
         if self.options.raw_data {
-            slots.0[layout.fixed.raw_data] = Out::Text(raw);
+            slots.0[layout.fixed.raw_data] = Out::Raw(raw);
         }
         // Hex digits: always UTF-8.
         slots.0[layout.fixed.uid] = Out::Str(std::str::from_utf8(hash).unwrap_or_default());

@@ -16,8 +16,8 @@ pub(super) enum Out<'a> {
     Int(i64),
     Const(&'a Value),
     Str(&'a str),
-    /// UTF-8 text, as a string (`raw_data`).
-    Text(&'a [u8]),
+    /// The event's text, as a string (`raw_data`).
+    Raw(Raw<'a>),
     /// JSON text, as it is (`metadata.product`).
     Json(&'a [u8]),
     /// `type_name`: the class's caption, `: `, the activity's.
@@ -34,7 +34,7 @@ impl Out<'_> {
     pub(super) fn view(&self) -> Option<View<'_>> {
         match *self {
             // Never read back.
-            Out::Empty | Out::Unmapped | Out::TypeName(..) | Out::Text(_) | Out::Json(_) => None,
+            Out::Empty | Out::Unmapped | Out::TypeName(..) | Out::Raw(_) | Out::Json(_) => None,
             Out::Val(v) => Some(v.view()),
             Out::Int(i) => Some(View::Num(i.into())),
             Out::Const(v) => Some(View::of(v)),

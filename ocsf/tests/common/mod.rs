@@ -207,12 +207,18 @@ pub fn records(dir: &Path) -> Vec<Record> {
 /// The fast path (`Converter::convert_json_to`) writes exactly the line
 /// the `Value` converter's event serializes to (or gives the same skip or
 /// error, writing nothing), for `text` and for equivalent texts that take
-/// its other branches: every `/` escaped (strings no longer borrowed), and
+/// its other branches: every `/` escaped (strings no longer borrowed), the
+/// text laid out on lines (whitespace between tokens, in `raw_data`), and
 /// a duplicate `log_type` and `timestamp` in front (the last one counts).
 pub fn assert_fast_path_agrees(converter: &aperture_events_ocsf::Converter, text: &[u8]) {
     use aperture_events_ocsf::{Converted, Written};
     let escaped = String::from_utf8_lossy(text).replace('/', "\\/");
     let mut texts = vec![text.to_vec(), escaped.into_bytes()];
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(text) {
+        // A newline of pretty JSON is never inside a string.
+        let laid_out = serde_json::to_string_pretty(&value).expect("serializes");
+        texts.push(laid_out.replace('\n', "\r\n\t").into_bytes());
+    }
     let trimmed = String::from_utf8_lossy(text).trim_start().to_owned();
     if let Some(rest) = trimmed.strip_prefix('{') {
         texts.push(format!(r#"{{"log_type":7,"timestamp":"x", {rest}"#).into_bytes());
