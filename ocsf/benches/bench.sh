@@ -11,11 +11,8 @@
 # raw_data on (the default) and off, one worker thread (RAYON_NUM_THREADS=1),
 # and for where the output goes:
 #   - "new file": `-o FILE` where no file is (the usual case);
-#   - "replacing a file": `-o FILE` over the last run's output. Linux's ext4
-#     starts writing a file out when it is closed after being truncated
-#     (its `auto_da_alloc`), so this run pays the allocation of the whole
-#     output on disk, which for a new file the kernel does later, after the
-#     run; any command that replaces a file (`> FILE` in the shell too) pays it;
+#   - "replacing a file": `-o FILE` over the last run's output (slower for
+#     the filesystem's sake: docs/ocsf.md, "Speed");
 #   - "/dev/null": the conversion alone, nothing written.
 # Every timed run starts after `sync` (outside the time), so no run pays for
 # writing out the one before. "cpu" is user + system time, the least of the
