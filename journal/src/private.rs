@@ -80,15 +80,7 @@ pub fn open_append(path: &Path, mode: FileMode) -> io::Result<(File, bool)> {
             Ok((file, true))
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let mut options = OpenOptions::new();
-            options.read(true).append(true);
-            let file = no_follow(&mut options).open(path).map_err(|e| {
-                if path.is_symlink() {
-                    io::Error::other("it is a symbolic link, which is not followed")
-                } else {
-                    e
-                }
-            })?;
+            let file = open_existing(path, OpenOptions::new().read(true).append(true))?;
             Ok((file, false))
         }
         Err(e) => Err(e),
@@ -106,15 +98,7 @@ pub fn create_or_truncate(path: &Path, mode: FileMode) -> io::Result<File> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         created => return created,
     }
-    let mut options = OpenOptions::new();
-    options.write(true).truncate(true);
-    let file = no_follow(&mut options).open(path).map_err(|e| {
-        if path.is_symlink() {
-            io::Error::other("it is a symbolic link, which is not followed")
-        } else {
-            e
-        }
-    })?;
+    let file = open_existing(path, OpenOptions::new().write(true).truncate(true))?;
     // Asked of the file opened, not of the path: nothing can swap it.
     if file.metadata()?.is_file() {
         set(&file, mode.file())?;
@@ -176,6 +160,18 @@ pub fn mode_of(path: &Path) -> io::Result<FileMode> {
         let _ = path;
         Ok(FileMode::default())
     }
+}
+
+/// Opens an existing `path` with `options`, refusing a symbolic link at
+/// its last step.
+fn open_existing(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
+    no_follow(options).open(path).map_err(|e| {
+        if path.is_symlink() {
+            io::Error::other("it is a symbolic link, which is not followed")
+        } else {
+            e
+        }
+    })
 }
 
 /// Makes `open` fail on a symbolic link at the path's last step.
