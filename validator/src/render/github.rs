@@ -3,8 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::count;
-use crate::drift::Finding;
+use super::{count, finding_line};
 use crate::report::Report;
 
 /// Escapes a workflow command's message.
@@ -80,33 +79,7 @@ pub fn github(report: &Report, out: &mut dyn Write, fail_on_drift: bool) -> io::
     }
     let level = if fail_on_drift { "error" } else { "warning" };
     for finding in report.drift.findings() {
-        let message = match finding {
-            Finding::UndocumentedField(f) => format!(
-                "undocumented field {}.{} in {}",
-                f.log_type,
-                f.field,
-                count(f.count, "event")
-            ),
-            Finding::UnknownValue(v) => format!(
-                "{}.{} = {:?} is outside the known values ({})",
-                v.log_type,
-                v.field,
-                v.value,
-                count(v.count, "event")
-            ),
-            Finding::QuirkForm(q) => format!(
-                "quirk form of {}.{}: {} ({})",
-                q.log_type,
-                q.field,
-                q.form,
-                count(q.count, "event")
-            ),
-            Finding::UnknownType(t) => format!(
-                "unknown event type {} ({})",
-                t.log_type,
-                count(t.count, "event")
-            ),
-        };
+        let message = finding_line(&finding);
         writeln!(
             out,
             "::{level} {},title=drift::{}",

@@ -4,8 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::count;
-use crate::drift::Finding;
+use super::{count, finding_line};
 use crate::report::Report;
 
 /// Escapes text for XML attributes and content.
@@ -103,36 +102,7 @@ pub fn junit(report: &Report, out: &mut dyn Write, fail_on_drift: bool) -> io::R
         output: None,
     });
     let d = &report.drift;
-    let drift: Vec<String> = d
-        .findings()
-        .map(|finding| match finding {
-            Finding::UndocumentedField(f) => format!(
-                "undocumented field {}.{}: {}",
-                f.log_type,
-                f.field,
-                count(f.count, "event")
-            ),
-            Finding::UnknownValue(v) => format!(
-                "{}.{} = {:?}: {}",
-                v.log_type,
-                v.field,
-                v.value,
-                count(v.count, "event")
-            ),
-            Finding::QuirkForm(q) => format!(
-                "quirk form {}.{}: {}: {}",
-                q.log_type,
-                q.field,
-                q.form,
-                count(q.count, "event")
-            ),
-            Finding::UnknownType(t) => format!(
-                "unknown event type {}: {}",
-                t.log_type,
-                count(t.count, "event")
-            ),
-        })
-        .collect();
+    let drift: Vec<String> = d.findings().map(|finding| finding_line(&finding)).collect();
     let drift_text = drift.join("\n");
     cases.push(Case {
         classname: "aperture-validate".into(),
