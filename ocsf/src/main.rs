@@ -21,7 +21,8 @@ struct Args {
     /// Inputs: files, directories (read recursively), `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Write to FILE (0600; a symbolic link there is refused) instead of stdout.
+    /// Write to FILE (0600; a symbolic link there is refused, and so is an
+    /// input: FILE is never read) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Leave the original event out of `raw_data`.

@@ -384,11 +384,95 @@ fn create(path: &Path) -> anyhow::Result<File> {
         .with_context(|| format!("cannot create {}", path.display()))
 }
 
-/// Runs the command; `Err` only when the output cannot be written.
+/// What tells one file from another: (device, inode), so that a hard
+/// link is the file it links to.
+#[cfg(unix)]
+type FileId = (u64, u64);
+
+#[cfg(unix)]
+fn file_id(metadata: &std::fs::Metadata, _: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+/// Elsewhere, the canonical path (a hard link is not recognised).
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(not(unix))]
+fn file_id(_: &std::fs::Metadata, path: &Path) -> Option<FileId> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// The file a source reads.
+fn identity(source: &Source) -> Option<FileId> {
+    match source {
+        #[cfg(unix)]
+        Source::Stdin => {
+            use std::os::fd::AsFd;
+            let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+            file_id(&File::from(fd).metadata().ok()?, Path::new("-"))
+        }
+        #[cfg(not(unix))]
+        Source::Stdin => None,
+        // Followed if a link, as opening it to read follows it.
+        Source::File(path) => file_id(&std::fs::metadata(path).ok()?, path),
+    }
+}
+
+/// Keeps the output out of the inputs: truncating it would destroy what is
+/// to be read, and reading it would read the run's own lines back. An input
+/// named on the command line (or standard input) that is the output (the
+/// same path, a link to it, a hard link) is refused before anything is
+/// written; the output found in a directory read is left out, with a note.
+/// Only an existing regular file counts: a device such as `/dev/null` may be
+/// both, and a link at the output is refused when it is opened.
+fn keep_apart(output: &Path, named: &[PathBuf], sources: &mut Vec<Source>) -> anyhow::Result<()> {
+    let Ok(metadata) = std::fs::symlink_metadata(output) else {
+        return Ok(());
+    };
+    if !metadata.is_file() {
+        return Ok(());
+    }
+    let target = file_id(&metadata, output);
+    let mut refused = None;
+    sources.retain(|source| {
+        if target.is_none() || identity(source) != target {
+            return true;
+        }
+        let name = source.name();
+        match source {
+            Source::File(path) if !named.contains(path) => {
+                eprintln!("{name}: the output (-o), not read");
+            }
+            _ => {
+                refused.get_or_insert(name);
+            }
+        }
+        false
+    });
+    match refused {
+        Some(input) => anyhow::bail!(
+            "the output {} is also an input ({input}): writing it would destroy it before it is \
+             read; nothing was written (write the output elsewhere)",
+            output.display()
+        ),
+        None => Ok(()),
+    }
+}
+
+/// Runs the command; `Err` only when the output cannot be written (or is
+/// an input).
 pub fn run(config: &Config) -> anyhow::Result<Summary> {
     let converter = Converter::new(config.options);
+    // The inputs are listed before the output is created or truncated: an
+    // output that is an input is refused, one in a directory read is left
+    // out, and one the run creates there is not listed.
+    let (mut sources, errors) = input::expand(&config.inputs);
+    if let Some(output) = &config.output {
+        keep_apart(output, &config.inputs, &mut sources)?;
+    }
     let file = config.output.as_deref().map(create).transpose()?;
-    let (sources, errors) = input::expand(&config.inputs);
     let mut unreadable = 0;
     for (name, message) in errors {
         eprintln!("{name}: {message}");

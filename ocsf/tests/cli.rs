@@ -239,3 +239,75 @@ fn reports_and_lines_keep_input_order_across_batches() {
         .collect();
     assert_eq!(ids, converted);
 }
+
+/// An input of `n` events, one a line.
+fn write_events(path: &std::path::Path, n: usize) -> String {
+    let line = r#"{"log_type":"incident","incident_id":"a","timestamp":"2020-05-08T23:50:55Z"}"#;
+    let text = format!("{line}\n").repeat(n);
+    std::fs::write(path, &text).unwrap();
+    text
+}
+
+#[test]
+fn an_output_that_is_also_an_input_is_refused_before_it_is_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let text = write_events(&input, 3);
+    let hard = dir.path().join("hard.ndjson");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let soft = dir.path().join("soft.ndjson");
+    std::os::unix::fs::symlink(&input, &soft).unwrap();
+    // The same path, a hard link to it, a symbolic link to it as the input.
+    for named in [&input, &hard, &soft] {
+        let out = run(&[named.to_str().unwrap(), "-o", input.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("is also an input"), "{stderr}");
+        assert!(stderr.contains(named.to_str().unwrap()), "{stderr}");
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    }
+    // Standard input redirected from the output.
+    let out = Command::new(env!("CARGO_BIN_EXE_aperture-ocsf"))
+        .args(["-", "-o", input.to_str().unwrap()])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("<stdin>"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    // Devices are not files to protect: /dev/null in and out is fine.
+    let out = run(&["-q", "/dev/null", "-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn an_output_inside_an_input_directory_is_never_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("captures");
+    std::fs::create_dir(&inputs).unwrap();
+    write_events(&inputs.join("a.ndjson"), 5_000);
+    let output = inputs.join("z.ndjson");
+    // Created by the run (listed after it, were the directory read after):
+    // then there (the second run would read it, and replace it).
+    for round in 0..2 {
+        let out = run(&[inputs.to_str().unwrap(), "-o", output.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "round {round}: {stderr}");
+        assert_eq!(
+            events(&std::fs::read(&output).unwrap()).len(),
+            5_000,
+            "round {round}: {stderr}"
+        );
+        assert!(
+            stderr.contains("aperture-ocsf: 5000 OCSF events"),
+            "{stderr}"
+        );
+        if round == 1 {
+            assert!(
+                stderr.contains("z.ndjson: the output (-o), not read"),
+                "{stderr}"
+            );
+        }
+    }
+}
