@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aperture_events_ocsf::{Options, SeverityTable, Unknown};
+use aperture_events_validator::input::{self, ReadOptions};
 use clap::{Parser, ValueEnum};
 
 /// Converts Log Events API events to OCSF 1.8.0 NDJSON.
@@ -35,6 +36,15 @@ struct Args {
     /// those not named keep the default, the identity).
     #[arg(long, value_name = "TABLE", value_parser = clap::value_parser!(SeverityTable))]
     severity_table: Option<SeverityTable>,
+    /// The longest record read, in bytes (1 to 1073741824); a longer one is
+    /// reported and skipped. Memory grows with it: a record is held whole,
+    /// with its OCSF line, in each of the few batches alive at once.
+    #[arg(long, value_name = "BYTES", default_value_t = input::DEFAULT_MAX_RECORD_SIZE)]
+    max_record_size: usize,
+    /// What a gzipped input may decompress to, in times the bytes read of it
+    /// (1 to 1000000); past it, the rest of the input is not read.
+    #[arg(long, value_name = "RATIO", default_value_t = input::DEFAULT_MAX_DECOMPRESSION_RATIO)]
+    max_decompression_ratio: u64,
     /// Print no summary.
     #[arg(short, long)]
     quiet: bool,
@@ -48,8 +58,22 @@ enum UnknownArg {
     Skip,
 }
 
+#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let args = Args::parse();
+    let read = match ReadOptions::default()
+        .with_max_record_size(args.max_record_size)
+        .map_err(|e| format!("--max-record-size: {e}"))
+        .and_then(|r| {
+            r.with_max_decompression_ratio(args.max_decompression_ratio)
+                .map_err(|e| format!("--max-decompression-ratio: {e}"))
+        }) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("aperture-ocsf: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = Options {
         raw_data: !args.no_raw_data,
         unknown: match args.unknown {
@@ -62,16 +86,14 @@ fn main() -> ExitCode {
         inputs: args.inputs,
         output: args.output,
         options,
+        read,
         summary: !args.quiet,
     };
     match run::run(&config) {
         Ok(summary) if summary.failed() => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
-            #[allow(clippy::print_stderr)]
-            {
-                eprintln!("aperture-ocsf: {e:#}");
-            }
+            eprintln!("aperture-ocsf: {e:#}");
             ExitCode::from(2)
         }
     }

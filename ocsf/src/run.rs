@@ -25,7 +25,7 @@ use std::sync::{Mutex, mpsc};
 use anyhow::Context;
 use aperture_events_journal::private::{self, FileMode};
 use aperture_events_ocsf::{Converter, Options, Written};
-use aperture_events_validator::input::{self, Sink, Source};
+use aperture_events_validator::input::{self, ReadOptions, Sink, Source};
 use aperture_events_validator::{Locus, Place};
 use rayon::prelude::*;
 
@@ -35,6 +35,8 @@ pub struct Config {
     pub inputs: Vec<PathBuf>,
     pub output: Option<PathBuf>,
     pub options: Options,
+    /// The reader's bounds: the longest record, the gzip ratio.
+    pub read: ReadOptions,
     pub summary: bool,
 }
 
@@ -487,7 +489,7 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
                 &messages,
             ),
         });
-        let read = read_all(&converter, &sources, send, &mut unreadable);
+        let read = read_all(&converter, &config.read, &sources, send, &mut unreadable);
         let written = writer.join();
         (read, written)
     });
@@ -507,6 +509,7 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
 /// cannot be written (the run stops after the source being read).
 fn read_all(
     converter: &Converter,
+    options: &ReadOptions,
     sources: &[Source],
     writer: mpsc::SyncSender<Message>,
     unreadable: &mut u64,
@@ -520,8 +523,10 @@ fn read_all(
     for source in sources {
         batcher.name = source.name();
         let result = match source {
-            Source::Stdin => input::read(io::stdin().lock(), &mut batcher),
-            Source::File(path) => File::open(path).and_then(|f| input::read(f, &mut batcher)),
+            Source::Stdin => input::read_with(io::stdin().lock(), &mut batcher, options),
+            Source::File(path) => {
+                File::open(path).and_then(|f| input::read_with(f, &mut batcher, options))
+            }
         };
         let written = batcher.finish();
         if let Err(e) = result {

@@ -311,3 +311,46 @@ fn an_output_inside_an_input_directory_is_never_read_back() {
         }
     }
 }
+
+#[test]
+fn the_record_size_limit_the_reports_name_is_an_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let short = r#"{"log_type":"incident","incident_id":"a","timestamp":"2020-05-08T23:50:55Z"}"#;
+    let long = format!(
+        r#"{{"log_type":"incident","incident_id":"{}","timestamp":"2020-05-08T23:50:55Z"}}"#,
+        "b".repeat(9 << 20)
+    );
+    std::fs::write(&input, format!("{short}\n{long}\n{short}\n")).unwrap();
+    let name = input.to_str().unwrap();
+    // By default (8 MiB) the long record is reported with the option that raises the limit.
+    let out = run(&["-q", name]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{name}:2:1: record longer than 8388608 bytes (--max-record-size)"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(events(&out.stdout).len(), 2);
+    // Raised, it converts; lowered, the short ones are refused too.
+    let out = run(&["-q", "--max-record-size", "16777216", name]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(events(&out.stdout).len(), 3);
+    let out = run(&["-q", "--max-record-size", "64", name]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(events(&out.stdout).is_empty());
+    // Out of range: a usage error naming the option, nothing read.
+    for bad in ["0", "1099511627776", "-1", "8M"] {
+        let out = run(&[&format!("--max-record-size={bad}"), name]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("--max-record-size"), "{bad}: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = run(&["--max-decompression-ratio", "0", name]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["-q", "--max-decompression-ratio", "10", name]);
+    assert_eq!(out.status.code(), Some(1));
+}
