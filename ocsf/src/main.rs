@@ -32,8 +32,8 @@ struct Args {
     /// What becomes of an event of an unknown `log_type`.
     #[arg(long, value_enum, default_value_t = UnknownArg::BaseEvent)]
     unknown: UnknownArg,
-    /// Vendor severity → OCSF severity_id, as `LEVEL=ID,...` (levels 0 to 5;
-    /// those not named keep the default, the identity).
+    /// Vendor severity → OCSF severity_id, as `LEVEL=ID,...` (levels 0 to 5,
+    /// each at most once; those not named keep the default, the identity).
     #[arg(long, value_name = "TABLE", value_parser = clap::value_parser!(SeverityTable))]
     severity_table: Option<SeverityTable>,
     /// The longest record read, in bytes (1 to 1073741824); a longer one is
