@@ -20,6 +20,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use anyhow::Context;
@@ -221,6 +222,8 @@ enum Message {
 /// The reading side: a [`Sink`] filling batches and handing them on.
 struct Batcher<'a> {
     converter: &'a Converter,
+    /// Set when the output failed: nothing more is converted.
+    stop: &'a AtomicBool,
     /// The name of the source being read.
     name: String,
     batch: Batch,
@@ -240,6 +243,12 @@ impl Batcher<'_> {
     /// output's order to the writer.
     fn flush(&mut self) {
         if self.batch.entries.is_empty() {
+            return;
+        }
+        if self.stop.load(Ordering::Relaxed) {
+            self.batch.entries.clear();
+            self.batch.block.clear();
+            self.batch.bytes = 0;
             return;
         }
         let batch = std::mem::replace(&mut self.batch, Self::new_batch());
@@ -302,14 +311,16 @@ impl Sink for Batcher<'_> {
 }
 
 /// The writing side: lines out, problems reported, the summary counted.
-struct Writer<W: Write> {
+struct Writer<'a, W: Write> {
     out: W,
     summary: Summary,
-    /// Set when writing failed: nothing more is written, reports go on.
+    /// Set when writing failed: nothing more is written or reported.
     error: Option<io::Error>,
+    /// Set with `error`, for the reading side: reading stops.
+    stop: &'a AtomicBool,
 }
 
-impl<W: Write> Writer<W> {
+impl<W: Write> Writer<'_, W> {
     fn run(&mut self, messages: &mpsc::Receiver<Message>) {
         for message in messages {
             match message {
@@ -336,10 +347,17 @@ impl<W: Write> Writer<W> {
             return;
         };
         for (entries, chunk) in batch.entries.chunks(CHUNK_RECORDS).zip(chunks) {
-            if self.error.is_none() {
-                if let Err(e) = self.out.write_all(&chunk.lines) {
-                    self.error = Some(e);
-                }
+            if self.stop.load(Ordering::Relaxed) {
+                // The output failed: what is left is neither written nor
+                // reported (the run ends with the output's error).
+                CHUNKS.give(chunk.lines);
+                continue;
+            }
+            if let Err(e) = self.out.write_all(&chunk.lines) {
+                self.error = Some(e);
+                self.stop.store(true, Ordering::Relaxed);
+                CHUNKS.give(chunk.lines);
+                continue;
             }
             for (entry, outcome) in entries.iter().zip(&chunk.outcomes) {
                 match (entry, outcome) {
@@ -481,15 +499,29 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
         unreadable += 1;
     }
     let (send, messages) = mpsc::sync_channel(IN_FLIGHT);
+    let stop = AtomicBool::new(false);
     let (read, written) = std::thread::scope(|scope| {
+        let stop = &stop;
         let writer = scope.spawn(move || match file {
-            Some(file) => write_all(BufWriter::with_capacity(OUTPUT_BUFFER, file), &messages),
+            Some(file) => write_all(
+                BufWriter::with_capacity(OUTPUT_BUFFER, file),
+                &messages,
+                stop,
+            ),
             None => write_all(
                 BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout().lock()),
                 &messages,
+                stop,
             ),
         });
-        let read = read_all(&converter, &config.read, &sources, send, &mut unreadable);
+        let read = read_all(
+            &converter,
+            &config.read,
+            &sources,
+            send,
+            stop,
+            &mut unreadable,
+        );
         let written = writer.join();
         (read, written)
     });
@@ -505,17 +537,35 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
     Ok(summary)
 }
 
+/// A source, read until the output fails.
+struct Stoppable<'a, R> {
+    inner: R,
+    stop: &'a AtomicBool,
+}
+
+impl<R: io::Read> io::Read for Stoppable<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(io::Error::other("the output cannot be written"));
+        }
+        self.inner.read(buf)
+    }
+}
+
 /// Reads every source into batches for the writer; `Err` when the output
-/// cannot be written (the run stops after the source being read).
+/// cannot be written (the run stops in the source being read, at the next
+/// read of it).
 fn read_all(
     converter: &Converter,
     options: &ReadOptions,
     sources: &[Source],
     writer: mpsc::SyncSender<Message>,
+    stop: &AtomicBool,
     unreadable: &mut u64,
 ) -> io::Result<()> {
     let mut batcher = Batcher {
         converter,
+        stop,
         name: String::new(),
         batch: Batcher::new_batch(),
         writer,
@@ -523,12 +573,19 @@ fn read_all(
     for source in sources {
         batcher.name = source.name();
         let result = match source {
-            Source::Stdin => input::read_with(io::stdin().lock(), &mut batcher, options),
-            Source::File(path) => {
-                File::open(path).and_then(|f| input::read_with(f, &mut batcher, options))
+            Source::Stdin => {
+                let inner = io::stdin().lock();
+                input::read_with(Stoppable { inner, stop }, &mut batcher, options)
             }
+            Source::File(path) => File::open(path).and_then(|inner| {
+                input::read_with(Stoppable { inner, stop }, &mut batcher, options)
+            }),
         };
         let written = batcher.finish();
+        if stop.load(Ordering::Relaxed) {
+            // The output's error, not the input's, ends the run.
+            return written.and(Err(io::Error::other("the output cannot be written")));
+        }
         if let Err(e) = result {
             eprintln!("{}: cannot read: {e}", source.name());
             *unreadable += 1;
@@ -539,11 +596,16 @@ fn read_all(
 }
 
 /// The writer thread: writes every batch it is sent, then flushes.
-fn write_all(out: impl Write, messages: &mpsc::Receiver<Message>) -> io::Result<Summary> {
+fn write_all(
+    out: impl Write,
+    messages: &mpsc::Receiver<Message>,
+    stop: &AtomicBool,
+) -> io::Result<Summary> {
     let mut writer = Writer {
         out,
         summary: Summary::default(),
         error: None,
+        stop,
     };
     writer.run(messages);
     if let Some(e) = writer.error.take() {

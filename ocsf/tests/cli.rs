@@ -354,3 +354,34 @@ fn the_record_size_limit_the_reports_name_is_an_option() {
     let out = run(&["-q", "--max-decompression-ratio", "10", name]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn an_output_that_fails_stops_the_run_without_a_flood_of_reports() {
+    // /dev/full refuses every write: the run stops soon (exit 2), instead of reading every input to its end and reporting
+    // each bad record of it while writing nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let good = r#"{"log_type":"incident","incident_id":"a","timestamp":"2020-05-08T23:50:55Z"}"#;
+    let bad = r#"{"log_type":"incident","incident_id":"a"}"#;
+    std::fs::write(&input, format!("{good}\n{bad}\n").repeat(100_000)).unwrap();
+    let out = run(&[input.to_str().unwrap(), "-o", "/dev/full"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+    assert!(
+        stderr.contains("cannot write the output"),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+    // The records before the first failed write (the output's 64 KiB
+    // buffer took their lines) are reported: about a hundred, not 100,000.
+    assert!(
+        stderr.lines().count() < 1_000,
+        "{} lines",
+        stderr.lines().count()
+    );
+}
