@@ -19,11 +19,11 @@ use clap::{Parser, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "aperture-ocsf", version)]
 struct Args {
-    /// Inputs: files, directories (read recursively), `-` for stdin.
+    /// Inputs: files, directories (read recursively), `-` for stdin (once).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Write to FILE (0600; a symbolic link there is refused, and so is an
-    /// input: FILE is never read) instead of stdout.
+    /// input: FILE is never read) instead of stdout (`-`).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Leave the original event out of `raw_data`.
@@ -61,6 +61,10 @@ enum UnknownArg {
 #[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        eprintln!("aperture-ocsf: `-` (standard input) can be given only once");
+        return ExitCode::from(2);
+    }
     let read = match ReadOptions::default()
         .with_max_record_size(args.max_record_size)
         .map_err(|e| format!("--max-record-size: {e}"))
@@ -84,7 +88,7 @@ fn main() -> ExitCode {
     };
     let config = run::Config {
         inputs: args.inputs,
-        output: args.output,
+        output: args.output.filter(|p| p.as_os_str() != "-"),
         options,
         read,
         summary: !args.quiet,

@@ -385,3 +385,29 @@ fn an_output_that_fails_stops_the_run_without_a_flood_of_reports() {
         stderr.lines().count()
     );
 }
+
+#[test]
+fn dash_is_standard_input_once_and_standard_output_for_o() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    write_events(&input, 2);
+    // `-o -` writes to stdout (as `-` reads stdin), not to a file named `-`.
+    let out = Command::new(env!("CARGO_BIN_EXE_aperture-ocsf"))
+        .current_dir(dir.path())
+        .args(["-q", "-o", "-", "in.ndjson"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(events(&out.stdout).len(), 2);
+    assert!(!dir.path().join("-").exists());
+    // Standard input cannot be read twice: refused, as the validator does.
+    let out = Command::new(env!("CARGO_BIN_EXE_aperture-ocsf"))
+        .args(["-", "-"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("only once"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
