@@ -342,7 +342,7 @@ impl<W: Write> Writer<'_, W> {
         // The pool's task always sends, unless it panicked: then the
         // records are reported, not silently dropped.
         let Ok((batch, chunks)) = converting.recv() else {
-            eprintln!("{name}: internal error: a batch was not converted");
+            eprintln!("{}: internal error: a batch was not converted", shown(name));
             self.summary.failed += 1;
             return;
         };
@@ -387,6 +387,13 @@ impl<W: Write> Writer<'_, W> {
         BLOCKS.give(batch.block);
         ENTRIES.give(batch.entries);
     }
+}
+
+/// An input's name as reports print it: its control characters escaped
+/// (`\u001b`), as in a record's place, so that a file name cannot forge a
+/// line of the report or drive the terminal.
+fn shown(name: &str) -> Place {
+    Place::new(name, Locus::Whole)
 }
 
 /// The `class_name` of an event written as a line (once per class and run).
@@ -463,7 +470,7 @@ fn keep_apart(output: &Path, named: &[PathBuf], sources: &mut Vec<Source>) -> an
         let name = source.name();
         match source {
             Source::File(path) if !named.contains(path) => {
-                eprintln!("{name}: the output (-o), not read");
+                eprintln!("{}: the output (-o), not read", shown(&name));
             }
             _ => {
                 refused.get_or_insert(name);
@@ -473,9 +480,10 @@ fn keep_apart(output: &Path, named: &[PathBuf], sources: &mut Vec<Source>) -> an
     });
     match refused {
         Some(input) => anyhow::bail!(
-            "the output {} is also an input ({input}): writing it would destroy it before it is \
+            "the output {} is also an input ({}): writing it would destroy it before it is \
              read; nothing was written (write the output elsewhere)",
-            output.display()
+            shown(&output.display().to_string()),
+            shown(&input)
         ),
         None => Ok(()),
     }
@@ -495,7 +503,7 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
     let file = config.output.as_deref().map(create).transpose()?;
     let mut unreadable = 0;
     for (name, message) in errors {
-        eprintln!("{name}: {message}");
+        eprintln!("{}: {message}", shown(&name));
         unreadable += 1;
     }
     let (send, messages) = mpsc::sync_channel(IN_FLIGHT);
@@ -587,7 +595,7 @@ fn read_all(
             return written.and(Err(io::Error::other("the output cannot be written")));
         }
         if let Err(e) = result {
-            eprintln!("{}: cannot read: {e}", source.name());
+            eprintln!("{}: cannot read: {e}", shown(&source.name()));
             *unreadable += 1;
         }
         written?;

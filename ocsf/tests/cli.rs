@@ -411,3 +411,33 @@ fn dash_is_standard_input_once_and_standard_output_for_o() {
     assert!(stderr.contains("only once"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn names_found_in_a_directory_are_printed_without_their_control_characters() {
+    // A name holding ESC and a newline could recolour the terminal or
+    // forge a report line; records' places escape them, and so do the
+    // reports about whole inputs (a dangling link, a FIFO, the output).
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let evil = "x\u{1b}[2J\nforged.ndjson:1:1: fake";
+    std::os::unix::fs::symlink("/nonexistent", inputs.join(format!("link{evil}"))).unwrap();
+    let fifo = Command::new("mkfifo")
+        .arg(inputs.join(format!("fifo{evil}")))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let output = inputs.join(format!("out{evil}"));
+    write_events(&output, 1);
+    let out = run(&[inputs.to_str().unwrap(), "-o", output.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(!stderr.contains("\nforged"), "{stderr:?}");
+    for kind in ["link", "fifo", "out"] {
+        assert!(
+            stderr.contains(&format!("{kind}x\\u001b[2J\\u000aforged")),
+            "{kind}: {stderr:?}"
+        );
+    }
+}
