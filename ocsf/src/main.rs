@@ -12,16 +12,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aperture_events_ocsf::{Options, SeverityTable, Unknown};
+use aperture_events_validator::input::{self, ReadOptions};
 use clap::{Parser, ValueEnum};
 
 /// Converts Log Events API events to OCSF 1.8.0 NDJSON.
 #[derive(Debug, Parser)]
 #[command(name = "aperture-ocsf", version)]
 struct Args {
-    /// Inputs: files, directories (read recursively), `-` for stdin.
+    /// Inputs: files, directories (read recursively), `-` for stdin (once).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Write to FILE (0600; a symbolic link there is refused) instead of stdout.
+    /// Write to FILE (0600; a symbolic link there is refused, and so is an
+    /// input: FILE is never read) instead of stdout (`-`).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Leave the original event out of `raw_data`.
@@ -30,10 +32,19 @@ struct Args {
     /// What becomes of an event of an unknown `log_type`.
     #[arg(long, value_enum, default_value_t = UnknownArg::BaseEvent)]
     unknown: UnknownArg,
-    /// Vendor severity → OCSF severity_id, as `LEVEL=ID,...` (levels 0 to 5;
-    /// those not named keep the default, the identity).
+    /// Vendor severity → OCSF severity_id, as `LEVEL=ID,...` (levels 0 to 5,
+    /// each at most once; those not named keep the default, the identity).
     #[arg(long, value_name = "TABLE", value_parser = clap::value_parser!(SeverityTable))]
     severity_table: Option<SeverityTable>,
+    /// The longest record read, in bytes (1 to 1073741824); a longer one is
+    /// reported and skipped. Memory grows with it: a record is held whole,
+    /// with its OCSF line, in each of the few batches alive at once.
+    #[arg(long, value_name = "BYTES", default_value_t = input::DEFAULT_MAX_RECORD_SIZE)]
+    max_record_size: usize,
+    /// What a gzipped input may decompress to, in times the bytes read of it
+    /// (1 to 1000000); past it, the rest of the input is not read.
+    #[arg(long, value_name = "RATIO", default_value_t = input::DEFAULT_MAX_DECOMPRESSION_RATIO)]
+    max_decompression_ratio: u64,
     /// Print no summary.
     #[arg(short, long)]
     quiet: bool,
@@ -47,8 +58,26 @@ enum UnknownArg {
     Skip,
 }
 
+#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        eprintln!("aperture-ocsf: `-` (standard input) can be given only once");
+        return ExitCode::from(2);
+    }
+    let read = match ReadOptions::default()
+        .with_max_record_size(args.max_record_size)
+        .map_err(|e| format!("--max-record-size: {e}"))
+        .and_then(|r| {
+            r.with_max_decompression_ratio(args.max_decompression_ratio)
+                .map_err(|e| format!("--max-decompression-ratio: {e}"))
+        }) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("aperture-ocsf: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = Options {
         raw_data: !args.no_raw_data,
         unknown: match args.unknown {
@@ -59,18 +88,16 @@ fn main() -> ExitCode {
     };
     let config = run::Config {
         inputs: args.inputs,
-        output: args.output,
+        output: args.output.filter(|p| p.as_os_str() != "-"),
         options,
+        read,
         summary: !args.quiet,
     };
     match run::run(&config) {
         Ok(summary) if summary.failed() => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
-            #[allow(clippy::print_stderr)]
-            {
-                eprintln!("aperture-ocsf: {e:#}");
-            }
+            eprintln!("aperture-ocsf: {e:#}");
             ExitCode::from(2)
         }
     }

@@ -20,12 +20,13 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use anyhow::Context;
 use aperture_events_journal::private::{self, FileMode};
 use aperture_events_ocsf::{Converter, Options, Written};
-use aperture_events_validator::input::{self, Sink, Source};
+use aperture_events_validator::input::{self, ReadOptions, Sink, Source};
 use aperture_events_validator::{Locus, Place};
 use rayon::prelude::*;
 
@@ -35,6 +36,8 @@ pub struct Config {
     pub inputs: Vec<PathBuf>,
     pub output: Option<PathBuf>,
     pub options: Options,
+    /// The reader's bounds: the longest record, the gzip ratio.
+    pub read: ReadOptions,
     pub summary: bool,
 }
 
@@ -219,6 +222,8 @@ enum Message {
 /// The reading side: a [`Sink`] filling batches and handing them on.
 struct Batcher<'a> {
     converter: &'a Converter,
+    /// Set when the output failed: nothing more is converted.
+    stop: &'a AtomicBool,
     /// The name of the source being read.
     name: String,
     batch: Batch,
@@ -238,6 +243,12 @@ impl Batcher<'_> {
     /// output's order to the writer.
     fn flush(&mut self) {
         if self.batch.entries.is_empty() {
+            return;
+        }
+        if self.stop.load(Ordering::Relaxed) {
+            self.batch.entries.clear();
+            self.batch.block.clear();
+            self.batch.bytes = 0;
             return;
         }
         let batch = std::mem::replace(&mut self.batch, Self::new_batch());
@@ -300,14 +311,16 @@ impl Sink for Batcher<'_> {
 }
 
 /// The writing side: lines out, problems reported, the summary counted.
-struct Writer<W: Write> {
+struct Writer<'a, W: Write> {
     out: W,
     summary: Summary,
-    /// Set when writing failed: nothing more is written, reports go on.
+    /// Set when writing failed: nothing more is written or reported.
     error: Option<io::Error>,
+    /// Set with `error`, for the reading side: reading stops.
+    stop: &'a AtomicBool,
 }
 
-impl<W: Write> Writer<W> {
+impl<W: Write> Writer<'_, W> {
     fn run(&mut self, messages: &mpsc::Receiver<Message>) {
         for message in messages {
             match message {
@@ -329,15 +342,22 @@ impl<W: Write> Writer<W> {
         // The pool's task always sends, unless it panicked: then the
         // records are reported, not silently dropped.
         let Ok((batch, chunks)) = converting.recv() else {
-            eprintln!("{name}: internal error: a batch was not converted");
+            eprintln!("{}: internal error: a batch was not converted", shown(name));
             self.summary.failed += 1;
             return;
         };
         for (entries, chunk) in batch.entries.chunks(CHUNK_RECORDS).zip(chunks) {
-            if self.error.is_none() {
-                if let Err(e) = self.out.write_all(&chunk.lines) {
-                    self.error = Some(e);
-                }
+            if self.stop.load(Ordering::Relaxed) {
+                // The output failed: what is left is neither written nor
+                // reported (the run ends with the output's error).
+                CHUNKS.give(chunk.lines);
+                continue;
+            }
+            if let Err(e) = self.out.write_all(&chunk.lines) {
+                self.error = Some(e);
+                self.stop.store(true, Ordering::Relaxed);
+                CHUNKS.give(chunk.lines);
+                continue;
             }
             for (entry, outcome) in entries.iter().zip(&chunk.outcomes) {
                 match (entry, outcome) {
@@ -369,6 +389,13 @@ impl<W: Write> Writer<W> {
     }
 }
 
+/// An input's name as reports print it: its control characters escaped
+/// (`\u001b`), as in a record's place, so that a file name cannot forge a
+/// line of the report or drive the terminal.
+fn shown(name: &str) -> Place {
+    Place::new(name, Locus::Whole)
+}
+
 /// The `class_name` of an event written as a line (once per class and run).
 fn class_name(line: &[u8]) -> String {
     serde_json::from_slice::<serde_json::Value>(line)
@@ -384,26 +411,125 @@ fn create(path: &Path) -> anyhow::Result<File> {
         .with_context(|| format!("cannot create {}", path.display()))
 }
 
-/// Runs the command; `Err` only when the output cannot be written.
+/// What tells one file from another: (device, inode), so that a hard
+/// link is the file it links to.
+#[cfg(unix)]
+type FileId = (u64, u64);
+
+#[cfg(unix)]
+fn file_id(metadata: &std::fs::Metadata, _: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+/// Elsewhere, the canonical path (a hard link is not recognised).
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(not(unix))]
+fn file_id(_: &std::fs::Metadata, path: &Path) -> Option<FileId> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// The file a source reads.
+fn identity(source: &Source) -> Option<FileId> {
+    match source {
+        #[cfg(unix)]
+        Source::Stdin => {
+            use std::os::fd::AsFd;
+            let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+            file_id(&File::from(fd).metadata().ok()?, Path::new("-"))
+        }
+        #[cfg(not(unix))]
+        Source::Stdin => None,
+        // Followed if a link, as opening it to read follows it.
+        Source::File(path) => file_id(&std::fs::metadata(path).ok()?, path),
+    }
+}
+
+/// Keeps the output out of the inputs: truncating it would destroy what is
+/// to be read, and reading it would read the run's own lines back. An input
+/// named on the command line (or standard input) that is the output (the
+/// same path, a link to it, a hard link) is refused before anything is
+/// written; the output found in a directory read is left out, with a note.
+/// Only an existing regular file counts: a device such as `/dev/null` may be
+/// both, and a link at the output is refused when it is opened.
+fn keep_apart(output: &Path, named: &[PathBuf], sources: &mut Vec<Source>) -> anyhow::Result<()> {
+    let Ok(metadata) = std::fs::symlink_metadata(output) else {
+        return Ok(());
+    };
+    if !metadata.is_file() {
+        return Ok(());
+    }
+    let target = file_id(&metadata, output);
+    let mut refused = None;
+    sources.retain(|source| {
+        if target.is_none() || identity(source) != target {
+            return true;
+        }
+        let name = source.name();
+        match source {
+            Source::File(path) if !named.contains(path) => {
+                eprintln!("{}: the output (-o), not read", shown(&name));
+            }
+            _ => {
+                refused.get_or_insert(name);
+            }
+        }
+        false
+    });
+    match refused {
+        Some(input) => anyhow::bail!(
+            "the output {} is also an input ({}): writing it would destroy it before it is \
+             read; nothing was written (write the output elsewhere)",
+            shown(&output.display().to_string()),
+            shown(&input)
+        ),
+        None => Ok(()),
+    }
+}
+
+/// Runs the command; `Err` only when the output cannot be written (or is
+/// an input).
 pub fn run(config: &Config) -> anyhow::Result<Summary> {
     let converter = Converter::new(config.options);
+    // The inputs are listed before the output is created or truncated: an
+    // output that is an input is refused, one in a directory read is left
+    // out, and one the run creates there is not listed.
+    let (mut sources, errors) = input::expand(&config.inputs);
+    if let Some(output) = &config.output {
+        keep_apart(output, &config.inputs, &mut sources)?;
+    }
     let file = config.output.as_deref().map(create).transpose()?;
-    let (sources, errors) = input::expand(&config.inputs);
     let mut unreadable = 0;
     for (name, message) in errors {
-        eprintln!("{name}: {message}");
+        eprintln!("{}: {message}", shown(&name));
         unreadable += 1;
     }
     let (send, messages) = mpsc::sync_channel(IN_FLIGHT);
+    let stop = AtomicBool::new(false);
     let (read, written) = std::thread::scope(|scope| {
+        let stop = &stop;
         let writer = scope.spawn(move || match file {
-            Some(file) => write_all(BufWriter::with_capacity(OUTPUT_BUFFER, file), &messages),
+            Some(file) => write_all(
+                BufWriter::with_capacity(OUTPUT_BUFFER, file),
+                &messages,
+                stop,
+            ),
             None => write_all(
                 BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout().lock()),
                 &messages,
+                stop,
             ),
         });
-        let read = read_all(&converter, &sources, send, &mut unreadable);
+        let read = read_all(
+            &converter,
+            &config.read,
+            &sources,
+            send,
+            stop,
+            &mut unreadable,
+        );
         let written = writer.join();
         (read, written)
     });
@@ -419,16 +545,35 @@ pub fn run(config: &Config) -> anyhow::Result<Summary> {
     Ok(summary)
 }
 
+/// A source, read until the output fails.
+struct Stoppable<'a, R> {
+    inner: R,
+    stop: &'a AtomicBool,
+}
+
+impl<R: io::Read> io::Read for Stoppable<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(io::Error::other("the output cannot be written"));
+        }
+        self.inner.read(buf)
+    }
+}
+
 /// Reads every source into batches for the writer; `Err` when the output
-/// cannot be written (the run stops after the source being read).
+/// cannot be written (the run stops in the source being read, at the next
+/// read of it).
 fn read_all(
     converter: &Converter,
+    options: &ReadOptions,
     sources: &[Source],
     writer: mpsc::SyncSender<Message>,
+    stop: &AtomicBool,
     unreadable: &mut u64,
 ) -> io::Result<()> {
     let mut batcher = Batcher {
         converter,
+        stop,
         name: String::new(),
         batch: Batcher::new_batch(),
         writer,
@@ -436,12 +581,21 @@ fn read_all(
     for source in sources {
         batcher.name = source.name();
         let result = match source {
-            Source::Stdin => input::read(io::stdin().lock(), &mut batcher),
-            Source::File(path) => File::open(path).and_then(|f| input::read(f, &mut batcher)),
+            Source::Stdin => {
+                let inner = io::stdin().lock();
+                input::read_with(Stoppable { inner, stop }, &mut batcher, options)
+            }
+            Source::File(path) => File::open(path).and_then(|inner| {
+                input::read_with(Stoppable { inner, stop }, &mut batcher, options)
+            }),
         };
         let written = batcher.finish();
+        if stop.load(Ordering::Relaxed) {
+            // The output's error, not the input's, ends the run.
+            return written.and(Err(io::Error::other("the output cannot be written")));
+        }
         if let Err(e) = result {
-            eprintln!("{}: cannot read: {e}", source.name());
+            eprintln!("{}: cannot read: {e}", shown(&source.name()));
             *unreadable += 1;
         }
         written?;
@@ -450,11 +604,16 @@ fn read_all(
 }
 
 /// The writer thread: writes every batch it is sent, then flushes.
-fn write_all(out: impl Write, messages: &mpsc::Receiver<Message>) -> io::Result<Summary> {
+fn write_all(
+    out: impl Write,
+    messages: &mpsc::Receiver<Message>,
+    stop: &AtomicBool,
+) -> io::Result<Summary> {
     let mut writer = Writer {
         out,
         summary: Summary::default(),
         error: None,
+        stop,
     };
     writer.run(messages);
     if let Some(e) = writer.error.take() {

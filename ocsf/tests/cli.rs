@@ -239,3 +239,205 @@ fn reports_and_lines_keep_input_order_across_batches() {
         .collect();
     assert_eq!(ids, converted);
 }
+
+/// An input of `n` events, one a line.
+fn write_events(path: &std::path::Path, n: usize) -> String {
+    let line = r#"{"log_type":"incident","incident_id":"a","timestamp":"2020-05-08T23:50:55Z"}"#;
+    let text = format!("{line}\n").repeat(n);
+    std::fs::write(path, &text).unwrap();
+    text
+}
+
+#[test]
+fn an_output_that_is_also_an_input_is_refused_before_it_is_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let text = write_events(&input, 3);
+    let hard = dir.path().join("hard.ndjson");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let soft = dir.path().join("soft.ndjson");
+    std::os::unix::fs::symlink(&input, &soft).unwrap();
+    // The same path, a hard link to it, a symbolic link to it as the input.
+    for named in [&input, &hard, &soft] {
+        let out = run(&[named.to_str().unwrap(), "-o", input.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("is also an input"), "{stderr}");
+        assert!(stderr.contains(named.to_str().unwrap()), "{stderr}");
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    }
+    // Standard input redirected from the output.
+    let out = Command::new(env!("CARGO_BIN_EXE_aperture-ocsf"))
+        .args(["-", "-o", input.to_str().unwrap()])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("<stdin>"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    // Devices are not files to protect: /dev/null in and out is fine.
+    let out = run(&["-q", "/dev/null", "-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn an_output_inside_an_input_directory_is_never_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("captures");
+    std::fs::create_dir(&inputs).unwrap();
+    write_events(&inputs.join("a.ndjson"), 5_000);
+    let output = inputs.join("z.ndjson");
+    // Created by the run (listed after it, were the directory read after):
+    // then there (the second run would read it, and replace it).
+    for round in 0..2 {
+        let out = run(&[inputs.to_str().unwrap(), "-o", output.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "round {round}: {stderr}");
+        assert_eq!(
+            events(&std::fs::read(&output).unwrap()).len(),
+            5_000,
+            "round {round}: {stderr}"
+        );
+        assert!(
+            stderr.contains("aperture-ocsf: 5000 OCSF events"),
+            "{stderr}"
+        );
+        if round == 1 {
+            assert!(
+                stderr.contains("z.ndjson: the output (-o), not read"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_record_size_limit_the_reports_name_is_an_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let short = r#"{"log_type":"incident","incident_id":"a","timestamp":"2020-05-08T23:50:55Z"}"#;
+    let long = format!(
+        r#"{{"log_type":"incident","incident_id":"{}","timestamp":"2020-05-08T23:50:55Z"}}"#,
+        "b".repeat(9 << 20)
+    );
+    std::fs::write(&input, format!("{short}\n{long}\n{short}\n")).unwrap();
+    let name = input.to_str().unwrap();
+    // By default (8 MiB) the long record is reported with the option that raises the limit.
+    let out = run(&["-q", name]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{name}:2:1: record longer than 8388608 bytes (--max-record-size)"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(events(&out.stdout).len(), 2);
+    // Raised, it converts; lowered, the short ones are refused too.
+    let out = run(&["-q", "--max-record-size", "16777216", name]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(events(&out.stdout).len(), 3);
+    let out = run(&["-q", "--max-record-size", "64", name]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(events(&out.stdout).is_empty());
+    // Out of range: a usage error naming the option, nothing read.
+    for bad in ["0", "1099511627776", "-1", "8M"] {
+        let out = run(&[&format!("--max-record-size={bad}"), name]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("--max-record-size"), "{bad}: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = run(&["--max-decompression-ratio", "0", name]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["-q", "--max-decompression-ratio", "10", name]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn an_output_that_fails_stops_the_run_without_a_flood_of_reports() {
+    // /dev/full refuses every write: the run stops soon (exit 2), instead of reading every input to its end and reporting
+    // each bad record of it while writing nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let good = r#"{"log_type":"incident","incident_id":"a","timestamp":"2020-05-08T23:50:55Z"}"#;
+    let bad = r#"{"log_type":"incident","incident_id":"a"}"#;
+    std::fs::write(&input, format!("{good}\n{bad}\n").repeat(100_000)).unwrap();
+    let out = run(&[input.to_str().unwrap(), "-o", "/dev/full"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+    assert!(
+        stderr.contains("cannot write the output"),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+    // The records before the first failed write (the output's 64 KiB
+    // buffer took their lines) are reported: about a hundred, not 100,000.
+    assert!(
+        stderr.lines().count() < 1_000,
+        "{} lines",
+        stderr.lines().count()
+    );
+}
+
+#[test]
+fn dash_is_standard_input_once_and_standard_output_for_o() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    write_events(&input, 2);
+    // `-o -` writes to stdout (as `-` reads stdin), not to a file named `-`.
+    let out = Command::new(env!("CARGO_BIN_EXE_aperture-ocsf"))
+        .current_dir(dir.path())
+        .args(["-q", "-o", "-", "in.ndjson"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(events(&out.stdout).len(), 2);
+    assert!(!dir.path().join("-").exists());
+    // Standard input cannot be read twice: refused, as the validator does.
+    let out = Command::new(env!("CARGO_BIN_EXE_aperture-ocsf"))
+        .args(["-", "-"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("only once"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn names_found_in_a_directory_are_printed_without_their_control_characters() {
+    // A name holding ESC and a newline could recolour the terminal or
+    // forge a report line; records' places escape them, and so do the
+    // reports about whole inputs (a dangling link, a FIFO, the output).
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let evil = "x\u{1b}[2J\nforged.ndjson:1:1: fake";
+    std::os::unix::fs::symlink("/nonexistent", inputs.join(format!("link{evil}"))).unwrap();
+    let fifo = Command::new("mkfifo")
+        .arg(inputs.join(format!("fifo{evil}")))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let output = inputs.join(format!("out{evil}"));
+    write_events(&output, 1);
+    let out = run(&[inputs.to_str().unwrap(), "-o", output.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(!stderr.contains("\nforged"), "{stderr:?}");
+    for kind in ["link", "fifo", "out"] {
+        assert!(
+            stderr.contains(&format!("{kind}x\\u001b[2J\\u000aforged")),
+            "{kind}: {stderr:?}"
+        );
+    }
+}
