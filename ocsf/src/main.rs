@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aperture_events_ocsf::{Options, SeverityTable, Unknown};
-use aperture_events_validator::input::{self, ReadOptions};
+use aperture_events_validator::input::ReadFlags;
 use clap::{Parser, ValueEnum};
 
 /// Converts Log Events API events to OCSF 1.8.0 NDJSON.
@@ -36,15 +36,8 @@ struct Args {
     /// each at most once; those not named keep the default, the identity).
     #[arg(long, value_name = "TABLE", value_parser = clap::value_parser!(SeverityTable))]
     severity_table: Option<SeverityTable>,
-    /// The longest record read, in bytes (1 to 1073741824); a longer one is
-    /// reported and skipped. Memory grows with it: a record is held whole,
-    /// with its OCSF line, in each of the few batches alive at once.
-    #[arg(long, value_name = "BYTES", default_value_t = input::DEFAULT_MAX_RECORD_SIZE)]
-    max_record_size: usize,
-    /// What a gzipped input may decompress to, in times the bytes read of it
-    /// (1 to 1000000); past it, the rest of the input is not read.
-    #[arg(long, value_name = "RATIO", default_value_t = input::DEFAULT_MAX_DECOMPRESSION_RATIO)]
-    max_decompression_ratio: u64,
+    #[command(flatten)]
+    read: ReadFlags,
     /// Print no summary.
     #[arg(short, long)]
     quiet: bool,
@@ -65,13 +58,7 @@ fn main() -> ExitCode {
         eprintln!("aperture-ocsf: `-` (standard input) can be given only once");
         return ExitCode::from(2);
     }
-    let read = match ReadOptions::default()
-        .with_max_record_size(args.max_record_size)
-        .map_err(|e| format!("--max-record-size: {e}"))
-        .and_then(|r| {
-            r.with_max_decompression_ratio(args.max_decompression_ratio)
-                .map_err(|e| format!("--max-decompression-ratio: {e}"))
-        }) {
+    let read = match args.read.options() {
         Ok(read) => read,
         Err(e) => {
             eprintln!("aperture-ocsf: {e}");

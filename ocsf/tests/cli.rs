@@ -334,15 +334,18 @@ fn the_record_size_limit_the_reports_name_is_an_option() {
         "{stderr}"
     );
     assert_eq!(events(&out.stdout).len(), 2);
-    // Raised, it converts; lowered, the short ones are refused too.
-    let out = run(&["-q", "--max-record-size", "16777216", name]);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(events(&out.stdout).len(), 3);
+    // Raised, it converts (written as the validator takes it, too);
+    // lowered, the short ones are refused too.
+    for raised in ["16777216", "16M", "16MiB"] {
+        let out = run(&["-q", "--max-record-size", raised, name]);
+        assert_eq!(out.status.code(), Some(0), "{raised}");
+        assert_eq!(events(&out.stdout).len(), 3);
+    }
     let out = run(&["-q", "--max-record-size", "64", name]);
     assert_eq!(out.status.code(), Some(1));
     assert!(events(&out.stdout).is_empty());
     // Out of range: a usage error naming the option, nothing read.
-    for bad in ["0", "1099511627776", "-1", "8M"] {
+    for bad in ["0", "1099511627776", "-1", "2G", "1T", "8 M"] {
         let out = run(&[&format!("--max-record-size={bad}"), name]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");

@@ -6,9 +6,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use aperture_events_validator::input::{
-    DEFAULT_MAX_DECOMPRESSION_RATIO, ReadOptions, Source, expand,
-};
+use aperture_events_validator::input::{ReadFlags, Source, expand};
 use aperture_events_validator::limits::DEFAULT_MAX_ERRORS;
 use aperture_events_validator::{Jobs, Options, Reading, RunOptions, SchemaSet};
 use clap::{Parser, Subcommand};
@@ -84,42 +82,11 @@ pub struct Args {
     /// Text output: print the null and absent rates of every field, not only of fields ever null or absent.
     #[arg(long)]
     pub all_rates: bool,
-    /// The longest record read, in bytes (suffixes K, M, G: 1024-based; at most 1G); a longer one is malformed and skipped.
-    /// Bounds memory (at most 20 times BYTES, plus 16 MiB and 32 MiB per worker): a record (an NDJSON line, a JSON value, an HTTP body, a HAR entry) is held whole.
-    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_size)]
-    pub max_record_size: usize,
-    /// What a gzipped input may decompress to, in times the bytes read of it (1 to 1000000); past it, the input is not read further.
-    /// The default, 1100, is more than one layer of gzip can give: only a compression bomb (gzip inside gzip) reaches it.
-    #[arg(long, value_name = "RATIO", default_value_t = DEFAULT_MAX_DECOMPRESSION_RATIO)]
-    pub max_decompression_ratio: u64,
+    #[command(flatten)]
+    pub read: ReadFlags,
     /// Print the JSON Schema of the --format json report (what `merge` reads back; validator/report.schema.json) and exit.
     #[arg(long, exclusive = true)]
     pub report_schema: bool,
-}
-
-/// A size in bytes: digits, then optionally `K`, `M` or `G` (powers of 1024,
-/// any case, an optional `B` or `iB` after them: `64M`, `64MiB`, `1g`).
-fn parse_size(text: &str) -> Result<usize, String> {
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    let (number, suffix) = text.split_at(digits);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size such as 1048576, 512K, 64M or 1G"))?;
-    let shift = match suffix.to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        _ => return Err(format!("`{text}`: the size's unit must be K, M or G")),
-    };
-    let bytes = number
-        .checked_mul(1 << shift)
-        .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| format!("`{text}` is too large"))?;
-    if bytes == 0 {
-        return Err("a record may not be empty: the size must be at least 1 byte".to_owned());
-    }
-    Ok(bytes)
 }
 
 /// The subcommands.
@@ -158,11 +125,7 @@ impl Config {
     pub fn new(args: Args) -> Result<Config> {
         // The numbers first: an absurd one is refused before anything is read.
         let jobs = Jobs::new(args.jobs).context("-j/--jobs")?;
-        let read = ReadOptions::default()
-            .with_max_record_size(args.max_record_size)
-            .context("--max-record-size")?
-            .with_max_decompression_ratio(args.max_decompression_ratio)
-            .context("--max-decompression-ratio")?;
+        let read = args.read.options()?;
         let schemas = match &args.schema_dir {
             Some(dir) => SchemaSet::from_dir(dir).context("--schema-dir")?,
             None => SchemaSet::embedded().context("embedded schemas")?,
@@ -230,43 +193,5 @@ impl Config {
             },
             progress: std::io::stderr().is_terminal(),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use aperture_events_validator::input::DEFAULT_MAX_RECORD_SIZE;
-
-    use super::*;
-
-    #[test]
-    fn sizes_take_binary_suffixes() {
-        assert_eq!(parse_size("8388608"), Ok(DEFAULT_MAX_RECORD_SIZE));
-        assert_eq!(parse_size("8M"), Ok(DEFAULT_MAX_RECORD_SIZE));
-        assert_eq!(parse_size("8MiB"), Ok(DEFAULT_MAX_RECORD_SIZE));
-        assert_eq!(parse_size("64k"), Ok(64 * 1024));
-        assert_eq!(parse_size("1G"), Ok(1 << 30));
-        assert_eq!(parse_size("100b"), Ok(100));
-        for bad in [
-            "",
-            "M",
-            "-1",
-            "1.5M",
-            "1T",
-            "12 M",
-            "0",
-            "0K",
-            "99999999999999999999G",
-        ] {
-            assert!(parse_size(bad).is_err(), "{bad:?} is accepted");
-        }
-    }
-
-    #[test]
-    fn the_default_is_the_library_default() {
-        let args = Args::parse_from(["aperture-validate", "x.ndjson"]);
-        assert_eq!(args.max_record_size, DEFAULT_MAX_RECORD_SIZE);
-        let args = Args::parse_from(["aperture-validate", "--max-record-size", "1K", "x.ndjson"]);
-        assert_eq!(args.max_record_size, 1024);
     }
 }

@@ -69,6 +69,8 @@
 
 mod bounded;
 mod chunked;
+#[cfg(feature = "flags")]
+mod flags;
 mod har;
 mod http;
 mod inflate;
@@ -90,6 +92,8 @@ use crate::limits::{OutOfRange, within};
 use crate::place::Locus;
 
 pub use bounded::too_long;
+#[cfg(feature = "flags")]
+pub use flags::{FlagError, ReadFlags};
 pub use sources::{Source, expand};
 
 /// Buffer size of the readers: large enough to see a whole first line of NDJSON.
