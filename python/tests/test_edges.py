@@ -1,0 +1,121 @@
+"""The Python API attacked from its edges (issue 28, round h): arguments a caller controls.
+
+Each test here failed before its fix: an iterable whose ``__len__`` lies aborted the
+interpreter; one bad record in ``to_ocsf_many`` stopped the batch without its place, even
+with ``errors="none"``; a single record handed to ``to_ocsf_many`` was iterated character
+by character; a ``Mapping`` that is not a ``dict`` was refused although the type says
+``Mapping``. Calls that could abort run in a child interpreter, so that an abort fails the
+test instead of killing pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import types
+from collections.abc import Mapping
+
+import pytest
+from aperture_events import to_ocsf, to_ocsf_many
+
+EVENT = {"log_type": "incident", "incident_id": "x", "timestamp": "2020-05-08T23:50:55Z"}
+
+
+def run_child(body: str) -> subprocess.CompletedProcess:
+    code = "import json\nfrom aperture_events import *\nEVENT = " + repr(EVENT) + "\n" + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+# --- an iterable whose __len__ lies -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", [
+    "OcsfConverter().convert_many(Liar())",
+    "Validator().validate_many(Liar())",
+    "Validator().validate_batch(Liar(), 'x')",
+])
+def test_an_iterable_whose_len_lies_is_no_abort(call):
+    result = run_child(f"""
+        class Liar:
+            def __len__(self):
+                return 2**40
+            def __iter__(self):
+                return iter([json.dumps(EVENT)])
+        print(len({call}))
+    """)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "1"
+
+
+# --- to_ocsf_many: one bad record is one record -------------------------------------------------
+
+BAD = [5, "\ud800", {"a": float("nan")}, {"a": object()}, {"a": "\udcff"}, b"{"]
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda b: type(b).__name__ + ":" + ascii(b)[:20])
+def test_a_bad_record_is_named_by_its_position(bad):
+    with pytest.raises(ValueError, match=r"^record 1: "):
+        to_ocsf_many([EVENT, bad, EVENT])
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda b: type(b).__name__ + ":" + ascii(b)[:20])
+def test_a_bad_record_does_not_stop_the_rest(bad):
+    out = to_ocsf_many([EVENT, bad, EVENT], errors="none")
+    assert out[1] is None
+    assert out[0] == out[2] == to_ocsf(EVENT)
+
+
+def test_to_ocsf_gives_value_errors_for_the_same_records():
+    for bad in BAD:
+        with pytest.raises(ValueError):
+            to_ocsf(bad)
+
+
+# --- to_ocsf_many of one record ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("one", [json.dumps(EVENT), json.dumps(EVENT).encode(), EVENT,
+                                 bytearray(b"{}"), None, 5])
+def test_one_record_given_to_to_ocsf_many_is_refused(one):
+    with pytest.raises(TypeError, match="to_ocsf_many takes an iterable of records"):
+        to_ocsf_many(one)
+
+
+def test_an_iterable_of_lines_is_accepted(tmp_path):
+    path = tmp_path / "events.ndjson"
+    path.write_text(json.dumps(EVENT) + "\n" + json.dumps(EVENT) + "\n")
+    expected = to_ocsf(EVENT, raw_data=False)
+    with open(path) as lines:
+        assert to_ocsf_many(lines, raw_data=False) == [expected] * 2
+    with open(path, "rb") as lines:
+        assert to_ocsf_many(lines, raw_data=False) == [expected] * 2
+    assert to_ocsf_many(iter([EVENT]), raw_data=False) == [expected]
+    assert to_ocsf_many(()) == []
+
+
+# --- any Mapping ---------------------------------------------------------------------------------
+
+
+class Frozen(Mapping):
+    def __init__(self, data):
+        self._data = data
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+def test_a_mapping_that_is_not_a_dict_converts_as_the_dict():
+    nested = {**EVENT, "item": {"name": "a"}}
+    expected = to_ocsf(nested)
+    assert to_ocsf(types.MappingProxyType(nested)) == expected
+    assert to_ocsf(Frozen(nested)) == expected
+    assert to_ocsf({**EVENT, "item": Frozen({"name": "a"})}) == expected
+    assert to_ocsf_many([Frozen(nested)]) == [expected]
