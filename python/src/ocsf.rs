@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use rayon::prelude::*;
 
 use crate::guard;
-use crate::records::Record;
+use crate::records::{self, Record};
 
 /// Converts Log Events API records to OCSF 1.8.0 events.
 #[pyclass(module = "aperture_events", frozen)]
@@ -153,10 +153,7 @@ impl OcsfConverter {
     /// every core without the GIL; `None` gives `("missing", "")`.
     fn convert_many(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Vec<Outcome>> {
         guard(|| {
-            let mut taken = Vec::with_capacity(records.len().unwrap_or(0));
-            for item in records.try_iter()? {
-                taken.push(Record::extract(&item?, true, Some(&self.read))?);
-            }
+            let taken = records::collect(records, true, &self.read)?;
             let converter = &self.inner;
             Ok(py.detach(|| {
                 taken

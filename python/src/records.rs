@@ -44,6 +44,26 @@ impl Deref for Record {
     }
 }
 
+/// The most records reserved up front from an iterable's `__len__`: a
+/// `__len__` is the caller's code and may lie (`2**40` would be an
+/// allocation failure, which aborts the interpreter); past this the vector
+/// grows as the records arrive.
+const RESERVED: usize = 1 << 16;
+
+/// The records of a Python iterable, taken under the GIL, in order; those
+/// longer than `read`'s maximum record size are refused without a copy.
+pub fn collect(
+    records: &Bound<'_, PyAny>,
+    allow_none: bool,
+    read: &ReadOptions,
+) -> PyResult<Vec<Record>> {
+    let mut out = Vec::with_capacity(records.len().unwrap_or(0).min(RESERVED));
+    for item in records.try_iter()? {
+        out.push(Record::extract(&item?, allow_none, Some(read))?);
+    }
+    Ok(out)
+}
+
 impl Record {
     /// Takes a record from `value`; `None` only where `allow_none`; a record
     /// longer than `read`'s maximum record size is [`Record::TooLong`]

@@ -22,7 +22,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-use crate::records::Record;
+use crate::records::{Record, collect};
 use crate::report::Report;
 use crate::sink;
 use crate::verdict::Verdict;
@@ -53,20 +53,6 @@ fn read_options(max_record_size: usize, max_decompression_ratio: u64) -> PyResul
         .map_err(|e| invalid("max_record_size", e))?
         .with_max_decompression_ratio(max_decompression_ratio)
         .map_err(|e| invalid("max_decompression_ratio", e))
-}
-
-/// The records of a Python iterable, taken under the GIL; those longer than
-/// the maximum record size are refused without being copied.
-fn collect(
-    records: &Bound<'_, PyAny>,
-    allow_none: bool,
-    read: &ReadOptions,
-) -> PyResult<Vec<Record>> {
-    let mut out = Vec::with_capacity(records.len().unwrap_or(0));
-    for item in records.try_iter()? {
-        out.push(Record::extract(&item?, allow_none, Some(read))?);
-    }
-    Ok(out)
 }
 
 /// The verdict on a record handed in alone: a record longer than the limit
