@@ -150,16 +150,21 @@ impl OcsfConverter {
     }
 
     /// Many records (an iterable of `bytes`, `str` or `None`), in order, on
-    /// every core without the GIL; `None` gives `("missing", "")`.
+    /// every core without the GIL; `None` gives `("missing", "")`. An item
+    /// that is not a record (an `int`, a `str` with a lone surrogate) is
+    /// `("error", why)` in its place, and the others are converted.
     fn convert_many(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Vec<Outcome>> {
         guard(|| {
-            let taken = records::collect(records, true, &self.read)?;
+            let taken = records::collect_each(records, &self.read)?;
             let converter = &self.inner;
             Ok(py.detach(|| {
                 taken
                     .par_iter()
                     .with_min_len(64)
-                    .map(|record| outcome(converter, record))
+                    .map(|record| match record {
+                        Ok(record) => outcome(converter, record),
+                        Err(message) => ("error", message.clone()),
+                    })
                     .collect()
             }))
         })

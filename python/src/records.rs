@@ -51,15 +51,39 @@ impl Deref for Record {
 const RESERVED: usize = 1 << 16;
 
 /// The records of a Python iterable, taken under the GIL, in order; those
-/// longer than `read`'s maximum record size are refused without a copy.
+/// longer than `read`'s maximum record size are refused without a copy. The
+/// first item that is not a record is the call's error.
 pub fn collect(
     records: &Bound<'_, PyAny>,
     allow_none: bool,
     read: &ReadOptions,
 ) -> PyResult<Vec<Record>> {
+    take(records, |item| {
+        Record::extract(item, allow_none, Some(read))
+    })
+}
+
+/// As [`collect`], but an item that is not a record (not `bytes`, `str` or
+/// `None`, or a `str` that is not UTF-8) is that item's error, said as
+/// Python says it: the others are still taken. An iterable that raises is
+/// the call's error.
+pub fn collect_each(
+    records: &Bound<'_, PyAny>,
+    read: &ReadOptions,
+) -> PyResult<Vec<Result<Record, String>>> {
+    take(records, |item| {
+        Ok(Record::extract(item, true, Some(read)).map_err(|e| e.to_string()))
+    })
+}
+
+/// Each item of `records` through `each`, in order.
+fn take<T>(
+    records: &Bound<'_, PyAny>,
+    mut each: impl FnMut(&Bound<'_, PyAny>) -> PyResult<T>,
+) -> PyResult<Vec<T>> {
     let mut out = Vec::with_capacity(records.len().unwrap_or(0).min(RESERVED));
     for item in records.try_iter()? {
-        out.push(Record::extract(&item?, allow_none, Some(read))?);
+        out.push(each(&item?)?);
     }
     Ok(out)
 }

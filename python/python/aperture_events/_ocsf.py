@@ -57,14 +57,21 @@ def converter(*, raw_data: bool = True, unknown: Unknown = "base_event", severit
     return found
 
 
+def _plain(value: Any) -> Any:
+    """``json.dumps``'s fallback: any other ``Mapping`` is written as the ``dict`` of its items."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _text(record: Any) -> Any:
     """A record as the native converter takes it: a mapping is written as compact JSON."""
     if isinstance(record, Mapping):
         try:
-            return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_plain)
         except RecursionError as e:
             raise ValueError("the event is nested too deeply to be written as JSON") from e
-        except TypeError as e:
+        except (TypeError, ValueError) as e:
             raise ValueError(f"the event cannot be written as JSON: {e}") from e
     if not isinstance(record, (bytes, bytearray, memoryview, str)):
         raise ValueError(f"a record must be bytes, str or a mapping, not {type(record).__name__}")
@@ -121,9 +128,23 @@ def to_ocsf_many(records: Iterable[Optional[Record]], *, raw_data: bool = True, 
     """
     if errors not in ("raise", "none"):
         raise ValueError(f"errors: \"raise\" or \"none\", not {errors!r}"[:200])
+    if records is None or isinstance(records, (str, bytes, bytearray, memoryview, Mapping)) or \
+            not isinstance(records, Iterable):
+        raise TypeError(f"to_ocsf_many takes an iterable of records, not {type(records).__name__} "
+                        "(for one record, use to_ocsf)")
     convert = converter(raw_data=raw_data, unknown=unknown, severity_table=severity_table,
                         max_record_size=max_record_size)
-    outcomes = convert.convert_many([None if r is None else _text(r) for r in records])
+    texts: list = []
+    refused: dict[int, str] = {}  # position → why a record could not be written as JSON
+    for position, record in enumerate(records):
+        try:
+            texts.append(None if record is None else _text(record))
+        except ValueError as e:
+            refused[position] = str(e)
+            texts.append(None)
+    outcomes = convert.convert_many(texts)
+    for position, why in refused.items():
+        outcomes[position] = ("error", why)
     if errors == "raise":
         for position, (kind, text) in enumerate(outcomes):
             if kind == "error":
