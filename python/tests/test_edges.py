@@ -119,3 +119,28 @@ def test_a_mapping_that_is_not_a_dict_converts_as_the_dict():
     assert to_ocsf(Frozen(nested)) == expected
     assert to_ocsf({**EVENT, "item": Frozen({"name": "a"})}) == expected
     assert to_ocsf_many([Frozen(nested)]) == [expected]
+
+
+# --- to_ocsf_many streams its iterable ------------------------------------------------------------
+
+
+def test_to_ocsf_many_reads_its_iterable_a_chunk_at_a_time():
+    """A generator is read ``CHUNK`` records at a time (what a call holds beyond its result is one
+    chunk), and ``errors="raise"`` stops at the chunk of the first bad record: an endless
+    generator with a bad record is an error, not a hang."""
+    from aperture_events._ocsf import CHUNK
+
+    taken = 0
+
+    def endless():
+        nonlocal taken
+        while True:
+            taken += 1
+            yield b"{" if taken == 6 else EVENT
+
+    with pytest.raises(ValueError, match=r"^record 5: not JSON"):
+        to_ocsf_many(endless())
+    assert taken <= CHUNK + 1
+    many = to_ocsf_many((EVENT if i % 7 else b"{" for i in range(2 * CHUNK + 3)), errors="none", as_json=True)
+    assert len(many) == 2 * CHUNK + 3
+    assert [i for i, e in enumerate(many) if e is None] == list(range(0, 2 * CHUNK + 3, 7))
