@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from itertools import islice
 from typing import Any, Literal, Optional, Union, overload
 
 from ._native import DEFAULT_MAX_RECORD_SIZE, OcsfConverter
@@ -24,6 +25,10 @@ SeverityTable = Union[str, Mapping[int, int], None]
 """Vendor severity (0 to 5) → OCSF ``severity_id``: ``"0=1,5=6"`` or ``{0: 1, 5: 6}``;
 levels not named keep the default (the identity)."""
 Unknown = Literal["base_event", "skip"]
+
+CHUNK = 20_000
+"""Records converted at a time: by ``to_ocsf_many`` (what it holds beyond its result and the
+caller's objects is one chunk's texts and outcomes) and by each task of ``spark.to_ocsf``."""
 
 _CONVERTERS: dict = {}
 
@@ -120,7 +125,8 @@ def to_ocsf_many(records: Iterable[Optional[Record]], *, raw_data: bool = True, 
                  severity_table: SeverityTable = None, max_record_size: int = DEFAULT_MAX_RECORD_SIZE,
                  errors: Literal["raise", "none"] = "raise", as_json: bool = False
                  ) -> Union[list[Optional[dict[str, Any]]], list[Optional[str]]]:
-    """``to_ocsf`` of every record, in order, converted on every core without the GIL.
+    """``to_ocsf`` of every record, in order, converted on every core without the GIL, ``CHUNK``
+    records at a time (a generator is read as it goes).
 
     ``None`` in, ``None`` out; a skipped unknown type gives ``None``. A record that cannot be
     converted raises a ``ValueError`` naming its position (``errors="raise"``) or gives ``None``
@@ -134,9 +140,23 @@ def to_ocsf_many(records: Iterable[Optional[Record]], *, raw_data: bool = True, 
                         "(for one record, use to_ocsf)")
     convert = converter(raw_data=raw_data, unknown=unknown, severity_table=severity_table,
                         max_record_size=max_record_size)
+    out: list = []
+    records = iter(records)
+    while True:
+        chunk = list(islice(records, CHUNK))
+        if not chunk:
+            return out
+        for kind, text in _convert_chunk(convert, chunk):
+            if kind == "error" and errors == "raise":
+                raise ValueError(f"record {len(out)}: {text}")
+            out.append(_decode(kind, text, as_json))
+
+
+def _convert_chunk(convert: OcsfConverter, chunk: list) -> list:
+    """The outcomes of ``chunk``, in order; a record that cannot be written as JSON is an error in its place."""
     texts: list = []
-    refused: dict[int, str] = {}  # position → why a record could not be written as JSON
-    for position, record in enumerate(records):
+    refused: dict[int, str] = {}
+    for position, record in enumerate(chunk):
         try:
             texts.append(None if record is None else _text(record))
         except ValueError as e:
@@ -145,8 +165,4 @@ def to_ocsf_many(records: Iterable[Optional[Record]], *, raw_data: bool = True, 
     outcomes = convert.convert_many(texts)
     for position, why in refused.items():
         outcomes[position] = ("error", why)
-    if errors == "raise":
-        for position, (kind, text) in enumerate(outcomes):
-            if kind == "error":
-                raise ValueError(f"record {position}: {text}")
-    return [_decode(kind, text, as_json) for kind, text in outcomes]
+    return outcomes

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Tuple
 
 from ._native import DEFAULT_MAX_ERRORS, DEFAULT_MAX_RECORD_SIZE, Report, Validator
-from ._ocsf import SeverityTable, Unknown, converter as _ocsf_converter
+from ._ocsf import CHUNK as CHUNK, SeverityTable, Unknown, converter as _ocsf_converter
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
-CHUNK = 20_000
-"""Rows validated at a time inside a task (memory stays bounded by a chunk, see python/README.md)."""
+# CHUNK: the rows validated or converted at a time inside a task (memory stays bounded by a chunk,
+# see python/README.md); its home is _ocsf.py, shared with to_ocsf_many.
 
 _VALIDATORS: dict = {}
 
