@@ -144,3 +144,49 @@ def test_to_ocsf_many_reads_its_iterable_a_chunk_at_a_time():
     many = to_ocsf_many((EVENT if i % 7 else b"{" for i in range(2 * CHUNK + 3)), errors="none", as_json=True)
     assert len(many) == 2 * CHUNK + 3
     assert [i for i, e in enumerate(many) if e is None] == list(range(0, 2 * CHUNK + 3, 7))
+
+
+# --- the first lines a user writes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", [
+    "spark.to_ocsf(None)",
+    "spark.validate(None)",
+    "spark.validate_files(None, 'x')",
+])
+def test_spark_without_pyspark_says_how_to_install_it(call):
+    result = run_child(f"""
+        import sys
+        sys.modules["pyspark"] = None  # as if pyspark were not installed
+        from aperture_events import spark
+        try:
+            {call}
+        except ImportError as e:
+            print("ImportError:", e)
+    """)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ImportError: aperture_events.spark needs pyspark: pip install 'aperture-events[spark]'" in result.stdout
+
+
+def test_the_readmes_ocsf_example_runs_as_shown():
+    """python/README.md's "OCSF export" block, run line by line up to its Spark part, with
+    the names it leaves to the reader bound; a ``# 'value'`` comment is the value shown."""
+    from conftest import ROOT
+
+    text = (ROOT / "python" / "README.md").read_text()
+    block = text.split("## OCSF export", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    names = {"record_dict": dict(EVENT), "line": json.dumps(EVENT), "lines": [json.dumps(EVENT)] * 3}
+    ran = 0
+    for line in block.strip().splitlines():
+        if "spark" in line:
+            break
+        if not line.strip():
+            continue
+        code, _, shown = line.partition("#")
+        value = eval(code.strip(), names) if not code.lstrip().startswith(("from ", "import ")) and \
+            "=" not in code.split("(")[0] else exec(code.strip(), names)
+        shown = shown.strip()
+        if shown.startswith("'"):
+            assert repr(value) == shown, line
+        ran += 1
+    assert ran >= 5

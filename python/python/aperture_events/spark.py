@@ -39,6 +39,15 @@ if TYPE_CHECKING:  # pragma: no cover
 _VALIDATORS: dict = {}
 
 
+def _pyspark() -> None:
+    """Checks, first thing in each helper, that pyspark is there (an optional dependency)."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as e:
+        raise ImportError("aperture_events.spark needs pyspark: pip install 'aperture-events[spark]' "
+                          f"(importing it failed: {e})", name="pyspark") from e
+
+
 def _validator(strict: bool, schema_dir: Optional[str], show_values: bool) -> Validator:
     """One compiled validator per worker process and option set."""
     key = (strict, schema_dir, show_values)
@@ -116,6 +125,7 @@ def validate(df: "DataFrame", column: str = "value", *, strict: bool = False, sc
     With ``records=False`` only the report is computed (nothing is persisted).
     A row longer than ``max_record_size`` bytes is malformed (``record longer than … bytes``).
     """
+    _pyspark()
     from pyspark import StorageLevel
     from pyspark.sql.types import StringType, StructField, StructType
 
@@ -149,6 +159,7 @@ def validate_files(spark: "SparkSession", path: str, *, strict: bool = False, sc
     placed by file and line. Files are merged in path order. Each file is held in memory by its task;
     a record in it longer than ``max_record_size`` bytes is malformed.
     """
+    _pyspark()
     options = (strict, schema_dir, show_values)
 
     def run(files: Iterable[Tuple[str, bytes]]) -> Iterator[Tuple[str, str]]:
@@ -181,6 +192,7 @@ def to_ocsf(df: "DataFrame", column: str = "value", output: str = "ocsf", *, err
     otherwise). The options are those of ``aperture_events.to_ocsf``, checked here, on the driver
     (a bad one is a ``ValueError``). Rows are converted ``CHUNK`` at a time inside each task.
     """
+    _pyspark()
     from pyspark.sql.types import StringType, StructField, StructType
 
     if column not in df.columns:
