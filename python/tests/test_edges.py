@@ -190,3 +190,29 @@ def test_the_readmes_ocsf_example_runs_as_shown():
             assert repr(value) == shown, line
         ran += 1
     assert ran >= 5
+
+
+# --- the validator's many-record calls -----------------------------------------------------------
+
+LINE = json.dumps(EVENT)
+
+
+@pytest.mark.parametrize("call", ["validate_many", "validate_batch", "convert_many"])
+@pytest.mark.parametrize("one", [LINE, LINE.encode(), bytearray(LINE.encode())], ids=["str", "bytes", "bytearray"])
+def test_one_record_given_as_the_iterable_is_refused(call, one):
+    from aperture_events import OcsfConverter, Validator
+
+    method = getattr(OcsfConverter() if call == "convert_many" else Validator(), call)
+    with pytest.raises(TypeError, match="an iterable of records, not a single record"):
+        method(one)
+
+
+@pytest.mark.parametrize("call", ["validate_many", "validate_batch"])
+def test_a_record_that_is_not_one_is_named_by_its_position(call):
+    from aperture_events import Validator
+
+    method = getattr(Validator(), call)
+    with pytest.raises(TypeError, match=r"^record 2: a record must be bytes or str, not int"):
+        method([LINE, LINE, 5])
+    with pytest.raises(ValueError, match=r"^record 1: .*surrogates not allowed"):
+        method([LINE, "\ud800"])
