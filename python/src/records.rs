@@ -13,7 +13,7 @@
 use std::ops::Deref;
 
 use aperture_events_validator::input::ReadOptions;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
@@ -52,14 +52,26 @@ const RESERVED: usize = 1 << 16;
 
 /// The records of a Python iterable, taken under the GIL, in order; those
 /// longer than `read`'s maximum record size are refused without a copy. The
-/// first item that is not a record is the call's error.
+/// first item that is not a record is the call's error, which names its
+/// position (`record 2: ...`; a `TypeError` for a wrong type, else a
+/// `ValueError` caused by Python's error).
 pub fn collect(
     records: &Bound<'_, PyAny>,
     allow_none: bool,
     read: &ReadOptions,
 ) -> PyResult<Vec<Record>> {
-    take(records, |item| {
-        Record::extract(item, allow_none, Some(read))
+    take(records, |position, item| {
+        Record::extract(item, allow_none, Some(read)).map_err(|e| {
+            let py = item.py();
+            let message = format!("record {position}: {}", e.value(py));
+            let placed = if e.is_instance_of::<PyTypeError>(py) {
+                PyTypeError::new_err(message)
+            } else {
+                PyValueError::new_err(message)
+            };
+            placed.set_cause(py, Some(e));
+            placed
+        })
     })
 }
 
@@ -71,19 +83,32 @@ pub fn collect_each(
     records: &Bound<'_, PyAny>,
     read: &ReadOptions,
 ) -> PyResult<Vec<Result<Record, String>>> {
-    take(records, |item| {
+    take(records, |_, item| {
         Ok(Record::extract(item, true, Some(read)).map_err(|e| e.to_string()))
     })
 }
 
-/// Each item of `records` through `each`, in order.
+/// Each item of `records` through `each`, with its position, in order. One
+/// record handed in where an iterable of them is expected (a `str`,
+/// `bytes`, `bytearray` or `memoryview`, which Python would iterate by
+/// character or byte) is a `TypeError`.
 fn take<T>(
     records: &Bound<'_, PyAny>,
-    mut each: impl FnMut(&Bound<'_, PyAny>) -> PyResult<T>,
+    mut each: impl FnMut(usize, &Bound<'_, PyAny>) -> PyResult<T>,
 ) -> PyResult<Vec<T>> {
+    if records.is_instance_of::<PyString>()
+        || records.is_instance_of::<PyBytes>()
+        || records.is_instance_of::<PyByteArray>()
+        || records.is_instance_of::<PyMemoryView>()
+    {
+        return Err(PyTypeError::new_err(format!(
+            "an iterable of records, not a single record ({}): a list of one record is [record]",
+            records.get_type().name()?
+        )));
+    }
     let mut out = Vec::with_capacity(records.len().unwrap_or(0).min(RESERVED));
-    for item in records.try_iter()? {
-        out.push(each(&item?)?);
+    for (position, item) in records.try_iter()?.enumerate() {
+        out.push(each(position, &item?)?);
     }
     Ok(out)
 }
