@@ -216,3 +216,15 @@ def test_a_record_that_is_not_one_is_named_by_its_position(call):
         method([LINE, LINE, 5])
     with pytest.raises(ValueError, match=r"^record 1: .*surrogates not allowed"):
         method([LINE, "\ud800"])
+
+
+def test_a_memoryview_of_any_shape_is_its_bytes():
+    from aperture_events import OcsfConverter, Validator
+
+    data = LINE.encode()
+    rows = len(data) // 4
+    square = memoryview(data[:rows * 4]).cast("B", (rows, 4))
+    spaced = memoryview(b" ".join(bytes([b]) for b in data))[::2]
+    assert Validator().validate(square).class_ == Validator().validate(data[:rows * 4]).class_
+    assert OcsfConverter().convert(square) == OcsfConverter().convert(data[:rows * 4])
+    assert to_ocsf(spaced) == to_ocsf(data)
