@@ -145,7 +145,10 @@ impl Record {
             if let Some(refused) = too_long(bytes) {
                 return Ok(refused);
             }
-            return Ok(Record::Owned(value.extract::<Vec<u8>>()?));
+            // `tobytes` copies a view of any shape and stride, in C order
+            // (extracting a `Vec<u8>` refuses one of more dimensions).
+            let copy = value.call_method0("tobytes")?.cast_into::<PyBytes>()?;
+            return Ok(Record::Bytes(copy.into()));
         }
         if allow_none && value.is_none() {
             return Ok(Record::Missing);
