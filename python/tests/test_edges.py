@@ -228,3 +228,12 @@ def test_a_memoryview_of_any_shape_is_its_bytes():
     assert Validator().validate(square).class_ == Validator().validate(data[:rows * 4]).class_
     assert OcsfConverter().convert(square) == OcsfConverter().convert(data[:rows * 4])
     assert to_ocsf(spaced) == to_ocsf(data)
+
+
+@pytest.mark.parametrize("helper", ["to_ocsf", "validate"])
+def test_spark_refuses_a_column_that_is_not_text_on_the_driver(spark, helper):
+    from aperture_events import spark as aperture_spark
+
+    df = spark.createDataFrame([(1, LINE)], "n long, value string")
+    with pytest.raises(ValueError, match=r"column 'n' holds bigint: give a string or binary column"):
+        getattr(aperture_spark, helper)(df, column="n")

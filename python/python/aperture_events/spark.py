@@ -77,6 +77,20 @@ class SparkValidation:
             self._cached = None
 
 
+def _text_column(df: "DataFrame", column: str) -> int:
+    """The position of ``column``, checked on the driver: it must exist and hold text (``string``
+    or ``binary``, one event per row), else a ``ValueError`` before any task runs."""
+    from pyspark.sql.types import BinaryType, StringType
+
+    if column not in df.columns:
+        raise ValueError(f"no column {column!r} in the DataFrame (columns: {', '.join(df.columns)})")
+    kind = df.schema[column].dataType
+    if not isinstance(kind, (StringType, BinaryType)):
+        raise ValueError(f"column {column!r} holds {kind.simpleString()}: give a string or binary column "
+                         "(one event per row)")
+    return df.columns.index(column)
+
+
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list]:
     chunk: list = []
     for row in rows:
@@ -129,9 +143,7 @@ def validate(df: "DataFrame", column: str = "value", *, strict: bool = False, sc
     from pyspark import StorageLevel
     from pyspark.sql.types import StringType, StructField, StructType
 
-    if column not in df.columns:
-        raise ValueError(f"no column {column!r} in the DataFrame (columns: {', '.join(df.columns)})")
-    position = df.columns.index(column)
+    position = _text_column(df, column)
     run = _partition((strict, schema_dir, show_values), position, max_errors, records, max_record_size)
     out = df.rdd.mapPartitionsWithIndex(run)
     cached = None
@@ -195,15 +207,13 @@ def to_ocsf(df: "DataFrame", column: str = "value", output: str = "ocsf", *, err
     _pyspark()
     from pyspark.sql.types import StringType, StructField, StructType
 
-    if column not in df.columns:
-        raise ValueError(f"no column {column!r} in the DataFrame (columns: {', '.join(df.columns)})")
+    position = _text_column(df, column)
     added = [name for name in (output, error) if name is not None]
     if len(set(added)) != len(added) or any(name in df.columns for name in added):
         raise ValueError(f"the new columns {added!r} must be new and distinct (columns: {', '.join(df.columns)})")
     options = dict(raw_data=raw_data, unknown=unknown, severity_table=severity_table,
                    max_record_size=max_record_size)
     _ocsf_converter(**options)  # checks the options before any task runs
-    position = df.columns.index(column)
     keep_error = error is not None
 
     def run(rows: Iterable[Any]) -> Iterator[tuple]:
