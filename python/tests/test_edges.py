@@ -237,3 +237,40 @@ def test_spark_refuses_a_column_that_is_not_text_on_the_driver(spark, helper):
     df = spark.createDataFrame([(1, LINE)], "n long, value string")
     with pytest.raises(ValueError, match=r"column 'n' holds bigint: give a string or binary column"):
         getattr(aperture_spark, helper)(df, column="n")
+
+
+# --- what held: locked in ------------------------------------------------------------------------
+
+
+def test_threads_convert_at_once_with_the_same_results():
+    """Eight Python threads converting at once (the GIL is released during conversion) get what one
+    thread gets: no deadlock, no panic, no mixed-up results."""
+    import threading
+
+    lines = [json.dumps({**EVENT, "incident_id": str(i)}) for i in range(500)]
+    expected = to_ocsf_many(lines, as_json=True)
+    results: list = []
+
+    def work() -> None:
+        for _ in range(5):
+            results.append(to_ocsf_many(lines, as_json=True) == expected and
+                           to_ocsf(lines[7], as_json=True) == expected[7])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == [True] * 40
+
+
+def test_deep_nesting_is_an_error_on_the_worker_threads_too():
+    """A record nested 100,000 deep is refused by the parser's depth limit, also when it is
+    converted on rayon's worker threads (smaller stacks than the main thread's)."""
+    result = run_child("""
+        deep = '{"log_type":"incident","timestamp":"2020-05-08T23:50:55Z","a":' + "[" * 100_000 + "]" * 100_000 + "}"
+        print([kind for kind, _ in OcsfConverter().convert_many([deep] * 200)] == ["error"] * 200,
+              [v.class_ for v in Validator().validate_many([deep] * 200)] == ["malformed"] * 200)
+    """)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True"]
