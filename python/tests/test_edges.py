@@ -274,3 +274,31 @@ def test_deep_nesting_is_an_error_on_the_worker_threads_too():
     """)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["True", "True"]
+
+
+# --- options that were taken without a check ------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_json", ["yes", 1, None])
+def test_as_json_is_a_bool(as_json):
+    with pytest.raises(ValueError, match="as_json: True or False"):
+        to_ocsf(EVENT, as_json=as_json)
+    with pytest.raises(ValueError, match="as_json: True or False"):
+        to_ocsf_many([EVENT], as_json=as_json)
+
+
+@pytest.mark.parametrize("names", [{"output": None}, {"output": 5}, {"error": b"e"}, {"column": 5}])
+def test_spark_to_ocsf_column_names_are_checked(spark, names):
+    from aperture_events import spark as aperture_spark
+
+    df = spark.createDataFrame([(LINE,)], "value string")
+    with pytest.raises(ValueError, match="a column name"):
+        aperture_spark.to_ocsf(df, **names).collect()
+
+
+def test_spark_validate_column_name_is_checked(spark):
+    from aperture_events import spark as aperture_spark
+
+    df = spark.createDataFrame([(LINE,)], "value string")
+    with pytest.raises(ValueError, match="a column name"):
+        aperture_spark.validate(df, column=None)

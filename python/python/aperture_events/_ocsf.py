@@ -83,6 +83,11 @@ def _text(record: Any) -> Any:
     return record
 
 
+def _check_as_json(as_json: Any) -> None:
+    if not isinstance(as_json, bool):
+        raise ValueError(f"as_json: True or False, not {type(as_json).__name__}")
+
+
 def _decode(kind: str, text: str, as_json: bool) -> Any:
     if kind == "event":
         return text if as_json else json.loads(text)
@@ -105,6 +110,7 @@ def to_ocsf(record: Record, *, raw_data: bool = True, unknown: Unknown = "base_e
     a JSON object with an RFC 3339 ``timestamp``, or is longer than ``max_record_size`` bytes, is
     a ``ValueError`` saying why; so is a bad option.
     """
+    _check_as_json(as_json)
     kind, text = converter(raw_data=raw_data, unknown=unknown, severity_table=severity_table,
                            max_record_size=max_record_size).convert(_text(record))
     if kind == "error":
@@ -134,6 +140,7 @@ def to_ocsf_many(records: Iterable[Optional[Record]], *, raw_data: bool = True, 
     """
     if errors not in ("raise", "none"):
         raise ValueError(f"errors: \"raise\" or \"none\", not {errors!r}"[:200])
+    _check_as_json(as_json)
     if records is None or isinstance(records, (str, bytes, bytearray, memoryview, Mapping)) or \
             not isinstance(records, Iterable):
         raise TypeError(f"to_ocsf_many takes an iterable of records, not {type(records).__name__} "

@@ -82,6 +82,8 @@ def _text_column(df: "DataFrame", column: str) -> int:
     or ``binary``, one event per row), else a ``ValueError`` before any task runs."""
     from pyspark.sql.types import BinaryType, StringType
 
+    if not isinstance(column, str):
+        raise ValueError(f"column: a column name (str), not {type(column).__name__}")
     if column not in df.columns:
         raise ValueError(f"no column {column!r} in the DataFrame (columns: {', '.join(df.columns)})")
     kind = df.schema[column].dataType
@@ -208,6 +210,10 @@ def to_ocsf(df: "DataFrame", column: str = "value", output: str = "ocsf", *, err
     from pyspark.sql.types import StringType, StructField, StructType
 
     position = _text_column(df, column)
+    for argument, name in (("output", output), ("error", error)):
+        if not isinstance(name, str) and not (argument == "error" and name is None):
+            raise ValueError(f"{argument}: a column name (str){' or None' if argument == 'error' else ''}, "
+                             f"not {type(name).__name__}")
     added = [name for name in (output, error) if name is not None]
     if len(set(added)) != len(added) or any(name in df.columns for name in added):
         raise ValueError(f"the new columns {added!r} must be new and distinct (columns: {', '.join(df.columns)})")
